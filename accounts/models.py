@@ -1,0 +1,30 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """The three roles of Accord; each is a Django group created by a migration."""
+
+    EXECUTIVE = "Executive"
+    MANAGER = "Partnership manager"
+    REVIEWER = "Reviewer"
+
+
+class User(AbstractUser):
+    # A project-owned user model from the first migration: swapping it later is
+    # one of the few Django changes that cannot be migrated cleanly.
+    job_title = models.CharField(max_length=120, blank=True)
+    functional_area = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Clinical, administrative, research…: what a dyad pairs.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        return self.groups.filter(name=role).exists()

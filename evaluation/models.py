@@ -1,0 +1,279 @@
+"""What is computed from the partnerships data, reviewed and read: the scoring
+policy, the assessment runs and the scorecards they write.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import GreaterThan
+
+from partnerships.models import Partnership
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _score_between_0_and_100(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (0, 100)}),
+        name=f"scorecard_{field}_0_100",
+    )
+
+
+class ScoringPolicy(models.Model):
+    """A version of the weights, bands and thresholds scorecards are computed with.
+
+    Versions are never edited once a scorecard uses them: a change is a new
+    version, so every scorecard can be reproduced from the version it names.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=False)
+    weight_outcomes = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("40"))
+    weight_objectives = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
+    weight_health = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
+    weight_agreement = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
+    green_from = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("75"), validators=PERCENT
+    )
+    amber_from = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT
+    )
+    on_track_tolerance = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.15"),
+        help_text="How far below the planned trajectory a metric may be and still be on track.",
+    )
+    attainment_cap = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.2"),
+        help_text="Progress beyond the target counts up to this multiple.",
+    )
+    trend_min_change = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("3"),
+        help_text="Points the overall score must move before the trend shows an arrow.",
+    )
+    expiry_warning_days = models.PositiveSmallIntegerField(default=90)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "scoring policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="policy_one_active",
+                violation_error_message="Only one scoring policy can be active.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_outcomes__gte=0)
+                & Q(weight_objectives__gte=0)
+                & Q(weight_health__gte=0)
+                & Q(weight_agreement__gte=0),
+                name="policy_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(
+                    F("weight_outcomes")
+                    + F("weight_objectives")
+                    + F("weight_health")
+                    + F("weight_agreement"),
+                    0,
+                ),
+                name="policy_weights_not_all_zero",
+                violation_error_message="At least one component needs a weight.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amber_from__gte=0, green_from__lte=100)
+                & Q(amber_from__lt=F("green_from")),
+                name="policy_bands_ordered",
+                violation_error_message="Amber must start below green, both within 0–100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_track_tolerance__gte=0, on_track_tolerance__lt=1),
+                name="policy_tolerance_fraction",
+            ),
+            models.CheckConstraint(condition=Q(attainment_cap__gte=1), name="policy_cap_at_least_1"),
+            models.CheckConstraint(condition=Q(trend_min_change__gte=0), name="policy_trend_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"v{self.version} {self.name}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class RunTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule"
+    MANUAL = "manual", "Started by a person"
+
+
+class AssessmentRun(models.Model):
+    period_start = models.DateField()
+    period_end = models.DateField()
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="runs")
+    status = models.CharField(max_length=20, choices=RunStatus, default=RunStatus.PENDING)
+    trigger = models.CharField(max_length=20, choices=RunTrigger, default=RunTrigger.SCHEDULE)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    assessed_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    # [{"partnership": id, "reason": "…"}] and [{"partnership": id, "error": "…"}]
+    skipped = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="run_period_ordered"
+            ),
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True)
+                | Q(started_at__isnull=False, finished_at__gte=F("started_at")),
+                name="run_finishes_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_by__isnull=True) | Q(trigger=RunTrigger.MANUAL),
+                name="run_started_by_only_manual",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Assessment {self.period_start:%Y-%m} ({self.get_status_display()})"
+
+
+class Rating(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+class Trend(models.TextChoices):
+    UP = "up", "Improving"
+    FLAT = "flat", "Steady"
+    DOWN = "down", "Worsening"
+    NEW = "new", "No earlier scorecard"
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
+class Scorecard(models.Model):
+    """The assessment of one partnership for one period: one row per pair."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="scorecards"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    run = models.ForeignKey(
+        AssessmentRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="scorecards"
+    )
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="scorecards")
+    outcomes_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    objectives_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    health_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    agreement_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    overall_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    rating = models.CharField(max_length=10, choices=Rating, blank=True)
+    trend = models.CharField(max_length=10, choices=Trend, default=Trend.NEW)
+    # Each flag: {"code": …, "message": …, "severity": …, "ref": {"model": …, "id": …}}
+    flags = models.JSONField(default=list, blank=True)
+    review_state = models.CharField(max_length=20, choices=ReviewState, default=ReviewState.DRAFT)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_scorecards",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    override_rating = models.CharField(max_length=10, choices=Rating, blank=True)
+    override_justification = models.TextField(blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period_start", "partnership"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "period_start"],
+                name="scorecard_once_per_partnership_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="scorecard_period_ordered"
+            ),
+            _score_between_0_and_100("outcomes_score"),
+            _score_between_0_and_100("objectives_score"),
+            _score_between_0_and_100("health_score"),
+            _score_between_0_and_100("agreement_score"),
+            _score_between_0_and_100("overall_score"),
+            # No score, no rating: a missing number is never shown as red.
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True, rating="")
+                | Q(overall_score__isnull=False, rating__in=Rating.values),
+                name="scorecard_rating_iff_score",
+            ),
+            models.CheckConstraint(condition=Q(trend__in=Trend.values), name="scorecard_trend_valid"),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values), name="scorecard_review_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(override_rating="")
+                | (Q(override_rating__in=Rating.values) & ~Q(override_justification="")),
+                name="scorecard_override_justified",
+                violation_error_message="An override needs its justification.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review_state=ReviewState.APPROVED)
+                | Q(reviewer__isnull=False, reviewed_at__isnull=False),
+                name="scorecard_approved_has_reviewer",
+            ),
+        ]
+        indexes = [models.Index(fields=["review_state", "-period_start"], name="scorecard_queue")]
+
+    def __str__(self):
+        return f"{self.partnership} {self.period_start:%Y-%m}"
+
+    @property
+    def effective_rating(self) -> str:
+        return self.override_rating or self.rating

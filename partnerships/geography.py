@@ -1,0 +1,90 @@
+"""Codes for places, languages and money, from maintained sources where they exist.
+
+Countries come from django-countries (ISO 3166-1), currencies and language names
+from Babel's CLDR data (ISO 4217, ISO 639). CLDR as shipped by Babel has no
+territory containment, so the continent of each country is kept here, following
+the GeoNames continent codes.
+"""
+
+from functools import cache
+
+from babel import Locale
+from babel.numbers import list_currencies
+from django.db import models
+
+
+class Continent(models.TextChoices):
+    AFRICA = "AF", "Africa"
+    ASIA = "AS", "Asia"
+    EUROPE = "EU", "Europe"
+    NORTH_AMERICA = "NA", "North America"
+    SOUTH_AMERICA = "SA", "South America"
+    OCEANIA = "OC", "Oceania"
+    ANTARCTICA = "AN", "Antarctica"
+
+
+_CONTINENT_COUNTRIES = {
+    Continent.AFRICA: (
+        "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW KE KM LR LS "
+        "LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TN TZ UG "
+        "YT ZA ZM ZW"
+    ),
+    Continent.ASIA: (
+        "AE AF AM AZ BD BH BN BT CC CN CX CY GE HK ID IL IN IO IQ IR JO JP KG KH KP KR KW "
+        "KZ LA LB LK MM MN MO MV MY NP OM PH PK PS QA SA SG SY TH TJ TL TM TR TW UZ VN YE"
+    ),
+    Continent.EUROPE: (
+        "AD AL AT AX BA BE BG BY CH CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT "
+        "JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK"
+    ),
+    Continent.NORTH_AMERICA: (
+        "AG AI AW BB BL BM BQ BS BZ CA CR CU CW DM DO GD GL GP GT HN HT JM KN KY LC MF MQ "
+        "MS MX NI PA PM PR SV SX TC TT US VC VG VI"
+    ),
+    Continent.SOUTH_AMERICA: "AR BO BR CL CO EC FK GF GY PE PY SR UY VE",
+    Continent.OCEANIA: (
+        "AS AU CK FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV UM VU WF WS"
+    ),
+    Continent.ANTARCTICA: "AQ BV GS HM TF",
+}
+
+CONTINENT_OF_COUNTRY = {
+    code: continent
+    for continent, codes in _CONTINENT_COUNTRIES.items()
+    for code in codes.split()
+}
+
+
+def continent_of(country_code: str) -> Continent | None:
+    return CONTINENT_OF_COUNTRY.get(str(country_code).upper())
+
+
+def countries_in(continent: str) -> list[str]:
+    return _CONTINENT_COUNTRIES[Continent(continent)].split()
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    # Babel lists historic currencies too (DEM); only ones still issued by a
+    # territory are offered, plus the common supranational ones.
+    return frozenset(list_currencies())
+
+
+@cache
+def currency_choices() -> list[tuple[str, str]]:
+    names = Locale("en").currencies
+    return sorted((code, f"{code} — {names.get(code, code)}") for code in currency_codes())
+
+
+@cache
+def language_choices() -> list[tuple[str, str]]:
+    """ISO 639-1 languages (two letters), by English name."""
+    names = Locale("en").languages
+    return sorted(
+        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+        key=lambda item: item[1],
+    )
+
+
+def language_name(code: str) -> str:
+    return Locale("en").languages.get(code, code)

@@ -1,0 +1,841 @@
+"""What partnership managers enter: partners, partnerships, agreements, objectives,
+outcome metrics and measurements.
+
+Every rule that PostgreSQL can hold is a constraint here, so that neither a bug
+nor a second worker can store what a form would refuse. Foreign keys PROTECT:
+nothing a person entered disappears through a cascade they did not ask for;
+partnerships are ended and agreements superseded, not deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django_countries.data import COUNTRIES
+from django_countries.fields import CountryField
+from timezone_field import TimeZoneField
+
+from .geography import continent_of, currency_codes, language_choices
+from .periods import Frequency, Period, is_period_start
+
+
+def validate_language_code(code):
+    if code not in dict(language_choices()):
+        raise ValidationError("“%(code)s” is not an ISO 639-1 language code.", params={"code": code})
+
+
+def validate_currency_code(code):
+    if code not in currency_codes():
+        raise ValidationError("“%(code)s” is not an ISO 4217 currency code.", params={"code": code})
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- partners -------------------------------------------------------------------
+
+
+class Sector(models.TextChoices):
+    """The study's three sectors, with academia kept apart as our users expect."""
+
+    NONPROFIT = "nonprofit", "Nonprofit"
+    INDUSTRY = "industry", "Industry"
+    GOVERNMENT = "government", "Government"
+    ACADEMIC = "academic", "Academic"
+
+
+class OrganisationType(models.TextChoices):
+    """The IATI OrganisationType codelist."""
+
+    GOVERNMENT = "10", "Government"
+    LOCAL_GOVERNMENT = "11", "Local government"
+    OTHER_PUBLIC = "15", "Other public sector"
+    INTERNATIONAL_NGO = "21", "International NGO"
+    NATIONAL_NGO = "22", "National NGO"
+    REGIONAL_NGO = "23", "Regional NGO"
+    PARTNER_COUNTRY_NGO = "24", "Partner country based NGO"
+    PUBLIC_PRIVATE = "30", "Public private partnership"
+    MULTILATERAL = "40", "Multilateral"
+    FOUNDATION = "60", "Foundation"
+    PRIVATE_SECTOR = "70", "Private sector"
+    PRIVATE_PROVIDER_COUNTRY = "71", "Private sector in provider country"
+    PRIVATE_RECIPIENT_COUNTRY = "72", "Private sector in aid recipient country"
+    PRIVATE_THIRD_COUNTRY = "73", "Private sector in third country"
+    ACADEMIC = "80", "Academic, training and research"
+    OTHER = "90", "Other"
+
+
+class PartnerKind(models.TextChoices):
+    """What kind of organisation, in the words our users use."""
+
+    HOSPITAL = "hospital", "Hospital or health system"
+    UNIVERSITY = "university", "University"
+    RESEARCH_INSTITUTE = "research_institute", "Research institute"
+    PROFESSIONAL_ASSOCIATION = "professional_association", "Professional association"
+    PHARMA_BIOTECH = "pharma_biotech", "Pharma or biotech company"
+    CRO = "cro", "Contract research organisation"
+    SUPPLIER = "supplier", "Supplier"
+    GOVERNMENT_AGENCY = "government_agency", "Government agency or ministry"
+    NGO = "ngo", "NGO"
+    FOUNDATION = "foundation", "Foundation"
+    OTHER = "other", "Other"
+
+
+class Partner(TimeStamped):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=PartnerKind)
+    organisation_type = models.CharField(
+        "IATI organisation type", max_length=2, choices=OrganisationType
+    )
+    sector = models.CharField(max_length=20, choices=Sector)
+    country = CountryField()
+    city = models.CharField(max_length=120, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=3, validators=[validate_language_code]),
+        default=list,
+        blank=True,
+        help_text="ISO 639-1 codes",
+    )
+    time_zone = TimeZoneField(use_pytz=False)
+    expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                name="partner_name_country_unique",
+                violation_error_message="A partner with this name already exists in this country.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="partner_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation_type__in=OrganisationType.values),
+                name="partner_organisation_type_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(country__in=sorted(COUNTRIES)), name="partner_country_iso_3166"
+            ),
+        ]
+        indexes = [GinIndex(fields=["expertise"], name="partner_expertise_gin")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def continent(self):
+        return continent_of(self.country.code)
+
+
+class Contact(TimeStamped):
+    """A person at a partner organisation: personal data, kept to what the work needs."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_partner",
+                violation_error_message="This partner already has a primary contact.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partner})"
+
+
+# --- partnerships ---------------------------------------------------------------
+
+
+class Purpose(models.TextChoices):
+    JOINT_RESEARCH = "joint_research", "Joint research"
+    CLINICAL_EXCHANGE = "clinical_exchange", "Clinical-practice exchange"
+    EXCHANGE_PROGRAMME = "exchange_programme", "Exchange and internship programme"
+    CONFERENCES = "conferences", "Conferences and workshops"
+    SHARED_SERVICES = "shared_services", "Shared procurement or services"
+    TECHNOLOGY_ACCESS = "technology_access", "Access to technology"
+
+
+class Benefit(models.TextChoices):
+    INNOVATION = "innovation", "Access to innovations"
+    RESEARCH_CAPABILITY = "research_capability", "Research capability"
+    KNOWLEDGE_EXCHANGE = "knowledge_exchange", "Diversity of ideas and knowledge exchange"
+    ECONOMIES_OF_SCALE = "economies_of_scale", "Economies of scale"
+    PATIENT_OUTCOMES = "patient_outcomes", "Better patient outcomes"
+
+
+class Stage(models.TextChoices):
+    IDENTIFIED = "identified", "Identified"
+    OUTREACH = "outreach", "In outreach"
+    NEGOTIATING = "negotiating", "Negotiating"
+    ACTIVE = "active", "Active"
+    STRUGGLING = "struggling", "Struggling"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StageFamily(models.TextChoices):
+    POTENTIAL = "potential", "Potential"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+STAGES_BY_FAMILY = {
+    StageFamily.POTENTIAL: (Stage.IDENTIFIED, Stage.OUTREACH, Stage.NEGOTIATING),
+    StageFamily.ACTIVE: (Stage.ACTIVE, Stage.STRUGGLING),
+    StageFamily.ENDED: (Stage.COMPLETED, Stage.FAILED, Stage.WITHDRAWN),
+}
+FAMILY_OF_STAGE = {stage: family for family, stages in STAGES_BY_FAMILY.items() for stage in stages}
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def in_family(self, family: StageFamily):
+        return self.filter(stage__in=STAGES_BY_FAMILY[family])
+
+    def assessable(self):
+        """Partnerships that get a scorecard: the active and the struggling."""
+        return self.in_family(StageFamily.ACTIVE)
+
+    def led_by(self, user):
+        """Partnerships the user owns or co-leads."""
+        return self.filter(Q(owner=user) | Q(leads__user=user)).distinct()
+
+
+class Partnership(TimeStamped):
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    purpose = models.CharField(max_length=30, choices=Purpose)
+    benefits_sought = ArrayField(
+        models.CharField(max_length=30, choices=Benefit), default=list, blank=True
+    )
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.IDENTIFIED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_partnerships"
+    )
+    partners = models.ManyToManyField(
+        Partner, through="PartnershipMember", related_name="partnerships"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="partnership_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(purpose__in=Purpose.values), name="partnership_purpose_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(benefits_sought__contained_by=Benefit.values),
+                name="partnership_benefits_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="partnership_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="partnership_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage__in=STAGES_BY_FAMILY[StageFamily.ENDED])
+                | Q(end_date__isnull=False),
+                name="partnership_ended_has_end_date",
+                violation_error_message="An ended partnership needs its end date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def family(self) -> StageFamily:
+        return FAMILY_OF_STAGE[self.stage]
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.stage in STAGES_BY_FAMILY[StageFamily.ENDED] and not self.end_date:
+            raise ValidationError({"end_date": "An ended partnership needs its end date."})
+
+
+class LeadArea(models.TextChoices):
+    CLINICAL = "clinical", "Clinical"
+    ADMINISTRATIVE = "administrative", "Administrative"
+    RESEARCH = "research", "Research"
+    EDUCATION = "education", "Education"
+    NURSING = "nursing", "Nursing"
+    OTHER = "other", "Other"
+
+
+class PartnershipLead(models.Model):
+    """One of the dyad: co-leads from different functional areas share accountability."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partnership_leads"
+    )
+    functional_area = models.CharField(max_length=20, choices=LeadArea)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user"],
+                name="lead_once_per_partnership",
+                violation_error_message="This person is already a co-lead.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "functional_area"],
+                name="lead_areas_differ",
+                violation_error_message="The co-leads of a dyad come from different areas.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_functional_area_display()})"
+
+
+class MemberRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    CO_LEAD = "co_lead", "Co-lead"
+    FUNDER = "funder", "Funder"
+    IMPLEMENTER = "implementer", "Implementer"
+    MEMBER = "member", "Member"
+
+
+class PartnershipMember(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="members")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
+    joined_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "role", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "partner"],
+                name="member_once_per_partnership",
+                violation_error_message="This partner is already a member of the partnership.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(role=MemberRole.LEAD),
+                name="member_one_lead_per_partnership",
+                violation_error_message="A partnership has at most one lead partner.",
+            ),
+            models.CheckConstraint(condition=Q(role__in=MemberRole.values), name="member_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.get_role_display()}"
+
+
+# --- agreements -----------------------------------------------------------------
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", "Memorandum of understanding"
+    COLLABORATION = "collaboration", "Collaboration agreement"
+    DATA_SHARING = "data_sharing", "Data-sharing agreement"
+    FUNDING = "funding", "Funding agreement"
+    OTHER = "other", "Other agreement"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEGOTIATING = "negotiating", "Negotiating"
+    LEGAL_REVIEW = "legal_review", "Legal review"
+    SIGNED = "signed", "Signed"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# Statuses in which an agreement has been signed and so has its dates.
+SIGNED_STATUSES = (
+    AgreementStatus.SIGNED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.EXPIRED,
+    AgreementStatus.TERMINATED,
+    AgreementStatus.SUPERSEDED,
+)
+
+
+class ChangeKind(models.TextChoices):
+    AMENDMENT = "amendment", "Amendment"
+    RENEWAL = "renewal", "Renewal"
+
+
+def agreement_document_path(instance, filename):
+    # The stored name is generated: a user's file name never reaches the disk.
+    return f"agreements/{instance.document_sha256[:2]}/{instance.document_sha256}"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date):
+        return self.filter(
+            status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE),
+            effective_date__lte=day,
+        ).filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=day))
+
+    def expiring_between(self, first: dt.date, last: dt.date):
+        return self.filter(
+            status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE),
+            expiry_date__range=(first, last),
+        )
+
+
+class Agreement(TimeStamped):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="agreements"
+    )
+    kind = models.CharField(max_length=20, choices=AgreementKind, default=AgreementKind.MOU)
+    title = models.CharField(max_length=200)
+    reference = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT
+    )
+    goals = models.TextField(blank=True)
+    effective_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+    notice_period_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Days of notice needed to end or not renew the agreement."
+    )
+    auto_renewal = models.BooleanField(default=False)
+    renewal_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    governing_law = models.CharField(max_length=120, blank=True)
+    language = models.CharField(
+        max_length=3, blank=True, validators=[validate_language_code], help_text="ISO 639-1 code"
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    changes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changed_by",
+        help_text="The agreement this one amends or renews.",
+    )
+    change_kind = models.CharField(max_length=20, choices=ChangeKind, blank=True)
+    document = models.FileField(upload_to=agreement_document_path, blank=True)
+    document_name = models.CharField(max_length=255, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_size = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "-effective_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="agreement_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | Q(effective_date__isnull=True)
+                | Q(expiry_date__gt=F("effective_date")),
+                name="agreement_expires_after_effective",
+                violation_error_message="The expiry date must be after the effective date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=SIGNED_STATUSES) | Q(effective_date__isnull=False),
+                name="agreement_signed_has_effective_date",
+                violation_error_message="A signed agreement needs its effective date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(changes__isnull=True, change_kind="")
+                | (Q(changes__isnull=False) & Q(change_kind__in=ChangeKind.values)),
+                name="agreement_change_kind_with_changes",
+                violation_error_message="Say whether this amends or renews the agreement it changes.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(changes=F("id")), name="agreement_does_not_change_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_renewal=False) | Q(renewal_term_months__gt=0),
+                name="agreement_auto_renewal_has_term",
+                violation_error_message="An auto-renewing agreement needs its renewal term.",
+            ),
+            models.CheckConstraint(
+                condition=Q(document="")
+                | Q(document_sha256__regex=r"^[0-9a-f]{64}$", document_size__isnull=False),
+                name="agreement_document_checksummed",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="agreement_reference_unique",
+                violation_error_message="Another agreement has this reference.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def notice_date(self) -> dt.date | None:
+        """The last day on which notice can still be given before expiry."""
+        if self.expiry_date is None:
+            return None
+        return self.expiry_date - dt.timedelta(days=self.notice_period_days)
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return (
+            self.status in (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+            and self.effective_date is not None
+            and self.effective_date <= day
+            and (self.expiry_date is None or day <= self.expiry_date)
+        )
+
+    def clean(self):
+        errors = {}
+        if self.effective_date and self.expiry_date and self.expiry_date <= self.effective_date:
+            errors["expiry_date"] = "The expiry date must be after the effective date."
+        if self.status in SIGNED_STATUSES and not self.effective_date:
+            errors["effective_date"] = "A signed agreement needs its effective date."
+        if self.auto_renewal and not self.renewal_term_months:
+            errors["renewal_term_months"] = "An auto-renewing agreement needs its renewal term."
+        if self.changes_id and not self.change_kind:
+            errors["change_kind"] = "Say whether this amends or renews the agreement it changes."
+        if self.change_kind and not self.changes_id:
+            errors["changes"] = "Choose the agreement this one amends or renews."
+        if self.changes_id and self.changes_id == self.pk:
+            errors["changes"] = "An agreement cannot amend itself."
+        if self.changes_id and self.changes.partnership_id != self.partnership_id:
+            errors["changes"] = "Only an agreement of the same partnership can be amended or renewed."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContributionKind(models.TextChoices):
+    NONE = "none", "No contribution"
+    FINANCIAL = "financial", "Financial"
+    IN_KIND = "in_kind", "In kind"
+
+
+class AgreementParty(models.Model):
+    """A party to an agreement: one of the partners, or our own organisation."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="parties")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="agreement_parties"
+    )
+    is_our_organisation = models.BooleanField(default=False)
+    signatory_name = models.CharField(max_length=150, blank=True)
+    signatory_title = models.CharField(max_length=150, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    responsibilities = models.TextField(blank=True)
+    contribution_kind = models.CharField(
+        max_length=20, choices=ContributionKind, default=ContributionKind.NONE
+    )
+    contribution_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    contribution_currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency_code], help_text="ISO 4217 code"
+    )
+    contribution_description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "agreement parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner__isnull=False, is_our_organisation=False)
+                | Q(partner__isnull=True, is_our_organisation=True),
+                name="party_is_partner_or_us",
+                violation_error_message="A party is either a partner or our own organisation.",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "partner"],
+                name="party_partner_once_per_agreement",
+                violation_error_message="This partner is already a party to the agreement.",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(is_our_organisation=True),
+                name="party_us_once_per_agreement",
+                violation_error_message="Our organisation is already a party to the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution_amount__isnull=True) | Q(contribution_amount__gte=0),
+                name="party_contribution_not_negative",
+                violation_error_message="A contribution cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(contribution_kind=ContributionKind.FINANCIAL)
+                    & Q(contribution_amount__isnull=False)
+                    & Q(contribution_currency__regex=r"^[A-Z]{3}$")
+                )
+                | (
+                    ~Q(contribution_kind=ContributionKind.FINANCIAL)
+                    & Q(contribution_amount__isnull=True)
+                    & Q(contribution_currency="")
+                ),
+                name="party_financial_has_amount_and_currency",
+                violation_error_message="A financial contribution needs an amount and a currency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution_kind__in=ContributionKind.values),
+                name="party_contribution_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return "Our organisation" if self.is_our_organisation else str(self.partner)
+
+    def clean(self):
+        errors = {}
+        if self.is_our_organisation and self.partner_id:
+            errors["partner"] = "Leave the partner empty when the party is our own organisation."
+        if not self.is_our_organisation and not self.partner_id:
+            errors["partner"] = "Choose the partner, or mark the party as our own organisation."
+        if self.contribution_kind == ContributionKind.FINANCIAL:
+            if self.contribution_amount is None:
+                errors["contribution_amount"] = "A financial contribution needs an amount."
+            if not self.contribution_currency:
+                errors["contribution_currency"] = "A financial contribution needs a currency."
+        else:
+            if self.contribution_amount is not None:
+                errors["contribution_amount"] = "Only a financial contribution has an amount."
+            if self.contribution_currency:
+                errors["contribution_currency"] = "Only a financial contribution has a currency."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Obligation(TimeStamped):
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="obligations")
+    party = models.ForeignKey(
+        AgreementParty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        help_text="Who owes it; empty when all parties do.",
+    )
+    description = models.CharField(max_length=300)
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="obligation_description_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return self.completed_on is None and self.due_date < day
+
+
+# --- objectives, metrics, measurements ------------------------------------------
+
+
+class ObjectiveStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    ACHIEVED = "achieved", "Achieved"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Objective(TimeStamped):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="objectives"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    benefit = models.CharField(max_length=30, choices=Benefit)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objectives"
+    )
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
+    )
+
+    class Meta:
+        ordering = ["partnership", "due_date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="objective_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ObjectiveStatus.values), name="objective_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(benefit__in=Benefit.values), name="objective_benefit_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="objective_title_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "Sum of the periods"
+    LATEST = "latest", "Latest value"
+
+
+class OutcomeMetric(TimeStamped):
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="metrics")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40)
+    direction = models.CharField(max_length=10, choices=Direction, default=Direction.HIGHER)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.QUARTERLY)
+    aggregation = models.CharField(max_length=10, choices=Aggregation, default=Aggregation.LATEST)
+    data_source = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="metrics"
+    )
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["objective", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="metric_weight_positive"),
+            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="metric_direction_valid"),
+            models.CheckConstraint(condition=Q(frequency__in=Frequency.values), name="metric_frequency_valid"),
+            models.CheckConstraint(
+                condition=Q(aggregation__in=Aggregation.values), name="metric_aggregation_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="metric_name_not_blank"),
+            # Progress is (actual - baseline) / (target - baseline): a target must
+            # lie on the better side of its baseline, or progress is undefined.
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True)
+                | Q(
+                    direction=Direction.HIGHER,
+                    baseline_value__isnull=False,
+                    target_value__gt=F("baseline_value"),
+                )
+                | Q(
+                    direction=Direction.LOWER,
+                    baseline_value__isnull=False,
+                    target_value__lt=F("baseline_value"),
+                ),
+                name="metric_target_beyond_baseline",
+                violation_error_message=(
+                    "The target must be above the baseline when higher is better, "
+                    "and below it when lower is better."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True)
+                | Q(baseline_date__isnull=True)
+                | Q(target_date__gt=F("baseline_date")),
+                name="metric_target_date_after_baseline",
+                violation_error_message="The target date must be after the baseline date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def clean(self):
+        errors = {}
+        if self.target_value is not None:
+            if self.baseline_value is None:
+                errors["baseline_value"] = "A metric with a target needs its baseline."
+            elif self.direction == Direction.HIGHER and self.target_value <= self.baseline_value:
+                errors["target_value"] = "When higher is better, the target must be above the baseline."
+            elif self.direction == Direction.LOWER and self.target_value >= self.baseline_value:
+                errors["target_value"] = "When lower is better, the target must be below the baseline."
+        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
+            errors["target_date"] = "The target date must be after the baseline date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Measurement(TimeStamped):
+    """One value of a metric for one reporting period, named by the period's first day."""
+
+    metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    evidence = models.TextField(blank=True, help_text="Where the number comes from.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
+    )
+
+    class Meta:
+        ordering = ["metric", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "period_start"],
+                name="measurement_once_per_period",
+                violation_error_message="This metric already has a value for this period.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.name} {self.period_start:%Y-%m}: {self.value}"
+
+    def clean(self):
+        if self.period_start and self.metric_id:
+            frequency = Frequency(self.metric.frequency)
+            if not is_period_start(self.period_start, frequency):
+                raise ValidationError(
+                    {
+                        "period_start": (
+                            f"This metric is reported {frequency.label.lower()}: choose the first "
+                            f"day of a period, such as "
+                            f"{Period.containing(self.period_start, frequency).start:%d %b %Y}."
+                        )
+                    }
+                )
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, Frequency(self.metric.frequency))

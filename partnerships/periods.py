@@ -1,0 +1,90 @@
+"""Reporting periods: calendar months, quarters, half-years and years.
+
+A period is named by its first day; the frequency says how long it is. Keeping
+this arithmetic in one place lets measurements, scorecards and reminders agree
+on what "the period just closed" means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SEMIANNUAL = "semiannual", "Every six months"
+    ANNUAL = "annual", "Annually"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}[self.value]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: dt.date
+    frequency: Frequency
+
+    def __post_init__(self):
+        if not is_period_start(self.start, self.frequency):
+            raise ValueError(f"{self.start} does not start a {self.frequency.label.lower()} period")
+
+    @classmethod
+    def containing(cls, day: dt.date, frequency: str) -> Period:
+        frequency = Frequency(frequency)
+        month0 = (day.month - 1) // frequency.months * frequency.months
+        return cls(dt.date(day.year, month0 + 1, 1), frequency)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period (inclusive)."""
+        return _add_months(self.start, self.frequency.months) - dt.timedelta(days=1)
+
+    def next(self) -> Period:
+        return Period(_add_months(self.start, self.frequency.months), self.frequency)
+
+    def previous(self) -> Period:
+        return Period(_add_months(self.start, -self.frequency.months), self.frequency)
+
+    @property
+    def label(self) -> str:
+        year, month = self.start.year, self.start.month
+        match self.frequency:
+            case Frequency.MONTHLY:
+                return f"{year}-{month:02d}"
+            case Frequency.QUARTERLY:
+                return f"{year}-Q{(month - 1) // 3 + 1}"
+            case Frequency.SEMIANNUAL:
+                return f"{year}-H{(month - 1) // 6 + 1}"
+            case _:
+                return str(year)
+
+    def __str__(self):
+        return self.label
+
+
+def is_period_start(day: dt.date, frequency: str) -> bool:
+    months = Frequency(frequency).months
+    return day.day == 1 and (day.month - 1) % months == 0
+
+
+def last_closed_period(today: dt.date, frequency: str) -> Period:
+    """The most recent period that ended before `today`."""
+    return Period.containing(today, frequency).previous()
+
+
+def periods_between(first: Period, last: Period) -> list[Period]:
+    periods, current = [], first
+    while current <= last:
+        periods.append(current)
+        current = current.next()
+    return periods
