@@ -1,0 +1,230 @@
+"""Writes to the partnerships data.
+
+Each service validates every row it is about to write (`full_clean`, which also
+checks the model's database constraints) and runs in one transaction, so a
+refused write leaves nothing half-done. Views, imports, the demo seeder and
+tasks all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Contact,
+    Measurement,
+    MemberRole,
+    Objective,
+    Obligation,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+)
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """Name the row an error belongs to, e.g. `members[1].partner`."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {f"{prefix}.{name}": messages for name, messages in error.error_dict.items()}
+        )
+    return ValidationError({prefix: error.messages})
+
+
+@transaction.atomic
+def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
+    partner = _save(Partner(**fields))
+    for index, contact in enumerate(contacts):
+        try:
+            _save(Contact(partner=partner, **contact))
+        except ValidationError as error:
+            raise _prefixed(error, f"contacts[{index}]") from error
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, **fields) -> Partner:
+    for name, value in fields.items():
+        setattr(partner, name, value)
+    return _save(partner)
+
+
+@dataclass
+class Member:
+    partner: Partner
+    role: str = MemberRole.MEMBER
+    joined_on: dt.date | None = None
+
+
+@dataclass
+class Lead:
+    user: object
+    functional_area: str
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    title: str,
+    purpose: str,
+    owner,
+    members: Sequence[Member] = (),
+    leads: Sequence[Lead] = (),
+    **fields,
+) -> Partnership:
+    """A partnership with its member organisations and its dyad of co-leads."""
+    partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
+    for index, member in enumerate(members):
+        try:
+            partnership_member_add(partnership=partnership, **member.__dict__)
+        except ValidationError as error:
+            raise _prefixed(error, f"members[{index}]") from error
+    for index, lead in enumerate(leads):
+        try:
+            _save(PartnershipLead(partnership=partnership, **lead.__dict__))
+        except ValidationError as error:
+            raise _prefixed(error, f"leads[{index}]") from error
+    return partnership
+
+
+@transaction.atomic
+def partnership_member_add(
+    *, partnership: Partnership, partner: Partner, role: str = MemberRole.MEMBER, joined_on=None
+) -> PartnershipMember:
+    return _save(
+        PartnershipMember(partnership=partnership, partner=partner, role=role, joined_on=joined_on)
+    )
+
+
+@dataclass
+class Party:
+    partner: Partner | None = None
+    is_our_organisation: bool = False
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signed_on: dt.date | None = None
+    responsibilities: str = ""
+    contribution_kind: str = "none"
+    contribution_amount: Decimal | None = None
+    contribution_currency: str = ""
+    contribution_description: str = ""
+
+
+@dataclass
+class ObligationSpec:
+    description: str
+    due_date: dt.date
+    party_index: int | None = None
+    completed_on: dt.date | None = None
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    partnership: Partnership,
+    title: str,
+    parties: Sequence[Party] = (),
+    obligations: Sequence[ObligationSpec] = (),
+    **fields,
+) -> Agreement:
+    """An agreement with its parties and obligations, all or nothing.
+
+    A party that is a partner must be a member of the partnership: an agreement
+    binds the organisations the partnership is with.
+    """
+    agreement = _save(Agreement(partnership=partnership, title=title, **fields))
+    member_ids = set(partnership.members.values_list("partner_id", flat=True))
+    saved_parties = []
+    for index, party in enumerate(parties):
+        if party.partner is not None and party.partner.pk not in member_ids:
+            raise ValidationError(
+                {f"parties[{index}].partner": f"{party.partner} is not a member of this partnership."}
+            )
+        try:
+            saved_parties.append(_save(AgreementParty(agreement=agreement, **party.__dict__)))
+        except ValidationError as error:
+            raise _prefixed(error, f"parties[{index}]") from error
+    for index, spec in enumerate(obligations):
+        party = saved_parties[spec.party_index] if spec.party_index is not None else None
+        try:
+            _save(
+                Obligation(
+                    agreement=agreement,
+                    party=party,
+                    description=spec.description,
+                    due_date=spec.due_date,
+                    completed_on=spec.completed_on,
+                )
+            )
+        except ValidationError as error:
+            raise _prefixed(error, f"obligations[{index}]") from error
+    return agreement
+
+
+@transaction.atomic
+def agreement_supersede(*, agreement: Agreement, by: Agreement) -> Agreement:
+    """Mark an agreement superseded by a renewal or replacement; its record stays."""
+    if by.pk == agreement.pk:
+        raise ValidationError({"by": "An agreement cannot supersede itself."})
+    if by.partnership_id != agreement.partnership_id:
+        raise ValidationError({"by": "Only an agreement of the same partnership can supersede it."})
+    agreement.status = AgreementStatus.SUPERSEDED
+    return _save(agreement)
+
+
+def agreements_expire(*, today: dt.date) -> int:
+    """Mark signed and active agreements whose expiry date has passed as expired.
+
+    One UPDATE: a rerun finds nothing left to do.
+    """
+    return Agreement.objects.filter(
+        status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE), expiry_date__lt=today
+    ).update(status=AgreementStatus.EXPIRED)
+
+
+@transaction.atomic
+def objective_create(*, partnership: Partnership, title: str, owner, **fields) -> Objective:
+    return _save(Objective(partnership=partnership, title=title, owner=owner, **fields))
+
+
+@transaction.atomic
+def metric_create(*, objective: Objective, name: str, unit: str, owner, **fields) -> OutcomeMetric:
+    return _save(OutcomeMetric(objective=objective, name=name, unit=unit, owner=owner, **fields))
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    metric: OutcomeMetric,
+    period_start: dt.date,
+    value: Decimal,
+    entered_by,
+    evidence: str = "",
+) -> Measurement:
+    """Record the value of a metric for one period; a period has one value only."""
+    return _save(
+        Measurement(
+            metric=metric,
+            period_start=period_start,
+            value=value,
+            entered_by=entered_by,
+            evidence=evidence,
+        )
+    )
