@@ -10,6 +10,7 @@ partnerships are ended and agreements superseded, not deleted.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -486,7 +487,8 @@ class Agreement(TimeStamped):
                 condition=~Q(changes=F("id")), name="agreement_does_not_change_itself"
             ),
             models.CheckConstraint(
-                condition=Q(auto_renewal=False) | Q(renewal_term_months__gt=0),
+                condition=Q(auto_renewal=False)
+                | Q(renewal_term_months__isnull=False, renewal_term_months__gt=0),
                 name="agreement_auto_renewal_has_term",
                 violation_error_message="An auto-renewing agreement needs its renewal term.",
             ),
@@ -689,7 +691,9 @@ class Objective(TimeStamped):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objectives"
     )
-    weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
@@ -735,7 +739,9 @@ class OutcomeMetric(TimeStamped):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="metrics"
     )
-    weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -35,6 +35,7 @@ class Period:
     frequency: Frequency
 
     def __post_init__(self):
+        object.__setattr__(self, "frequency", Frequency(self.frequency))
         if not is_period_start(self.start, self.frequency):
             raise ValueError(f"{self.start} does not start a {self.frequency.label.lower()} period")
 

@@ -1,0 +1,119 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import Role, User
+from partnerships.models import (
+    Agreement,
+    Measurement,
+    Objective,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipMember,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("password")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+
+def user_with_role(username: str, role: Role, **fields) -> User:
+    return UserFactory(username=username, role=role, **fields)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner hospital {n}")
+    kind = "hospital"
+    organisation_type = "15"
+    sector = "government"
+    country = "KE"
+    city = "Nairobi"
+    languages = factory.LazyFunction(lambda: ["en", "sw"])
+    time_zone = "Africa/Nairobi"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    title = factory.Sequence(lambda n: f"Partnership {n}")
+    purpose = "clinical_exchange"
+    stage = "active"
+    owner = factory.SubFactory(UserFactory)
+    start_date = dt.date(2025, 1, 1)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnershipMember
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = "member"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Memorandum {n}")
+    status = "active"
+    effective_date = dt.date(2025, 1, 1)
+    expiry_date = dt.date(2027, 12, 31)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+    benefit = "patient_outcomes"
+    owner = factory.SelfAttribute("partnership.owner")
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutcomeMetric
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    name = factory.Sequence(lambda n: f"Metric {n}")
+    unit = "patients"
+    direction = "higher"
+    baseline_value = Decimal("10")
+    baseline_date = dt.date(2025, 1, 1)
+    target_value = Decimal("50")
+    target_date = dt.date(2026, 12, 31)
+    frequency = "quarterly"
+    owner = factory.SelfAttribute("objective.owner")
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measurement
+
+    metric = factory.SubFactory(MetricFactory)
+    period_start = dt.date(2025, 4, 1)
+    value = Decimal("20")
+    entered_by = factory.SelfAttribute("metric.owner")

@@ -1,0 +1,46 @@
+import datetime as dt
+
+import pytest
+
+from partnerships.periods import Period, is_period_start, last_closed_period, periods_between
+
+
+@pytest.mark.parametrize(
+    ("day", "frequency", "start", "end", "label"),
+    [
+        (dt.date(2026, 11, 22), "monthly", dt.date(2026, 11, 1), dt.date(2026, 11, 30), "2026-11"),
+        (dt.date(2026, 11, 22), "quarterly", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-Q4"),
+        (dt.date(2026, 2, 28), "quarterly", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026-Q1"),
+        (dt.date(2026, 7, 1), "semiannual", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "2026-H2"),
+        (dt.date(2024, 2, 29), "annual", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024"),
+        (dt.date(2024, 2, 10), "monthly", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
+    ],
+)
+def test_the_period_containing_a_day(day, frequency, start, end, label):
+    period = Period.containing(day, frequency)
+    assert (period.start, period.end, period.label) == (start, end, label)
+
+
+def test_the_last_closed_quarter_crosses_the_year():
+    assert last_closed_period(dt.date(2026, 2, 3), "quarterly").label == "2025-Q4"
+
+
+def test_next_and_previous_walk_whole_periods():
+    q4 = Period(dt.date(2025, 10, 1), "quarterly")
+    assert q4.next().start == dt.date(2026, 1, 1)
+    assert q4.next().previous() == q4
+
+
+def test_periods_between_includes_both_ends():
+    first = Period(dt.date(2025, 1, 1), "quarterly")
+    assert [p.label for p in periods_between(first, first.next().next())] == [
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+    ]
+
+
+def test_a_period_must_start_on_its_first_day():
+    assert not is_period_start(dt.date(2026, 2, 1), "quarterly")
+    with pytest.raises(ValueError):
+        Period(dt.date(2026, 2, 1), "quarterly")

@@ -1,0 +1,349 @@
+"""Services refuse bad input with a message naming the field, and write nothing."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from partnerships import services
+from partnerships.models import (
+    Agreement,
+    AgreementParty,
+    Contact,
+    Measurement,
+    Obligation,
+    Partner,
+    Partnership,
+    PartnershipMember,
+)
+from partnerships.services import Lead, Member, ObligationSpec, Party
+from tests.factories import (
+    AgreementFactory,
+    MeasurementFactory,
+    MemberFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    PartnerFactory,
+    PartnershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PARTNER = {
+    "name": "Siam Tropical Medicine Institute",
+    "kind": "research_institute",
+    "organisation_type": "80",
+    "sector": "academic",
+    "country": "TH",
+    "city": "Bangkok",
+    "languages": ["th", "en"],
+    "time_zone": "Asia/Bangkok",
+    "expertise": ["tropical medicine"],
+}
+
+
+def errors_of(excinfo) -> dict:
+    return excinfo.value.message_dict
+
+
+class TestPartnerCreate:
+    def test_it_creates_a_partner_with_its_contacts(self):
+        partner = services.partner_create(
+            **PARTNER, contacts=[{"name": "Somchai Prasert", "email": "s.prasert@example.org"}]
+        )
+        assert partner.contacts.get().name == "Somchai Prasert"
+        assert partner.continent == "AS"
+
+    def test_it_saves_nothing_when_a_contact_is_invalid(self):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partner_create(
+                **PARTNER,
+                contacts=[
+                    {"name": "Somchai Prasert", "email": "s.prasert@example.org"},
+                    {"name": "Nok Chaiyaporn", "email": "not an address"},
+                ],
+            )
+        assert "contacts[1].email" in errors_of(excinfo)
+        assert not Partner.objects.exists()
+        assert not Contact.objects.exists()
+
+    def test_it_names_an_unknown_language(self):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partner_create(**(PARTNER | {"languages": ["th", "xx"]}))
+        assert "languages" in errors_of(excinfo)
+
+    def test_it_names_an_unknown_country(self):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partner_create(**(PARTNER | {"country": "XX"}))
+        assert "country" in errors_of(excinfo)
+
+    def test_it_refuses_a_duplicate_with_a_clear_message(self):
+        services.partner_create(**PARTNER)
+        with pytest.raises(ValidationError) as excinfo:
+            services.partner_create(**(PARTNER | {"name": PARTNER["name"].upper()}))
+        assert "already exists in this country" in str(excinfo.value)
+
+
+class TestPartnershipCreate:
+    def test_it_creates_a_partnership_with_members_and_a_dyad(self, alice, bob):
+        lead, funder = PartnerFactory(), PartnerFactory(sector="industry")
+        partnership = services.partnership_create(
+            title="Cardiac surgery fellowship exchange",
+            purpose="exchange_programme",
+            owner=alice,
+            benefits_sought=["knowledge_exchange", "patient_outcomes"],
+            members=[Member(lead, "lead"), Member(funder, "funder")],
+            leads=[Lead(alice, "clinical"), Lead(bob, "administrative")],
+        )
+        assert set(partnership.members.values_list("role", flat=True)) == {"lead", "funder"}
+        assert partnership.leads.count() == 2
+        assert partnership.family == "potential"
+
+    def test_it_saves_nothing_when_a_partner_is_listed_twice(self, alice):
+        partner = PartnerFactory()
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_create(
+                title="Shared procurement of dialysis supplies",
+                purpose="shared_services",
+                owner=alice,
+                members=[Member(partner, "lead"), Member(partner, "member")],
+            )
+        assert "already a member" in str(excinfo.value)
+        assert not Partnership.objects.exists()
+        assert not PartnershipMember.objects.exists()
+
+    def test_it_refuses_two_leads(self, alice):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_create(
+                title="Stroke care network",
+                purpose="clinical_exchange",
+                owner=alice,
+                members=[Member(PartnerFactory(), "lead"), Member(PartnerFactory(), "lead")],
+            )
+        assert "at most one lead" in str(excinfo.value)
+        assert not Partnership.objects.exists()
+
+    def test_it_refuses_a_dyad_from_one_area(self, alice, bob):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_create(
+                title="Nursing exchange",
+                purpose="exchange_programme",
+                owner=alice,
+                leads=[Lead(alice, "clinical"), Lead(bob, "clinical")],
+            )
+        assert "different areas" in str(excinfo.value)
+        assert not Partnership.objects.exists()
+
+    def test_it_names_the_end_date_when_it_comes_before_the_start(self, alice):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_create(
+                title="Telehealth pilot",
+                purpose="technology_access",
+                owner=alice,
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2025, 1, 1),
+            )
+        assert errors_of(excinfo) == {"end_date": ["The end date cannot be before the start date."]}
+
+
+class TestAgreementCreate:
+    @pytest.fixture
+    def partnership(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        MemberFactory(partnership=partnership, role="lead")
+        return partnership
+
+    def test_it_creates_an_agreement_with_parties_and_obligations(self, partnership):
+        partner = partnership.members.get().partner
+        agreement = services.agreement_create(
+            partnership=partnership,
+            title="Memorandum of understanding",
+            reference="MOU-2026-001",
+            status="active",
+            effective_date=dt.date(2026, 1, 1),
+            expiry_date=dt.date(2028, 12, 31),
+            parties=[
+                Party(is_our_organisation=True, contribution_kind="financial",
+                      contribution_amount=Decimal("50000"), contribution_currency="EUR"),
+                Party(partner=partner, contribution_kind="in_kind",
+                      contribution_description="Faculty time for teaching"),
+            ],
+            obligations=[ObligationSpec("Annual progress report", dt.date(2026, 12, 31), 1)],
+        )
+        assert agreement.parties.count() == 2
+        assert agreement.obligations.get().party.partner == partner
+        assert agreement.notice_date == dt.date(2028, 10, 2)
+
+    def test_it_saves_nothing_when_a_contribution_is_negative(self, partnership):
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Funding agreement",
+                parties=[
+                    Party(is_our_organisation=True, contribution_kind="financial",
+                          contribution_amount=Decimal("-10"), contribution_currency="USD")
+                ],
+            )
+        assert "parties[0].contribution_amount" in errors_of(excinfo)
+        assert not Agreement.objects.exists()
+        assert not AgreementParty.objects.exists()
+
+    def test_it_names_a_currency_that_does_not_exist(self, partnership):
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Funding agreement",
+                parties=[
+                    Party(is_our_organisation=True, contribution_kind="financial",
+                          contribution_amount=Decimal("10"), contribution_currency="ABC")
+                ],
+            )
+        assert "is not an ISO 4217 currency code" in str(
+            errors_of(excinfo)["parties[0].contribution_currency"]
+        )
+
+    def test_it_refuses_a_party_that_is_not_a_member(self, partnership):
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Data-sharing agreement",
+                parties=[Party(partner=PartnerFactory(name="Stranger Clinic"))],
+            )
+        assert errors_of(excinfo) == {
+            "parties[0].partner": ["Stranger Clinic is not a member of this partnership."]
+        }
+        assert not Agreement.objects.exists()
+
+    def test_it_names_the_expiry_when_it_is_not_after_the_effective_date(self, partnership):
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Memorandum",
+                status="signed",
+                effective_date=dt.date(2026, 1, 1),
+                expiry_date=dt.date(2025, 6, 30),
+            )
+        assert errors_of(excinfo) == {
+            "expiry_date": ["The expiry date must be after the effective date."]
+        }
+
+    def test_it_saves_nothing_when_an_obligation_is_invalid(self, partnership):
+        with pytest.raises(ValidationError):
+            services.agreement_create(
+                partnership=partnership,
+                title="Memorandum",
+                parties=[Party(is_our_organisation=True)],
+                obligations=[ObligationSpec("", dt.date(2026, 1, 1))],
+            )
+        assert not Agreement.objects.exists()
+        assert not Obligation.objects.exists()
+
+    def test_a_renewal_must_belong_to_the_same_partnership(self, partnership):
+        elsewhere = AgreementFactory()
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Renewal",
+                changes=elsewhere,
+                change_kind="renewal",
+            )
+        assert "changes" in errors_of(excinfo)
+
+    def test_superseding_keeps_the_old_agreement(self, partnership):
+        old = AgreementFactory(partnership=partnership)
+        new = AgreementFactory(partnership=partnership, changes=old, change_kind="renewal")
+        services.agreement_supersede(agreement=old, by=new)
+        old.refresh_from_db()
+        assert old.status == "superseded"
+
+
+class TestAgreementsExpire:
+    def test_it_marks_only_agreements_past_their_expiry(self):
+        past = AgreementFactory(status="active", expiry_date=dt.date(2026, 11, 20))
+        today = AgreementFactory(status="active", expiry_date=dt.date(2026, 11, 22))
+        draft = AgreementFactory(status="draft", expiry_date=dt.date(2026, 1, 31))
+
+        assert services.agreements_expire(today=dt.date(2026, 11, 22)) == 1
+
+        statuses = dict(Agreement.objects.values_list("pk", "status"))
+        assert statuses == {past.pk: "expired", today.pk: "active", draft.pk: "draft"}
+
+    def test_a_rerun_changes_nothing(self):
+        AgreementFactory(status="signed", expiry_date=dt.date(2026, 1, 31))
+        assert services.agreements_expire(today=dt.date(2026, 11, 22)) == 1
+        assert services.agreements_expire(today=dt.date(2026, 11, 22)) == 0
+
+
+class TestObjectivesAndMetrics:
+    def test_it_names_a_target_on_the_wrong_side_of_the_baseline(self, alice):
+        objective = ObjectiveFactory(partnership__owner=alice)
+        with pytest.raises(ValidationError) as excinfo:
+            services.metric_create(
+                objective=objective,
+                name="30-day readmission rate",
+                unit="%",
+                owner=alice,
+                direction="lower",
+                baseline_value=Decimal("12"),
+                target_value=Decimal("15"),
+            )
+        assert errors_of(excinfo) == {
+            "target_value": ["When lower is better, the target must be below the baseline."]
+        }
+
+    def test_it_names_a_target_date_before_the_baseline_date(self, alice):
+        objective = ObjectiveFactory(partnership__owner=alice)
+        with pytest.raises(ValidationError) as excinfo:
+            services.metric_create(
+                objective=objective,
+                name="Fellows trained",
+                unit="fellows",
+                owner=alice,
+                baseline_value=0,
+                target_value=20,
+                baseline_date=dt.date(2026, 1, 1),
+                target_date=dt.date(2025, 12, 31),
+            )
+        assert list(errors_of(excinfo)) == ["target_date"]
+
+    def test_it_refuses_a_zero_weight_for_an_objective(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        with pytest.raises(ValidationError) as excinfo:
+            services.objective_create(
+                partnership=partnership, title="Joint publications", owner=alice,
+                benefit="research_capability", weight=0,
+            )
+        assert list(errors_of(excinfo)) == ["weight"]
+
+
+class TestMeasurementRecord:
+    def test_it_records_a_value_for_a_quarter(self, alice):
+        metric = MetricFactory(frequency="quarterly", objective__partnership__owner=alice)
+        measurement = services.measurement_record(
+            metric=metric, period_start=dt.date(2026, 7, 1), value=Decimal("31"), entered_by=alice
+        )
+        assert measurement.period.label == "2026-Q3"
+
+    def test_it_refuses_a_date_that_does_not_start_a_quarter(self, alice):
+        metric = MetricFactory(frequency="quarterly")
+        with pytest.raises(ValidationError) as excinfo:
+            services.measurement_record(
+                metric=metric, period_start=dt.date(2026, 8, 1), value=3, entered_by=alice
+            )
+        assert errors_of(excinfo) == {
+            "period_start": [
+                "This metric is reported quarterly: choose the first day of a period, "
+                "such as 01 Jul 2026."
+            ]
+        }
+        assert not Measurement.objects.exists()
+
+    def test_it_refuses_a_second_value_for_a_period(self, alice):
+        first = MeasurementFactory(period_start=dt.date(2026, 4, 1))
+        with pytest.raises(ValidationError) as excinfo:
+            services.measurement_record(
+                metric=first.metric, period_start=dt.date(2026, 4, 1), value=9, entered_by=alice
+            )
+        assert "already has a value for this period" in str(excinfo.value)
+        assert Measurement.objects.count() == 1

@@ -1,0 +1,116 @@
+"""Every page requires a signed-in user; the login page and every admin page render."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import ClockedSchedule, IntervalSchedule, SolarSchedule
+
+from evaluation.models import AssessmentRun, Scorecard, ScoringPolicy
+
+from accounts.models import User
+from tests.factories import (
+    AgreementFactory,
+    MeasurementFactory,
+    MemberFactory,
+    PartnerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return User.objects.create_superuser("root", "root@example.org", "password")
+
+
+@pytest.fixture
+def one_of_everything():
+    """A row in every table, so change pages have something to show."""
+    member = MemberFactory()
+    AgreementFactory(partnership=member.partnership)
+    MeasurementFactory(metric__objective__partnership=member.partnership)
+    PartnerFactory().contacts.create(name="Amina Otieno")
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunrise", latitude="-1.29", longitude="36.82")
+    IntervalSchedule.objects.get_or_create(every=10, period="minutes")
+    AssessmentRun.objects.create(
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        policy=ScoringPolicy.objects.get(is_active=True),
+    )
+    Scorecard.objects.create(
+        partnership=member.partnership,
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        policy=ScoringPolicy.objects.get(is_active=True),
+        overall_score=72,
+        rating="amber",
+        computed_at=timezone.now(),
+    )
+
+
+def admin_urls():
+    """The changelist, add and change page of every model in the admin."""
+    for model in admin.site._registry:
+        opts = model._meta
+        yield f"admin:{opts.app_label}_{opts.model_name}_changelist", model, None
+        yield f"admin:{opts.app_label}_{opts.model_name}_add", model, None
+        yield f"admin:{opts.app_label}_{opts.model_name}_change", model, "first"
+
+
+def test_the_login_page_renders(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b"Sign in to Accord" in response.content
+
+
+def test_a_wrong_password_keeps_the_username_and_says_why(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert b'value="alice"' in response.content
+    assert b"Please enter a correct username and password" in response.content
+
+
+@pytest.mark.parametrize("name", ["home", "admin:index"])
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_every_admin_page_renders(client, superuser, one_of_everything):
+    client.force_login(superuser)
+    checked = 0
+    for name, model, which in admin_urls():
+        args = []
+        if which == "first":
+            instance = model._default_manager.order_by("pk").first()
+            assert instance is not None, f"no {model.__name__} to open"
+            args = [instance.pk]
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, f"{name} answered {response.status_code}"
+        checked += 1
+    assert checked >= 3 * 16
+
+
+def test_every_url_outside_the_login_asks_anonymous_visitors_to_sign_in(client, superuser):
+    # Walk the changelists too: the admin's own login redirect must hold.
+    for name, model, which in admin_urls():
+        if which is None:
+            response = client.get(reverse(name))
+            assert response.status_code == 302, name
+
+
+def test_home_shows_the_portfolio_to_a_signed_in_executive(client, erin, django_assert_max_num_queries):
+    MemberFactory(partnership__stage="struggling")
+    AgreementFactory()
+    client.force_login(erin)
+    # session, user, savepoint (ATOMIC_REQUESTS), family counts, partner counts,
+    # expiring agreements with their partnerships, release savepoint
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Struggling" in response.content
