@@ -1,0 +1,447 @@
+"""How a scorecard is computed: plain values in, scores out.
+
+Nothing here touches the database, the clock or Django settings, so every rule
+can be tested by hand and a rerun with the same inputs gives the same numbers.
+`evaluation.services` loads the inputs set-based and stores what comes out.
+
+Scores are Decimals rounded to two places (what the scorecard table stores),
+computed from Decimal inputs without floats, so they reproduce to the cent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+CENT = Decimal("0.01")
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+def to_score(value: Decimal) -> Decimal:
+    return clamp(value, ZERO, HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The parts of a ScoringPolicy the computation reads."""
+
+    weight_outcomes: Decimal = Decimal(40)
+    weight_objectives: Decimal = Decimal(20)
+    weight_health: Decimal = Decimal(20)
+    weight_agreement: Decimal = Decimal(20)
+    green_from: Decimal = Decimal(75)
+    amber_from: Decimal = Decimal(50)
+    on_track_tolerance: Decimal = Decimal("0.15")
+    attainment_cap: Decimal = Decimal("1.2")
+    trend_min_change: Decimal = Decimal(3)
+    expiry_warning_days: int = 90
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    severity: str  # "info", "warning" or "critical"
+    message: str
+    model: str = ""
+    object_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "ref": {"model": self.model, "id": self.object_id} if self.model else None,
+        }
+
+
+# --- outcome metrics --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    id: int
+    name: str
+    weight: Decimal
+    baseline: Decimal | None
+    target: Decimal | None
+    baseline_date: dt.date | None
+    target_date: dt.date | None
+    aggregation: str  # "sum" or "latest"
+    # What the measurements up to the end of the assessed period come to:
+    total: Decimal | None  # sum of the values (for "sum")
+    latest: Decimal | None  # the value of the latest period (for "latest")
+    # How many of the metric's most recent closed reporting periods have no value.
+    periods_missing: int = 0
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    id: int
+    progress: Decimal | None  # 0 at baseline, 1 at target
+    planned: Decimal | None  # where the trajectory says progress should be
+    attainment: Decimal | None  # progress / planned, capped
+    status: str  # "on_track", "behind", "off_track", "no_target", "no_data", "not_due"
+
+
+def progress(*, baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
+    """How far from baseline to target: 0 at the baseline, 1 at the target.
+
+    The same formula serves lower-is-better metrics: their target lies below the
+    baseline, so the denominator is negative and a fall counts as progress.
+    """
+    span = target - baseline
+    if span == 0:
+        raise ValueError("a target equal to its baseline gives no progress")
+    return (actual - baseline) / span
+
+
+def planned_progress(*, baseline_date, target_date, on: dt.date) -> Decimal:
+    """The planned trajectory: linear from the baseline date to the target date."""
+    if baseline_date is None or target_date is None:
+        return ONE  # no dates: the target is due now
+    if on <= baseline_date:
+        return ZERO
+    total_days = (target_date - baseline_date).days
+    return clamp(Decimal((on - baseline_date).days) / Decimal(total_days), ZERO, ONE)
+
+
+def assess_metric(metric: MetricInput, *, on: dt.date, policy: Policy) -> MetricResult:
+    if metric.target is None or metric.baseline is None:
+        return MetricResult(metric.id, None, None, None, "no_target")
+    actual = metric.latest if metric.aggregation == "latest" else metric.total
+    if actual is None:
+        return MetricResult(metric.id, None, None, None, "no_data")
+    if metric.aggregation == "sum":
+        # A summed metric counts what was added since the baseline.
+        actual = metric.baseline + actual
+    done = progress(baseline=metric.baseline, target=metric.target, actual=actual)
+    planned = planned_progress(
+        baseline_date=metric.baseline_date, target_date=metric.target_date, on=on
+    )
+    if planned == 0:
+        return MetricResult(metric.id, done, planned, None, "not_due")
+    attainment = clamp(done / planned, ZERO, policy.attainment_cap)
+    if attainment >= ONE - policy.on_track_tolerance:
+        status = "on_track"
+    elif attainment >= (ONE - policy.on_track_tolerance) / 2:
+        status = "behind"
+    else:
+        status = "off_track"
+    return MetricResult(metric.id, done, planned, attainment, status)
+
+
+def outcomes_score(results: list[MetricResult], weights: dict[int, Decimal]) -> Decimal | None:
+    """Weighted mean attainment of the metrics that can be rated, as 0–100.
+
+    Attainment above 1 (ahead of plan, up to the policy's cap) may make up for a
+    metric behind plan; the component itself never exceeds 100.
+    """
+    rated = [r for r in results if r.attainment is not None]
+    if not rated:
+        return None
+    total_weight = sum(weights[r.id] for r in rated)
+    mean = sum(r.attainment * weights[r.id] for r in rated) / total_weight
+    return to_score(mean * HUNDRED)
+
+
+# --- objectives --------------------------------------------------------------------
+
+OBJECTIVE_STATUS_SCORE = {
+    "achieved": Decimal(100),
+    "on_track": Decimal(90),
+    "not_started": Decimal(70),
+    "at_risk": Decimal(50),
+    "off_track": Decimal(20),
+}
+
+
+@dataclass(frozen=True)
+class ObjectiveInput:
+    id: int
+    title: str
+    status: str
+    weight: Decimal
+    due_date: dt.date | None
+
+
+def objectives_score(objectives: list[ObjectiveInput], *, on: dt.date) -> Decimal | None:
+    """Status of each objective, weighted; an overdue objective not achieved counts 0."""
+    counted = [o for o in objectives if o.status != "abandoned"]
+    if not counted:
+        return None
+    total = ZERO
+    for objective in counted:
+        if _objective_overdue(objective, on):
+            continue
+        total += OBJECTIVE_STATUS_SCORE[objective.status] * objective.weight
+    return to_score(total / sum(o.weight for o in counted))
+
+
+def _objective_overdue(objective: ObjectiveInput, on: dt.date) -> bool:
+    return (
+        objective.due_date is not None
+        and objective.due_date < on
+        and objective.status not in ("achieved", "abandoned")
+    )
+
+
+# --- agreement ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    """The agreement in force at the end of the period (the latest to expire)."""
+
+    id: int
+    title: str
+    expiry_date: dt.date | None
+    notice_period_days: int
+    auto_renewal: bool
+
+
+@dataclass(frozen=True)
+class ObligationInput:
+    id: int
+    description: str
+    due_date: dt.date
+
+
+NOTICE_PENALTY = Decimal(30)
+EXPIRY_PENALTY = Decimal(15)
+OBLIGATION_PENALTY = Decimal(15)
+OBLIGATIONS_MAX_PENALTY = Decimal(45)
+REPORTING_WEIGHT = Decimal(30)
+
+
+def agreement_score(
+    agreement: AgreementInput | None,
+    *,
+    overdue_obligations: list[ObligationInput],
+    metrics_due: int,
+    metrics_reported: int,
+    on: dt.date,
+    policy: Policy,
+) -> Decimal:
+    """100 for a valid agreement with obligations met and reporting on time.
+
+    No agreement in force scores 0. Inside the notice period (unless it renews
+    itself) costs 30; expiring within the policy's warning days costs 15; each
+    overdue obligation 15 (at most 45); reporting costs up to 30 in proportion
+    to the metrics that missed their last period.
+    """
+    if agreement is None:
+        return ZERO
+    score = HUNDRED
+    if agreement.expiry_date is not None and not agreement.auto_renewal:
+        notice_from = agreement.expiry_date - dt.timedelta(days=agreement.notice_period_days)
+        if on >= notice_from:
+            score -= NOTICE_PENALTY
+        elif (agreement.expiry_date - on).days <= policy.expiry_warning_days:
+            score -= EXPIRY_PENALTY
+    score -= min(OBLIGATION_PENALTY * len(overdue_obligations), OBLIGATIONS_MAX_PENALTY)
+    if metrics_due:
+        missed = Decimal(metrics_due - metrics_reported)
+        score -= REPORTING_WEIGHT * missed / Decimal(metrics_due)
+    return to_score(score)
+
+
+# --- the whole scorecard -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScorecardInput:
+    partnership_id: int
+    period_end: dt.date
+    metrics: list[MetricInput] = field(default_factory=list)
+    objectives: list[ObjectiveInput] = field(default_factory=list)
+    agreement: AgreementInput | None = None
+    overdue_obligations: list[ObligationInput] = field(default_factory=list)
+    health: Decimal | None = None  # relationship health, once health checks exist
+    previous_overall: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ScorecardResult:
+    outcomes: Decimal | None
+    objectives: Decimal | None
+    health: Decimal | None
+    agreement: Decimal | None
+    overall: Decimal | None
+    rating: str  # "green", "amber", "red" or "" without a score
+    trend: str  # "up", "flat", "down" or "new"
+    flags: list[Flag]
+    metrics: list[MetricResult]
+
+
+def overall_score(components: dict[str, Decimal | None], weights: dict[str, Decimal]):
+    """Weighted mean of the components present; weights renormalise over them."""
+    present = {name: value for name, value in components.items() if value is not None}
+    total_weight = sum(weights[name] for name in present)
+    if not present or total_weight == 0:
+        return None
+    return to_score(sum(value * weights[name] for name, value in present.items()) / total_weight)
+
+
+def rating_for(score: Decimal | None, policy: Policy) -> str:
+    if score is None:
+        return ""
+    if score >= policy.green_from:
+        return "green"
+    if score >= policy.amber_from:
+        return "amber"
+    return "red"
+
+
+def trend_for(current: Decimal | None, previous: Decimal | None, policy: Policy) -> str:
+    if current is None or previous is None:
+        return "new"
+    change = current - previous
+    if change >= policy.trend_min_change:
+        return "up"
+    if change <= -policy.trend_min_change:
+        return "down"
+    return "flat"
+
+
+def assess(data: ScorecardInput, policy: Policy) -> ScorecardResult:
+    on = data.period_end
+    metric_results = [assess_metric(m, on=on, policy=policy) for m in data.metrics]
+    weights = {m.id: m.weight for m in data.metrics}
+    metrics_due = [m for m in data.metrics if m.target is not None or m.latest is not None]
+    components = {
+        "outcomes": outcomes_score(metric_results, weights),
+        "objectives": objectives_score(data.objectives, on=on),
+        "health": data.health,
+        "agreement": agreement_score(
+            data.agreement,
+            overdue_obligations=data.overdue_obligations,
+            metrics_due=len(metrics_due),
+            metrics_reported=sum(1 for m in metrics_due if m.periods_missing == 0),
+            on=on,
+            policy=policy,
+        ),
+    }
+    overall = overall_score(
+        components,
+        {
+            "outcomes": policy.weight_outcomes,
+            "objectives": policy.weight_objectives,
+            "health": policy.weight_health,
+            "agreement": policy.weight_agreement,
+        },
+    )
+    return ScorecardResult(
+        outcomes=components["outcomes"],
+        objectives=components["objectives"],
+        health=components["health"],
+        agreement=components["agreement"],
+        overall=overall,
+        rating=rating_for(overall, policy),
+        trend=trend_for(overall, data.previous_overall, policy),
+        flags=explain(data, metric_results, policy),
+        metrics=metric_results,
+    )
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -> list[Flag]:
+    """The reasons behind the numbers, in words, each naming its record."""
+    on = data.period_end
+    flags: list[Flag] = []
+    agreement = data.agreement
+    if agreement is None:
+        flags.append(Flag("no_agreement", "critical", "No agreement is in force."))
+    elif agreement.expiry_date is not None:
+        days_left = (agreement.expiry_date - on).days
+        notice_from = agreement.expiry_date - dt.timedelta(days=agreement.notice_period_days)
+        if agreement.auto_renewal:
+            pass
+        elif on >= notice_from:
+            flags.append(
+                Flag(
+                    "agreement_notice",
+                    "critical",
+                    f"“{agreement.title}” expires in {_days(days_left)}: "
+                    f"its {agreement.notice_period_days}-day notice period has begun.",
+                    "partnerships.agreement",
+                    agreement.id,
+                )
+            )
+        elif days_left <= policy.expiry_warning_days:
+            flags.append(
+                Flag(
+                    "agreement_expiring",
+                    "warning",
+                    f"“{agreement.title}” expires in {_days(days_left)}.",
+                    "partnerships.agreement",
+                    agreement.id,
+                )
+            )
+    for obligation in data.overdue_obligations:
+        flags.append(
+            Flag(
+                "obligation_overdue",
+                "warning",
+                f"Obligation overdue since {obligation.due_date:%d %b %Y}: "
+                f"{obligation.description}.",
+                "partnerships.obligation",
+                obligation.id,
+            )
+        )
+    by_id = {m.id: m for m in data.metrics}
+    for result in results:
+        metric = by_id[result.id]
+        if metric.periods_missing:
+            periods = "period" if metric.periods_missing == 1 else "periods"
+            flags.append(
+                Flag(
+                    "not_reported",
+                    "warning",
+                    f"“{metric.name}” not reported for the last "
+                    f"{metric.periods_missing} {periods}.",
+                    "partnerships.outcomemetric",
+                    metric.id,
+                )
+            )
+        if result.status == "no_target":
+            flags.append(
+                Flag(
+                    "no_target",
+                    "info",
+                    f"“{metric.name}” has no target, so it is not rated.",
+                    "partnerships.outcomemetric",
+                    metric.id,
+                )
+            )
+        elif result.status == "off_track":
+            flags.append(
+                Flag(
+                    "metric_off_track",
+                    "warning",
+                    f"“{metric.name}” is at {result.progress:.0%} of its target "
+                    f"where {result.planned:.0%} was planned by now.",
+                    "partnerships.outcomemetric",
+                    metric.id,
+                )
+            )
+    for objective in data.objectives:
+        if _objective_overdue(objective, on):
+            flags.append(
+                Flag(
+                    "objective_overdue",
+                    "warning",
+                    f"Objective “{objective.title}” was due {objective.due_date:%d %b %Y} "
+                    f"and is not achieved.",
+                    "partnerships.objective",
+                    objective.id,
+                )
+            )
+    return flags
