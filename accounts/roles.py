@@ -42,8 +42,7 @@ def _perms(models, *actions):
 
 ROLE_PERMISSIONS = {
     Role.EXECUTIVE: _perms(ENTERED_MODELS + COMPUTED_MODELS, "view"),
-    Role.MANAGER: _perms(ENTERED_MODELS, "view", "add", "change")
-    | _perms(COMPUTED_MODELS, "view"),
+    Role.MANAGER: _perms(ENTERED_MODELS, "view", "add", "change") | _perms(COMPUTED_MODELS, "view"),
     Role.REVIEWER: _perms(ENTERED_MODELS, "view")
     | _perms(COMPUTED_MODELS, "view")
     | _perms(["evaluation.scoringpolicy", "evaluation.assessmentrun"], "add", "change")

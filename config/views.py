@@ -27,12 +27,15 @@ def home(request):
         struggling=Count("id", filter=Q(stage=Stage.STRUGGLING)),
         ended=Count("id", filter=Q(stage__in=STAGES_BY_FAMILY[StageFamily.ENDED])),
     )
-    families = [{"label": label, "count": counts[key]} for key, label in (
-        ("potential", "Potential"),
-        ("active", "Active"),
-        ("struggling", "Struggling"),
-        ("ended", "Ended"),
-    )]
+    families = [
+        {"label": label, "count": counts[key]}
+        for key, label in (
+            ("potential", "Potential"),
+            ("active", "Active"),
+            ("struggling", "Struggling"),
+            ("ended", "Ended"),
+        )
+    ]
     expiring = (
         Agreement.objects.expiring_between(today, today + dt.timedelta(days=EXPIRY_DAYS))
         .select_related("partnership")

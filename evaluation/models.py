@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -107,8 +108,12 @@ class ScoringPolicy(models.Model):
                 condition=Q(on_track_tolerance__gte=0, on_track_tolerance__lt=1),
                 name="policy_tolerance_fraction",
             ),
-            models.CheckConstraint(condition=Q(attainment_cap__gte=1), name="policy_cap_at_least_1"),
-            models.CheckConstraint(condition=Q(trend_min_change__gte=0), name="policy_trend_not_negative"),
+            models.CheckConstraint(
+                condition=Q(attainment_cap__gte=1), name="policy_cap_at_least_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(trend_min_change__gte=0), name="policy_trend_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -152,7 +157,9 @@ class AssessmentRun(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gt=F("period_start")), name="run_period_ordered"
             ),
-            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="run_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True)
                 | Q(started_at__isnull=False, finished_at__gte=F("started_at")),
@@ -162,10 +169,58 @@ class AssessmentRun(models.Model):
                 condition=Q(started_by__isnull=True) | Q(trigger=RunTrigger.MANUAL),
                 name="run_started_by_only_manual",
             ),
+            # Two reviewers pressing "run now" at once get one run, not two.
+            models.UniqueConstraint(
+                fields=["period_start"],
+                condition=Q(status__in=[RunStatus.PENDING, RunStatus.RUNNING]),
+                name="run_one_under_way_per_period",
+                violation_error_message="An assessment of this period is already under way.",
+            ),
         ]
 
     def __str__(self):
-        return f"Assessment {self.period_start:%Y-%m} ({self.get_status_display()})"
+        return f"Assessment {self.period_start:%B %Y} ({self.get_status_display()})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in (RunStatus.PENDING, RunStatus.RUNNING)
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class AssessmentChunk(models.Model):
+    """A slice of a run's partnerships, assessed by one task in one transaction.
+
+    A chunk is done exactly once: its scorecards and its "done" are committed
+    together, so a worker killed half way leaves it pending, to be run again.
+    """
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    partnership_ids = ArrayField(models.BigIntegerField())
+    status = models.CharField(max_length=10, choices=ChunkStatus, default=ChunkStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    assessed_count = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="chunk_index_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=ChunkStatus.values), name="chunk_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run} chunk {self.index}"
 
 
 class Rating(models.TextChoices):
@@ -253,9 +308,12 @@ class Scorecard(models.Model):
                 | Q(overall_score__isnull=False, rating__in=Rating.values),
                 name="scorecard_rating_iff_score",
             ),
-            models.CheckConstraint(condition=Q(trend__in=Trend.values), name="scorecard_trend_valid"),
             models.CheckConstraint(
-                condition=Q(review_state__in=ReviewState.values), name="scorecard_review_state_valid"
+                condition=Q(trend__in=Trend.values), name="scorecard_trend_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values),
+                name="scorecard_review_state_valid",
             ),
             models.CheckConstraint(
                 condition=Q(override_rating="")

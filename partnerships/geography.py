@@ -49,9 +49,7 @@ _CONTINENT_COUNTRIES = {
 }
 
 CONTINENT_OF_COUNTRY = {
-    code: continent
-    for continent, codes in _CONTINENT_COUNTRIES.items()
-    for code in codes.split()
+    code: continent for continent, codes in _CONTINENT_COUNTRIES.items() for code in codes.split()
 }
 
 

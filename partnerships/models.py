@@ -30,7 +30,9 @@ from .periods import Frequency, Period, is_period_start
 
 def validate_language_code(code):
     if code not in dict(language_choices()):
-        raise ValidationError("“%(code)s” is not an ISO 639-1 language code.", params={"code": code})
+        raise ValidationError(
+            "“%(code)s” is not an ISO 639-1 language code.", params={"code": code}
+        )
 
 
 def validate_currency_code(code):
@@ -131,7 +133,9 @@ class Partner(TimeStamped):
                 condition=Q(organisation_type__in=OrganisationType.values),
                 name="partner_organisation_type_valid",
             ),
-            models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_blank"),
             models.CheckConstraint(
                 condition=Q(country__in=sorted(COUNTRIES)), name="partner_country_iso_3166"
@@ -253,7 +257,9 @@ class Partnership(TimeStamped):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="partnership_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="partnership_stage_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(purpose__in=Purpose.values), name="partnership_purpose_valid"
             ),
@@ -355,7 +361,9 @@ class PartnershipMember(models.Model):
                 name="member_one_lead_per_partnership",
                 violation_error_message="A partnership has at most one lead partner.",
             ),
-            models.CheckConstraint(condition=Q(role__in=MemberRole.values), name="member_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="member_role_valid"
+            ),
         ]
 
     def __str__(self):
@@ -425,9 +433,7 @@ class Agreement(TimeStamped):
     kind = models.CharField(max_length=20, choices=AgreementKind, default=AgreementKind.MOU)
     title = models.CharField(max_length=200)
     reference = models.CharField(max_length=60, blank=True)
-    status = models.CharField(
-        max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT
-    )
+    status = models.CharField(max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT)
     goals = models.TextField(blank=True)
     effective_date = models.DateField(null=True, blank=True)
     expiry_date = models.DateField(null=True, blank=True)
@@ -463,7 +469,9 @@ class Agreement(TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
             ),
-            models.CheckConstraint(condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="agreement_title_not_blank"),
             models.CheckConstraint(
                 condition=Q(expiry_date__isnull=True)
@@ -481,7 +489,9 @@ class Agreement(TimeStamped):
                 condition=Q(changes__isnull=True, change_kind="")
                 | (Q(changes__isnull=False) & Q(change_kind__in=ChangeKind.values)),
                 name="agreement_change_kind_with_changes",
-                violation_error_message="Say whether this amends or renews the agreement it changes.",
+                violation_error_message=(
+                    "Say whether this amends or renews the agreement it changes."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(changes=F("id")), name="agreement_does_not_change_itself"
@@ -538,7 +548,9 @@ class Agreement(TimeStamped):
         if self.changes_id and self.changes_id == self.pk:
             errors["changes"] = "An agreement cannot amend itself."
         if self.changes_id and self.changes.partnership_id != self.partnership_id:
-            errors["changes"] = "Only an agreement of the same partnership can be amended or renewed."
+            errors["changes"] = (
+                "Only an agreement of the same partnership can be amended or renewed."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -706,7 +718,9 @@ class Objective(TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=ObjectiveStatus.values), name="objective_status_valid"
             ),
-            models.CheckConstraint(condition=Q(benefit__in=Benefit.values), name="objective_benefit_valid"),
+            models.CheckConstraint(
+                condition=Q(benefit__in=Benefit.values), name="objective_benefit_valid"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="objective_title_not_blank"),
         ]
 
@@ -748,8 +762,12 @@ class OutcomeMetric(TimeStamped):
         ordering = ["objective", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="metric_weight_positive"),
-            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="metric_direction_valid"),
-            models.CheckConstraint(condition=Q(frequency__in=Frequency.values), name="metric_frequency_valid"),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="metric_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="metric_frequency_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(aggregation__in=Aggregation.values), name="metric_aggregation_valid"
             ),
@@ -792,9 +810,13 @@ class OutcomeMetric(TimeStamped):
             if self.baseline_value is None:
                 errors["baseline_value"] = "A metric with a target needs its baseline."
             elif self.direction == Direction.HIGHER and self.target_value <= self.baseline_value:
-                errors["target_value"] = "When higher is better, the target must be above the baseline."
+                errors["target_value"] = (
+                    "When higher is better, the target must be above the baseline."
+                )
             elif self.direction == Direction.LOWER and self.target_value >= self.baseline_value:
-                errors["target_value"] = "When lower is better, the target must be below the baseline."
+                errors["target_value"] = (
+                    "When lower is better, the target must be below the baseline."
+                )
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
             errors["target_date"] = "The target date must be after the baseline date."
         if errors:

@@ -154,9 +154,8 @@ def agreement_create(
     saved_parties = []
     for index, party in enumerate(parties):
         if party.partner is not None and party.partner.pk not in member_ids:
-            raise ValidationError(
-                {f"parties[{index}].partner": f"{party.partner} is not a member of this partnership."}
-            )
+            message = f"{party.partner} is not a member of this partnership."
+            raise ValidationError({f"parties[{index}].partner": message})
         try:
             saved_parties.append(_save(AgreementParty(agreement=agreement, **party.__dict__)))
         except ValidationError as error:

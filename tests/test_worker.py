@@ -32,8 +32,19 @@ def worker():
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = os.environ | {"DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         f"--queues={queue}", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            f"--queues={queue}",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

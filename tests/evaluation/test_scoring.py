@@ -29,7 +29,9 @@ from evaluation.scoring import (
 POLICY = Policy()
 ON = dt.date(2026, 6, 30)
 
-values = st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+values = st.decimals(
+    min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False
+)
 days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
@@ -66,15 +68,21 @@ def test_a_metric_score_is_bounded(baseline, target, actual, on):
 @given(baseline=values, target=values, low=values, high=values)
 def test_more_progress_never_scores_less(baseline, target, low, high):
     assume(baseline < target and low <= high)
-    worse = assess_metric(metric(baseline=baseline, target=target, latest=low), on=ON, policy=POLICY)
-    better = assess_metric(metric(baseline=baseline, target=target, latest=high), on=ON, policy=POLICY)
+    worse = assess_metric(
+        metric(baseline=baseline, target=target, latest=low), on=ON, policy=POLICY
+    )
+    better = assess_metric(
+        metric(baseline=baseline, target=target, latest=high), on=ON, policy=POLICY
+    )
     assert better.attainment >= worse.attainment
 
 
 @given(baseline=values, target=values, actual=values)
 def test_lower_is_better_mirrors_higher_is_better(baseline, target, actual):
     assume(baseline < target)
-    higher = assess_metric(metric(baseline=baseline, target=target, latest=actual), on=ON, policy=POLICY)
+    higher = assess_metric(
+        metric(baseline=baseline, target=target, latest=actual), on=ON, policy=POLICY
+    )
     lower = assess_metric(
         metric(baseline=-baseline, target=-target, latest=-actual), on=ON, policy=POLICY
     )
@@ -130,8 +138,9 @@ def test_worked_example_outcomes():
     # Fellows trained, summed: 0 → 20, 4 so far: progress 0.2.
     #   attainment 0.2 / 0.4945 = 0.4044 → behind (below 0.85, above 0.425? no: off track).
     # Weighted 2:1 → (1.0111·2 + 0.4044·1) / 3 = 0.8089 → 80.89.
-    readmissions = metric(id=1, name="Readmissions", weight=D(2), baseline=D(12), target=D(8),
-                          latest=D(10))
+    readmissions = metric(
+        id=1, name="Readmissions", weight=D(2), baseline=D(12), target=D(8), latest=D(10)
+    )
     fellows = metric(id=2, weight=D(1), aggregation="sum", total=D(4))
     results = [assess_metric(m, on=ON, policy=POLICY) for m in (readmissions, fellows)]
 
@@ -161,8 +170,12 @@ def test_worked_example_agreement():
     agreement = AgreementInput(7, "MoU", dt.date(2026, 8, 31), 90, auto_renewal=False)
     overdue = [ObligationInput(3, "Annual report", dt.date(2026, 3, 31))]
     score = agreement_score(
-        agreement, overdue_obligations=overdue, metrics_due=4, metrics_reported=3,
-        on=ON, policy=POLICY,
+        agreement,
+        overdue_obligations=overdue,
+        metrics_due=4,
+        metrics_reported=3,
+        on=ON,
+        policy=POLICY,
     )
     assert score == D("47.50")
 
@@ -205,8 +218,9 @@ def test_a_whole_scorecard_with_its_flags():
         partnership_id=1,
         period_end=ON,
         metrics=[
-            metric(id=1, name="Readmissions", weight=D(2), baseline=D(12), target=D(8),
-                   latest=D(10)),
+            metric(
+                id=1, name="Readmissions", weight=D(2), baseline=D(12), target=D(8), latest=D(10)
+            ),
             metric(id=2, weight=D(1), aggregation="sum", total=D(4), periods_missing=2),
             metric(id=3, name="Patient satisfaction", target=None, baseline=None, latest=D(4)),
         ],
@@ -218,7 +232,9 @@ def test_a_whole_scorecard_with_its_flags():
 
     # outcomes 80.89; objectives 90; agreement 100 − 30 (notice) − 30·1/3 (missed) = 60.
     assert (result.outcomes, result.objectives, result.agreement) == (
-        D("80.89"), D("90.00"), D("60.00"),
+        D("80.89"),
+        D("90.00"),
+        D("60.00"),
     )
     # (80.89·40 + 90·20 + 60·20) / 80 = 77.9450 → 77.95, green, down from 85.
     assert result.overall == D("77.95")

@@ -154,7 +154,9 @@ class TestOutcomeMetric:
 
     def test_it_refuses_a_lower_is_better_target_above_the_baseline(self):
         with refused("metric_target_beyond_baseline"), transaction.atomic():
-            MetricFactory(direction="lower", baseline_value=Decimal("10"), target_value=Decimal("12"))
+            MetricFactory(
+                direction="lower", baseline_value=Decimal("10"), target_value=Decimal("12")
+            )
 
     def test_it_refuses_a_target_without_a_baseline(self):
         with refused("metric_target_beyond_baseline"), transaction.atomic():
@@ -203,7 +205,9 @@ class TestPartnership:
 
     def test_it_refuses_two_co_leads_from_one_area(self, alice, bob):
         partnership = PartnershipFactory(owner=alice)
-        PartnershipLead.objects.create(partnership=partnership, user=alice, functional_area="clinical")
+        PartnershipLead.objects.create(
+            partnership=partnership, user=alice, functional_area="clinical"
+        )
         with refused("lead_areas_differ"), transaction.atomic():
             PartnershipLead.objects.create(
                 partnership=partnership, user=bob, functional_area="clinical"

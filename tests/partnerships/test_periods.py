@@ -9,7 +9,13 @@ from partnerships.periods import Period, is_period_start, last_closed_period, pe
     ("day", "frequency", "start", "end", "label"),
     [
         (dt.date(2026, 11, 22), "monthly", dt.date(2026, 11, 1), dt.date(2026, 11, 30), "2026-11"),
-        (dt.date(2026, 11, 22), "quarterly", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-Q4"),
+        (
+            dt.date(2026, 11, 22),
+            "quarterly",
+            dt.date(2026, 10, 1),
+            dt.date(2026, 12, 31),
+            "2026-Q4",
+        ),
         (dt.date(2026, 2, 28), "quarterly", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026-Q1"),
         (dt.date(2026, 7, 1), "semiannual", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "2026-H2"),
         (dt.date(2024, 2, 29), "annual", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024"),

@@ -164,10 +164,17 @@ class TestAgreementCreate:
             effective_date=dt.date(2026, 1, 1),
             expiry_date=dt.date(2028, 12, 31),
             parties=[
-                Party(is_our_organisation=True, contribution_kind="financial",
-                      contribution_amount=Decimal("50000"), contribution_currency="EUR"),
-                Party(partner=partner, contribution_kind="in_kind",
-                      contribution_description="Faculty time for teaching"),
+                Party(
+                    is_our_organisation=True,
+                    contribution_kind="financial",
+                    contribution_amount=Decimal("50000"),
+                    contribution_currency="EUR",
+                ),
+                Party(
+                    partner=partner,
+                    contribution_kind="in_kind",
+                    contribution_description="Faculty time for teaching",
+                ),
             ],
             obligations=[ObligationSpec("Annual progress report", dt.date(2026, 12, 31), 1)],
         )
@@ -181,8 +188,12 @@ class TestAgreementCreate:
                 partnership=partnership,
                 title="Funding agreement",
                 parties=[
-                    Party(is_our_organisation=True, contribution_kind="financial",
-                          contribution_amount=Decimal("-10"), contribution_currency="USD")
+                    Party(
+                        is_our_organisation=True,
+                        contribution_kind="financial",
+                        contribution_amount=Decimal("-10"),
+                        contribution_currency="USD",
+                    )
                 ],
             )
         assert "parties[0].contribution_amount" in errors_of(excinfo)
@@ -195,8 +206,12 @@ class TestAgreementCreate:
                 partnership=partnership,
                 title="Funding agreement",
                 parties=[
-                    Party(is_our_organisation=True, contribution_kind="financial",
-                          contribution_amount=Decimal("10"), contribution_currency="ABC")
+                    Party(
+                        is_our_organisation=True,
+                        contribution_kind="financial",
+                        contribution_amount=Decimal("10"),
+                        contribution_currency="ABC",
+                    )
                 ],
             )
         assert "is not an ISO 4217 currency code" in str(
@@ -311,8 +326,11 @@ class TestObjectivesAndMetrics:
         partnership = PartnershipFactory(owner=alice)
         with pytest.raises(ValidationError) as excinfo:
             services.objective_create(
-                partnership=partnership, title="Joint publications", owner=alice,
-                benefit="research_capability", weight=0,
+                partnership=partnership,
+                title="Joint publications",
+                owner=alice,
+                benefit="research_capability",
+                weight=0,
             )
         assert list(errors_of(excinfo)) == ["weight"]
 

@@ -1,0 +1,283 @@
+"""Assessment runs: start, assess chunk by chunk, finish, resume.
+
+A run covers one month for every partnership that is active or struggling. Its
+partnerships are split into chunks; each chunk is assessed by one task in one
+transaction that writes its scorecards and marks itself done together, so:
+- a rerun is harmless: scorecards are upserted on (partnership, period), and an
+  approved scorecard is never written over;
+- a worker killed half way loses nothing: the chunk stays pending and is run
+  again (Celery redelivers it, or `assessment_run_resume` sends it again);
+- one partnership that fails is recorded in the run and the others go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partnerships.models import Partnership
+from partnerships.periods import Frequency, Period
+
+from . import scoring
+from .inputs import load_inputs, policy_values
+from .models import (
+    AssessmentChunk,
+    AssessmentRun,
+    ChunkStatus,
+    ReviewState,
+    RunStatus,
+    RunTrigger,
+    Scorecard,
+    ScoringPolicy,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 500
+# Columns a recomputation may change; the review fields are the reviewers'.
+COMPUTED_FIELDS = [
+    "period_end",
+    "run",
+    "policy",
+    "outcomes_score",
+    "objectives_score",
+    "health_score",
+    "agreement_score",
+    "overall_score",
+    "rating",
+    "trend",
+    "flags",
+    "computed_at",
+]
+
+
+def month_of(day: dt.date) -> Period:
+    return Period.containing(day, Frequency.MONTHLY)
+
+
+def last_closed_month(today: dt.date) -> Period:
+    return month_of(today).previous()
+
+
+@transaction.atomic
+def assessment_run_start(
+    *,
+    period_start: dt.date,
+    trigger: str = RunTrigger.SCHEDULE,
+    started_by=None,
+    chunk_size: int = CHUNK_SIZE,
+) -> AssessmentRun:
+    """Create a run for the month starting `period_start`, split into chunks.
+
+    The caller sends the chunks to the workers once this has committed
+    (`transaction.on_commit`), so a worker never looks for a run not yet saved.
+    """
+    period = month_of(period_start)
+    if period.start != period_start:
+        raise ValidationError({"period_start": "Choose the first day of a month."})
+    if period.end >= timezone.localdate():
+        raise ValidationError({"period_start": "Only a month that has ended can be assessed."})
+    policy = ScoringPolicy.objects.get(is_active=True)
+    run = AssessmentRun(
+        period_start=period.start,
+        period_end=period.end,
+        policy=policy,
+        status=RunStatus.RUNNING,
+        trigger=trigger,
+        started_by=started_by,
+        started_at=timezone.now(),
+    )
+    run.full_clean()
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as error:
+        # Another reviewer (or beat) started this period a moment ago.
+        raise ValidationError(
+            {"period_start": "An assessment of this period is already under way."}
+        ) from error
+    ids = list(
+        Partnership.objects.assessable()
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    AssessmentChunk.objects.bulk_create(
+        AssessmentChunk(run=run, index=index, partnership_ids=ids[offset : offset + chunk_size])
+        for index, offset in enumerate(range(0, len(ids), chunk_size))
+    )
+    if not ids:
+        _finish(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+def assessment_chunk_execute(*, chunk_id: int) -> None:
+    """Assess one chunk and, if it was the last, finish its run."""
+    with transaction.atomic():
+        # The lock makes a second delivery of the same chunk wait, then find it done.
+        chunk = (
+            AssessmentChunk.objects.select_for_update(of=("self",))
+            .select_related("run__policy")
+            .get(pk=chunk_id)
+        )
+        if chunk.status != ChunkStatus.PENDING:
+            return
+        run = chunk.run
+        chunk.attempts += 1
+        assessed, skipped, errors = assess_partnerships(
+            chunk.partnership_ids,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            policy=run.policy,
+            run=run,
+        )
+        chunk.assessed_count = assessed
+        chunk.skipped = skipped
+        chunk.errors = errors
+        chunk.status = ChunkStatus.DONE
+        chunk.finished_at = timezone.now()
+        chunk.save()
+    _finish(chunk.run_id)
+
+
+def assessment_chunk_fail(*, chunk_id: int, error: str) -> None:
+    """Record a chunk that could not be assessed after its retries; the run goes on."""
+    with transaction.atomic():
+        chunk = AssessmentChunk.objects.select_for_update().get(pk=chunk_id)
+        if chunk.status != ChunkStatus.PENDING:
+            return
+        chunk.status = ChunkStatus.FAILED
+        chunk.finished_at = timezone.now()
+        chunk.errors = [{"partnership": pid, "error": error} for pid in chunk.partnership_ids]
+        chunk.save()
+    _finish(chunk.run_id)
+
+
+@transaction.atomic
+def _finish(run_id: int) -> None:
+    """Complete the run once no chunk is pending.
+
+    The run's row lock lets one finisher at a time count the chunks, so two
+    last chunks finishing together complete it once, with the right totals.
+    """
+    run = AssessmentRun.objects.select_for_update().get(pk=run_id)
+    if run.status != RunStatus.RUNNING or run.chunks.filter(status=ChunkStatus.PENDING).exists():
+        return
+    skipped, errors, assessed = [], [], 0
+    for chunk in run.chunks.only("assessed_count", "skipped", "errors"):
+        assessed += chunk.assessed_count
+        skipped += chunk.skipped
+        errors += chunk.errors
+    run.status = RunStatus.COMPLETED
+    run.finished_at = timezone.now()
+    run.assessed_count = assessed
+    run.skipped_count = len(skipped)
+    run.failed_count = len(errors)
+    run.skipped = skipped
+    run.errors = errors
+    run.save()
+    logger.info("Assessment run %s completed: %s assessed", run_id, assessed)
+
+
+def assessment_run_pending_chunks(*, run: AssessmentRun, older_than: dt.datetime | None = None):
+    """The chunks of a run still to be assessed (to send again after a crash)."""
+    chunks = run.chunks.filter(status=ChunkStatus.PENDING)
+    if older_than is not None:
+        chunks = chunks.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=older_than))
+    return list(chunks.values_list("pk", flat=True))
+
+
+def chunks_mark_enqueued(chunk_ids: list[int]) -> None:
+    AssessmentChunk.objects.filter(pk__in=chunk_ids).update(enqueued_at=timezone.now())
+
+
+def assess_partnerships(
+    ids: list[int],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    policy: ScoringPolicy,
+    run: AssessmentRun | None = None,
+    compute: Callable[[scoring.ScorecardInput, scoring.Policy], scoring.ScorecardResult] = (
+        scoring.assess
+    ),
+) -> tuple[int, list[dict], list[dict]]:
+    """Compute and upsert the scorecards of these partnerships for one month.
+
+    Returns (assessed count, skipped [{partnership, reason}], errors
+    [{partnership, error}]). Must run inside a transaction: the existing
+    scorecards are locked so a reviewer's approval and this write cannot cross.
+    """
+    partnerships = list(
+        Partnership.objects.filter(id__in=ids).values("id", "title", "stage", "start_date")
+    )
+    skipped, errors, eligible = [], [], []
+    assessable = set(
+        Partnership.objects.assessable().filter(id__in=ids).values_list("id", flat=True)
+    )
+    for p in partnerships:
+        if p["id"] not in assessable:
+            skipped.append({"partnership": p["id"], "reason": "No longer active."})
+        else:
+            eligible.append(p)
+    # Lock every existing scorecard of the period, not only the approved ones,
+    # so an approval cannot land between this read and the upsert below.
+    existing = dict(
+        Scorecard.objects.select_for_update()
+        .filter(partnership_id__in=[p["id"] for p in eligible], period_start=period_start)
+        .values_list("partnership_id", "review_state")
+    )
+    approved = {pid for pid, state in existing.items() if state == ReviewState.APPROVED}
+    to_assess = []
+    for p in eligible:
+        if p["id"] in approved:
+            skipped.append(
+                {"partnership": p["id"], "reason": "Approved already; kept as approved."}
+            )
+        else:
+            to_assess.append(p)
+
+    inputs = load_inputs(to_assess, period_start=period_start, period_end=period_end)
+    rules = policy_values(policy)
+    now = timezone.now()
+    scorecards = []
+    for p in to_assess:
+        try:
+            result = compute(inputs[p["id"]], rules)
+        except Exception as error:  # one bad partnership must not stop the others
+            logger.exception("Assessing partnership %s failed", p["id"])
+            errors.append({"partnership": p["id"], "error": f"{type(error).__name__}: {error}"})
+            continue
+        scorecards.append(
+            Scorecard(
+                partnership_id=p["id"],
+                period_start=period_start,
+                period_end=period_end,
+                run=run,
+                policy=policy,
+                outcomes_score=result.outcomes,
+                objectives_score=result.objectives,
+                health_score=result.health,
+                agreement_score=result.agreement,
+                overall_score=result.overall,
+                rating=result.rating,
+                trend=result.trend,
+                flags=[flag.as_json() for flag in result.flags],
+                review_state=ReviewState.DRAFT,
+                computed_at=now,
+            )
+        )
+    Scorecard.objects.bulk_create(
+        scorecards,
+        update_conflicts=True,
+        unique_fields=["partnership", "period_start"],
+        update_fields=COMPUTED_FIELDS,
+    )
+    return len(scorecards), skipped, errors
