@@ -117,3 +117,24 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     period_start = dt.date(2025, 4, 1)
     value = Decimal("20")
     entered_by = factory.SelfAttribute("metric.owner")
+
+
+def partnership_with_data(*, metrics: int = 2, stage: str = "active", **fields) -> Partnership:
+    """An assessable partnership: a member, an agreement in force, an objective
+    and metrics with a few quarters of measurements."""
+    partnership = PartnershipFactory(stage=stage, **fields)
+    MemberFactory(partnership=partnership, role="lead")
+    AgreementFactory(
+        partnership=partnership,
+        status="active",
+        effective_date=dt.date(2025, 1, 1),
+        expiry_date=dt.date(2027, 12, 31),
+    )
+    objective = ObjectiveFactory(partnership=partnership, status="on_track")
+    for index in range(metrics):
+        metric = MetricFactory(objective=objective, name=f"Metric {index}")
+        for quarter, value in ((1, 14), (4, 18), (7, 24)):
+            MeasurementFactory(
+                metric=metric, period_start=dt.date(2025, quarter, 1), value=Decimal(value)
+            )
+    return partnership

@@ -1,0 +1,86 @@
+"""Celery tasks for assessments: thin, taking ids and calling the services."""
+
+import datetime as dt
+import logging
+
+from celery import Task, shared_task
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from . import services
+from .models import AssessmentRun, RunStatus, RunTrigger
+
+logger = logging.getLogger(__name__)
+
+# A chunk sent this long ago and still pending was lost with its worker.
+STALLED_AFTER = dt.timedelta(minutes=15)
+
+
+class ChunkTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Out of retries, or an error no retry will mend: record it in the run
+        # so it is reported, never silently dropped.
+        chunk_id = kwargs.get("chunk_id", args[0] if args else None)
+        services.assessment_chunk_fail(chunk_id=chunk_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    base=ChunkTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def assess_chunk(chunk_id: int):
+    services.assessment_chunk_execute(chunk_id=chunk_id)
+
+
+def send_chunks(chunk_ids: list[int], queue: str | None = None) -> None:
+    """Send chunks to the workers once the current transaction has committed."""
+
+    def send():
+        services.chunks_mark_enqueued(chunk_ids)
+        for chunk_id in chunk_ids:
+            assess_chunk.apply_async(kwargs={"chunk_id": chunk_id}, queue=queue)
+
+    transaction.on_commit(send)
+
+
+def start_assessment(*, period_start, trigger, started_by=None, queue=None) -> AssessmentRun:
+    run = services.assessment_run_start(
+        period_start=period_start, trigger=trigger, started_by=started_by
+    )
+    send_chunks(services.assessment_run_pending_chunks(run=run), queue=queue)
+    return run
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def assess_last_month():
+    """Monthly (beat): assess the month just closed, or resume it if under way."""
+    period = services.last_closed_month(timezone.localdate())
+    under_way = AssessmentRun.objects.filter(
+        period_start=period.start, status__in=(RunStatus.PENDING, RunStatus.RUNNING)
+    ).first()
+    if under_way is not None:
+        send_chunks(services.assessment_run_pending_chunks(run=under_way))
+        return under_way.pk
+    try:
+        with transaction.atomic():
+            return start_assessment(period_start=period.start, trigger=RunTrigger.SCHEDULE).pk
+    except ValidationError as error:
+        logger.warning("No assessment started for %s: %s", period, error)
+        return None
+
+
+@shared_task(acks_late=True)
+def resume_stalled_assessments():
+    """Every few minutes (beat): send again the chunks a lost worker left pending."""
+    older_than = timezone.now() - STALLED_AFTER
+    for run in AssessmentRun.objects.filter(status=RunStatus.RUNNING):
+        chunk_ids = services.assessment_run_pending_chunks(run=run, older_than=older_than)
+        if chunk_ids:
+            logger.warning("Resuming %d stalled chunk(s) of run %s", len(chunk_ids), run.pk)
+            send_chunks(chunk_ids)

@@ -1,0 +1,207 @@
+"""Assessment runs through the services, in process (the worker tests run them
+through Celery)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from evaluation import services
+from evaluation.models import AssessmentChunk, AssessmentRun, Scorecard, ScoringPolicy
+from partnerships.models import Measurement
+from tests.factories import PartnershipFactory, partnership_with_data
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = dt.date(2025, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def november_2025():
+    with time_machine.travel(dt.datetime(2025, 11, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def run_to_completion(period_start=OCTOBER, **kwargs) -> AssessmentRun:
+    run = services.assessment_run_start(period_start=period_start, **kwargs)
+    for chunk_id in services.assessment_run_pending_chunks(run=run):
+        services.assessment_chunk_execute(chunk_id=chunk_id)
+    run.refresh_from_db()
+    return run
+
+
+def scorecard_rows():
+    return list(
+        Scorecard.objects.order_by("partnership_id", "period_start").values_list(
+            "partnership_id", "period_start", "overall_score", "rating", "flags"
+        )
+    )
+
+
+def test_it_assesses_every_active_and_struggling_partnership():
+    active = partnership_with_data()
+    struggling = partnership_with_data(stage="struggling")
+    partnership_with_data(stage="negotiating")
+    PartnershipFactory(stage="completed", end_date=dt.date(2025, 6, 30))
+    PartnershipFactory(stage="active", start_date=dt.date(2025, 11, 1))  # starts later
+
+    run = run_to_completion()
+
+    assert run.status == "completed"
+    assert run.assessed_count == 2
+    assert set(Scorecard.objects.values_list("partnership_id", flat=True)) == {
+        active.pk,
+        struggling.pk,
+    }
+    card = Scorecard.objects.get(partnership=active)
+    assert (card.period_start, card.period_end) == (OCTOBER, dt.date(2025, 10, 31))
+    assert card.policy == ScoringPolicy.objects.get(is_active=True)
+    assert card.rating in {"green", "amber", "red"}
+    assert card.review_state == "draft"
+
+
+def test_a_rerun_gives_one_scorecard_each_with_the_same_numbers():
+    for _ in range(3):
+        partnership_with_data()
+    run_to_completion()
+    before = scorecard_rows()
+
+    rerun = run_to_completion()
+
+    assert rerun.assessed_count == 3
+    assert scorecard_rows() == before
+
+
+def test_a_rerun_leaves_an_approved_scorecard_alone(rita):
+    partnership = partnership_with_data()
+    run_to_completion()
+    Scorecard.objects.update(review_state="approved", reviewer=rita, reviewed_at=timezone.now())
+    approved = scorecard_rows()
+    # The data changes after approval…
+    Measurement.objects.update(value=Decimal("49"))
+
+    rerun = run_to_completion()
+
+    assert scorecard_rows() == approved
+    assert rerun.skipped == [
+        {"partnership": partnership.pk, "reason": "Approved already; kept as approved."}
+    ]
+
+
+def test_the_worked_flags_point_at_their_records():
+    partnership = partnership_with_data()
+    agreement = partnership.agreements.get()
+    agreement.expiry_date = dt.date(2025, 12, 15)
+    agreement.save()
+
+    run_to_completion()
+
+    flags = Scorecard.objects.get().flags
+    notice = next(flag for flag in flags if flag["code"] == "agreement_notice")
+    assert notice["ref"] == {"model": "partnerships.agreement", "id": agreement.pk}
+    assert notice["message"].startswith(f"“{agreement.title}” expires in 45 days")
+    missing = [flag for flag in flags if flag["code"] == "not_reported"]
+    # Measurements stop at Q3 2025, which closed 30 Sep: nothing missing in October.
+    assert missing == []
+
+
+def test_a_quarter_not_reported_is_flagged():
+    partnership_with_data(metrics=1)
+    with time_machine.travel(dt.datetime(2026, 2, 3, tzinfo=dt.UTC), tick=False):
+        run_to_completion(period_start=dt.date(2026, 1, 1))
+    flags = Scorecard.objects.get().flags
+    assert [f["message"] for f in flags if f["code"] == "not_reported"] == [
+        "“Metric 0” not reported for the last 1 period."
+    ]
+
+
+def test_one_failing_partnership_is_recorded_and_the_others_go_on():
+    good, bad = partnership_with_data(), partnership_with_data()
+    policy = ScoringPolicy.objects.get(is_active=True)
+
+    def compute(data, rules):
+        if data.partnership_id == bad.pk:
+            raise ZeroDivisionError("division by zero")
+        return services.scoring.assess(data, rules)
+
+    with transaction.atomic():
+        assessed, skipped, errors = services.assess_partnerships(
+            [good.pk, bad.pk],
+            period_start=OCTOBER,
+            period_end=dt.date(2025, 10, 31),
+            policy=policy,
+            compute=compute,
+        )
+
+    assert (assessed, skipped) == (1, [])
+    assert errors == [{"partnership": bad.pk, "error": "ZeroDivisionError: division by zero"}]
+    assert list(Scorecard.objects.values_list("partnership_id", flat=True)) == [good.pk]
+
+
+def test_a_failed_chunk_is_reported_in_the_run():
+    partnerships = [partnership_with_data() for _ in range(3)]
+    run = services.assessment_run_start(period_start=OCTOBER, chunk_size=2)
+    first, second = services.assessment_run_pending_chunks(run=run)
+    services.assessment_chunk_execute(chunk_id=first)
+    services.assessment_chunk_fail(chunk_id=second, error="OperationalError: server closed")
+
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert (run.assessed_count, run.failed_count) == (2, 1)
+    assert run.errors == [
+        {"partnership": partnerships[2].pk, "error": "OperationalError: server closed"}
+    ]
+
+
+def test_a_chunk_done_twice_counts_once():
+    partnership_with_data()
+    run = services.assessment_run_start(period_start=OCTOBER)
+    (chunk_id,) = services.assessment_run_pending_chunks(run=run)
+    services.assessment_chunk_execute(chunk_id=chunk_id)
+    services.assessment_chunk_execute(chunk_id=chunk_id)
+
+    run.refresh_from_db()
+    assert run.assessed_count == 1
+    assert AssessmentChunk.objects.get().attempts == 1
+
+
+def test_only_one_run_of_a_period_can_be_under_way():
+    partnership_with_data()
+    services.assessment_run_start(period_start=OCTOBER)
+    with pytest.raises(ValidationError, match="already under way"):
+        services.assessment_run_start(period_start=OCTOBER)
+
+
+def test_a_month_not_yet_ended_cannot_be_assessed():
+    with pytest.raises(ValidationError, match="has ended"):
+        services.assessment_run_start(period_start=dt.date(2025, 11, 1))
+
+
+def test_an_empty_portfolio_completes_at_once():
+    run = services.assessment_run_start(period_start=OCTOBER)
+    assert (run.status, run.assessed_count) == ("completed", 0)
+
+
+def queries_to_assess(count: int) -> int:
+    ids = [partnership_with_data(metrics=3).pk for _ in range(count)]
+    policy = ScoringPolicy.objects.get(is_active=True)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.assess_partnerships(
+            ids, period_start=OCTOBER, period_end=dt.date(2025, 10, 31), policy=policy
+        )
+    Scorecard.objects.all().delete()
+    return len(queries)
+
+
+def test_the_queries_of_an_assessment_do_not_grow_with_the_portfolio():
+    # partnerships, the assessable among them, lock of existing scorecards,
+    # metrics, measurement aggregates, objectives, agreements in force,
+    # overdue obligations, previous scorecards, the upsert (+ savepoint pair)
+    small, large = queries_to_assess(3), queries_to_assess(12)
+    assert small == large
+    assert large <= 12
