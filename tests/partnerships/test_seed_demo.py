@@ -264,13 +264,11 @@ def test_it_changes_nothing_when_run_twice():
     assert "Everything was already present; nothing changed." in second_output
 
 
-def test_it_leaves_existing_rows_untouched():
+def test_it_leaves_existing_rows_alone_and_adds_what_is_missing():
     seed()
     partner = Partner.objects.get(name="Hôpital Saint-Aurèle")
     Partner.objects.filter(pk=partner.pk).update(city="Villeurbanne")
-    Measurement.objects.filter(metric__name="Door-to-needle time").order_by("period_start")[
-        :1
-    ].get().delete()
+    Measurement.objects.filter(metric__name="Door-to-needle time").earliest("period_start").delete()
 
     output = seed()
 
@@ -292,7 +290,7 @@ def test_it_builds_on_any_day(day):
     with time_machine.travel(dt.datetime.fromisoformat(f"{day}T12:00:00+00:00"), tick=False):
         seed()
         today = timezone.localdate()
-        assert Agreement.objects.expiring_between(today, today + dt.timedelta(days=60))
+        assert Agreement.objects.expiring_between(today, today + dt.timedelta(days=60)).exists()
         latest_quarter = Period.containing(today, Frequency.QUARTERLY).previous()
         assert Measurement.objects.filter(period_start=latest_quarter.start).exists()
 
