@@ -1,0 +1,35 @@
+"""`python manage.py seed_demo`: a demo portfolio that looks real, and sign-ins to see it.
+
+Safe to run again: what exists is left alone, only what is missing is added.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.demo import DEMO_USERS, build_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo partners, partnerships, agreements, objectives, metrics and "
+        "measurements, and one demo user per role. Rows that exist are left untouched."
+    )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        with transaction.atomic():
+            report = build_demo(today=today)
+
+        self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
+        self.stdout.write(f"  {'':<16}{'created':>8}  {'already present':>15}")
+        for label, created, present in report.rows():
+            self.stdout.write(f"  {label:<16}{created:>8}  {present:>15}")
+        if not report.created_anything:
+            self.stdout.write("Everything was already present; nothing changed.")
+
+        self.stdout.write("")
+        self.stdout.write("Demo sign-ins:")
+        self.stdout.write(f"  {'username':<10}{'password':<14}{'role':<21}name")
+        for username, password, role, full_name in DEMO_USERS:
+            self.stdout.write(f"  {username:<10}{password:<14}{role:<21}{full_name}")
