@@ -1,8 +1,10 @@
 """Loading what the scoring needs, for many partnerships at once.
 
 A fixed number of queries per chunk, whatever its size: the measurements are
-aggregated in PostgreSQL (one pass, grouped by metric), everything else comes
-as plain values and is grouped here. No query per partnership or per metric.
+aggregated in PostgreSQL (with the metrics they belong to), everything else
+comes as plain values and is grouped here. No query per partnership or per
+metric. Ids go to PostgreSQL as one array parameter (`= ANY(%s)`), not as a list
+of thousands of parameters for Django to prepare one by one.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import DecimalField, F, Func, Max, Q, Sum
+from django.db.models import DateField, F, Lookup, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from partnerships.models import (
     SIGNED_STATUSES,
@@ -46,30 +48,53 @@ def policy_values(policy: ScoringPolicy) -> scoring.Policy:
     )
 
 
-class FirstOf(Func):
-    """The first element of an array: `(ARRAY_AGG(… ORDER BY …))[1]`."""
+class AnyOf(Lookup):
+    """`lhs = ANY(%s)` with the values as one array parameter: usable in
+    `filter()` like `field__in`, but the list goes to the driver as it is."""
 
-    template = "(%(expressions)s)[1]"
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs_sql} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def _period_index(day: dt.date, months: int) -> int:
+    """The period containing `day`, as the month number (year * 12 + month - 1)
+    of its first month; periods of one frequency are `months` apart."""
+    month = day.year * 12 + day.month - 1
+    return month - (day.month - 1) % months
+
+
+def _last_closed_index(on: dt.date, months: int) -> int:
+    """The latest period of `months` months that has ended by `on` (inclusive)."""
+    index = _period_index(on, months)
+    after = index + months  # the month after the period
+    if dt.date(after // 12, after % 12 + 1, 1) - dt.timedelta(days=1) > on:
+        index -= months
+    return index
 
 
 def periods_missing(
     *, frequency: str, latest_reported: dt.date | None, since: dt.date | None, on: dt.date
 ) -> int:
     """Closed reporting periods up to `on` with no value after the latest one reported."""
-    last_closed = Period.containing(on, frequency)
-    if last_closed.end > on:
-        last_closed = last_closed.previous()
+    months = Frequency(frequency).months
+    return _missing(months, _last_closed_index(on, months), latest_reported, since)
+
+
+def _missing(months: int, last_closed: int, latest_reported, since) -> int:
+    """`periods_missing` in month arithmetic, with the last closed period given."""
     if latest_reported is not None:
-        first_expected = Period.containing(latest_reported, frequency).next()
+        first_expected = _period_index(latest_reported, months) + months
     elif since is not None:
-        first_expected = Period.containing(since, frequency)
+        first_expected = _period_index(since, months)
     else:
         return 0
-    missing, period = 0, last_closed
-    while period >= first_expected and missing < MAX_MISSING_PERIODS:
-        missing += 1
-        period = period.previous()
-    return missing
+    if last_closed < first_expected:
+        return 0
+    return min((last_closed - first_expected) // months + 1, MAX_MISSING_PERIODS)
 
 
 def load_inputs(
@@ -83,12 +108,51 @@ def load_inputs(
     `partnerships` are dicts with at least `id` and `start_date`.
     """
     ids = [p["id"] for p in partnerships]
+    if not ids:
+        return {}
     start_of = {p["id"]: p["start_date"] for p in partnerships}
 
-    metrics = list(
-        OutcomeMetric.objects.filter(objective__partnership_id__in=ids, is_active=True)
-        .exclude(objective__status="abandoned")
-        .values(
+    objectives_by_partnership = defaultdict(list)
+    partnership_of_objective = {}  # the objectives whose metrics count: not abandoned
+    for oid, title, status, weight, due_date, pid in (
+        Objective.objects.filter(AnyOf(F("partnership_id"), ids))
+        .order_by("id")
+        .values_list("id", "title", "status", "weight", "due_date", "partnership_id")
+    ):
+        objectives_by_partnership[pid].append(
+            scoring.ObjectiveInput(oid, title, status, weight, due_date)
+        )
+        if status != "abandoned":
+            partnership_of_objective[oid] = pid
+
+    # The metrics, each with what its measurements up to the end of the period
+    # come to: the sum since the baseline, the latest value and its period.
+    # Correlated subqueries read each metric's rows through the index on
+    # (metric, period_start): no sort, no hash of the chunk's measurements.
+    measured = Measurement.objects.filter(metric_id=OuterRef("id"), period_start__lte=period_end)
+    newest = measured.order_by("-period_start")
+    since_baseline = Q(
+        period_start__gte=Coalesce(
+            OuterRef("baseline_date"), F("period_start"), output_field=DateField()
+        )
+    )
+    metrics = (
+        OutcomeMetric.objects.filter(
+            AnyOf(F("objective_id"), list(partnership_of_objective)), is_active=True
+        )
+        .annotate(
+            total=Subquery(
+                measured.filter(since_baseline)
+                .order_by()
+                .values("metric_id")
+                .annotate(total=Sum("value"))
+                .values("total")
+            ),
+            latest=Subquery(newest.values("value")[:1]),
+            latest_period=Subquery(newest.values("period_start")[:1]),
+        )
+        .order_by("id")
+        .values_list(
             "id",
             "name",
             "weight",
@@ -99,98 +163,71 @@ def load_inputs(
             "aggregation",
             "frequency",
             "created_at",
-            partnership_id=F("objective__partnership_id"),
+            "objective_id",
+            "total",
+            "latest",
+            "latest_period",
         )
-        .order_by("id")
     )
-    # One pass over the measurements up to the end of the period.
-    since_baseline = Q(metric__baseline_date__isnull=True) | Q(
-        period_start__gte=F("metric__baseline_date")
-    )
-    aggregates = {
-        row["metric_id"]: row
-        for row in Measurement.objects.filter(
-            metric_id__in=[m["id"] for m in metrics], period_start__lte=period_end
-        )
-        .values("metric_id")
-        .annotate(
-            total=Sum("value", filter=since_baseline),
-            latest=FirstOf(
-                ArrayAgg("value", order_by="-period_start"),
-                output_field=DecimalField(max_digits=14, decimal_places=4),
-            ),
-            latest_period=Max("period_start"),
-        )
-        .order_by()
-    }
+    last_closed = {}  # frequency: (months, index of the last closed period)
     metrics_by_partnership = defaultdict(list)
-    for m in metrics:
-        agg = aggregates.get(m["id"], {})
-        since = m["baseline_date"] or start_of.get(m["partnership_id"]) or m["created_at"].date()
-        metrics_by_partnership[m["partnership_id"]].append(
+    for (
+        mid, name, weight, baseline, target, baseline_date, target_date,
+        aggregation, frequency, created_at, objective_id, total, latest, latest_period,
+    ) in metrics:  # fmt: skip
+        pid = partnership_of_objective[objective_id]
+        if frequency not in last_closed:
+            months = Frequency(frequency).months
+            last_closed[frequency] = (months, _last_closed_index(period_end, months))
+        months, closed = last_closed[frequency]
+        since = baseline_date or start_of.get(pid) or created_at.date()
+        metrics_by_partnership[pid].append(
             scoring.MetricInput(
-                id=m["id"],
-                name=m["name"],
-                weight=m["weight"],
-                baseline=m["baseline_value"],
-                target=m["target_value"],
-                baseline_date=m["baseline_date"],
-                target_date=m["target_date"],
-                aggregation=m["aggregation"],
-                total=agg.get("total"),
-                latest=agg.get("latest"),
-                periods_missing=periods_missing(
-                    frequency=Frequency(m["frequency"]),
-                    latest_reported=agg.get("latest_period"),
-                    since=since,
-                    on=period_end,
-                ),
+                id=mid,
+                name=name,
+                weight=weight,
+                baseline=baseline,
+                target=target,
+                baseline_date=baseline_date,
+                target_date=target_date,
+                aggregation=aggregation,
+                total=total,
+                latest=latest,
+                periods_missing=_missing(months, closed, latest_period, since),
             )
-        )
-
-    objectives_by_partnership = defaultdict(list)
-    for o in (
-        Objective.objects.filter(partnership_id__in=ids)
-        .values("id", "title", "status", "weight", "due_date", "partnership_id")
-        .order_by("id")
-    ):
-        objectives_by_partnership[o["partnership_id"]].append(
-            scoring.ObjectiveInput(o["id"], o["title"], o["status"], o["weight"], o["due_date"])
         )
 
     # The agreement in force at the end of the period that runs longest
     # (open-ended first), one per partnership.
     agreements = {
-        a["partnership_id"]: scoring.AgreementInput(
-            a["id"], a["title"], a["expiry_date"], a["notice_period_days"], a["auto_renewal"]
-        )
-        for a in Agreement.objects.in_force_on(period_end)
-        .filter(partnership_id__in=ids)
-        .order_by("partnership_id", F("expiry_date").desc(nulls_first=True), "id")
-        .distinct("partnership_id")
-        .values(
-            "id", "title", "expiry_date", "notice_period_days", "auto_renewal", "partnership_id"
+        pid: scoring.AgreementInput(aid, title, expiry_date, notice_period_days, auto_renewal)
+        for aid, title, expiry_date, notice_period_days, auto_renewal, pid in (
+            Agreement.objects.in_force_on(period_end)
+            .filter(AnyOf(F("partnership_id"), ids))
+            .order_by("partnership_id", F("expiry_date").desc(nulls_first=True), "id")
+            .distinct("partnership_id")
+            .values_list(
+                "id", "title", "expiry_date", "notice_period_days", "auto_renewal", "partnership_id"
+            )
         )
     }
 
     overdue = defaultdict(list)
-    for o in (
+    for oid, description, due_date, pid in (
         Obligation.objects.filter(
-            agreement__partnership_id__in=ids,
+            AnyOf(F("agreement__partnership_id"), ids),
             agreement__status__in=SIGNED_STATUSES,
             due_date__lt=period_end,
         )
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=period_end))
-        .values("id", "description", "due_date", partnership_id=F("agreement__partnership_id"))
+        .values_list("id", "description", "due_date", "agreement__partnership_id")
         .order_by("due_date", "id")
     ):
-        overdue[o["partnership_id"]].append(
-            scoring.ObligationInput(o["id"], o["description"], o["due_date"])
-        )
+        overdue[pid].append(scoring.ObligationInput(oid, description, due_date))
 
     previous_period = Period.containing(period_start, Frequency.MONTHLY).previous().start
     previous = dict(
-        Scorecard.objects.filter(partnership_id__in=ids, period_start=previous_period)
+        Scorecard.objects.filter(AnyOf(F("partnership_id"), ids), period_start=previous_period)
         .exclude(overall_score__isnull=True)
         .values_list("partnership_id", "overall_score")
     )

@@ -93,12 +93,19 @@ def assessment_run_start(
         started_by=started_by,
         started_at=timezone.now(),
     )
-    run.full_clean()
+    under_way = AssessmentRun.objects.filter(
+        period_start=period.start, status__in=(RunStatus.PENDING, RunStatus.RUNNING)
+    )
+    if under_way.exists():
+        raise ValidationError(
+            {"period_start": "An assessment of this period is already under way."}
+        )
+    run.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             run.save()
     except IntegrityError as error:
-        # Another reviewer (or beat) started this period a moment ago.
+        # Another reviewer (or beat) started this period since the check above.
         raise ValidationError(
             {"period_start": "An assessment of this period is already under way."}
         ) from error
@@ -215,12 +222,19 @@ def assess_partnerships(
     [{partnership, error}]). Must run inside a transaction: the existing
     scorecards are locked so a reviewer's approval and this write cannot cross.
     """
+    import json
+
+    from django.db import connection
+    from django.db.models import F
+
+    from .inputs import AnyOf  # `= ANY(array)`: ids as one parameter
+
     partnerships = list(
-        Partnership.objects.filter(id__in=ids).values("id", "title", "stage", "start_date")
+        Partnership.objects.filter(AnyOf(F("id"), ids)).values("id", "title", "stage", "start_date")
     )
     skipped, errors, eligible = [], [], []
     assessable = set(
-        Partnership.objects.assessable().filter(id__in=ids).values_list("id", flat=True)
+        Partnership.objects.assessable().filter(AnyOf(F("id"), ids)).values_list("id", flat=True)
     )
     for p in partnerships:
         if p["id"] not in assessable:
@@ -231,7 +245,7 @@ def assess_partnerships(
     # so an approval cannot land between this read and the upsert below.
     existing = dict(
         Scorecard.objects.select_for_update()
-        .filter(partnership_id__in=[p["id"] for p in eligible], period_start=period_start)
+        .filter(AnyOf(F("partnership_id"), [p["id"] for p in eligible]), period_start=period_start)
         .values_list("partnership_id", "review_state")
     )
     approved = {pid for pid, state in existing.items() if state == ReviewState.APPROVED}
@@ -247,7 +261,10 @@ def assess_partnerships(
     inputs = load_inputs(to_assess, period_start=period_start, period_end=period_end)
     rules = policy_values(policy)
     now = timezone.now()
-    scorecards = []
+    # The columns that differ from one scorecard to the next, and one row each.
+    per_row = ["partnership_id", "outcomes_score", "objectives_score", "health_score",
+               "agreement_score", "overall_score", "rating", "trend", "flags"]  # fmt: skip
+    rows = []
     for p in to_assess:
         try:
             result = compute(inputs[p["id"]], rules)
@@ -255,29 +272,96 @@ def assess_partnerships(
             logger.exception("Assessing partnership %s failed", p["id"])
             errors.append({"partnership": p["id"], "error": f"{type(error).__name__}: {error}"})
             continue
-        scorecards.append(
-            Scorecard(
-                partnership_id=p["id"],
-                period_start=period_start,
-                period_end=period_end,
-                run=run,
-                policy=policy,
-                outcomes_score=result.outcomes,
-                objectives_score=result.objectives,
-                health_score=result.health,
-                agreement_score=result.agreement,
-                overall_score=result.overall,
-                rating=result.rating,
-                trend=result.trend,
-                flags=[flag.as_json() for flag in result.flags],
-                review_state=ReviewState.DRAFT,
-                computed_at=now,
+        rows.append(
+            (
+                p["id"],
+                result.outcomes,
+                result.objectives,
+                result.health,
+                result.agreement,
+                result.overall,
+                result.rating,
+                result.trend,
+                json.dumps([flag.as_json() for flag in result.flags]),
             )
         )
-    Scorecard.objects.bulk_create(
-        scorecards,
-        update_conflicts=True,
-        unique_fields=["partnership", "period_start"],
-        update_fields=COMPUTED_FIELDS,
-    )
-    return len(scorecards), skipped, errors
+    if not rows:
+        return 0, skipped, errors
+    # What bulk_create(update_conflicts=True) on (partnership, period_start)
+    # would write, as one INSERT … SELECT FROM unnest(one array per column):
+    # no model instance per row, and PostgreSQL parses a few arrays much
+    # faster than a VALUES list of thousands of literals.
+    same = {
+        "period_start": period_start,
+        "period_end": period_end,
+        "run_id": run.pk if run is not None else None,
+        "policy_id": policy.pk,
+        "review_state": ReviewState.DRAFT,
+        "computed_at": now,
+    }
+    by_column = {name: [row[i] for row in rows] for i, name in enumerate(per_row)}
+    quote = connection.ops.quote_name
+    columns, select, params, aliases, arrays, array_params = [], [], [], [], [], []
+    for field in Scorecard._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        db_type = field.db_type(connection)
+        if field.attname in by_column:
+            # JSON goes as text, made jsonb in the SELECT.
+            array_type, cast = ("text", f"::{db_type}") if db_type == "jsonb" else (db_type, "")
+            aliases.append(quote(field.attname))
+            select.append(f"u.{quote(field.attname)}{cast}")
+            arrays.append(f"%s::{array_type}[]")
+            array_params.append(by_column[field.attname])
+        else:
+            value = same[field.attname] if field.attname in same else field.get_default()
+            select.append(f"%s::{db_type}")
+            params.append(field.get_db_prep_save(value, connection))
+    unique = [Scorecard._meta.get_field(name).column for name in ("partnership", "period_start")]
+    updates = [Scorecard._meta.get_field(name).column for name in COMPUTED_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Scorecard._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(select)} "
+            f"FROM unnest({', '.join(arrays)}) AS u({', '.join(aliases)}) "
+            f"ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO UPDATE SET "
+            + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updates),
+            [*params, *array_params],
+        )
+    return len(rows), skipped, errors
+
+
+POLICY_FIELDS = [
+    "name",
+    "weight_outcomes",
+    "weight_objectives",
+    "weight_health",
+    "weight_agreement",
+    "green_from",
+    "amber_from",
+    "on_track_tolerance",
+    "attainment_cap",
+    "trend_min_change",
+    "expiry_warning_days",
+    "notes",
+]
+
+
+@transaction.atomic
+def policy_publish(*, created_by, **values) -> ScoringPolicy:
+    """Publish a new version of the scoring policy and make it the active one.
+
+    Versions are never edited: scorecards name the version they were computed
+    with, and a rerun with that version gives the same numbers.
+    """
+    current = ScoringPolicy.objects.select_for_update().filter(is_active=True).first()
+    latest = ScoringPolicy.objects.order_by("-version").values_list("version", flat=True).first()
+    policy = ScoringPolicy(version=(latest or 0) + 1, created_by=created_by, **values)
+    policy.full_clean()
+    if current is not None:
+        current.is_active = False
+        current.save(update_fields=["is_active"])
+    policy.is_active = True
+    policy.save()
+    return policy

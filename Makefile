@@ -1,0 +1,51 @@
+# Developer commands for Accord. Every target but clean-data installs what is
+# missing first (a .venv, node_modules, and the PostgreSQL and Redis servers
+# via apt-get), so `make run` and `make test` work on a fresh Debian machine.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+ARGS ?=
+
+.PHONY: install system-packages run test lint clean-data
+
+install: $(VENV_STAMP) $(NODE_STAMP) system-packages
+
+# PostgreSQL and Redis server binaries, from apt-get when missing (a check
+# otherwise; run.py and the pytest plugin repeat it for direct use).
+system-packages:
+	@$(PYTHON) -m tooling.servers ensure-binaries
+
+# Re-run pip only when the dependencies change.
+$(VENV_STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# npm ci starts from an empty node_modules, so the stamp goes in afterwards.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Starts PostgreSQL, Redis, gunicorn, a Celery worker and beat; Ctrl-C stops all.
+run: install
+	$(VENV)/bin/python -m tooling.run
+
+# Throwaway PostgreSQL and Redis come from tooling/pytest_servers.py.
+# The pages are tested with the production static storage, whose manifest
+# collectstatic writes: a template naming a missing file fails the tests.
+test: install
+	$(VENV)/bin/python manage.py collectstatic --noinput -v0
+	$(VENV)/bin/pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@# No database is running here; makemigrations only warns that it cannot check the history.
+	$(VENV)/bin/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
+		manage.py makemigrations --check --dry-run
+
+# Removes the data `make run` keeps (var/ and, if used, /var/lib/accord/<hash>).
+clean-data:
+	$(PYTHON) -m tooling.run clean-data

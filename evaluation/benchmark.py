@@ -1,0 +1,695 @@
+"""How long a full assessment takes, next to what one SQL statement needs.
+
+`build_portfolio` fills an empty database with a synthetic portfolio fast
+(PostgreSQL COPY); `measure` times a full assessment of one month, in process
+and chunk after chunk, and, in the same run, the lower bound: one set-based
+statement that aggregates the same measurements the assessment reads. Used by
+`manage.py benchmark_assessment` (and `python -m tooling.benchmark`, which
+runs it against throwaway servers).
+
+Everything generated is deterministic: the same size and day give the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partnerships.models import (
+    STAGES_BY_FAMILY,
+    Agreement,
+    AgreementParty,
+    Measurement,
+    Objective,
+    Obligation,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+    StageFamily,
+)
+from partnerships.periods import Frequency, Period
+
+from . import services
+from .inputs import load_inputs
+from .models import AssessmentChunk, AssessmentRun, Scorecard
+
+BENCH_USERS = 20  # owners of the partnerships, round robin
+COPY_BATCH = 200_000  # rows per COPY statement
+
+# The models build_portfolio fills; they must be empty before it starts.
+PORTFOLIO_MODELS = [
+    Partner,
+    Partnership,
+    PartnershipMember,
+    Agreement,
+    AgreementParty,
+    Obligation,
+    Objective,
+    OutcomeMetric,
+    Measurement,
+]
+
+# The five metrics of every partnership: (name, unit, direction, aggregation,
+# baseline, target, weight). A target of None: not rated, only reported.
+METRIC_KINDS = [
+    ("Patients treated under the partnership", "patients", "higher", "sum", 0, 1200, 2),
+    ("30-day readmission rate", "%", "lower", "latest", 18, 12, 1),
+    ("Clinical staff trained", "people", "higher", "latest", 10, 60, 1),
+    ("Joint publications", "papers", "higher", "sum", 0, 40, Decimal("1.5")),
+    ("Patient satisfaction", "score", "higher", "latest", 70, None, 1),
+]
+OBJECTIVE_STATUSES = ["on_track", "on_track", "at_risk", "not_started", "off_track", "achieved"]
+COUNTRIES = ["KE", "GB", "US", "IN", "BR", "DE", "ZA", "NG", "FR", "JP"]
+PARTNER_KINDS = [
+    ("hospital", "15", "government"),
+    ("university", "80", "academic"),
+    ("ngo", "22", "nonprofit"),
+    ("pharma_biotech", "70", "industry"),
+]
+
+
+# --- building ------------------------------------------------------------------------
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+_COPY_SPECIAL = "\\\t\n\r"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        items = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
+        value = "{" + ",".join(items) + "}"
+    text = str(value)
+    if any(c in text for c in _COPY_SPECIAL):
+        text = text.translate(_COPY_ESCAPES)
+    return text
+
+
+def _copy_lines(table: str, columns: list[str], lines) -> None:
+    """COPY `lines` (text-format lines ending in a newline) into `table`, in batches."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the driver's cursor, under Django's wrapper
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        statement = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        batch: list[str] = []
+
+        def flush():
+            if not batch:
+                return
+            data = "".join(batch)
+            if hasattr(raw, "copy_expert"):  # psycopg2
+                raw.copy_expert(statement, io.StringIO(data), size=1 << 20)
+            else:  # psycopg 3
+                with raw.copy(statement) as copy:
+                    copy.write(data)
+            batch.clear()
+
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= COPY_BATCH:
+                flush()
+        flush()
+
+
+def _copy_model(model, rows, varying: list[str], constants: dict | None = None) -> int:
+    """COPY `rows` (tuples of the `varying` fields, by attname) into the model's
+    table; every other column gets `constants`, the field's default, or now for
+    the timestamps."""
+    constants = constants or {}
+    now = timezone.now()
+    columns, slots = [], []  # a slot is an index into the row, or constant text
+    for f in model._meta.concrete_fields:
+        columns.append(f.column)
+        if f.attname in varying:
+            slots.append(varying.index(f.attname))
+        elif f.attname in constants:
+            slots.append(_copy_text(constants[f.attname]))
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            slots.append(_copy_text(now))
+        else:
+            slots.append(_copy_text(f.get_default()))
+    missing = set(varying) - {f.attname for f in model._meta.concrete_fields}
+    if missing:
+        raise ValueError(f"{model.__name__} has no field {', '.join(sorted(missing))}")
+    count = 0
+
+    def lines():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield ("\t".join(s if isinstance(s, str) else _copy_text(row[s]) for s in slots) + "\n")
+
+    _copy_lines(model._meta.db_table, columns, lines())
+    return count
+
+
+@dataclass
+class Portfolio:
+    partnerships: int = 0
+    metrics: int = 0
+    measurements: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    first_month: dt.date | None = None
+    last_month: dt.date | None = None
+    seconds: float = 0.0
+
+
+def build_portfolio(
+    *,
+    partnerships: int,
+    metrics_per_partnership: int = 5,
+    months: int = 48,
+    today: dt.date,
+    seed: int = 1,
+) -> Portfolio:
+    """Fill an empty database with `partnerships` assessable partnerships.
+
+    Each has a lead partner, an agreement in force with its two parties (the
+    partner and us) and one obligation, two objectives and
+    `metrics_per_partnership` monthly outcome metrics (higher and lower is
+    better, summed and latest, one in five without a target), measured every
+    month for the `months` months up to and including the last closed month.
+    Some values are missing: scattered months, and one metric in ten that
+    stopped reporting one to three months before the end.
+
+    Rows go in with COPY, ids are given here (the sequences are reset after);
+    the tables are analysed (and vacuumed, outside a transaction) at the end,
+    as autovacuum would do after such a load.
+    """
+    if partnerships < 1 or metrics_per_partnership < 1 or months < 1:
+        raise ValueError("partnerships, metrics_per_partnership and months must be positive")
+    for model in (*PORTFOLIO_MODELS, PartnershipLead, Scorecard, AssessmentRun):
+        if model.objects.exists():
+            raise ValueError(
+                f"build_portfolio fills an empty database, but {model._meta.db_table} has rows."
+            )
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    last_month = services.last_closed_month(today)
+    first_month = _months_after(last_month.start, -(months - 1))
+    month_starts = [_months_after(first_month, m) for m in range(months)]
+    month_texts = [d.isoformat() for d in month_starts]
+    target_date = _months_after(first_month, months + 12) - dt.timedelta(days=1)
+    period_end = last_month.end
+    report = Portfolio(first_month=first_month, last_month=last_month.start)
+
+    with transaction.atomic():
+        owners = _bench_users()
+        owner_of = [owners[i % len(owners)] for i in range(partnerships)]
+        ids = range(1, partnerships + 1)
+
+        report.rows["partners"] = _copy_model(
+            Partner,
+            (
+                (
+                    i,
+                    f"Benchmark partner {i:06d}",
+                    *PARTNER_KINDS[i % len(PARTNER_KINDS)],
+                    COUNTRIES[i % len(COUNTRIES)],
+                )
+                for i in ids
+            ),
+            ["id", "name", "kind", "organisation_type", "sector", "country"],
+            {"languages": ["en"], "time_zone": "UTC", "city": "Benchmark City"},
+        )
+        report.rows["partnerships"] = _copy_model(
+            Partnership,
+            (
+                (
+                    i,
+                    f"Benchmark partnership {i:06d}",
+                    "struggling" if i % 10 == 0 else "active",
+                    owner_of[i - 1],
+                )
+                for i in ids
+            ),
+            ["id", "title", "stage", "owner_id"],
+            {
+                "purpose": "clinical_exchange",
+                "start_date": first_month,
+                "benefits_sought": ["patient_outcomes", "knowledge_exchange"],
+            },
+        )
+        report.partnerships = partnerships
+        report.rows["members"] = _copy_model(
+            PartnershipMember,
+            ((i, i, i) for i in ids),
+            ["id", "partnership_id", "partner_id"],
+            {"role": "lead", "joined_on": first_month},
+        )
+
+        def expiry(i):
+            # Open-ended, well ahead, or close enough for the notice flags.
+            if i % 4 == 0:
+                return None
+            return period_end + dt.timedelta(days=(30, 75, 400)[i % 4 - 1] + i % 20)
+
+        report.rows["agreements"] = _copy_model(
+            Agreement,
+            ((i, i, f"Memorandum {i:06d}", f"BENCH-{i:06d}", expiry(i)) for i in ids),
+            ["id", "partnership_id", "title", "reference", "expiry_date"],
+            {
+                "status": "active",
+                "kind": "mou",
+                "effective_date": first_month,
+                "signed_on": first_month,
+                "notice_period_days": 90,
+            },
+        )
+        report.rows["agreement parties"] = _copy_model(
+            AgreementParty,
+            (row for i in ids for row in ((2 * i - 1, i, i, False), (2 * i, i, None, True))),
+            ["id", "agreement_id", "partner_id", "is_our_organisation"],
+        )
+        report.rows["obligations"] = _copy_model(
+            Obligation,
+            (
+                (
+                    i,
+                    i,
+                    f"Quarterly report {i:06d}",
+                    period_end - dt.timedelta(days=20 + i % 40),
+                    None if i % 3 == 0 else period_end - dt.timedelta(days=i % 10),
+                )
+                for i in ids
+            ),
+            ["id", "agreement_id", "description", "due_date", "completed_on"],
+        )
+        # Two objectives each: the first holds the first three metrics.
+        report.rows["objectives"] = _copy_model(
+            Objective,
+            (
+                (
+                    2 * i - 1 + k,
+                    i,
+                    f"Objective {k + 1} of {i:06d}",
+                    owner_of[i - 1],
+                    OBJECTIVE_STATUSES[(i + k) % len(OBJECTIVE_STATUSES)],
+                    period_end - dt.timedelta(days=10) if (i + k) % 7 == 0 else target_date,
+                )
+                for i in ids
+                for k in (0, 1)
+            ),
+            ["id", "partnership_id", "title", "owner_id", "status", "due_date"],
+            {"benefit": "patient_outcomes"},
+        )
+
+        def metric_rows():
+            for i in ids:
+                for j in range(metrics_per_partnership):
+                    name, unit, direction, aggregation, baseline, target, weight = METRIC_KINDS[
+                        j % len(METRIC_KINDS)
+                    ]
+                    if target is None and i % 5 == 0:
+                        target = baseline + 15  # some satisfaction scores do have a target
+                    yield (
+                        (i - 1) * metrics_per_partnership + j + 1,
+                        2 * i - 1 + (0 if j < 3 else 1),
+                        name if j < len(METRIC_KINDS) else f"{name} ({j})",
+                        unit,
+                        direction,
+                        aggregation,
+                        baseline,
+                        target,
+                        weight,
+                        owner_of[i - 1],
+                    )
+
+        report.rows["metrics"] = _copy_model(
+            OutcomeMetric,
+            metric_rows(),
+            [
+                "id",
+                "objective_id",
+                "name",
+                "unit",
+                "direction",
+                "aggregation",
+                "baseline_value",
+                "target_value",
+                "weight",
+                "owner_id",
+            ],
+            {
+                "frequency": Frequency.MONTHLY,
+                "baseline_date": first_month,
+                "target_date": target_date,
+                "data_source": "Benchmark",
+            },
+        )
+        report.metrics = report.rows["metrics"]
+
+        horizon = months + 12  # months from the baseline to the target
+
+        def measurement_lines():
+            now = _copy_text(timezone.now())
+            for i in ids:
+                # How well this partnership does: some ahead of plan, most behind.
+                pace = 0.3 + 1.1 * ((i * 7919) % 1000) / 1000
+                tail = f"\t{now}\t{now}\t\t{owner_of[i - 1]}\n"
+                for j in range(metrics_per_partnership):
+                    metric_id = (i - 1) * metrics_per_partnership + j + 1
+                    _, _, direction, aggregation, baseline, target, _ = METRIC_KINDS[
+                        j % len(METRIC_KINDS)
+                    ]
+                    span = (target if target is not None else baseline + 15) - baseline
+                    # One metric in ten stopped reporting 1-3 months ago.
+                    stops = months - (1 + metric_id % 3) if metric_id % 10 == 3 else months
+                    for m in range(stops):
+                        if (metric_id * 7 + m) % 31 == 0:  # a month not reported
+                            continue
+                        noise = rng.random() - 0.5
+                        if aggregation == "sum":
+                            value = span / horizon * pace * (1 + 0.4 * noise)
+                        else:
+                            value = baseline + span * pace * (m + 1) / horizon + 0.1 * span * noise
+                        yield f"{metric_id}\t{month_texts[m]}\t{max(value, 0):.2f}{tail}"
+
+        columns = [
+            "metric_id",
+            "period_start",
+            "value",
+            "created_at",
+            "updated_at",
+            "evidence",
+            "entered_by_id",
+        ]
+        table = Measurement._meta
+        _copy_lines(
+            table.db_table, [table.get_field(c).column for c in columns], measurement_lines()
+        )
+        report.measurements = report.rows["measurements"] = Measurement.objects.count()
+
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), PORTFOLIO_MODELS):
+                cursor.execute(statement)
+    _analyse(PORTFOLIO_MODELS)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _bench_users() -> list[int]:
+    User = get_user_model()
+    ids = []
+    for n in range(1, BENCH_USERS + 1):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-manager-{n:02d}",
+            defaults={"first_name": "Benchmark", "last_name": f"Manager {n:02d}"},
+        )
+        ids.append(user.pk)
+    return ids
+
+
+def _analyse(models) -> None:
+    """VACUUM ANALYZE when we may (not inside a transaction), ANALYZE otherwise."""
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'{command} "{model._meta.db_table}"')
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def lower_bound_sql() -> str:
+    """One statement: for each metric of the assessable partnerships, what the
+    assessment reads from the measurements up to the period end: the sum since
+    the baseline, the latest value and the latest period.
+
+    Of the forms tried, the fastest: per metric, one pass over its rows for the
+    sum and the latest period, and one step back along the (metric, period)
+    index for the latest value. A GROUP BY over a join with
+    `(ARRAY_AGG(value ORDER BY period_start DESC))[1]` for the latest value
+    took about 1.5× as long at 10,000 partnerships.
+    """
+    t = {m.__name__: m._meta.db_table for m in (Measurement, OutcomeMetric, Objective, Partnership)}
+    stages = ", ".join(f"'{s}'" for s in STAGES_BY_FAMILY[StageFamily.ACTIVE])
+    return f"""
+        SELECT om.id, s.total, l.value AS latest, s.latest_period
+          FROM "{t["OutcomeMetric"]}" om
+          JOIN "{t["Objective"]}" o ON o.id = om.objective_id
+          JOIN "{t["Partnership"]}" p ON p.id = o.partnership_id
+         CROSS JOIN LATERAL (
+               SELECT SUM(ms.value) FILTER (
+                          WHERE om.baseline_date IS NULL OR ms.period_start >= om.baseline_date
+                      ) AS total,
+                      MAX(ms.period_start) AS latest_period
+                 FROM "{t["Measurement"]}" ms
+                WHERE ms.metric_id = om.id AND ms.period_start <= %(end)s
+               ) s
+          LEFT JOIN LATERAL (
+               SELECT ms.value
+                 FROM "{t["Measurement"]}" ms
+                WHERE ms.metric_id = om.id AND ms.period_start <= %(end)s
+                ORDER BY ms.period_start DESC
+                LIMIT 1
+               ) l ON true
+         WHERE p.stage IN ({stages})
+           AND (p.start_date IS NULL OR p.start_date <= %(end)s)
+           AND om.is_active AND o.status <> 'abandoned'
+           AND s.latest_period IS NOT NULL
+    """
+
+
+def _count_read(period_end: dt.date) -> int:
+    """How many measurements the lower bound (and so the assessment) aggregates."""
+    stages = [str(s) for s in STAGES_BY_FAMILY[StageFamily.ACTIVE]]
+    return (
+        Measurement.objects.filter(
+            period_start__lte=period_end,
+            metric__is_active=True,
+            metric__objective__partnership__stage__in=stages,
+        )
+        .exclude(metric__objective__status="abandoned")
+        .filter(
+            Q(metric__objective__partnership__start_date__isnull=True)
+            | Q(metric__objective__partnership__start_date__lte=period_end)
+        )
+        .count()
+    )
+
+
+@dataclass
+class Figures:
+    period_start: dt.date
+    partnerships: int
+    metrics: int
+    measurements: int  # all in the database
+    measurements_read: int  # those the assessment (and the lower bound) aggregate
+    assessed: int
+    skipped: int
+    failed: int
+    scorecards: int  # written for the period
+    chunks: int
+    queries: int  # issued by one full assessment
+    queries_per_chunk: int  # the most any chunk issued
+    lower_bound_rows: int
+    assessment_seconds: list[float]
+    lower_bound_seconds: list[float]
+    bound_matches: bool  # the lower bound's aggregates equal what the scoring reads
+
+    @property
+    def assessment(self) -> float:
+        return statistics.median(self.assessment_seconds)
+
+    @property
+    def lower_bound(self) -> float:
+        return statistics.median(self.lower_bound_seconds)
+
+    @property
+    def ratio(self) -> float:
+        return self.assessment / self.lower_bound if self.lower_bound else float("inf")
+
+
+class _QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _forget_period(period_start: dt.date) -> None:
+    """Remove the scorecards and runs of the period, so the next run is again
+    the first assessment of the month (inserts, as on the 1st of a month)."""
+    Scorecard.objects.filter(period_start=period_start).delete()
+    AssessmentRun.objects.filter(period_start=period_start).delete()
+    _analyse([Scorecard, AssessmentRun, AssessmentChunk])
+
+
+def _full_assessment(period_start: dt.date, counter: _QueryCounter):
+    """Start a run and execute its chunks one after the other, as one worker would."""
+    per_chunk = []
+    with connection.execute_wrapper(counter):
+        run = services.assessment_run_start(period_start=period_start)
+        chunk_ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
+        for chunk_id in chunk_ids:
+            before = counter.count
+            services.assessment_chunk_execute(chunk_id=chunk_id)
+            per_chunk.append(counter.count - before)
+    return run, per_chunk
+
+
+def _lower_bound(period_end: dt.date) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(lower_bound_sql(), {"end": period_end})
+        return len(cursor.fetchall())
+
+
+def _bound_matches_inputs(period: Period) -> bool:
+    """Whether the lower bound computes what the assessment reads: for every
+    metric with a value, the same sum since the baseline and latest value as
+    `load_inputs` gives the scoring (checked untimed, after the timings)."""
+    with connection.cursor() as cursor:
+        cursor.execute(lower_bound_sql(), {"end": period.end})
+        bound = {metric: (total, latest) for metric, total, latest, _ in cursor.fetchall()}
+    partnerships = list(
+        Partnership.objects.assessable()
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
+        .order_by("id")
+        .values("id", "start_date")
+    )
+    read = {}
+    for offset in range(0, len(partnerships), services.CHUNK_SIZE):
+        chunk = partnerships[offset : offset + services.CHUNK_SIZE]
+        inputs = load_inputs(chunk, period_start=period.start, period_end=period.end)
+        for data in inputs.values():
+            read.update({m.id: (m.total, m.latest) for m in data.metrics if m.latest is not None})
+    return read == bound
+
+
+def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
+    """Time a full assessment of the month starting `period_start` and the lower bound.
+
+    Fairness: before timing, the previous month is assessed once (untimed; it
+    gives the trend its previous scorecards and warms the caches) and the
+    lower-bound statement runs once. Then, `repeat` times: the period's
+    scorecards and runs are removed, a full assessment is timed (run start plus
+    every chunk, sequentially, in this process, wall clock), and the lower
+    bound is timed (execute and fetch every row, wall clock). Medians count.
+    """
+    period = services.month_of(period_start)
+    if period.start != period_start:
+        raise ValueError("period_start must be the first day of a month")
+    previous = period.previous().start
+    _forget_period(previous)
+    _forget_period(period_start)
+    _full_assessment(previous, _QueryCounter())
+    _lower_bound(period.end)
+
+    assessment_seconds, lower_bound_seconds = [], []
+    for _ in range(max(1, repeat)):
+        _forget_period(period_start)
+        counter = _QueryCounter()
+        started = time.perf_counter()
+        run, per_chunk = _full_assessment(period_start, counter)
+        assessment_seconds.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        lower_bound_rows = _lower_bound(period.end)
+        lower_bound_seconds.append(time.perf_counter() - started)
+
+    run.refresh_from_db()
+    measurements_read = _count_read(period.end)
+    bound_matches = _bound_matches_inputs(period)
+    return Figures(
+        period_start=period_start,
+        partnerships=Partnership.objects.count(),
+        metrics=OutcomeMetric.objects.count(),
+        measurements=Measurement.objects.count(),
+        measurements_read=measurements_read,
+        assessed=run.assessed_count,
+        skipped=run.skipped_count,
+        failed=run.failed_count,
+        scorecards=Scorecard.objects.filter(period_start=period_start, run=run).count(),
+        chunks=len(per_chunk),
+        queries=counter.count,
+        queries_per_chunk=max(per_chunk, default=0),
+        lower_bound_rows=lower_bound_rows,
+        assessment_seconds=assessment_seconds,
+        lower_bound_seconds=lower_bound_seconds,
+        bound_matches=bound_matches,
+    )
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def server_settings() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name = ANY(%s)",
+            [
+                [
+                    "server_version",
+                    "shared_buffers",
+                    "work_mem",
+                    "jit",
+                    "fsync",
+                    "synchronous_commit",
+                    "max_parallel_workers_per_gather",
+                ]
+            ],
+        )
+        return dict(cursor.fetchall())
+
+
+def table(rows: list[tuple[Portfolio, Figures]]) -> str:
+    head = (
+        f"{'partnerships':>12} {'metrics':>8} {'measurements':>12} {'build s':>8} "
+        f"{'assessment s':>12} {'lower bound s':>13} {'ratio':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for portfolio, f in rows:
+        lines.append(
+            f"{f.partnerships:>12,} {f.metrics:>8,} {f.measurements:>12,} "
+            f"{portfolio.seconds:>8.1f} {f.assessment:>12.2f} {f.lower_bound:>13.2f} "
+            f"{f.ratio:>5.2f}×"
+        )
+    return "\n".join(lines)
+
+
+def details(f: Figures) -> str:
+    runs = ", ".join(f"{s:.2f}" for s in f.assessment_seconds)
+    bounds = ", ".join(f"{s:.2f}" for s in f.lower_bound_seconds)
+    return "\n".join(
+        [
+            f"  period {f.period_start:%B %Y}: {f.assessed:,} assessed, {f.skipped} skipped, "
+            f"{f.failed} failed; {f.scorecards:,} scorecards written",
+            f"  {f.measurements_read:,} measurements aggregated into {f.lower_bound_rows:,} "
+            f"metric rows; lower bound's sums and latest values "
+            f"{'equal' if f.bound_matches else 'DIFFER FROM'} the assessment's inputs",
+            f"  queries per full assessment: {f.queries} ({f.chunks} chunks, at most "
+            f"{f.queries_per_chunk} per chunk, whatever its size)",
+            f"  assessment runs (s): {runs}; lower bound runs (s): {bounds}",
+        ]
+    )

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils import timezone
+
+from partnerships.periods import Frequency, Period
+
+from .models import ScoringPolicy
+from .services import POLICY_FIELDS, last_closed_month
+
+MONTHS_OFFERED = 24
+
+
+def closed_months(today) -> list[Period]:
+    month = last_closed_month(today)
+    months = []
+    for _ in range(MONTHS_OFFERED):
+        months.append(month)
+        month = month.previous()
+    return months
+
+
+class RunStartForm(forms.Form):
+    period_start = forms.TypedChoiceField(
+        label="Month to assess",
+        coerce=lambda value: (
+            Period.containing(
+                timezone.datetime.fromisoformat(value).date(), Frequency.MONTHLY
+            ).start
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].choices = [
+            (month.start.isoformat(), f"{month.start:%B %Y}")
+            for month in closed_months(timezone.localdate())
+        ]
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ScoringPolicy
+        fields = POLICY_FIELDS
+        labels = {
+            "weight_outcomes": "Outcomes",
+            "weight_objectives": "Objectives",
+            "weight_health": "Relationship health",
+            "weight_agreement": "Agreement",
+            "green_from": "Green from (score)",
+            "amber_from": "Amber from (score)",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ["weight_outcomes", "weight_objectives", "weight_health", "weight_agreement"]
+        weights = [cleaned.get(name) for name in names]
+        if all(w is not None for w in weights) and sum(weights) <= 0:
+            self.add_error("weight_outcomes", "At least one component needs a weight above 0.")
+        for name in names:
+            if cleaned.get(name) is not None and cleaned[name] < 0:
+                self.add_error(name, "A weight cannot be negative.")
+        green, amber = cleaned.get("green_from"), cleaned.get("amber_from")
+        if green is not None and amber is not None and amber >= green:
+            self.add_error("amber_from", "Amber must start below green.")
+        tolerance = cleaned.get("on_track_tolerance")
+        if tolerance is not None and not 0 <= tolerance < 1:
+            self.add_error("on_track_tolerance", "Give a fraction from 0 to below 1, e.g. 0.15.")
+        cap = cleaned.get("attainment_cap")
+        if cap is not None and cap < 1:
+            self.add_error("attainment_cap", "The cap is at least 1 (the target itself).")
+        return cleaned

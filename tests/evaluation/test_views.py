@@ -1,0 +1,151 @@
+"""Reviewers start assessments and publish policy versions from the web."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import AssessmentRun, ScoringPolicy
+from tests.factories import partnership_with_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def november_2025():
+    with time_machine.travel(dt.datetime(2025, 11, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def completed_run(partnerships=2):
+    for _ in range(partnerships):
+        partnership_with_data()
+    run = services.assessment_run_start(period_start=dt.date(2025, 10, 1), chunk_size=2)
+    for chunk_id in services.assessment_run_pending_chunks(run=run):
+        services.assessment_chunk_execute(chunk_id=chunk_id)
+    return run
+
+
+class TestRunNow:
+    def test_a_reviewer_starts_a_run_and_its_chunks_are_sent(
+        self, client, rita, django_capture_on_commit_callbacks
+    ):
+        partnership_with_data()
+        client.force_login(rita)
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = client.post(reverse("evaluation:runs"), {"period_start": "2025-10-01"})
+        run = AssessmentRun.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("evaluation:run", args=[run.pk])
+        assert (run.trigger, run.started_by, run.status) == ("manual", rita, "running")
+        assert len(callbacks) == 1  # the chunks go to the broker after the commit
+
+    def test_a_second_run_of_a_period_under_way_is_refused_next_to_the_field(self, client, rita):
+        partnership_with_data()
+        services.assessment_run_start(period_start=dt.date(2025, 10, 1))
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:runs"), {"period_start": "2025-10-01"})
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "period_start": ["An assessment of this period is already under way."]
+        }
+        assert AssessmentRun.objects.count() == 1
+
+    def test_a_month_not_offered_is_refused(self, client, rita):
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:runs"), {"period_start": "2025-11-01"})
+        assert "period_start" in response.context["form"].errors
+        assert not AssessmentRun.objects.exists()
+
+    @pytest.mark.parametrize("who", ["alice", "erin"])
+    def test_managers_and_executives_cannot_start_a_run(self, client, who, request):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("evaluation:runs")).context["can_start"] is False
+        response = client.post(reverse("evaluation:runs"), {"period_start": "2025-10-01"})
+        assert response.status_code == 403
+        assert not AssessmentRun.objects.exists()
+
+
+class TestRunPages:
+    def test_the_run_page_shows_scorecards_with_their_flags(self, client, erin):
+        run = completed_run()
+        client.force_login(erin)
+        response = client.get(reverse("evaluation:run", args=[run.pk]))
+        assert response.status_code == 200
+        assert len(response.context["scorecards"]) == 2
+        assert b"Completed" in response.content
+
+    def test_a_poll_while_under_way_gets_the_progress_only(self, client, rita):
+        partnership_with_data()
+        run = services.assessment_run_start(period_start=dt.date(2025, 10, 1))
+        client.force_login(rita)
+        response = client.get(reverse("evaluation:run", args=[run.pk]), HTTP_HX_REQUEST="true")
+        assert b"0 of 1 batches assessed" in response.content
+        assert "HX-Refresh" not in response
+
+    @pytest.mark.parametrize("size", [2, 12])
+    def test_the_run_page_queries_do_not_grow(self, client, erin, size, django_assert_num_queries):
+        run = completed_run(partnerships=size)
+        client.force_login(erin)
+        # session, user, permissions, savepoint, run, chunks, skipped/failed
+        # titles, scorecards with partnerships, release
+        with django_assert_num_queries(9):
+            client.get(reverse("evaluation:run", args=[run.pk]))
+
+    @pytest.mark.parametrize("size", [5, 50])
+    def test_the_runs_list_queries_do_not_grow(self, client, erin, size, django_assert_num_queries):
+        policy = ScoringPolicy.objects.get()
+        AssessmentRun.objects.bulk_create(
+            AssessmentRun(
+                period_start=dt.date(2020 + i // 12, i % 12 + 1, 1),
+                period_end=dt.date(2020 + i // 12, i % 12 + 1, 28),
+                policy=policy,
+                status="completed",
+            )
+            for i in range(size)
+        )
+        client.force_login(erin)
+        # session, user, savepoint, user and group permissions, count, page of
+        # runs with their policies and starters, release
+        with django_assert_num_queries(8):
+            client.get(reverse("evaluation:runs"))
+
+
+class TestPolicy:
+    VALUES = {
+        "name": "Outcomes first",
+        "weight_outcomes": "60",
+        "weight_objectives": "20",
+        "weight_health": "10",
+        "weight_agreement": "10",
+        "green_from": "80",
+        "amber_from": "55",
+        "on_track_tolerance": "0.15",
+        "attainment_cap": "1.2",
+        "trend_min_change": "3",
+        "expiry_warning_days": "90",
+        "notes": "",
+    }
+
+    def test_a_reviewer_publishes_a_new_version(self, client, rita):
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:policy"), self.VALUES)
+        assert response.status_code == 302
+        active = ScoringPolicy.objects.get(is_active=True)
+        assert (active.version, active.name, active.created_by) == (2, "Outcomes first", rita)
+        assert ScoringPolicy.objects.get(version=1).is_active is False
+
+    def test_bands_upside_down_are_refused_next_to_the_field_and_kept(self, client, rita):
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:policy"), self.VALUES | {"amber_from": "85"})
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"amber_from": ["Amber must start below green."]}
+        assert b'value="85"' in response.content
+        assert ScoringPolicy.objects.count() == 1
+
+    def test_a_manager_cannot_publish(self, client, alice):
+        client.force_login(alice)
+        assert client.post(reverse("evaluation:policy"), self.VALUES).status_code == 403
+        assert ScoringPolicy.objects.count() == 1
