@@ -49,3 +49,8 @@ lint: install
 # Removes the data `make run` keeps (var/ and, if used, /var/lib/accord/<hash>).
 clean-data:
 	$(PYTHON) -m tooling.run clean-data
+
+# Builds 1,000- and 10,000-partnership portfolios in a throwaway PostgreSQL and
+# prints the time of a full assessment against its lower bound.
+benchmark: install
+	$(VENV)/bin/python -m tooling.benchmark $(ARGS)
