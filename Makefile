@@ -8,7 +8,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 ARGS ?=
 
-.PHONY: install system-packages run test lint clean-data
+.PHONY: install system-packages run test lint clean-data benchmark
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-packages
 
