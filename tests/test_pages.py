@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, IntervalSchedule, SolarSchedule
 
@@ -73,11 +73,28 @@ def test_a_wrong_password_keeps_the_username_and_says_why(client, alice):
     assert b"Please enter a correct username and password" in response.content
 
 
-@pytest.mark.parametrize("name", ["home", "admin:index"])
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302
-    assert "login" in response["Location"]
+def app_urls():
+    """Every page of the project outside the admin, with a made-up id where one is needed."""
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.app_name == "admin":
+            continue
+        patterns = pattern.url_patterns if isinstance(pattern, URLResolver) else [pattern]
+        namespace = getattr(pattern, "namespace", None)
+        for inner in patterns:
+            if inner.name in (None, "login"):
+                continue
+            name = f"{namespace}:{inner.name}" if namespace else inner.name
+            kwargs = {key: 1 for key in inner.pattern.regex.groupindex}
+            yield reverse(name, kwargs=kwargs)
+
+
+def test_every_page_sends_an_anonymous_visitor_to_sign_in(client):
+    urls = list(app_urls())
+    assert "/evaluation/assessments/" in urls
+    for url in urls + [reverse("admin:index")]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "login" in response["Location"], url
 
 
 def test_every_admin_page_renders(client, superuser, one_of_everything):
