@@ -47,6 +47,9 @@ class PolicyForm(forms.ModelForm):
             "weight_agreement": "Agreement",
             "green_from": "Green from (score)",
             "amber_from": "Amber from (score)",
+            "on_track_tolerance": "On-track tolerance",
+            "trend_min_change": "Smallest change shown as a trend",
+            "expiry_warning_days": "Warn of an expiry (days ahead)",
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 

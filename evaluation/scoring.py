@@ -400,13 +400,16 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
     for result in results:
         metric = by_id[result.id]
         if metric.periods_missing:
-            periods = "period" if metric.periods_missing == 1 else "periods"
+            last = (
+                "the last period"
+                if metric.periods_missing == 1
+                else f"the last {metric.periods_missing} periods"
+            )
             flags.append(
                 Flag(
                     "not_reported",
                     "warning",
-                    f"“{metric.name}” not reported for the last "
-                    f"{metric.periods_missing} {periods}.",
+                    f"“{metric.name}” not reported for {last}.",
                     "partnerships.outcomemetric",
                     metric.id,
                 )

@@ -94,7 +94,8 @@ def policy(request):
                 return redirect("evaluation:policy")
     else:
         initial = {name: getattr(active, name) for name in services.POLICY_FIELDS}
-        initial["notes"] = ""
+        # A new version deserves a name and a note of its own.
+        initial["name"] = initial["notes"] = ""
         form = PolicyForm(initial=initial)
     versions = ScoringPolicy.objects.select_related("created_by").order_by("-version")
     return render(

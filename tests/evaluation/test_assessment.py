@@ -116,7 +116,7 @@ def test_a_quarter_not_reported_is_flagged():
         run_to_completion(period_start=dt.date(2026, 1, 1))
     flags = Scorecard.objects.get().flags
     assert [f["message"] for f in flags if f["code"] == "not_reported"] == [
-        "“Metric 0” not reported for the last 1 period."
+        "“Metric 0” not reported for the last period."
     ]
 
 
