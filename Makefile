@@ -36,6 +36,7 @@ run: install
 # The pages are tested with the production static storage, whose manifest
 # collectstatic writes: a template naming a missing file fails the tests.
 test: install
+	@$(PYTHON) -m tooling.servers ensure-browser
 	$(VENV)/bin/python manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest $(ARGS)
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from partnerships.periods import Frequency, Period
 
-from .models import ScoringPolicy
+from .models import Rating, ScoringPolicy
 from .services import POLICY_FIELDS, last_closed_month
 
 MONTHS_OFFERED = 24
@@ -72,3 +72,29 @@ class PolicyForm(forms.ModelForm):
         if cap is not None and cap < 1:
             self.add_error("attainment_cap", "The cap is at least 1 (the target itself).")
         return cleaned
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the owner look at?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class OverrideForm(forms.Form):
+    rating = forms.ChoiceField(label="Rating", choices=[("", "—")] + Rating.choices)
+    justification = forms.CharField(
+        label="Justification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class QueueFilterForm(forms.Form):
+    period = forms.DateField(required=False, widget=forms.HiddenInput)
+    rating = forms.ChoiceField(
+        required=False, choices=[("", "Any rating"), *Rating.choices, ("none", "Not rated")]
+    )
+    flagged = forms.BooleanField(required=False, label="With warnings only")
+    q = forms.CharField(required=False, label="Partnership")

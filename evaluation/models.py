@@ -243,6 +243,22 @@ class ReviewState(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+class ScorecardQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(review_state=ReviewState.IN_REVIEW)
+
+    def with_previous(self):
+        """Annotate the overall score of the partnership's latest earlier scorecard."""
+        earlier = Scorecard.objects.filter(
+            partnership=models.OuterRef("partnership"),
+            period_start__lt=models.OuterRef("period_start"),
+        ).order_by("-period_start")
+        return self.annotate(
+            previous_score=models.Subquery(earlier.values("overall_score")[:1]),
+            previous_rating=models.Subquery(earlier.values("rating")[:1]),
+        )
+
+
 class Scorecard(models.Model):
     """The assessment of one partnership for one period: one row per pair."""
 
@@ -274,6 +290,9 @@ class Scorecard(models.Model):
     trend = models.CharField(max_length=10, choices=Trend, default=Trend.NEW)
     # Each flag: {"code": …, "message": …, "severity": …, "ref": {"model": …, "id": …}}
     flags = models.JSONField(default=list, blank=True)
+    # The evidence per metric, as computed: [{"id", "progress", "planned",
+    # "attainment", "status"}], so a reviewer sees what the numbers came from.
+    metric_results = models.JSONField(default=list, blank=True)
     review_state = models.CharField(max_length=20, choices=ReviewState, default=ReviewState.DRAFT)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -286,6 +305,8 @@ class Scorecard(models.Model):
     override_rating = models.CharField(max_length=10, choices=Rating, blank=True)
     override_justification = models.TextField(blank=True)
     computed_at = models.DateTimeField()
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "partnership"]
@@ -335,3 +356,55 @@ class Scorecard(models.Model):
     @property
     def effective_rating(self) -> str:
         return self.override_rating or self.rating
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [flag for flag in self.flags if flag.get("severity") != "info"]
+
+
+class ScorecardAction(models.TextChoices):
+    SUBMITTED = "submitted", "Computed and put up for review"
+    RECOMPUTED = "recomputed", "Recomputed"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned to the owner"
+    OVERRIDDEN = "overridden", "Rating overridden and approved"
+
+
+class ScorecardEvent(models.Model):
+    """One step in a scorecard's review: who, when, what, and the state before and after."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Empty when the assessment run did it.",
+    )
+    action = models.CharField(max_length=20, choices=ScorecardAction)
+    from_state = models.CharField(max_length=20, choices=ReviewState)
+    to_state = models.CharField(max_length=20, choices=ReviewState)
+    comment = models.TextField(blank=True)
+    # The numbers a reviewer saw and what the action changed, e.g.
+    # {"rating": "red", "overall_score": "41.20"} → {"rating": "amber", …}.
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scorecard", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ScorecardAction.values), name="event_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=[ScorecardAction.RETURNED, ScorecardAction.OVERRIDDEN])
+                | ~Q(comment=""),
+                name="event_return_and_override_have_comment",
+                violation_error_message="Say why: a return or an override needs a comment.",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "created_at"], name="event_action_time")]
+
+    def __str__(self):
+        return f"{self.scorecard}: {self.get_action_display()}"

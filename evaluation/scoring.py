@@ -87,6 +87,18 @@ class MetricResult:
     attainment: Decimal | None  # progress / planned, capped
     status: str  # "on_track", "behind", "off_track", "no_target", "no_data", "not_due"
 
+    def as_json(self) -> dict:
+        def text(value):
+            return None if value is None else str(value.quantize(Decimal("0.0001")))
+
+        return {
+            "id": self.id,
+            "progress": text(self.progress),
+            "planned": text(self.planned),
+            "attainment": text(self.attainment),
+            "status": self.status,
+        }
+
 
 def progress(*, baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
     """How far from baseline to target: 0 at the baseline, 1 at the target.

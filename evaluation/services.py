@@ -18,14 +18,14 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from partnerships.models import Partnership
+from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
 from . import scoring
-from .inputs import load_inputs, policy_values
+from .inputs import AnyOf, load_inputs, policy_values
 from .models import (
     AssessmentChunk,
     AssessmentRun,
@@ -36,10 +36,12 @@ from .models import (
     Scorecard,
     ScoringPolicy,
 )
+from .review import scorecards_submit_for_review
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
+APPROVED_ALREADY = "Approved already; kept as approved."
 # Columns a recomputation may change; the review fields are the reviewers'.
 COMPUTED_FIELDS = [
     "period_end",
@@ -53,6 +55,7 @@ COMPUTED_FIELDS = [
     "rating",
     "trend",
     "flags",
+    "metric_results",
     "computed_at",
 ]
 
@@ -145,6 +148,9 @@ def assessment_chunk_execute(*, chunk_id: int) -> None:
             policy=run.policy,
             run=run,
         )
+        scorecards_submit_for_review(
+            partnership_ids=chunk.partnership_ids, period_start=run.period_start
+        )
         chunk.assessed_count = assessed
         chunk.skipped = skipped
         chunk.errors = errors
@@ -178,7 +184,7 @@ def _finish(run_id: int) -> None:
     if run.status != RunStatus.RUNNING or run.chunks.filter(status=ChunkStatus.PENDING).exists():
         return
     skipped, errors, assessed = [], [], 0
-    for chunk in run.chunks.only("assessed_count", "skipped", "errors"):
+    for chunk in run.chunks.only("run_id", "assessed_count", "skipped", "errors"):
         assessed += chunk.assessed_count
         skipped += chunk.skipped
         errors += chunk.errors
@@ -222,49 +228,35 @@ def assess_partnerships(
     [{partnership, error}]). Must run inside a transaction: the existing
     scorecards are locked so a reviewer's approval and this write cannot cross.
     """
-    import json
-
-    from django.db import connection
-    from django.db.models import F
-
-    from .inputs import AnyOf  # `= ANY(array)`: ids as one parameter
-
     partnerships = list(
-        Partnership.objects.filter(AnyOf(F("id"), ids)).values("id", "title", "stage", "start_date")
+        Partnership.objects.filter(AnyOf(F("id"), ids)).values_list("id", "stage", "start_date")
     )
+    assessable_stages = set(STAGES_BY_FAMILY[StageFamily.ACTIVE])
     skipped, errors, eligible = [], [], []
-    assessable = set(
-        Partnership.objects.assessable().filter(AnyOf(F("id"), ids)).values_list("id", flat=True)
-    )
-    for p in partnerships:
-        if p["id"] not in assessable:
-            skipped.append({"partnership": p["id"], "reason": "No longer active."})
+    for pid, stage, start_date in partnerships:
+        if stage not in assessable_stages:
+            skipped.append({"partnership": pid, "reason": "No longer active."})
         else:
-            eligible.append(p)
+            eligible.append({"id": pid, "start_date": start_date})
     # Lock every existing scorecard of the period, not only the approved ones,
     # so an approval cannot land between this read and the upsert below.
     existing = dict(
         Scorecard.objects.select_for_update()
-        .filter(AnyOf(F("partnership_id"), [p["id"] for p in eligible]), period_start=period_start)
+        .filter(AnyOf(F("partnership_id"), [p["id"] for p in eligible]))
+        .filter(period_start=period_start)
         .values_list("partnership_id", "review_state")
     )
-    approved = {pid for pid, state in existing.items() if state == ReviewState.APPROVED}
     to_assess = []
     for p in eligible:
-        if p["id"] in approved:
-            skipped.append(
-                {"partnership": p["id"], "reason": "Approved already; kept as approved."}
-            )
+        if existing.get(p["id"]) == ReviewState.APPROVED:
+            skipped.append({"partnership": p["id"], "reason": APPROVED_ALREADY})
         else:
             to_assess.append(p)
 
     inputs = load_inputs(to_assess, period_start=period_start, period_end=period_end)
     rules = policy_values(policy)
     now = timezone.now()
-    # The columns that differ from one scorecard to the next, and one row each.
-    per_row = ["partnership_id", "outcomes_score", "objectives_score", "health_score",
-               "agreement_score", "overall_score", "rating", "trend", "flags"]  # fmt: skip
-    rows = []
+    scorecards = []
     for p in to_assess:
         try:
             result = compute(inputs[p["id"]], rules)
@@ -272,64 +264,37 @@ def assess_partnerships(
             logger.exception("Assessing partnership %s failed", p["id"])
             errors.append({"partnership": p["id"], "error": f"{type(error).__name__}: {error}"})
             continue
-        rows.append(
-            (
-                p["id"],
-                result.outcomes,
-                result.objectives,
-                result.health,
-                result.agreement,
-                result.overall,
-                result.rating,
-                result.trend,
-                json.dumps([flag.as_json() for flag in result.flags]),
+        scorecards.append(
+            Scorecard(
+                partnership_id=p["id"],
+                period_start=period_start,
+                period_end=period_end,
+                run=run,
+                policy=policy,
+                outcomes_score=result.outcomes,
+                objectives_score=result.objectives,
+                health_score=result.health,
+                agreement_score=result.agreement,
+                overall_score=result.overall,
+                rating=result.rating,
+                trend=result.trend,
+                flags=[flag.as_json() for flag in result.flags],
+                metric_results=[metric.as_json() for metric in result.metrics],
+                review_state=ReviewState.DRAFT,
+                computed_at=now,
             )
         )
-    if not rows:
-        return 0, skipped, errors
-    # What bulk_create(update_conflicts=True) on (partnership, period_start)
-    # would write, as one INSERT … SELECT FROM unnest(one array per column):
-    # no model instance per row, and PostgreSQL parses a few arrays much
-    # faster than a VALUES list of thousands of literals.
-    same = {
-        "period_start": period_start,
-        "period_end": period_end,
-        "run_id": run.pk if run is not None else None,
-        "policy_id": policy.pk,
-        "review_state": ReviewState.DRAFT,
-        "computed_at": now,
-    }
-    by_column = {name: [row[i] for row in rows] for i, name in enumerate(per_row)}
-    quote = connection.ops.quote_name
-    columns, select, params, aliases, arrays, array_params = [], [], [], [], [], []
-    for field in Scorecard._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(quote(field.column))
-        db_type = field.db_type(connection)
-        if field.attname in by_column:
-            # JSON goes as text, made jsonb in the SELECT.
-            array_type, cast = ("text", f"::{db_type}") if db_type == "jsonb" else (db_type, "")
-            aliases.append(quote(field.attname))
-            select.append(f"u.{quote(field.attname)}{cast}")
-            arrays.append(f"%s::{array_type}[]")
-            array_params.append(by_column[field.attname])
-        else:
-            value = same[field.attname] if field.attname in same else field.get_default()
-            select.append(f"%s::{db_type}")
-            params.append(field.get_db_prep_save(value, connection))
-    unique = [Scorecard._meta.get_field(name).column for name in ("partnership", "period_start")]
-    updates = [Scorecard._meta.get_field(name).column for name in COMPUTED_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Scorecard._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(select)} "
-            f"FROM unnest({', '.join(arrays)}) AS u({', '.join(aliases)}) "
-            f"ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO UPDATE SET "
-            + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updates),
-            [*params, *array_params],
-        )
-    return len(rows), skipped, errors
+    Scorecard.objects.bulk_create(
+        scorecards,
+        update_conflicts=True,
+        unique_fields=["partnership", "period_start"],
+        update_fields=COMPUTED_FIELDS,
+    )
+    return len(scorecards), skipped, errors
+
+
+def last_closed_month_today() -> Period:
+    return last_closed_month(timezone.localdate())
 
 
 POLICY_FIELDS = [

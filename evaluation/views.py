@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships.models import Partnership
 
-from . import services, tasks
-from .forms import PolicyForm, RunStartForm
+from . import review, selectors, services, tasks
+from .forms import OverrideForm, PolicyForm, QueueFilterForm, ReturnForm, RunStartForm
 from .models import AssessmentRun, RunTrigger, Scorecard, ScoringPolicy
 
 
@@ -103,3 +104,116 @@ def policy(request):
         "evaluation/policy.html",
         {"active": active, "versions": versions, "form": form, "can_publish": can_publish},
     )
+
+
+@permission_required("evaluation.change_scorecard", raise_exception=True)
+def review_queue(request):
+    """Scorecards awaiting review, newest period first, with what changed since the last."""
+    filters = QueueFilterForm(request.GET or None)
+    cards = (
+        Scorecard.objects.awaiting_review()
+        .with_previous()
+        .select_related("partnership__owner")
+        .order_by("-period_start", "overall_score", "partnership__title")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["period"]:
+            cards = cards.filter(period_start=data["period"])
+        if data["rating"] == "none":
+            cards = cards.filter(rating="")
+        elif data["rating"]:
+            cards = cards.filter(rating=data["rating"])
+        if data["flagged"]:
+            cards = cards.filter(
+                Q(flags__contains=[{"severity": "warning"}])
+                | Q(flags__contains=[{"severity": "critical"}])
+            )
+        if data["q"]:
+            cards = cards.filter(partnership__title__icontains=data["q"])
+    own = set(Partnership.objects.led_by(request.user).values_list("pk", flat=True))
+    page = Paginator(cards, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "evaluation/review_queue.html",
+        {"page": page, "filters": filters, "own": own, "query": query.urlencode()},
+    )
+
+
+@permission_required("evaluation.view_scorecard", raise_exception=True)
+def scorecard_detail(request, pk, return_form=None, override_form=None, action_error=None):
+    card = get_object_or_404(
+        Scorecard.objects.select_related("partnership__owner", "policy", "reviewer", "run"), pk=pk
+    )
+    context = selectors.scorecard_evidence(card)
+    context |= {
+        "card": card,
+        "can_review": review.may_review(request.user, card),
+        "return_form": return_form or ReturnForm(),
+        "override_form": override_form or OverrideForm(),
+        "action_error": action_error,
+    }
+    status = 400 if action_error or (return_form or override_form) else 200
+    return render(request, "evaluation/scorecard.html", context, status=status)
+
+
+def _review_action(request, pk, act, form_class=None, form_slot=None):
+    """Run one review action; on refusal, show the scorecard again with why."""
+    if not request.user.has_perm("evaluation.change_scorecard"):
+        raise PermissionDenied
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return scorecard_detail(request, pk, **{form_slot: form})
+    try:
+        message = act(form.cleaned_data if form else {})
+    except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return scorecard_detail(request, pk, **{form_slot: form})
+        return scorecard_detail(request, pk, action_error=" ".join(error.messages))
+    messages.success(request, message)
+    return redirect("evaluation:scorecard", pk=pk)
+
+
+@require_POST
+def scorecard_approve(request, pk):
+    def act(_):
+        review.scorecard_approve(scorecard_id=pk, reviewer=request.user)
+        return "Approved."
+
+    return _review_action(request, pk, act)
+
+
+@require_POST
+def scorecard_return(request, pk):
+    def act(data):
+        review.scorecard_return(scorecard_id=pk, reviewer=request.user, comment=data["comment"])
+        return "Returned to the owner with your comment."
+
+    return _review_action(request, pk, act, ReturnForm, "return_form")
+
+
+@require_POST
+def scorecard_override(request, pk):
+    def act(data):
+        review.scorecard_override(
+            scorecard_id=pk,
+            reviewer=request.user,
+            rating=data["rating"],
+            justification=data["justification"],
+        )
+        return "Approved with the rating you set."
+
+    return _review_action(request, pk, act, OverrideForm, "override_form")
+
+
+@require_POST
+def scorecard_recompute(request, pk):
+    def act(_):
+        review.scorecard_recompute(scorecard_id=pk, reviewer=request.user)
+        return "Computed again from the current data."
+
+    return _review_action(request, pk, act)

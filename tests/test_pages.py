@@ -84,7 +84,7 @@ def app_urls():
             if inner.name in (None, "login"):
                 continue
             name = f"{namespace}:{inner.name}" if namespace else inner.name
-            kwargs = {key: 1 for key in inner.pattern.regex.groupindex}
+            kwargs = dict.fromkeys(inner.pattern.regex.groupindex, 1)
             yield reverse(name, kwargs=kwargs)
 
 
@@ -127,8 +127,8 @@ def test_home_shows_the_portfolio_to_a_signed_in_executive(
     client.force_login(erin)
     # session, user, savepoint (ATOMIC_REQUESTS), family counts, partner counts,
     # expiring agreements with their partnerships, user and group permissions
-    # (the menu), release savepoint
-    with django_assert_max_num_queries(9):
+    # and unread notifications (the menu), release savepoint
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Struggling" in response.content

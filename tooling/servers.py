@@ -121,6 +121,17 @@ def ensure_binaries(postgres: bool = True, redis: bool = True) -> None:
         raise ServerError("redis-server installed but not on PATH.")
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ensure_browser() -> None:
+    """Debian's Chromium for the browser tests (Playwright cannot download its own here)."""
+    if not Path(CHROMIUM).exists():
+        apt_install(["chromium"])
+    if not Path(CHROMIUM).exists():
+        raise ServerError(f"chromium installed but {CHROMIUM} not found.")
+
+
 # --- small helpers ------------------------------------------------------------------
 
 
@@ -575,10 +586,11 @@ class ThrowawayServers:
 
 
 if __name__ == "__main__":
-    # `python3 -m tooling.servers ensure-binaries`: what `make install` runs.
-    if sys.argv[1:] != ["ensure-binaries"]:
-        sys.exit("usage: python3 -m tooling.servers ensure-binaries")
+    # `python3 -m tooling.servers ensure-binaries|ensure-browser`: what make runs.
+    commands = {"ensure-binaries": ensure_binaries, "ensure-browser": ensure_browser}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        sys.exit("usage: python3 -m tooling.servers ensure-binaries|ensure-browser")
     try:
-        ensure_binaries()
+        commands[sys.argv[1]]()
     except ServerError as exc:
         sys.exit(f"[accord] error: {exc}")

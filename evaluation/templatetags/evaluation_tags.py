@@ -16,3 +16,27 @@ def flag_url(flag) -> str:
         return reverse(f"admin:{app_label}_{model}_change", args=[ref["id"]])
     except NoReverseMatch:
         return ""
+
+
+STATUS_LABELS = {
+    "on_track": "On track",
+    "behind": "Behind",
+    "off_track": "Off track",
+    "no_target": "No target",
+    "no_data": "No data",
+    "not_due": "Not yet due",
+}
+
+
+@register.filter
+def status_label(status) -> str:
+    return STATUS_LABELS.get(status, "—")
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction stored as text ("0.4945") shown as a whole percentage."""
+    try:
+        return f"{float(value):.0%}"
+    except (TypeError, ValueError):
+        return "—"

@@ -62,7 +62,7 @@ def test_it_assesses_every_active_and_struggling_partnership():
     assert (card.period_start, card.period_end) == (OCTOBER, dt.date(2025, 10, 31))
     assert card.policy == ScoringPolicy.objects.get(is_active=True)
     assert card.rating in {"green", "amber", "red"}
-    assert card.review_state == "draft"
+    assert card.review_state == "in_review"  # put up for review with its chunk
 
 
 def test_a_rerun_gives_one_scorecard_each_with_the_same_numbers():

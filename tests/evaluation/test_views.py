@@ -89,9 +89,10 @@ class TestRunPages:
     def test_the_run_page_queries_do_not_grow(self, client, erin, size, django_assert_num_queries):
         run = completed_run(partnerships=size)
         client.force_login(erin)
-        # session, user, permissions, savepoint, run, chunks, skipped/failed
-        # titles, scorecards with partnerships, release
-        with django_assert_num_queries(9):
+        # session, user, savepoint, user and group permissions, run, chunks,
+        # scorecards with partnerships, unread notifications (menu), release
+        # (no skipped or failed partnerships: their titles need no query)
+        with django_assert_num_queries(10):
             client.get(reverse("evaluation:run", args=[run.pk]))
 
     @pytest.mark.parametrize("size", [5, 50])
@@ -108,8 +109,8 @@ class TestRunPages:
         )
         client.force_login(erin)
         # session, user, savepoint, user and group permissions, count, page of
-        # runs with their policies and starters, release
-        with django_assert_num_queries(8):
+        # runs with their policies and starters, unread notifications, release
+        with django_assert_num_queries(9):
             client.get(reverse("evaluation:runs"))
 
 

@@ -1,0 +1,214 @@
+"""The review of scorecards: every state change happens here, and only here.
+
+    draft ──(run completes its chunk)──► in review ──approve──► approved
+                                           │   ▲ └──override──► approved
+                                        return │
+                                           ▼   │ (next run, or a recompute)
+                                         returned
+
+Each change locks the scorecard row first, so two reviewers acting at once
+cannot both win: the second finds the state already changed and is told so.
+Every change is recorded as a ScorecardEvent with who, when, the comment and
+the state before and after. An approved scorecard never changes again.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partnerships.models import Partnership
+
+from .models import (
+    Rating,
+    ReviewState,
+    Scorecard,
+    ScorecardAction,
+    ScorecardEvent,
+    ScoringPolicy,
+)
+
+# Which actions each state allows: the one table of the workflow.
+ALLOWED = {
+    ScorecardAction.APPROVED: {ReviewState.IN_REVIEW},
+    ScorecardAction.OVERRIDDEN: {ReviewState.IN_REVIEW},
+    ScorecardAction.RETURNED: {ReviewState.IN_REVIEW},
+    ScorecardAction.RECOMPUTED: {ReviewState.IN_REVIEW, ReviewState.RETURNED},
+}
+
+
+def snapshot(card: Scorecard) -> dict:
+    return {
+        "review_state": card.review_state,
+        "overall_score": None if card.overall_score is None else str(card.overall_score),
+        "rating": card.rating,
+        "override_rating": card.override_rating,
+    }
+
+
+def may_review(user, card: Scorecard) -> bool:
+    """Reviewers may act on scorecards of partnerships they neither own nor co-lead."""
+    if not user.has_perm("evaluation.change_scorecard"):
+        return False
+    return (
+        not Partnership.objects.filter(pk=card.partnership_id)
+        .filter(Q(owner=user) | Q(leads__user=user))
+        .exists()
+    )
+
+
+def _lock_for(action: ScorecardAction, *, scorecard_id: int, reviewer) -> Scorecard:
+    card = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=scorecard_id)
+    )
+    if not may_review(reviewer, card):
+        raise PermissionDenied("You cannot review a scorecard of a partnership you lead.")
+    if card.review_state not in ALLOWED[action]:
+        raise ValidationError(
+            f"This scorecard is {card.get_review_state_display().lower()}: "
+            f"it cannot be {ScorecardAction(action).label.lower()} now."
+        )
+    return card
+
+
+def _record(card, *, actor, action, before, comment="") -> ScorecardEvent:
+    event = ScorecardEvent(
+        scorecard=card,
+        actor=actor,
+        action=action,
+        from_state=before["review_state"],
+        to_state=card.review_state,
+        comment=comment,
+        before=before,
+        after=snapshot(card),
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def scorecard_approve(*, scorecard_id: int, reviewer) -> Scorecard:
+    card = _lock_for(ScorecardAction.APPROVED, scorecard_id=scorecard_id, reviewer=reviewer)
+    before = snapshot(card)
+    card.review_state = ReviewState.APPROVED
+    card.reviewer = reviewer
+    card.reviewed_at = timezone.now()
+    card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
+    _record(card, actor=reviewer, action=ScorecardAction.APPROVED, before=before)
+    return card
+
+
+@transaction.atomic
+def scorecard_return(*, scorecard_id: int, reviewer, comment: str) -> ScorecardEvent:
+    """Send a scorecard back to its partnership's owner, saying why."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what the owner should look at."})
+    card = _lock_for(ScorecardAction.RETURNED, scorecard_id=scorecard_id, reviewer=reviewer)
+    before = snapshot(card)
+    card.review_state = ReviewState.RETURNED
+    card.reviewer = reviewer
+    card.reviewed_at = timezone.now()
+    card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
+    event = _record(
+        card, actor=reviewer, action=ScorecardAction.RETURNED, before=before, comment=comment
+    )
+    from notifications.tasks import remind_scorecard_returned
+
+    transaction.on_commit(lambda: remind_scorecard_returned.delay(event.pk))
+    return event
+
+
+@transaction.atomic
+def scorecard_override(
+    *, scorecard_id: int, reviewer, rating: str, justification: str
+) -> Scorecard:
+    """Approve with another rating than the computed one, which stays beside it."""
+    errors = {}
+    if rating not in Rating.values:
+        errors["rating"] = "Choose green, amber or red."
+    if not justification.strip():
+        errors["justification"] = "An override needs its justification."
+    if errors:
+        raise ValidationError(errors)
+    card = _lock_for(ScorecardAction.OVERRIDDEN, scorecard_id=scorecard_id, reviewer=reviewer)
+    if rating == card.rating:
+        raise ValidationError({"rating": "That is the computed rating: approve it instead."})
+    before = snapshot(card)
+    card.override_rating = rating
+    card.override_justification = justification
+    card.review_state = ReviewState.APPROVED
+    card.reviewer = reviewer
+    card.reviewed_at = timezone.now()
+    card.full_clean()
+    card.save()
+    _record(
+        card,
+        actor=reviewer,
+        action=ScorecardAction.OVERRIDDEN,
+        before=before,
+        comment=justification,
+    )
+    return card
+
+
+@transaction.atomic
+def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
+    """Compute a scorecard again from today's data, e.g. once its owner has mended it."""
+    from .services import assess_partnerships
+
+    card = _lock_for(ScorecardAction.RECOMPUTED, scorecard_id=scorecard_id, reviewer=reviewer)
+    before = snapshot(card)
+    assess_partnerships(
+        [card.partnership_id],
+        period_start=card.period_start,
+        period_end=card.period_end,
+        policy=ScoringPolicy.objects.get(is_active=True),
+        run=card.run,
+    )
+    card.refresh_from_db()
+    card.review_state = ReviewState.IN_REVIEW
+    card.save(update_fields=["review_state"])
+    _record(card, actor=reviewer, action=ScorecardAction.RECOMPUTED, before=before)
+    return card
+
+
+def scorecards_submit_for_review(*, partnership_ids: list[int], period_start) -> int:
+    """Put the freshly computed scorecards up for review (drafts, and returned
+    ones now computed again). Called by the assessment inside its transaction."""
+    cards = list(
+        Scorecard.objects.select_for_update()
+        .filter(
+            partnership_id__in=partnership_ids,
+            period_start=period_start,
+            review_state__in=(ReviewState.DRAFT, ReviewState.RETURNED),
+        )
+        .only("id", "review_state", "overall_score", "rating", "override_rating")
+    )
+    events = []
+    for card in cards:
+        before = snapshot(card)
+        card.review_state = ReviewState.IN_REVIEW
+        events.append(
+            ScorecardEvent(
+                scorecard=card,
+                action=(
+                    ScorecardAction.RECOMPUTED
+                    if before["review_state"] == ReviewState.RETURNED
+                    else ScorecardAction.SUBMITTED
+                ),
+                from_state=before["review_state"],
+                to_state=ReviewState.IN_REVIEW,
+                before=before,
+                after=snapshot(card),
+            )
+        )
+    Scorecard.objects.filter(pk__in=[card.pk for card in cards]).update(
+        review_state=ReviewState.IN_REVIEW
+    )
+    ScorecardEvent.objects.bulk_create(events)
+    return len(cards)

@@ -1,0 +1,65 @@
+"""Reads for the evaluation pages, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from partnerships.models import Agreement, Measurement, Objective, Obligation, OutcomeMetric
+
+from .models import Scorecard
+
+MEASUREMENTS_SHOWN = 6
+
+
+def scorecard_evidence(card: Scorecard) -> dict:
+    """What a reviewer needs beside a scorecard: the previous one, the metrics with
+    their latest measurements, the objectives, the agreement and the history."""
+    previous = (
+        Scorecard.objects.filter(
+            partnership_id=card.partnership_id, period_start__lt=card.period_start
+        )
+        .order_by("-period_start")
+        .first()
+    )
+    metrics = list(
+        OutcomeMetric.objects.filter(objective__partnership_id=card.partnership_id)
+        .select_related("objective")
+        .order_by("objective__title", "name")
+    )
+    values = defaultdict(list)
+    for m in Measurement.objects.filter(
+        metric__in=metrics, period_start__lte=card.period_end
+    ).order_by("metric_id", "-period_start"):
+        if len(values[m.metric_id]) < MEASUREMENTS_SHOWN:
+            values[m.metric_id].append(m)
+    results = {r["id"]: r for r in card.metric_results}
+    metric_rows = [
+        {"metric": m, "measurements": values[m.pk][::-1], "result": results.get(m.pk)}
+        for m in metrics
+    ]
+    agreement = (
+        Agreement.objects.in_force_on(card.period_end)
+        .filter(partnership_id=card.partnership_id)
+        .order_by("-expiry_date")
+        .first()
+    )
+    overdue = list(
+        Obligation.objects.filter(
+            agreement__partnership_id=card.partnership_id,
+            due_date__lt=card.period_end,
+        )
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=card.period_end))
+        .select_related("agreement")
+    )
+    return {
+        "previous": previous,
+        "metric_rows": metric_rows,
+        "objectives": Objective.objects.filter(partnership_id=card.partnership_id).select_related(
+            "owner"
+        ),
+        "agreement": agreement,
+        "overdue_obligations": overdue,
+        "events": card.events.select_related("actor"),
+    }
