@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "evaluation",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -130,6 +132,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Accord <accord@localhost>")
+# Where the links in emails point: the address people open Accord at.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: Redis is the broker; results are not needed (tasks write their
 # effects to PostgreSQL), so no result backend is configured.

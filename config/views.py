@@ -1,9 +1,10 @@
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
+from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
 from partnerships.models import (
     STAGES_BY_FAMILY,
     Agreement,
@@ -44,6 +45,24 @@ def home(request):
     partners = Partner.objects.aggregate(
         count=Count("id"), countries=Count("country", distinct=True)
     )
+    # A returned scorecard tells its owner (and co-leads) why, here and in the inbox.
+    returned = (
+        Scorecard.objects.filter(
+            review_state=ReviewState.RETURNED,
+            partnership__in=Partnership.objects.led_by(request.user),
+        )
+        .select_related("partnership")
+        .annotate(
+            comment=Subquery(
+                ScorecardEvent.objects.filter(
+                    scorecard=OuterRef("pk"), action=ScorecardAction.RETURNED
+                )
+                .order_by("-created_at")
+                .values("comment")[:1]
+            )
+        )
+        .order_by("-period_start")
+    )
     return render(
         request,
         "home.html",
@@ -53,5 +72,6 @@ def home(request):
             "expiry_days": EXPIRY_DAYS,
             "partner_count": partners["count"],
             "country_count": partners["countries"],
+            "returned": returned,
         },
     )

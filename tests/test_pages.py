@@ -126,9 +126,10 @@ def test_home_shows_the_portfolio_to_a_signed_in_executive(
     AgreementFactory()
     client.force_login(erin)
     # session, user, savepoint (ATOMIC_REQUESTS), family counts, partner counts,
-    # expiring agreements with their partnerships, user and group permissions
-    # and unread notifications (the menu), release savepoint
-    with django_assert_max_num_queries(10):
+    # expiring agreements with their partnerships, scorecards returned to the
+    # user, user and group permissions and unread notifications (the menu),
+    # release savepoint
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Struggling" in response.content

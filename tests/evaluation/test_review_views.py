@@ -1,0 +1,159 @@
+"""The review pages: the queue, the scorecard with its evidence, and the actions."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from evaluation import review, services
+from evaluation.models import Scorecard
+from tests.factories import partnership_with_data
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = dt.date(2025, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def november_2025():
+    with time_machine.travel(dt.datetime(2025, 11, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def in_review(count, owner):
+    partnerships = [partnership_with_data(owner=owner) for _ in range(count)]
+    run = services.assessment_run_start(period_start=OCTOBER)
+    for chunk_id in services.assessment_run_pending_chunks(run=run):
+        services.assessment_chunk_execute(chunk_id=chunk_id)
+    return list(Scorecard.objects.filter(partnership__in=partnerships).order_by("pk"))
+
+
+class TestQueue:
+    def test_it_lists_what_awaits_review_with_flags_and_change(self, client, rita, alice):
+        cards = in_review(2, alice)
+        review.scorecard_approve(scorecard_id=cards[0].pk, reviewer=rita)
+        client.force_login(rita)
+        response = client.get(reverse("evaluation:review_queue"))
+        assert [c.pk for c in response.context["page"]] == [cards[1].pk]
+
+    def test_it_filters_by_rating(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        other = "red" if card.rating != "red" else "green"
+        assert (
+            len(client.get(reverse("evaluation:review_queue"), {"rating": other}).context["page"])
+            == 0
+        )
+        response = client.get(reverse("evaluation:review_queue"), {"rating": card.rating})
+        assert len(response.context["page"]) == 1
+
+    @pytest.mark.parametrize("who", ["alice", "erin"])
+    def test_only_reviewers_see_the_queue(self, client, who, request):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("evaluation:review_queue")).status_code == 403
+
+    @pytest.mark.parametrize("size", [5, 50])
+    def test_its_queries_do_not_grow(self, client, rita, alice, size, django_assert_num_queries):
+        in_review(size, alice)
+        client.force_login(rita)
+        # session, user, savepoint, user and group permissions, the reviewer's
+        # own partnerships, count, unread notifications (menu), the page of
+        # scorecards with partnerships, owners and previous scores, release
+        with django_assert_num_queries(10):
+            response = client.get(reverse("evaluation:review_queue"))
+        assert response.context["page"].paginator.count == size
+
+
+class TestScorecardPage:
+    def test_it_shows_the_evidence_behind_the_numbers(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
+        assert response.status_code == 200
+        rows = response.context["metric_rows"]
+        assert [row["metric"].name for row in rows] == ["Metric 0", "Metric 1"]
+        assert [m.value for m in rows[0]["measurements"]] == [14, 18, 24]
+        assert rows[0]["result"]["status"] in {"on_track", "behind", "off_track"}
+        assert response.context["agreement"] is not None
+        assert response.context["can_review"] is True
+        assert b"Approve" in response.content
+
+    def test_an_executive_reads_it_without_actions(self, client, erin, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(erin)
+        response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
+        assert response.status_code == 200
+        assert response.context["can_review"] is False
+        assert b'id="review-actions"' not in response.content
+        assert b"provisional until approved" in response.content
+
+    @pytest.mark.parametrize("size", [1, 6])
+    def test_its_queries_do_not_grow_with_metrics(
+        self, client, rita, alice, size, django_assert_num_queries
+    ):
+        partnership = partnership_with_data(owner=alice, metrics=size)
+        run = services.assessment_run_start(period_start=OCTOBER)
+        for chunk_id in services.assessment_run_pending_chunks(run=run):
+            services.assessment_chunk_execute(chunk_id=chunk_id)
+        card = Scorecard.objects.get(partnership=partnership)
+        client.force_login(rita)
+        # session, user, savepoint, permissions (user, group), scorecard, may
+        # review, previous, metrics, measurements, agreement, obligations,
+        # objectives, events, unread notifications, release
+        with django_assert_num_queries(16):
+            client.get(reverse("evaluation:scorecard", args=[card.pk]))
+
+
+class TestActions:
+    def test_a_reviewer_approves_from_the_page(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:approve", args=[card.pk]))
+        assert response.status_code == 302
+        assert Scorecard.objects.get(pk=card.pk).review_state == "approved"
+
+    def test_a_return_without_comment_is_refused_next_to_the_field(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:return", args=[card.pk]), {"comment": ""})
+        assert response.status_code == 400
+        assert response.context["return_form"].errors == {"comment": ["This field is required."]}
+        assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
+
+    def test_an_override_keeps_what_was_typed_when_refused(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        response = client.post(
+            reverse("evaluation:override", args=[card.pk]),
+            {"rating": card.rating, "justification": "Visited the site in October."},
+        )
+        assert response.status_code == 400
+        assert "rating" in response.context["override_form"].errors
+        assert b"Visited the site in October." in response.content
+
+    def test_a_second_approval_says_it_was_approved_already(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        client.post(reverse("evaluation:approve", args=[card.pk]))
+        response = client.post(reverse("evaluation:approve", args=[card.pk]))
+        assert response.status_code == 400
+        assert "approved" in response.context["action_error"]
+
+    @pytest.mark.parametrize("who", ["alice", "erin"])
+    def test_others_cannot_act_even_by_a_forged_post(self, client, who, request, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(request.getfixturevalue(who))
+        for name in ("approve", "recompute"):
+            assert client.post(reverse(f"evaluation:{name}", args=[card.pk])).status_code == 403
+        response = client.post(reverse("evaluation:return", args=[card.pk]), {"comment": "x"})
+        assert response.status_code == 403
+        assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
+
+    def test_the_owner_sees_why_on_the_home_page(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Check the Q3 values.")
+        client.force_login(alice)
+        response = client.get(reverse("home"))
+        assert b"Scorecards returned to you" in response.content
+        assert b"Check the Q3 values." in response.content
