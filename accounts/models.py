@@ -10,6 +10,13 @@ class Role(models.TextChoices):
     REVIEWER = "Reviewer"
 
 
+class ReminderChannel(models.TextChoices):
+    """How a user wants reminders: every reminder lands in the inbox either way."""
+
+    EMAIL = "email", "Email and inbox"
+    INBOX = "inbox", "Inbox only"
+
+
 class User(AbstractUser):
     # A project-owned user model from the first migration: swapping it later is
     # one of the few Django changes that cannot be migrated cleanly.
@@ -19,9 +26,22 @@ class User(AbstractUser):
         blank=True,
         help_text="Clinical, administrative, research…: what a dyad pairs.",
     )
+    reminder_channel = models.CharField(
+        "reminders",
+        max_length=10,
+        choices=ReminderChannel,
+        default=ReminderChannel.EMAIL,
+        help_text="Every reminder reaches your Accord inbox; choose whether it is emailed too.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reminder_channel__in=ReminderChannel.values),
+                name="user_reminder_channel_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

@@ -16,6 +16,7 @@ from tests.factories import (
     MemberFactory,
     PartnerFactory,
 )
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def one_of_everything():
     AgreementFactory(partnership=member.partnership)
     MeasurementFactory(metric__objective__partnership=member.partnership)
     PartnerFactory().contacts.create(name="Amina Otieno")
+    NotificationFactory(user=member.partnership.owner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude="-1.29", longitude="36.82")
     IntervalSchedule.objects.get_or_create(every=10, period="minutes")

@@ -10,7 +10,10 @@ from evaluation.models import Scorecard
 from tests.browser.conftest import sign_in
 from tests.factories import partnership_with_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_reviewer_returns_one_scorecard_and_approves_another(live_server, page, alice, rita):

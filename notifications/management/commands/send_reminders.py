@@ -1,0 +1,27 @@
+"""`python manage.py send_reminders`: what the daily task does, at once and in the foreground."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import Kind
+
+
+class Command(BaseCommand):
+    help = (
+        "Store and email today's reminders (agreements, obligations, metrics, review "
+        "digests). Safe to run again: nobody hears of the same event twice."
+    )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        counts = services.reminders_send(today=today)
+        sent = services.notifications_email_pending()
+        self.stdout.write(f"Reminders as of {today:%d %b %Y}:")
+        for kind in Kind:
+            if counts.get(kind.value):
+                self.stdout.write(f"  {kind.label:<32}{counts[kind.value]:>5}")
+        if not any(counts.values()):
+            self.stdout.write("  none due that was not sent before")
+        if sent:
+            self.stdout.write(f"Emailed {sent} reminder(s) an earlier run could not send.")

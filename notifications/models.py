@@ -1,0 +1,74 @@
+"""Reminders: one row per person and event, in the inbox and, if they wish, by email."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    AGREEMENT_NOTICE = "agreement_notice", "Agreement in its notice period"
+    AGREEMENT_EXPIRY = "agreement_expiry", "Agreement expiring"
+    OBLIGATION_DUE = "obligation_due", "Obligation due"
+    OBLIGATION_OVERDUE = "obligation_overdue", "Obligation overdue"
+    METRIC_MISSING = "metric_missing", "Metric not reported"
+    SCORECARD_RETURNED = "scorecard_returned", "Scorecard returned"
+    REVIEW_DIGEST = "review_digest", "Scorecards awaiting review"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One reminder to one person.
+
+    `key` names the event ("agreement:12:expires-30:2027-01-06"); the pair
+    (user, key) is unique in the database, so however often the reminders run,
+    and on however many workers, a person hears of an event once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(
+        max_length=300, blank=True, help_text="A link within Accord to the record concerned."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="notification_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="notification_key_not_blank"),
+            models.CheckConstraint(condition=~Q(subject=""), name="notification_subject_not_blank"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="/"), name="notification_url_relative"
+            ),
+        ]
+        indexes = [
+            # The inbox, newest first, and the navbar's unread count.
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.subject}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

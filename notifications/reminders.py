@@ -1,0 +1,358 @@
+"""What calls for a reminder on a given day, for the whole portfolio at once.
+
+Each function reads a few rows with a few queries (never a query per
+agreement) and returns drafts: to whom, the event's key, and the words. The
+key names the event, not the day it was noticed, so the same event found
+again tomorrow, or by a second worker, has the same key and is not stored
+twice (see services.notifications_create).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Role, User
+from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from partnerships.models import (
+    STAGES_BY_FAMILY,
+    Agreement,
+    AgreementStatus,
+    Measurement,
+    Obligation,
+    OutcomeMetric,
+    Partnership,
+    PartnershipLead,
+    StageFamily,
+)
+from partnerships.periods import Frequency, Period, last_closed_period
+
+from .models import Kind
+
+# An agreement's owners hear of its expiry when fewer than 90, 30 and 7 days are left.
+EXPIRY_THRESHOLDS = (7, 30, 90)
+# An obligation is announced a week before it falls due, and once more when it
+# is overdue; one overdue for longer than a month is not announced at all (the
+# first run after an upgrade would otherwise dig up every old one).
+OBLIGATION_NOTICE = dt.timedelta(days=7)
+OBLIGATION_OVERDUE_FOR = dt.timedelta(days=30)
+# A period's value is expected within 15 days after the period closes.
+REPORTING_GRACE = dt.timedelta(days=15)
+# A reviewer's digest lists this many scorecards and counts the rest.
+DIGEST_LISTED = 20
+
+IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reminder to one person, not yet stored."""
+
+    user_id: int
+    key: str
+    kind: Kind
+    subject: str
+    body: str
+    url: str = ""
+
+
+def link(viewname: str, *args) -> str:
+    """The record's page, or no link while that page does not exist."""
+    try:
+        return reverse(viewname, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def owners_of(partnership_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Who answers for each partnership: its owner and its co-leads, active users only."""
+    owners = defaultdict(list)
+    rows = Partnership.objects.filter(pk__in=partnership_ids, owner__is_active=True).values_list(
+        "pk", "owner_id"
+    )
+    leads = (
+        PartnershipLead.objects.filter(partnership_id__in=partnership_ids, user__is_active=True)
+        .order_by("pk")
+        .values_list("partnership_id", "user_id")
+    )
+    for partnership_id, user_id in [*rows, *leads]:
+        if user_id not in owners[partnership_id]:
+            owners[partnership_id].append(user_id)
+    return owners
+
+
+def due_on(today: dt.date) -> list[Draft]:
+    """Every reminder the portfolio calls for on `today`."""
+    return [
+        *agreement_reminders(today),
+        *obligation_reminders(today),
+        *metric_reminders(today),
+        *review_digests(today),
+    ]
+
+
+def agreement_reminders(today: dt.date) -> list[Draft]:
+    """Agreements in force that enter their notice period or expire within 90, 30 or 7 days."""
+    notice_opens = ExpressionWrapper(
+        F("expiry_date") - F("notice_period_days"), output_field=DateField()
+    )
+    agreements = list(
+        Agreement.objects.filter(status__in=IN_FORCE, expiry_date__gte=today)
+        .alias(notice_opens=notice_opens)
+        .filter(
+            Q(expiry_date__lte=today + dt.timedelta(days=max(EXPIRY_THRESHOLDS)))
+            | Q(auto_renewal=False, notice_opens__lte=today)
+        )
+        .select_related("partnership")
+        .order_by("expiry_date", "pk")
+    )
+    owners = owners_of({agreement.partnership_id for agreement in agreements})
+    drafts = []
+    for agreement in agreements:
+        url = link("admin:partnerships_agreement_change", agreement.pk)
+        events = []
+        if not agreement.auto_renewal and agreement.notice_date <= today:
+            events.append(_notice(agreement))
+        days_left = (agreement.expiry_date - today).days
+        threshold = next((t for t in EXPIRY_THRESHOLDS if days_left <= t), None)
+        if threshold is not None:
+            events.append(_expiry(agreement, days_left, threshold))
+        drafts += [
+            Draft(user_id, key, kind, subject, body, url)
+            for user_id in owners[agreement.partnership_id]
+            for kind, key, subject, body in events
+        ]
+    return drafts
+
+
+def _notice(agreement: Agreement) -> tuple:
+    return (
+        Kind.AGREEMENT_NOTICE,
+        f"agreement:{agreement.pk}:notice:{agreement.expiry_date}",
+        f"Notice period: {agreement.title}",
+        f"“{agreement.title}” ({agreement.partnership}) expires on "
+        f"{day(agreement.expiry_date)}. Its {agreement.notice_period_days}-day notice period "
+        f"began on {day(agreement.notice_date)}: the parties expect to hear now whether it "
+        f"will be renewed or ended.",
+    )
+
+
+def _expiry(agreement: Agreement, days_left: int, threshold: int) -> tuple:
+    when = {0: "today", 1: "tomorrow"}.get(days_left, f"in {days_left} days")
+    renewal = (
+        f" It renews itself for {agreement.renewal_term_months} months unless notice is given."
+        if agreement.auto_renewal
+        else " Renew it, or plan how the partnership goes on without it."
+    )
+    return (
+        Kind.AGREEMENT_EXPIRY,
+        f"agreement:{agreement.pk}:expires-{threshold}:{agreement.expiry_date}",
+        f"{agreement.title} expires {when}",
+        f"“{agreement.title}” ({agreement.partnership}) expires on "
+        f"{day(agreement.expiry_date)}.{renewal}",
+    )
+
+
+def obligation_reminders(today: dt.date) -> list[Draft]:
+    """Open obligations of agreements in force: due within a week, or overdue."""
+    obligations = list(
+        Obligation.objects.filter(
+            completed_on__isnull=True,
+            agreement__status__in=IN_FORCE,
+            due_date__range=(today - OBLIGATION_OVERDUE_FOR, today + OBLIGATION_NOTICE),
+        )
+        .select_related("agreement__partnership", "party__partner")
+        .order_by("due_date", "pk")
+    )
+    owners = owners_of({obligation.agreement.partnership_id for obligation in obligations})
+    drafts = []
+    for obligation in obligations:
+        agreement = obligation.agreement
+        who = f" Owed by {obligation.party}." if obligation.party else ""
+        if obligation.due_date >= today:
+            days_left = (obligation.due_date - today).days
+            when = {0: "today", 1: "tomorrow"}.get(days_left, f"in {days_left} days")
+            kind, state, verb = Kind.OBLIGATION_DUE, "due", "is"
+            subject = f"Due {when}: {obligation.description}"
+        else:
+            kind, state, verb = Kind.OBLIGATION_OVERDUE, "overdue", "was"
+            subject = f"Overdue: {obligation.description}"
+        body = (
+            f"“{obligation.description}” under “{agreement.title}” ({agreement.partnership}) "
+            f"{verb} due on {day(obligation.due_date)}.{who} Mark it completed on the agreement "
+            f"once it is met."
+        )
+        drafts += [
+            Draft(
+                user_id,
+                f"obligation:{obligation.pk}:{state}:{obligation.due_date}",
+                kind,
+                subject,
+                body,
+                link("admin:partnerships_agreement_change", agreement.pk),
+            )
+            for user_id in owners[agreement.partnership_id]
+        ]
+    return drafts
+
+
+def reporting_due(today: dt.date) -> dict[Frequency, Period]:
+    """For each frequency, the latest period whose value should have been entered by now."""
+    return {
+        frequency: last_closed_period(today - REPORTING_GRACE, frequency) for frequency in Frequency
+    }
+
+
+def metric_reminders(today: dt.date) -> list[Draft]:
+    """Active metrics of active and struggling partnerships without a value for the
+    latest period due; to the metric's owner and the partnership's owner."""
+    due = reporting_due(today)
+    due_start = Case(
+        *[When(frequency=frequency, then=Value(period.start)) for frequency, period in due.items()],
+        output_field=DateField(),
+    )
+    metrics = (
+        OutcomeMetric.objects.filter(
+            is_active=True,
+            objective__partnership__stage__in=STAGES_BY_FAMILY[StageFamily.ACTIVE],
+        )
+        .alias(due_start=due_start)
+        # A metric whose baseline falls in the period due was not measured over all of it.
+        .filter(Q(baseline_date__isnull=True) | Q(baseline_date__lt=F("due_start")))
+        .filter(
+            ~Exists(
+                Measurement.objects.filter(
+                    metric=OuterRef("pk"), period_start=OuterRef("due_start")
+                )
+            )
+        )
+        .select_related("objective__partnership__owner", "owner")
+        .order_by("pk")
+    )
+    drafts = []
+    for metric in metrics:
+        partnership = metric.objective.partnership
+        period = due[Frequency(metric.frequency)]
+        recipients = {user.pk: user for user in (metric.owner, partnership.owner) if user.is_active}
+        drafts += [
+            Draft(
+                user_id,
+                f"metric:{metric.pk}:missing:{period.start}",
+                Kind.METRIC_MISSING,
+                f"No value for {period.label}: {metric.name}",
+                f"“{metric.name}” ({partnership}) is reported "
+                f"{metric.get_frequency_display().lower()}; its value for {period.label} "
+                f"({day(period.start)} to {day(period.end)}) was expected by "
+                f"{day(period.end + REPORTING_GRACE)}. Enter it with its evidence.",
+                link("admin:partnerships_outcomemetric_change", metric.pk),
+            )
+            for user_id in recipients
+        ]
+    return drafts
+
+
+def review_digests(today: dt.date) -> list[Draft]:
+    """One digest a day to each reviewer of the scorecards awaiting review,
+    leaving out those of partnerships the reviewer leads, which they may not review."""
+    reviewers = list(
+        User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    if not reviewers:
+        return []
+    led = defaultdict(set)
+    owned = Partnership.objects.filter(owner_id__in=reviewers).values_list("owner_id", "pk")
+    co_led = PartnershipLead.objects.filter(user_id__in=reviewers).values_list(
+        "user_id", "partnership_id"
+    )
+    for user_id, partnership_id in [*owned, *co_led]:
+        led[user_id].add(partnership_id)
+    cards = list(
+        Scorecard.objects.filter(review_state=ReviewState.IN_REVIEW)
+        .order_by("-period_start", "partnership__title", "pk")
+        .values(
+            "partnership_id",
+            "partnership__title",
+            "period_start",
+            "rating",
+            "override_rating",
+            flag_count=Func(F("flags"), function="jsonb_array_length", output_field=IntegerField()),
+        )
+    )
+    drafts = []
+    for reviewer_id in reviewers:
+        theirs = [card for card in cards if card["partnership_id"] not in led[reviewer_id]]
+        if not theirs:
+            continue
+        lines = [
+            f"- {card['partnership__title']}, {card['period_start']:%B %Y}: "
+            f"{(card['override_rating'] or card['rating'] or 'no rating').capitalize()}, "
+            f"{plural(card['flag_count'], 'flag')}"
+            for card in theirs[:DIGEST_LISTED]
+        ]
+        if len(theirs) > DIGEST_LISTED:
+            lines.append(f"… and {len(theirs) - DIGEST_LISTED} more.")
+        drafts.append(
+            Draft(
+                reviewer_id,
+                f"review-digest:{today}",
+                Kind.REVIEW_DIGEST,
+                f"{plural(len(theirs), 'scorecard')} awaiting your review",
+                "Newest period first:\n" + "\n".join(lines),
+                link("evaluation:review_queue"),
+            )
+        )
+    return drafts
+
+
+def scorecard_returned(event_id: int) -> list[Draft]:
+    """The partnership's owner and co-leads hear that a reviewer returned its scorecard, and why."""
+    event = ScorecardEvent.objects.select_related("scorecard__partnership", "actor").get(
+        pk=event_id
+    )
+    if event.action != ScorecardAction.RETURNED:
+        return []
+    card = event.scorecard
+    reviewer = event.actor or "A reviewer"
+    body = (
+        f"{reviewer} returned the scorecard of {card.partnership} for "
+        f"{card.period_start:%B %Y}:\n\n“{event.comment}”\n\n"
+        f"Mend what they point out; the scorecard is reviewed again once it is recomputed."
+    )
+    return [
+        Draft(
+            user_id,
+            f"scorecard-returned:{event.pk}",
+            Kind.SCORECARD_RETURNED,
+            f"Scorecard returned: {card.partnership}",
+            body,
+            link("evaluation:scorecard", card.pk),
+        )
+        for user_id in owners_of([card.partnership_id])[card.partnership_id]
+    ]

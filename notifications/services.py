@@ -1,0 +1,237 @@
+"""Storing reminders once per person and event, and emailing them once.
+
+Once per event: the database holds (user, key) unique, and a reminder is
+stored with INSERT … ON CONFLICT DO NOTHING, which tells which rows this call
+inserted. Only those are emailed, after the commit, so a rerun, or a second
+worker running at the same moment, stores and emails nothing again.
+
+Once per email: an email is sent with its row locked and only while its
+`emailed_at` is empty, which is set in the same transaction. A send that fails
+leaves `emailed_at` empty and raises EmailNotSent, so that the task retries
+it; the daily task also sweeps recent reminders still waiting for their email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from accounts.models import ReminderChannel
+
+from . import reminders
+from .models import Kind, Notification
+from .reminders import Draft
+
+logger = logging.getLogger(__name__)
+
+# Reminders still waiting for their email are retried for three days; older
+# ones are left in the inbox, so that a person who switches from "inbox only"
+# to email is not sent a backlog of stale reminders.
+EMAIL_RETRY_WINDOW = dt.timedelta(days=3)
+
+# Who is emailed: active people who chose email and have an address.
+EMAIL_WANTED = Q(user__reminder_channel=ReminderChannel.EMAIL, user__is_active=True) & ~Q(
+    user__email=""
+)
+
+INSERT_BATCH = 500
+
+
+class EmailNotSent(Exception):
+    """Some reminders could not be emailed; they stay pending and are tried again."""
+
+    def __init__(self, notification_ids: list[int]):
+        self.notification_ids = notification_ids
+        super().__init__(f"{len(notification_ids)} reminder email(s) not sent: {notification_ids}")
+
+
+@transaction.atomic
+def reminders_send(*, today: dt.date) -> dict[str, int]:
+    """Store the reminders `today` calls for that nobody has had yet and email
+    them once committed. Returns how many were stored, by kind."""
+    created = notifications_create(drafts=reminders.due_on(today))
+    _email_on_commit([notification.pk for notification in created])
+    counts = Counter(notification.kind for notification in created)
+    return {kind: counts[kind] for kind in Kind.values}
+
+
+@transaction.atomic
+def scorecard_returned_notify(*, event_id: int) -> int:
+    """Tell a returned scorecard's owner and co-leads; returns how many were told now."""
+    drafts = reminders.scorecard_returned(event_id)
+    created = notifications_create(drafts=drafts)
+    # All of the event's reminders still waiting for their email, not only those
+    # stored now: when the mail server fails, the task runs this again to send them.
+    pending = Notification.objects.filter(
+        key__in={draft.key for draft in drafts}, emailed_at__isnull=True
+    ).values_list("pk", flat=True)
+    _email_on_commit(list(pending))
+    return len(created)
+
+
+def notifications_create(*, drafts: Iterable[Draft]) -> list[Notification]:
+    """Store the drafts nobody stored before; return the rows this call inserted.
+
+    bulk_create(ignore_conflicts=True) cannot say which rows it inserted, so this
+    is INSERT … ON CONFLICT DO NOTHING RETURNING. A row another transaction is
+    inserting makes this one wait for it, then skip it. Rows go in key order,
+    so two runs at once wait for each other rather than deadlock.
+    """
+    subject_length = Notification._meta.get_field("subject").max_length
+    unique = {
+        (draft.user_id, draft.key): replace(
+            draft, subject=Truncator(draft.subject).chars(subject_length)
+        )
+        for draft in drafts
+    }
+    ordered = [unique[pair] for pair in sorted(unique)]
+    now = timezone.now()
+    created = []
+    for start in range(0, len(ordered), INSERT_BATCH):
+        batch = ordered[start : start + INSERT_BATCH]
+        by_pair = {(draft.user_id, draft.key): draft for draft in batch}
+        for pk, user_id, key in _insert_new(batch, now):
+            draft = by_pair[(user_id, key)]
+            created.append(
+                Notification(
+                    pk=pk,
+                    user_id=user_id,
+                    key=key,
+                    kind=draft.kind,
+                    subject=draft.subject,
+                    body=draft.body,
+                    url=draft.url,
+                    created_at=now,
+                )
+            )
+    return created
+
+
+def _insert_new(drafts: list[Draft], now) -> list[tuple[int, int, str]]:
+    meta = Notification._meta
+    fields = ["user", "key", "kind", "subject", "body", "url", "created_at"]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(drafts))
+    params = [
+        value
+        for draft in drafts
+        for value in (
+            draft.user_id,
+            draft.key,
+            str(draft.kind),
+            draft.subject,
+            draft.body,
+            draft.url,
+            now,
+        )
+    ]
+    user, key, pk = (quote(meta.get_field(name).column) for name in ("user", "key", "id"))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {rows} "
+        f"ON CONFLICT ({user}, {key}) DO NOTHING RETURNING {pk}, {user}, {key}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _email_on_commit(notification_ids: list[int]) -> None:
+    if notification_ids:
+        transaction.on_commit(partial(notifications_email, notification_ids=notification_ids))
+
+
+def notifications_email(*, notification_ids: Iterable[int]) -> int:
+    """Email those of the reminders whose person wants email and has not had it.
+
+    Each is sent in its own transaction, so one failure does not hold back the
+    others; the failures are raised together at the end. Returns how many were sent.
+    """
+    wanted = list(
+        Notification.objects.filter(EMAIL_WANTED, pk__in=notification_ids, emailed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent, failed = 0, []
+    for notification_id in wanted:
+        try:
+            sent += notification_email_send(notification_id=notification_id)
+        except Exception:
+            logger.exception("Reminder %s could not be emailed", notification_id)
+            failed.append(notification_id)
+    if failed:
+        raise EmailNotSent(failed)
+    return sent
+
+
+def notifications_email_pending(*, now: dt.datetime | None = None) -> int:
+    """Email the recent reminders still waiting for their email (a failed send)."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        EMAIL_WANTED, emailed_at__isnull=True, created_at__gte=now - EMAIL_RETRY_WINDOW
+    ).values_list("pk", flat=True)
+    return notifications_email(notification_ids=list(pending))
+
+
+@transaction.atomic
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one reminder unless it went out already; True if it went out now.
+
+    The row stays locked while the mail is handed over, and a worker sending the
+    same reminder at that moment skips it rather than send it again.
+    """
+    notification = (
+        Notification.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("user")
+        .filter(EMAIL_WANTED, pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    _message(notification).send()
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def _message(notification: Notification) -> EmailMessage:
+    site = settings.SITE_URL.rstrip("/")
+    body = render_to_string(
+        "notifications/email.txt",
+        {
+            "notification": notification,
+            "link": f"{site}{notification.url}" if notification.url else "",
+            "inbox": f"{site}{reverse('notifications:inbox')}",
+            "preferences": f"{site}{reverse('notifications:preferences')}",
+        },
+    )
+    return EmailMessage(
+        subject=f"[Accord] {notification.subject}",
+        body=body,
+        to=[notification.user.email],
+    )
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

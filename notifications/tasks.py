@@ -1,0 +1,38 @@
+"""Celery tasks for reminders: thin, taking ids and calling the services."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# A rerun is harmless (nothing is stored or emailed twice), so a task that met a
+# database hiccup or a mail server that did not answer is simply run again.
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (services.EmailNotSent, OperationalError, InterfaceError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 60 * 60,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def send_daily_reminders():
+    """Daily (beat): store and email today's reminders, then the emails still owed."""
+    counts = services.reminders_send(today=timezone.localdate())
+    logger.info("Reminders stored: %s", counts)
+    sent = services.notifications_email_pending()
+    if sent:
+        logger.info("Emailed %d reminder(s) an earlier attempt could not send", sent)
+    return counts
+
+
+@shared_task(**RETRY)
+def remind_scorecard_returned(event_id: int):
+    """Sent by evaluation.review.scorecard_return once the return is committed."""
+    return services.scorecard_returned_notify(event_id=event_id)
