@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tooling.servers import CHROMIUM
 
@@ -21,9 +22,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+@pytest.fixture
+def page():
+    """A page in a fresh headless Chromium, closed after the test.
+
+    Playwright starts and stops with each test on purpose: while its sync API
+    runs, code runs in another context, where Django's connection objects are
+    other ones, without the serialized data that restores the tables created
+    by migrations (roles, the first scoring policy) for transactional tests.
+    """
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(10_000)
+            yield page
+        finally:
+            browser.close()
 
 
 def sign_in(page, live_server, username, password="password"):
