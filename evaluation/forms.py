@@ -94,7 +94,9 @@ class OverrideForm(forms.Form):
 class QueueFilterForm(forms.Form):
     period = forms.DateField(required=False, widget=forms.HiddenInput)
     rating = forms.ChoiceField(
-        required=False, choices=[("", "Any rating"), *Rating.choices, ("none", "Not rated")]
+        required=False,
+        choices=[("", "Any rating"), *Rating.choices, ("none", "Not rated")],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     flagged = forms.BooleanField(required=False, label="With warnings only")
     q = forms.CharField(required=False, label="Partnership")

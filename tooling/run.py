@@ -266,7 +266,7 @@ def run() -> int:
             run_step(["seed_demo"], env)
             # Scorecards to review and reminders to read from the first minute,
             # rather than at the next 1st of the month or 06:00.
-            run_step(["assess", "--if-missing"], env)
+            run_step(["assess", "--last", "3", "--if-missing"], env)
             run_step(["send_reminders"], env)
 
         children = start_children(env, web_port)

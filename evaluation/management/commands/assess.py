@@ -1,4 +1,4 @@
-"""`manage.py assess [--month 2026-10] [--if-missing]`: run an assessment in this process.
+"""`manage.py assess [--month 2026-10 | --last N] [--if-missing]`: assess in this process.
 
 What the monthly beat task sends to the workers, done here and now: handy on a
 fresh `make run` (the demo has scorecards to review at once) and for operators.
@@ -20,19 +20,33 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM; default: the month just closed")
         parser.add_argument(
+            "--last",
+            type=int,
+            default=1,
+            help="assess the last N closed months, oldest first (trends need an earlier month)",
+        )
+        parser.add_argument(
             "--if-missing",
             action="store_true",
             help="do nothing if a completed assessment of that month exists",
         )
 
-    def handle(self, *args, month=None, if_missing=False, **options):
+    def handle(self, *args, month=None, last=1, if_missing=False, **options):
         if month:
             try:
-                start = dt.date.fromisoformat(f"{month}-01")
+                months = [dt.date.fromisoformat(f"{month}-01")]
             except ValueError as error:
                 raise CommandError(f"--month takes YYYY-MM, not {month!r}") from error
         else:
-            start = services.last_closed_month(timezone.localdate()).start
+            period = services.last_closed_month(timezone.localdate())
+            months = []
+            for _ in range(last):
+                months.insert(0, period.start)
+                period = period.previous()
+        for start in months:
+            self.assess(start, if_missing=if_missing)
+
+    def assess(self, start, *, if_missing):
         completed = AssessmentRun.objects.filter(period_start=start, status=RunStatus.COMPLETED)
         if if_missing and completed.exists():
             self.stdout.write(f"{start:%B %Y} is assessed already.")
