@@ -9,6 +9,7 @@ of thousands of parameters for Django to prepare one by one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 
@@ -34,17 +35,9 @@ MAX_MISSING_PERIODS = 12
 
 
 def policy_values(policy: ScoringPolicy) -> scoring.Policy:
+    """The policy row as the plain values the scoring functions take."""
     return scoring.Policy(
-        weight_outcomes=policy.weight_outcomes,
-        weight_objectives=policy.weight_objectives,
-        weight_health=policy.weight_health,
-        weight_agreement=policy.weight_agreement,
-        green_from=policy.green_from,
-        amber_from=policy.amber_from,
-        on_track_tolerance=policy.on_track_tolerance,
-        attainment_cap=policy.attainment_cap,
-        trend_min_change=policy.trend_min_change,
-        expiry_warning_days=policy.expiry_warning_days,
+        **{field.name: getattr(policy, field.name) for field in dataclasses.fields(scoring.Policy)}
     )
 
 

@@ -408,3 +408,15 @@ class ScorecardEvent(models.Model):
 
     def __str__(self):
         return f"{self.scorecard}: {self.get_action_display()}"
+
+    @property
+    def rating_change(self) -> tuple[str, str] | None:
+        """(before, after) when the action changed the rating shown, else None."""
+
+        def shown(snapshot):
+            return snapshot.get("override_rating") or snapshot.get("rating") or ""
+
+        if "rating" not in self.before:
+            return None
+        before, after = shown(self.before), shown(self.after)
+        return (before or "none", after or "none") if before != after else None

@@ -1,11 +1,13 @@
-"""The review of scorecards: every state change happens here, and only here.
+"""The review of scorecards: the states and every change between them.
 
-    draft ──(run completes its chunk)──► in review ──approve──► approved
-                                           │   ▲ └──override──► approved
-                                        return │
-                                           ▼   │ (next run, or a recompute)
-                                         returned
+    assessment ──► in review ──approve───► approved
+                    │   ▲   └───override──► approved
+               return   │ next run, or a reviewer's recompute
+                    ▼   │
+                  returned
 
+The assessment's upsert puts computed scorecards up for review (its events are
+built by `submission_events`); every change a person makes is a function here.
 Each change locks the scorecard row first, so two reviewers acting at once
 cannot both win: the second finds the state already changed and is told so.
 Every change is recorded as a ScorecardEvent with who, when, the comment and
@@ -162,53 +164,42 @@ def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
     from .services import assess_partnerships
 
     card = _lock_for(ScorecardAction.RECOMPUTED, scorecard_id=scorecard_id, reviewer=reviewer)
-    before = snapshot(card)
     assess_partnerships(
         [card.partnership_id],
         period_start=card.period_start,
         period_end=card.period_end,
         policy=ScoringPolicy.objects.get(is_active=True),
         run=card.run,
+        actor=reviewer,
     )
     card.refresh_from_db()
-    card.review_state = ReviewState.IN_REVIEW
-    card.save(update_fields=["review_state"])
-    _record(card, actor=reviewer, action=ScorecardAction.RECOMPUTED, before=before)
     return card
 
 
-def scorecards_submit_for_review(*, partnership_ids: list[int], period_start) -> int:
-    """Put the freshly computed scorecards up for review (drafts, and returned
-    ones now computed again). Called by the assessment inside its transaction."""
-    cards = list(
-        Scorecard.objects.select_for_update()
-        .filter(
-            partnership_id__in=partnership_ids,
-            period_start=period_start,
-            review_state__in=(ReviewState.DRAFT, ReviewState.RETURNED),
-        )
-        .only("id", "review_state", "overall_score", "rating", "override_rating")
-    )
+def submission_events(cards: list[Scorecard], states_before: dict[int, str], actor=None):
+    """The events of an assessment's upsert: a new scorecard is put up for
+    review, a returned one comes back computed again. One already in review
+    only gets fresher numbers, worth an event only when a person asked for it
+    (`actor`). `states_before` maps partnership ids to their scorecard's state
+    before the upsert."""
     events = []
     for card in cards:
-        before = snapshot(card)
-        card.review_state = ReviewState.IN_REVIEW
+        before_state = states_before.get(card.partnership_id, ReviewState.DRAFT)
+        if before_state == ReviewState.IN_REVIEW and actor is None:
+            continue
         events.append(
             ScorecardEvent(
-                scorecard=card,
+                scorecard_id=card.pk,
+                actor=actor,
                 action=(
-                    ScorecardAction.RECOMPUTED
-                    if before["review_state"] == ReviewState.RETURNED
-                    else ScorecardAction.SUBMITTED
+                    ScorecardAction.SUBMITTED
+                    if before_state == ReviewState.DRAFT
+                    else ScorecardAction.RECOMPUTED
                 ),
-                from_state=before["review_state"],
+                from_state=before_state,
                 to_state=ReviewState.IN_REVIEW,
-                before=before,
+                before={"review_state": before_state},
                 after=snapshot(card),
             )
         )
-    Scorecard.objects.filter(pk__in=[card.pk for card in cards]).update(
-        review_state=ReviewState.IN_REVIEW
-    )
-    ScorecardEvent.objects.bulk_create(events)
-    return len(cards)
+    return events

@@ -34,9 +34,10 @@ from .models import (
     RunStatus,
     RunTrigger,
     Scorecard,
+    ScorecardEvent,
     ScoringPolicy,
 )
-from .review import scorecards_submit_for_review
+from .review import submission_events
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +149,6 @@ def assessment_chunk_execute(*, chunk_id: int) -> None:
             policy=run.policy,
             run=run,
         )
-        scorecards_submit_for_review(
-            partnership_ids=chunk.partnership_ids, period_start=run.period_start
-        )
         chunk.assessed_count = assessed
         chunk.skipped = skipped
         chunk.errors = errors
@@ -218,6 +216,7 @@ def assess_partnerships(
     period_end: dt.date,
     policy: ScoringPolicy,
     run: AssessmentRun | None = None,
+    actor=None,
     compute: Callable[[scoring.ScorecardInput, scoring.Policy], scoring.ScorecardResult] = (
         scoring.assess
     ),
@@ -225,7 +224,8 @@ def assess_partnerships(
     """Compute and upsert the scorecards of these partnerships for one month.
 
     Returns (assessed count, skipped [{partnership, reason}], errors
-    [{partnership, error}]). Must run inside a transaction: the existing
+    [{partnership, error}]). `actor` is the reviewer who asked for a recompute,
+    if one did. Must run inside a transaction: the existing
     scorecards are locked so a reviewer's approval and this write cannot cross.
     """
     partnerships = list(
@@ -280,7 +280,9 @@ def assess_partnerships(
                 trend=result.trend,
                 flags=[flag.as_json() for flag in result.flags],
                 metric_results=[metric.as_json() for metric in result.metrics],
-                review_state=ReviewState.DRAFT,
+                # Computed is up for review: a new scorecard, a returned one
+                # computed again, or one in review with fresher numbers.
+                review_state=ReviewState.IN_REVIEW,
                 computed_at=now,
             )
         )
@@ -288,8 +290,9 @@ def assess_partnerships(
         scorecards,
         update_conflicts=True,
         unique_fields=["partnership", "period_start"],
-        update_fields=COMPUTED_FIELDS,
+        update_fields=[*COMPUTED_FIELDS, "review_state"],
     )
+    ScorecardEvent.objects.bulk_create(submission_events(scorecards, existing, actor=actor))
     return len(scorecards), skipped, errors
 
 
