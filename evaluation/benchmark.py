@@ -694,10 +694,7 @@ def _query_split(f: Figures) -> str:
         f"{services.CHUNK_SIZE} partnerships ({f.chunks} chunks)"
     )
     if per_chunk[-1] not in others:
-        text += (
-            f"; the last chunk {per_chunk[-1]}, as it also completes the run "
-            "(services._finish reads each chunk's run_id with a query of its own)"
-        )
+        text += f"; the last chunk {per_chunk[-1]}, as it also completes the run"
     return text
 
 
