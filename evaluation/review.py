@@ -61,7 +61,14 @@ def may_review(user, card: Scorecard) -> bool:
     )
 
 
-def _lock_for(action: ScorecardAction, *, scorecard_id: int, reviewer) -> Scorecard:
+def _lock_for(
+    action: ScorecardAction, *, scorecard_id: int, reviewer, seen: str | None = None
+) -> Scorecard:
+    """Lock the scorecard and check the reviewer may take this action on it now.
+
+    `seen` is the `computed_at` of the scorecard the reviewer had on screen: if
+    it was computed again since, they must look at the new numbers first.
+    """
     card = (
         Scorecard.objects.select_for_update(of=("self",))
         .select_related("partnership")
@@ -73,6 +80,11 @@ def _lock_for(action: ScorecardAction, *, scorecard_id: int, reviewer) -> Scorec
         raise ValidationError(
             f"This scorecard is {card.get_review_state_display().lower()}: "
             f"it cannot be {ScorecardAction(action).label.lower()} now."
+        )
+    if seen and seen != card.computed_at.isoformat():
+        raise ValidationError(
+            "This scorecard was computed again while you had it open: "
+            "look at the new numbers, then act."
         )
     return card
 
@@ -94,8 +106,10 @@ def _record(card, *, actor, action, before, comment="") -> ScorecardEvent:
 
 
 @transaction.atomic
-def scorecard_approve(*, scorecard_id: int, reviewer) -> Scorecard:
-    card = _lock_for(ScorecardAction.APPROVED, scorecard_id=scorecard_id, reviewer=reviewer)
+def scorecard_approve(*, scorecard_id: int, reviewer, seen: str | None = None) -> Scorecard:
+    card = _lock_for(
+        ScorecardAction.APPROVED, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
+    )
     before = snapshot(card)
     card.review_state = ReviewState.APPROVED
     card.reviewer = reviewer
@@ -106,11 +120,15 @@ def scorecard_approve(*, scorecard_id: int, reviewer) -> Scorecard:
 
 
 @transaction.atomic
-def scorecard_return(*, scorecard_id: int, reviewer, comment: str) -> ScorecardEvent:
+def scorecard_return(
+    *, scorecard_id: int, reviewer, comment: str, seen: str | None = None
+) -> ScorecardEvent:
     """Send a scorecard back to its partnership's owner, saying why."""
     if not comment.strip():
         raise ValidationError({"comment": "Say what the owner should look at."})
-    card = _lock_for(ScorecardAction.RETURNED, scorecard_id=scorecard_id, reviewer=reviewer)
+    card = _lock_for(
+        ScorecardAction.RETURNED, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
+    )
     before = snapshot(card)
     card.review_state = ReviewState.RETURNED
     card.reviewer = reviewer
@@ -121,13 +139,15 @@ def scorecard_return(*, scorecard_id: int, reviewer, comment: str) -> ScorecardE
     )
     from notifications.tasks import remind_scorecard_returned
 
-    transaction.on_commit(lambda: remind_scorecard_returned.delay(event.pk))
+    # robust: the return stands even if the broker is down at this moment; the
+    # reminder's own retries and the daily run are the owners' safety net.
+    transaction.on_commit(lambda: remind_scorecard_returned.delay(event.pk), robust=True)
     return event
 
 
 @transaction.atomic
 def scorecard_override(
-    *, scorecard_id: int, reviewer, rating: str, justification: str
+    *, scorecard_id: int, reviewer, rating: str, justification: str, seen: str | None = None
 ) -> Scorecard:
     """Approve with another rating than the computed one, which stays beside it."""
     errors = {}
@@ -137,7 +157,9 @@ def scorecard_override(
         errors["justification"] = "An override needs its justification."
     if errors:
         raise ValidationError(errors)
-    card = _lock_for(ScorecardAction.OVERRIDDEN, scorecard_id=scorecard_id, reviewer=reviewer)
+    card = _lock_for(
+        ScorecardAction.OVERRIDDEN, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
+    )
     if rating == card.rating:
         raise ValidationError({"rating": "That is the computed rating: approve it instead."})
     before = snapshot(card)
@@ -164,14 +186,17 @@ def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
     from .services import assess_partnerships
 
     card = _lock_for(ScorecardAction.RECOMPUTED, scorecard_id=scorecard_id, reviewer=reviewer)
-    assess_partnerships(
+    _, skipped, errors = assess_partnerships(
         [card.partnership_id],
         period_start=card.period_start,
         period_end=card.period_end,
         policy=ScoringPolicy.objects.get(is_active=True),
-        run=card.run,
+        run=None,  # no longer the run's own numbers
         actor=reviewer,
     )
+    if skipped or errors:
+        reason = (skipped or errors)[0].get("reason") or errors[0]["error"]
+        raise ValidationError(f"The scorecard could not be computed again: {reason}")
     card.refresh_from_db()
     return card
 

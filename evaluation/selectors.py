@@ -6,7 +6,14 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from partnerships.models import Agreement, Measurement, Objective, Obligation, OutcomeMetric
+from partnerships.models import (
+    SIGNED_STATUSES,
+    Agreement,
+    Measurement,
+    Objective,
+    Obligation,
+    OutcomeMetric,
+)
 
 from .models import Scorecard
 
@@ -48,6 +55,7 @@ def scorecard_evidence(card: Scorecard) -> dict:
     overdue = list(
         Obligation.objects.filter(
             agreement__partnership_id=card.partnership_id,
+            agreement__status__in=SIGNED_STATUSES,
             due_date__lt=card.period_end,
         )
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=card.period_end))

@@ -124,7 +124,7 @@ def assessment_run_start(
         for index, offset in enumerate(range(0, len(ids), chunk_size))
     )
     if not ids:
-        _finish(run.pk)
+        assessment_run_finish(run.pk)
         run.refresh_from_db()
     return run
 
@@ -155,7 +155,7 @@ def assessment_chunk_execute(*, chunk_id: int) -> None:
         chunk.status = ChunkStatus.DONE
         chunk.finished_at = timezone.now()
         chunk.save()
-    _finish(chunk.run_id)
+    assessment_run_finish(chunk.run_id)
 
 
 def assessment_chunk_fail(*, chunk_id: int, error: str) -> None:
@@ -168,12 +168,12 @@ def assessment_chunk_fail(*, chunk_id: int, error: str) -> None:
         chunk.finished_at = timezone.now()
         chunk.errors = [{"partnership": pid, "error": error} for pid in chunk.partnership_ids]
         chunk.save()
-    _finish(chunk.run_id)
+    assessment_run_finish(chunk.run_id)
 
 
 @transaction.atomic
-def _finish(run_id: int) -> None:
-    """Complete the run once no chunk is pending.
+def assessment_run_finish(run_id: int) -> None:
+    """Complete the run once no chunk is pending (a no-op before then, or after).
 
     The run's row lock lets one finisher at a time count the chunks, so two
     last chunks finishing together complete it once, with the right totals.
@@ -323,7 +323,10 @@ def policy_publish(*, created_by, **values) -> ScoringPolicy:
     Versions are never edited: scorecards name the version they were computed
     with, and a rerun with that version gives the same numbers.
     """
-    current = ScoringPolicy.objects.select_for_update().filter(is_active=True).first()
+    # Lock every version first: a second reviewer publishing at the same moment
+    # waits here, then reads the versions as the first one left them.
+    list(ScoringPolicy.objects.select_for_update().values_list("pk", flat=True))
+    current = ScoringPolicy.objects.filter(is_active=True).first()
     latest = ScoringPolicy.objects.order_by("-version").values_list("version", flat=True).first()
     policy = ScoringPolicy(version=(latest or 0) + 1, created_by=created_by, **values)
     policy.full_clean()

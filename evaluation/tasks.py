@@ -83,4 +83,8 @@ def resume_stalled_assessments():
         chunk_ids = services.assessment_run_pending_chunks(run=run, older_than=older_than)
         if chunk_ids:
             logger.warning("Resuming %d stalled chunk(s) of run %s", len(chunk_ids), run.pk)
-            send_chunks(chunk_ids)
+            with transaction.atomic():
+                send_chunks(chunk_ids)
+        else:
+            # Its last chunk committed but the worker died before finishing the run.
+            services.assessment_run_finish(run.pk)

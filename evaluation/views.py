@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships.models import Partnership
@@ -154,6 +155,10 @@ def scorecard_detail(request, pk, return_form=None, override_form=None, action_e
         "return_form": return_form or ReturnForm(),
         "override_form": override_form or OverrideForm(),
         "action_error": action_error,
+        # Which numbers the reviewer saw: an action on numbers since recomputed is refused.
+        "seen_field": format_html(
+            '<input type="hidden" name="computed_at" value="{}">', card.computed_at.isoformat()
+        ),
     }
     status = 400 if action_error or (return_form or override_form) else 200
     return render(request, "evaluation/scorecard.html", context, status=status)
@@ -181,7 +186,9 @@ def _review_action(request, pk, act, form_class=None, form_slot=None):
 @require_POST
 def scorecard_approve(request, pk):
     def act(_):
-        review.scorecard_approve(scorecard_id=pk, reviewer=request.user)
+        review.scorecard_approve(
+            scorecard_id=pk, reviewer=request.user, seen=request.POST.get("computed_at")
+        )
         return "Approved."
 
     return _review_action(request, pk, act)
@@ -190,7 +197,12 @@ def scorecard_approve(request, pk):
 @require_POST
 def scorecard_return(request, pk):
     def act(data):
-        review.scorecard_return(scorecard_id=pk, reviewer=request.user, comment=data["comment"])
+        review.scorecard_return(
+            scorecard_id=pk,
+            reviewer=request.user,
+            comment=data["comment"],
+            seen=request.POST.get("computed_at"),
+        )
         return "Returned to the owner with your comment."
 
     return _review_action(request, pk, act, ReturnForm, "return_form")
@@ -204,6 +216,7 @@ def scorecard_override(request, pk):
             reviewer=request.user,
             rating=data["rating"],
             justification=data["justification"],
+            seen=request.POST.get("computed_at"),
         )
         return "Approved with the rating you set."
 

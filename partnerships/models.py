@@ -412,12 +412,22 @@ def agreement_document_path(instance, filename):
     return f"agreements/{instance.document_sha256[:2]}/{instance.document_sha256}"
 
 
+# Statuses of an agreement that was in force for its whole term: one expired or
+# superseded since still covered the days of its term (an assessment of a past
+# month must find it); a terminated one ended on a day its dates do not say.
+IN_FORCE_FOR_TERM = (
+    AgreementStatus.SIGNED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.EXPIRED,
+    AgreementStatus.SUPERSEDED,
+)
+
+
 class AgreementQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date):
-        return self.filter(
-            status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE),
-            effective_date__lte=day,
-        ).filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=day))
+        return self.filter(status__in=IN_FORCE_FOR_TERM, effective_date__lte=day).filter(
+            Q(expiry_date__isnull=True) | Q(expiry_date__gte=day)
+        )
 
     def expiring_between(self, first: dt.date, last: dt.date):
         return self.filter(
@@ -527,7 +537,7 @@ class Agreement(TimeStamped):
 
     def is_in_force_on(self, day: dt.date) -> bool:
         return (
-            self.status in (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+            self.status in IN_FORCE_FOR_TERM
             and self.effective_date is not None
             and self.effective_date <= day
             and (self.expiry_date is None or day <= self.expiry_date)

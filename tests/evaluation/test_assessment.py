@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from evaluation import services
+from evaluation import services, tasks
 from evaluation.models import (
     AssessmentChunk,
     AssessmentRun,
@@ -211,3 +211,28 @@ def test_the_queries_of_an_assessment_do_not_grow_with_the_portfolio():
     # obligations, previous scorecards, the upsert, the review events
     small, large = queries_to_assess(3), queries_to_assess(12)
     assert small == large == 9
+
+
+def test_an_agreement_that_expired_at_the_end_of_the_month_still_counts_for_it():
+    # The daily expiry task marks it expired on the 1st, before the monthly run.
+    partnership = partnership_with_data()
+    partnership.agreements.update(status="expired", expiry_date=dt.date(2025, 10, 31))
+
+    run_to_completion()
+
+    card = Scorecard.objects.get()
+    assert "no_agreement" not in [flag["code"] for flag in card.flags]
+    assert card.agreement_score > 0
+
+
+def test_a_run_whose_last_chunk_committed_without_finishing_is_finished_by_the_sweep():
+    partnership_with_data()
+    run = services.assessment_run_start(period_start=OCTOBER)
+    (chunk_id,) = services.assessment_run_pending_chunks(run=run)
+    # The worker died between the chunk's commit and the finishing step.
+    AssessmentChunk.objects.filter(pk=chunk_id).update(status="done", assessed_count=1)
+
+    tasks.resume_stalled_assessments()
+
+    run.refresh_from_db()
+    assert (run.status, run.assessed_count) == ("completed", 1)

@@ -220,3 +220,25 @@ def test_two_reviewers_approving_at_once_end_in_exactly_one_approval(alice, rita
 
     assert sorted(outcomes) == ["approved", "refused"]
     assert ScorecardEvent.objects.filter(scorecard=card, action="approved").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_approval_of_numbers_computed_again_since_is_refused(card, rita):
+    seen = card.computed_at.isoformat()
+    with time_machine.travel(dt.datetime(2025, 11, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        review.scorecard_recompute(scorecard_id=card.pk, reviewer=rita)
+    with pytest.raises(ValidationError, match="computed again while you had it open"):
+        review.scorecard_approve(scorecard_id=card.pk, reviewer=rita, seen=seen)
+    assert state_of(card) == "in_review"
+    fresh = Scorecard.objects.get(pk=card.pk).computed_at.isoformat()
+    review.scorecard_approve(scorecard_id=card.pk, reviewer=rita, seen=fresh)
+    assert state_of(card) == "approved"
+
+
+@pytest.mark.django_db
+def test_a_recompute_that_cannot_compute_says_why(card, rita):
+    card.partnership.stage = "completed"
+    card.partnership.end_date = dt.date(2025, 10, 31)
+    card.partnership.save()
+    with pytest.raises(ValidationError, match="No longer active"):
+        review.scorecard_recompute(scorecard_id=card.pk, reviewer=rita)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from evaluation import review, services
 from evaluation.models import Scorecard
+from partnerships.models import Agreement, Obligation
 from tests.factories import partnership_with_data
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,12 @@ class TestActions:
         response = client.get(reverse("home"))
         assert b"Scorecards returned to you" in response.content
         assert b"Check the Q3 values." in response.content
+
+
+def test_the_evidence_leaves_out_obligations_of_agreements_not_signed(client, rita, alice):
+    (card,) = in_review(1, alice)
+    draft = Agreement.objects.create(partnership=card.partnership, title="Draft addendum")
+    Obligation.objects.create(agreement=draft, description="Not binding yet", due_date=OCTOBER)
+    client.force_login(rita)
+    response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
+    assert response.context["overdue_obligations"] == []
