@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("partnerships.urls")),
     path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
 from .geography import continent_of, currency_codes, language_choices
@@ -117,6 +118,8 @@ class Partner(TimeStamped):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -160,6 +163,8 @@ class Contact(TimeStamped):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -254,6 +259,8 @@ class Partnership(TimeStamped):
 
     objects = PartnershipQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -315,6 +322,8 @@ class PartnershipLead(models.Model):
     )
     functional_area = models.CharField(max_length=20, choices=LeadArea)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -346,6 +355,8 @@ class PartnershipMember(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
     joined_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "role", "partner__name"]
@@ -473,6 +484,8 @@ class Agreement(TimeStamped):
 
     objects = AgreementQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["partnership", "-effective_date", "title"]
         constraints = [
@@ -594,6 +607,8 @@ class AgreementParty(models.Model):
     )
     contribution_description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "agreement parties"
         constraints = [
@@ -676,6 +691,8 @@ class Obligation(TimeStamped):
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_date"]
         constraints = [
@@ -720,6 +737,8 @@ class Objective(TimeStamped):
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "due_date", "title"]
@@ -767,6 +786,8 @@ class OutcomeMetric(TimeStamped):
         max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
     )
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["objective", "name"]
@@ -844,6 +865,8 @@ class Measurement(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["metric", "period_start"]
         constraints = [
@@ -877,3 +900,28 @@ class Measurement(TimeStamped):
     @property
     def period(self) -> Period:
         return Period(self.period_start, Frequency(self.metric.frequency))
+
+
+class StageChange(models.Model):
+    """A move of a partnership from one lifecycle stage to another, and why."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=20, choices=Stage)
+    to_stage = models.CharField(max_length=20, choices=Stage)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership", "-changed_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="stage_change_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership}: {self.from_stage} → {self.to_stage}"

@@ -227,3 +227,35 @@ def measurement_record(
             evidence=evidence,
         )
     )
+
+
+@transaction.atomic
+def partnership_change_stage(
+    *, partnership: Partnership, stage: str, reason: str, by, end_date: dt.date | None = None
+):
+    """Move a partnership to another lifecycle stage, recording who and why.
+
+    Ending it (completed, failed, withdrawn) needs its end date; nothing is
+    deleted: an ended partnership keeps its agreements, metrics and history.
+    """
+    from .models import StageChange
+
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if stage == partnership.stage:
+        raise ValidationError({"stage": "The partnership is at this stage already."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the stage changes."})
+    change = StageChange(
+        partnership=partnership,
+        from_stage=partnership.stage,
+        to_stage=stage,
+        reason=reason,
+        changed_by=by,
+    )
+    partnership.stage = stage
+    if end_date is not None:
+        partnership.end_date = end_date
+    _save(partnership)
+    change.full_clean()
+    change.save()
+    return change

@@ -75,19 +75,17 @@ def test_a_wrong_password_keeps_the_username_and_says_why(client, alice):
     assert b"Please enter a correct username and password" in response.content
 
 
-def app_urls():
+def app_urls(patterns=None, namespace=None):
     """Every page of the project outside the admin, with a made-up id where one is needed."""
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.app_name == "admin":
-            continue
-        patterns = pattern.url_patterns if isinstance(pattern, URLResolver) else [pattern]
-        namespace = getattr(pattern, "namespace", None)
-        for inner in patterns:
-            if inner.name in (None, "login"):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
                 continue
-            name = f"{namespace}:{inner.name}" if namespace else inner.name
-            kwargs = dict.fromkeys(inner.pattern.regex.groupindex, 1)
-            yield reverse(name, kwargs=kwargs)
+            inner_namespace = pattern.namespace or namespace
+            yield from app_urls(pattern.url_patterns, inner_namespace)
+        elif pattern.name not in (None, "login"):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield reverse(name, kwargs=dict.fromkeys(pattern.pattern.regex.groupindex, 1))
 
 
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client):
