@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from evaluation import services
 from evaluation.models import AssessmentRun, ScoringPolicy
-from tests.factories import partnership_with_data
+from tests.factories import UserFactory, partnership_with_data
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,33 @@ class TestPolicy:
         client.force_login(alice)
         assert client.post(reverse("evaluation:policy"), self.VALUES).status_code == 403
         assert ScoringPolicy.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reviewers_publishing_at_once_get_two_versions_and_one_active(rita):
+    import threading
+
+    from django.db import connections
+
+    other = UserFactory(username="rolf", role="Reviewer")
+    values = {name: getattr(ScoringPolicy.objects.get(), name) for name in services.POLICY_FIELDS}
+    barrier, failures = threading.Barrier(2), []
+
+    def publish(reviewer):
+        barrier.wait()
+        try:
+            services.policy_publish(created_by=reviewer, **(values | {"name": reviewer.username}))
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish, args=(user,)) for user in (rita, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert sorted(ScoringPolicy.objects.values_list("version", flat=True)) == [1, 2, 3]
+    assert ScoringPolicy.objects.filter(is_active=True).count() == 1
