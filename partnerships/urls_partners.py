@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import partners
+
+urlpatterns = [
+    path("", partners.partner_list, name="partner_list"),
+    path("new/", partners.partner_create, name="partner_create"),
+    path("import/", partners.partner_import, name="partner_import"),
+    path(
+        "import/template.csv",
+        partners.partner_import_template,
+        {"fmt": "csv"},
+        name="partner_import_template_csv",
+    ),
+    path(
+        "import/template.xlsx",
+        partners.partner_import_template,
+        {"fmt": "xlsx"},
+        name="partner_import_template_xlsx",
+    ),
+    path("<int:pk>/", partners.partner_detail, name="partner_detail"),
+    path("<int:pk>/edit/", partners.partner_edit, name="partner_edit"),
+]

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import partnerships as views
+
+urlpatterns = [
+    path("", views.partnership_list, name="partnership_list"),
+    path("board/", views.partnership_board, name="partnership_board"),
+    path("new/", views.partnership_create, name="partnership_create"),
+    path("<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
+    path("<int:pk>/stage/", views.partnership_stage, name="partnership_stage"),
+    path("<int:pk>/objectives/new/", views.objective_create, name="objective_create"),
+    path(
+        "<int:pk>/objectives/<int:oid>/metrics/new/",
+        views.metric_create,
+        name="metric_create",
+    ),
+    path("<int:pk>/measurements/", views.measurement_grid, name="measurement_grid"),
+    path("<int:pk>/measurements/save/", views.measurement_save, name="measurement_save"),
+]

@@ -22,6 +22,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def plain_static_names(settings):
+    """The live server serves static files from the finders, which know the
+    files by their plain names, not the hashed names of the manifest storage."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
 @pytest.fixture
 def page():
     """A page in a fresh headless Chromium, closed after the test.

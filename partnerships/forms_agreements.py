@@ -1,0 +1,191 @@
+"""Forms of the agreement pages.
+
+Every choice that names another row (the agreement changed, a party's partner)
+is limited by its queryset to the agreement's own partnership, so a forged id
+is refused as "not one of the available choices".
+"""
+
+from django import forms
+
+from . import documents
+from .geography import currency_choices, language_choices
+from .models import Agreement, AgreementParty, Obligation, Partner
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    language = forms.ChoiceField(required=False)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "kind",
+            "title",
+            "reference",
+            "status",
+            "goals",
+            "effective_date",
+            "expiry_date",
+            "signed_on",
+            "notice_period_days",
+            "auto_renewal",
+            "renewal_term_months",
+            "governing_law",
+            "language",
+            "changes",
+            "change_kind",
+        ]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "effective_date": DATE,
+            "expiry_date": DATE,
+            "signed_on": DATE,
+        }
+        labels = {"changes": "Amends or renews", "change_kind": "Amendment or renewal"}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean() compares the partnership of `changes` with this one.
+        self.instance.partnership = partnership
+        others = Agreement.objects.filter(partnership=partnership)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["changes"].queryset = others.order_by("-effective_date", "title")
+        self.fields["language"].choices = [("", "—")] + language_choices()
+
+
+class PartyForm(forms.ModelForm):
+    contribution_currency = forms.ChoiceField(required=False, label="Currency")
+
+    class Meta:
+        model = AgreementParty
+        fields = [
+            "partner",
+            "is_our_organisation",
+            "signatory_name",
+            "signatory_title",
+            "signed_on",
+            "responsibilities",
+            "contribution_kind",
+            "contribution_amount",
+            "contribution_currency",
+            "contribution_description",
+        ]
+        widgets = {
+            "signed_on": DATE,
+            "responsibilities": forms.Textarea(attrs={"rows": 2}),
+            "contribution_description": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "is_our_organisation": "Our organisation",
+            "contribution_kind": "Contribution",
+            "contribution_amount": "Amount",
+            "contribution_description": "Contribution in detail",
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(
+            memberships__partnership=partnership
+        ).order_by("name")
+        self.fields["contribution_currency"].choices = [("", "—")] + currency_choices()
+
+
+class ObligationForm(forms.ModelForm):
+    # Obligations name their party by its row in the parties above, so that an
+    # obligation can be given to a party that is being added in the same form.
+    party_row = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Owed by"
+    )
+
+    class Meta:
+        model = Obligation
+        fields = ["description", "party_row", "due_date", "completed_on"]
+        widgets = {"due_date": DATE, "completed_on": DATE}
+
+    def __init__(self, *args, party_rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party_row"].choices = [("", "All parties")] + party_rows
+
+
+class BasePartyFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, partnership, **kwargs):
+        self.partnership = partnership
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return super().get_form_kwargs(index) | {"partnership": self.partnership}
+
+    def row_choices(self):
+        """("0", "1 · Partner") for each row, named by its saved party if it has one."""
+        choices = []
+        for index, form in enumerate(self.forms):
+            party = form.instance if form.instance.pk else None
+            name = str(party) if party else f"Party in row {index + 1}"
+            choices.append((str(index), f"{index + 1} · {name}"))
+        return choices
+
+
+class BaseObligationFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, party_rows, party_ids, **kwargs):
+        self.party_rows = party_rows
+        self.row_of_party = {pk: row for row, pk in enumerate(party_ids) if pk}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return super().get_form_kwargs(index) | {"party_rows": self.party_rows}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk and form.instance.party_id in self.row_of_party:
+            form.initial["party_row"] = self.row_of_party[form.instance.party_id]
+        return form
+
+
+PartyFormSet = forms.inlineformset_factory(
+    Agreement,
+    AgreementParty,
+    form=PartyForm,
+    formset=BasePartyFormSet,
+    extra=2,
+    can_delete=False,
+)
+
+ObligationFormSet = forms.inlineformset_factory(
+    Agreement,
+    Obligation,
+    form=ObligationForm,
+    formset=BaseObligationFormSet,
+    extra=2,
+    can_delete=False,
+)
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(
+        label="Signed document",
+        help_text=f"PDF, DOCX or ODT, at most {documents.MAX_DOCUMENT_SIZE_LABEL}.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".pdf,.docx,.odt,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.oasis.opendocument.text"
+            }
+        ),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        documents.check_upload(upload)
+        return upload
+
+
+class SupersedeForm(forms.Form):
+    """Which renewal supersedes the agreement: one of those that change it."""
+
+    by = forms.ModelChoiceField(queryset=Agreement.objects.none())
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by"].queryset = agreement.changed_by.filter(change_kind="renewal")

@@ -1,0 +1,121 @@
+"""Forms of the partner pages: the list's filters and the partner itself."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django_countries import countries
+
+from . import permissions
+from .geography import Continent, language_choices
+from .models import OrganisationType, Partner, Sector
+
+SORTS = {
+    "name": ("Name", ["name"]),
+    "country": ("Country", ["country", "name"]),
+    "created": ("Newest first", ["-created_at", "name"]),
+}
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a list typed as text, separated by commas or semicolons."""
+    return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+
+
+class PartnerFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    country = forms.ChoiceField(required=False)
+    sector = forms.ChoiceField(required=False, choices=[("", "Any sector"), *Sector.choices])
+    organisation_type = forms.ChoiceField(
+        label="Organisation type",
+        required=False,
+        choices=[("", "Any type"), *OrganisationType.choices],
+    )
+    region = forms.ChoiceField(required=False, choices=[("", "Any region"), *Continent.choices])
+    sort = forms.ChoiceField(
+        required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country"), *countries]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+        self.fields["q"].widget.attrs["class"] = "form-control"
+
+
+class ExpertiseField(forms.CharField):
+    """Expertise typed as a comma-separated list, kept as a list."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        return split_list(super().to_python(value))
+
+
+class PartnerForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        choices=language_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    expertise = ExpertiseField(
+        required=False, help_text="Separate the areas with commas, e.g. cardiology, nursing."
+    )
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "organisation_type",
+            "sector",
+            "country",
+            "city",
+            "languages",
+            "time_zone",
+            "expertise",
+            "website",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        # The view refuses first; the form asks again so that no other caller
+        # can save a partner for someone without the right.
+        allowed = (
+            permissions.can_edit_partner(self.user)
+            if self.instance.pk
+            else permissions.can_create(self.user)
+        )
+        if not allowed:
+            raise forms.ValidationError("You may not change partners.")
+        return super().clean()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's uniqueness of name and country is on Lower(name), so Django
+        # reports it for no field; the person needs it next to the name.
+        unique = next(
+            c for c in Partner._meta.constraints if c.name == "partner_name_country_unique"
+        )
+        message = unique.violation_error_message
+        others = [text for text in self.errors.get(NON_FIELD_ERRORS, []) if text != message]
+        if len(others) < len(self.errors.get(NON_FIELD_ERRORS, [])):
+            del self.errors[NON_FIELD_ERRORS]
+            for text in others:
+                self.add_error(None, text)
+            self.add_error("name", message)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file", help_text="At most 5 MB; the first row names the columns."
+    )

@@ -1,0 +1,385 @@
+"""Agreement (MoU) pages: read by everyone signed in, changed by the owner and
+co-leads of the partnership only.
+
+Every change checks `permissions.require_edit` before it reads the form, so a
+forged POST meets the same rule as a hidden button.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import documents, permissions, services
+from ..forms_agreements import (
+    AgreementForm,
+    DocumentForm,
+    ObligationFormSet,
+    PartyFormSet,
+    SupersedeForm,
+)
+from ..models import Agreement, AgreementParty, Obligation, Partnership
+
+
+def partnership_url(partnership: Partnership) -> str:
+    """The partnership's page, or "" while that page does not exist yet."""
+    try:
+        return reverse("partnerships:partnership_detail", args=[partnership.pk])
+    except NoReverseMatch:
+        return ""
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: dt.date
+    label: str
+    agreement: Agreement | None = None  # an amendment or renewal, linked from the timeline
+
+
+def timeline(agreement: Agreement) -> list[Milestone]:
+    """The dates of the agreement's life in order: signature, effect, the last
+    day for notice, expiry, and the amendments and renewals that change it."""
+    milestones = [
+        Milestone(agreement.signed_on, "Signed"),
+        Milestone(agreement.effective_date, "In effect"),
+        Milestone(
+            agreement.notice_date, f"Last day for notice ({agreement.notice_period_days} days)"
+        ),
+        Milestone(agreement.expiry_date, "Expires"),
+    ]
+    for change in agreement.changed_by.all():
+        label = f"{change.get_change_kind_display()}: {change.title}"
+        milestones.append(Milestone(change.effective_date or change.signed_on, label, change))
+    return sorted((m for m in milestones if m.date), key=lambda m: m.date)
+
+
+def history_entries(agreement: Agreement) -> list[dict]:
+    """Each recorded version, newest first, with who made it and what changed."""
+    records = list(agreement.history.select_related("history_user").order_by("-history_id"))
+    entries = []
+    for record, previous in zip(records, records[1:] + [None], strict=True):
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changes = [
+                {
+                    "field": Agreement._meta.get_field(change.field).verbose_name,
+                    "old": change.old,
+                    "new": change.new,
+                }
+                for change in delta.changes
+            ]
+        entries.append({"record": record, "changes": changes})
+    return entries
+
+
+def _detail_queryset():
+    return Agreement.objects.select_related("partnership", "changes").prefetch_related(
+        Prefetch(
+            "parties",
+            AgreementParty.objects.select_related("partner").order_by("-is_our_organisation", "pk"),
+        ),
+        Prefetch("obligations", Obligation.objects.select_related("party__partner")),
+        Prefetch("changed_by", Agreement.objects.order_by("effective_date", "pk")),
+    )
+
+
+def _render_detail(request, agreement, document_form=None, supersede_error=None, status=200):
+    can_change = permissions.can_edit(request.user, agreement.partnership)
+    today = timezone.localdate()
+    obligations = [
+        {"obligation": o, "overdue": o.is_overdue_on(today)} for o in agreement.obligations.all()
+    ]
+    context = {
+        "agreement": agreement,
+        "partnership_url": partnership_url(agreement.partnership),
+        "obligations": obligations,
+        "timeline": timeline(agreement),
+        "history": history_entries(agreement),
+        "can_change": can_change,
+        "document_form": document_form or (DocumentForm() if can_change else None),
+        "supersede_error": supersede_error,
+    }
+    return render(request, "partnerships/agreements/detail.html", context, status=status)
+
+
+@permission_required("partnerships.view_agreement", raise_exception=True)
+def agreement_detail(request, pk):
+    agreement = get_object_or_404(_detail_queryset(), pk=pk)
+    return _render_detail(request, agreement)
+
+
+# --- creating and editing ------------------------------------------------------------
+
+
+def _bind_forms(request, partnership, agreement):
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement, partnership=partnership)
+    parties = PartyFormSet(
+        data,
+        instance=agreement,
+        prefix="parties",
+        partnership=partnership,
+        queryset=AgreementParty.objects.select_related("partner").order_by(
+            "-is_our_organisation", "pk"
+        ),
+    )
+    obligations = ObligationFormSet(
+        data,
+        instance=agreement,
+        prefix="obligations",
+        party_rows=parties.row_choices(),
+        party_ids=[f.instance.pk for f in parties.forms],
+    )
+    return form, parties, obligations
+
+
+def _filled(formset):
+    """The rows the user filled in: untouched extra rows are not parties, and a
+    row that claims to be a saved one but is not among this agreement's (a stale
+    or forged id) is ignored, as Django's own formset saving does."""
+    initial = formset.initial_form_count()
+    return [
+        form
+        for index, form in enumerate(formset.forms)
+        if form.instance.pk or (index >= initial and form.has_changed())
+    ]
+
+
+def _check_party_rows(parties, obligations) -> bool:
+    filled = _filled(parties)
+    ok = True
+    for form in _filled(obligations):
+        row = form.cleaned_data.get("party_row")
+        if row is not None and (row >= len(parties.forms) or parties.forms[row] not in filled):
+            form.add_error("party_row", "This row of the parties is empty.")
+            ok = False
+    return ok
+
+
+PARTY_FIELDS = [field.name for field in dataclasses.fields(services.Party)]
+
+ERROR_KEY = re.compile(r"^(parties|obligations)\[(\d+)\](?:\.(\w+))?$")
+
+
+def _show_errors(error: ValidationError, form, rows: dict[str, list]) -> None:
+    """Put each error of a service next to its field: `parties[1].contribution_amount`
+    goes to the amount of the second party the service was given."""
+    for key, messages_ in error.message_dict.items():
+        match = ERROR_KEY.match(key)
+        if match:
+            target = rows[match[1]][int(match[2])]
+            field = match[3]
+            target.add_error(field if field in target.fields else None, messages_)
+        else:
+            form.add_error(key if key in form.fields else None, messages_)
+
+
+def _render_form(request, template, context):
+    return render(request, f"partnerships/agreements/{template}", context)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, partnership_pk):
+    partnership = get_object_or_404(Partnership, pk=partnership_pk)
+    permissions.require_edit(request.user, partnership)
+    form, parties, obligations = _bind_forms(request, partnership, Agreement())
+    if request.method == "POST":
+        valid = form.is_valid() & parties.is_valid() & obligations.is_valid()
+        if valid and _check_party_rows(parties, obligations):
+            party_forms = _filled(parties)
+            index_of_row = {parties.forms.index(f): i for i, f in enumerate(party_forms)}
+            obligation_forms = _filled(obligations)
+            specs = [
+                services.ObligationSpec(
+                    description=f.cleaned_data["description"],
+                    due_date=f.cleaned_data["due_date"],
+                    completed_on=f.cleaned_data["completed_on"],
+                    party_index=index_of_row.get(f.cleaned_data["party_row"]),
+                )
+                for f in obligation_forms
+            ]
+            try:
+                agreement = services.agreement_create(
+                    partnership=partnership,
+                    parties=[
+                        services.Party(**{k: f.cleaned_data[k] for k in PARTY_FIELDS})
+                        for f in party_forms
+                    ],
+                    obligations=specs,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _show_errors(error, form, {"parties": party_forms, "obligations": obligation_forms})
+            else:
+                messages.success(request, f"The agreement “{agreement}” is recorded.")
+                return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    return _render_form(
+        request,
+        "form.html",
+        {
+            "partnership": partnership,
+            "partnership_url": partnership_url(partnership),
+            "form": form,
+            "parties": parties,
+            "obligations": obligations,
+        },
+    )
+
+
+@transaction.atomic
+def agreement_update_from_forms(form, parties, obligations) -> Agreement:
+    """Save an edited agreement with its parties and obligations, all or nothing.
+
+    Each changed row is validated again (`full_clean`) once its agreement and
+    party are set, as the services do; unchanged rows are left alone so the
+    history records only real changes.
+    """
+    agreement = form.instance
+    if form.has_changed():
+        agreement.full_clean()
+        agreement.save()
+    for index, party_form in enumerate(_filled(parties)):
+        if not party_form.has_changed():
+            continue
+        party = party_form.save(commit=False)
+        party.agreement = agreement
+        try:
+            party.full_clean()
+        except ValidationError as error:
+            raise services._prefixed(error, f"parties[{index}]") from error
+        party.save()
+    for index, obligation_form in enumerate(_filled(obligations)):
+        if not obligation_form.has_changed():
+            continue
+        obligation = obligation_form.save(commit=False)
+        obligation.agreement = agreement
+        row = obligation_form.cleaned_data.get("party_row")
+        obligation.party = parties.forms[row].instance if row is not None else None
+        try:
+            obligation.full_clean()
+        except ValidationError as error:
+            raise services._prefixed(error, f"obligations[{index}]") from error
+        obligation.save()
+    return agreement
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = get_object_or_404(Agreement.objects.select_related("partnership"), pk=pk)
+    partnership = agreement.partnership
+    permissions.require_edit(request.user, partnership)
+    form, parties, obligations = _bind_forms(request, partnership, agreement)
+    if request.method == "POST":
+        valid = form.is_valid() & parties.is_valid() & obligations.is_valid()
+        if valid and _check_party_rows(parties, obligations):
+            try:
+                agreement = agreement_update_from_forms(form, parties, obligations)
+            except ValidationError as error:
+                _show_errors(
+                    error,
+                    form,
+                    {"parties": _filled(parties), "obligations": _filled(obligations)},
+                )
+            else:
+                messages.success(request, f"The agreement “{agreement}” is saved.")
+                return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    return _render_form(
+        request,
+        "form.html",
+        {
+            "agreement": agreement,
+            "partnership": partnership,
+            "partnership_url": partnership_url(partnership),
+            "form": form,
+            "parties": parties,
+            "obligations": obligations,
+        },
+    )
+
+
+# --- the signed document ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_document(request, pk):
+    """GET: the signed document as a download. POST: upload it (editors only)."""
+    if request.method == "POST":
+        return _document_upload(request, pk)
+    if not request.user.has_perm("partnerships.view_agreement"):
+        raise PermissionDenied
+    agreement = get_object_or_404(Agreement, pk=pk)
+    if not agreement.document:
+        raise Http404("This agreement has no document.")
+    try:
+        file = agreement.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The document is missing from storage.") from error
+    kind = documents.document_kind(file)
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=agreement.document_name or "agreement",
+        content_type=kind.value if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _document_upload(request, pk):
+    agreement = get_object_or_404(_detail_queryset(), pk=pk)
+    permissions.require_edit(request.user, agreement.partnership)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            documents.agreement_document_attach(
+                agreement=agreement, upload=form.cleaned_data["document"]
+            )
+        except ValidationError as error:
+            form.add_error("document", error)
+        else:
+            messages.success(request, "The signed document is stored.")
+            return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    return _render_detail(request, agreement, document_form=form, status=400)
+
+
+# --- superseding ------------------------------------------------------------------
+
+
+@require_POST
+def agreement_supersede(request, pk):
+    """Mark this agreement superseded by one of the renewals that change it."""
+    agreement = get_object_or_404(_detail_queryset(), pk=pk)
+    permissions.require_edit(request.user, agreement.partnership)
+    form = SupersedeForm(request.POST, agreement=agreement)
+    if form.is_valid():
+        try:
+            services.agreement_supersede(agreement=agreement, by=form.cleaned_data["by"])
+        except ValidationError as error:
+            return _render_detail(
+                request, agreement, supersede_error=" ".join(error.messages), status=400
+            )
+        messages.success(request, f"“{agreement}” is marked superseded.")
+        return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    return _render_detail(
+        request,
+        agreement,
+        supersede_error="Choose one of the renewals of this agreement.",
+        status=400,
+    )

@@ -1,0 +1,194 @@
+"""Partner pages: the list, one partner, create and edit, and the bulk import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, F, Func, Q, Value
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .. import imports, permissions, services
+from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
+from ..geography import countries_in, language_name
+from ..models import Agreement, Partner
+
+FORM_FIELDS = PartnerForm._meta.fields
+# How many changes the partner page shows, newest first.
+HISTORY_SHOWN = 20
+
+
+def _require_edit_partner(user):
+    if not permissions.can_edit_partner(user):
+        raise PermissionDenied("Only partnership managers change partners.")
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_list(request):
+    filters = PartnerFilterForm(request.GET or None)
+    partners = Partner.objects.annotate(partnership_count=Count("memberships"))
+    order = SORTS["name"][1]
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            # Expertise is an array: search its items joined into one text.
+            partners = partners.alias(
+                expertise_text=Func(
+                    F("expertise"),
+                    Value("\n"),
+                    function="array_to_string",
+                    output_field=CharField(),
+                )
+            ).filter(
+                Q(name__icontains=data["q"])
+                | Q(city__icontains=data["q"])
+                | Q(expertise_text__icontains=data["q"])
+            )
+        for name in ("country", "sector", "organisation_type"):
+            if data[name]:
+                partners = partners.filter(**{name: data[name]})
+        if data["region"]:
+            partners = partners.filter(country__in=countries_in(data["region"]))
+        if data["sort"]:
+            order = SORTS[data["sort"]][1]
+    page = Paginator(partners.order_by(*order), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/partners/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create(request.user),
+        },
+    )
+
+
+def _history(partner):
+    """The partner's changes, newest first, each with the fields it changed."""
+    records = list(partner.history.select_related("history_user")[: HISTORY_SHOWN + 1])
+    entries = []
+    for record, previous in zip(records, records[1:] + [None], strict=True):
+        # The previous record is at hand: prev_record would cost a query each.
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changes = [
+                {
+                    "field": change.field,
+                    "label": Partner._meta.get_field(change.field).verbose_name,
+                    "old": change.old,
+                    "new": change.new,
+                }
+                for change in delta.changes
+            ]
+        entries.append({"record": record, "changes": changes})
+    return entries[:HISTORY_SHOWN]
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_detail(request, pk):
+    partner = get_object_or_404(Partner, pk=pk)
+    agreements = (
+        Agreement.objects.filter(parties__partner=partner)
+        .select_related("partnership")
+        .distinct()
+        .order_by("-effective_date", "title")
+    )
+    return render(
+        request,
+        "partnerships/partners/detail.html",
+        {
+            "partner": partner,
+            "languages": [language_name(code) for code in partner.languages],
+            "contacts": partner.contacts.all(),
+            "memberships": partner.memberships.select_related("partnership").order_by(
+                "partnership__title"
+            ),
+            "agreements": agreements,
+            "history": _history(partner),
+            "can_edit": permissions.can_edit_partner(request.user),
+        },
+    )
+
+
+def _save_partner(form, save):
+    """Save through the service; its refusal is shown next to the field it names."""
+    if not form.is_valid():
+        return None
+    fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
+    try:
+        return save(**fields)
+    except ValidationError as error:
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def partner_create(request):
+    permissions.require_create(request.user)
+    form = PartnerForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        partner = _save_partner(form, services.partner_create)
+        if partner is not None:
+            messages.success(request, f"{partner} is saved.")
+            return redirect("partnerships:partner_detail", pk=partner.pk)
+    return render(request, "partnerships/partners/form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk):
+    _require_edit_partner(request.user)
+    partner = get_object_or_404(Partner, pk=pk)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user)
+    if request.method == "POST":
+
+        def save(**fields):
+            return services.partner_update(partner=partner, **fields)
+
+        saved = _save_partner(form, save)
+        if saved is not None:
+            messages.success(request, f"{saved} is saved.")
+            return redirect("partnerships:partner_detail", pk=saved.pk)
+    # The heading names the partner as stored, not as half-typed in the form.
+    stored = Partner.objects.get(pk=pk) if form.is_bound else partner
+    return render(request, "partnerships/partners/form.html", {"form": form, "partner": stored})
+
+
+@require_http_methods(["GET", "POST"])
+def partner_import(request):
+    permissions.require_create(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.partners_import(upload=form.cleaned_data["file"])
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if not result.errors:
+                messages.success(request, f"{result.created} partners imported.")
+                return redirect("partnerships:partner_list")
+    return render(
+        request,
+        "partnerships/partners/import.html",
+        {"form": form, "result": result, "columns": imports.COLUMNS},
+        status=400 if form.errors or (result and result.errors) else 200,
+    )
+
+
+def partner_import_template(request, fmt):
+    permissions.require_create(request.user)
+    if fmt == "csv":
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="partners-template.{fmt}"'
+    return response

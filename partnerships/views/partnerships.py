@@ -1,0 +1,463 @@
+"""Partnership pages: the list, the board by stage, the partnership page with its
+objectives and metrics, create and edit, stage changes and the measurement grid.
+
+Everyone signed in reads; a change needs `permissions.require_edit` (the owner
+or a co-lead, never an executive or a reviewer), checked in each view that
+writes, whatever the page showed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from evaluation.scoring import progress
+
+from .. import permissions, services
+from ..forms_partnerships import (
+    LeadFormSet,
+    MeasurementCellForm,
+    MemberFormSet,
+    MetricForm,
+    ObjectiveForm,
+    PartnershipFilterForm,
+    PartnershipForm,
+    StageChangeForm,
+)
+from ..models import (
+    STAGES_BY_FAMILY,
+    Benefit,
+    Measurement,
+    Objective,
+    OutcomeMetric,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+    StageChange,
+)
+from ..periods import Frequency, Period, last_closed_period
+
+GRID_PERIODS = 6
+HISTORY_SHOWN = 20
+
+
+def _add_errors(form, error: ValidationError):
+    """Put a service's refusal next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- reading --------------------------------------------------------------------
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def partnership_list(request):
+    filters = PartnershipFilterForm(request.GET or None)
+    partnerships = (
+        Partnership.objects.select_related("owner")
+        .annotate(sectors_spanned=Count("members__partner__sector", distinct=True))
+        .prefetch_related(
+            Prefetch("members", queryset=PartnershipMember.objects.select_related("partner"))
+        )
+        .order_by("title", "pk")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["stage"]:
+            partnerships = partnerships.filter(stage=data["stage"])
+        if data["purpose"]:
+            partnerships = partnerships.filter(purpose=data["purpose"])
+        if data["owner"]:
+            partnerships = partnerships.filter(owner=data["owner"])
+        # Filter members through a subquery: a join here would also narrow the
+        # members counted in `sectors_spanned`.
+        if data["country"]:
+            partnerships = partnerships.filter(
+                pk__in=PartnershipMember.objects.filter(partner__country=data["country"]).values(
+                    "partnership"
+                )
+            )
+        if data["sector"]:
+            partnerships = partnerships.filter(
+                pk__in=PartnershipMember.objects.filter(partner__sector=data["sector"]).values(
+                    "partnership"
+                )
+            )
+        if data["spanned"] == "3":
+            partnerships = partnerships.filter(sectors_spanned__gte=3)
+        elif data["spanned"]:
+            partnerships = partnerships.filter(sectors_spanned=int(data["spanned"]))
+    page = Paginator(partnerships, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/partnerships/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create(request.user),
+        },
+    )
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def partnership_board(request):
+    """Every partnership as a card in the column of its stage: one query."""
+    by_stage = {}
+    for partnership in Partnership.objects.select_related("owner").order_by("title"):
+        by_stage.setdefault(partnership.stage, []).append(partnership)
+    families = [
+        (family, [(stage, by_stage.get(stage, [])) for stage in stages])
+        for family, stages in STAGES_BY_FAMILY.items()
+    ]
+    return render(request, "partnerships/partnerships/board.html", {"families": families})
+
+
+def _metrics_with_latest():
+    latest = Measurement.objects.filter(metric=OuterRef("pk")).order_by("-period_start")
+    return OutcomeMetric.objects.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_period=Subquery(latest.values("period_start")[:1]),
+    ).order_by("name")
+
+
+def _with_progress(metric):
+    """Progress from baseline to target in percent; the constraint on targets
+    keeps the target off the baseline, so the span is never zero."""
+    metric.progress = metric.bar = None
+    if None not in (metric.latest_value, metric.baseline_value, metric.target_value):
+        metric.progress = round(
+            100
+            * progress(
+                baseline=metric.baseline_value,
+                target=metric.target_value,
+                actual=metric.latest_value,
+            )
+        )
+        metric.bar = max(0, min(100, metric.progress))
+    return metric
+
+
+def _history(partnership):
+    """The latest changes to the partnership itself, each with what it changed."""
+    records = list(
+        partnership.history.select_related("history_user").order_by("-history_date", "-pk")[
+            : HISTORY_SHOWN + 1
+        ]
+    )
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        changes = newer.diff_against(older).changes if older is not None else []
+        entries.append({"record": newer, "changes": changes})
+    return entries[:HISTORY_SHOWN]
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def partnership_detail(request, pk, objective_form=None, metric_form=None, status=200):
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("owner").prefetch_related(
+            Prefetch(
+                "members",
+                queryset=PartnershipMember.objects.select_related("partner").order_by(
+                    "role", "partner__name"
+                ),
+            ),
+            Prefetch("leads", queryset=PartnershipLead.objects.select_related("user")),
+            "agreements",
+            Prefetch(
+                "objectives",
+                queryset=Objective.objects.select_related("owner").prefetch_related(
+                    Prefetch("metrics", queryset=_metrics_with_latest())
+                ),
+            ),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by").order_by("-changed_at"),
+            ),
+        ),
+        pk=pk,
+    )
+    can_edit = permissions.can_edit(request.user, partnership)
+    objectives = list(partnership.objectives.all())
+    for objective in objectives:
+        objective.metric_rows = [_with_progress(metric) for metric in objective.metrics.all()]
+        if can_edit:
+            bound = metric_form is not None and metric_form.objective.pk == objective.pk
+            objective.metric_form = metric_form if bound else MetricForm(objective=objective)
+    context = {
+        "partnership": partnership,
+        "can_edit": can_edit,
+        "objectives": objectives,
+        "benefits": [Benefit(value).label for value in partnership.benefits_sought],
+        "history": _history(partnership),
+        "objective_form": objective_form or (ObjectiveForm() if can_edit else None),
+    }
+    return render(request, "partnerships/partnerships/detail.html", context, status=status)
+
+
+# --- writing --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_create(request):
+    permissions.require_create(request.user)
+    form = PartnershipForm(request.POST or None)
+    members = MemberFormSet(request.POST or None, prefix="members")
+    leads = LeadFormSet(request.POST or None, prefix="leads")
+    if request.method == "POST" and form.is_valid() and members.is_valid() and leads.is_valid():
+        member_rows = [f for f in members if f.cleaned_data.get("partner")]
+        lead_rows = [f for f in leads if f.cleaned_data.get("user")]
+        try:
+            partnership = services.partnership_create(
+                # The owner is whoever creates it, whatever the POST says.
+                owner=request.user,
+                members=[services.Member(**f.cleaned_data) for f in member_rows],
+                leads=[services.Lead(**f.cleaned_data) for f in lead_rows],
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_create_errors(error, form, member_rows, lead_rows)
+        else:
+            messages.success(request, f"“{partnership}” is created.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partnerships/form.html",
+        {"form": form, "members": members, "leads": leads, "partnership": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _add_create_errors(error, form, member_rows, lead_rows):
+    """Map `members[1].partner`-style keys from the service onto the formset rows."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    rows = {"members": member_rows, "leads": lead_rows}
+    for key, errors in error.message_dict.items():
+        name, _, field = key.partition(".")
+        group, _, index = name.partition("[")
+        if group in rows and index:
+            row = rows[group][int(index.rstrip("]"))]
+            row.add_error(field if field in row.fields else None, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, pk):
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
+    # The form has no owner or stage field: a forged POST naming them is ignored.
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partnerships/form.html",
+        {"form": form, "partnership": partnership},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_stage(request, pk):
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
+    form = StageChangeForm(request.POST or None, initial={"stage": partnership.stage})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.partnership_change_stage(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Moved to “{change.get_to_stage_display()}”.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partnerships/stage.html",
+        {"form": form, "partnership": partnership},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def objective_create(request, pk):
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
+    form = ObjectiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objective_create(
+                partnership=partnership, owner=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Objective added.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return partnership_detail(request, pk, objective_form=form, status=400)
+
+
+@require_POST
+def metric_create(request, pk, oid):
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
+    # Scoped to the partnership just checked: another partnership's objective is a 404.
+    objective = get_object_or_404(Objective, pk=oid, partnership=partnership)
+    form = MetricForm(request.POST, objective=objective)
+    if form.is_valid():
+        try:
+            services.metric_create(objective=objective, owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Metric added.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return partnership_detail(request, pk, metric_form=form, status=400)
+
+
+# --- the measurement grid -------------------------------------------------------
+
+
+def _shown(value) -> str:
+    """A value as a person would type it: 12.5 rather than 12.5000, 20 rather than 2E+1."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _grid_periods(frequency: str, today: dt.date) -> list[Period]:
+    period = last_closed_period(today, frequency)
+    periods = [period]
+    for _ in range(GRID_PERIODS - 1):
+        period = period.previous()
+        periods.append(period)
+    return periods[::-1]
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def measurement_grid(request, pk):
+    """One grid per reporting frequency: a row per active metric, a column per
+    period, so every cell is a period the metric really reports."""
+    partnership = get_object_or_404(Partnership, pk=pk)
+    can_edit = permissions.can_edit(request.user, partnership)
+    metrics = list(
+        OutcomeMetric.objects.filter(objective__partnership=partnership, is_active=True)
+        .select_related("objective")
+        .order_by("objective__title", "name")
+    )
+    today = timezone.localdate()
+    columns = {
+        frequency: _grid_periods(frequency, today)
+        for frequency in Frequency
+        if any(metric.frequency == frequency for metric in metrics)
+    }
+    earliest = min((periods[0].start for periods in columns.values()), default=today)
+    values = {
+        (m.metric_id, m.period_start): m.value
+        for m in Measurement.objects.filter(metric__in=metrics, period_start__gte=earliest)
+    }
+    grids = []
+    for frequency, periods in columns.items():
+        rows = [
+            (
+                metric,
+                [
+                    {
+                        "metric": metric,
+                        "period_start": period.start.isoformat(),
+                        "value": values.get((metric.pk, period.start)),
+                        "text": _shown(values.get((metric.pk, period.start))),
+                    }
+                    for period in periods
+                ],
+            )
+            for metric in metrics
+            if metric.frequency == frequency
+        ]
+        grids.append({"frequency": frequency, "periods": periods, "rows": rows})
+    return render(
+        request,
+        "partnerships/partnerships/measurements.html",
+        {"partnership": partnership, "grids": grids, "can_edit": can_edit},
+    )
+
+
+@transaction.atomic
+def _measurement_save(*, metric, period_start, value, entered_by) -> Measurement:
+    """Record a period's value, or correct the one already recorded.
+
+    `services.measurement_record` refuses a second value for a period, as it
+    should for imports; in the grid, typing over a value means correcting it.
+    """
+    existing = (
+        Measurement.objects.select_for_update()
+        .filter(metric=metric, period_start=period_start)
+        .first()
+    )
+    if existing is None:
+        return services.measurement_record(
+            metric=metric, period_start=period_start, value=value, entered_by=entered_by
+        )
+    existing.value = value
+    existing.entered_by = entered_by
+    existing.full_clean()
+    existing.save()
+    return existing
+
+
+@require_POST
+def measurement_save(request, pk):
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
+    form = MeasurementCellForm(request.POST)
+    metric_id = form.data.get("metric")
+    if not str(metric_id).isdigit():
+        raise Http404
+    metric = get_object_or_404(
+        OutcomeMetric, pk=metric_id, objective__partnership=partnership, is_active=True
+    )
+    cell = {"metric": metric, "text": form.data.get("value", "")}
+    if form.is_valid():
+        period_start = form.cleaned_data["period_start"]
+        try:
+            measurement = _measurement_save(
+                metric=metric,
+                period_start=period_start,
+                value=form.cleaned_data["value"],
+                entered_by=request.user,
+            )
+        except ValidationError as error:
+            cell["error"] = " ".join(error.messages)
+        else:
+            if not request.headers.get("HX-Request"):
+                return redirect("partnerships:measurement_grid", pk=partnership.pk)
+            cell |= {"value": measurement.value, "saved": True, "text": _shown(measurement.value)}
+    else:
+        cell["error"] = " ".join(message for errors in form.errors.values() for message in errors)
+    cell["period_start"] = form.data.get("period_start", "")
+    status = 400 if cell.get("error") else 200
+    return render(
+        request,
+        "partnerships/partnerships/_measurement_cell.html",
+        {"cell": cell, "partnership": partnership, "can_edit": True},
+        status=status,
+    )

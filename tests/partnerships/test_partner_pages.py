@@ -1,0 +1,217 @@
+"""The partner pages: the list, one partner, create and edit."""
+
+import pytest
+from django.urls import reverse
+
+from partnerships import services
+from partnerships.forms_partners import PartnerForm
+from partnerships.models import AgreementParty, Contact, Partner
+from tests.factories import AgreementFactory, MemberFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("partnerships:partner_list")
+NEW = reverse("partnerships:partner_create")
+
+VALID = {
+    "name": "Aga Khan University Hospital",
+    "kind": "hospital",
+    "organisation_type": "22",
+    "sector": "nonprofit",
+    "country": "KE",
+    "city": "Nairobi",
+    "languages": ["en", "sw"],
+    "time_zone": "Africa/Nairobi",
+    "expertise": "cardiology, oncology",
+    "website": "https://example.org",
+    "notes": "",
+}
+
+
+def names(response):
+    return [partner.name for partner in response.context["page"]]
+
+
+class TestList:
+    def test_it_searches_name_city_and_expertise(self, client, erin):
+        PartnerFactory(name="Moi Teaching Hospital", city="Eldoret")
+        PartnerFactory(name="Makerere University", city="Kampala", country="UG")
+        PartnerFactory(name="Charité", city="Berlin", country="DE", expertise=["Neonatology"])
+        client.force_login(erin)
+        assert names(client.get(LIST, {"q": "moi"})) == ["Moi Teaching Hospital"]
+        assert names(client.get(LIST, {"q": "kampala"})) == ["Makerere University"]
+        assert names(client.get(LIST, {"q": "neonat"})) == ["Charité"]
+        assert names(client.get(LIST, {"q": "nothing like it"})) == []
+
+    def test_it_filters_by_country_sector_type_and_region(self, client, erin):
+        PartnerFactory(name="Nairobi Hospital", country="KE", sector="government")
+        PartnerFactory(name="Karolinska", country="SE", sector="academic", organisation_type="80")
+        PartnerFactory(name="Novartis", country="CH", sector="industry", organisation_type="70")
+        client.force_login(erin)
+        assert names(client.get(LIST, {"country": "SE"})) == ["Karolinska"]
+        assert names(client.get(LIST, {"sector": "industry"})) == ["Novartis"]
+        assert names(client.get(LIST, {"organisation_type": "80"})) == ["Karolinska"]
+        assert names(client.get(LIST, {"region": "EU"})) == ["Karolinska", "Novartis"]
+        assert names(client.get(LIST, {"region": "AF", "sector": "industry"})) == []
+
+    def test_it_sorts(self, client, erin):
+        PartnerFactory(name="B", country="SE")
+        PartnerFactory(name="A", country="UG")
+        PartnerFactory(name="C", country="AR")
+        client.force_login(erin)
+        assert names(client.get(LIST)) == ["A", "B", "C"]
+        assert names(client.get(LIST, {"sort": "country"})) == ["C", "B", "A"]
+        assert names(client.get(LIST, {"sort": "created"})) == ["C", "A", "B"]
+
+    def test_it_pages_by_25_keeping_the_filters(self, client, erin):
+        PartnerFactory.create_batch(30, country="KE")
+        client.force_login(erin)
+        response = client.get(LIST, {"country": "KE"})
+        assert len(response.context["page"]) == 25
+        assert b"country=KE&amp;page=2" in response.content
+        assert len(client.get(LIST, {"country": "KE", "page": 2}).context["page"]) == 5
+
+    def test_it_counts_partnerships(self, client, erin):
+        partner = PartnerFactory()
+        MemberFactory.create_batch(2, partner=partner)
+        client.force_login(erin)
+        (shown,) = client.get(LIST).context["page"]
+        assert shown.partnership_count == 2
+
+    @pytest.mark.parametrize("size", [5, 50])
+    def test_its_queries_do_not_grow(self, client, alice, size, django_assert_num_queries):
+        for partner in PartnerFactory.create_batch(size):
+            MemberFactory(partner=partner)
+        client.force_login(alice)
+        # session, user, savepoint, user and group permissions, count, unread
+        # notifications (menu), the page of partners with their partnership
+        # counts, release
+        with django_assert_num_queries(9):
+            response = client.get(LIST)
+        assert response.context["page"].paginator.count == size
+
+    def test_managers_see_the_buttons(self, client, alice):
+        client.force_login(alice)
+        response = client.get(LIST)
+        assert NEW.encode() in response.content
+        assert reverse("partnerships:partner_import").encode() in response.content
+
+    @pytest.mark.parametrize("who", ["erin", "rita"])
+    def test_readers_see_no_buttons(self, client, who, request):
+        client.force_login(request.getfixturevalue(who))
+        response = client.get(LIST)
+        assert response.status_code == 200
+        assert NEW.encode() not in response.content
+        assert reverse("partnerships:partner_import").encode() not in response.content
+
+
+def partner_with(count):
+    partner = PartnerFactory()
+    for index in range(count):
+        Contact.objects.create(partner=partner, name=f"Contact {index}", is_primary=index == 0)
+        member = MemberFactory(partner=partner, role="implementer")
+        agreement = AgreementFactory(partnership=member.partnership)
+        AgreementParty.objects.create(agreement=agreement, partner=partner)
+    return partner
+
+
+class TestDetail:
+    def test_it_shows_contacts_partnerships_agreements_and_history(self, client, alice, erin):
+        partner = partner_with(1)
+        client.force_login(alice)
+        client.post(
+            reverse("partnerships:partner_edit", args=[partner.pk]),
+            VALID | {"name": partner.name, "city": "Mombasa"},
+        )
+        client.force_login(erin)
+        response = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
+        assert response.status_code == 200
+        assert b"Contact 0" in response.content
+        assert b"Implementer" in response.content
+        assert response.context["agreements"][0].title.encode() in response.content
+        assert response.context["languages"] == ["English", "Swahili"]
+        assert b"Mombasa, Kenya (Africa)" in response.content
+        latest = response.context["history"][0]
+        assert latest["record"].history_user == alice
+        assert ("city", "Mombasa") in [(c["field"], c["new"]) for c in latest["changes"]]
+        assert "City: Nairobi → Mombasa" in response.content.decode()
+        assert b"Edit" not in response.content
+
+    def test_managers_see_the_edit_button(self, client, alice):
+        partner = PartnerFactory()
+        client.force_login(alice)
+        response = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
+        assert reverse("partnerships:partner_edit", args=[partner.pk]).encode() in response.content
+
+    @pytest.mark.parametrize("count", [1, 5])
+    def test_its_queries_do_not_grow(self, client, erin, count, django_assert_num_queries):
+        partner = partner_with(count)
+        for index in range(count):
+            services.partner_update(partner=partner, city=f"City {index}")
+        client.force_login(erin)
+        # session, user, savepoint, user and group permissions, the partner, its
+        # history with users, unread notifications (menu), contacts, memberships
+        # with partnerships, agreements with partnerships, release
+        with django_assert_num_queries(12):
+            response = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
+        assert len(response.context["contacts"]) == count
+
+
+class TestCreateAndEdit:
+    def test_a_manager_creates_a_partner(self, client, alice):
+        client.force_login(alice)
+        response = client.post(NEW, VALID)
+        partner = Partner.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("partnerships:partner_detail", args=[partner.pk])
+        assert partner.languages == ["en", "sw"]
+        assert partner.expertise == ["cardiology", "oncology"]
+        assert partner.history.get().history_user == alice
+
+    def test_a_manager_edits_a_partner(self, client, alice, bob):
+        partner = PartnerFactory(name="Old name")
+        client.force_login(bob)
+        edit = reverse("partnerships:partner_edit", args=[partner.pk])
+        form = client.get(edit)
+        assert b"Old name" in form.content
+        response = client.post(edit, VALID | {"expertise": "surgery; nursing"})
+        assert response.status_code == 302
+        partner.refresh_from_db()
+        assert partner.name == VALID["name"]
+        assert partner.expertise == ["surgery", "nursing"]
+
+    def test_invalid_input_is_refused_next_to_the_field_and_kept(self, client, alice):
+        client.force_login(alice)
+        response = client.post(NEW, VALID | {"website": "not a web address", "city": "Kisumu"})
+        assert response.status_code == 200
+        assert Partner.objects.count() == 0
+        assert "website" in response.context["form"].errors
+        assert b'id="error_1_id_website"' in response.content
+        assert b'value="not a web address"' in response.content
+        assert b'value="Kisumu"' in response.content
+
+    def test_a_duplicate_name_is_refused_next_to_the_name(self, client, alice):
+        PartnerFactory(name="Aga Khan University Hospital", country="KE")
+        client.force_login(alice)
+        response = client.post(NEW, VALID | {"name": "AGA KHAN university hospital"})
+        assert response.context["form"].errors["name"] == [
+            "A partner with this name already exists in this country."
+        ]
+        assert b'value="AGA KHAN university hospital"' in response.content
+        assert Partner.objects.count() == 1
+
+    @pytest.mark.parametrize("who", ["erin", "rita"])
+    def test_readers_get_403_and_change_nothing(self, client, who, request):
+        partner = PartnerFactory(name="Kept")
+        client.force_login(request.getfixturevalue(who))
+        edit = reverse("partnerships:partner_edit", args=[partner.pk])
+        assert client.get(NEW).status_code == 403
+        assert client.post(NEW, VALID).status_code == 403
+        assert client.get(edit).status_code == 403
+        assert client.post(edit, VALID).status_code == 403
+        assert list(Partner.objects.values_list("name", flat=True)) == ["Kept"]
+
+    def test_the_form_refuses_a_user_without_the_right(self, erin):
+        form = PartnerForm(VALID, user=erin)
+        assert not form.is_valid()
+        assert form.non_field_errors() == ["You may not change partners."]
