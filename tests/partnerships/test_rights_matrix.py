@@ -1,0 +1,167 @@
+"""Who may do what in the managers' workspace: each role × each object × each verb.
+
+alice owns the partnership; bob is another manager (then her co-lead); erin is
+an executive; rita a reviewer. A refused write answers 403 and changes nothing,
+whether it comes from a button or a forged POST.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import (
+    Agreement,
+    Measurement,
+    Objective,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipLead,
+)
+from tests.factories import AgreementFactory, MemberFactory, MetricFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = ["alice", "bob", "erin", "rita"]
+
+
+@pytest.fixture
+def world(alice):
+    partnership = PartnershipFactory(owner=alice, title="Alice's partnership")
+    member = MemberFactory(partnership=partnership, role="lead")
+    agreement = AgreementFactory(partnership=partnership)
+    metric = MetricFactory(objective__partnership=partnership, frequency="quarterly")
+    return {
+        "partner": member.partner,
+        "partnership": partnership,
+        "agreement": agreement,
+        "metric": metric,
+    }
+
+
+def snapshot():
+    """Everything a write in the workspace could change."""
+    return (
+        list(Partner.objects.order_by("pk").values()),
+        list(Partnership.objects.order_by("pk").values()),
+        list(Agreement.objects.order_by("pk").values()),
+        list(Objective.objects.order_by("pk").values()),
+        list(OutcomeMetric.objects.order_by("pk").values()),
+        list(Measurement.objects.order_by("pk").values()),
+    )
+
+
+READS = [
+    ("partnerships:partner_list", None),
+    ("partnerships:partner_detail", "partner"),
+    ("partnerships:partnership_list", None),
+    ("partnerships:partnership_board", None),
+    ("partnerships:partnership_detail", "partnership"),
+    ("partnerships:measurement_grid", "partnership"),
+    ("partnerships:agreement_detail", "agreement"),
+]
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+@pytest.mark.parametrize(("name", "obj"), READS)
+def test_everyone_signed_in_reads_everything(client, world, request, who, name, obj):
+    client.force_login(request.getfixturevalue(who))
+    args = [world[obj].pk] if obj else []
+    assert client.get(reverse(name, args=args)).status_code == 200
+
+
+# Creating partners and partnerships: managers only.
+CREATES = [
+    ("partnerships:partner_create", {"name": "Forged Clinic", "kind": "hospital"}),
+    ("partnerships:partnership_create", {"title": "Forged partnership", "purpose": "conferences"}),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), CREATES)
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("alice", True), ("bob", True), ("erin", False), ("rita", False)]
+)
+def test_only_managers_create(client, world, request, name, data, who, allowed):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse(name)
+    before = snapshot()
+    get, post = client.get(url), client.post(url, data)
+    if allowed:
+        assert get.status_code == 200
+        assert post.status_code != 403
+    else:
+        assert (get.status_code, post.status_code) == (403, 403)
+        assert snapshot() == before
+
+
+def partnership_writes(world):
+    """Every verb that changes the partnership or something under it, with a POST body."""
+    p, a, m = world["partnership"], world["agreement"], world["metric"]
+    quarter = dt.date(2026, 7, 1)
+    return [
+        (reverse("partnerships:partnership_edit", args=[p.pk]), {"title": "Taken over"}),
+        (
+            reverse("partnerships:partnership_stage", args=[p.pk]),
+            {"stage": "failed", "reason": "Forged", "end_date": "2026-10-01"},
+        ),
+        (
+            reverse("partnerships:objective_create", args=[p.pk]),
+            {"objective-title": "Forged objective", "objective-benefit": "innovation"},
+        ),
+        (
+            reverse("partnerships:metric_create", args=[p.pk, m.objective_id]),
+            {f"metric-{m.objective_id}-name": "Forged metric"},
+        ),
+        (
+            reverse("partnerships:measurement_save", args=[p.pk]),
+            {"metric": m.pk, "period_start": quarter.isoformat(), "value": "99"},
+        ),
+        (reverse("partnerships:agreement_create", args=[p.pk]), {"title": "Forged MoU"}),
+        (reverse("partnerships:agreement_edit", args=[a.pk]), {"title": "Forged title"}),
+        (reverse("partnerships:agreement_document", args=[a.pk]), {}),
+        (reverse("partnerships:agreement_supersede", args=[a.pk]), {"by": a.pk}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["bob", "erin", "rita"])
+def test_no_one_but_its_leads_changes_a_partnership_or_anything_under_it(
+    client, world, request, who
+):
+    client.force_login(request.getfixturevalue(who))
+    before = snapshot()
+    for url, data in partnership_writes(world):
+        assert client.post(url, data).status_code == 403, url
+    for url in (
+        reverse("partnerships:partnership_edit", args=[world["partnership"].pk]),
+        reverse("partnerships:agreement_create", args=[world["partnership"].pk]),
+        reverse("partnerships:agreement_edit", args=[world["agreement"].pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_owner_and_a_co_lead_may(client, world, request, who, bob):
+    PartnershipLead.objects.create(
+        partnership=world["partnership"], user=bob, functional_area="administrative"
+    )
+    client.force_login(request.getfixturevalue(who))
+    for url, data in partnership_writes(world):
+        assert client.post(url, data).status_code != 403, url
+
+
+def test_a_forged_owner_or_stage_in_an_edit_changes_neither(client, world, alice, bob):
+    partnership = world["partnership"]
+    client.force_login(alice)
+    client.post(
+        reverse("partnerships:partnership_edit", args=[partnership.pk]),
+        {
+            "title": "Renamed",
+            "purpose": partnership.purpose,
+            "owner": bob.pk,
+            "stage": "completed",
+        },
+    )
+    partnership.refresh_from_db()
+    assert (partnership.owner, partnership.stage) == (alice, "active")
