@@ -259,3 +259,45 @@ def partnership_change_stage(
     change.full_clean()
     change.save()
     return change
+
+
+@transaction.atomic
+def measurement_save(
+    *, metric: OutcomeMetric, period_start: dt.date, value: Decimal, entered_by, evidence=""
+) -> tuple[Measurement, bool]:
+    """Record a period's value, or correct the one already recorded.
+
+    Returns the measurement and whether it was a correction. Empty evidence
+    keeps what was recorded before. (`measurement_record` refuses a second
+    value; the grid and the import mean a correction when they type over one.)
+    """
+    stored = (
+        Measurement.objects.select_for_update()
+        .filter(metric=metric, period_start=period_start)
+        .first()
+    )
+    if stored is None:
+        measurement = measurement_record(
+            metric=metric,
+            period_start=period_start,
+            value=value,
+            entered_by=entered_by,
+            evidence=evidence,
+        )
+        return measurement, False
+    stored.value = value
+    stored.entered_by = entered_by
+    if evidence:
+        stored.evidence = evidence
+    return _save(stored), True
+
+
+@transaction.atomic
+def partnership_update(*, partnership: Partnership, **fields) -> Partnership:
+    """Change a partnership's description; owner and stage have their own ways."""
+    for name in ("owner", "stage"):
+        if name in fields:
+            raise ValueError(f"{name} is not changed by partnership_update")
+    for name, value in fields.items():
+        setattr(partnership, name, value)
+    return _save(partnership)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import measurement_import
 from .views import partnerships as views
 
 urlpatterns = [
@@ -17,4 +18,19 @@ urlpatterns = [
     ),
     path("<int:pk>/measurements/", views.measurement_grid, name="measurement_grid"),
     path("<int:pk>/measurements/save/", views.measurement_save, name="measurement_save"),
+    path(
+        "<int:pk>/measurements/import/",
+        measurement_import.measurement_import_view,
+        name="measurement_import",
+    ),
+    path(
+        "<int:pk>/measurements/import/template.csv",
+        measurement_import.measurement_import_template_csv,
+        name="measurement_import_template_csv",
+    ),
+    path(
+        "<int:pk>/measurements/import/template.xlsx",
+        measurement_import.measurement_import_template_xlsx,
+        name="measurement_import_template_xlsx",
+    ),
 ]

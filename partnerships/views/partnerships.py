@@ -266,9 +266,13 @@ def partnership_edit(request, pk):
     # The form has no owner or stage field: a forged POST naming them is ignored.
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Saved.")
-        return redirect("partnerships:partnership_detail", pk=partnership.pk)
+        try:
+            services.partnership_update(partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return render(
         request,
         "partnerships/partnerships/form.html",
@@ -402,28 +406,6 @@ def measurement_grid(request, pk):
 
 
 @transaction.atomic
-def _measurement_save(*, metric, period_start, value, entered_by) -> Measurement:
-    """Record a period's value, or correct the one already recorded.
-
-    `services.measurement_record` refuses a second value for a period, as it
-    should for imports; in the grid, typing over a value means correcting it.
-    """
-    existing = (
-        Measurement.objects.select_for_update()
-        .filter(metric=metric, period_start=period_start)
-        .first()
-    )
-    if existing is None:
-        return services.measurement_record(
-            metric=metric, period_start=period_start, value=value, entered_by=entered_by
-        )
-    existing.value = value
-    existing.entered_by = entered_by
-    existing.full_clean()
-    existing.save()
-    return existing
-
-
 @require_POST
 def measurement_save(request, pk):
     partnership = get_object_or_404(Partnership, pk=pk)
@@ -439,7 +421,7 @@ def measurement_save(request, pk):
     if form.is_valid():
         period_start = form.cleaned_data["period_start"]
         try:
-            measurement = _measurement_save(
+            measurement, _ = services.measurement_save(
                 metric=metric,
                 period_start=period_start,
                 value=form.cleaned_data["value"],

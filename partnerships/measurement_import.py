@@ -1,0 +1,254 @@
+"""Bulk import of one partnership's measurements from a CSV or XLSX file: all rows or none.
+
+File reading, the size and type checks and the error report are the partner
+import's (`imports`). Every row is checked first (the metric belongs to this
+partnership, the period starts a period of the metric's frequency, the value is
+a number, no metric and period twice in the file) with the model's own
+validation; only a file without a single error is saved, in one transaction.
+A value for a metric and period already recorded corrects that value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from . import services
+from .imports import MAX_SIZE, ImportFileError, RowError, read_rows
+from .models import Measurement, OutcomeMetric
+from .periods import last_closed_period
+
+__all__ = ["MAX_SIZE", "ImportFileError", "RowError"]
+
+COLUMNS = ["metric_id", "metric", "unit", "frequency", "period_start", "value", "evidence"]
+REQUIRED = {"metric_id", "period_start", "value"}
+# Model fields named by the file's columns; anything else is the row's as a whole.
+FIELD_COLUMNS = {
+    "metric": "metric_id",
+    "period_start": "period_start",
+    "value": "value",
+    "evidence": "evidence",
+    NON_FIELD_ERRORS: "period_start",
+}
+
+
+@dataclass
+class Row:
+    number: int
+    metric: OutcomeMetric
+    period_start: dt.date
+    value: Decimal
+    evidence: str
+    update: bool
+
+
+@dataclass
+class MeasurementImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+def active_metrics(partnership):
+    return (
+        OutcomeMetric.objects.filter(objective__partnership=partnership, is_active=True)
+        .select_related("objective")
+        .order_by("objective__title", "name")
+    )
+
+
+def template_rows(partnership, today: dt.date | None = None) -> list[list[str]]:
+    """A row per active metric, for the last closed period, the value left to fill in."""
+    today = today or timezone.localdate()
+    return [
+        [
+            str(metric.pk),
+            metric.name,
+            metric.unit,
+            metric.frequency,
+            last_closed_period(today, metric.frequency).start.isoformat(),
+            "",
+            "",
+        ]
+        for metric in active_metrics(partnership)
+    ]
+
+
+def template_csv(partnership) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(template_rows(partnership))
+    return out.getvalue().encode("utf-8")
+
+
+def template_xlsx(partnership) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Measurements"
+    sheet.append(COLUMNS)
+    for row in template_rows(partnership):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _date(text: str) -> dt.date | None:
+    """An ISO date; a spreadsheet's date cell reads as '2025-07-01 00:00:00'."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> Decimal | None:
+    """A number written with a decimal point; a comma is refused, since 1,5 and
+    1,500 would be read differently in different countries."""
+    if "," in text:
+        return None
+    try:
+        number = Decimal(text.replace(" ", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def check(rows: list[list[str]], *, partnership, user) -> tuple[list[Row], list[RowError]]:
+    """Every row to save and every error in the file; the file's row numbers."""
+    if not rows:
+        return [], [RowError(1, "", "The file is empty.", "")]
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = REQUIRED - set(header)
+    if missing:
+        message = f"Missing columns: {', '.join(sorted(missing))}."
+        return [], [RowError(1, "", message, ", ".join(rows[0]))]
+    metrics = {metric.pk: metric for metric in active_metrics(partnership)}
+    existing = {
+        (measurement.metric_id, measurement.period_start): measurement
+        for measurement in Measurement.objects.filter(metric__in=list(metrics.values()))
+    }
+    parsed, errors, seen = [], [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        values = {
+            name: cell.strip() for name, cell in zip(header, row, strict=False) if name in COLUMNS
+        }
+        if not values.get("value"):
+            continue  # a blank row, or a metric the file leaves for another time
+        row_errors = []
+
+        def bad(column, message, row_errors=row_errors, values=values, number=number):
+            row_errors.append(RowError(number, column, message, values.get(column, "")))
+
+        metric = None
+        metric_id = values.get("metric_id", "")
+        if not metric_id:
+            bad("metric_id", "Give the metric’s id, as in the template.")
+        elif not metric_id.removesuffix(".0").isdigit() or (
+            (metric := metrics.get(int(metric_id.removesuffix(".0")))) is None
+        ):
+            bad("metric_id", f"“{metric_id}” is not an active metric of this partnership.")
+        period_start = None
+        if text := values.get("period_start", ""):
+            period_start = _date(text)
+            if period_start is None:
+                bad("period_start", f"“{text}” is not a date written YYYY-MM-DD.")
+        value = _number(values["value"])
+        if value is None:
+            bad("value", f"“{values['value']}” is not a number.")
+        if metric is None:
+            errors += row_errors
+            continue
+        key = (metric.pk, period_start)
+        measurement = existing.get(key)
+        if measurement is None:
+            measurement = Measurement(metric=metric, period_start=period_start, entered_by=user)
+        else:
+            # Changed in memory only: saved in `_save`, once the whole file is good.
+            measurement.metric = metric
+        measurement.value = value
+        measurement.entered_by = user
+        if values.get("evidence"):
+            measurement.evidence = values["evidence"]
+        try:
+            # Columns that could not be read are reported already.
+            measurement.full_clean(
+                exclude={
+                    name
+                    for name, column in FIELD_COLUMNS.items()
+                    if name != NON_FIELD_ERRORS
+                    and any(error.column == column for error in row_errors)
+                }
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                column = FIELD_COLUMNS.get(name, "")
+                row_errors += [
+                    RowError(number, column, message, values.get(column, ""))
+                    for message in messages
+                ]
+        if period_start is not None and key in seen:
+            bad(
+                "period_start",
+                f"The same metric and period as row {seen[key]} of this file.",
+            )
+        elif period_start is not None:
+            seen[key] = number
+        errors += row_errors
+        if not row_errors:
+            parsed.append(
+                Row(
+                    number,
+                    metric,
+                    period_start,
+                    value,
+                    values.get("evidence", ""),
+                    update=key in existing,
+                )
+            )
+    if not parsed and not errors:
+        errors.append(RowError(2, "value", "The file has no values to import.", ""))
+    return parsed, errors
+
+
+def measurements_import(*, upload, partnership, user) -> MeasurementImportResult:
+    """Check the whole file, then save every value or none."""
+    rows = read_rows(upload)
+    parsed, errors = check(rows, partnership=partnership, user=user)
+    if errors:
+        return MeasurementImportResult(errors=errors)
+    result = MeasurementImportResult()
+    row = None
+    try:
+        with transaction.atomic():
+            for row in parsed:
+                _, corrected = services.measurement_save(
+                    metric=row.metric,
+                    period_start=row.period_start,
+                    value=row.value,
+                    entered_by=user,
+                    evidence=row.evidence,
+                )
+                if corrected:
+                    result.updated += 1
+                else:
+                    result.created += 1
+    except ValidationError as error:
+        # Someone changed the partnership's measurements between the check and the save.
+        number = row.number if row else 0
+        return MeasurementImportResult(
+            errors=[RowError(number, "", message, "") for message in error.messages]
+        )
+    return result

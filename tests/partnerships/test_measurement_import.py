@@ -1,0 +1,255 @@
+"""Bulk import of a partnership's measurements: the whole file is checked, then all or none."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from partnerships import measurement_import
+from partnerships.models import Measurement
+from tests.factories import MetricFactory, partnership_with_data
+
+pytestmark = pytest.mark.django_db
+
+HEADER = measurement_import.COLUMNS
+
+
+@pytest.fixture(autouse=True)
+def november_2025():
+    with time_machine.travel(dt.datetime(2025, 11, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def partnership(alice):
+    return partnership_with_data(owner=alice, metrics=1)
+
+
+@pytest.fixture
+def metric(partnership):
+    """Quarterly, with values for 2025-Q1, Q2 and Q3 (14, 18, 24)."""
+    return partnership.objectives.get().metrics.get()
+
+
+@pytest.fixture
+def monthly(metric):
+    return MetricFactory(objective=metric.objective, name="Clinic visits", frequency="monthly")
+
+
+def url(name, partnership):
+    return reverse(f"partnerships:{name}", args=[partnership.pk])
+
+
+def row(metric, period_start, value, evidence=""):
+    return [metric.pk, metric.name, metric.unit, metric.frequency, period_start, value, evidence]
+
+
+def csv_file(rows, name="measurements.csv"):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+
+
+def xlsx_file(rows, name="measurements.xlsx"):
+    book = Workbook()
+    for values in rows:
+        book.active.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def values(metric):
+    return dict(metric.measurements.values_list("period_start", "value"))
+
+
+def test_a_good_csv_creates_and_updates(client, alice, partnership, metric, monthly):
+    rows = [
+        HEADER,
+        row(metric, "2024-10-01", "12.5", "Ward register"),
+        row(metric, "2025-07-01", "30"),  # recorded already: corrected
+        row(monthly, "2025-10-01", "1 200"),
+        row(monthly, "2025-09-01", ""),  # left blank: skipped
+    ]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 302
+    assert response.url == url("measurement_grid", partnership)
+    assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12.5")
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("30")
+    assert values(monthly) == {dt.date(2025, 10, 1): Decimal("1200")}
+    created = metric.measurements.get(period_start=dt.date(2024, 10, 1))
+    assert (created.evidence, created.entered_by) == ("Ward register", alice)
+    assert metric.measurements.get(period_start=dt.date(2025, 7, 1)).entered_by == alice
+    page = client.get(response.url)
+    assert "2 created, 1 updated" in page.content.decode()
+
+
+def test_a_good_xlsx_creates_and_updates(client, alice, partnership, metric):
+    rows = [
+        HEADER,
+        row(metric, dt.datetime(2024, 10, 1), 12),  # a date cell and a number cell
+        row(metric, "2025-04-01", 19.5),
+    ]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": xlsx_file(rows)})
+    assert response.status_code == 302
+    assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12")
+    assert values(metric)[dt.date(2025, 4, 1)] == Decimal("19.5")
+    assert metric.measurements.count() == 4
+
+
+def test_a_file_with_bad_rows_saves_nothing_and_names_them(client, alice, bob, partnership, metric):
+    other = partnership_with_data(owner=bob, metrics=1).objectives.get().metrics.get()
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    rows = [
+        HEADER,
+        row(metric, "2024-10-01", "12"),  # good
+        row(metric, "2025-08-01", "12"),  # not the start of a quarter
+        row(other, "2024-10-01", "12"),  # another partnership's metric
+        row(metric, "2024-07-01", "a dozen"),  # not a number
+        row(metric, "2024-10-01", "13"),  # row 2 again
+        row(metric, "1 July 2024", "13"),  # not a date
+        row(metric, "2024-04-01", "12,5"),  # a decimal comma
+    ]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+    found = {(e.row, e.column) for e in response.context["result"].errors}
+    assert found == {
+        (3, "period_start"),
+        (4, "metric_id"),
+        (5, "value"),
+        (6, "period_start"),
+        (7, "period_start"),
+        (8, "value"),
+    }
+    content = response.content.decode()
+    assert "Nothing was imported" in content
+    assert "This metric is reported quarterly" in content
+    assert f"“{other.pk}” is not an active metric of this partnership." in content
+    assert "a dozen" in content
+    assert "The same metric and period as row 2 of this file." in content
+
+
+def test_an_inactive_metric_is_refused(client, alice, partnership, metric):
+    metric.is_active = False
+    metric.save()
+    client.force_login(alice)
+    response = client.post(
+        url("measurement_import", partnership),
+        {"file": csv_file([HEADER, row(metric, "2024-10-01", "1")])},
+    )
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["result"].errors] == [(2, "metric_id")]
+
+
+def test_a_missing_column_is_reported(client, alice, partnership):
+    client.force_login(alice)
+    upload = csv_file([["metric_id", "value"], ["1", "2"]])
+    response = client.post(url("measurement_import", partnership), {"file": upload})
+    (error,) = response.context["result"].errors
+    assert "period_start" in error.message
+
+
+def test_a_file_without_values_is_reported(client, alice, partnership, metric):
+    client.force_login(alice)
+    upload = csv_file([HEADER, row(metric, "2025-07-01", "")])
+    response = client.post(url("measurement_import", partnership), {"file": upload})
+    assert response.status_code == 400
+    assert "no values" in response.context["result"].errors[0].message
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        SimpleUploadedFile("measurements.pdf", b"%PDF-1.4"),
+        SimpleUploadedFile("measurements.xlsx", b"not a workbook"),
+    ],
+)
+def test_other_files_are_refused(client, alice, partnership, upload):
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": upload})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"]
+
+
+def test_a_large_file_is_refused(client, alice, partnership, metric, monkeypatch):
+    monkeypatch.setattr("partnerships.imports.MAX_SIZE", 10)
+    client.force_login(alice)
+    upload = csv_file([HEADER, row(metric, "2024-10-01", "1")])
+    response = client.post(url("measurement_import", partnership), {"file": upload})
+    assert response.status_code == 400
+    assert "5 MB" in str(response.context["form"].errors["file"])
+    assert metric.measurements.count() == 3
+
+
+@pytest.mark.parametrize("who", ["bob", "erin", "rita"])
+@pytest.mark.parametrize(
+    "name",
+    ["measurement_import", "measurement_import_template_csv", "measurement_import_template_xlsx"],
+)
+def test_only_the_partnerships_editors_import(client, request, partnership, metric, who, name):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url(name, partnership)).status_code == 403
+    if name == "measurement_import":
+        upload = csv_file([HEADER, row(metric, "2024-10-01", "1")])
+        assert client.post(url(name, partnership), {"file": upload}).status_code == 403
+        assert metric.measurements.count() == 3
+
+
+def test_a_co_lead_imports(client, bob, partnership, metric):
+    partnership.leads.create(user=bob, functional_area="administrative")
+    client.force_login(bob)
+    assert client.get(url("measurement_import", partnership)).status_code == 200
+
+
+def test_the_csv_template_lists_the_active_metrics(client, alice, partnership, metric, monthly):
+    MetricFactory(objective=metric.objective, name="Retired", is_active=False)
+    client.force_login(alice)
+    response = client.get(url("measurement_import_template_csv", partnership))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        HEADER,
+        [str(monthly.pk), "Clinic visits", "patients", "monthly", "2025-10-01", "", ""],
+        [str(metric.pk), metric.name, "patients", "quarterly", "2025-07-01", "", ""],
+    ]
+
+
+def test_the_xlsx_template_lists_the_active_metrics(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = client.get(url("measurement_import_template_xlsx", partnership))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADER
+    assert rows[1][:6] == [str(metric.pk), metric.name, "patients", "quarterly", "2025-07-01", None]
+
+
+def test_a_filled_in_template_imports(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = client.get(url("measurement_import_template_csv", partnership))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows[1][5] = "31"
+    upload = csv_file(rows)
+    response = client.post(url("measurement_import", partnership), {"file": upload})
+    assert response.status_code == 302
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("31")
+
+
+def test_the_grid_links_to_the_import_for_editors_only(client, alice, erin, partnership):
+    link = url("measurement_import", partnership)
+    client.force_login(alice)
+    assert link in client.get(url("measurement_grid", partnership)).content.decode()
+    client.force_login(erin)
+    assert link not in client.get(url("measurement_grid", partnership)).content.decode()
