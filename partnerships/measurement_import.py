@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -245,10 +245,16 @@ def measurements_import(*, upload, partnership, user) -> MeasurementImportResult
                     result.updated += 1
                 else:
                     result.created += 1
-    except ValidationError as error:
-        # Someone changed the partnership's measurements between the check and the save.
+    except (ValidationError, IntegrityError) as error:
+        # Someone changed the partnership's measurements between the check and
+        # the save (e.g. the same cell typed into the grid at that moment).
         number = row.number if row else 0
+        messages = (
+            error.messages
+            if isinstance(error, ValidationError)
+            else ["This period was recorded by someone else meanwhile; import the file again."]
+        )
         return MeasurementImportResult(
-            errors=[RowError(number, "", message, "") for message in error.messages]
+            errors=[RowError(number, "", message, "") for message in messages]
         )
     return result
