@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import documents, permissions, services
+from ..form_errors import add_service_errors
 from ..forms_agreements import (
     AgreementForm,
     DocumentForm,
@@ -175,21 +175,6 @@ def _check_party_rows(parties, obligations) -> bool:
 
 PARTY_FIELDS = [field.name for field in dataclasses.fields(services.Party)]
 
-ERROR_KEY = re.compile(r"^(parties|obligations)\[(\d+)\](?:\.(\w+))?$")
-
-
-def _show_errors(error: ValidationError, form, rows: dict[str, list]) -> None:
-    """Put each error of a service next to its field: `parties[1].contribution_amount`
-    goes to the amount of the second party the service was given."""
-    for key, messages_ in error.message_dict.items():
-        match = ERROR_KEY.match(key)
-        if match:
-            target = rows[match[1]][int(match[2])]
-            field = match[3]
-            target.add_error(field if field in target.fields else None, messages_)
-        else:
-            form.add_error(key if key in form.fields else None, messages_)
-
 
 def _render_form(request, template, context):
     return render(request, f"partnerships/agreements/{template}", context)
@@ -226,7 +211,9 @@ def agreement_create(request, partnership_pk):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _show_errors(error, form, {"parties": party_forms, "obligations": obligation_forms})
+                add_service_errors(
+                    error, form, {"parties": party_forms, "obligations": obligation_forms}
+                )
             else:
                 messages.success(request, f"The agreement “{agreement}” is recorded.")
                 return redirect("partnerships:agreement_detail", pk=agreement.pk)
@@ -292,7 +279,7 @@ def agreement_edit(request, pk):
             try:
                 agreement = agreement_update_from_forms(form, parties, obligations)
             except ValidationError as error:
-                _show_errors(
+                add_service_errors(
                     error,
                     form,
                     {"parties": _filled(parties), "obligations": _filled(obligations)},

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from evaluation.scoring import progress
 
 from .. import permissions, services
+from ..form_errors import add_service_errors
 from ..forms_partnerships import (
     LeadFormSet,
     MeasurementCellForm,
@@ -231,7 +232,7 @@ def partnership_create(request):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_create_errors(error, form, member_rows, lead_rows)
+            add_service_errors(error, form, {"members": member_rows, "leads": lead_rows})
         else:
             messages.success(request, f"“{partnership}” is created.")
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
@@ -241,22 +242,6 @@ def partnership_create(request):
         {"form": form, "members": members, "leads": leads, "partnership": None},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _add_create_errors(error, form, member_rows, lead_rows):
-    """Map `members[1].partner`-style keys from the service onto the formset rows."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    rows = {"members": member_rows, "leads": lead_rows}
-    for key, errors in error.message_dict.items():
-        name, _, field = key.partition(".")
-        group, _, index = name.partition("[")
-        if group in rows and index:
-            row = rows[group][int(index.rstrip("]"))]
-            row.add_error(field if field in row.fields else None, errors)
-        else:
-            form.add_error(key if key in form.fields else None, errors)
 
 
 @require_http_methods(["GET", "POST"])

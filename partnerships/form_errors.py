@@ -1,0 +1,28 @@
+"""Putting a service's errors next to the fields a person typed them in."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`.
+ROW_KEY = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
+
+
+def add_service_errors(error: ValidationError, form, rows: dict[str, list] | None = None) -> None:
+    """Add each error to its field: on `form`, or on the row of a formset it names.
+
+    `rows` maps a prefix (`parties`) to the forms in the order the service was
+    given them. An error no field owns goes to the form's non-field errors.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    rows = rows or {}
+    for key, messages in error.message_dict.items():
+        match = ROW_KEY.match(key)
+        if match and match[1] in rows:
+            row = rows[match[1]][int(match[2])]
+            field = match[3]
+            row.add_error(field if field in row.fields else None, messages)
+        else:
+            form.add_error(key if key in form.fields else None, messages)
