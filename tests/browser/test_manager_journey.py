@@ -84,6 +84,9 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
     # Two measurements in the grid, saved in place.
     metric_id = objective.metrics.get().pk
     page.get_by_role("link", name="Measurements").click()
+    # The cells save through htmx: type only once it has bound them.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined")
     for period, value in ((quarter.previous(), "58"), (quarter, "52")):
         cell = page.get_by_label(f"Door-to-needle time, {period.start.isoformat()}")
         cell.fill(value)
@@ -91,7 +94,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
         # Saved in place: the cell comes back marked as saved.
         expect(
             page.locator(f"#cell-{metric_id}-{period.start.isoformat()} input.is-valid")
-        ).to_have_count(1)
+        ).to_have_count(1, timeout=10_000)
 
     # All of it on the partnership page.
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/")
