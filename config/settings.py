@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "partnerships",
     "evaluation",
     "notifications",
+    "health",
+    "lifecycle",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +107,13 @@ TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Our own organisation: the side of every partnership that is not a partner.
+# Its office hours are compared with the partners' to find shared working
+# hours; funding is summed in the base currency (ISO 4217).
+ACCORD_ORGANISATION_NAME = env("ACCORD_ORGANISATION_NAME", default="Our organisation")
+ACCORD_ORGANISATION_TIME_ZONE = env("ACCORD_ORGANISATION_TIME_ZONE", default="Europe/London")
+ACCORD_BASE_CURRENCY = env("ACCORD_BASE_CURRENCY", default="EUR")
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end packages come from the npm registry at set-up time (`make` runs
@@ -112,6 +122,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/chartjs-chart-geo", BASE_DIR / "node_modules" / "chartjs-chart-geo" / "build"),
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -11,5 +11,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("", include("partnerships.urls")),
     path("inbox/", include("notifications.urls")),
+    path("health/", include("health.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("", include("lifecycle.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2746,12 +2746,13 @@ _DEFAULT_OBJECTIVE_STATUS = {
 class DemoReport:
     """How many rows of each kind were created, and how many were already there."""
 
-    def __init__(self):
+    def __init__(self, labels=LABELS):
+        self.labels = labels
         self.created = Counter()
         self.present = Counter()
 
     def rows(self):
-        return [(label, self.created[label], self.present[label]) for label in LABELS]
+        return [(label, self.created[label], self.present[label]) for label in self.labels]
 
     @property
     def created_anything(self) -> bool:

@@ -6,7 +6,11 @@ territory containment, so the continent of each country is kept here, following
 the GeoNames continent codes.
 """
 
+import datetime as dt
+from collections.abc import Iterable
 from functools import cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import list_currencies
@@ -86,3 +90,43 @@ def language_choices() -> list[tuple[str, str]]:
 
 def language_name(code: str) -> str:
     return Locale("en").languages.get(code, code)
+
+
+class SharedHours(NamedTuple):
+    """The office hours every side has in common on one day, as UTC instants."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+def shared_working_hours(
+    zones: Iterable[str | ZoneInfo],
+    *,
+    on: dt.date,
+    start: dt.time = dt.time(9),
+    end: dt.time = dt.time(17),
+) -> SharedHours | None:
+    """When the office hours (`start`–`end` local time, on the date `on`) of all
+    the given time zones overlap, or None if they do not. Daylight saving time
+    is that of the date given, so the answer can differ between January and July.
+    """
+    windows = []
+    for zone in zones:
+        zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
+        windows.append(
+            (
+                dt.datetime.combine(on, start, tzinfo=zone).astimezone(dt.UTC),
+                dt.datetime.combine(on, end, tzinfo=zone).astimezone(dt.UTC),
+            )
+        )
+    if not windows:
+        return None
+    latest_start = max(window[0] for window in windows)
+    earliest_end = min(window[1] for window in windows)
+    if latest_start >= earliest_end:
+        return None
+    return SharedHours(latest_start, earliest_end)

@@ -6,8 +6,13 @@ Safe to run again: what exists is left alone, only what is missing is added.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from partnerships.demo import DEMO_USERS, build_demo
+
+# The other apps' demo data, built on the partnerships above and in this order
+# (each `build_demo(today=…)` returns a DemoReport of its own rows).
+EXTENSIONS = ("health.demo.build_demo", "lifecycle.demo.build_demo")
 
 
 class Command(BaseCommand):
@@ -20,12 +25,14 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             report = build_demo(today=today)
+            reports = [report] + [import_string(path)(today=today) for path in EXTENSIONS]
 
         self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
         self.stdout.write(f"  {'':<16}{'created':>8}  {'already present':>15}")
-        for label, created, present in report.rows():
-            self.stdout.write(f"  {label:<16}{created:>8}  {present:>15}")
-        if not report.created_anything:
+        for each in reports:
+            for label, created, present in each.rows():
+                self.stdout.write(f"  {label:<16}{created:>8}  {present:>15}")
+        if not any(each.created_anything for each in reports):
             self.stdout.write("Everything was already present; nothing changed.")
 
         self.stdout.write("")
