@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "dashboards"
 
-urlpatterns = []
+# The portfolio and the per-partner/per-partnership dashboards are built apart;
+# both sets of names live in this namespace ("dashboards:portfolio", …).
+urlpatterns = [
+    path("", include("dashboards.urls_portfolio")),
+    path("", include("dashboards.urls_detail")),
+]
