@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dashboards.filters import narrow
 from evaluation.scoring import progress
 
 from .. import permissions, services
@@ -76,31 +77,7 @@ def partnership_list(request):
         .order_by("title", "pk")
     )
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["stage"]:
-            partnerships = partnerships.filter(stage=data["stage"])
-        if data["purpose"]:
-            partnerships = partnerships.filter(purpose=data["purpose"])
-        if data["owner"]:
-            partnerships = partnerships.filter(owner=data["owner"])
-        # Filter members through a subquery: a join here would also narrow the
-        # members counted in `sectors_spanned`.
-        if data["country"]:
-            partnerships = partnerships.filter(
-                pk__in=PartnershipMember.objects.filter(partner__country=data["country"]).values(
-                    "partnership"
-                )
-            )
-        if data["sector"]:
-            partnerships = partnerships.filter(
-                pk__in=PartnershipMember.objects.filter(partner__sector=data["sector"]).values(
-                    "partnership"
-                )
-            )
-        if data["spanned"] == "3":
-            partnerships = partnerships.filter(sectors_spanned__gte=3)
-        elif data["spanned"]:
-            partnerships = partnerships.filter(sectors_spanned=int(data["spanned"]))
+        partnerships = narrow(partnerships, filters.cleaned_data)
     page = Paginator(partnerships, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
