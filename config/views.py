@@ -1,9 +1,10 @@
 import datetime as dt
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Role
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
 from partnerships.models import (
     STAGES_BY_FAMILY,
@@ -18,7 +19,10 @@ EXPIRY_DAYS = 90
 
 
 def home(request):
-    """A first look at the portfolio; the executive dashboards build on it."""
+    """Executives land on their dashboard; everyone else on a first look at the
+    portfolio and what awaits them."""
+    if request.user.has_role(Role.EXECUTIVE):
+        return redirect("dashboards:portfolio")
     today = timezone.localdate()
     # One query counts every lifecycle family; struggling is shown apart from
     # active because that is what the study says people lose sight of.

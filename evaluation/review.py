@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dashboards.cache import bump_generation_on_commit
 from partnerships.models import Partnership
 
 from .models import (
@@ -116,6 +117,7 @@ def scorecard_approve(*, scorecard_id: int, reviewer, seen: str | None = None) -
     card.reviewed_at = timezone.now()
     card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
     _record(card, actor=reviewer, action=ScorecardAction.APPROVED, before=before)
+    bump_generation_on_commit()
     return card
 
 
@@ -177,6 +179,7 @@ def scorecard_override(
         before=before,
         comment=justification,
     )
+    bump_generation_on_commit()
     return card
 
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dashboards.cache import bump_generation_on_commit
 from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
@@ -194,6 +195,7 @@ def assessment_run_finish(run_id: int) -> None:
     run.skipped = skipped
     run.errors = errors
     run.save()
+    bump_generation_on_commit()
     logger.info("Assessment run %s completed: %s assessed", run_id, assessed)
 
 

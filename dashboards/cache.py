@@ -1,0 +1,56 @@
+"""The portfolio's aggregates, cached in Redis until the scorecards change.
+
+A cached summary is keyed by its filters, the day and a generation number.
+Whatever changes what executives see (a run finishing, a scorecard approved or
+overridden) bumps the generation once its transaction commits, so every
+cached summary is left behind at once, with no key to hunt down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "dashboards:portfolio:generation"
+# Data entered by managers (a stage change, a new agreement) bumps nothing;
+# an hour bounds how stale such a number can be.
+TIMEOUT = 60 * 60
+
+
+def generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet, or evicted: any new number will do
+        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+
+
+def bump_generation_on_commit() -> None:
+    """Bump once the caller's transaction commits: a reader before then must
+    not cache the old numbers under the new generation."""
+    transaction.on_commit(bump_generation)
+
+
+def summary_key(data: dict, today: dt.date) -> str:
+    filters = json.dumps(
+        {
+            name: str(getattr(value, "pk", value))
+            for name, value in sorted(data.items())
+            if value not in (None, "", False)
+        },
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(f"{today.isoformat()}|{filters}".encode()).hexdigest()[:32]
+    return f"dashboards:portfolio:{generation()}:{digest}"
+
+
+def cached_summary(data: dict, today: dt.date, compute):
+    """The summary for these filters, from the cache or from `compute()`."""
+    return cache.get_or_set(summary_key(data, today), compute, timeout=TIMEOUT)

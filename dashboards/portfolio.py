@@ -1,0 +1,230 @@
+"""The portfolio at a glance: every number of the executive dashboard, read
+from what the assessments stored (scorecards), never recomputed here.
+
+`portfolio_summary` answers in a fixed number of queries whatever the size of
+the portfolio; what it returns is plain data, so it can be cached whole
+(dashboards/cache.py). Every tile and chart reads the same partnerships,
+narrowed by the same filters (dashboards/filters.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, F, Func, IntegerField, JSONField, Q, Value
+
+from evaluation.models import Rating, ReviewState, Scorecard
+from partnerships.geography import continent_of
+from partnerships.models import (
+    STAGES_BY_FAMILY,
+    Agreement,
+    Partnership,
+    Stage,
+    StageFamily,
+)
+
+from . import money
+from .filters import NOT_RATED, narrow, shown_rating, shown_scorecards
+
+EXPIRY_DAYS = 90
+TREND_PERIODS = 6
+BEST_AND_WORST = 5
+EXPIRING_SHOWN = 5
+RATINGS = [Rating.GREEN.value, Rating.AMBER.value, Rating.RED.value]
+# The lifecycle tiles keep struggling apart from active: the study's point is
+# that struggling partnerships are the ones people lose sight of.
+FAMILY_TILES = {
+    "potential": STAGES_BY_FAMILY[StageFamily.POTENTIAL],
+    "active": (Stage.ACTIVE,),
+    "struggling": (Stage.STRUGGLING,),
+    "ended": STAGES_BY_FAMILY[StageFamily.ENDED],
+}
+ASSESSED_STATUSES = ("on_track", "behind", "off_track")
+
+
+class _JsonbPathQueryArray(Func):
+    function = "jsonb_path_query_array"
+    output_field = JSONField()
+
+
+class _JsonbArrayLength(Func):
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+
+def _metrics_with_status(*statuses: str):
+    """How many of a scorecard's metric results have one of these statuses,
+    counted by PostgreSQL so the JSON never travels."""
+    condition = " || ".join(f'@.status == "{status}"' for status in statuses)
+    path = Value(f"$[*] ? ({condition})")
+    return _JsonbArrayLength(_JsonbPathQueryArray(F("metric_results"), path))
+
+
+def portfolio_summary(*, data: dict, today: dt.date) -> dict:
+    """Every number of the portfolio dashboard for the filters in `data`."""
+    period = data.get("period")
+    provisional = bool(data.get("provisional"))
+    partnerships = narrow(Partnership.objects.all(), data)
+    cards = shown_scorecards(period=period, provisional=provisional).filter(
+        partnership__in=partnerships
+    )
+
+    facts = list(
+        partnerships.annotate(
+            countries=ArrayAgg(
+                "members__partner__country",
+                distinct=True,
+                filter=Q(members__isnull=False),
+                default=Value([]),
+            ),
+            sectors=ArrayAgg(
+                "members__partner__sector",
+                distinct=True,
+                filter=Q(members__isnull=False),
+                default=Value([]),
+            ),
+        ).values("id", "title", "stage", "purpose", "benefits_sought", "countries", "sectors")
+    )
+    card_of = {
+        card["partnership_id"]: card
+        for card in cards.annotate(
+            metrics_on_track=_metrics_with_status("on_track"),
+            metrics_assessed=_metrics_with_status(*ASSESSED_STATUSES),
+        ).values(
+            "partnership_id",
+            "shown_rating",
+            "overall_score",
+            "trend",
+            "review_state",
+            "period_start",
+            "metrics_on_track",
+            "metrics_assessed",
+        )
+    }
+    for fact in facts:
+        card = card_of.get(fact["id"])
+        fact["rating"] = card["shown_rating"] if card else NOT_RATED
+        fact["score"] = card["overall_score"] if card else None
+        fact["trend"] = card["trend"] if card else None
+        fact["continents"] = sorted({continent_of(c) for c in fact["countries"]} - {None})
+
+    return {
+        "count": len(facts),
+        "families": _families(facts),
+        "ratings": _counts(facts, lambda fact: [fact["rating"]]),
+        "provisional_count": sum(
+            card["review_state"] != ReviewState.APPROVED for card in card_of.values()
+        ),
+        "metrics": {
+            "on_track": sum(card["metrics_on_track"] for card in card_of.values()),
+            "assessed": sum(card["metrics_assessed"] for card in card_of.values()),
+        },
+        "expiring": _expiring(partnerships, today),
+        "funding": money.in_base_currency(
+            money.committed_by_currency(partnerships), money.rates_on(today)
+        ),
+        "rating_trend": _rating_trend(partnerships, period=period, provisional=provisional),
+        "by_sector": _by_rating(facts, lambda fact: fact["sectors"]),
+        "by_spanned": _by_rating(facts, lambda fact: [str(min(len(fact["sectors"]), 3))]),
+        "by_region": _by_rating(facts, lambda fact: fact["continents"]),
+        "by_purpose": _by_rating(facts, lambda fact: [fact["purpose"]]),
+        "by_benefit": _by_rating(facts, lambda fact: fact["benefits_sought"]),
+        "countries": _countries(facts),
+        "best": _ranked(facts, best=True),
+        "worst": _ranked(facts, best=False),
+    }
+
+
+def _families(facts) -> dict[str, int]:
+    stages = Counter(fact["stage"] for fact in facts)
+    return {
+        family: sum(stages[stage] for stage in family_stages)
+        for family, family_stages in FAMILY_TILES.items()
+    }
+
+
+def _counts(facts, keys) -> dict[str, int]:
+    counts = Counter()
+    for fact in facts:
+        counts.update(keys(fact))
+    return dict(counts)
+
+
+def _by_rating(facts, keys) -> dict[str, dict[str, int]]:
+    """{category: {rating: partnerships}}: a partnership counts once in each of
+    its categories (a partnership can span several sectors or regions)."""
+    table = defaultdict(Counter)
+    for fact in facts:
+        for key in keys(fact):
+            table[key][fact["rating"]] += 1
+    return {key: dict(counts) for key, counts in table.items()}
+
+
+def _countries(facts) -> dict[str, dict]:
+    """{country: {"count": partnerships, "score": their average latest score}}."""
+    counts, scores = Counter(), defaultdict(list)
+    for fact in facts:
+        for country in fact["countries"]:
+            counts[country] += 1
+            if fact["score"] is not None:
+                scores[country].append(fact["score"])
+    return {
+        country: {
+            "count": count,
+            "score": (
+                (sum(scores[country]) / len(scores[country])).quantize(Decimal("0.1"))
+                if scores[country]
+                else None
+            ),
+        }
+        for country, count in counts.items()
+    }
+
+
+def _ranked(facts, *, best: bool) -> list[dict]:
+    scored = sorted(
+        (fact for fact in facts if fact["score"] is not None),
+        key=lambda fact: (-fact["score"] if best else fact["score"], fact["title"]),
+    )
+    # With few scored partnerships the worst must not repeat the best.
+    if not best:
+        scored = scored[: max(0, len(scored) - BEST_AND_WORST)]
+    return [
+        {key: fact[key] for key in ("id", "title", "score", "rating", "trend")}
+        for fact in scored[:BEST_AND_WORST]
+    ]
+
+
+def _expiring(partnerships, today: dt.date) -> dict:
+    agreements = Agreement.objects.expiring_between(
+        today, today + dt.timedelta(days=EXPIRY_DAYS)
+    ).filter(partnership__in=partnerships)
+    shown = agreements.order_by("expiry_date", "pk").values(
+        "title", "expiry_date", "partnership_id", partnership_title=F("partnership__title")
+    )[:EXPIRING_SHOWN]
+    return {"count": agreements.count(), "shown": list(shown)}
+
+
+def _rating_trend(partnerships, *, period, provisional: bool) -> dict:
+    """Ratings of the scorecards of the last periods: {period: {rating: count}}."""
+    cards = Scorecard.objects.filter(partnership__in=partnerships).exclude(overall_score=None)
+    if provisional:
+        cards = cards.exclude(review_state=ReviewState.RETURNED)
+    else:
+        cards = cards.filter(review_state=ReviewState.APPROVED)
+    if period:
+        cards = cards.filter(period_start__lte=period)
+    rows = (
+        cards.annotate(shown_rating=shown_rating())
+        .values("period_start", "shown_rating")
+        .annotate(count=Count("id"))
+        .order_by("period_start")
+    )
+    table = defaultdict(dict)
+    for row in rows:
+        table[row["period_start"]][row["shown_rating"]] = row["count"]
+    last = sorted(table)[-TREND_PERIODS:]
+    return {start: table[start] for start in last}

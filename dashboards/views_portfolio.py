@@ -1,0 +1,196 @@
+"""The portfolio dashboard: the executives' home page, and its exports."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation.models import Rating, Trend
+from partnerships.forms_partnerships import PartnershipFilterForm
+from partnerships.geography import Continent
+from partnerships.models import Benefit, Purpose, Sector
+
+from . import exports_portfolio
+from .cache import cached_summary
+from .charts import RATING_COLOURS, chart, world_map
+from .filters import NOT_RATED
+from .portfolio import EXPIRY_DAYS, portfolio_summary
+
+RATING_LABELS = {**dict(Rating.choices), NOT_RATED: "Not rated"}
+SPANNED_LABELS = {"1": "One sector", "2": "Two sectors", "3": "Three or more"}
+TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW: "new"}
+
+
+class PortfolioFilterForm(PartnershipFilterForm):
+    """The list's filters that make sense for the whole portfolio, plus the map's colour."""
+
+    colour = forms.ChoiceField(
+        choices=[("count", "Partnerships"), ("score", "Average score")], required=False
+    )
+    LINK_EXCLUDED = ("colour",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("family", "benefit", "spanned", "rating"):
+            del self.fields[name]
+        self.fields["colour"].widget = forms.HiddenInput()
+
+
+def portfolio_filters(request) -> tuple[PortfolioFilterForm, dict]:
+    """The form and its cleaned filters; a bad value leaves the portfolio unfiltered."""
+    form = PortfolioFilterForm(request.GET or None)
+    return form, (dict(form.cleaned_data) if form.is_valid() else {})
+
+
+def link_query(data: dict) -> dict[str, str]:
+    """The filters as GET parameters, for links to the list narrowed the same way."""
+    query = {}
+    for name, value in data.items():
+        if name in PortfolioFilterForm.LINK_EXCLUDED or value in (None, "", False):
+            continue
+        if name == "period":
+            query[name] = value.strftime("%Y-%m")
+        elif value is True:
+            query[name] = "1"
+        else:
+            query[name] = str(getattr(value, "pk", value))
+    return query
+
+
+def _summary(data: dict) -> dict:
+    today = timezone.localdate()
+    return cached_summary(data, today, lambda: portfolio_summary(data=data, today=today))
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def portfolio(request):
+    form, data = portfolio_filters(request)
+    summary = _summary(data)
+    query = link_query(data)
+    list_url = reverse("partnerships:partnership_list")
+
+    def listed(**narrower) -> str:
+        return f"{list_url}?{urlencode({**query, **narrower})}"
+
+    colour = data.get("colour") or "count"
+    return render(
+        request,
+        "dashboards/portfolio.html",
+        {
+            "form": form,
+            "summary": summary,
+            "provisional": bool(data.get("provisional")),
+            "colour": colour,
+            "colour_links": {
+                value: "?" + urlencode({**query, "colour": value}) for value in ("count", "score")
+            },
+            "family_links": {family: listed(family=family) for family in ("potential", "ended")}
+            | {stage: listed(stage=stage) for stage in ("active", "struggling")},
+            "rating_rows": [
+                (RATING_LABELS[r], summary["ratings"].get(r, 0), listed(rating=r), r)
+                for r in [*Rating.values, NOT_RATED]
+            ],
+            "charts": _charts(summary, listed, colour=colour),
+            "export_query": urlencode(query),
+            "expiry_days": EXPIRY_DAYS,
+        },
+    )
+
+
+def _stacked_by_rating(table: dict, labels: dict, listed, key: str, title: str) -> dict:
+    """A breakdown as one bar per category, split by rating."""
+    present = [code for code in labels if code in table]
+    return chart(
+        "horizontal-bar",
+        [str(labels[code]) for code in present],
+        [
+            {
+                "label": RATING_LABELS[rating],
+                "data": [table[code].get(rating, 0) for code in present],
+                "color": RATING_COLOURS[rating],
+            }
+            for rating in [*Rating.values, NOT_RATED]
+        ],
+        title=title,
+        links=[listed(**{key: code}) for code in present],
+        unit="partnerships",
+        stacked=True,
+    )
+
+
+def _charts(summary: dict, listed, *, colour: str) -> dict:
+    trend = summary["rating_trend"]
+    ranked = [*summary["best"], *summary["worst"]]
+    countries = summary["countries"]
+    return {
+        "ratings": chart(
+            "doughnut",
+            [RATING_LABELS[r] for r in [*Rating.values, NOT_RATED]],
+            [
+                {
+                    "label": "Partnerships",
+                    "data": [summary["ratings"].get(r, 0) for r in [*Rating.values, NOT_RATED]],
+                    "colors": [RATING_COLOURS[r] for r in [*Rating.values, NOT_RATED]],
+                }
+            ],
+            title="Latest ratings",
+            links=[listed(rating=r) for r in [*Rating.values, NOT_RATED]],
+            unit="partnerships",
+        ),
+        "rating_trend": chart(
+            "bar",
+            [start.strftime("%b %Y") for start in trend],
+            [
+                {
+                    "label": RATING_LABELS[r],
+                    "data": [trend[start].get(r, 0) for start in trend],
+                    "color": RATING_COLOURS[r],
+                }
+                for r in Rating.values
+            ],
+            title="Ratings by month",
+            links=[listed(period=start.strftime("%Y-%m")) for start in trend],
+            unit="scorecards",
+            stacked=True,
+        ),
+        "map": world_map(
+            {code: values[colour] for code, values in countries.items()},
+            title="Where our partners are",
+            label="Partnerships" if colour == "count" else "Average score",
+            links={code: listed(country=code) for code in countries},
+        ),
+        "by_sector": _stacked_by_rating(
+            summary["by_sector"], dict(Sector.choices), listed, "sector", "By partner sector"
+        ),
+        "by_spanned": _stacked_by_rating(
+            summary["by_spanned"], SPANNED_LABELS, listed, "spanned", "By sectors spanned"
+        ),
+        "by_region": _stacked_by_rating(
+            summary["by_region"], dict(Continent.choices), listed, "region", "By region"
+        ),
+        "by_purpose": _stacked_by_rating(
+            summary["by_purpose"], dict(Purpose.choices), listed, "purpose", "By purpose"
+        ),
+        "by_benefit": _stacked_by_rating(
+            summary["by_benefit"], dict(Benefit.choices), listed, "benefit", "By benefit sought"
+        ),
+        "ranked": chart(
+            "horizontal-bar",
+            [f"{row['title']} {TREND_MARKS.get(row['trend'], '')}" for row in ranked],
+            [{"label": "Overall score", "data": [row["score"] for row in ranked]}],
+            title="Best and worst: latest score and trend",
+            links=[reverse("partnerships:partnership_detail", args=[row["id"]]) for row in ranked],
+            suggested_max=100,
+        ),
+    }
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def portfolio_export(request, fmt: str):
+    _, data = portfolio_filters(request)
+    return exports_portfolio.response(data, fmt=fmt)
