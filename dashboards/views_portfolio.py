@@ -160,7 +160,8 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
         ),
         "map": world_map(
             {code: values[colour] for code, values in countries.items()},
-            title="Where our partners are",
+            title="Where our partners are: "
+            + ("partnerships per country" if colour == "count" else "average latest score"),
             label="Partnerships" if colour == "count" else "Average score",
             links={code: listed(country=code) for code in countries},
         ),
@@ -182,7 +183,13 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
         "ranked": chart(
             "horizontal-bar",
             [f"{row['title']} {TREND_MARKS.get(row['trend'], '')}" for row in ranked],
-            [{"label": "Overall score", "data": [row["score"] for row in ranked]}],
+            [
+                {
+                    "label": "Overall score",
+                    "data": [row["score"] for row in ranked],
+                    "colors": [RATING_COLOURS[row["rating"]] for row in ranked],
+                }
+            ],
             title="Best and worst: latest score and trend",
             links=[reverse("partnerships:partnership_detail", args=[row["id"]]) for row in ranked],
             suggested_max=100,
