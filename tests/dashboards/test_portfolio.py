@@ -28,18 +28,17 @@ TODAY = dt.datetime(2026, 11, 15, 9, 0, tzinfo=dt.UTC)
 URL = "/dashboards/"
 
 
-@pytest.fixture(autouse=True)
-def november_2026():
+def cold_cache_in_november_2026():
+    # Redis outlives each test's rolled-back database: every test starts cold.
+    cache.clear()
     with time_machine.travel(TODAY, tick=False):
         yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Redis outlives each test's rolled-back database: start every test cold.
-    cache.clear()
-    yield
-    cache.clear()
+def cold_cache_today():
+    yield from cold_cache_in_november_2026()
 
 
 def month(year, number) -> tuple[dt.date, dt.date]:

@@ -1,0 +1,142 @@
+"""Each filter narrows every tile and chart alike, and the list a mark links to
+holds the very partnerships the mark counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from evaluation.models import Scorecard
+from partnerships.geography import continent_of
+from partnerships.models import Agreement, Partnership
+from tests.dashboards.test_portfolio import (
+    URL,
+    cold_cache_in_november_2026,
+    rating_tile,
+    seed_portfolio,
+    series,
+    spec,
+    tile,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cold_cache_today():
+    yield from cold_cache_in_november_2026()
+
+
+@pytest.fixture
+def portfolio(alice, bob, rita):
+    seed_portfolio(alice, bob, rita)
+
+
+TODAY = dt.date(2026, 11, 15)
+
+
+def countries_of(p) -> set[str]:
+    return {m.partner.country.code for m in p.members.all()}
+
+
+# Each filter as the GET parameter and the test of a partnership it keeps,
+# written here from the rows, not from the code under test.
+FILTERS = {
+    "region": ("EU", lambda p: any(continent_of(c) == "EU" for c in countries_of(p))),
+    "country": ("US", lambda p: "US" in countries_of(p)),
+    "sector": ("industry", lambda p: any(m.partner.sector == "industry" for m in p.members.all())),
+    "purpose": ("joint_research", lambda p: p.purpose == "joint_research"),
+    "stage": ("active", lambda p: p.stage == "active"),
+    "owner": (None, lambda p: p.owner.username == "bob"),
+    "period": (
+        "2026-09",
+        lambda p: (
+            (p.start_date is None or p.start_date <= dt.date(2026, 9, 30))
+            and (p.end_date is None or p.end_date >= dt.date(2026, 9, 1))
+        ),
+    ),
+}
+
+
+def total(table: dict) -> int:
+    return int(sum(sum(values.values()) for values in table.values()))
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_a_filter_narrows_every_tile_and_chart_alike(client, erin, bob, portfolio, name):
+    value, keeps = FILTERS[name]
+    value = bob.pk if name == "owner" else value
+    everyone = list(
+        Partnership.objects.select_related("owner").prefetch_related("members__partner")
+    )
+    kept = [p for p in everyone if keeps(p)]
+    assert 0 < len(kept) < len(everyone) or name == "period"
+    ids = {p.pk for p in kept}
+
+    client.force_login(erin)
+    response = client.get(URL, {name: value})
+    html = response.content.decode()
+    assert f"{len(kept)} partnership" in html
+
+    families = [
+        int(n) for n in re.findall(r'id="tile-\w+">.*?class="display-6">(\d+)<', html, re.S)
+    ]
+    assert sum(families) == len(kept)
+
+    ratings = rating_tile(response)
+    assert sum(ratings.values()) == len(kept)
+    assert total(series(response, "by-purpose")) == len(kept)
+    assert sum(spec(response, "ratings")["datasets"][0]["data"]) == len(kept)
+    mapped = {row["code"]: row["value"] for row in spec(response, "partner-map")["countries"]}
+    expected_map = {}
+    for p in kept:
+        for code in countries_of(p):
+            expected_map[code] = expected_map.get(code, 0) + 1
+    assert mapped == expected_map
+
+    expiring = sum(
+        a.partnership_id in ids
+        and a.status in ("signed", "active")
+        and TODAY <= a.expiry_date <= TODAY + dt.timedelta(days=90)
+        for a in Agreement.objects.exclude(expiry_date=None)
+    )
+    assert int(tile(response, "data-count")) == expiring
+
+    # The list behind the purpose bars holds the same partnerships.
+    listed = client.get("/partnerships/", {name: value})
+    assert {p.pk for p in listed.context["page"]} == ids
+
+
+def test_the_month_shows_the_ratings_as_of_then(client, erin, portfolio):
+    client.force_login(erin)
+    response = client.get(URL, {"period": "2026-09"})
+    # September: the Paris exchange had no approved scorecard yet; Nairobi was
+    # amber (its October card is not approved), the Boston trials amber by override.
+    latest = {}
+    for card in Scorecard.objects.filter(
+        review_state="approved", period_start__lte=dt.date(2026, 9, 1)
+    ).order_by("period_start"):
+        latest[card.partnership_id] = card.override_rating or card.rating
+    expected = {}
+    for rating in latest.values():
+        expected[rating] = expected.get(rating, 0) + 1
+    expected["none"] = Partnership.objects.count() - len(latest)
+    assert rating_tile(response) == {
+        rating: expected.get(rating, 0) for rating in ("green", "amber", "red", "none")
+    }
+
+
+def test_every_mark_links_to_the_list_narrowed_the_same_way(client, erin, bob, portfolio):
+    client.force_login(erin)
+    response = client.get(URL, {"owner": bob.pk, "region": "AF"})
+    chart = spec(response, "by-purpose")
+    assert chart["links"]
+    for label, link in zip(chart["labels"], chart["links"], strict=True):
+        assert f"owner={bob.pk}" in link and "region=AF" in link, label
+        listed = client.get(link)
+        purposes = {p.get_purpose_display() for p in listed.context["page"]}
+        counted = sum(ds["data"][chart["labels"].index(label)] for ds in chart["datasets"])
+        assert purposes == {label}
+        assert listed.context["page"].paginator.count == counted
