@@ -1,0 +1,98 @@
+"""The partnership list narrows by what the portfolio dashboard links with:
+lifecycle, region, benefit sought, latest rating and month."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.dashboards.test_portfolio import add_card, cold_cache_in_november_2026, seed_portfolio
+from tests.factories import MemberFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/partnerships/"
+
+
+@pytest.fixture(autouse=True)
+def cold_cache_today():
+    yield from cold_cache_in_november_2026()
+
+
+@pytest.fixture
+def portfolio(alice, bob, rita):
+    seed_portfolio(alice, bob, rita)
+
+
+def titles(response):
+    assert response.status_code == 200
+    return sorted(p.title for p in response.context["page"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"family": "potential"}, ["Tokyo imaging"]),
+        ({"family": "ended"}, ["Lisbon conference"]),
+        ({"region": "SA"}, ["Paris nurse exchange"]),
+        ({"region": "AS"}, ["Tokyo imaging"]),
+        ({"benefit": "innovation"}, ["Boston device trials"]),
+        # The latest approved rating, the reviewer's override first.
+        ({"rating": "green"}, ["Paris nurse exchange"]),
+        (
+            {"rating": "amber"},
+            ["Boston device trials", "Lisbon conference", "Nairobi maternal health"],
+        ),
+        ({"rating": "red"}, []),
+        ({"rating": "none"}, ["Shared procurement", "Tokyo imaging"]),
+        # Unapproved scorecards count only when asked for.
+        ({"rating": "red", "provisional": "1"}, ["Nairobi maternal health"]),
+        # As of September: the Paris exchange was not rated yet.
+        (
+            {"rating": "none", "period": "2026-09"},
+            ["Paris nurse exchange", "Shared procurement", "Tokyo imaging"],
+        ),
+    ],
+)
+def test_it_narrows_like_the_dashboard(client, erin, portfolio, query, expected):
+    client.force_login(erin)
+    assert titles(client.get(URL, query)) == expected
+
+
+def test_a_month_keeps_what_was_running_then(client, erin, alice):
+    PartnershipFactory(title="Running", owner=alice)
+    PartnershipFactory(
+        title="Ended in August",
+        owner=alice,
+        stage="completed",
+        end_date="2026-08-31",
+    )
+    client.force_login(erin)
+    assert titles(client.get(URL, {"period": "2026-09"})) == ["Running"]
+    assert titles(client.get(URL, {"period": "2026-08"})) == ["Ended in August", "Running"]
+
+
+def test_a_bad_month_is_named_next_to_the_field_and_kept(client, erin):
+    client.force_login(erin)
+    response = client.get(URL, {"period": "September", "stage": "active"})
+    html = response.content.decode()
+    assert 'value="September"' in html
+    assert re.search(
+        r'id="id_period"[^>]*>\s*<div class="invalid-feedback d-block">Enter a valid date', html
+    )
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_a_rating_filter_costs_the_same_queries_for_5_or_50_rows(
+    client, erin, alice, rita, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        partnership = PartnershipFactory(owner=alice)
+        MemberFactory(partnership=partnership)
+        add_card(partnership, (2026, 10), score="80", rating="green", reviewer=rita)
+    client.force_login(erin)
+    # session, user, permissions (user and group), a savepoint and its release,
+    # count, page of partnerships, their members, owners for the filter,
+    # unread notifications: the rating is a subquery of the count and the page.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("partnerships:partnership_list"), {"rating": "green"})
+    assert response.context["page"].paginator.count == rows
