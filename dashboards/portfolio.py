@@ -192,10 +192,12 @@ def _ranked(facts, *, best: bool) -> list[dict]:
     # With few scored partnerships the worst must not repeat the best.
     if not best:
         scored = scored[: max(0, len(scored) - BEST_AND_WORST)]
-    return [
-        {key: fact[key] for key in ("id", "title", "score", "rating", "trend")}
-        for fact in scored[:BEST_AND_WORST]
-    ]
+    shown = scored[:BEST_AND_WORST]
+    # Both read as one ranking, from the best down to the very worst.
+    if not best:
+        shown.reverse()
+    keys = ("id", "title", "score", "rating", "trend")
+    return [{key: fact[key] for key in keys} for fact in shown]
 
 
 def _expiring(partnerships, today: dt.date) -> dict:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from evaluation.models import Rating, Trend
 from partnerships.forms_partnerships import PartnershipFilterForm
@@ -182,7 +183,7 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
         ),
         "ranked": chart(
             "horizontal-bar",
-            [f"{row['title']} {TREND_MARKS.get(row['trend'], '')}" for row in ranked],
+            [f"{Truncator(row['title']).chars(40)} {TREND_MARKS[row['trend']]}" for row in ranked],
             [
                 {
                     "label": "Overall score",

@@ -1,9 +1,13 @@
 """An executive reads the portfolio dashboard in a real headless Chromium."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from partnerships.demo import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 from tests.dashboards.test_portfolio import seed_portfolio
 
@@ -26,17 +30,16 @@ CHARTS = (
 )
 
 
-def test_an_executive_sees_the_portfolio_with_its_charts_and_map(
-    live_server, page, alice, bob, rita, erin
-):
-    seed_portfolio(alice, bob, rita)
+def test_an_executive_sees_the_demo_portfolio_with_its_charts_and_map(live_server, page):
+    for command, options in (("seed_demo", {}), ("assess", {"last": 3}), ("review_demo", {})):
+        call_command(command, stdout=io.StringIO(), **options)
     cache.clear()
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    sign_in(page, live_server, "erin")
+    sign_in(page, live_server, "erin", password=DEMO_PASSWORD)
     # The executive's home is the dashboard.
     expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
     assert page.url.endswith("/dashboards/")
@@ -50,6 +53,20 @@ def test_an_executive_sees_the_portfolio_with_its_charts_and_map(
     page.wait_for_timeout(600)  # let the entry animations settle before the picture
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert problems == []
+
+    # The map coloured by average score instead of count.
+    page.get_by_role("link", name="Average score").click()
+    expect(page.locator("#partner-map")).to_contain_text("average latest score")
+    page.wait_for_function("() => !!Chart.getChart(document.querySelector('#partner-map canvas'))")
+    assert problems == []
+
+
+def test_an_executive_narrows_the_portfolio_and_follows_a_mark(
+    live_server, page, alice, bob, rita, erin
+):
+    seed_portfolio(alice, bob, rita)
+    cache.clear()
+    sign_in(page, live_server, "erin")
 
     # A filter narrows the page, and its mark leads to the list narrowed alike.
     page.get_by_label("Sector", exact=True).select_option("industry")

@@ -1,0 +1,48 @@
+"""The demo's review (`manage.py review_demo`) gives executives approved numbers:
+most approved, one overridden, one returned, a few left in review; twice is once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from dashboards.models import ExchangeRate
+from evaluation.demo import LEFT_IN_REVIEW
+from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def states():
+    return dict(Scorecard.objects.values_list("pk", "review_state"))
+
+
+def test_rita_reviews_the_demo_once(django_capture_on_commit_callbacks):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("assess", last=3, stdout=io.StringIO())
+    assert set(states().values()) == {ReviewState.IN_REVIEW}
+
+    call_command("review_demo", stdout=io.StringIO())
+
+    counts = {state: list(states().values()).count(state) for state in ReviewState.values}
+    assert counts[ReviewState.IN_REVIEW] == LEFT_IN_REVIEW
+    assert counts[ReviewState.RETURNED] == 1
+    assert counts[ReviewState.APPROVED] == Scorecard.objects.count() - LEFT_IN_REVIEW - 1
+    overridden = Scorecard.objects.exclude(override_rating="")
+    assert overridden.count() == 1
+    assert overridden.get().override_justification
+    # Every change went through the review functions, so each left its event.
+    actions = list(
+        ScorecardEvent.objects.exclude(action=ScorecardAction.SUBMITTED).values_list(
+            "action", "actor__username"
+        )
+    )
+    assert {actor for _, actor in actions} == {"rita"}
+    assert actions.count((ScorecardAction.RETURNED, "rita")) == 1
+    assert ExchangeRate.objects.exists()
+
+    before, events, rates = states(), ScorecardEvent.objects.count(), ExchangeRate.objects.count()
+    call_command("review_demo", stdout=io.StringIO())
+    assert states() == before
+    assert ScorecardEvent.objects.count() == events
+    assert ExchangeRate.objects.count() == rates
