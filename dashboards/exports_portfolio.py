@@ -53,8 +53,10 @@ def portfolio_rows(data: dict) -> list[list]:
     cards = {
         card.partnership_id: card
         for card in shown_scorecards(
-            period=data.get("period"), provisional=bool(data.get("provisional"))
-        ).filter(partnership__in=partnerships)
+            period=data.get("period"),
+            provisional=bool(data.get("provisional")),
+            partnerships=partnerships,
+        )
     }
     comments = defaultdict(list)
     for scorecard_id, comment in (

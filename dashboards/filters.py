@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from evaluation.models import ReviewState, Scorecard
@@ -25,24 +25,37 @@ def shown_rating():
     return Coalesce(NullIf("override_rating", Value("")), "rating")
 
 
-def shown_scorecards(*, period: dt.date | None = None, provisional: bool = False):
-    """Each partnership's latest scorecard an executive may rely on, as of `period`.
-
-    Only approved scorecards, unless `provisional` also admits those computed
-    and not yet reviewed (a returned one was judged wrong, so never). Annotated
-    with `shown_rating`: the reviewer's override, else the computed rating.
-    """
-    cards = Scorecard.objects.all()
+def shown_candidates(*, period: dt.date | None = None, provisional: bool = False):
+    """The scorecards of the partnership `OuterRef("pk")` an executive may rely on,
+    as of `period`: approved ones only, unless `provisional` also admits those
+    computed and not yet reviewed (a returned one was judged wrong, so never)."""
+    cards = Scorecard.objects.filter(partnership=OuterRef("pk"))
     if provisional:
         cards = cards.exclude(review_state=ReviewState.RETURNED)
     else:
         cards = cards.filter(review_state=ReviewState.APPROVED)
     if period is not None:
         cards = cards.filter(period_start__lte=period)
-    latest = cards.order_by("partnership_id", "-period_start").distinct("partnership_id")
-    return Scorecard.objects.filter(pk__in=latest.values("pk")).annotate(
-        shown_rating=shown_rating()
+    return cards
+
+
+def shown_scorecards(
+    *, period: dt.date | None = None, provisional: bool = False, partnerships=None
+):
+    """Each partnership's latest scorecard an executive may rely on, as of
+    `period` (see `shown_candidates`), annotated with `shown_rating`.
+    `partnerships` narrows whose scorecards are read."""
+    cards = shown_candidates(period=period, provisional=provisional)
+    # One backward step along the (partnership, period) index per partnership:
+    # far cheaper than sorting every scorecard of every period to find the latest.
+    latest = (
+        (Partnership.objects.all() if partnerships is None else partnerships)
+        .annotate(latest_card=Subquery(cards.order_by("-period_start").values("pk")[:1]))
+        .filter(latest_card__isnull=False)
+        .values("latest_card")
     )
+    # No default ordering: it would join the partnerships to sort by title.
+    return Scorecard.objects.filter(pk__in=latest).annotate(shown_rating=shown_rating()).order_by()
 
 
 def _with_members(**lookups):

@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, Func, IntegerField, JSONField, Q, Value
+from django.db.models import Count, F, Func, IntegerField, JSONField, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 
 from evaluation.models import Rating, ReviewState, Scorecard
 from partnerships.geography import continent_of
@@ -27,7 +28,7 @@ from partnerships.models import (
 )
 
 from . import money
-from .filters import NOT_RATED, narrow, shown_rating, shown_scorecards
+from .filters import NOT_RATED, narrow, shown_candidates, shown_rating
 
 EXPIRY_DAYS = 90
 TREND_PERIODS = 6
@@ -68,9 +69,6 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
     period = data.get("period")
     provisional = bool(data.get("provisional"))
     partnerships = narrow(Partnership.objects.all(), data)
-    cards = shown_scorecards(period=period, provisional=provisional).filter(
-        partnership__in=partnerships
-    )
 
     facts = list(
         partnerships.annotate(
@@ -86,28 +84,32 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
                 filter=Q(members__isnull=False),
                 default=Value([]),
             ),
-        ).values("id", "title", "stage", "purpose", "benefits_sought", "countries", "sectors")
-    )
-    card_of = {
-        card["partnership_id"]: card
-        for card in cards.annotate(
-            metrics_on_track=_metrics_with_status("on_track"),
-            metrics_assessed=_metrics_with_status(*ASSESSED_STATUSES),
-        ).values(
-            "partnership_id",
-            "shown_rating",
-            "overall_score",
-            "trend",
-            "review_state",
-            "period_start",
-            "metrics_on_track",
-            "metrics_assessed",
+            # The latest shown scorecard, one step along its index per partnership.
+            card=Subquery(
+                shown_candidates(period=period, provisional=provisional)
+                .order_by("-period_start")
+                .values(
+                    json=JSONObject(
+                        rating=shown_rating(),
+                        score="overall_score",
+                        trend="trend",
+                        state="review_state",
+                        on_track=_metrics_with_status("on_track"),
+                        assessed=_metrics_with_status(*ASSESSED_STATUSES),
+                    )
+                )[:1]
+            ),
         )
-    }
+        .order_by()
+        .values(
+            "id", "title", "stage", "purpose", "benefits_sought", "countries", "sectors", "card"
+        )
+    )
+    cards = [fact["card"] for fact in facts if fact["card"]]
     for fact in facts:
-        card = card_of.get(fact["id"])
-        fact["rating"] = card["shown_rating"] if card else NOT_RATED
-        fact["score"] = card["overall_score"] if card else None
+        card = fact["card"]
+        fact["rating"] = card["rating"] if card else NOT_RATED
+        fact["score"] = Decimal(str(card["score"])) if card else None
         fact["trend"] = card["trend"] if card else None
         fact["continents"] = sorted({continent_of(c) for c in fact["countries"]} - {None})
 
@@ -115,12 +117,10 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
         "count": len(facts),
         "families": _families(facts),
         "ratings": _counts(facts, lambda fact: [fact["rating"]]),
-        "provisional_count": sum(
-            card["review_state"] != ReviewState.APPROVED for card in card_of.values()
-        ),
+        "provisional_count": sum(card["state"] != ReviewState.APPROVED for card in cards),
         "metrics": {
-            "on_track": sum(card["metrics_on_track"] for card in card_of.values()),
-            "assessed": sum(card["metrics_assessed"] for card in card_of.values()),
+            "on_track": sum(card["on_track"] for card in cards),
+            "assessed": sum(card["assessed"] for card in cards),
         },
         "expiring": _expiring(partnerships, today),
         "funding": money.in_base_currency(

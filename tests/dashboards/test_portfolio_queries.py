@@ -11,11 +11,11 @@ from tests.factories import AgreementFactory, MemberFactory, PartnerFactory, Par
 pytestmark = pytest.mark.django_db
 
 # session, user, a savepoint and its release (ATOMIC_REQUESTS), user and group
-# permissions; the summary: partnerships with their countries and sectors,
-# their latest shown scorecards, the expiring agreements and their count,
-# funding by currency, exchange rates, ratings by month; the generation
-# number is Redis, not SQL; owners for the filter form; unread notifications.
-COLD = 15
+# permissions; the summary: partnerships with their countries, sectors and
+# latest shown scorecard, the expiring agreements and their count, funding by
+# currency, exchange rates, ratings by month (the generation number is Redis,
+# not SQL); owners for the filter form; unread notifications.
+COLD = 14
 # session, user, savepoint pair, permissions (2), owners for the filter form,
 # unread notifications: the summary comes from Redis.
 WARM = 8
