@@ -50,26 +50,44 @@ def portfolio_rows(data: dict) -> list[list]:
     """The rows of the export in three queries: partnerships, their latest
     shown scorecards, and the comments of those scorecards' reviews."""
     partnerships = narrow(Partnership.objects.all(), data)
+    shown = shown_scorecards(
+        period=data.get("period"),
+        provisional=bool(data.get("provisional")),
+        partnerships=partnerships,
+    )
+    # Plain values, not model instances: building 10,000 of each would cost
+    # more than the queries themselves.
     cards = {
-        card.partnership_id: card
-        for card in shown_scorecards(
-            period=data.get("period"),
-            provisional=bool(data.get("provisional")),
-            partnerships=partnerships,
+        card["partnership_id"]: card
+        for card in shown.values(
+            "pk",
+            "partnership_id",
+            "period_start",
+            "review_state",
+            "shown_rating",
+            "rating",
+            "overall_score",
+            "trend",
+            "outcomes_score",
+            "objectives_score",
+            "health_score",
+            "agreement_score",
+            "flags",
         )
     }
     comments = defaultdict(list)
     for scorecard_id, comment in (
-        ScorecardEvent.objects.filter(scorecard__in=[card.pk for card in cards.values()])
+        ScorecardEvent.objects.filter(scorecard__in=shown.values("pk"))
         .exclude(comment="")
         .order_by("created_at", "pk")
         .values_list("scorecard_id", "comment")
     ):
         comments[scorecard_id].append(comment)
+    stages, purposes = dict(Stage.choices), dict(Purpose.choices)
+    ratings, trends, states = dict(Rating.choices), dict(Trend.choices), dict(ReviewState.choices)
     rows = []
     for partnership in (
-        partnerships.select_related("owner")
-        .annotate(
+        partnerships.annotate(
             countries=ArrayAgg(
                 "members__partner__country",
                 distinct=True,
@@ -84,36 +102,52 @@ def portfolio_rows(data: dict) -> list[list]:
             ),
         )
         .order_by("title", "pk")
+        .values(
+            "pk",
+            "title",
+            "stage",
+            "purpose",
+            "countries",
+            "sectors",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        )
     ):
+        owner = " ".join(
+            name
+            for name in (partnership["owner__first_name"], partnership["owner__last_name"])
+            if name
+        )
         row = [
-            partnership.title,
-            Stage(partnership.stage).label,
-            Purpose(partnership.purpose).label,
-            str(partnership.owner),
-            ", ".join(partnership.countries),
-            ", ".join(partnership.sectors),
+            partnership["title"],
+            stages[partnership["stage"]],
+            purposes[partnership["purpose"]],
+            owner or partnership["owner__username"],
+            ", ".join(partnership["countries"]),
+            ", ".join(partnership["sectors"]),
         ]
-        card = cards.get(partnership.pk)
+        card = cards.get(partnership["pk"])
         if card is None:
             rows.append(row + [""] * (len(COLUMNS) - len(row)))
             continue
         rows.append(
             row
             + [
-                card.period_start.strftime("%Y-%m"),
+                card["period_start"].strftime("%Y-%m"),
                 "Approved"
-                if card.review_state == ReviewState.APPROVED
-                else f"Provisional ({ReviewState(card.review_state).label.lower()})",
-                Rating(card.shown_rating).label if card.shown_rating else "",
-                Rating(card.rating).label if card.rating else "",
-                card.overall_score,
-                Trend(card.trend).label,
-                card.outcomes_score,
-                card.objectives_score,
-                card.health_score,
-                card.agreement_score,
-                "; ".join(flag["message"] for flag in card.flags),
-                "; ".join(comments[card.pk]),
+                if card["review_state"] == ReviewState.APPROVED
+                else f"Provisional ({states[card['review_state']].lower()})",
+                ratings.get(card["shown_rating"], ""),
+                ratings.get(card["rating"], ""),
+                card["overall_score"],
+                trends[card["trend"]],
+                card["outcomes_score"],
+                card["objectives_score"],
+                card["health_score"],
+                card["agreement_score"],
+                "; ".join(flag["message"] for flag in card["flags"]),
+                "; ".join(comments[card["pk"]]),
             ]
         )
     return rows
