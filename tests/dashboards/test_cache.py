@@ -10,7 +10,9 @@ import re
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 
+from dashboards.cache import generation
 from evaluation import review, services
 from evaluation.models import Scorecard
 from tests.dashboards.test_portfolio import URL, rating_tile
@@ -109,3 +111,21 @@ def test_the_provisional_view_labels_what_is_not_approved(client, erin, card):
     assert 'id="provisional-note"' in provisional
     # The two scorecard tiles and every chart of ratings or scores.
     assert len(badge.findall(provisional)) == 2 + 8
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_generation_moves_only_once_the_approval_commits(alice, rita):
+    partnership_with_data(owner=alice)
+    run = services.assessment_run_start(period_start=OCTOBER)
+    for chunk_id in services.assessment_run_pending_chunks(run=run):
+        services.assessment_chunk_execute(chunk_id=chunk_id)
+    card = Scorecard.objects.get()
+    before = generation()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
+        raise RuntimeError("the request fails after the approval")
+    assert generation() == before  # rolled back: the cached numbers still hold
+
+    review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
+    assert generation() == before + 1
