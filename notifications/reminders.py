@@ -134,7 +134,7 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
     owners = owners_of({agreement.partnership_id for agreement in agreements})
     drafts = []
     for agreement in agreements:
-        url = link("admin:partnerships_agreement_change", agreement.pk)
+        url = link("partnerships:agreement_detail", agreement.pk)
         events = []
         if not agreement.auto_renewal and agreement.notice_date <= today:
             events.append(_notice(agreement))
@@ -214,7 +214,7 @@ def obligation_reminders(today: dt.date) -> list[Draft]:
                 kind,
                 subject,
                 body,
-                link("admin:partnerships_agreement_change", agreement.pk),
+                link("partnerships:agreement_detail", agreement.pk),
             )
             for user_id in owners[agreement.partnership_id]
         ]
@@ -269,7 +269,7 @@ def metric_reminders(today: dt.date) -> list[Draft]:
                 f"{metric.get_frequency_display().lower()}; its value for {period.label} "
                 f"({day(period.start)} to {day(period.end)}) was expected by "
                 f"{day(period.end + REPORTING_GRACE)}. Enter it with its evidence.",
-                link("admin:partnerships_outcomemetric_change", metric.pk),
+                link("partnerships:record", "partnerships.outcomemetric", metric.pk),
             )
             for user_id in recipients
         ]

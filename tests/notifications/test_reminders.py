@@ -57,7 +57,7 @@ class TestAgreements:
         message = mailoutbox[0]
         assert message.subject == f"[Accord] {agreement.title} expires in 80 days"
         assert "Cardiac fellowship exchange" in message.body
-        assert f"/admin/partnerships/agreement/{agreement.pk}/change/" in message.body
+        assert f"/agreements/{agreement.pk}/" in message.body
 
     def test_it_reminds_at_90_30_and_7_days_and_never_in_between(
         self, send, partnership, alice, mailoutbox
