@@ -278,23 +278,24 @@ class PageFigures:
     rows: int  # fetched by the page's queries
     page: Timing
     sql: Timing
+    empty: Timing  # the empty view, timed in the same rounds as the page
     slowest: list[tuple[float, int, str]]  # (seconds, rows, statement) of one replay
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.cache} cache)" if self.cache else self.name
 
+    @property
+    def ratio(self) -> float:
+        return self.page.median / (self.sql.median + self.empty.median)
+
 
 @dataclass
 class SizeFigures:
     partnerships: int
     portfolio: Portfolio
-    empty: Timing
     pages: list[PageFigures] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # representatives, skipped pages
-
-    def ratio(self, page: PageFigures) -> float:
-        return page.page.median / (page.sql.median + self.empty.median)
 
 
 def measure_pages(
@@ -309,15 +310,15 @@ def measure_pages(
     portfolio in the database. A name that does not resolve is noted and skipped.
 
     A page with an object takes the representative partner or partnership (by
-    its name: "partnership" or "partner"). Each series (page, SQL replay, empty
-    view) starts with `warmup` untimed runs, then `requests` timed ones.
+    its name: "partnership" or "partner"). After `warmup` untimed rounds, each
+    of `requests` rounds times the page, its SQL replay and the empty view one
+    after the other, so a burst of load on the machine falls on all three alike.
     """
     partner_id, partner_note = representative_partner()
     partnership_id, partnership_note = representative_partnership()
     figures = SizeFigures(
         partnerships=Partnership.objects.count(),
         portfolio=portfolio,
-        empty=Timing(),
         notes=[f"representative {partner_note}", f"representative {partnership_note}"],
     )
     client = Client(HTTP_HOST=_allowed_host())
@@ -326,18 +327,15 @@ def measure_pages(
         empty = reverse("benchmark_empty")
         if _get(client, empty).status_code != 200:
             raise RuntimeError("The empty view did not answer 200: the executive is not signed in.")
-        figures.empty = _timed(lambda: _get(client, empty), requests, warmup)
         for name in pages:
             try:
                 url = page_url(name, partner_id=partner_id, partnership_id=partnership_id)
             except NoReverseMatch:
                 figures.notes.append(f"skipped {name}: the URL name does not resolve here")
                 continue
-            variants = ["warm", "cold"] if name in cold_pages else [""]
-            for variant in variants:
-                before = cache.clear if variant == "cold" else None
+            for variant in ["warm", "cold"] if name in cold_pages else [""]:
                 figures.pages.append(
-                    _measure_page(client, name, url, variant, before, requests, warmup)
+                    _measure_page(client, name, url, variant, empty, requests, warmup)
                 )
     return figures
 
@@ -371,20 +369,36 @@ def _get(client: Client, url: str):
     return response
 
 
-def _measure_page(client, name, url, variant, before, requests, warmup) -> PageFigures:
-    def request():
-        if before:
-            before()
-        return _get(client, url)
+def _seconds(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _measure_page(client, name, url, variant, empty, requests, warmup) -> PageFigures:
+    def clear():
+        # Untimed: clearing the cache is not the page's cost.
+        if variant == "cold":
+            cache.clear()
 
     for _ in range(warmup):
-        request()
-    if before:
-        before()
+        clear()
+        _get(client, url)
+        _get(client, empty)
+    clear()
     with CaptureQueriesContext(connection) as captured:
         response = _get(client, url)
     statements = [q["sql"] for q in captured.captured_queries]
     slowest, rows = _replay_each(statements)
+    for _ in range(warmup):
+        _replay(statements)
+
+    page, sql, empty_view = Timing(), Timing(), Timing()
+    for _ in range(max(1, requests)):
+        clear()
+        page.samples.append(_seconds(lambda: _get(client, url)))
+        sql.samples.append(_seconds(lambda: _replay(statements)))
+        empty_view.samples.append(_seconds(lambda: _get(client, empty)))
     return PageFigures(
         name=name,
         cache=variant,
@@ -392,23 +406,11 @@ def _measure_page(client, name, url, variant, before, requests, warmup) -> PageF
         status=response.status_code,
         queries=len(statements),
         rows=rows,
-        page=_timed(lambda: _get(client, url), requests, 0, before=before),
-        sql=_timed(lambda: _replay(statements), requests, warmup),
+        page=page,
+        sql=sql,
+        empty=empty_view,
         slowest=slowest[:3],
     )
-
-
-def _timed(action, times: int, warmup: int, *, before=None) -> Timing:
-    for _ in range(warmup):
-        action()
-    timing = Timing()
-    for _ in range(max(1, times)):
-        if before:
-            before()  # untimed: clearing the cache is not the page's cost
-        started = time.perf_counter()
-        action()
-        timing.samples.append(time.perf_counter() - started)
-    return timing
 
 
 def _replay(statements: list[str]) -> int:
@@ -471,7 +473,7 @@ def table(sizes: list[SizeFigures]) -> str:
                 f"{page.rows:>7,} "
                 f"{_ms(page.page.median):>8} {_ms(page.page.p95):>7} "
                 f"{_ms(page.sql.median):>7} {_ms(page.sql.p95):>7} "
-                f"{_ms(size.empty.median):>8} {size.ratio(page):>5.2f}× {growth}"
+                f"{_ms(page.empty.median):>8} {page.ratio:>5.2f}× {growth}"
             )
     return "\n".join(lines)
 
@@ -480,13 +482,13 @@ def details(size: SizeFigures) -> str:
     built = ", ".join(f"{count:,} {name}" for name, count in size.portfolio.rows.items())
     lines = [
         f"  built in {size.portfolio.seconds:.1f} s: {built}",
-        f"  empty view: median {_ms(size.empty.median)} ms, p95 {_ms(size.empty.p95)} ms",
         *(f"  {note}" for note in size.notes),
     ]
     for page in size.pages:
         lines.append(
             f"  {page.label}: GET {page.url} → {page.status}; {page.queries} queries, "
-            f"{page.rows:,} rows; slowest statements:"
+            f"{page.rows:,} rows; empty view beside it: median {_ms(page.empty.median)} ms, "
+            f"p95 {_ms(page.empty.p95)} ms; slowest statements:"
         )
         for seconds, rows, sql in page.slowest:
             statement = " ".join(sql.split())
