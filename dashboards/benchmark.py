@@ -490,6 +490,8 @@ def details(size: SizeFigures) -> str:
             f"{page.rows:,} rows; empty view beside it: median {_ms(page.empty.median)} ms, "
             f"p95 {_ms(page.empty.p95)} ms; slowest statements:"
         )
+        if page.status != 200:
+            lines.append(f"      NOT 200: these figures are not the page's ({page.status})")
         for seconds, rows, sql in page.slowest:
             statement = " ".join(sql.split())
             lines.append(f"      {_ms(seconds):>7} ms {rows:>6,} rows  {statement[:110]}")

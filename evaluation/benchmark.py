@@ -5,7 +5,9 @@
 and chunk after chunk, and, in the same run, the lower bound: one set-based
 statement that aggregates the same measurements the assessment reads. Used by
 `manage.py benchmark_assessment` (and `python -m tooling.benchmark`, which
-runs it against throwaway servers).
+runs it against throwaway servers). `build_scorecards` adds what a year of
+assessments and their review would have left, for the dashboards benchmark
+(`dashboards/benchmark.py`), which reuses the COPY helpers too.
 
 Everything generated is deterministic: the same size and day give the same rows.
 
