@@ -40,6 +40,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse
+from django.template import RequestContext, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, include, path, reverse
@@ -241,10 +242,22 @@ def empty_view(request):
     return HttpResponse(b"")
 
 
+# Every page is drawn in this frame: the navigation, its permission checks and
+# the unread-notification count. Timed apart, it says what of a page's time is
+# the site's and not the page's own.
+FRAME = Template('{% extends "base.html" %}{% block title %}Benchmark{% endblock %}')
+
+
+@login_required
+def frame_view(request):
+    return HttpResponse(FRAME.render(RequestContext(request)))
+
+
 # This module is the URLconf while pages are measured: the site's URLs plus the
-# empty view, which the site itself never serves.
+# empty view and the frame, which the site itself never serves.
 urlpatterns = [
     path("benchmark/empty/", empty_view, name="benchmark_empty"),
+    path("benchmark/frame/", frame_view, name="benchmark_frame"),
     path("", include("config.urls")),
 ]
 
@@ -294,6 +307,7 @@ class PageFigures:
 class SizeFigures:
     partnerships: int
     portfolio: Portfolio
+    frame: PageFigures | None = None  # base.html with nothing in it
     pages: list[PageFigures] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # representatives, skipped pages
 
@@ -327,6 +341,8 @@ def measure_pages(
         empty = reverse("benchmark_empty")
         if _get(client, empty).status_code != 200:
             raise RuntimeError("The empty view did not answer 200: the executive is not signed in.")
+        frame = reverse("benchmark_frame")
+        figures.frame = _measure_page(client, "frame", frame, "", empty, requests, warmup)
         for name in pages:
             try:
                 url = page_url(name, partner_id=partner_id, partnership_id=partnership_id)
@@ -484,6 +500,14 @@ def details(size: SizeFigures) -> str:
         f"  built in {size.portfolio.seconds:.1f} s: {built}",
         *(f"  {note}" for note in size.notes),
     ]
+    if size.frame is not None:
+        frame = size.frame
+        lines.append(
+            f"  the site's frame (a page of base.html alone): {frame.queries} queries, "
+            f"median {_ms(frame.page.median)} ms, p95 {_ms(frame.page.p95)} ms, its SQL "
+            f"{_ms(frame.sql.median)} ms, the empty view {_ms(frame.empty.median)} ms "
+            f"({frame.ratio:.2f}×)"
+        )
     for page in size.pages:
         lines.append(
             f"  {page.label}: GET {page.url} → {page.status}; {page.queries} queries, "

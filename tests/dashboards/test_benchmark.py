@@ -180,6 +180,8 @@ def test_it_times_each_page_against_its_sql_and_an_empty_view():
         assert page.queries > 0 and page.rows > 0
         assert len(page.page.samples) == len(page.sql.samples) == len(page.empty.samples) == 2
         assert page.ratio > 0
+    # The frame every page is drawn in: session, user, permissions, unread count.
+    assert figures.frame.status == 200 and figures.frame.queries >= 4
 
 
 def test_the_representatives_have_the_median_counts():
