@@ -71,6 +71,10 @@ DEFAULT_COLD_PAGES = ("dashboards:portfolio",)
 POTENTIAL_STAGES = [Stage.IDENTIFIED, Stage.OUTREACH, Stage.NEGOTIATING]
 ENDED_STAGES = [(Stage.COMPLETED, "expired"), (Stage.FAILED, "terminated")]
 CO_MEMBER_ROLES = [MemberRole.IMPLEMENTER, MemberRole.FUNDER, MemberRole.MEMBER]
+# What Django logs for the request's own transaction (ATOMIC_REQUESTS). Not
+# replayed one by one: the replay runs in a transaction of its own, which
+# stands for them (a replayed COMMIT would end it half way).
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
 
 
 # --- building ------------------------------------------------------------------------
@@ -404,7 +408,9 @@ def _measure_page(client, name, url, variant, empty, requests, warmup) -> PageFi
     clear()
     with CaptureQueriesContext(connection) as captured:
         response = _get(client, url)
-    statements = [q["sql"] for q in captured.captured_queries]
+    statements = [
+        q["sql"] for q in captured.captured_queries if q["sql"] not in TRANSACTION_CONTROL
+    ]
     slowest, rows = _replay_each(statements)
     for _ in range(warmup):
         _replay(statements)

@@ -99,7 +99,8 @@ class Command(BaseCommand):
             f"Each page: {options['warmup']} untimed then {options['requests']} timed GETs "
             "through django.test.Client (whole middleware stack, in process) signed in as an "
             "executive; its SQL: the statements of one request replayed on the driver's cursor, "
-            "rows fetched, same counts; empty view: login_required, empty response."
+            "rows fetched, in a transaction of its own like the request's (BEGIN/COMMIT are "
+            "not counted as queries); empty view: login_required, empty response."
         )
         today = timezone.localdate()
         measured = []
