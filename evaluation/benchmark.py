@@ -523,7 +523,7 @@ def build_portfolio(
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), PORTFOLIO_MODELS):
                 cursor.execute(statement)
-    _analyse(PORTFOLIO_MODELS)
+    analyse(PORTFOLIO_MODELS)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -647,7 +647,7 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
                 no_style(), [Scorecard, ScorecardEvent]
             ):
                 cursor.execute(statement)
-    _analyse([Scorecard, ScorecardEvent, AssessmentRun])
+    analyse([Scorecard, ScorecardEvent, AssessmentRun])
     return rows
 
 
@@ -850,7 +850,7 @@ def _bench_users() -> list[int]:
     return ids
 
 
-def _analyse(models) -> None:
+def analyse(models) -> None:
     """VACUUM ANALYZE when we may (not inside a transaction), ANALYZE otherwise."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
@@ -971,7 +971,7 @@ def _forget_period(period_start: dt.date) -> None:
             ).delete()
     Scorecard.objects.filter(period_start=period_start).delete()
     AssessmentRun.objects.filter(period_start=period_start).delete()
-    _analyse([Scorecard, AssessmentRun, AssessmentChunk])
+    analyse([Scorecard, AssessmentRun, AssessmentChunk])
 
 
 def _full_assessment(period_start: dt.date, counter: _QueryCounter):
