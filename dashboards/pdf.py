@@ -34,6 +34,7 @@ FLAGS_SHOWN = 8
 METRICS_SHOWN = 8
 LINE = 6  # mm
 PAGE_WIDTH = 180  # mm between the margins of A4
+FOOTER_Y = 277  # mm from the top of A4
 
 # Typography Helvetica lacks, in the fallback without DejaVu.
 LATIN_1_STAND_INS = str.maketrans({"—": "-", "–": "-", "•": "-", "…": "...", "“": '"', "”": '"'})
@@ -61,6 +62,8 @@ class _Page(FPDF):
         self.set_auto_page_break(False)
         self.unicode = False
         self.covered = None
+        # What was printed, line by line: a PDF's text is glyph ids, not words.
+        self.printed: list[str] = []
         regular = next((d / REGULAR for d in FONT_DIRS if (d / REGULAR).exists()), None)
         if regular is None:
             return
@@ -77,6 +80,17 @@ class _Page(FPDF):
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
         self.unicode = True
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        # Everything printed passes through here, so no character can fail the PDF.
+        text = self.printable(text)
+        self.printed.append(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def text(self, x, y, text=""):
+        text = self.printable(text)
+        self.printed.append(text)
+        return super().text(x, y, text)
 
     def use(self, size: float, bold: bool = False):
         family = "body" if self.unicode else "helvetica"
@@ -128,12 +142,16 @@ def _watermark(page: _Page):
     page.use(90, bold=True)
     page.set_text_color(225, 225, 225)
     with page.rotation(55, 105, 160):
-        page.text(22, 190, page.printable("PROVISIONAL"))
+        page.text(22, 190, "PROVISIONAL")
     page.set_text_color(0, 0, 0)
 
 
 def scorecard_pdf(card: Scorecard) -> bytes:
-    """One A4 page: `card` needs its partnership and reviewer loaded."""
+    """One A4 page: `card` needs its partnership, reviewer and policy loaded."""
+    return bytes(render(card).output())
+
+
+def render(card: Scorecard) -> _Page:
     page = _Page()
     page.add_page()
     provisional = is_provisional(card)
@@ -222,11 +240,13 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     else:
         page.line(f"Not yet approved ({card.get_review_state_display().lower()}): provisional.")
 
-    page.set_y(-20)
+    # Where the content ended: above the footer, or the page is overfull.
+    page.content_bottom = page.get_y()
+    page.set_y(FOOTER_Y)
     page.use(8)
     page.set_text_color(90, 90, 90)
     page.line(
         f"Computed {timezone.localtime(card.computed_at):%d %b %Y %H:%M} with scoring policy "
         f"v{card.policy.version} · printed {timezone.localtime():%d %b %Y %H:%M}"
     )
-    return bytes(page.output())
+    return page
