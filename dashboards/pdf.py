@@ -139,10 +139,13 @@ def _score(value) -> str:
 
 
 def _watermark(page: _Page):
-    page.use(90, bold=True)
+    """ "PROVISIONAL" across the page, along its diagonal, behind the content."""
+    page.use(72, bold=True)
     page.set_text_color(225, 225, 225)
-    with page.rotation(55, 105, 160):
-        page.text(22, 190, "PROVISIONAL")
+    width = page.get_string_width("PROVISIONAL")
+    centre_x, centre_y = page.w / 2, page.h / 2
+    with page.rotation(55, centre_x, centre_y):
+        page.text(centre_x - width / 2, centre_y + 9, "PROVISIONAL")
     page.set_text_color(0, 0, 0)
 
 
