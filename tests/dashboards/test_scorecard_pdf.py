@@ -172,3 +172,27 @@ def test_its_queries_do_not_grow_with_metrics(
     with django_assert_max_num_queries(9):
         response = client.get(latest_url(partnership))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+class TestWhereItIsOffered:
+    def test_the_scorecard_page_offers_the_pdf_of_that_scorecard(self, client, alice, card):
+        client.force_login(alice)
+        html = client.get(reverse("evaluation:scorecard", args=[card.pk])).content.decode()
+        assert f'href="{reverse("dashboards:scorecard_pdf", args=[card.pk])}"' in html
+        assert f'href="{reverse("dashboards:partnership", args=[card.partnership_id])}"' in html
+
+    def test_an_executive_is_not_offered_a_pdf_of_a_scorecard_not_approved(
+        self, client, erin, rita, card
+    ):
+        client.force_login(erin)
+        page = reverse("evaluation:scorecard", args=[card.pk])
+        assert "Scorecard PDF" not in client.get(page).content.decode()
+        review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
+        assert "Scorecard PDF" in client.get(page).content.decode()
+
+    def test_the_dashboard_offers_a_pdf_only_when_there_is_a_scorecard(self, client, erin, card):
+        client.force_login(erin)
+        dashboard = reverse("dashboards:partnership", args=[card.partnership_id])
+        html = client.get(dashboard).content.decode()
+        assert "Scorecard PDF" not in html and "Export CSV" in html
