@@ -156,7 +156,7 @@ def metric_trajectory(
     return points
 
 
-def _metrics_with_trajectories(partnership_id: int, *, today: dt.date) -> list[OutcomeMetric]:
+def metrics_with_trajectories(partnership_id: int, *, today: dt.date) -> list[OutcomeMetric]:
     """The partnership's active metrics, each with `.trajectory`: two queries."""
     metrics = list(
         OutcomeMetric.objects.filter(objective__partnership_id=partnership_id, is_active=True)
@@ -203,10 +203,6 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
     return WorkingHours(now, None, None)
 
 
-def local_time(zone, now: dt.datetime) -> dt.datetime:
-    return now.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone)))
-
-
 # --- the partnership dashboard --------------------------------------------------
 
 
@@ -223,7 +219,7 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
         .order_by("period_start")
     )
     latest = cards[-1] if cards else None
-    metrics = _metrics_with_trajectories(partnership.pk, today=today)
+    metrics = metrics_with_trajectories(partnership.pk, today=today)
     if latest is not None:
         results = {result["id"]: result for result in latest.metric_results}
         for metric in metrics:
@@ -261,10 +257,8 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
         .select_related("partner")
         .order_by("role", "partner__name")
     )
-    now = dt.datetime.now(dt.UTC)
     for member in members:
         member.languages = [language_name(code) for code in member.partner.languages]
-        member.local_time = local_time(member.partner.time_zone, now)
     return {
         "scorecards": cards,
         "latest": latest,
@@ -275,7 +269,6 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
         "members": members,
         "hours": working_hours([str(m.partner.time_zone) for m in members], today=today),
         "our_time_zone": settings.ACCORD_ORGANISATION_TIME_ZONE,
-        "our_local_time": local_time(settings.ACCORD_ORGANISATION_TIME_ZONE, now),
     }
 
 
@@ -352,16 +345,13 @@ def partner_dashboard(partner: Partner, *, user, today: dt.date) -> dict:
         .distinct()
         .order_by("expiry_date", "title", "pk")
     )
-    now = dt.datetime.now(dt.UTC)
     return {
         "memberships": memberships,
         "agreements": agreements,
         "funding": _funding_by_side(partner),
         "languages": [language_name(code) for code in partner.languages],
-        "local_time": local_time(partner.time_zone, now),
         "hours": working_hours([str(partner.time_zone)], today=today),
         "our_time_zone": settings.ACCORD_ORGANISATION_TIME_ZONE,
-        "our_local_time": local_time(settings.ACCORD_ORGANISATION_TIME_ZONE, now),
     }
 
 
@@ -388,7 +378,3 @@ def scorecard_history(partnership: Partnership, *, user) -> list[Scorecard]:
     for card in cards:
         card.comments = comments[card.pk]
     return cards
-
-
-def metrics_with_trajectories(partnership: Partnership, *, today: dt.date):
-    return _metrics_with_trajectories(partnership.pk, today=today)

@@ -101,7 +101,7 @@ def _percent(fraction: Decimal | None) -> Decimal | None:
 
 def metric_rows(partnership, *, today: dt.date) -> list[list]:
     rows = []
-    for metric in detail.metrics_with_trajectories(partnership, today=today):
+    for metric in detail.metrics_with_trajectories(partnership.pk, today=today):
         for point in metric.trajectory:
             rows.append(
                 [

@@ -108,6 +108,7 @@ def partnership_dashboard(request, pk):
         data
         | {
             "partnership": partnership,
+            "now": timezone.now(),
             "history_chart": _history_chart(data["scorecards"]),
             "members_map": _members_map(data["members"]),
             "sees_provisional": detail.sees_provisional(request.user),
@@ -139,6 +140,7 @@ def partner_dashboard(request, pk):
         data
         | {
             "partner": partner,
+            "now": timezone.now(),
             "relationship_chart": relationship_chart,
             "map": where,
             "sees_provisional": detail.sees_provisional(request.user),
