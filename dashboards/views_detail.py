@@ -2,7 +2,8 @@
 scorecard PDF.
 
 Everyone who may read partnerships reads these; anyone else gets a 404, as
-for a record that does not exist. Nothing here writes.
+for a record that does not exist. Nothing here writes, so nothing here takes
+a POST.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from partnerships.models import Partner, Partnership
 
@@ -96,6 +98,7 @@ def _members_map(members):
 
 
 @login_required
+@require_safe
 def partnership_dashboard(request, pk):
     partnership = _readable_partnership(request.user, pk)
     data = detail.partnership_dashboard(partnership, user=request.user, today=timezone.localdate())
@@ -117,6 +120,7 @@ def partnership_dashboard(request, pk):
 
 
 @login_required
+@require_safe
 def partner_dashboard(request, pk):
     partner = _readable_partner(request.user, pk)
     data = detail.partner_dashboard(partner, user=request.user, today=timezone.localdate())
@@ -158,6 +162,7 @@ def _file_name(partnership, suffix):
 
 
 @login_required
+@require_safe
 def partnership_csv(request, pk):
     partnership = _readable_partnership(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -167,6 +172,7 @@ def partnership_csv(request, pk):
 
 
 @login_required
+@require_safe
 def partnership_xlsx(request, pk):
     partnership = _readable_partnership(request.user, pk)
     response = HttpResponse(
@@ -185,6 +191,7 @@ def _pdf_response(card):
 
 
 @login_required
+@require_safe
 def partnership_scorecard_pdf(request, pk):
     """The latest scorecard the user may read, as one page for a board pack."""
     partnership = _readable_partnership(request.user, pk)
@@ -201,6 +208,7 @@ def partnership_scorecard_pdf(request, pk):
 
 
 @login_required
+@require_safe
 def scorecard_pdf(request, pk):
     """A chosen scorecard as one page; an executive asking for one not yet
     approved meets a 404, as on every page."""

@@ -264,3 +264,12 @@ def test_its_queries_do_not_grow_with_periods_metrics_or_members(
     assert len(response.context["scorecards"]) == len(months)
     assert len(response.context["metrics"]) == 1 + metrics
     assert len(response.context["members"]) == 1 + members
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["partnership", "partnership_csv", "partnership_xlsx", "partnership_scorecard_pdf"]
+)
+def test_nothing_here_takes_a_post(client, erin, partnership, name):
+    client.force_login(erin)
+    assert client.post(reverse(f"dashboards:{name}", args=[partnership.pk])).status_code == 405
