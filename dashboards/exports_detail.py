@@ -15,6 +15,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from . import detail
@@ -88,7 +89,10 @@ def scorecard_rows(partnership, *, user) -> list[list]:
                 card.get_trend_display(),
                 detail.flags_in_words(card),
                 str(card.reviewer) if card.reviewer else "",
-                card.reviewed_at.replace(tzinfo=None) if card.reviewed_at else None,
+                # Spreadsheets hold no time zone: the time as read here.
+                timezone.localtime(card.reviewed_at).replace(tzinfo=None)
+                if card.reviewed_at
+                else None,
                 "\n".join(_comment(event) for event in card.comments),
             ]
         )

@@ -8,9 +8,10 @@ a POST.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -203,7 +204,10 @@ def partnership_scorecard_pdf(request, pk):
         .first()
     )
     if card is None:
-        raise Http404("No scorecard yet.")
+        # The button sits on pages that do not know whether there is one yet.
+        approved = "" if detail.sees_provisional(request.user) else "approved "
+        messages.info(request, f"{partnership.title} has no {approved}scorecard to print yet.")
+        return redirect("dashboards:partnership", pk=partnership.pk)
     return _pdf_response(card)
 
 

@@ -141,9 +141,13 @@ class TestWhoGetsWhich:
         assert response.status_code == 200
         assert f"-{MONTHS_2025[-2]:%Y-%m}.pdf" in response["Content-Disposition"]
 
-    def test_an_executive_asking_for_a_scorecard_not_approved_gets_404(self, client, erin, card):
+    def test_an_executive_asking_for_a_scorecard_not_approved_gets_none(self, client, erin, card):
         client.force_login(erin)
-        assert client.get(latest_url(card.partnership)).status_code == 404
+        response = client.get(latest_url(card.partnership), follow=True)
+        assert response.redirect_chain == [
+            (reverse("dashboards:partnership", args=[card.partnership_id]), 302)
+        ]
+        assert "has no approved scorecard to print yet." in response.content.decode()
         chosen = reverse("dashboards:scorecard_pdf", args=[card.pk])
         assert client.get(chosen).status_code == 404
 
