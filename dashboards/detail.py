@@ -38,6 +38,15 @@ from partnerships.models import (
 )
 from partnerships.periods import Frequency, Period, last_closed_period, periods_between
 
+from . import charts
+
+COMPONENTS = (
+    ("overall_score", "Overall"),
+    ("outcomes_score", "Outcomes"),
+    ("objectives_score", "Objectives"),
+    ("health_score", "Relationship"),
+    ("agreement_score", "Agreement"),
+)
 # A metric's chart and table stop being readable beyond five years of months.
 MAX_TRAJECTORY_PERIODS = 60
 # How far ahead a change of daylight saving time is looked for.
@@ -352,6 +361,100 @@ def partner_dashboard(partner: Partner, *, user, today: dt.date) -> dict:
         "languages": [language_name(code) for code in partner.languages],
         "hours": working_hours([str(partner.time_zone)], today=today),
         "our_time_zone": settings.ACCORD_ORGANISATION_TIME_ZONE,
+    }
+
+
+# --- charts ---------------------------------------------------------------------
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def _period_label(card) -> str:
+    label = f"{card.period_start:%b %Y}"
+    return f"{label} (provisional)" if is_provisional(card) else label
+
+
+def history_chart(cards) -> dict:
+    """Overall and component scores by period; a point opens its scorecard."""
+    return charts.chart(
+        "line",
+        [_period_label(card) for card in cards],
+        [
+            {"label": label, "data": [_number(getattr(card, field)) for card in cards]}
+            for field, label in COMPONENTS
+        ],
+        title="Scorecard history",
+        links=[reverse("evaluation:scorecard", args=[card.pk]) for card in cards],
+        suggested_max=100,
+    )
+
+
+def metric_chart(metric) -> dict:
+    points = metric.trajectory
+    datasets = [{"label": "Actual", "data": [_number(p.actual) for p in points]}]
+    if metric.target_value is not None:
+        datasets += [
+            {"label": "Planned", "data": [_number(p.planned) for p in points]},
+            {"label": "Target", "data": [float(metric.target_value)] * len(points)},
+        ]
+    return charts.chart(
+        "line", [p.period.label for p in points], datasets, title=metric.name, unit=metric.unit
+    )
+
+
+def members_map(members) -> dict:
+    by_country = defaultdict(list)
+    for member in members:
+        by_country[member.partner.country.code].append(member)
+    return charts.world_map(
+        {code: len(here) for code, here in by_country.items()},
+        title="Where the members are",
+        label="Members",
+        # A country leads to its member's dashboard when there is just one to lead to.
+        links={
+            code: reverse("dashboards:partner", args=[here[0].partner_id])
+            for code, here in by_country.items()
+            if len(here) == 1
+        },
+    )
+
+
+def partnership_charts(data: dict) -> dict:
+    """The chart specs of the partnership dashboard, from what it read."""
+    for metric in data["metrics"]:
+        metric.chart = metric_chart(metric)
+        metric.chart_id = f"metric-chart-{metric.pk}"
+    return {
+        "history_chart": history_chart(data["scorecards"]),
+        "members_map": members_map(data["members"]),
+    }
+
+
+def partner_charts(partner: Partner, data: dict) -> dict:
+    """The partner's place on the map and each partnership's overall score by period."""
+    periods = sorted({card.period_start for m in data["memberships"] for card in m.scorecards})
+    series = []
+    for membership in data["memberships"]:
+        by_period = {card.period_start: card.overall_score for card in membership.scorecards}
+        series.append(
+            {
+                "label": membership.partnership.title,
+                "data": [_number(by_period.get(period)) for period in periods],
+            }
+        )
+    return {
+        "relationship_chart": charts.chart(
+            "line",
+            [f"{period:%b %Y}" for period in periods],
+            series,
+            title="Overall score of each partnership by period",
+            suggested_max=100,
+        ),
+        "map": charts.world_map(
+            {partner.country.code: 1}, title=f"Where {partner.name} is", label="Partner"
+        ),
     }
 
 

@@ -12,22 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from partnerships.models import Partner, Partnership
 
-from . import charts, detail, exports_detail, pdf
-
-COMPONENTS = (
-    ("overall_score", "Overall"),
-    ("outcomes_score", "Outcomes"),
-    ("objectives_score", "Objectives"),
-    ("health_score", "Relationship"),
-    ("agreement_score", "Agreement"),
-)
+from . import detail, exports_detail, pdf
 
 
 def _readable_partnership(user, pk) -> Partnership:
@@ -42,79 +33,19 @@ def _readable_partner(user, pk) -> Partner:
     return get_object_or_404(Partner, pk=pk)
 
 
-def _number(value):
-    return None if value is None else float(value)
-
-
-def _period_label(card) -> str:
-    label = f"{card.period_start:%b %Y}"
-    return f"{label} (provisional)" if detail.is_provisional(card) else label
-
-
-def _history_chart(cards):
-    return charts.chart(
-        "line",
-        [_period_label(card) for card in cards],
-        [
-            {"label": label, "data": [_number(getattr(card, field)) for card in cards]}
-            for field, label in COMPONENTS
-        ],
-        title="Scorecard history",
-        links=[reverse("evaluation:scorecard", args=[card.pk]) for card in cards],
-        suggested_max=100,
-    )
-
-
-def _metric_chart(metric):
-    points = metric.trajectory
-    datasets = [{"label": "Actual", "data": [_number(p.actual) for p in points]}]
-    if metric.target_value is not None:
-        datasets += [
-            {"label": "Planned", "data": [_number(p.planned) for p in points]},
-            {"label": "Target", "data": [float(metric.target_value)] * len(points)},
-        ]
-    return charts.chart(
-        "line",
-        [p.period.label for p in points],
-        datasets,
-        title=metric.name,
-        unit=metric.unit,
-    )
-
-
-def _members_map(members):
-    counts = {}
-    for member in members:
-        code = member.partner.country.code
-        counts[code] = counts.get(code, 0) + 1
-    return charts.world_map(
-        counts,
-        title="Where the members are",
-        label="Members",
-        links={
-            member.partner.country.code: reverse("dashboards:partner", args=[member.partner_id])
-            for member in members
-        },
-    )
-
-
 @login_required
 @require_safe
 def partnership_dashboard(request, pk):
     partnership = _readable_partnership(request.user, pk)
     data = detail.partnership_dashboard(partnership, user=request.user, today=timezone.localdate())
-    for metric in data["metrics"]:
-        metric.chart = _metric_chart(metric)
-        metric.chart_id = f"metric-chart-{metric.pk}"
     return render(
         request,
         "dashboards/partnership.html",
         data
+        | detail.partnership_charts(data)
         | {
             "partnership": partnership,
             "now": timezone.now(),
-            "history_chart": _history_chart(data["scorecards"]),
-            "members_map": _members_map(data["members"]),
             "sees_provisional": detail.sees_provisional(request.user),
         },
     )
@@ -125,37 +56,17 @@ def partnership_dashboard(request, pk):
 def partner_dashboard(request, pk):
     partner = _readable_partner(request.user, pk)
     data = detail.partner_dashboard(partner, user=request.user, today=timezone.localdate())
-    periods = sorted({card.period_start for m in data["memberships"] for card in m.scorecards})
-    relationship_chart = charts.chart(
-        "line",
-        [f"{period:%b %Y}" for period in periods],
-        [
-            {"label": m.partnership.title, "data": _scores_by_period(m.scorecards, periods)}
-            for m in data["memberships"]
-        ],
-        title="Overall score of each partnership by period",
-        suggested_max=100,
-    )
-    where = charts.world_map(
-        {partner.country.code: 1}, title=f"Where {partner.name} is", label="Partner"
-    )
     return render(
         request,
         "dashboards/partner.html",
         data
+        | detail.partner_charts(partner, data)
         | {
             "partner": partner,
             "now": timezone.now(),
-            "relationship_chart": relationship_chart,
-            "map": where,
             "sees_provisional": detail.sees_provisional(request.user),
         },
     )
-
-
-def _scores_by_period(cards, periods):
-    by_period = {card.period_start: card.overall_score for card in cards}
-    return [_number(by_period.get(period)) for period in periods]
 
 
 def _file_name(partnership, suffix):
