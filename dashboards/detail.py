@@ -30,7 +30,6 @@ from partnerships.models import (
     ContributionKind,
     Measurement,
     Objective,
-    Obligation,
     OutcomeMetric,
     Partner,
     Partnership,
@@ -80,21 +79,20 @@ def is_provisional(card) -> bool:
 # --- flags ----------------------------------------------------------------------
 
 
-def flag_link(flag: dict, *, partnership_id: int, obligation_agreements: dict[int, int]) -> str:
-    """Where the record behind a flag is read: the agreement's page, or the
-    metric or objective on the partnership dashboard; empty when it names none."""
+def flag_link(flag: dict, *, partnership_id: int) -> str:
+    """Where the record behind a flag is read: a metric or an objective right on
+    the partnership dashboard, anything else at its own record address; empty
+    when the flag names none."""
     ref = flag.get("ref") or {}
     model, object_id = ref.get("model"), ref.get("id")
+    if not model:
+        return ""
     dashboard = reverse("dashboards:partnership", args=[partnership_id])
-    if model == "partnerships.agreement":
-        return reverse("partnerships:agreement_detail", args=[object_id])
-    if model == "partnerships.obligation" and object_id in obligation_agreements:
-        return reverse("partnerships:agreement_detail", args=[obligation_agreements[object_id]])
     if model == "partnerships.outcomemetric":
         return f"{dashboard}#metric-{object_id}"
     if model == "partnerships.objective":
         return f"{dashboard}#objective-{object_id}"
-    return ""
+    return reverse("partnerships:record", args=[model, object_id])
 
 
 def flags_in_words(card) -> str:
@@ -216,10 +214,10 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
 
 
 def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> dict:
-    """Everything the partnership dashboard shows: seven queries.
+    """Everything the partnership dashboard shows: six queries.
 
-    scorecards · metrics · measurements · objectives · agreements · obligations
-    (to link their flags) · members with their partners.
+    scorecards · metrics · measurements · objectives · agreements · members
+    with their partners.
     """
     cards = list(
         visible_scorecards(user)
@@ -243,24 +241,10 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
         .select_related("changes")
         .order_by("effective_date", "pk")
     )
-    flags = []
-    if latest is not None:
-        obligation_agreements = dict(
-            Obligation.objects.filter(agreement__partnership=partnership).values_list(
-                "pk", "agreement_id"
-            )
-        )
-        flags = [
-            flag
-            | {
-                "url": flag_link(
-                    flag,
-                    partnership_id=partnership.pk,
-                    obligation_agreements=obligation_agreements,
-                )
-            }
-            for flag in latest.flags
-        ]
+    flags = [
+        flag | {"url": flag_link(flag, partnership_id=partnership.pk)}
+        for flag in (latest.flags if latest else [])
+    ]
     members = list(
         PartnershipMember.objects.filter(partnership=partnership)
         .select_related("partner")

@@ -165,12 +165,21 @@ class TestWhatItShows:
         # Once London moves to summer time, it shares 08–14 UTC: six hours.
         assert "From 29 Mar 2026 a clock change" in html and "6 h, 09:00–15:00 our time" in html
 
-    def test_a_flag_links_to_the_record_behind_it(self, client, alice, partnership):
+    def test_a_flag_links_to_the_record_behind_it(self, client, alice):
+        partnership = partnership_with_data(owner=alice, metrics=1)
+        obligation = partnership.agreements.get().obligations.create(
+            description="Send the annual report", due_date=dt.date(2025, 6, 30)
+        )
+        assess(MONTHS_2025[-1:])
         metric = partnership.objectives.get().metrics.get()
         client.force_login(alice)
         response = client.get(url(partnership))
         urls = {flag["code"]: flag["url"] for flag in response.context["flags"]}
         assert urls["not_reported"] == f"{url(partnership)}#metric-{metric.pk}"
+        assert urls["obligation_overdue"] == reverse(
+            "partnerships:record", args=["partnerships.obligation", obligation.pk]
+        )
+        assert f'href="{urls["obligation_overdue"]}"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -249,17 +258,17 @@ def grow(partnership, *, metrics, members):
 def test_its_queries_do_not_grow_with_periods_metrics_or_members(
     client, request, rita, django_assert_max_num_queries, viewer, months, metrics, members
 ):
-    """3 vs 12 periods, 1 vs 5 metrics, 1 vs 4 members, the same 15 queries:
+    """3 vs 12 periods, 1 vs 5 metrics, 1 vs 4 members, the same 14 queries:
     session, user, savepoint, user permissions, group permissions, the
     partnership, its scorecards, metrics, measurements, objectives, agreements,
-    obligations (to link flags), members, unread notifications, release."""
+    members, unread notifications, release."""
     user = request.getfixturevalue(viewer)
     partnership = partnership_with_data(owner=request.getfixturevalue("alice"), metrics=1)
     grow(partnership, metrics=metrics, members=members)
     assess(months)
     approve(partnership, months, rita)
     client.force_login(user)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = client.get(url(partnership))
     assert len(response.context["scorecards"]) == len(months)
     assert len(response.context["metrics"]) == 1 + metrics
