@@ -282,3 +282,46 @@ def test_its_queries_do_not_grow_with_periods_metrics_or_members(
 def test_nothing_here_takes_a_post(client, erin, partnership, name):
     client.force_login(erin)
     assert client.post(reverse(f"dashboards:{name}", args=[partnership.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+class TestMetricsAndHours:
+    def test_a_metric_without_a_target_shows_its_actuals_only(self, client, alice):
+        partnership = partnership_with_data(owner=alice, metrics=0)
+        metric = MetricFactory(
+            objective__partnership=partnership, target_value=None, target_date=None
+        )
+        MeasurementFactory(metric=metric, period_start=dt.date(2025, 10, 1), value=7)
+        client.force_login(alice)
+        spec = chart_spec(client.get(url(partnership)), f"metric-chart-{metric.pk}")
+        assert [d["label"] for d in spec["datasets"]] == ["Actual"]
+        assert spec["labels"] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+        assert dataset(spec, "Actual") == [None, None, None, 7]
+
+    def test_a_long_monthly_metric_shows_its_latest_five_years(self, client, alice):
+        partnership = partnership_with_data(owner=alice, metrics=0)
+        metric = MetricFactory(
+            objective__partnership=partnership,
+            frequency="monthly",
+            baseline_date=dt.date(2015, 1, 1),
+            target_date=None,
+            target_value=None,
+        )
+        client.force_login(alice)
+        spec = chart_spec(client.get(url(partnership)), f"metric-chart-{metric.pk}")
+        assert len(spec["labels"]) == 60
+        assert (spec["labels"][0], spec["labels"][-1]) == ("2021-01", "2025-12")
+
+    def test_offices_that_never_overlap_share_no_hours(self, client, alice):
+        partnership = partnership_with_data(owner=alice, metrics=0)
+        MemberFactory(
+            partnership=partnership,
+            partner=PartnerFactory(country="NZ", time_zone="Pacific/Auckland"),
+        )
+        client.force_login(alice)
+        response = client.get(url(partnership))
+        hours = response.context["hours"]
+        assert hours.today is None
+        # Auckland leaves summer time on 5 April 2026, London enters it on 29 March.
+        assert hours.changes_on == dt.date(2026, 3, 29)
+        assert "none: the office hours (9 to 5) do not overlap" in response.content.decode()
