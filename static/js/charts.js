@@ -1,0 +1,152 @@
+// Draws every <canvas data-chart="…"> from the spec in the JSON script of that id
+// (built by dashboards/charts.py). Chart.js and chartjs-chart-geo come from npm;
+// the world map's TopoJSON is served with the other static files, so it works offline.
+(function () {
+  "use strict";
+
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function follow(url) {
+    if (url) window.location.assign(url);
+  }
+
+  function pointer(event, elements) {
+    event.native.target.style.cursor = elements.length ? "pointer" : "default";
+  }
+
+  function formatter(unit) {
+    return (value) => (value === null || value === undefined ? "—" : `${value}${unit ? " " + unit : ""}`);
+  }
+
+  function chartConfig(spec) {
+    const horizontal = spec.kind === "horizontal-bar";
+    const type = horizontal ? "bar" : spec.kind;
+    const round = type === "doughnut";
+    const datasets = spec.datasets.map((ds) => {
+      const colour = ds.colors || ds.color;
+      return {
+        label: ds.label,
+        data: ds.data,
+        backgroundColor: type === "line" || type === "radar" ? `${ds.color}33` : colour,
+        borderColor: round ? "#fff" : colour,
+        borderWidth: type === "line" || type === "radar" ? 2 : 1,
+        fill: type === "radar",
+        spanGaps: true,
+        tension: 0.2,
+      };
+    });
+    const format = formatter(spec.unit);
+    const options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: reducedMotion ? false : { duration: 400 },
+      plugins: {
+        legend: { display: spec.datasets.length > 1 || round, position: "bottom" },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${format(ctx.raw)}` } },
+      },
+      onHover: pointer,
+      onClick: (event, elements) => {
+        if (elements.length && spec.links) follow(spec.links[elements[0].index]);
+      },
+    };
+    if (type === "bar" || type === "line") {
+      const valueAxis = { beginAtZero: true, stacked: spec.stacked, suggestedMax: spec.suggested_max ?? undefined };
+      const labelAxis = { stacked: spec.stacked, ticks: { autoSkip: !horizontal } };
+      options.indexAxis = horizontal ? "y" : "x";
+      options.scales = horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis };
+    } else if (type === "radar") {
+      options.scales = { r: { beginAtZero: false, suggestedMin: 1, suggestedMax: spec.suggested_max ?? undefined } };
+    }
+    return { type, data: { labels: spec.labels, datasets }, options };
+  }
+
+  async function drawMap(canvas, spec) {
+    const response = await fetch(spec.atlas);
+    if (!response.ok) throw new Error(`The world map could not be loaded (${response.status}).`);
+    const atlas = await response.json();
+    const countries = ChartGeo.topojson
+      .feature(atlas, atlas.objects.countries)
+      .features.filter((feature) => feature.id !== "010"); // Antarctica takes room and holds no partner
+    const byNumeric = new Map(spec.countries.filter((c) => c.numeric).map((c) => [c.numeric, c]));
+    const format = formatter("");
+    return new Chart(canvas, {
+      type: "choropleth",
+      data: {
+        labels: countries.map((feature) => feature.properties.name),
+        datasets: [
+          {
+            label: spec.label,
+            outline: countries,
+            data: countries.map((feature) => ({
+              feature,
+              value: byNumeric.has(feature.id) ? byNumeric.get(feature.id).value : null,
+            })),
+            borderColor: "#adb5bd",
+            borderWidth: 0.5,
+          },
+        ],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        showOutline: true,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            filter: (item) => item.raw.value !== null,
+            callbacks: { label: (ctx) => `${ctx.chart.data.labels[ctx.dataIndex]}: ${format(ctx.raw.value)}` },
+          },
+        },
+        scales: {
+          projection: { axis: "x", projection: "equalEarth" },
+          color: {
+            axis: "x",
+            interpolate: "blues",
+            // From zero, so that the smallest count is still visibly coloured.
+            min: 0,
+            missing: "#f1f3f5",
+            legend: { position: "bottom-left", align: "right" },
+          },
+        },
+        onHover: pointer,
+        onClick: (event, elements) => {
+          if (!elements.length) return;
+          const feature = countries[elements[0].index];
+          const country = byNumeric.get(feature.id);
+          if (country) follow(country.link);
+        },
+      },
+    });
+  }
+
+  function draw(canvas) {
+    const source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    const spec = JSON.parse(source.textContent);
+    if (spec.kind === "map") {
+      drawMap(canvas, spec).catch((error) => {
+        canvas.replaceWith(Object.assign(document.createElement("p"), {
+          className: "text-body-secondary small",
+          textContent: `${error.message} The table lists the same countries.`,
+        }));
+      });
+    } else {
+      new Chart(canvas, chartConfig(spec));
+    }
+  }
+
+  function drawAll(root) {
+    root.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+      if (!Chart.getChart(canvas)) draw(canvas);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => drawAll(document));
+  // Parts of a page swapped in by htmx bring their own charts.
+  document.addEventListener("htmx:afterSettle", (event) => drawAll(event.target));
+  // Printing: charts redraw at paper width.
+  window.addEventListener("beforeprint", () => {
+    Object.values(Chart.instances).forEach((chart) => chart.resize());
+  });
+})();

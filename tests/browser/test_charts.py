@@ -1,0 +1,29 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def test_every_kind_of_chart_and_the_map_draw_without_errors(page, live_server, settings):
+    settings.ROOT_URLCONF = "tests.browser.chart_page"
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(f"{live_server.url}/charts/")
+    # Chart.js registers every chart it draws; the map draws once its atlas has loaded.
+    page.wait_for_function("Object.keys(Chart.instances).length === 6")
+    kinds = page.evaluate("Object.values(Chart.instances).map(c => c.config.type).sort()")
+    assert kinds == ["bar", "bar", "choropleth", "doughnut", "line", "radar"]
+    # The map coloured the countries it was given (Kenya, Brazil, Singapore).
+    coloured = page.evaluate(
+        """Object.values(Chart.instances).find(c => c.config.type === 'choropleth')
+             .data.datasets[0].data.filter(d => d.value !== null).map(d => d.feature.id).sort()"""
+    )
+    assert coloured == ["076", "404", "702"]
+    page.screenshot(path="/tmp/accord-charts.png", full_page=True)
+    assert errors == []
+
+    # The numbers are there as a table too, and a linked mark leads on.
+    page.get_by_role("button", name="Show as table").first.click()
+    page.get_by_role("link", name="Green").first.click()
+    page.wait_for_url("**/g/")

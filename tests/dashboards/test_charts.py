@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from dashboards.charts import chart, table_of, world_map
+
+
+def test_a_chart_spec_carries_its_numbers_and_links():
+    spec = chart(
+        "bar",
+        ["Green", "Amber"],
+        [{"label": "Partnerships", "data": [3, Decimal("1.5")]}],
+        title="Ratings",
+        links=["/p/?rating=green", None],
+    )
+    assert spec["labels"] == ["Green", "Amber"]
+    assert spec["datasets"][0]["data"] == [3, 1.5]
+    assert spec["links"] == ["/p/?rating=green", None]
+
+
+def test_it_refuses_a_dataset_that_does_not_match_its_labels():
+    with pytest.raises(ValueError, match="one value per label"):
+        chart("bar", ["a", "b"], [{"label": "x", "data": [1]}], title="t")
+    with pytest.raises(ValueError, match="one link"):
+        chart("bar", ["a"], [{"label": "x", "data": [1]}], title="t", links=[])
+    with pytest.raises(ValueError, match="Unknown chart kind"):
+        chart("pie", ["a"], [{"label": "x", "data": [1]}], title="t")
+
+
+def test_a_world_map_names_countries_the_way_the_atlas_does():
+    spec = world_map(
+        {"KE": 3, "SG": 1, "XK": 2}, title="Partners", label="Partners", links={"KE": "/k/"}
+    )
+    by_code = {row["code"]: row for row in spec["countries"]}
+    assert by_code["KE"]["numeric"] == "404"
+    assert by_code["SG"]["numeric"] == "702"
+    assert by_code["XK"]["numeric"] is None  # no ISO numeric code: in the table only
+    assert by_code["KE"]["link"] == "/k/"
+    # Largest first in the table.
+    assert [row["code"] for row in spec["countries"]][0] == "KE"
+
+
+def test_the_table_shows_what_the_chart_shows():
+    spec = chart(
+        "bar",
+        ["2026-08", "2026-09"],
+        [{"label": "Green", "data": [4, 5]}, {"label": "Red", "data": [1, None]}],
+        title="Ratings by period",
+        links=["/p/?period=2026-08", "/p/?period=2026-09"],
+        stacked=True,
+    )
+    assert table_of(spec) == {
+        "columns": ["Green", "Red"],
+        "rows": [
+            {"label": "2026-08", "link": "/p/?period=2026-08", "values": [4, 1]},
+            {"label": "2026-09", "link": "/p/?period=2026-09", "values": [5, None]},
+        ],
+    }
+    html = render_to_string("dashboards/_chart.html", {"spec": spec, "id": "ratings"})
+    assert 'data-chart="ratings-spec"' in html
+    assert '<script id="ratings-spec" type="application/json">' in html
+    assert '<a href="/p/?period=2026-09">2026-09</a>' in html
+    assert '<td class="text-end">—</td>' in html  # a missing value is shown as missing
