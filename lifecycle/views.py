@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dashboards.charts import chart
 from partnerships import permissions
 from partnerships.form_errors import add_service_errors
 from partnerships.models import (
@@ -426,7 +427,7 @@ def factor_view(request):
     base = {"dimension": dimension, "effect": effect}
     if sources:
         base["source"] = sources
-    rows = []
+    rows, links = [], []
     for code, name in factors.factor_names():
         cells = []
         for column, _ in columns:
@@ -434,7 +435,24 @@ def factor_view(request):
             query = urlencode({**base, "factor": code, "column": column}, doseq=True)
             url = f"{reverse('lifecycle:factor_partnerships')}?{query}" if count else ""
             cells.append((count, url))
-        rows.append((code, name, cells, len(set().union(*behind[code].values()))))
+        total = len(set().union(*behind[code].values()))
+        rows.append((code, name, cells, total))
+        query = urlencode({**base, "factor": code}, doseq=True)
+        links.append(f"{reverse('lifecycle:factor_partnerships')}?{query}" if total else None)
+    noun = "success" if effect == "helped" else "negative"
+    by = dict(factors.Dimension.choices)[dimension]
+    spec = chart(
+        "horizontal-bar",
+        [name for _, name, _, _ in rows],
+        [
+            {"label": label, "data": [cells[n][0] for _, _, cells, _ in rows]}
+            for n, (_, label) in enumerate(columns)
+        ],
+        title=f"Partnerships where each {noun} factor recurs, by {by.lower()}",
+        links=links,
+        unit="partnerships",
+        stacked=True,
+    )
     return render(
         request,
         "lifecycle/factors.html",
@@ -446,6 +464,7 @@ def factor_view(request):
             "sources": sources,
             "dimensions": factors.Dimension.choices,
             "source_choices": factors.Source.choices,
+            "chart": spec,
         },
     )
 
@@ -458,20 +477,18 @@ def factor_partnerships(request):
     column = request.GET.get("column", "")
     columns, behind = factors.counts(dimension=dimension, effect=effect, sources=sources)
     names = dict(factors.factor_names())
-    if code not in names or column not in dict(columns):
+    if code not in names or (column and column not in dict(columns)):
         raise Http404("No such count.")
-    partnerships = (
-        Partnership.objects.filter(pk__in=behind[code][column])
-        .select_related("owner")
-        .order_by("title")
-    )
+    # Without a column: every partnership behind the factor (a bar of the chart).
+    ids = behind[code][column] if column else set().union(*behind[code].values())
+    partnerships = Partnership.objects.filter(pk__in=ids).select_related("owner").order_by("title")
     return render(
         request,
         "lifecycle/factor_partnerships.html",
         {
             "partnerships": partnerships,
             "factor": names[code],
-            "column": dict(columns)[column],
+            "column": dict(columns).get(column, "all"),
             "effect": effect,
             "back": f"{reverse('lifecycle:factors')}?{request.GET.urlencode()}",
         },
