@@ -93,10 +93,13 @@ def expected(code, effect, stages):
                 state="confirmed", factors__code=code, partnership__stage__in=stages
             ).values_list("partnership_id", flat=True)
         )
-    rating, fit_factor = {
-        "communication": ("languages_rating", 1),
-        "shared-vision": ("goals_rating", 1),
-    }.get(code, (None, None))
+    rating = {
+        "shared-vision": "goals_rating",
+        "trust": "prior_rating",
+        "communication": "languages_rating",
+        "logistics": "hours_rating",
+        "regulatory": "regulatory_rating",
+    }.get(code)
     if rating:
         band = {f"{rating}__lte": 2} if effect == "hindered" else {f"{rating}__gte": 4}
         ids |= set(
