@@ -44,7 +44,7 @@ from .forms import (
     PipelineFilterForm,
     latest_factors,
 )
-from .models import EarlyWarning, FitAssessment, Lesson, NextStep, WarningState
+from .models import EarlyWarning, FitAssessment, Lesson, LessonFactor, NextStep, WarningState
 
 POTENTIAL = STAGES_BY_FAMILY[StageFamily.POTENTIAL]
 ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]
@@ -361,7 +361,9 @@ def lesson_detail(request, pk):
     lesson = (
         Lesson.objects.filter(partnership=partnership)
         .select_related("recorded_by")
-        .prefetch_related("factors__factor")
+        .prefetch_related(
+            Prefetch("factors", queryset=LessonFactor.objects.select_related("factor"))
+        )
         .first()
     )
     return render(
