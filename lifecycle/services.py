@@ -180,7 +180,7 @@ def early_warnings_raise(
             signals=[signal.as_dict() for signal in found],
             evidence_key=key,
         )
-        warning.full_clean(validate_constraints=False)
+        warning.full_clean()
         try:
             # A second run at the same moment meets the partial unique index.
             with transaction.atomic():

@@ -133,6 +133,20 @@ class TestTelling:
         assert NOT_REPORTED["message"] in notice.body
         assert notice.url == f"/warnings/{warning.pk}/"
 
+    def test_the_owner_is_emailed_once_after_the_commit(
+        self, alice, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        scorecard(
+            watched(alice, title="Nairobi exchange"), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            raise_now()
+        with django_capture_on_commit_callbacks(execute=True):
+            raise_now()
+        assert [(m.to, m.subject) for m in mailoutbox] == [
+            (["alice@example.org"], "[Accord] At risk: Nairobi exchange")
+        ]
+
     def test_others_are_not_told(self, alice, bob, erin):
         scorecard(watched(alice), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
         raise_now()

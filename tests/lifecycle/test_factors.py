@@ -207,6 +207,24 @@ class TestCounts:
             shown = table(client)
         assert shown["trust"]["failed"] == copies
 
+    @pytest.mark.parametrize("copies", [1, 6])
+    def test_the_partnerships_behind_a_count_take_the_same_queries(
+        self, client, alice, copies, django_assert_max_num_queries
+    ):
+        for n in range(copies):
+            made = partnership(alice, "failed", sector="industry", country="DE", title=f"F{n}")
+            lessons(alice, made, trust="hindered")
+        client.force_login(alice)
+        url = reverse("lifecycle:factor_partnerships")
+        # session, user, savepoint and release, where each partnership falls,
+        # lessons, the latest fit assessments, confirmed warnings' factors, the
+        # latest instrument (health thresholds, factor names: twice), the
+        # factors, the partnerships with owners, user and group permissions,
+        # unread notifications
+        with django_assert_max_num_queries(15):
+            response = client.get(url, {"factor": "trust", "column": "failed"})
+        assert len(response.context["partnerships"]) == copies
+
 
 class TestHealthProducer:
     def test_without_the_health_selector_it_adds_nothing(self, alice):

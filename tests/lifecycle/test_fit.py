@@ -180,3 +180,21 @@ class TestPages:
         with django_assert_max_num_queries(13):
             response = client.get(reverse("lifecycle:fit", args=[partnership.pk]))
         assert len(response.context["earlier"]) == size - 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("today")
+@pytest.mark.parametrize("members", [1, 8])
+def test_the_assessment_form_takes_the_same_queries_at_two_sizes(
+    client, alice, members, django_assert_max_num_queries
+):
+    partnership = PartnershipFactory(owner=alice, stage="negotiating")
+    for _ in range(members):
+        MemberFactory(partnership=partnership)
+    client.force_login(alice)
+    # session, user, savepoint and release, the partnership, whether alice may
+    # edit it, the partners (facts), the prior partnerships, user and group
+    # permissions, unread count
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("lifecycle:fit_new", args=[partnership.pk]))
+    assert response.status_code == 200

@@ -252,3 +252,20 @@ class TestNextStep:
         url = reverse("lifecycle:next_step", args=[partnership.pk])
         assert client.post(url, {"description": "x", "due_on": "2026-12-04"}).status_code == 403
         assert not NextStep.objects.exists()
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_card_page_takes_the_same_queries_however_full_the_pipeline(
+    client, alice, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        services.next_step_set(
+            partnership=prospect(alice), description="Call", due_on=dt.date(2026, 12, 1), by=alice
+        )
+    partnership = prospect(alice)
+    client.force_login(alice)
+    # session, user, savepoint and release, the partnership, whether alice may
+    # edit it, its next step, the owner, user and group permissions, unread count
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("lifecycle:pipeline_card", args=[partnership.pk]))
+    assert response.status_code == 200
