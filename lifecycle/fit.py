@@ -56,14 +56,11 @@ def hours_shared(zones: Iterable[str], *, ours: str, on: dt.date) -> float:
 
 
 def prior_partnerships(partnership: Partnership) -> list[dict]:
-    """Other partnerships with any of the same partners, begun before this one was
-    created, with their stage and their last rating: one query."""
+    """Our other partnerships with any of the same partners, ended or running,
+    with their stage and their last rating: one query."""
     latest = Scorecard.objects.filter(partnership=OuterRef("pk")).order_by("-period_start")
     rows = (
-        Partnership.objects.filter(
-            members__partner__in=partnership.members.values("partner"),
-            created_at__lt=partnership.created_at,
-        )
+        Partnership.objects.filter(members__partner__in=partnership.members.values("partner"))
         .exclude(pk=partnership.pk)
         .annotate(
             last_rating=Subquery(latest.values("rating")[:1]),
