@@ -11,17 +11,22 @@ register = template.Library()
 
 @register.inclusion_tag("lifecycle/_panel_body.html", takes_context=True)
 def lifecycle_panel(context, partnership):
-    """What the lifecycle app knows of one partnership: four small queries."""
+    """What the lifecycle app knows of one partnership: up to four small queries
+    (next step or lessons, fit, open warning, and rights unless the page knows them)."""
     ended = partnership.stage in STAGES_BY_FAMILY[StageFamily.ENDED]
+    potential = partnership.stage in STAGES_BY_FAMILY[StageFamily.POTENTIAL]
     user = context["request"].user
     return {
         "partnership": partnership,
-        "next_step": NextStep.objects.filter(partnership=partnership).first(),
+        "next_step": potential and NextStep.objects.filter(partnership=partnership).first(),
         "fit": FitAssessment.objects.filter(partnership=partnership).first(),
         "warning": EarlyWarning.objects.open().filter(partnership=partnership).first(),
         "lesson_recorded": ended and Lesson.objects.filter(partnership=partnership).exists(),
-        "is_potential": partnership.stage in STAGES_BY_FAMILY[StageFamily.POTENTIAL],
+        "is_potential": potential,
         "ended": ended,
-        "can_edit": permissions.can_edit(user, partnership),
+        # The partnership page knows already whether its reader may edit.
+        "can_edit": context["can_edit"]
+        if "can_edit" in context
+        else permissions.can_edit(user, partnership),
         "today": timezone.localdate(),
     }

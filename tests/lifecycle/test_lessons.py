@@ -232,3 +232,38 @@ class TestPanel:
         )
         assert "Record lessons" not in html
         assert "Lessons recorded" in html
+
+
+@pytest.mark.parametrize("assessments", [1, 6])
+def test_the_panel_takes_the_same_queries_at_two_sizes(
+    rf, alice, assessments, django_assert_max_num_queries
+):
+    from django.template.loader import render_to_string
+
+    partnership = PartnershipFactory(owner=alice, stage="outreach")
+    services.next_step_set(
+        partnership=partnership, description="Call", due_on=dt.date(2026, 11, 1), by=alice
+    )
+    for _ in range(assessments):
+        services.fit_assessment_record(
+            partnership=partnership,
+            by=alice,
+            today=dt.date(2026, 11, 20),
+            recommendation="pursue",
+            **{
+                f"{c}_rating": 3
+                for c in ("goals", "strengths", "prior", "languages", "hours", "regulatory")
+            },
+        )
+    request = rf.get("/")
+    request.user = alice
+    # the next step, the latest fit assessment, an open warning; the page's
+    # own `can_edit` spares the rights query
+    with django_assert_max_num_queries(3):
+        html = render_to_string(
+            "lifecycle/_partnership_panel.html",
+            {"partnership": partnership, "can_edit": True},
+            request=request,
+        )
+    assert "(overdue)" not in html and "text-danger" in html
+    assert "Pursue" in html
