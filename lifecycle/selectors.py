@@ -14,7 +14,8 @@ from partnerships.models import Agreement, Partnership, Stage
 from .rules import Evidence
 
 # The flags of a scorecard each signal reads; the health component's flags
-# (written by the health checks) all have codes beginning "health".
+# (written by the health checks: "health_fell", "health_gap") all have codes
+# beginning "health".
 OFF_TRACK_FLAGS = {"metric_off_track"}
 NOT_REPORTED_FLAGS = {"not_reported"}
 HEALTH_FLAG_PREFIX = "health"

@@ -39,7 +39,7 @@ def flag(code, message):
 
 OFF_TRACK = flag("metric_off_track", "“Referrals” is at 20% of its target where 60% was planned.")
 NOT_REPORTED = flag("not_reported", "“Referrals” not reported for the last period.")
-HEALTH_FLAG = flag("health_factor_fell", "Trust fell from 4.1 to 2.8.")
+HEALTH_FLAG = flag("health_fell", "Trust fell from 4.1 to 2.8.")  # as the health checks write it
 
 
 def watched(owner, *, co_lead=None, expiring_on=None, **fields):
