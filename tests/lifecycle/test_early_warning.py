@@ -79,6 +79,14 @@ class TestSignalsTogether:
         assert [s["code"] for s in warning.signals] == ["unreported_metrics", "agreement_expiring"]
         assert "expires on 09 Jan 2027, in 50 days" in warning.signals[1]["evidence"]
 
+    def test_a_health_flag_and_unreported_metrics_warn(self, alice):
+        scorecard(watched(alice), LAST_MONTH, flags=[HEALTH_FLAG, NOT_REPORTED])
+        [warning] = raise_now()
+        assert warning.signals[0] == {
+            "code": "falling_health",
+            "evidence": "Trust fell from 4.1 to 2.8.",
+        }
+
     def test_it_watches_active_partnerships_only(self, alice):
         struggling = watched(alice)
         struggling.stage = "struggling"
