@@ -202,8 +202,9 @@ class TestCounts:
         # session, user, savepoint and release, where each partnership falls,
         # lessons, the latest fit assessments, confirmed warnings' factors, the
         # latest instrument (health thresholds, factor names: twice), the
-        # factors, user and group permissions (menu), unread notifications
-        with django_assert_max_num_queries(14):
+        # factors, user and group permissions (menu), unread notifications;
+        # and the health results, one query once the health app's selector is there
+        with django_assert_max_num_queries(15):
             shown = table(client)
         assert shown["trust"]["failed"] == copies
 
@@ -220,8 +221,9 @@ class TestCounts:
         # lessons, the latest fit assessments, confirmed warnings' factors, the
         # latest instrument (health thresholds, factor names: twice), the
         # factors, the partnerships with owners, user and group permissions,
-        # unread notifications
-        with django_assert_max_num_queries(15):
+        # unread notifications; and the health results, one query once the
+        # health app's selector is there
+        with django_assert_max_num_queries(16):
             response = client.get(url, {"factor": "trust", "column": "failed"})
         assert len(response.context["partnerships"]) == copies
 
