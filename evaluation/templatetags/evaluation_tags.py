@@ -6,14 +6,12 @@ register = template.Library()
 
 @register.filter
 def flag_url(flag) -> str:
-    """Where the record behind a flag can be read (its admin page until the
-    partnership pages exist); empty when the flag names none."""
+    """Where the record behind a flag can be read; empty when the flag names none."""
     ref = flag.get("ref") if isinstance(flag, dict) else None
     if not ref or not ref.get("model"):
         return ""
-    app_label, model = ref["model"].split(".")
     try:
-        return reverse(f"admin:{app_label}_{model}_change", args=[ref["id"]])
+        return reverse("partnerships:record", args=[ref["model"], ref["id"]])
     except NoReverseMatch:
         return ""
 

@@ -1,0 +1,159 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from accounts.models import Role
+from health.models import Factor, Instrument
+from partnerships.models import Stage
+
+from .models import FIT_CRITERIA, Effect, FitAssessment, NextStep
+from .services import PIPELINE_MOVES, LessonEntry
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PipelineFilterForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Every owner"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(Q(groups__name=Role.MANAGER) | Q(owned_partnerships__isnull=False))
+            .distinct()
+            .order_by("first_name", "username")
+        )
+
+
+class NextStepForm(forms.ModelForm):
+    class Meta:
+        model = NextStep
+        fields = ["description", "due_on"]
+        labels = {"description": "Next step", "due_on": "By"}
+        widgets = {"due_on": DATE}
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(choices=[(stage, Stage(stage).label) for stage in PIPELINE_MOVES])
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Why, if it is worth keeping; otherwise the move itself is recorded.",
+    )
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What made us stop: the study learns most from the ones that did not go ahead.",
+    )
+
+
+class FitAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = FitAssessment
+        fields = [
+            *(f"{code}_{part}" for code in FIT_CRITERIA for part in ("rating", "note")),
+            "recommendation",
+            "summary",
+        ]
+        widgets = {
+            **{
+                f"{code}_rating": forms.Select(choices=[("", "—")] + [(n, n) for n in range(1, 6)])
+                for code in FIT_CRITERIA
+            },
+            **{f"{code}_note": forms.Textarea(attrs={"rows": 2}) for code in FIT_CRITERIA},
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            **{f"{code}_rating": label for code, (label, _) in FIT_CRITERIA.items()},
+            **{f"{code}_note": "Note" for code in FIT_CRITERIA},
+            "summary": "Overall",
+        }
+
+    def criteria(self):
+        """The form's fields in pairs (rating, note), one pair per criterion."""
+        return [(self[f"{code}_rating"], self[f"{code}_note"]) for code in FIT_CRITERIA]
+
+
+class ConfirmWarningForm(forms.Form):
+    recovery_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    recovery_by = forms.DateField(widget=DATE, label="Recovered by")
+    factors = forms.ModelMultipleChoiceField(
+        queryset=Factor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Factors behind it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["factors"].queryset = latest_factors()
+
+
+class DismissWarningForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def latest_instrument():
+    return (
+        Instrument.objects.filter(published_at__isnull=False)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def latest_factors():
+    """The factors of the latest published instrument: what lessons are coded against."""
+    instrument = latest_instrument()
+    return Factor.objects.filter(instrument=instrument).order_by("position", "pk")
+
+
+class LessonForm(forms.Form):
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What we learnt",
+    )
+
+    def __init__(self, *args, factors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = list(factors)
+        for factor in self.factors:
+            self.fields[f"effect_{factor.code}"] = forms.ChoiceField(
+                choices=[("", "Did not matter")] + list(Effect.choices),
+                required=False,
+                label=factor.name,
+                help_text=factor.description,
+            )
+            self.fields[f"note_{factor.code}"] = forms.CharField(
+                required=False, max_length=1000, label="Note"
+            )
+
+    def rows(self):
+        return [
+            (factor, self[f"effect_{factor.code}"], self[f"note_{factor.code}"])
+            for factor in self.factors
+        ]
+
+    def entries(self):
+        return [
+            LessonEntry(
+                factor=factor,
+                effect=self.cleaned_data[f"effect_{factor.code}"],
+                note=self.cleaned_data[f"note_{factor.code}"],
+            )
+            for factor in self.factors
+            if self.cleaned_data.get(f"effect_{factor.code}")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for factor in self.factors:
+            if cleaned.get(f"note_{factor.code}") and not cleaned.get(f"effect_{factor.code}"):
+                self.add_error(
+                    f"effect_{factor.code}", "Say whether it helped or hindered, or clear the note."
+                )
+        return cleaned

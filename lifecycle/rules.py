@@ -1,0 +1,121 @@
+"""The early-warning rule: plain values in, signals and a verdict out.
+
+One bad number is noise; the study's struggling partnerships showed several
+things going wrong at once. So a partnership is at risk only when at least
+`signals_needed` different signals hold together. No database here: the
+service gathers the values (`services.early_warnings_raise`) and this decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Policy:
+    # Points (of 100) a component score must fall between two scorecards to count.
+    health_drop: Decimal = Decimal("10")
+    outcomes_drop: Decimal = Decimal("10")
+    # An agreement expiring within this many days counts.
+    expiry_days: int = 90
+    signals_needed: int = 2
+
+
+POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the two latest scorecards and the agreements say about one partnership."""
+
+    period_start: dt.date | None = None
+    health: Decimal | None = None
+    previous_health: Decimal | None = None
+    outcomes: Decimal | None = None
+    previous_outcomes: Decimal | None = None
+    # The messages of the latest scorecard's flags, by kind.
+    health_flags: tuple[str, ...] = ()
+    off_track: tuple[str, ...] = ()
+    not_reported: tuple[str, ...] = ()
+    # (title, expiry date) of agreements in force that expire soon.
+    expiring: tuple[tuple[str, dt.date], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Signal:
+    code: str
+    evidence: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "evidence": self.evidence}
+
+
+SIGNAL_NAMES = {
+    "falling_health": "Falling health",
+    "missed_targets": "Missed targets",
+    "unreported_metrics": "Unreported metrics",
+    "agreement_expiring": "Agreement near expiry",
+}
+
+
+def _fell(now: Decimal | None, before: Decimal | None, by: Decimal) -> bool:
+    return now is not None and before is not None and before - now >= by
+
+
+def signals(evidence: Evidence, *, today: dt.date, policy: Policy = POLICY) -> list[Signal]:
+    """Each signal that holds, with its evidence in words, in a fixed order."""
+    found = []
+    health_reasons = list(evidence.health_flags)
+    if _fell(evidence.health, evidence.previous_health, policy.health_drop):
+        health_reasons.insert(
+            0,
+            f"Relationship health fell from {evidence.previous_health:.0f} "
+            f"to {evidence.health:.0f}.",
+        )
+    if health_reasons:
+        found.append(Signal("falling_health", " ".join(health_reasons)))
+
+    target_reasons = list(evidence.off_track)
+    if _fell(evidence.outcomes, evidence.previous_outcomes, policy.outcomes_drop):
+        target_reasons.insert(
+            0,
+            f"The outcomes score fell from {evidence.previous_outcomes:.0f} "
+            f"to {evidence.outcomes:.0f}.",
+        )
+    if target_reasons:
+        found.append(Signal("missed_targets", " ".join(target_reasons)))
+
+    if evidence.not_reported:
+        found.append(Signal("unreported_metrics", " ".join(evidence.not_reported)))
+
+    last_day = today + dt.timedelta(days=policy.expiry_days)
+    soon = sorted(
+        (expiry, title) for title, expiry in evidence.expiring if today <= expiry <= last_day
+    )
+    if soon:
+        found.append(
+            Signal(
+                "agreement_expiring",
+                " ".join(
+                    f"“{title}” expires on {expiry:%d %b %Y}, in {(expiry - today).days} days."
+                    for expiry, title in soon
+                ),
+            )
+        )
+    return found
+
+
+def at_risk(found: list[Signal], *, policy: Policy = POLICY) -> bool:
+    return len({signal.code for signal in found}) >= policy.signals_needed
+
+
+def evidence_key(evidence: Evidence, found: list[Signal]) -> str:
+    """Names the evidence a warning rests on: the scorecard period and the signals.
+
+    A warning dismissed on this evidence is not raised again until a new
+    scorecard or a different set of signals changes the key.
+    """
+    period = f"{evidence.period_start:%Y-%m}" if evidence.period_start else "no-scorecard"
+    return f"{period}:{','.join(sorted(signal.code for signal in found))}"

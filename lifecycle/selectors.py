@@ -1,0 +1,81 @@
+"""Reads that several pages and services share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from evaluation.models import Scorecard
+from partnerships.models import Agreement, Partnership, Stage
+
+from .rules import Evidence
+
+# The flags of a scorecard each signal reads; the health component's flags
+# (written by the health checks: "health_fell", "health_gap") all have codes
+# beginning "health".
+OFF_TRACK_FLAGS = {"metric_off_track"}
+NOT_REPORTED_FLAGS = {"not_reported"}
+HEALTH_FLAG_PREFIX = "health"
+
+
+def _messages(flags: list[dict], wanted) -> tuple[str, ...]:
+    return tuple(flag.get("message", "") for flag in flags if wanted(flag.get("code", "")))
+
+
+def watched_partnerships():
+    """The partnerships early warning watches: the active ones (a struggling one
+    is already known to be in trouble)."""
+    return Partnership.objects.filter(stage=Stage.ACTIVE)
+
+
+def warning_evidence(
+    partnership_ids: list[int], *, today: dt.date, expiry_days: int
+) -> dict[int, Evidence]:
+    """The evidence for each partnership, from its two latest scorecards and its
+    agreements expiring soon: two queries however many partnerships."""
+    latest_two = (
+        Scorecard.objects.filter(partnership_id__in=partnership_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("partnership_id"), order_by=F("period_start").desc()
+            )
+        )
+        .filter(rank__lte=2)
+        .values(
+            "partnership_id",
+            "rank",
+            "period_start",
+            "health_score",
+            "outcomes_score",
+            "flags",
+        )
+    )
+    cards = defaultdict(dict)
+    for card in latest_two:
+        cards[card["partnership_id"]][card["rank"]] = card
+    expiring = defaultdict(list)
+    for title, partnership_id, expiry in Agreement.objects.expiring_between(
+        today, today + dt.timedelta(days=expiry_days)
+    ).values_list("title", "partnership_id", "expiry_date"):
+        expiring[partnership_id].append((title, expiry))
+
+    evidence = {}
+    for partnership_id in partnership_ids:
+        latest = cards[partnership_id].get(1)
+        previous = cards[partnership_id].get(2) or {}
+        flags = latest["flags"] if latest else []
+        evidence[partnership_id] = Evidence(
+            period_start=latest["period_start"] if latest else None,
+            health=latest["health_score"] if latest else None,
+            previous_health=previous.get("health_score"),
+            outcomes=latest["outcomes_score"] if latest else None,
+            previous_outcomes=previous.get("outcomes_score"),
+            health_flags=_messages(flags, lambda code: code.startswith(HEALTH_FLAG_PREFIX)),
+            off_track=_messages(flags, OFF_TRACK_FLAGS.__contains__),
+            not_reported=_messages(flags, NOT_REPORTED_FLAGS.__contains__),
+            expiring=tuple(expiring[partnership_id]),
+        )
+    return evidence

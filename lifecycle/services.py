@@ -1,0 +1,350 @@
+"""Writes of the lifecycle app: the pipeline, fit assessments, early warnings, lessons.
+
+Stage changes always go through `partnerships.services.partnership_change_stage`,
+so every move keeps its StageChange with who and why. Rights are the views'
+business (`partnerships.permissions`); the services keep the rules of the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from health.models import Factor
+from notifications.models import Kind
+from notifications.reminders import Draft, owners_of
+from notifications.services import notifications_create, notifications_email
+from partnerships.models import STAGES_BY_FAMILY, Partnership, Stage, StageFamily
+from partnerships.services import partnership_change_stage
+
+from . import fit, rules
+from .models import (
+    FIT_CRITERIA,
+    EarlyWarning,
+    Effect,
+    FitAssessment,
+    Lesson,
+    LessonFactor,
+    NextStep,
+    WarningState,
+)
+from .selectors import warning_evidence, watched_partnerships
+
+# The notification kinds this app asks the notifications app for (see the
+# report to the lead); until they are there, the nearest existing kind keeps
+# the notification within the database's check.
+WARNING_KIND = getattr(Kind, "EARLY_WARNING", Kind.SCORECARD_RETURNED)
+LESSONS_KIND = getattr(Kind, "LESSONS_DUE", Kind.SCORECARD_RETURNED)
+
+POTENTIAL = STAGES_BY_FAMILY[StageFamily.POTENTIAL]
+ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]
+# Where a card on the pipeline board can go: along the pipeline, or into the
+# active portfolio. Dropping it (withdrawn) is its own action, with a reason.
+PIPELINE_MOVES = (*POTENTIAL, Stage.ACTIVE)
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _notify(drafts: list[Draft]) -> int:
+    created = notifications_create(drafts=drafts)
+    ids = [notification.pk for notification in created]
+    if ids:
+        transaction.on_commit(partial(notifications_email, notification_ids=ids))
+    return len(created)
+
+
+# --- the pipeline ---------------------------------------------------------------
+
+
+def _require_potential(partnership: Partnership):
+    if partnership.stage not in POTENTIAL:
+        raise ValidationError("Only a potential partnership is on the pipeline.")
+
+
+@transaction.atomic
+def next_step_set(*, partnership: Partnership, description: str, due_on: dt.date, by) -> NextStep:
+    """Set what happens next with a potential partnership, and by when."""
+    _require_potential(partnership)
+    step = NextStep.objects.select_for_update().filter(partnership=partnership).first()
+    step = step or NextStep(partnership=partnership)
+    step.description = description.strip()
+    step.due_on = due_on
+    step.updated_by = by
+    return _save(step)
+
+
+@transaction.atomic
+def pipeline_move(*, partnership: Partnership, stage: str, by, note: str = ""):
+    """Move a potential partnership along the pipeline, or make it active."""
+    _require_potential(partnership)
+    if stage not in PIPELINE_MOVES:
+        raise ValidationError({"stage": "Choose a stage of the pipeline, or active."})
+    reason = note.strip() or (
+        f"Moved from {Stage(partnership.stage).label} to {Stage(stage).label} "
+        f"on the pipeline board."
+    )
+    return partnership_change_stage(partnership=partnership, stage=stage, reason=reason, by=by)
+
+
+@transaction.atomic
+def pipeline_drop(*, partnership: Partnership, reason: str, by, today: dt.date):
+    """Drop a potential partnership: it is withdrawn, and why is kept."""
+    _require_potential(partnership)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the partnership is dropped."})
+    return partnership_change_stage(
+        partnership=partnership, stage=Stage.WITHDRAWN, reason=reason, by=by, end_date=today
+    )
+
+
+# --- fit assessment -------------------------------------------------------------
+
+
+@transaction.atomic
+def fit_assessment_record(
+    *,
+    partnership: Partnership,
+    by,
+    today: dt.date,
+    recommendation: str,
+    summary: str = "",
+    **judged,
+) -> FitAssessment:
+    """Keep a judgement of a prospective partner's fit, with the facts as they read today.
+
+    `judged` holds `<criterion>_rating` and `<criterion>_note` for each criterion.
+    """
+    names = {f"{code}_{part}" for code in FIT_CRITERIA for part in ("rating", "note")}
+    unknown = set(judged) - names
+    if unknown:
+        raise TypeError(f"Unknown criteria: {sorted(unknown)}")
+    assessment = FitAssessment(
+        partnership=partnership,
+        recommendation=recommendation,
+        summary=summary,
+        facts=fit.facts(partnership, today=today),
+        assessed_by=by,
+        **judged,
+    )
+    return _save(assessment)
+
+
+# --- early warning --------------------------------------------------------------
+
+
+@transaction.atomic
+def early_warnings_raise(
+    *, today: dt.date, policy: rules.Policy = rules.POLICY
+) -> list[EarlyWarning]:
+    """Raise a warning on each watched partnership whose signals worsen together,
+    and tell its owner and co-leads why. Returns the warnings raised now.
+
+    A rerun raises nothing twice: a partnership has at most one open warning
+    (a partial unique index), and a warning dismissed on the same evidence is
+    not raised again.
+    """
+    ids = list(watched_partnerships().values_list("pk", flat=True))
+    evidence = warning_evidence(ids, today=today, expiry_days=policy.expiry_days)
+    open_ = set(
+        EarlyWarning.objects.open()
+        .filter(partnership_id__in=ids)
+        .values_list("partnership_id", flat=True)
+    )
+    dismissed = set(
+        EarlyWarning.objects.filter(
+            partnership_id__in=ids, state=WarningState.DISMISSED
+        ).values_list("partnership_id", "evidence_key")
+    )
+    raised = []
+    for partnership_id in ids:
+        found = rules.signals(evidence[partnership_id], today=today, policy=policy)
+        if partnership_id in open_ or not rules.at_risk(found, policy=policy):
+            continue
+        key = rules.evidence_key(evidence[partnership_id], found)
+        if (partnership_id, key) in dismissed:
+            continue
+        warning = EarlyWarning(
+            partnership_id=partnership_id,
+            raised_on=today,
+            signals=[signal.as_dict() for signal in found],
+            evidence_key=key,
+        )
+        warning.full_clean()
+        try:
+            # A second run at the same moment meets the partial unique index.
+            with transaction.atomic():
+                warning.save()
+        except IntegrityError:
+            continue
+        raised.append(warning)
+    _notify(_warning_drafts(raised))
+    return raised
+
+
+def _warning_drafts(warnings: Sequence[EarlyWarning]) -> list[Draft]:
+    if not warnings:
+        return []
+    titles = dict(
+        Partnership.objects.filter(pk__in=[w.partnership_id for w in warnings]).values_list(
+            "pk", "title"
+        )
+    )
+    owners = owners_of(titles)
+    drafts = []
+    for warning in warnings:
+        title = titles[warning.partnership_id]
+        reasons = "\n".join(
+            f"- {rules.SIGNAL_NAMES[signal['code']]}: {signal['evidence']}"
+            for signal in warning.signals
+        )
+        body = (
+            f"{title} shows several warning signs at once:\n\n{reasons}\n\n"
+            f"Confirm the warning (the partnership becomes struggling, with a recovery plan "
+            f"and its date) or dismiss it with a reason."
+        )
+        for user_id in owners[warning.partnership_id]:
+            drafts.append(
+                Draft(
+                    user_id,
+                    f"early-warning:{warning.pk}",
+                    WARNING_KIND,
+                    f"At risk: {title}",
+                    body,
+                    reverse("lifecycle:warning_detail", args=[warning.pk]),
+                )
+            )
+    return drafts
+
+
+def _lock_open(warning: EarlyWarning) -> EarlyWarning:
+    warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
+    if warning.state != WarningState.OPEN:
+        raise ValidationError(f"This warning was {warning.get_state_display().lower()} already.")
+    return warning
+
+
+@transaction.atomic
+def early_warning_confirm(
+    *,
+    warning: EarlyWarning,
+    by,
+    recovery_plan: str,
+    recovery_by: dt.date | None,
+    today: dt.date,
+    factors: Iterable[Factor] = (),
+) -> EarlyWarning:
+    """The owner agrees: the partnership becomes struggling, with a recovery plan and date."""
+    warning = _lock_open(warning)
+    errors = {}
+    if not recovery_plan.strip():
+        errors["recovery_plan"] = "Say how the partnership is to recover."
+    if recovery_by is None:
+        errors["recovery_by"] = "Say by when it should have recovered."
+    elif recovery_by <= today:
+        errors["recovery_by"] = "Choose a date after today."
+    if errors:
+        raise ValidationError(errors)
+    warning.state = WarningState.CONFIRMED
+    warning.recovery_plan = recovery_plan.strip()
+    warning.recovery_by = recovery_by
+    warning.decided_by = by
+    warning.decided_at = timezone.now()
+    _save(warning)
+    warning.factors.set(factors)
+    signals = "; ".join(rules.SIGNAL_NAMES[signal["code"]].lower() for signal in warning.signals)
+    partnership_change_stage(
+        partnership=warning.partnership,
+        stage=Stage.STRUGGLING,
+        reason=(
+            f"Early warning confirmed ({signals}). Recovery plan, by "
+            f"{recovery_by:%d %b %Y}: {warning.recovery_plan}"
+        ),
+        by=by,
+    )
+    return warning
+
+
+@transaction.atomic
+def early_warning_dismiss(*, warning: EarlyWarning, by, reason: str) -> EarlyWarning:
+    """The owner disagrees, and says why; the same evidence will not warn again."""
+    warning = _lock_open(warning)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the warning is dismissed."})
+    warning.state = WarningState.DISMISSED
+    warning.reason = reason.strip()
+    warning.decided_by = by
+    warning.decided_at = timezone.now()
+    return _save(warning)
+
+
+# --- lessons --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    factor: Factor
+    effect: str
+    note: str = ""
+
+
+@transaction.atomic
+def lesson_record(
+    *, partnership: Partnership, by, summary: str, entries: Sequence[LessonEntry]
+) -> Lesson:
+    """Record what an ended partnership taught, coded against health-check factors."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if partnership.stage not in ENDED:
+        raise ValidationError("Lessons are recorded once the partnership has ended.")
+    if not entries and not summary.strip():
+        raise ValidationError(
+            {"summary": "Name at least one factor that mattered, or write what was learnt."}
+        )
+    seen = set()
+    for entry in entries:
+        if entry.factor.pk in seen:
+            raise ValidationError({"factors": f"“{entry.factor}” is named twice."})
+        seen.add(entry.factor.pk)
+        if entry.effect not in Effect.values:
+            raise ValidationError({"factors": f"Say whether “{entry.factor}” helped or hindered."})
+    lesson = _save(Lesson(partnership=partnership, summary=summary.strip(), recorded_by=by))
+    for entry in entries:
+        _save(
+            LessonFactor(lesson=lesson, factor=entry.factor, effect=entry.effect, note=entry.note)
+        )
+    return lesson
+
+
+@transaction.atomic
+def lessons_prompt(*, today: dt.date) -> int:
+    """Ask the owners of ended partnerships without lessons to record them, once each."""
+    waiting = dict(
+        Partnership.objects.filter(stage__in=ENDED, lesson__isnull=True).values_list("pk", "title")
+    )
+    owners = owners_of(waiting)
+    drafts = [
+        Draft(
+            user_id,
+            f"lessons-due:{partnership_id}",
+            LESSONS_KIND,
+            f"Record the lessons of {title}",
+            (
+                f"{title} has ended. Which factors helped it and which hindered it? "
+                f"The lessons you record feed the portfolio view of factors."
+            ),
+            reverse("lifecycle:lesson_record", args=[partnership_id]),
+        )
+        for partnership_id, title in waiting.items()
+        for user_id in owners[partnership_id]
+    ]
+    return _notify(drafts)

@@ -1,0 +1,219 @@
+"""The warnings list and a warning's page: the owner confirms or dismisses."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from lifecycle import services
+from lifecycle.models import EarlyWarning
+from partnerships.models import StageChange
+from tests.factories import UserFactory
+
+from .helpers import LAST_MONTH, NOT_REPORTED, OFF_TRACK, TODAY, factor, scorecard, watched
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def open_warning(owner, **fields):
+    partnership = watched(owner, **fields)
+    scorecard(partnership, LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+    [warning] = services.early_warnings_raise(today=TODAY)
+    return warning
+
+
+def confirm_url(warning):
+    return reverse("lifecycle:warning_confirm", args=[warning.pk])
+
+
+def dismiss_url(warning):
+    return reverse("lifecycle:warning_dismiss", args=[warning.pk])
+
+
+class TestConfirm:
+    def test_the_owner_confirms_and_the_partnership_is_struggling(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(
+            confirm_url(warning),
+            {
+                "recovery_plan": "Weekly calls; a data manager on each side.",
+                "recovery_by": "2027-03-31",
+                "factors": [factor("communication").pk, factor("roles").pk],
+            },
+        )
+        assert response.status_code == 302
+        warning.refresh_from_db()
+        assert (warning.state, warning.decided_by, warning.recovery_by) == (
+            "confirmed",
+            alice,
+            dt.date(2027, 3, 31),
+        )
+        assert sorted(warning.factors.values_list("code", flat=True)) == ["communication", "roles"]
+        warning.partnership.refresh_from_db()
+        assert warning.partnership.stage == "struggling"
+        change = StageChange.objects.get(partnership=warning.partnership)
+        assert (change.from_stage, change.to_stage, change.changed_by) == (
+            "active",
+            "struggling",
+            alice,
+        )
+        assert "Weekly calls" in change.reason
+
+    def test_a_co_lead_may_confirm(self, client, alice, bob):
+        warning = open_warning(alice, co_lead=bob)
+        client.force_login(bob)
+        response = client.post(
+            confirm_url(warning), {"recovery_plan": "Reset the plan.", "recovery_by": "2027-01-31"}
+        )
+        assert response.status_code == 302
+
+    def test_the_plan_and_the_date_are_required_and_shown_next_to_their_fields(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(confirm_url(warning), {"recovery_plan": "", "recovery_by": ""})
+        assert response.status_code == 400
+        errors = response.context["confirm_form"].errors
+        assert set(errors) == {"recovery_plan", "recovery_by"}
+        warning.refresh_from_db()
+        assert warning.state == "open"
+        assert warning.partnership.stage == "active"
+
+    def test_a_recovery_date_in_the_past_is_refused_and_what_was_typed_is_kept(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(
+            confirm_url(warning), {"recovery_plan": "Reset the plan.", "recovery_by": "2026-11-01"}
+        )
+        assert response.status_code == 400
+        form = response.context["confirm_form"]
+        assert form.errors == {"recovery_by": ["Choose a date after today."]}
+        assert "Reset the plan." in response.content.decode()
+
+    def test_a_decided_warning_cannot_be_decided_again(self, client, alice):
+        warning = open_warning(alice)
+        services.early_warning_dismiss(warning=warning, by=alice, reason="Known and handled.")
+        client.force_login(alice)
+        response = client.post(
+            confirm_url(warning), {"recovery_plan": "Plan", "recovery_by": "2027-01-31"}
+        )
+        assert response.status_code == 400
+        warning.refresh_from_db()
+        assert warning.state == "dismissed"
+
+
+class TestDismiss:
+    def test_the_owner_dismisses_with_a_reason(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(dismiss_url(warning), {"reason": "The figures arrive next week."})
+        assert response.status_code == 302
+        warning.refresh_from_db()
+        assert (warning.state, warning.reason, warning.decided_by) == (
+            "dismissed",
+            "The figures arrive next week.",
+            alice,
+        )
+        warning.partnership.refresh_from_db()
+        assert warning.partnership.stage == "active"
+
+    def test_the_reason_is_required(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(dismiss_url(warning), {"reason": "  "})
+        assert response.status_code == 400
+        assert "reason" in response.context["dismiss_form"].errors
+        assert EarlyWarning.objects.get().state == "open"
+
+
+class TestRights:
+    @pytest.mark.parametrize("who", ["erin", "rita", "carol"])
+    def test_only_the_owner_and_co_leads_decide(self, client, alice, erin, rita, who):
+        users = {
+            "erin": erin,
+            "rita": rita,
+            "carol": UserFactory(username="carol", role="Partnership manager"),
+        }
+        warning = open_warning(alice)
+        client.force_login(users[who])
+        assert client.post(dismiss_url(warning), {"reason": "No."}).status_code == 403
+        assert (
+            client.post(
+                confirm_url(warning), {"recovery_plan": "x", "recovery_by": "2027-01-31"}
+            ).status_code
+            == 403
+        )
+        assert EarlyWarning.objects.get().state == "open"
+
+    def test_an_executive_reads_the_warning_without_its_forms(self, client, alice, erin):
+        warning = open_warning(alice)
+        client.force_login(erin)
+        response = client.get(reverse("lifecycle:warning_detail", args=[warning.pk]))
+        assert response.status_code == 200
+        assert response.context["confirm_form"] is None
+        assert confirm_url(warning) not in response.content.decode()
+
+    def test_the_decision_urls_refuse_a_get(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        assert client.get(confirm_url(warning)).status_code == 405
+
+    def test_an_unknown_warning_is_404(self, client, alice):
+        client.force_login(alice)
+        assert client.get(reverse("lifecycle:warning_detail", args=[999])).status_code == 404
+
+
+class TestList:
+    def test_a_manager_sees_theirs_first_and_all_on_asking(self, client, alice, bob):
+        mine = open_warning(alice, title="Alice's")
+        scorecard(watched(bob, title="Bob's"), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+        services.early_warnings_raise(today=TODAY)
+        client.force_login(alice)
+        response = client.get(reverse("lifecycle:warnings"))
+        assert [w.pk for w in response.context["warnings"]] == [mine.pk]
+        response = client.get(reverse("lifecycle:warnings"), {"scope": "all"})
+        assert {w.partnership.title for w in response.context["warnings"]} == {"Alice's", "Bob's"}
+
+    def test_an_executive_sees_all_open_warnings(self, client, alice, erin):
+        open_warning(alice)
+        client.force_login(erin)
+        response = client.get(reverse("lifecycle:warnings"))
+        assert len(response.context["warnings"]) == 1
+
+    @pytest.mark.parametrize("count", [2, 12])
+    def test_the_list_takes_the_same_queries_for_2_or_12_warnings(
+        self, client, alice, count, django_assert_max_num_queries
+    ):
+        for n in range(count):
+            scorecard(watched(alice, title=f"P{n}"), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+        services.early_warnings_raise(today=TODAY)
+        client.force_login(alice)
+        # session, user, savepoint and release, whether alice leads any partnership,
+        # the warnings with their partnerships and owners, user and group
+        # permissions (menu), unread notifications
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("lifecycle:warnings"))
+        assert len(response.context["warnings"]) == count
+
+    @pytest.mark.parametrize("signals", [2, 4])
+    def test_the_warning_page_takes_the_same_queries_whatever_it_holds(
+        self, client, alice, signals, django_assert_max_num_queries
+    ):
+        flags = [NOT_REPORTED, OFF_TRACK] * (signals // 2)
+        partnership = watched(alice, expiring_on=dt.date(2027, 1, 9))
+        scorecard(partnership, LAST_MONTH, flags=flags)
+        [warning] = services.early_warnings_raise(today=TODAY)
+        client.force_login(alice)
+        # session, user, savepoint and release, the warning with its partnership,
+        # owner and decider, its factors, whether alice may edit, the factors
+        # offered, the latest instrument, user and group permissions, unread count
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("lifecycle:warning_detail", args=[warning.pk]))
+        assert response.status_code == 200
