@@ -1,9 +1,9 @@
-"""The portfolio's aggregates, cached in Redis until the scorecards change.
+"""The portfolio's tiles and charts, cached in Redis until the scorecards change.
 
-A cached summary is keyed by its filters, the day and a generation number.
+A cached portfolio is keyed by its filters, the day and a generation number.
 Whatever changes what executives see (a run finishing, a scorecard approved or
 overridden) bumps the generation once its transaction commits, so every
-cached summary is left behind at once, with no key to hunt down.
+cached portfolio is left behind at once, with no key to hunt down.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def bump_generation_on_commit() -> None:
     transaction.on_commit(bump_generation)
 
 
-def summary_key(data: dict, today: dt.date) -> str:
+def portfolio_key(data: dict, today: dt.date) -> str:
     filters = json.dumps(
         {
             name: str(getattr(value, "pk", value))
@@ -51,6 +51,6 @@ def summary_key(data: dict, today: dt.date) -> str:
     return f"dashboards:portfolio:{generation()}:{digest}"
 
 
-def cached_summary(data: dict, today: dt.date, compute):
-    """The summary for these filters, from the cache or from `compute()`."""
-    return cache.get_or_set(summary_key(data, today), compute, timeout=TIMEOUT)
+def cached_portfolio(data: dict, today: dt.date, compute):
+    """The portfolio for these filters, from the cache or from `compute()`."""
+    return cache.get_or_set(portfolio_key(data, today), compute, timeout=TIMEOUT)

@@ -26,6 +26,7 @@ from partnerships.models import (
     Stage,
     StageFamily,
 )
+from partnerships.periods import Frequency, Period
 
 from . import money
 from .filters import NOT_RATED, narrow, shown_candidates, shown_rating
@@ -126,7 +127,9 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
         "funding": money.in_base_currency(
             money.committed_by_currency(partnerships), money.rates_on(today)
         ),
-        "rating_trend": _rating_trend(partnerships, period=period, provisional=provisional),
+        "rating_trend": _rating_trend(
+            partnerships, period=period, provisional=provisional, today=today
+        ),
         "by_sector": _by_rating(facts, lambda fact: fact["sectors"]),
         "by_spanned": _by_rating(facts, lambda fact: [str(min(len(fact["sectors"]), 3))]),
         "by_region": _by_rating(facts, lambda fact: fact["continents"]),
@@ -210,9 +213,17 @@ def _expiring(partnerships, today: dt.date) -> dict:
     return {"count": agreements.count(), "shown": list(shown)}
 
 
-def _rating_trend(partnerships, *, period, provisional: bool) -> dict:
-    """Ratings of the scorecards of the last periods: {period: {rating: count}}."""
-    cards = Scorecard.objects.filter(partnership__in=partnerships).exclude(overall_score=None)
+def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) -> dict:
+    """Ratings of the scorecards of the last months: {month: {rating: count}}."""
+    first = Period.containing(period or today, Frequency.MONTHLY)
+    for _ in range(TREND_PERIODS):
+        first = first.previous()
+    # Only the months shown are read: the history grows every month, the chart does not.
+    cards = (
+        Scorecard.objects.filter(partnership__in=partnerships, period_start__gte=first.start)
+        .exclude(overall_score=None)
+        .order_by()
+    )
     if provisional:
         cards = cards.exclude(review_state=ReviewState.RETURNED)
     else:

@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from evaluation.models import Rating, Trend
@@ -17,7 +19,7 @@ from partnerships.geography import Continent
 from partnerships.models import Benefit, Purpose, Sector
 
 from . import exports_portfolio
-from .cache import cached_summary
+from .cache import cached_portfolio
 from .charts import RATING_COLOURS, chart, world_map
 from .filters import NOT_RATED
 from .portfolio import EXPIRY_DAYS, portfolio_summary
@@ -63,15 +65,22 @@ def link_query(data: dict) -> dict[str, str]:
     return query
 
 
-def _summary(data: dict) -> dict:
-    today = timezone.localdate()
-    return cached_summary(data, today, lambda: portfolio_summary(data=data, today=today))
-
-
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def portfolio(request):
     form, data = portfolio_filters(request)
-    summary = _summary(data)
+    today = timezone.localdate()
+    # The tiles and charts are the page's whole cost: Redis keeps them rendered,
+    # so a warm request renders only the frame and the filters around them.
+    body = cached_portfolio(data, today, lambda: _portfolio_body(data, today))
+    return render(
+        request,
+        "dashboards/portfolio.html",
+        {"form": form, "body": mark_safe(body), "export_query": urlencode(link_query(data))},
+    )
+
+
+def _portfolio_body(data: dict, today) -> str:
+    summary = portfolio_summary(data=data, today=today)
     query = link_query(data)
     list_url = reverse("partnerships:partnership_list")
 
@@ -79,12 +88,11 @@ def portfolio(request):
         return f"{list_url}?{urlencode({**query, **narrower})}"
 
     colour = data.get("colour") or "count"
-    return render(
-        request,
-        "dashboards/portfolio.html",
+    return render_to_string(
+        "dashboards/_portfolio_body.html",
         {
-            "form": form,
             "summary": summary,
+            "filtered": bool(query),
             "provisional": bool(data.get("provisional")),
             "colour": colour,
             "colour_links": {
@@ -97,7 +105,6 @@ def portfolio(request):
                 for r in [*Rating.values, NOT_RATED]
             ],
             "charts": _charts(summary, listed, colour=colour),
-            "export_query": urlencode(query),
             "expiry_days": EXPIRY_DAYS,
         },
     )
