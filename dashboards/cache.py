@@ -14,6 +14,9 @@ import json
 
 from django.core.cache import cache
 from django.db import transaction
+from django.templatetags.static import static
+
+from .charts import WORLD_ATLAS
 
 GENERATION_KEY = "dashboards:portfolio:generation"
 # Data entered by managers (a stage change, a new agreement) bumps nothing;
@@ -47,7 +50,10 @@ def portfolio_key(data: dict, today: dt.date) -> str:
         },
         sort_keys=True,
     )
-    digest = hashlib.sha256(f"{today.isoformat()}|{filters}".encode()).hexdigest()[:32]
+    # The cached HTML names the world atlas by its hashed static name: a deploy
+    # that changes the file must not serve pages pointing at the old one.
+    atlas = static(WORLD_ATLAS)
+    digest = hashlib.sha256(f"{today.isoformat()}|{atlas}|{filters}".encode()).hexdigest()[:32]
     return f"dashboards:portfolio:{generation()}:{digest}"
 
 
