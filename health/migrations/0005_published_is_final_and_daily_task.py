@@ -9,26 +9,57 @@ table must go in); the service and the admin refuse adding to a published one.
 
 from django.db import migrations
 
+# One function per table: each compares what respondents read and results rest
+# on, so a row written back with its content unchanged (a test database
+# restoring its rows, timestamps rounded to the millisecond) is let through.
 GUARD = """
-CREATE FUNCTION health_refuse_published_change() RETURNS trigger AS $$
-DECLARE
-    published timestamptz;
+CREATE FUNCTION health_refuse_published_instrument_change() RETURNS trigger AS $$
 BEGIN
-    -- Writing a row back as it is changes nothing (a test database restoring
-    -- its rows does so), so only a real change is refused.
-    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+    IF TG_OP = 'UPDATE'
+       AND ROW(NEW.name, NEW.version, NEW.description, NEW.strength_from, NEW.concern_below,
+               NEW.published_at IS NULL)
+           IS NOT DISTINCT FROM
+           ROW(OLD.name, OLD.version, OLD.description, OLD.strength_from, OLD.concern_below,
+               OLD.published_at IS NULL) THEN
         RETURN NEW;
     END IF;
-    IF TG_TABLE_NAME = 'health_instrument' THEN
-        published := OLD.published_at;
-    ELSIF TG_TABLE_NAME = 'health_factor' THEN
-        SELECT published_at INTO published FROM health_instrument WHERE id = OLD.instrument_id;
-    ELSE
-        SELECT i.published_at INTO published
-          FROM health_factor f JOIN health_instrument i ON i.id = f.instrument_id
-         WHERE f.id = OLD.factor_id;
+    IF OLD.published_at IS NOT NULL THEN
+        RAISE EXCEPTION 'A published health-check instrument is never changed: make a new version.'
+            USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF published IS NOT NULL THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION health_refuse_published_factor_change() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE'
+       AND ROW(NEW.instrument_id, NEW.code, NEW.name, NEW.description, NEW.position,
+               NEW.translations)
+           IS NOT DISTINCT FROM
+           ROW(OLD.instrument_id, OLD.code, OLD.name, OLD.description, OLD.position,
+               OLD.translations) THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT 1 FROM health_instrument
+                WHERE id = OLD.instrument_id AND published_at IS NOT NULL) THEN
+        RAISE EXCEPTION 'A published health-check instrument is never changed: make a new version.'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION health_refuse_published_statement_change() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE'
+       AND ROW(NEW.factor_id, NEW.text, NEW.translations, NEW.position)
+           IS NOT DISTINCT FROM
+           ROW(OLD.factor_id, OLD.text, OLD.translations, OLD.position) THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT 1 FROM health_factor f JOIN health_instrument i ON i.id = f.instrument_id
+                WHERE f.id = OLD.factor_id AND i.published_at IS NOT NULL) THEN
         RAISE EXCEPTION 'A published health-check instrument is never changed: make a new version.'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
@@ -38,20 +69,22 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER health_instrument_published_is_final
     BEFORE UPDATE OR DELETE ON health_instrument
-    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_change();
+    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_instrument_change();
 CREATE TRIGGER health_factor_published_is_final
     BEFORE UPDATE OR DELETE ON health_factor
-    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_change();
+    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_factor_change();
 CREATE TRIGGER health_statement_published_is_final
     BEFORE UPDATE OR DELETE ON health_statement
-    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_change();
+    FOR EACH ROW EXECUTE FUNCTION health_refuse_published_statement_change();
 """
 
 UNGUARD = """
 DROP TRIGGER health_statement_published_is_final ON health_statement;
 DROP TRIGGER health_factor_published_is_final ON health_factor;
 DROP TRIGGER health_instrument_published_is_final ON health_instrument;
-DROP FUNCTION health_refuse_published_change();
+DROP FUNCTION health_refuse_published_statement_change();
+DROP FUNCTION health_refuse_published_factor_change();
+DROP FUNCTION health_refuse_published_instrument_change();
 """
 
 DAILY = "Open due health checks and remind respondents"

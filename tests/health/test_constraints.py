@@ -119,3 +119,15 @@ def test_a_published_instrument_is_never_changed_in_the_database():
             cursor.execute(sql, params)
     statement.refresh_from_db()
     assert statement.text != "Changed"
+
+
+def test_a_draft_changes_freely_and_a_published_row_written_back_unchanged_passes():
+    from health import services
+
+    draft = services.instrument_new_version(instrument=shipped_instrument())
+    Statement.objects.filter(factor__instrument=draft).update(text="Reworded in the draft.")
+    shipped = shipped_instrument()
+    shipped.save()  # the same content: nothing changes, nothing is refused
+    factor = Factor.objects.filter(instrument=shipped).first()
+    factor.save()
+    assert Statement.objects.filter(text="Reworded in the draft.").count() == 27
