@@ -283,6 +283,13 @@ def _answer_url(respondent: Respondent) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@transaction.atomic
+def answer_link(*, respondent: Respondent) -> str:
+    """A fresh link for one respondent, to hand over by other means than email."""
+    respondent = Respondent.objects.select_for_update(of=("self",)).get(pk=respondent.pk)
+    return _answer_url(respondent)
+
+
 def _message(respondent: Respondent, *, reminder: bool) -> EmailMessage:
     language = respondent.language if respondent.side == Side.PARTNER else settings.LANGUAGE_CODE
     to = respondent.email if respondent.side == Side.PARTNER else respondent.user.email
