@@ -151,3 +151,17 @@ def test_a_closed_rounds_link_no_longer_works(client, health_round):
     link = link_for(health_round.respondents.first())
     services.round_close(health_round=health_round)
     assert client.get(link).status_code == 410
+
+
+@pytest.mark.usefixtures("during")
+@pytest.mark.parametrize("invited", [1, 8])
+def test_the_answer_page_costs_the_same_however_many_are_invited(
+    client, alice, invited, django_assert_max_num_queries
+):
+    health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=invited)
+    link = link_for(health_round.respondents.first())
+    # savepoint (ATOMIC_REQUESTS), the respondent by its digest with round,
+    # partnership and instrument, the factors, their statements, release savepoint
+    with django_assert_max_num_queries(5):
+        response = client.get(link)
+    assert response.status_code == 200
