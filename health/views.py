@@ -122,12 +122,15 @@ def round_open(request, pk):
 
 
 def _radar(result) -> dict:
+    """Both sides' means on one radar; a side under the threshold is left out."""
+    sides = [(OURS, "Our side"), (PARTNER, "Partner side")]
     return chart(
         "radar",
         [factor.name for factor in result.factors],
         [
-            {"label": "Our side", "data": [factor.ours for factor in result.factors]},
-            {"label": "Partner side", "data": [factor.partner for factor in result.factors]},
+            {"label": label, "data": [getattr(factor, side) for factor in result.factors]}
+            for side, label in sides
+            if result.shown[side]
         ],
         title="Mean rating per factor, by side (1–5)",
         suggested_max=5,
