@@ -281,3 +281,26 @@ def test_users_no_longer_active_are_not_invited_again(alice):
     leaver.save()
     users, _people = services.usual_respondents(partnership)
     assert leaver not in users and len(users) == 2
+
+
+def test_an_invitation_the_mail_server_keeps_refusing_is_retried_then_swept_again(
+    alice, settings, django_capture_on_commit_callbacks
+):
+    from health.tasks import send_invitation
+
+    health_round = open_round(
+        PartnershipFactory(owner=alice), by=alice, partner=1, closes_on=dt.date(2099, 1, 1)
+    )
+    respondent = health_round.respondents.get()
+    settings.EMAIL_BACKEND = "tests.health.failing_mail.Backend"
+
+    result = send_invitation.apply(args=[respondent.pk])
+
+    assert result.failed() and isinstance(result.result, OSError)
+    respondent.refresh_from_db()
+    assert respondent.emailed_at is None
+    # The daily task queues it again, and it goes once the server answers.
+    assert services.health_checks_run(today=health_round.opened_on)["unsent"] == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_invitation.apply(args=[respondent.pk]).get() is True
+    assert len(mail.outbox) == 1
