@@ -8,7 +8,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 ARGS ?=
 
-.PHONY: install system-packages run test lint clean-data benchmark
+.PHONY: install system-packages run test lint clean-data benchmark benchmark-dashboards
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-packages
 
@@ -55,3 +55,9 @@ clean-data:
 # prints the time of a full assessment against its lower bound.
 benchmark: install
 	$(VENV)/bin/python -m tooling.benchmark $(ARGS)
+
+# Builds 1,000- and 10,000-partnership portfolios with a year of scorecards in a
+# throwaway PostgreSQL and Redis and prints each dashboard's server time against
+# its SQL alone and an empty view. Pages: ARGS="--pages partnerships:partnership_list".
+benchmark-dashboards: install
+	$(VENV)/bin/python -m tooling.dashboard_benchmark $(ARGS)

@@ -118,6 +118,8 @@ def world_map(
         "countries": rows,
         "atlas": static(WORLD_ATLAS),
         "height": None,
+        # A colour scale explains nothing when every country has the same value.
+        "legend": len({row["value"] for row in rows}) > 1,
     }
 
 

@@ -5,7 +5,9 @@
 and chunk after chunk, and, in the same run, the lower bound: one set-based
 statement that aggregates the same measurements the assessment reads. Used by
 `manage.py benchmark_assessment` (and `python -m tooling.benchmark`, which
-runs it against throwaway servers).
+runs it against throwaway servers). `build_scorecards` adds what a year of
+assessments and their review would have left, for the dashboards benchmark
+(`dashboards/benchmark.py`), which reuses the COPY helpers too.
 
 Everything generated is deterministic: the same size and day give the same rows.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 import statistics
 import time
@@ -29,12 +32,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Role
 from partnerships.models import (
+    IN_FORCE_FOR_TERM,
     STAGES_BY_FAMILY,
     Agreement,
     AgreementParty,
@@ -50,9 +56,19 @@ from partnerships.models import (
 )
 from partnerships.periods import Frequency, Period
 
-from . import services
-from .inputs import load_inputs
-from .models import AssessmentChunk, AssessmentRun, Scorecard
+from . import scoring, services
+from .inputs import load_inputs, policy_values
+from .models import (
+    AssessmentChunk,
+    AssessmentRun,
+    Rating,
+    ReviewState,
+    RunStatus,
+    Scorecard,
+    ScorecardAction,
+    ScorecardEvent,
+    ScoringPolicy,
+)
 
 BENCH_USERS = 20  # owners of the partnerships, round robin
 COPY_BATCH = 200_000  # rows per COPY statement
@@ -80,7 +96,66 @@ METRIC_KINDS = [
     ("Patient satisfaction", "score", "higher", "latest", 70, None, 1),
 ]
 OBJECTIVE_STATUSES = ["on_track", "on_track", "at_risk", "not_started", "off_track", "achieved"]
-COUNTRIES = ["KE", "GB", "US", "IN", "BR", "DE", "ZA", "NG", "FR", "JP"]
+# Where partners are: (country, city, time zone, languages), on every continent,
+# so a map of the portfolio has something to show.
+PLACES = [
+    ("KE", "Nairobi", "Africa/Nairobi", ["en", "sw"]),
+    ("GB", "London", "Europe/London", ["en"]),
+    ("US", "Boston", "America/New_York", ["en"]),
+    ("IN", "Bengaluru", "Asia/Kolkata", ["en", "hi"]),
+    ("BR", "São Paulo", "America/Sao_Paulo", ["pt"]),
+    ("DE", "Heidelberg", "Europe/Berlin", ["de", "en"]),
+    ("ZA", "Cape Town", "Africa/Johannesburg", ["en", "af"]),
+    ("NG", "Lagos", "Africa/Lagos", ["en"]),
+    ("FR", "Lyon", "Europe/Paris", ["fr"]),
+    ("JP", "Osaka", "Asia/Tokyo", ["ja"]),
+    ("CA", "Toronto", "America/Toronto", ["en", "fr"]),
+    ("AU", "Melbourne", "Australia/Melbourne", ["en"]),
+    ("SG", "Singapore", "Asia/Singapore", ["en", "zh"]),
+    ("MX", "Guadalajara", "America/Mexico_City", ["es"]),
+    ("SE", "Stockholm", "Europe/Stockholm", ["sv", "en"]),
+    ("GH", "Accra", "Africa/Accra", ["en"]),
+    ("VN", "Hanoi", "Asia/Ho_Chi_Minh", ["vi"]),
+    ("ES", "Barcelona", "Europe/Madrid", ["es", "ca"]),
+    ("RW", "Kigali", "Africa/Kigali", ["rw", "en", "fr"]),
+    ("CL", "Santiago", "America/Santiago", ["es"]),
+    ("NL", "Utrecht", "Europe/Amsterdam", ["nl", "en"]),
+    ("TH", "Bangkok", "Asia/Bangkok", ["th"]),
+    ("EG", "Cairo", "Africa/Cairo", ["ar"]),
+    ("NZ", "Auckland", "Pacific/Auckland", ["en", "mi"]),
+]
+PURPOSES = [
+    "clinical_exchange",
+    "joint_research",
+    "exchange_programme",
+    "conferences",
+    "shared_services",
+    "technology_access",
+]
+BENEFITS = [
+    ["patient_outcomes", "knowledge_exchange"],
+    ["research_capability"],
+    ["innovation", "research_capability"],
+    ["economies_of_scale"],
+    ["knowledge_exchange"],
+    ["patient_outcomes", "innovation", "economies_of_scale"],
+]
+# What each side brings: (kind, amount or None, currency); ours in the
+# currencies we budget in, the partners' in a few more.
+OUR_CONTRIBUTIONS = [
+    ("financial", 250_000, "EUR"),
+    ("financial", 120_000, "USD"),
+    ("in_kind", None, ""),
+    ("financial", 80_000, "GBP"),
+]
+PARTNER_CONTRIBUTIONS = [
+    ("in_kind", None, ""),
+    ("financial", 60_000, "USD"),
+    ("financial", 4_500_000, "KES"),
+    ("none", None, ""),
+    ("financial", 90_000, "EUR"),
+    ("financial", 7_000_000, "INR"),
+]
 PARTNER_KINDS = [
     ("hospital", "15", "government"),
     ("university", "80", "academic"),
@@ -102,7 +177,7 @@ _COPY_SPECIAL = "\\\t\n\r"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
     """A value in PostgreSQL's COPY text format."""
     if value is None:
         return r"\N"
@@ -121,7 +196,7 @@ def _copy_text(value) -> str:
     return text
 
 
-def _copy_lines(table: str, columns: list[str], lines) -> None:
+def copy_lines(table: str, columns: list[str], lines) -> None:
     """COPY `lines` (text-format lines ending in a newline) into `table`, in batches."""
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the driver's cursor, under Django's wrapper
@@ -147,7 +222,7 @@ def _copy_lines(table: str, columns: list[str], lines) -> None:
         flush()
 
 
-def _copy_model(model, rows, varying: list[str], constants: dict | None = None) -> int:
+def copy_model(model, rows, varying: list[str], constants: dict | None = None) -> int:
     """COPY `rows` (tuples of the `varying` fields, by attname) into the model's
     table; every other column gets `constants`, the field's default, or now for
     the timestamps."""
@@ -159,11 +234,11 @@ def _copy_model(model, rows, varying: list[str], constants: dict | None = None) 
         if f.attname in varying:
             slots.append(varying.index(f.attname))
         elif f.attname in constants:
-            slots.append(_copy_text(constants[f.attname]))
+            slots.append(copy_text(constants[f.attname]))
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            slots.append(_copy_text(now))
+            slots.append(copy_text(now))
         else:
-            slots.append(_copy_text(f.get_default()))
+            slots.append(copy_text(f.get_default()))
     missing = set(varying) - {f.attname for f in model._meta.concrete_fields}
     if missing:
         raise ValueError(f"{model.__name__} has no field {', '.join(sorted(missing))}")
@@ -173,9 +248,9 @@ def _copy_model(model, rows, varying: list[str], constants: dict | None = None) 
         nonlocal count
         for row in rows:
             count += 1
-            yield ("\t".join(s if isinstance(s, str) else _copy_text(row[s]) for s in slots) + "\n")
+            yield ("\t".join(s if isinstance(s, str) else copy_text(row[s]) for s in slots) + "\n")
 
-    _copy_lines(model._meta.db_table, columns, lines())
+    copy_lines(model._meta.db_table, columns, lines())
     return count
 
 
@@ -200,8 +275,10 @@ def build_portfolio(
 ) -> Portfolio:
     """Fill an empty database with `partnerships` assessable partnerships.
 
-    Each has a lead partner, an agreement in force with its two parties (the
-    partner and us) and one obligation, two objectives and
+    Each has a lead partner (in one of two dozen countries), a purpose and the
+    benefits it seeks, an agreement in force with its two parties (the partner
+    and us, each bringing money in one of a few currencies, help in kind, or
+    nothing) and one obligation, two objectives and
     `metrics_per_partnership` monthly outcome metrics (higher and lower is
     better, summed and latest; the fifth has no target in four partnerships out
     of five, so it is reported but not rated), measured every
@@ -235,21 +312,30 @@ def build_portfolio(
         owner_of = [owners[i % len(owners)] for i in range(partnerships)]
         ids = range(1, partnerships + 1)
 
-        report.rows["partners"] = _copy_model(
+        report.rows["partners"] = copy_model(
             Partner,
             (
                 (
                     i,
                     f"Benchmark partner {i:06d}",
                     *PARTNER_KINDS[i % len(PARTNER_KINDS)],
-                    COUNTRIES[i % len(COUNTRIES)],
+                    *PLACES[i % len(PLACES)],
                 )
                 for i in ids
             ),
-            ["id", "name", "kind", "organisation_type", "sector", "country"],
-            {"languages": ["en"], "time_zone": "UTC", "city": "Benchmark City"},
+            [
+                "id",
+                "name",
+                "kind",
+                "organisation_type",
+                "sector",
+                "country",
+                "city",
+                "time_zone",
+                "languages",
+            ],
         )
-        report.rows["partnerships"] = _copy_model(
+        report.rows["partnerships"] = copy_model(
             Partnership,
             (
                 (
@@ -257,18 +343,16 @@ def build_portfolio(
                     f"Benchmark partnership {i:06d}",
                     "struggling" if i % 10 == 0 else "active",
                     owner_of[i - 1],
+                    PURPOSES[i % len(PURPOSES)],
+                    BENEFITS[i % len(BENEFITS)],
                 )
                 for i in ids
             ),
-            ["id", "title", "stage", "owner_id"],
-            {
-                "purpose": "clinical_exchange",
-                "start_date": first_month,
-                "benefits_sought": ["patient_outcomes", "knowledge_exchange"],
-            },
+            ["id", "title", "stage", "owner_id", "purpose", "benefits_sought"],
+            {"start_date": first_month},
         )
         report.partnerships = partnerships
-        report.rows["members"] = _copy_model(
+        report.rows["members"] = copy_model(
             PartnershipMember,
             ((i, i, i) for i in ids),
             ["id", "partnership_id", "partner_id"],
@@ -281,7 +365,7 @@ def build_portfolio(
                 return None
             return period_end + dt.timedelta(days=(30, 75, 400)[i % 4 - 1] + i % 20)
 
-        report.rows["agreements"] = _copy_model(
+        report.rows["agreements"] = copy_model(
             Agreement,
             ((i, i, f"Memorandum {i:06d}", f"BENCH-{i:06d}", expiry(i)) for i in ids),
             ["id", "partnership_id", "title", "reference", "expiry_date"],
@@ -293,12 +377,33 @@ def build_portfolio(
                 "notice_period_days": 90,
             },
         )
-        report.rows["agreement parties"] = _copy_model(
+        report.rows["agreement parties"] = copy_model(
             AgreementParty,
-            (row for i in ids for row in ((2 * i - 1, i, i, False), (2 * i, i, None, True))),
-            ["id", "agreement_id", "partner_id", "is_our_organisation"],
+            (
+                row
+                for i in ids
+                for row in (
+                    (
+                        2 * i - 1,
+                        i,
+                        i,
+                        False,
+                        *PARTNER_CONTRIBUTIONS[i % len(PARTNER_CONTRIBUTIONS)],
+                    ),
+                    (2 * i, i, None, True, *OUR_CONTRIBUTIONS[i % len(OUR_CONTRIBUTIONS)]),
+                )
+            ),
+            [
+                "id",
+                "agreement_id",
+                "partner_id",
+                "is_our_organisation",
+                "contribution_kind",
+                "contribution_amount",
+                "contribution_currency",
+            ],
         )
-        report.rows["obligations"] = _copy_model(
+        report.rows["obligations"] = copy_model(
             Obligation,
             (
                 (
@@ -313,7 +418,7 @@ def build_portfolio(
             ["id", "agreement_id", "description", "due_date", "completed_on"],
         )
         # Two objectives each: the first holds the first three metrics.
-        report.rows["objectives"] = _copy_model(
+        report.rows["objectives"] = copy_model(
             Objective,
             (
                 (
@@ -352,7 +457,7 @@ def build_portfolio(
                         owner_of[i - 1],
                     )
 
-        report.rows["metrics"] = _copy_model(
+        report.rows["metrics"] = copy_model(
             OutcomeMetric,
             metric_rows(),
             [
@@ -379,7 +484,7 @@ def build_portfolio(
         horizon = months + 12  # months from the baseline to the target
 
         def measurement_lines():
-            now = _copy_text(timezone.now())
+            now = copy_text(timezone.now())
             for i in ids:
                 # How well this partnership does: some ahead of plan, most behind.
                 pace = 0.3 + 1.1 * ((i * 7919) % 1000) / 1000
@@ -410,7 +515,7 @@ def build_portfolio(
             "entered_by_id",
         ]
         table = Measurement._meta
-        _copy_lines(
+        copy_lines(
             table.db_table, [table.get_field(c).column for c in columns], measurement_lines()
         )
         report.measurements = report.rows["measurements"] = Measurement.objects.count()
@@ -418,9 +523,319 @@ def build_portfolio(
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), PORTFOLIO_MODELS):
                 cursor.execute(statement)
-    _analyse(PORTFOLIO_MODELS)
+    analyse(PORTFOLIO_MODELS)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# How reviewers' comments read, for the scorecards they returned or overrode.
+RETURN_COMMENT = "The readmission figures look provisional: please confirm them with the ward."
+OVERRIDE_JUSTIFICATION = "Agreed at the steering committee: the partner's data arrived late."
+
+
+def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dict[str, int]:
+    """Give a built portfolio `periods` months of reviewed scorecards, up to the
+    last closed month: what twelve monthly assessments and their review would
+    have left, without running them (COPY; the dashboards read these rows).
+
+    A partnership of the active family has one scorecard a month; an ended one
+    until the month it ended; a potential one none. Scores drift per
+    partnership (some improve, some worsen), the overall score is the policy's
+    weighted mean of the components present and the rating and trend follow
+    from it as `evaluation.scoring` would give them; `metric_results` and
+    `flags` have the shape the assessment stores (one result per metric of the
+    partnership; flags for metrics off track or without target, agreements in
+    their notice period or expiring, obligations overdue). Every scorecard was
+    submitted by its run (an event); those of earlier months were approved (one
+    in fifteen with an overridden rating), the last month's are partly in
+    review, approved or returned to their owner.
+
+    Returns the rows written per table.
+    """
+    if periods < 1:
+        raise ValueError("periods must be positive")
+    if Scorecard.objects.exists() or AssessmentRun.objects.exists():
+        raise ValueError("build_scorecards needs a portfolio without scorecards or runs.")
+    rng = random.Random(seed)
+    policy = ScoringPolicy.objects.get(is_active=True)
+    rules = policy_values(policy)
+    reviewer = _bench_reviewer()
+    last = services.last_closed_month(today)
+    months = [last]
+    for _ in range(periods - 1):
+        months.insert(0, months[0].previous())
+
+    metrics_of: dict[int, list[tuple]] = {}
+    for row in OutcomeMetric.objects.order_by("id").values_list(
+        "objective__partnership_id", "id", "name", "target_value"
+    ):
+        metrics_of.setdefault(row[0], []).append(row[1:])
+    agreement_of = {
+        row[0]: row[1:]
+        for row in Agreement.objects.filter(status__in=IN_FORCE_FOR_TERM)
+        .order_by("partnership_id", "effective_date")  # the latest in force wins
+        .values_list("partnership_id", "id", "title", "expiry_date", "notice_period_days")
+    }
+    obligations_of: dict[int, list[tuple]] = {}
+    for row in Obligation.objects.filter(completed_on__isnull=True).values_list(
+        "agreement__partnership_id", "id", "description", "due_date"
+    ):
+        obligations_of.setdefault(row[0], []).append(row[1:])
+    partnerships = list(
+        Partnership.objects.exclude(stage__in=STAGES_BY_FAMILY[StageFamily.POTENTIAL])
+        .order_by("id")
+        .values_list("id", "stage", "start_date", "end_date")
+    )
+
+    with transaction.atomic():
+        runs = AssessmentRun.objects.bulk_create(
+            AssessmentRun(
+                period_start=month.start,
+                period_end=month.end,
+                policy=policy,
+                status=RunStatus.COMPLETED,
+                started_at=_at(month.end, days=1, hour=2),
+                finished_at=_at(month.end, days=1, hour=2, minute=5),
+            )
+            for month in months
+        )
+        cards, events = [], []
+        for pid, stage, start_date, end_date in partnerships:
+            quality = ((pid * 7919) % 1000) / 1000  # the measurements' pace
+            base = 35 + 55 * quality - (20 if stage == "struggling" else 0)
+            drift = ((pid * 31) % 7 - 3) * 0.8  # points a month, up or down
+            previous = None
+            for index, (month, run) in enumerate(zip(months, runs, strict=True)):
+                if start_date and start_date > month.end or end_date and end_date < month.end:
+                    continue
+                level = base + drift * (index - periods / 2) + rng.uniform(-6, 6)
+                card = _scorecard_row(
+                    pid,
+                    month,
+                    run,
+                    level,
+                    rng,
+                    rules,
+                    metrics_of.get(pid, []),
+                    agreement_of.get(pid),
+                    obligations_of.get(pid, []),
+                    previous,
+                )
+                previous = card["overall_score"]
+                card["id"] = len(cards) + 1
+                card["policy_id"] = policy.pk
+                _review(card, last_month=month == last, rng=rng, reviewer=reviewer)
+                cards.append(card)
+                events.extend(_events(card, reviewer))
+        for run in runs:
+            run.assessed_count = sum(1 for c in cards if c["run_id"] == run.pk)
+        AssessmentRun.objects.bulk_update(runs, ["assessed_count"])
+
+        card_fields = list(cards[0]) if cards else ["id"]
+        rows = {"assessment runs": len(runs)}
+        rows["scorecards"] = copy_model(
+            Scorecard, ([c[f] for f in card_fields] for c in cards), card_fields
+        )
+        event_fields = list(events[0]) if events else ["id"]
+        rows["scorecard events"] = copy_model(
+            ScorecardEvent,
+            ((n, *(e[f] for f in event_fields)) for n, e in enumerate(events, start=1)),
+            ["id", *event_fields],
+        )
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(
+                no_style(), [Scorecard, ScorecardEvent]
+            ):
+                cursor.execute(statement)
+    analyse([Scorecard, ScorecardEvent, AssessmentRun])
+    return rows
+
+
+def _at(day: dt.date, *, days: int = 0, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=dt.UTC)
+
+
+def _score(value: float) -> Decimal:
+    return scoring.to_score(Decimal(f"{value:.2f}"))
+
+
+def _scorecard_row(pid, month, run, level, rng, rules, metrics, agreement, obligations, previous):
+    """One scorecard's computed columns, around `level` (0-100)."""
+    planned = Decimal(rng.randint(30, 90)) / 100
+    results, flags = [], []
+    for metric_id, name, target in metrics:
+        if target is None:
+            results.append(scoring.MetricResult(metric_id, None, None, None, "no_target"))
+            flags.append(
+                scoring.Flag(
+                    "no_target",
+                    "info",
+                    f"“{name}” has no target, so it is not rated.",
+                    "partnerships.outcomemetric",
+                    metric_id,
+                )
+            )
+            continue
+        done = planned * Decimal(f"{max(level + rng.uniform(-25, 25), 0) / 80:.4f}")
+        attainment = scoring.clamp(done / planned, scoring.ZERO, rules.attainment_cap)
+        if attainment >= 1 - rules.on_track_tolerance:
+            status = "on_track"
+        elif attainment >= (1 - rules.on_track_tolerance) / 2:
+            status = "behind"
+        else:
+            status = "off_track"
+            flags.append(
+                scoring.Flag(
+                    "metric_off_track",
+                    "warning",
+                    f"“{name}” is at {done:.0%} of its target where {planned:.0%} "
+                    "was planned by now.",
+                    "partnerships.outcomemetric",
+                    metric_id,
+                )
+            )
+        results.append(scoring.MetricResult(metric_id, done, planned, attainment, status))
+    if agreement is not None:
+        agreement_id, title, expiry, notice_days = agreement
+        if expiry is not None:
+            days_left = (expiry - month.end).days
+            if days_left <= notice_days:
+                flags.append(
+                    scoring.Flag(
+                        "agreement_notice",
+                        "critical",
+                        f"“{title}” expires in {days_left} days: its {notice_days}-day "
+                        "notice period has begun.",
+                        "partnerships.agreement",
+                        agreement_id,
+                    )
+                )
+            elif days_left <= rules.expiry_warning_days:
+                flags.append(
+                    scoring.Flag(
+                        "agreement_expiring",
+                        "warning",
+                        f"“{title}” expires in {days_left} days.",
+                        "partnerships.agreement",
+                        agreement_id,
+                    )
+                )
+    for obligation_id, description, due in obligations:
+        if due < month.end:
+            flags.append(
+                scoring.Flag(
+                    "obligation_overdue",
+                    "warning",
+                    f"Obligation overdue since {due:%d %b %Y}: {description}.",
+                    "partnerships.obligation",
+                    obligation_id,
+                )
+            )
+    components = {
+        "outcomes": _score(level + rng.uniform(-12, 12)) if results else None,
+        "objectives": _score(level + rng.uniform(-15, 15)),
+        # Health checks are new: one partnership in three has answers.
+        "health": _score(level + rng.uniform(-10, 10)) if pid % 3 == 0 else None,
+        "agreement": _score(level + 15 + rng.uniform(-10, 10)),
+    }
+    overall = scoring.overall_score(
+        components,
+        {
+            "outcomes": rules.weight_outcomes,
+            "objectives": rules.weight_objectives,
+            "health": rules.weight_health,
+            "agreement": rules.weight_agreement,
+        },
+    )
+    return {
+        "partnership_id": pid,
+        "period_start": month.start,
+        "period_end": month.end,
+        "run_id": run.pk,
+        "outcomes_score": components["outcomes"],
+        "objectives_score": components["objectives"],
+        "health_score": components["health"],
+        "agreement_score": components["agreement"],
+        "overall_score": overall,
+        "rating": scoring.rating_for(overall, rules),
+        "trend": scoring.trend_for(overall, previous, rules),
+        "flags": json.dumps([flag.as_json() for flag in flags]),
+        "metric_results": json.dumps([result.as_json() for result in results]),
+        "computed_at": _at(month.end, days=1, hour=2),
+    }
+
+
+def _review(card: dict, *, last_month: bool, rng, reviewer: int) -> None:
+    """Where the card's review stands: earlier months approved, the last one mixed."""
+    card.update(
+        review_state=ReviewState.APPROVED,
+        reviewer_id=reviewer,
+        reviewed_at=card["computed_at"] + dt.timedelta(days=6, hours=7),
+        override_rating="",
+        override_justification="",
+    )
+    draw = rng.random()
+    if last_month and draw < 0.55:
+        card.update(review_state=ReviewState.IN_REVIEW, reviewer_id=None, reviewed_at=None)
+    elif last_month and draw < 0.65:
+        card["review_state"] = ReviewState.RETURNED
+    elif draw > 14 / 15 and card["rating"]:
+        others = [r for r in Rating.values if r != card["rating"]]
+        card["override_rating"] = others[int(draw * 1000) % len(others)]
+        card["override_justification"] = OVERRIDE_JUSTIFICATION
+
+
+def _events(card: dict, reviewer: int) -> list[dict]:
+    """The card's review events, as the run and `evaluation.review` record them."""
+
+    def shown(state, with_override=False):
+        return {
+            "review_state": state,
+            "overall_score": None if card["overall_score"] is None else str(card["overall_score"]),
+            "rating": card["rating"],
+            "override_rating": card["override_rating"] if with_override else "",
+        }
+
+    submitted = {
+        "scorecard_id": card["id"],
+        "actor_id": None,
+        "action": ScorecardAction.SUBMITTED,
+        "from_state": ReviewState.DRAFT,
+        "to_state": ReviewState.IN_REVIEW,
+        "comment": "",
+        "before": json.dumps({"review_state": ReviewState.DRAFT}),
+        "after": json.dumps(shown(ReviewState.IN_REVIEW)),
+        "created_at": card["computed_at"],
+    }
+    state = card["review_state"]
+    if state == ReviewState.IN_REVIEW:
+        return [submitted]
+    if state == ReviewState.RETURNED:
+        action, comment = ScorecardAction.RETURNED, RETURN_COMMENT
+    elif card["override_rating"]:
+        action, comment = ScorecardAction.OVERRIDDEN, card["override_justification"]
+    else:
+        action, comment = ScorecardAction.APPROVED, ""
+    reviewed = {
+        **submitted,
+        "actor_id": reviewer,
+        "action": action,
+        "from_state": ReviewState.IN_REVIEW,
+        "to_state": state,
+        "comment": comment,
+        "before": submitted["after"],
+        "after": json.dumps(shown(state, with_override=True)),
+        "created_at": card["reviewed_at"],
+    }
+    return [submitted, reviewed]
+
+
+def _bench_reviewer() -> int:
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-reviewer", defaults={"first_name": "Benchmark", "last_name": "Reviewer"}
+    )
+    user.groups.add(Group.objects.get(name=Role.REVIEWER))
+    return user.pk
 
 
 def _bench_users() -> list[int]:
@@ -435,7 +850,7 @@ def _bench_users() -> list[int]:
     return ids
 
 
-def _analyse(models) -> None:
+def analyse(models) -> None:
     """VACUUM ANALYZE when we may (not inside a transaction), ANALYZE otherwise."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
@@ -556,7 +971,7 @@ def _forget_period(period_start: dt.date) -> None:
             ).delete()
     Scorecard.objects.filter(period_start=period_start).delete()
     AssessmentRun.objects.filter(period_start=period_start).delete()
-    _analyse([Scorecard, AssessmentRun, AssessmentChunk])
+    analyse([Scorecard, AssessmentRun, AssessmentChunk])
 
 
 def _full_assessment(period_start: dt.date, counter: _QueryCounter):

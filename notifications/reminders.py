@@ -48,6 +48,9 @@ from .models import Kind
 
 # An agreement's owners hear of its expiry when fewer than 90, 30 and 7 days are left.
 EXPIRY_THRESHOLDS = (7, 30, 90)
+# An auto-renewing agreement's owners hear of it a month before the last day on
+# which notice can be given.
+RENEWAL_NOTICE_WARNING = dt.timedelta(days=30)
 # An obligation is announced a week before it falls due, and once more when it
 # is overdue; one overdue for longer than a month is not announced at all (the
 # first run after an upgrade would otherwise dig up every old one).
@@ -117,7 +120,9 @@ def due_on(today: dt.date) -> list[Draft]:
 
 
 def agreement_reminders(today: dt.date) -> list[Draft]:
-    """Agreements in force that enter their notice period or expire within 90, 30 or 7 days."""
+    """Agreements in force that enter their notice period or expire within 90, 30 or 7
+    days; an auto-renewing one also a month before the last day to give notice, since
+    after that day it renews whatever the partnership's state."""
     notice_opens = ExpressionWrapper(
         F("expiry_date") - F("notice_period_days"), output_field=DateField()
     )
@@ -127,6 +132,10 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
         .filter(
             Q(expiry_date__lte=today + dt.timedelta(days=max(EXPIRY_THRESHOLDS)))
             | Q(auto_renewal=False, notice_opens__lte=today)
+            | Q(
+                auto_renewal=True,
+                notice_opens__range=(today, today + RENEWAL_NOTICE_WARNING),
+            )
         )
         .select_related("partnership")
         .order_by("expiry_date", "pk")
@@ -138,6 +147,10 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
         events = []
         if not agreement.auto_renewal and agreement.notice_date <= today:
             events.append(_notice(agreement))
+        if agreement.auto_renewal and (
+            today <= agreement.notice_date <= today + RENEWAL_NOTICE_WARNING
+        ):
+            events.append(_renewal_notice(agreement))
         days_left = (agreement.expiry_date - today).days
         threshold = next((t for t in EXPIRY_THRESHOLDS if days_left <= t), None)
         if threshold is not None:
@@ -159,6 +172,17 @@ def _notice(agreement: Agreement) -> tuple:
         f"{day(agreement.expiry_date)}. Its {agreement.notice_period_days}-day notice period "
         f"began on {day(agreement.notice_date)}: the parties expect to hear now whether it "
         f"will be renewed or ended.",
+    )
+
+
+def _renewal_notice(agreement: Agreement) -> tuple:
+    return (
+        Kind.AGREEMENT_NOTICE,
+        f"agreement:{agreement.pk}:renewal-notice:{agreement.expiry_date}",
+        f"Renews unless notice by {day(agreement.notice_date)}: {agreement.title}",
+        f"“{agreement.title}” ({agreement.partnership}) renews itself for "
+        f"{agreement.renewal_term_months} months on {day(agreement.expiry_date)}. To end or "
+        f"renegotiate it, the parties must be given notice by {day(agreement.notice_date)}.",
     )
 
 

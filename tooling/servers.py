@@ -106,9 +106,19 @@ def _pg_user_exists() -> bool:
     return True
 
 
-def ensure_binaries(postgres: bool = True, redis: bool = True) -> None:
-    """Install PostgreSQL and/or Redis with one apt-get run if they are missing."""
+# The scorecard PDF (dashboards/pdf.py) prints names in any Latin, Greek or
+# Cyrillic script with DejaVu, and Chinese, Japanese and Korean ones with Droid.
+FONTS = {
+    "fonts-dejavu-core": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "fonts-droid-fallback": Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+}
+
+
+def ensure_binaries(postgres: bool = True, redis: bool = True, fonts: bool = True) -> None:
+    """Install PostgreSQL, Redis and the PDF fonts with one apt-get run if they are missing."""
     missing = []
+    if fonts:
+        missing += [package for package, path in FONTS.items() if not path.exists()]
     # As root we also need the postgres system user, which the package creates.
     if postgres and (find_pg_bindir() is None or (is_root() and not _pg_user_exists())):
         missing.append("postgresql")

@@ -71,7 +71,8 @@ def _history(partner):
     """The partner's changes, newest first, each with the fields it changed."""
     records = list(partner.history.select_related("history_user")[: HISTORY_SHOWN + 1])
     entries = []
-    for record, previous in zip(records, records[1:] + [None], strict=True):
+    # Rows loaded in bulk (an import by COPY) may have no history at all.
+    for record, previous in zip(records, [*records[1:], None][: len(records)], strict=True):
         # The previous record is at hand: prev_record would cost a query each.
         changes = []
         if previous is not None:

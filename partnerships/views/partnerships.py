@@ -162,7 +162,8 @@ def _history(partnership):
         ]
     )
     entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    # Rows loaded in bulk (an import by COPY) may have no history at all.
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         changes = newer.diff_against(older).changes if older is not None else []
         entries.append({"record": newer, "changes": changes})
     return entries[:HISTORY_SHOWN]

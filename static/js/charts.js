@@ -102,6 +102,7 @@
           projection: { axis: "x", projection: "equalEarth" },
           color: {
             axis: "x",
+            display: spec.legend,
             interpolate: "blues",
             // From zero, so that the smallest count is still visibly coloured.
             min: 0,

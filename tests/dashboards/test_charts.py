@@ -39,6 +39,9 @@ def test_a_world_map_names_countries_the_way_the_atlas_does():
     assert by_code["KE"]["link"] == "/k/"
     # Largest first in the table.
     assert [row["code"] for row in spec["countries"]][0] == "KE"
+    assert spec["legend"] is True
+    # One country, or all alike: no colour scale to explain.
+    assert world_map({"KE": 1}, title="Where", label="Partner")["legend"] is False
 
 
 def test_the_table_shows_what_the_chart_shows():

@@ -62,7 +62,8 @@ class TestAgreements:
     def test_it_reminds_at_90_30_and_7_days_and_never_in_between(
         self, send, partnership, alice, mailoutbox
     ):
-        # Auto-renewing, so no notice-period reminder mixes in.
+        # Auto-renewing: beside the expiry reminders only the one before its
+        # last day for notice, once.
         agreement = AgreementFactory(
             partnership=partnership,
             expiry_date=days(100),
@@ -76,8 +77,8 @@ class TestAgreements:
 
         assert keys_of(alice) == {
             f"agreement:{agreement.pk}:expires-{threshold}:{days(100)}" for threshold in (90, 30, 7)
-        }
-        assert len(mailoutbox) == 3 * 2
+        } | {f"agreement:{agreement.pk}:renewal-notice:{days(100)}"}
+        assert len(mailoutbox) == 4 * 2
         assert "renews itself for 12 months" in mailoutbox[0].body
 
     def test_first_seen_late_it_reminds_of_the_nearest_threshold_only(
@@ -131,6 +132,33 @@ class TestAgreements:
         send(TODAY)
 
         assert keys_of(alice) == set()
+
+    def test_it_warns_a_month_before_an_auto_renewing_agreement_can_no_longer_be_ended(
+        self, send, partnership, alice
+    ):
+        agreement = AgreementFactory(
+            partnership=partnership,
+            expiry_date=days(151),
+            notice_period_days=120,
+            auto_renewal=True,
+            renewal_term_months=12,
+        )
+        key = f"agreement:{agreement.pk}:renewal-notice:{days(151)}"
+
+        send(TODAY)  # the last day for notice is 31 days away
+        assert keys_of(alice) == set()
+
+        send(days(1))
+        assert keys_of(alice) == {key}
+        notification = Notification.objects.get(user=alice)
+        assert notification.subject == (
+            f"Renews unless notice by {days(31).day} {days(31):%B %Y}: {agreement.title}"
+        )
+        assert "renews itself for 12 months" in notification.body
+
+        send(days(20))
+        send(days(31))
+        assert Notification.objects.filter(user=alice).count() == 1
 
     @pytest.mark.parametrize("status", ["draft", "negotiating", "expired", "terminated"])
     def test_an_agreement_not_in_force_is_not_reminded(self, send, partnership, status):

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from partnerships.models import Objective, OutcomeMetric, Partnership, StageChange
+from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
 from tests.factories import (
     AgreementFactory,
     MemberFactory,
@@ -471,3 +471,25 @@ def test_it_links_each_agreement_to_its_page(client, rita):
     )
     link = reverse("partnerships:agreement_detail", args=[agreement.pk])
     assert f'<a href="{link}">{agreement.title}</a>' in response.content.decode()
+
+
+def test_a_partnership_and_partner_loaded_without_history_still_show(client, erin):
+    # bulk_create bypasses simple-history, as a load by COPY would.
+    partner = Partner.objects.bulk_create(
+        [
+            Partner(
+                name="Bulk Hospital",
+                kind="hospital",
+                organisation_type="80",
+                sector="nonprofit",
+                country="KE",
+                time_zone="Africa/Nairobi",
+            )
+        ]
+    )[0]
+    partnership = Partnership.objects.bulk_create(
+        [Partnership(title="Bulk", purpose="joint_research", owner=erin)]
+    )[0]
+    client.force_login(erin)
+    assert client.get(f"/partnerships/{partnership.pk}/").status_code == 200
+    assert client.get(f"/partners/{partner.pk}/").status_code == 200

@@ -1,0 +1,545 @@
+"""What a dashboard costs a signed-in executive, next to its own SQL and an empty view.
+
+`build_dashboard_portfolio` fills an empty database with a portfolio the
+dashboards can show (evaluation.benchmark's partnerships, measurements and
+agreements, a lifecycle mix, several partners per partnership, and twelve
+months of reviewed scorecards), all by COPY. `measure_pages` then times, for
+each page:
+
+- the page: GET requests through Django's whole stack, in this process, with
+  `django.test.Client` signed in as an executive. The client goes through the
+  same handler, middleware, URL resolution, view and template rendering as
+  gunicorn's WSGI handler; it adds its own request building, which the empty
+  view pays as well, so the comparison stays fair and the session cookie is
+  handled for us (a RequestFactory would need it set by hand).
+- the page's SQL alone: the statements of one request of the page, captured
+  with `CaptureQueriesContext` and replayed on the driver's cursor in a
+  transaction (rolled back), every row fetched.
+- an empty view: `login_required`, an empty response, through the same
+  middleware; served from this module's URLconf (the site's URLs plus that
+  view) with `override_settings(ROOT_URLCONF=…)`, so the site never has it.
+
+The page should cost at most 1.5 × (its SQL + the empty view) and grow by at
+most 1.5× from 1,000 to 10,000 partnerships. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponse
+from django.template import RequestContext, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, include, path, reverse
+
+from accounts.models import Role
+from evaluation.benchmark import (
+    Portfolio,
+    analyse,
+    build_portfolio,
+    build_scorecards,
+    copy_model,
+)
+from evaluation.models import Scorecard
+from partnerships.models import (
+    STAGES_BY_FAMILY,
+    Agreement,
+    Measurement,
+    MemberRole,
+    Objective,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipMember,
+    Stage,
+    StageFamily,
+)
+from partnerships.periods import Frequency, Period
+
+DEFAULT_PAGES = ["dashboards:portfolio", "dashboards:partner", "dashboards:partnership"]
+# Pages that keep aggregates in the cache: measured warm, and cold as well.
+DEFAULT_COLD_PAGES = ("dashboards:portfolio",)
+
+# One partnership in 25 is still potential and one in 25 has ended.
+POTENTIAL_STAGES = [Stage.IDENTIFIED, Stage.OUTREACH, Stage.NEGOTIATING]
+ENDED_STAGES = [(Stage.COMPLETED, "expired"), (Stage.FAILED, "terminated")]
+CO_MEMBER_ROLES = [MemberRole.IMPLEMENTER, MemberRole.FUNDER, MemberRole.MEMBER]
+# What Django logs for the request's own transaction (ATOMIC_REQUESTS). Not
+# replayed one by one: the replay runs in a transaction of its own, which
+# stands for them (a replayed COMMIT would end it half way).
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
+# --- building ------------------------------------------------------------------------
+
+
+def build_dashboard_portfolio(
+    *,
+    partnerships: int,
+    today: dt.date,
+    months: int = 24,
+    periods: int = 12,
+    metrics_per_partnership: int = 5,
+    seed: int = 1,
+) -> Portfolio:
+    """Fill an empty database with a portfolio of `partnerships` for the dashboards.
+
+    On top of `evaluation.benchmark.build_portfolio` (`months` of measurements):
+    one partnership in 25 is potential (its agreement still negotiated, no
+    measurements), one in 25 ended two to six months before the last closed
+    month (its agreement expired or terminated, no measurements after its end);
+    two partnerships in three have one or two more partners (implementer,
+    funder, member) besides their lead, so a partner is in one to three
+    partnerships; then `build_scorecards` gives every partnership that was
+    active its `periods` months of scorecards. `rows` counts what each table got.
+    """
+    if months < 12 or not 1 <= periods <= months:
+        raise ValueError("At least 12 months of measurements, and 1 to `months` of scorecards.")
+    portfolio = build_portfolio(
+        partnerships=partnerships,
+        metrics_per_partnership=metrics_per_partnership,
+        months=months,
+        today=today,
+        seed=seed,
+    )
+    started = time.perf_counter()
+    last_month = Period.containing(portfolio.last_month, Frequency.MONTHLY)
+    with transaction.atomic():
+        _vary_lifecycle(partnerships, last_month)
+        portfolio.rows["members"] += _add_members(partnerships, portfolio.first_month)
+        for model in (Partner, Partnership):
+            portfolio.rows[f"{model._meta.verbose_name} history"] = _record_creation(model)
+        portfolio.measurements = portfolio.rows["measurements"] = Measurement.objects.count()
+    # As autovacuum would after such changes, so the pages get the plans they would.
+    analyse(
+        [
+            Partnership,
+            PartnershipMember,
+            Agreement,
+            Measurement,
+            Partner.history.model,
+            Partnership.history.model,
+        ]
+    )
+    portfolio.rows.update(build_scorecards(periods=periods, today=today, seed=seed))
+    portfolio.seconds += time.perf_counter() - started
+    return portfolio
+
+
+def _vary_lifecycle(partnerships: int, last_month: Period) -> None:
+    potential, ended = {}, {}
+    for i in range(1, partnerships + 1):
+        if i % 25 == 7:
+            potential.setdefault(POTENTIAL_STAGES[i // 25 % 3], []).append(i)
+        elif i % 25 == 13:
+            end = last_month
+            for _ in range(2 + i // 25 % 5):
+                end = end.previous()
+            ended.setdefault((ENDED_STAGES[i // 25 % 2], end.end), []).append(i)
+    for stage, ids in potential.items():
+        Partnership.objects.filter(id__in=ids).update(stage=stage)
+        Agreement.objects.filter(partnership__in=ids).update(status="negotiating")
+    for ((stage, agreement_status), end_date), ids in ended.items():
+        Partnership.objects.filter(id__in=ids).update(stage=stage, end_date=end_date)
+        Agreement.objects.filter(partnership__in=ids).update(
+            status=agreement_status, expiry_date=end_date
+        )
+    # Raw, as the COPY wrote them: a queryset delete would write a history row each.
+    t = {m.__name__: m._meta.db_table for m in (Measurement, OutcomeMetric, Objective, Partnership)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            DELETE FROM "{t["Measurement"]}" m
+             USING "{t["OutcomeMetric"]}" om, "{t["Objective"]}" o, "{t["Partnership"]}" p
+             WHERE m.metric_id = om.id AND om.objective_id = o.id AND o.partnership_id = p.id
+               AND (p.stage = ANY(%s) OR m.period_start > p.end_date)
+            """,
+            [[str(s) for s in STAGES_BY_FAMILY[StageFamily.POTENTIAL]]],
+        )
+
+
+def _add_members(partnerships: int, joined_on: dt.date) -> int:
+    """One or two co-members for two partnerships in three, drawn from the other
+    partners a third and two thirds of the portfolio away (another sector and
+    country, so partnerships span sectors)."""
+    step = max(1, partnerships // 3)
+
+    def rows():
+        member_id = partnerships  # build_portfolio gave the lead members 1..n
+        for i in range(1, partnerships + 1):
+            chosen = {i}
+            for k in range(1, i % 3 + 1):
+                partner = (i - 1 + k * step) % partnerships + 1
+                if partner in chosen:
+                    continue
+                chosen.add(partner)
+                member_id += 1
+                yield (member_id, i, partner, CO_MEMBER_ROLES[(i + k) % 3])
+
+    added = copy_model(
+        PartnershipMember,
+        rows(),
+        ["id", "partnership_id", "partner_id", "role"],
+        {"joined_on": joined_on},
+    )
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [PartnershipMember]):
+            cursor.execute(statement)
+    return added
+
+
+def _record_creation(model) -> int:
+    """The "created" history record each row would have had, made through the
+    services (the partner and partnership pages show their history)."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type)
+            SELECT {columns}, created_at, '+' FROM {quote(model._meta.db_table)}
+            """
+        )
+        return cursor.rowcount
+
+
+def bench_executive():
+    """The executive the pages are requested as."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-executive", defaults={"first_name": "Benchmark", "last_name": "Executive"}
+    )
+    user.groups.add(Group.objects.get(name=Role.EXECUTIVE))
+    return user
+
+
+def representative_partner() -> tuple[int, str]:
+    """The partner in the median number of partnerships (ties: the lowest id)."""
+    partners = Partner.objects.annotate(memberships_count=Count("memberships")).order_by(
+        "memberships_count", "id"
+    )
+    middle = partners[partners.count() // 2]
+    return middle.pk, (
+        f"partner {middle.pk} ({middle.name}): in {middle.memberships_count} partnerships"
+    )
+
+
+def representative_partnership() -> tuple[int, str]:
+    """Of the partnerships with scorecards, the one with the median number of
+    members, then of metrics (ties: the lowest id)."""
+    scored = Partnership.objects.filter(
+        Exists(Scorecard.objects.filter(partnership=OuterRef("pk")))
+    )
+    ranked = scored.annotate(
+        members_count=Count("members", distinct=True),
+        metrics_count=Count("objectives__metrics", distinct=True),
+    ).order_by("members_count", "metrics_count", "id")
+    middle = ranked[ranked.count() // 2]
+    scorecards = Scorecard.objects.filter(partnership=middle).count()
+    return middle.pk, (
+        f"partnership {middle.pk} ({middle.title}): {middle.members_count} members, "
+        f"{middle.metrics_count} metrics, {scorecards} scorecards"
+    )
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+@login_required
+def empty_view(request):
+    return HttpResponse(b"")
+
+
+# Every page is drawn in this frame: the navigation, its permission checks and
+# the unread-notification count. Timed apart, it says what of a page's time is
+# the site's and not the page's own.
+FRAME = Template('{% extends "base.html" %}{% block title %}Benchmark{% endblock %}')
+
+
+@login_required
+def frame_view(request):
+    return HttpResponse(FRAME.render(RequestContext(request)))
+
+
+# This module is the URLconf while pages are measured: the site's URLs plus the
+# empty view and the frame, which the site itself never serves.
+urlpatterns = [
+    path("benchmark/empty/", empty_view, name="benchmark_empty"),
+    path("benchmark/frame/", frame_view, name="benchmark_frame"),
+    path("", include("config.urls")),
+]
+
+
+def percentile_95(samples: list[float]) -> float:
+    """Nearest rank: the smallest sample at or above 95 % of them."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Timing:
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        return percentile_95(self.samples)
+
+
+@dataclass
+class PageFigures:
+    name: str  # the URL name asked for
+    cache: str  # "warm", "cold" (cleared before each request) or "" (not measured cold)
+    url: str
+    status: int
+    queries: int
+    rows: int  # fetched by the page's queries
+    page: Timing
+    sql: Timing
+    empty: Timing  # the empty view, timed in the same rounds as the page
+    slowest: list[tuple[float, int, str]]  # (seconds, rows, statement) of one replay
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.cache} cache)" if self.cache else self.name
+
+    @property
+    def ratio(self) -> float:
+        return self.page.median / (self.sql.median + self.empty.median)
+
+
+@dataclass
+class SizeFigures:
+    partnerships: int
+    portfolio: Portfolio
+    frame: PageFigures | None = None  # base.html with nothing in it
+    pages: list[PageFigures] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # representatives, skipped pages
+
+
+def measure_pages(
+    pages: list[str],
+    *,
+    portfolio: Portfolio,
+    requests: int = 30,
+    warmup: int = 5,
+    cold_pages=DEFAULT_COLD_PAGES,
+) -> SizeFigures:
+    """Time each page of `pages` (URL names, optionally with `?query`) against the
+    portfolio in the database. A name that does not resolve is noted and skipped.
+
+    A page with an object takes the representative partner or partnership (by
+    its name: "partnership" or "partner"). After `warmup` untimed rounds, each
+    of `requests` rounds times the page, its SQL replay and the empty view one
+    after the other, so a burst of load on the machine falls on all three alike.
+    """
+    partner_id, partner_note = representative_partner()
+    partnership_id, partnership_note = representative_partnership()
+    figures = SizeFigures(
+        partnerships=Partnership.objects.count(),
+        portfolio=portfolio,
+        notes=[f"representative {partner_note}", f"representative {partnership_note}"],
+    )
+    client = Client(HTTP_HOST=_allowed_host())
+    client.force_login(bench_executive())
+    with override_settings(ROOT_URLCONF=__name__):
+        empty = reverse("benchmark_empty")
+        if _get(client, empty).status_code != 200:
+            raise RuntimeError("The empty view did not answer 200: the executive is not signed in.")
+        frame = reverse("benchmark_frame")
+        figures.frame = _measure_page(client, "frame", frame, "", empty, requests, warmup)
+        for name in pages:
+            try:
+                url = page_url(name, partner_id=partner_id, partnership_id=partnership_id)
+            except NoReverseMatch:
+                figures.notes.append(f"skipped {name}: the URL name does not resolve here")
+                continue
+            for variant in ["warm", "cold"] if name in cold_pages else [""]:
+                figures.pages.append(
+                    _measure_page(client, name, url, variant, empty, requests, warmup)
+                )
+    return figures
+
+
+def _allowed_host() -> str:
+    """A host the site answers to, as a browser on the server's address would send."""
+    hosts = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+    return hosts[0] if hosts else "127.0.0.1"
+
+
+def page_url(name: str, *, partner_id: int, partnership_id: int) -> str:
+    name, _, query = name.partition("?")
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        leaf = name.rsplit(":", 1)[-1]
+        if "partnership" in leaf:
+            url = reverse(name, args=[partnership_id])
+        elif "partner" in leaf:
+            url = reverse(name, args=[partner_id])
+        else:
+            raise
+    return f"{url}?{query}" if query else url
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    # A streamed page is not served until it has been read.
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def _seconds(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _measure_page(client, name, url, variant, empty, requests, warmup) -> PageFigures:
+    def clear():
+        # Untimed: clearing the cache is not the page's cost.
+        if variant == "cold":
+            cache.clear()
+
+    for _ in range(warmup):
+        clear()
+        _get(client, url)
+        _get(client, empty)
+    clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = _get(client, url)
+    statements = [
+        q["sql"] for q in captured.captured_queries if q["sql"] not in TRANSACTION_CONTROL
+    ]
+    slowest, rows = _replay_each(statements)
+    for _ in range(warmup):
+        _replay(statements)
+
+    page, sql, empty_view = Timing(), Timing(), Timing()
+    for _ in range(max(1, requests)):
+        clear()
+        page.samples.append(_seconds(lambda: _get(client, url)))
+        sql.samples.append(_seconds(lambda: _replay(statements)))
+        empty_view.samples.append(_seconds(lambda: _get(client, empty)))
+    return PageFigures(
+        name=name,
+        cache=variant,
+        url=url,
+        status=response.status_code,
+        queries=len(statements),
+        rows=rows,
+        page=page,
+        sql=sql,
+        empty=empty_view,
+        slowest=slowest[:3],
+    )
+
+
+def _replay(statements: list[str]) -> int:
+    """Run the statements on the driver's cursor, in a transaction as the page
+    does (ATOMIC_REQUESTS), fetch every row, roll back; the rows fetched."""
+    rows = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for sql in statements:
+                raw.execute(sql)
+                if raw.description is not None:
+                    rows += len(raw.fetchall())
+        transaction.set_rollback(True)
+    return rows
+
+
+def _replay_each(statements: list[str]) -> tuple[list[tuple[float, int, str]], int]:
+    """One untimed-for-the-table replay, statement by statement: the slowest first."""
+    each = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for sql in statements:
+                started = time.perf_counter()
+                raw.execute(sql)
+                rows = len(raw.fetchall()) if raw.description is not None else 0
+                each.append((time.perf_counter() - started, rows, sql))
+        transaction.set_rollback(True)
+    return sorted(each, key=lambda e: -e[0]), sum(e[1] for e in each)
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def table(sizes: list[SizeFigures]) -> str:
+    """One line per page and size; growth compares a page's median with the
+    first size's."""
+    head = (
+        f"{'page':<44} {'partnerships':>12} {'status':>6} {'queries':>7} {'rows':>7} "
+        f"{'page ms':>8} {'p95':>7} {'SQL ms':>7} {'p95':>7} {'empty ms':>8} "
+        f"{'ratio':>6} {'growth':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    first = {page.label: page for page in sizes[0].pages} if sizes else {}
+    for size in sizes:
+        for page in size.pages:
+            base = first.get(page.label)
+            growth = (
+                f"{page.page.median / base.page.median:>5.2f}×"
+                if base is not None and size is not sizes[0]
+                else f"{'':>6}"
+            )
+            lines.append(
+                f"{page.label:<44} {size.partnerships:>12,} {page.status:>6} {page.queries:>7} "
+                f"{page.rows:>7,} "
+                f"{_ms(page.page.median):>8} {_ms(page.page.p95):>7} "
+                f"{_ms(page.sql.median):>7} {_ms(page.sql.p95):>7} "
+                f"{_ms(page.empty.median):>8} {page.ratio:>5.2f}× {growth}"
+            )
+    return "\n".join(lines)
+
+
+def details(size: SizeFigures) -> str:
+    built = ", ".join(f"{count:,} {name}" for name, count in size.portfolio.rows.items())
+    lines = [
+        f"  built in {size.portfolio.seconds:.1f} s: {built}",
+        *(f"  {note}" for note in size.notes),
+    ]
+    if size.frame is not None:
+        frame = size.frame
+        lines.append(
+            f"  the site's frame (a page of base.html alone): {frame.queries} queries, "
+            f"median {_ms(frame.page.median)} ms, p95 {_ms(frame.page.p95)} ms, its SQL "
+            f"{_ms(frame.sql.median)} ms, the empty view {_ms(frame.empty.median)} ms "
+            f"({frame.ratio:.2f}×)"
+        )
+    for page in size.pages:
+        lines.append(
+            f"  {page.label}: GET {page.url} → {page.status}; {page.queries} queries, "
+            f"{page.rows:,} rows; empty view beside it: median {_ms(page.empty.median)} ms, "
+            f"p95 {_ms(page.empty.p95)} ms; slowest statements:"
+        )
+        if page.status != 200:
+            lines.append(f"      NOT 200: these figures are not the page's ({page.status})")
+        for seconds, rows, sql in page.slowest:
+            statement = " ".join(sql.split())
+            lines.append(f"      {_ms(seconds):>7} ms {rows:>6,} rows  {statement[:110]}")
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""A partnership as CSV and XLSX: its scorecards by period (components, rating,
+trend, flags in words and review comments) and its metrics' targets against
+actuals by period.
+
+The CSV holds both tables one after the other, each under a title row and
+apart by an empty row; the XLSX holds one sheet each. Both are built from the
+same rows, which follow what the user may read (an executive's export holds
+approved scorecards only).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from . import detail
+
+SCORECARD_HEADER = [
+    "Period start",
+    "Period end",
+    "Review state",
+    "Provisional",
+    "Overall",
+    "Outcomes",
+    "Objectives",
+    "Relationship",
+    "Agreement",
+    "Rating",
+    "Computed rating",
+    "Rating override justification",
+    "Trend",
+    "Flags",
+    "Reviewer",
+    "Reviewed at",
+    "Review comments",
+]
+METRIC_HEADER = [
+    "Objective",
+    "Metric",
+    "Unit",
+    "Period",
+    "Period start",
+    "Planned",
+    "Actual",
+    "Target",
+    "Progress (%)",
+]
+SCORECARDS_TITLE = "Scorecards"
+METRICS_TITLE = "Targets vs actuals"
+
+# A spreadsheet runs a cell that starts with one of these as a formula; text
+# people typed (titles, comments) must never become one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def _comment(event) -> str:
+    who = str(event.actor) if event.actor else "assessment run"
+    return f"{event.created_at:%Y-%m-%d} {who} ({event.get_action_display()}): {event.comment}"
+
+
+def scorecard_rows(partnership, *, user) -> list[list]:
+    rows = []
+    for card in detail.scorecard_history(partnership, user=user):
+        rows.append(
+            [
+                card.period_start,
+                card.period_end,
+                card.get_review_state_display(),
+                "yes" if detail.is_provisional(card) else "no",
+                card.overall_score,
+                card.outcomes_score,
+                card.objectives_score,
+                card.health_score,
+                card.agreement_score,
+                card.effective_rating,
+                card.rating,
+                card.override_justification,
+                card.get_trend_display(),
+                detail.flags_in_words(card),
+                str(card.reviewer) if card.reviewer else "",
+                # Spreadsheets hold no time zone: the time as read here.
+                timezone.localtime(card.reviewed_at).replace(tzinfo=None)
+                if card.reviewed_at
+                else None,
+                "\n".join(_comment(event) for event in card.comments),
+            ]
+        )
+    return rows
+
+
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * 100).quantize(Decimal("0.1"))
+
+
+def metric_rows(partnership, *, today: dt.date) -> list[list]:
+    rows = []
+    for metric in detail.metrics_with_trajectories(partnership.pk, today=today):
+        for point in metric.trajectory:
+            rows.append(
+                [
+                    metric.objective.title,
+                    metric.name,
+                    metric.unit,
+                    point.period.label,
+                    point.period.start,
+                    point.planned.quantize(Decimal("0.01")) if point.planned is not None else None,
+                    point.actual,
+                    metric.target_value,
+                    _percent(point.progress),
+                ]
+            )
+    return rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(_safe(value))
+
+
+def write_csv(stream, partnership, *, user, today: dt.date) -> None:
+    writer = csv.writer(stream)
+    writer.writerow([SCORECARDS_TITLE])
+    writer.writerow(SCORECARD_HEADER)
+    writer.writerows([_text(v) for v in row] for row in scorecard_rows(partnership, user=user))
+    writer.writerow([])
+    writer.writerow([METRICS_TITLE])
+    writer.writerow(METRIC_HEADER)
+    writer.writerows([_text(v) for v in row] for row in metric_rows(partnership, today=today))
+
+
+def write_xlsx(stream, partnership, *, user, today: dt.date) -> None:
+    book = Workbook(write_only=True)
+    for title, header, rows in (
+        (SCORECARDS_TITLE, SCORECARD_HEADER, scorecard_rows(partnership, user=user)),
+        (METRICS_TITLE, METRIC_HEADER, metric_rows(partnership, today=today)),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_safe(value) for value in row])
+    # A zip file is written with seeks, which a response does not offer.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    stream.write(buffer.getvalue())

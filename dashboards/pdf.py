@@ -1,0 +1,255 @@
+"""A scorecard on one printed page, for a board pack.
+
+The page never flows onto a second one: every line is a single cell cut to
+the width it has, and flags and metrics beyond what fits end in "and N more".
+Names come from every script our partners write in. DejaVu Sans (Debian's
+fonts-dejavu-core) covers Latin, Vietnamese, Greek and Cyrillic; a character
+no font on the machine has is printed as "?" rather than silently dropped, and
+without DejaVu the PDF falls back to the built-in Helvetica (Latin-1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from fpdf import FPDF
+
+from evaluation.models import Scorecard, Trend
+from partnerships.models import OutcomeMetric
+
+from .detail import is_provisional
+
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
+# Fonts that cover the scripts DejaVu lacks (Chinese, Japanese, Korean), used
+# for those characters when the machine has one.
+FALLBACK_FONTS = [
+    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+]
+
+FLAGS_SHOWN = 8
+METRICS_SHOWN = 8
+LINE = 6  # mm
+PAGE_WIDTH = 180  # mm between the margins of A4
+FOOTER_Y = 277  # mm from the top of A4
+
+# Typography Helvetica lacks, in the fallback without DejaVu.
+LATIN_1_STAND_INS = str.maketrans({"—": "-", "–": "-", "•": "-", "…": "...", "“": '"', "”": '"'})
+RATING_COLOURS = {"green": (26, 127, 55), "amber": (240, 180, 41), "red": (207, 34, 46)}
+STATUS_WORDS = {
+    "on_track": "On track",
+    "behind": "Behind",
+    "off_track": "Off track",
+    "no_target": "No target",
+    "no_data": "No data",
+    "not_due": "Not yet due",
+}
+TREND_WORDS = {
+    Trend.UP: "Improving since the previous period",
+    Trend.FLAT: "Steady since the previous period",
+    Trend.DOWN: "Worsening since the previous period",
+    Trend.NEW: "No earlier scorecard to compare with",
+}
+
+
+class _Page(FPDF):
+    def __init__(self):
+        super().__init__(format="A4")
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(False)
+        self.unicode = False
+        self.covered = None
+        # What was printed, line by line: a PDF's text is glyph ids, not words.
+        self.printed: list[str] = []
+        regular = next((d / REGULAR for d in FONT_DIRS if (d / REGULAR).exists()), None)
+        if regular is None:
+            return
+        self.add_font("body", "", str(regular))
+        bold = regular.with_name(BOLD)
+        self.add_font("body", "B", str(bold if bold.exists() else regular))
+        self.covered = set(self.fonts["body"].cmap)
+        fallbacks = []
+        for index, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
+            family = f"fallback{index}"
+            self.add_font(family, "", str(path))
+            self.covered |= set(self.fonts[family].cmap)
+            fallbacks.append(family)
+        if fallbacks:
+            self.set_fallback_fonts(fallbacks, exact_match=False)
+        self.unicode = True
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        # Everything printed passes through here, so no character can fail the PDF.
+        text = self.printable(text)
+        self.printed.append(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def text(self, x, y, text=""):
+        text = self.printable(text)
+        self.printed.append(text)
+        return super().text(x, y, text)
+
+    def use(self, size: float, bold: bool = False):
+        family = "body" if self.unicode else "helvetica"
+        self.set_font(family, "B" if bold else "", size)
+
+    def printable(self, text) -> str:
+        text = " ".join(str(text).split())
+        if not self.unicode:
+            text = text.translate(LATIN_1_STAND_INS)
+            return text.encode("latin-1", "replace").decode("latin-1")
+        return "".join(c if ord(c) in self.covered else "?" for c in text)
+
+    def fit(self, text, width: float) -> str:
+        """The text cut, with an ellipsis, to the width given."""
+        text = self.printable(text)
+        if self.get_string_width(text) <= width:
+            return text
+        ellipsis = "…" if self.unicode else "..."
+        while text and self.get_string_width(text + ellipsis) > width:
+            text = text[:-1]
+        return text.rstrip() + ellipsis
+
+    def line(self, text, *, width: float = PAGE_WIDTH, height: float = LINE, **kwargs):
+        self.cell(width, height, self.fit(text, width), new_x="LMARGIN", new_y="NEXT", **kwargs)
+
+    def heading(self, text):
+        self.ln(2)
+        self.use(12, bold=True)
+        self.line(text, height=7)
+        self.use(10)
+
+
+def _top_metrics(card: Scorecard) -> list[dict]:
+    """The metrics that weigh most in the score, with what the scorecard found."""
+    results = {result["id"]: result for result in card.metric_results}
+    metrics = OutcomeMetric.objects.filter(pk__in=list(results)).order_by("-weight", "name", "pk")
+    return [{"name": metric.name, "unit": metric.unit, **results[metric.pk]} for metric in metrics]
+
+
+def _percent(text) -> str:
+    return "—" if text is None else f"{float(text):.0%}"
+
+
+def _score(value) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _watermark(page: _Page):
+    """ "PROVISIONAL" across the page, along its diagonal, behind the content."""
+    page.use(72, bold=True)
+    page.set_text_color(225, 225, 225)
+    width = page.get_string_width("PROVISIONAL")
+    centre_x, centre_y = page.w / 2, page.h / 2
+    with page.rotation(55, centre_x, centre_y):
+        page.text(centre_x - width / 2, centre_y + 9, "PROVISIONAL")
+    page.set_text_color(0, 0, 0)
+
+
+def scorecard_pdf(card: Scorecard) -> bytes:
+    """One A4 page: `card` needs its partnership, reviewer and policy loaded."""
+    return bytes(render(card).output())
+
+
+def render(card: Scorecard) -> _Page:
+    page = _Page()
+    page.add_page()
+    provisional = is_provisional(card)
+    if provisional:
+        _watermark(page)
+
+    page.use(9)
+    page.set_text_color(90, 90, 90)
+    page.line(f"{settings.ACCORD_ORGANISATION_NAME} · Partnership scorecard · board pack")
+    page.set_text_color(0, 0, 0)
+    page.use(18, bold=True)
+    page.line(card.partnership.title, height=10)
+    page.use(11)
+    state = "provisional, not yet approved" if provisional else "approved"
+    page.line(f"{card.period_start:%B %Y} ({state})")
+
+    page.ln(3)
+    rating = card.effective_rating
+    page.use(28, bold=True)
+    page.cell(30, 14, _score(card.overall_score))
+    colour = RATING_COLOURS.get(rating)
+    page.use(14, bold=True)
+    if colour:
+        page.set_fill_color(*colour)
+        page.set_text_color(*((31, 35, 40) if rating == "amber" else (255, 255, 255)))
+        page.cell(30, 10, rating.capitalize(), align="C", fill=True)
+        page.set_text_color(0, 0, 0)
+    else:
+        page.cell(30, 10, "Not rated", align="C", border=1)
+    page.use(10)
+    page.set_x(80)
+    if card.override_rating:
+        page.line(
+            f"Rating set by the reviewer; computed rating: {(card.rating or 'none').capitalize()}",
+            width=115,
+        )
+    else:
+        page.line("Computed rating", width=115)
+    page.set_y(page.get_y() + 6)
+    if card.override_justification:
+        page.line(f"Why: {card.override_justification}")
+    page.line(TREND_WORDS.get(card.trend, card.get_trend_display()))
+
+    page.heading("Components")
+    for label, value in (
+        ("Outcomes", card.outcomes_score),
+        ("Objectives", card.objectives_score),
+        ("Relationship", card.health_score),
+        ("Agreement", card.agreement_score),
+    ):
+        page.cell(45, LINE, label)
+        page.cell(20, LINE, _score(value), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    page.heading("Flags")
+    if not card.flags:
+        page.line("No flags.")
+    for flag in card.flags[:FLAGS_SHOWN]:
+        page.line(f"• {flag['message']}")
+    if len(card.flags) > FLAGS_SHOWN:
+        page.line(f"and {len(card.flags) - FLAGS_SHOWN} more")
+
+    page.heading("Top metrics")
+    metrics = _top_metrics(card)
+    if not metrics:
+        page.line("No metrics.")
+    else:
+        page.use(9, bold=True)
+        for text, width in (("Metric", 95), ("Progress", 25), ("Planned", 25), ("Status", 35)):
+            page.cell(width, LINE, text)
+        page.ln(LINE)
+        page.use(10)
+    for metric in metrics[:METRICS_SHOWN]:
+        page.cell(95, LINE, page.fit(f"{metric['name']} ({metric['unit']})", 93))
+        page.cell(25, LINE, _percent(metric["progress"]))
+        page.cell(25, LINE, _percent(metric["planned"]))
+        page.cell(35, LINE, STATUS_WORDS.get(metric["status"], metric["status"]))
+        page.ln(LINE)
+    if len(metrics) > METRICS_SHOWN:
+        page.line(f"and {len(metrics) - METRICS_SHOWN} more")
+
+    page.heading("Review")
+    if card.reviewer and card.reviewed_at:
+        when = timezone.localtime(card.reviewed_at)
+        state = card.get_review_state_display().lower()
+        page.line(f"Reviewed by {card.reviewer} on {when:%d %B %Y} ({state}).")
+    else:
+        page.line(f"Not yet approved ({card.get_review_state_display().lower()}): provisional.")
+
+    # Where the content ended: above the footer, or the page is overfull.
+    page.content_bottom = page.get_y()
+    page.set_y(FOOTER_Y)
+    page.use(8)
+    page.set_text_color(90, 90, 90)
+    page.line(
+        f"Computed {timezone.localtime(card.computed_at):%d %b %Y %H:%M} with scoring policy "
+        f"v{card.policy.version} · printed {timezone.localtime():%d %b %Y %H:%M}"
+    )
+    return page

@@ -1,0 +1,192 @@
+"""A partnership as CSV and XLSX, parsed back and checked against the database."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluation import review
+from evaluation.models import Scorecard
+from tests.dashboards.test_partnership_dashboard import (
+    MONTHS_2025,
+    assess,
+    january_2026,  # noqa: F401 (an autouse fixture: the clock)
+)
+from tests.factories import MeasurementFactory, MetricFactory, UserFactory, partnership_with_data
+
+OCTOBER, NOVEMBER, DECEMBER = MONTHS_2025[-3:]
+
+
+@pytest.fixture
+def partnership(db, alice, rita):
+    """Three months assessed: October approved with a rating override, November
+    returned with a comment, December awaiting review."""
+    partnership = partnership_with_data(owner=alice, metrics=1, title="Đại học Y Hà Nội")
+    assess([OCTOBER, NOVEMBER, DECEMBER])
+    cards = {c.period_start: c for c in Scorecard.objects.filter(partnership=partnership)}
+    other = {"green": "amber", "amber": "red", "red": "amber"}[cards[OCTOBER].rating]
+    review.scorecard_override(
+        scorecard_id=cards[OCTOBER].pk,
+        reviewer=rita,
+        rating=other,
+        justification="=1+1 the site visit found more than the numbers say",
+    )
+    review.scorecard_return(
+        scorecard_id=cards[NOVEMBER].pk, reviewer=rita, comment="Report the Q3 referrals."
+    )
+    return partnership
+
+
+def csv_tables(response) -> dict[str, list[dict]]:
+    """The CSV's tables, each under its title row, apart by an empty row."""
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8"))))
+    tables, title, header = {}, None, None
+    for row in rows:
+        if not row:
+            title = header = None
+        elif title is None:
+            title = row[0]
+            tables[title] = []
+        elif header is None:
+            header = row
+        else:
+            tables[title].append(dict(zip(header, row, strict=True)))
+    return tables
+
+
+def xlsx_tables(response) -> dict[str, list[dict]]:
+    book = load_workbook(io.BytesIO(response.content))
+    tables = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        tables[sheet.title] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    return tables
+
+
+def csv_url(partnership):
+    return reverse("dashboards:partnership_csv", args=[partnership.pk])
+
+
+def xlsx_url(partnership):
+    return reverse("dashboards:partnership_xlsx", args=[partnership.pk])
+
+
+@pytest.mark.django_db
+class TestCsv:
+    def test_it_holds_every_scorecard_with_its_numbers_flags_and_comments(
+        self, client, alice, partnership
+    ):
+        client.force_login(alice)
+        response = client.get(csv_url(partnership))
+        assert response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        rows = csv_tables(response)["Scorecards"]
+        cards = list(Scorecard.objects.filter(partnership=partnership).order_by("period_start"))
+        assert [row["Period start"] for row in rows] == ["2025-10-01", "2025-11-01", "2025-12-01"]
+        for row, card in zip(rows, cards, strict=True):
+            assert Decimal(row["Overall"]) == card.overall_score
+            assert Decimal(row["Outcomes"]) == card.outcomes_score
+            assert Decimal(row["Agreement"]) == card.agreement_score
+            assert row["Rating"] == card.effective_rating
+            assert row["Computed rating"] == card.rating
+            assert row["Trend"] == card.get_trend_display()
+            assert row["Flags"] == "; ".join(flag["message"] for flag in card.flags)
+        october, november, december = rows
+        assert october["Rating"] != october["Computed rating"]
+        assert (october["Provisional"], november["Provisional"], december["Provisional"]) == (
+            "no",
+            "yes",
+            "yes",
+        )
+        assert "Rita" in november["Reviewer"]
+        assert "(Returned to the owner): Report the Q3 referrals." in november["Review comments"]
+        # Text a person typed never becomes a spreadsheet formula.
+        assert october["Rating override justification"].startswith("'=1+1")
+        assert "): =1+1 the site visit" in october["Review comments"]
+
+    def test_it_holds_each_metric_planned_against_actual_by_period(
+        self, client, alice, partnership
+    ):
+        client.force_login(alice)
+        rows = csv_tables(client.get(csv_url(partnership)))["Targets vs actuals"]
+        metric = partnership.objectives.get().metrics.get()
+        assert {row["Metric"] for row in rows} == {metric.name}
+        by_period = {row["Period"]: row for row in rows}
+        assert list(by_period)[:2] == ["2025-Q1", "2025-Q2"] and list(by_period)[-1] == "2026-Q4"
+        assert [by_period[q]["Actual"] for q in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")] == [
+            "14",
+            "18",
+            "24",
+            "",
+        ]
+        # 24 on a way from 10 to 50 is 35%; by 30 Sep 2025, 272 of 729 days had passed.
+        assert Decimal(by_period["2025-Q3"]["Progress (%)"]) == 35
+        assert Decimal(by_period["2025-Q3"]["Planned"]) == round(
+            Decimal(10) + Decimal(40) * Decimal(272) / Decimal(729), 2
+        )
+        assert Decimal(by_period["2026-Q4"]["Planned"]) == 50
+        assert {row["Target"] for row in rows} == {"50"}
+
+    def test_an_executive_exports_approved_scorecards_only(self, client, erin, partnership):
+        client.force_login(erin)
+        rows = csv_tables(client.get(csv_url(partnership)))["Scorecards"]
+        assert [row["Period start"] for row in rows] == ["2025-10-01"]
+
+
+@pytest.mark.django_db
+class TestXlsx:
+    def test_it_holds_the_same_tables_as_the_csv(self, client, alice, partnership):
+        client.force_login(alice)
+        response = client.get(xlsx_url(partnership))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        tables = xlsx_tables(response)
+        assert list(tables) == ["Scorecards", "Targets vs actuals"]
+        cards = list(Scorecard.objects.filter(partnership=partnership).order_by("period_start"))
+        rows = tables["Scorecards"]
+        assert [row["Period start"].date() for row in rows] == [c.period_start for c in cards]
+        assert [Decimal(str(row["Overall"])) for row in rows] == [c.overall_score for c in cards]
+        assert [row["Flags"] or "" for row in rows] == [
+            "; ".join(f["message"] for f in c.flags) for c in cards
+        ]
+        assert "Report the Q3 referrals." in rows[1]["Review comments"]
+        assert rows[0]["Rating override justification"].startswith("'=1+1")
+        metric_rows = tables["Targets vs actuals"]
+        q3 = next(row for row in metric_rows if row["Period"] == "2025-Q3")
+        assert (q3["Actual"], q3["Target"], q3["Progress (%)"]) == (24, 50, 35)
+
+    def test_an_executive_exports_approved_scorecards_only(self, client, erin, partnership):
+        client.force_login(erin)
+        rows = xlsx_tables(client.get(xlsx_url(partnership)))["Scorecards"]
+        assert [row["Period start"].date() for row in rows] == [OCTOBER]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make_url", [csv_url, xlsx_url])
+def test_a_user_without_a_role_gets_404(client, partnership, make_url):
+    client.force_login(UserFactory(username="charlie"))
+    assert client.get(make_url(partnership)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make_url", [csv_url, xlsx_url])
+@pytest.mark.parametrize("months, metrics", [(MONTHS_2025[-3:], 0), (MONTHS_2025, 4)])
+def test_its_queries_do_not_grow_with_periods_or_metrics(
+    client, alice, django_assert_max_num_queries, make_url, months, metrics
+):
+    """3 vs 12 periods, 1 vs 5 metrics, the same 11 queries: session, user,
+    savepoint, user permissions, group permissions, the partnership, its
+    scorecards, their review comments, metrics, measurements, release."""
+    partnership = partnership_with_data(owner=alice, metrics=1)
+    for index in range(metrics):
+        metric = MetricFactory(objective=partnership.objectives.get(), name=f"More {index}")
+        MeasurementFactory(metric=metric, period_start=dt.date(2025, 4, 1))
+    assess(months)
+    client.force_login(alice)
+    with django_assert_max_num_queries(11):
+        response = client.get(make_url(partnership))
+    assert response.status_code == 200
