@@ -285,9 +285,17 @@ def _answer_url(respondent: Respondent) -> str:
 
 @transaction.atomic
 def answer_link(*, respondent: Respondent) -> str:
-    """A fresh link for one respondent, to hand over by other means than email."""
+    """A fresh link for one respondent, handed over by other means than email.
+
+    It counts as the invitation: an invitation email still queued would mint
+    another link and void this one, so it is not sent.
+    """
     respondent = Respondent.objects.select_for_update(of=("self",)).get(pk=respondent.pk)
-    return _answer_url(respondent)
+    link = _answer_url(respondent)
+    if respondent.emailed_at is None:
+        respondent.emailed_at = timezone.now()
+        respondent.save(update_fields=["emailed_at"])
+    return link
 
 
 def _message(respondent: Respondent, *, reminder: bool) -> EmailMessage:

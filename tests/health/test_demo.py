@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import call_command
 
 from evaluation.inputs import health_inputs
 from evaluation.scoring import health_flags, health_score
-from health import demo, selectors
+from health import demo, selectors, services, tokens
 from health.models import Answer, Respondent, Round
 from partnerships import demo as portfolio
 from partnerships.models import Partnership
@@ -59,7 +60,17 @@ def test_the_open_round_has_pending_invitations_with_links_to_print(built):
     assert Respondent.objects.pending().filter(round=health_round, side="partner").count() == 3
     out = StringIO()
     call_command("health_answer_links", round=health_round.pk, stdout=out)
-    assert out.getvalue().count("/health/answer/") == 3
+    links = re.findall(r"(/health/answer/[\w-]+/)", out.getvalue())
+    assert len(links) == 3
+    # The printed links stand for the invitations: a queued email does not void them.
+    respondent = Respondent.objects.filter(round=health_round, side="partner").first()
+    assert services.invitation_send(respondent_id=respondent.pk) is False
+    assert (
+        Respondent.objects.filter(
+            token_hash__in=[tokens.digest(link.split("/")[3]) for link in links]
+        ).count()
+        == 3
+    )
 
 
 def test_a_second_run_creates_nothing(built):
