@@ -93,9 +93,16 @@ class TestOpeningARound:
         url = reverse("health:round_open", args=[partnership.pk])
         assert client.get(url).status_code == 403
         assert client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk]}).status_code == 403
-        close = client.post(reverse("health:cadence", args=[partnership.pk]), {"every_months": 6})
-        assert close.status_code == 403
+        schedule = client.post(
+            reverse("health:cadence", args=[partnership.pk]), {"every_months": 6}
+        )
+        assert schedule.status_code == 403
         assert not Round.objects.exists() and not Cadence.objects.exists()
+        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        close = client.post(reverse("health:round_close", args=[health_round.pk]))
+        assert close.status_code == 403
+        health_round.refresh_from_db()
+        assert health_round.is_open
 
     def test_an_unknown_partnership_answers_404(self, client, alice):
         client.force_login(alice)
