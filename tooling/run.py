@@ -264,6 +264,9 @@ def run() -> int:
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
         if env.get("ACCORD_SEED", "1") == "1":
             run_step(["seed_demo"], env)
+            # Answer links for the demo's open health-check round, to try
+            # the partner side's page without an account.
+            run_step(["health_answer_links"], env)
             # Scorecards to review and reminders to read from the first minute,
             # rather than at the next 1st of the month or 06:00.
             run_step(["assess", "--last", "3", "--if-missing"], env)
