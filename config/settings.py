@@ -113,6 +113,8 @@ USE_TZ = True
 ACCORD_ORGANISATION_NAME = env("ACCORD_ORGANISATION_NAME", default="Our organisation")
 ACCORD_ORGANISATION_TIME_ZONE = env("ACCORD_ORGANISATION_TIME_ZONE", default="Europe/London")
 ACCORD_BASE_CURRENCY = env("ACCORD_BASE_CURRENCY", default="EUR")
+# The languages our people work in (ISO 639-1), against the partners' in a fit assessment.
+ACCORD_ORGANISATION_LANGUAGES = env.list("ACCORD_ORGANISATION_LANGUAGES", default=["en"])
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -15,7 +15,9 @@ from collections import defaultdict
 
 from django.db.models import DateField, F, Lookup, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from health.selectors import shown_rounds_by_partnership
 from partnerships.models import (
     SIGNED_STATUSES,
     Agreement,
@@ -225,6 +227,8 @@ def load_inputs(
         .values_list("partnership_id", "overall_score")
     )
 
+    health = health_inputs(ids, period_end=period_end)
+
     return {
         pid: scoring.ScorecardInput(
             partnership_id=pid,
@@ -233,8 +237,36 @@ def load_inputs(
             objectives=objectives_by_partnership[pid],
             agreement=agreements.get(pid),
             overdue_obligations=overdue[pid],
-            health=None,
+            health=health.get(pid),
             previous_overall=previous.get(pid),
         )
         for pid in ids
     }
+
+
+def health_inputs(ids: list[int], *, period_end: dt.date) -> dict[int, scoring.HealthInput]:
+    """Each partnership's latest health check closed by the end of the period whose
+    results may be shown, with the round before it for the changes. One query."""
+    closed_before = dt.datetime.combine(
+        period_end + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    inputs = {}
+    for pid, rounds in shown_rounds_by_partnership(ids, closed_before=closed_before).items():
+        latest = rounds[0]
+        previous = rounds[1].overall_means() if len(rounds) > 1 else {}
+        means, overall = latest.means, latest.overall_means()
+        inputs[pid] = scoring.HealthInput(
+            round_id=latest.round_id,
+            factors=[
+                scoring.HealthFactorInput(
+                    code=code,
+                    name=name,
+                    ours=means.get(("ours", code)),
+                    partner=means.get(("partner", code)),
+                    overall=overall.get(code),
+                    previous=previous.get(code),
+                )
+                for code, name in latest.factors.items()
+            ],
+        )
+    return inputs

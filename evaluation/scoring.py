@@ -262,6 +262,89 @@ def agreement_score(
     return to_score(score)
 
 
+# --- relationship health ---------------------------------------------------------
+
+# A factor whose mean fell this much since the last round is flagged, and so is
+# one the two sides rate this far apart: on a 1–5 scale, a whole point is a
+# change people feel, and smaller moves are within what one respondent shifts.
+HEALTH_FALL_FLAG = Decimal("1.0")
+HEALTH_GAP_FLAG = Decimal("1.0")
+FOUR = Decimal(4)
+
+
+@dataclass(frozen=True)
+class HealthFactorInput:
+    """One factor in the latest health check: the mean of each side shown (None
+    when a side had too few respondents), their mean, and that mean last time."""
+
+    code: str
+    name: str
+    ours: Decimal | None
+    partner: Decimal | None
+    overall: Decimal | None
+    previous: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class HealthInput:
+    round_id: int
+    factors: list[HealthFactorInput] = field(default_factory=list)
+
+
+def health_score(health: HealthInput | None) -> Decimal | None:
+    """The relationship-health component, 0–100.
+
+    m is the mean over the factors of each factor's overall mean in the latest
+    closed round whose results may be shown (each side with at least three
+    respondents counts, with equal weight); the 1–5 scale maps linearly to
+    0–100: score = (m − 1) / 4 × 100, so 1 → 0, 3 → 50, 4 → 75, 5 → 100.
+    No such round: no component, and the others' weights renormalise.
+    """
+    if health is None:
+        return None
+    means = [factor.overall for factor in health.factors if factor.overall is not None]
+    if not means:
+        return None
+    m = sum(means) / Decimal(len(means))
+    return to_score((m - ONE) / FOUR * HUNDRED)
+
+
+def health_flags(health: HealthInput | None) -> list[Flag]:
+    """“Trust fell from 4.1 to 2.8.”, “The sides disagree on clarity of roles … by 1.5.”"""
+    if health is None:
+        return []
+    flags = []
+    for factor in health.factors:
+        if (
+            factor.overall is not None
+            and factor.previous is not None
+            and factor.previous - factor.overall >= HEALTH_FALL_FLAG
+        ):
+            flags.append(
+                Flag(
+                    "health_fell",
+                    "warning",
+                    f"{factor.name} fell from {factor.previous:.1f} to {factor.overall:.1f}.",
+                    "health.round",
+                    health.round_id,
+                )
+            )
+        if factor.ours is not None and factor.partner is not None:
+            apart = abs(factor.ours - factor.partner)
+            if apart >= HEALTH_GAP_FLAG:
+                flags.append(
+                    Flag(
+                        "health_gap",
+                        "warning",
+                        f"The sides disagree on {factor.name[0].lower()}{factor.name[1:]} "
+                        f"by {apart:.1f}.",
+                        "health.round",
+                        health.round_id,
+                    )
+                )
+    return flags
+
+
 # --- the whole scorecard -----------------------------------------------------------
 
 
@@ -273,7 +356,7 @@ class ScorecardInput:
     objectives: list[ObjectiveInput] = field(default_factory=list)
     agreement: AgreementInput | None = None
     overdue_obligations: list[ObligationInput] = field(default_factory=list)
-    health: Decimal | None = None  # relationship health, once health checks exist
+    health: HealthInput | None = None  # the latest health check, if its results may be shown
     previous_overall: Decimal | None = None
 
 
@@ -328,7 +411,7 @@ def assess(data: ScorecardInput, policy: Policy) -> ScorecardResult:
     components = {
         "outcomes": outcomes_score(metric_results, weights),
         "objectives": objectives_score(data.objectives, on=on),
-        "health": data.health,
+        "health": health_score(data.health),
         "agreement": agreement_score(
             data.agreement,
             overdue_obligations=data.overdue_obligations,
@@ -459,4 +542,5 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                     objective.id,
                 )
             )
+    flags.extend(health_flags(data.health))
     return flags

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from . import results
+
 RATING_MIN = 1
 RATING_MAX = 5
 
@@ -73,6 +75,8 @@ class Factor(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # {"fr": "Confiance"}: the factor's name in the languages it has been translated to.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["instrument", "position", "pk"]
@@ -88,6 +92,9 @@ class Factor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_in(self, language: str) -> str:
+        return self.translations.get(language) or self.name
 
 
 class Statement(models.Model):
@@ -110,3 +117,234 @@ class Statement(models.Model):
 
     def text_in(self, language: str) -> str:
         return self.translations.get(language) or self.text
+
+
+# --- rounds: one health check of one partnership ------------------------------------
+
+# A side's result is shown only from this many respondents: fewer are neither a
+# reliable picture nor anonymous.
+RESPONDENT_THRESHOLD = results.THRESHOLD
+
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Side(models.TextChoices):
+    OURS = "ours", "Our organisation"
+    PARTNER = "partner", "Partner side"
+
+
+class RoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=RoundState.OPEN)
+
+    def closed(self):
+        return self.filter(state=RoundState.CLOSED)
+
+
+class Round(models.Model):
+    """One health check of one partnership: people on both sides rate its factors."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="health_rounds"
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
+    opened_on = models.DateField()
+    closes_on = models.DateField(help_text="The last day answers are taken.")
+    opened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="health_rounds_opened"
+    )
+    state = models.CharField(max_length=10, choices=RoundState, default=RoundState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gt=F("opened_on")),
+                name="round_closes_after_opening",
+                violation_error_message="A round closes after the day it opens.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RoundState.values), name="round_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=RoundState.OPEN, closed_at__isnull=True)
+                | Q(state=RoundState.CLOSED, closed_at__isnull=False),
+                name="round_closed_at_iff_closed",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(state=RoundState.OPEN),
+                name="round_one_open_per_partnership",
+                violation_error_message="This partnership already has an open health check.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Health check of {self.partnership} opened {self.opened_on:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
+
+
+class RespondentQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(answered_at__isnull=True)
+
+    def answered(self):
+        return self.filter(answered_at__isnull=False)
+
+
+class Respondent(models.Model):
+    """Someone invited to answer a round: one of our users, or a partner's person by email.
+
+    A partner-side respondent answers through a link; only the SHA-256 of its
+    token is kept, so the database alone opens no link. The answers are kept
+    with the respondent to make "one answer per statement per person" a rule of
+    the database, but no page shows them person by person.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="respondents")
+    side = models.CharField(max_length=10, choices=Side)
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="health_invitations",
+    )
+    email = models.EmailField(blank=True)
+    partner = models.ForeignKey(
+        "partnerships.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="health_respondents",
+    )
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    token_hash = models.CharField(max_length=64, blank=True)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField("overall comment", blank=True)
+
+    objects = RespondentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "side", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="respondent_side_valid"),
+            models.CheckConstraint(
+                condition=Q(side=Side.OURS, user__isnull=False, email="", partner__isnull=True)
+                | Q(side=Side.PARTNER, user__isnull=True, partner__isnull=False) & ~Q(email=""),
+                name="respondent_ours_is_a_user_partner_an_email",
+                violation_error_message=(
+                    "Our side answers as users; the partner's side by email, with its partner."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["round", "user"],
+                condition=Q(user__isnull=False),
+                name="respondent_user_once_per_round",
+                violation_error_message="This person is already invited to this health check.",
+            ),
+            models.UniqueConstraint(
+                "round",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="respondent_email_once_per_round",
+                violation_error_message="This address is already invited to this health check.",
+            ),
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~Q(token_hash=""),
+                name="respondent_token_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else self.email
+
+
+class Answer(models.Model):
+    respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="answers")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="answers")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "statement"], name="answer_once_per_statement"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                name="answer_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}"
+
+
+class FactorComment(models.Model):
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.PROTECT, related_name="factor_comments"
+    )
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "factor"], name="factor_comment_once_per_factor"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="factor_comment_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Cadence(models.Model):
+    """How often a partnership's health is checked; the daily task opens due rounds."""
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="health_cadence"
+    )
+    every_months = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    open_for_days = models.PositiveSmallIntegerField(
+        default=21, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_months__gte=1, every_months__lte=24),
+                name="cadence_every_1_to_24_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(open_for_days__gte=1, open_for_days__lte=90),
+                name="cadence_open_1_to_90_days",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Every {self.every_months} months"

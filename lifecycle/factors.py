@@ -16,14 +16,14 @@ new source is one more producer in PRODUCERS, nothing else changes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
-from django.utils.module_loading import import_string
 
 from health.models import Factor, Instrument
+from health.selectors import latest_factor_means
 from partnerships.geography import Continent, continent_of
 from partnerships.models import Partnership, PartnershipMember, Sector, Stage
 
@@ -84,24 +84,12 @@ def from_warnings() -> Iterable[Observation]:
     return (Observation(pid, code, Effect.HINDERED, Source.WARNING) for pid, code in rows)
 
 
-# The health engineer's selector; until it is merged, there are no health results to read.
-HEALTH_SELECTOR = "health.selectors.latest_factor_means"
-
-
-def _health_selector() -> Callable | None:
-    try:
-        return import_string(HEALTH_SELECTOR)
-    except ImportError:
-        return None
-
-
 def from_health(partnership_ids: list[int]) -> Iterable[Observation]:
-    selector = _health_selector()
     instrument = latest_instrument()
-    if selector is None or instrument is None:
+    if instrument is None:
         return []
     observations = []
-    for partnership_id, means in selector(partnership_ids).items():
+    for partnership_id, means in latest_factor_means(partnership_ids).items():
         for code, mean in means.items():
             mean = Decimal(mean)
             if mean < instrument.concern_below:

@@ -18,7 +18,7 @@ from partnerships.models import Partner, Partnership
 
 def organisation_languages() -> list[str]:
     # Until the setting exists everywhere, English: the language Accord is written in.
-    return list(getattr(settings, "ACCORD_ORGANISATION_LANGUAGES", ["en"]))
+    return list(settings.ACCORD_ORGANISATION_LANGUAGES)
 
 
 @dataclass(frozen=True)

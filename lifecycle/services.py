@@ -37,11 +37,8 @@ from .models import (
 )
 from .selectors import warning_evidence, watched_partnerships
 
-# The notification kinds this app asks the notifications app for (see the
-# report to the lead); until they are there, the nearest existing kind keeps
-# the notification within the database's check.
-WARNING_KIND = getattr(Kind, "EARLY_WARNING", Kind.SCORECARD_RETURNED)
-LESSONS_KIND = getattr(Kind, "LESSONS_DUE", Kind.SCORECARD_RETURNED)
+WARNING_KIND = Kind.EARLY_WARNING
+LESSONS_KIND = Kind.LESSONS_DUE
 
 POTENTIAL = STAGES_BY_FAMILY[StageFamily.POTENTIAL]
 ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]

@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     METRIC_MISSING = "metric_missing", "Metric not reported"
     SCORECARD_RETURNED = "scorecard_returned", "Scorecard returned"
     REVIEW_DIGEST = "review_digest", "Scorecards awaiting review"
+    EARLY_WARNING = "early_warning", "Early warning"
+    LESSONS_DUE = "lessons_due", "Lessons to record"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@
 
 Starts a project-local PostgreSQL (var/postgres) and Redis (var/redis) unless
 DATABASE_URL / REDIS_URL are already set, prepares the database (migrate,
-collectstatic, seed_demo, assess, send_reminders), then runs gunicorn, a Celery
+collectstatic, seed_demo, assess, early_warning, send_reminders), then runs gunicorn, a Celery
 worker and Celery beat with their output prefixed. Ctrl-C or SIGTERM stops the three programs, then
 Redis, then PostgreSQL; if one of the programs dies, everything stops and the
 exit code is non-zero. Data is kept between runs.
@@ -264,9 +264,13 @@ def run() -> int:
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
         if env.get("ACCORD_SEED", "1") == "1":
             run_step(["seed_demo"], env)
+            # Answer links for the demo's open health-check round, to try
+            # the partner side's page without an account.
+            run_step(["health_answer_links"], env)
             # Scorecards to review and reminders to read from the first minute,
             # rather than at the next 1st of the month or 06:00.
             run_step(["assess", "--last", "3", "--if-missing"], env)
+            run_step(["early_warning"], env)
             run_step(["send_reminders"], env)
 
         children = start_children(env, web_port)

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from health.models import Round
+
 from ..models import Agreement, Objective, Obligation, OutcomeMetric
 
 
@@ -34,7 +36,12 @@ def _metric(pk):
     return f"{url}#metric-{metric.pk}"
 
 
+def _health_round(pk):
+    return reverse("health:round", args=[get_object_or_404(Round, pk=pk).pk])
+
+
 PAGES = {
+    "health.round": _health_round,
     "partnerships.agreement": _agreement,
     "partnerships.obligation": _obligation,
     "partnerships.objective": _objective,

@@ -2,7 +2,6 @@
 another way."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.urls import reverse
 from lifecycle import factors, services
 from lifecycle.models import EarlyWarning, FitAssessment, LessonFactor
 from tests.factories import MemberFactory, PartnerFactory, PartnershipFactory
+from tests.health.builders import closed_round
 
 from .helpers import factor
 
@@ -229,22 +229,24 @@ class TestCounts:
 
 
 class TestHealthProducer:
-    def test_without_the_health_selector_it_adds_nothing(self, alice):
-        assert list(factors.from_health([1, 2])) == []
-
-    def test_means_are_read_against_the_instruments_bands(self, alice, monkeypatch):
-        # The health app's selector is not on this branch: stand in for its contract.
+    def test_a_closed_rounds_means_are_read_against_the_instruments_bands(self, alice):
         made = PartnershipFactory(owner=alice, stage="active")
-        means = {
-            made.pk: {
-                "trust": Decimal("2.99"),
-                "roles": Decimal("3.00"),
-                "logistics": Decimal("4.00"),
-            }
-        }
-        monkeypatch.setattr(factors, "_health_selector", lambda: lambda ids: means)
+        # Three answers a side: trust low on both sides (2 and 2.67 → 2.33, a
+        # concern), clarity of roles high (5 and 4 → 4.5, a strength), the rest
+        # at 3 (borderline, not counted either way).
+        closed_round(
+            made,
+            by=alice,
+            ours=[{"trust": 2, "roles": 5}] * 3,
+            partner=[{"trust": 2, "roles": 4}, {"trust": 3, "roles": 4}, {"trust": 3, "roles": 4}],
+        )
         found = sorted(factors.from_health([made.pk]))
         assert found == [
-            (made.pk, "logistics", "helped", "health"),
+            (made.pk, "roles", "helped", "health"),
             (made.pk, "trust", "hindered", "health"),
         ]
+
+    def test_a_round_below_three_answers_a_side_adds_nothing(self, alice):
+        made = PartnershipFactory(owner=alice, stage="active")
+        closed_round(made, by=alice, ours=[1, 1], partner=[1, 1])
+        assert list(factors.from_health([made.pk])) == []

@@ -150,8 +150,9 @@ class TestDetail:
         # session, user, permissions (user and group), a savepoint and its
         # release, unread notifications, partnership, members, leads,
         # agreements, objectives, metrics with their latest values, stage
-        # changes, can_edit, history
-        with django_assert_max_num_queries(16):
+        # changes, can_edit, history; the health card (3) and the lifecycle
+        # card: next step, open warning, lessons
+        with django_assert_max_num_queries(22):
             response = client.get(reverse("partnerships:partnership_detail", args=[partnership.pk]))
         assert response.status_code == 200
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.models import Obligation
 from tests.factories import partnership_with_data
+from tests.health.builders import open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,12 @@ def test_it_answers_404_for_an_unknown_kind_or_a_missing_record(client, erin):
 
 def test_a_flag_without_a_record_has_no_link():
     assert flag_url({"message": "No agreement is in force.", "ref": None}) == ""
+
+
+def test_a_health_flag_leads_to_its_round(client, erin, alice):
+    partnership = partnership_with_data(owner=alice)
+    health_round = open_round(partnership, by=alice)
+    client.force_login(erin)
+    response = client.get(record_url("health.round", health_round.pk))
+    assert response.status_code == 302
+    assert response.url == reverse("health:round", args=[health_round.pk])

@@ -28,10 +28,11 @@ class Command(BaseCommand):
             reports = [report] + [import_string(path)(today=today) for path in EXTENSIONS]
 
         self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
-        self.stdout.write(f"  {'':<16}{'created':>8}  {'already present':>15}")
-        for each in reports:
-            for label, created, present in each.rows():
-                self.stdout.write(f"  {label:<16}{created:>8}  {present:>15}")
+        rows = [row for each in reports for row in each.rows()]
+        width = max(len(label) for label, _created, _present in rows) + 2
+        self.stdout.write(f"  {'':<{width}}{'created':>8}  {'already present':>15}")
+        for label, created, present in rows:
+            self.stdout.write(f"  {label:<{width}}{created:>8}  {present:>15}")
         if not any(each.created_anything for each in reports):
             self.stdout.write("Everything was already present; nothing changed.")
 

@@ -1,0 +1,144 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
+from .services import PartnerPerson
+
+RATING_CHOICES = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]
+
+
+class RoundOpenForm(forms.Form):
+    """Open a round: its last day, our people, and the partners' people by email.
+
+    One address box per partner of the partnership, with the language its
+    people answer in (the partner's first language we have a translation for).
+    """
+
+    closes_on = forms.DateField(
+        label="Last day for answers", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    users = forms.ModelMultipleChoiceField(
+        label="People on our side",
+        queryset=User.objects.filter(is_active=True).order_by("first_name", "username"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, partners=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.partners = list(partners)
+        codes = {code for code, _label in LANGUAGES}
+        for partner in self.partners:
+            self.fields[f"emails_{partner.pk}"] = forms.CharField(
+                label=f"People at {partner.name}",
+                help_text="One email address a line.",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"language_{partner.pk}"] = forms.ChoiceField(
+                label=f"Language of {partner.name}'s people",
+                choices=LANGUAGES,
+                initial=next((code for code in partner.languages if code in codes), "en"),
+            )
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if self.today and closes_on <= self.today:
+            raise ValidationError("Give a day after today.")
+        return closes_on
+
+    def clean(self):
+        cleaned = super().clean()
+        people = []
+        for partner in self.partners:
+            lines = (cleaned.get(f"emails_{partner.pk}") or "").splitlines()
+            bad = []
+            for line in filter(None, (line.strip() for line in lines)):
+                try:
+                    validate_email(line)
+                except ValidationError:
+                    bad.append(line)
+                else:
+                    people.append(
+                        PartnerPerson(line, partner.pk, cleaned.get(f"language_{partner.pk}", "en"))
+                    )
+            if bad:
+                self.add_error(f"emails_{partner.pk}", f"Not an email address: {', '.join(bad)}.")
+        if not people and not cleaned.get("users"):
+            raise ValidationError("Invite at least one person.")
+        cleaned["partner_people"] = people
+        return cleaned
+
+    def partner_fields(self):
+        return [(self[f"emails_{p.pk}"], self[f"language_{p.pk}"]) for p in self.partners]
+
+
+class CadenceForm(forms.ModelForm):
+    class Meta:
+        model = Cadence
+        fields = ["every_months", "open_for_days"]
+        labels = {"every_months": "Every (months)", "open_for_days": "Open for (days)"}
+
+
+class AnswerForm(forms.Form):
+    """A rating for every statement, a comment per factor, and one overall.
+
+    Field names carry the ids (`s12`, `f3`), so the page lays them out factor
+    by factor; `factors` gives that layout in the respondent's language.
+    """
+
+    comment = forms.CharField(
+        label=_("Anything else you would like to tell us?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, factors, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout = []
+        for factor in factors:
+            statements = []
+            for statement in factor.statements.all():
+                name = f"s{statement.pk}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=statement.text_in(language),
+                    choices=RATING_CHOICES,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose how far you agree.")},
+                )
+                statements.append(name)
+            comment = f"f{factor.pk}"
+            self.fields[comment] = forms.CharField(
+                label=_("Comment on this (optional)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.layout.append(
+                (factor.name_in(language), [self[name] for name in statements], self[comment])
+            )
+
+    def ratings(self) -> dict[int, int]:
+        return {
+            int(name[1:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("s") and value in range(RATING_MIN, RATING_MAX + 1)
+        }
+
+    def factor_comments(self) -> dict[int, str]:
+        return {
+            int(name[1:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("f") and value
+        }

@@ -1,0 +1,475 @@
+"""Writes of health checks: instruments, rounds and their respondents, answers,
+the schedule, and the emails that carry the answer links.
+
+Each email is sent with its respondent's row locked and only while its
+`emailed_at` (or `reminded_at`) is empty, set in the same transaction: a rerun
+or a second worker sends nothing twice, and a send that fails leaves the
+column empty for the task to retry and for the daily sweep to find again.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from partnerships.models import Contact, Partnership, PartnershipMember
+
+from . import tokens
+from .models import (
+    LANGUAGES,
+    Answer,
+    Cadence,
+    Factor,
+    FactorComment,
+    Instrument,
+    Respondent,
+    Round,
+    RoundState,
+    Side,
+    Statement,
+)
+from .selectors import latest_published_instrument
+
+logger = logging.getLogger(__name__)
+
+# Respondents who have not answered are reminded this many days before the round closes.
+REMIND_DAYS_BEFORE = 3
+# Invitations still unsent after the task's retries are tried again by the daily
+# task for this long, then left visible on the round's page.
+SEND_WINDOW = dt.timedelta(days=7)
+
+LANGUAGE_CODES = {code for code, _ in LANGUAGES}
+
+
+# --- instruments ---------------------------------------------------------------------
+
+
+def require_draft(instrument: Instrument) -> None:
+    if instrument.published_at is not None:
+        raise ValidationError(
+            "A published instrument is never changed: make a new version of it.",
+            code="published",
+        )
+
+
+@transaction.atomic
+def instrument_new_version(*, instrument: Instrument) -> Instrument:
+    """A draft copy of `instrument` as the next version of its name."""
+    latest = Instrument.objects.filter(name__iexact=instrument.name).aggregate(Max("version"))
+    copy = Instrument(
+        name=instrument.name,
+        version=latest["version__max"] + 1,
+        description=instrument.description,
+        strength_from=instrument.strength_from,
+        concern_below=instrument.concern_below,
+    )
+    copy.full_clean()
+    copy.save()
+    for factor in instrument.factors.prefetch_related("statements"):
+        new_factor = Factor(
+            instrument=copy,
+            code=factor.code,
+            name=factor.name,
+            description=factor.description,
+            position=factor.position,
+            translations=factor.translations,
+        )
+        new_factor.full_clean()
+        new_factor.save()
+        Statement.objects.bulk_create(
+            Statement(
+                factor=new_factor,
+                text=statement.text,
+                translations=statement.translations,
+                position=statement.position,
+            )
+            for statement in factor.statements.all()
+        )
+    return copy
+
+
+@transaction.atomic
+def instrument_publish(*, instrument: Instrument) -> Instrument:
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    require_draft(instrument)
+    factors = list(instrument.factors.prefetch_related("statements"))
+    if not factors or any(not factor.statements.all() for factor in factors):
+        raise ValidationError("Every factor of a published instrument needs a statement.")
+    instrument.published_at = timezone.now()
+    instrument.save(update_fields=["published_at"])
+    return instrument
+
+
+# --- rounds and respondents ------------------------------------------------------------
+
+
+class PartnerPerson(NamedTuple):
+    """Someone on the partner's side, invited by email."""
+
+    email: str
+    partner_id: int
+    language: str = "en"
+
+
+@transaction.atomic
+def round_open(
+    *,
+    partnership: Partnership,
+    opened_by,
+    opened_on: dt.date,
+    closes_on: dt.date,
+    users: Iterable = (),
+    partner_people: Iterable[PartnerPerson] = (),
+    instrument: Instrument | None = None,
+) -> Round:
+    """Open a health check and invite its respondents; the emails go once committed."""
+    instrument = instrument or latest_published_instrument()
+    if instrument is None or instrument.published_at is None:
+        raise ValidationError("Only a published instrument can be used for a health check.")
+    health_round = Round(
+        partnership=partnership,
+        instrument=instrument,
+        opened_on=opened_on,
+        closes_on=closes_on,
+        opened_by=opened_by,
+    )
+    health_round.full_clean()
+    health_round.save()
+    respondents_invite(health_round=health_round, users=users, partner_people=partner_people)
+    return health_round
+
+
+@transaction.atomic
+def respondents_invite(
+    *, health_round: Round, users: Iterable = (), partner_people: Iterable[PartnerPerson] = ()
+) -> list[Respondent]:
+    if not health_round.is_open:
+        raise ValidationError("This health check is closed.")
+    partner_ids = set(
+        PartnershipMember.objects.filter(partnership=health_round.partnership_id).values_list(
+            "partner_id", flat=True
+        )
+    )
+    invited = [Respondent(round=health_round, side=Side.OURS, user=user) for user in users]
+    for person in partner_people:
+        if person.partner_id not in partner_ids:
+            raise ValidationError({"partner": "This partner is not in the partnership."})
+        invited.append(
+            Respondent(
+                round=health_round,
+                side=Side.PARTNER,
+                email=person.email.strip(),
+                partner_id=person.partner_id,
+                language=person.language if person.language in LANGUAGE_CODES else "en",
+            )
+        )
+    for respondent in invited:
+        respondent.full_clean()
+        respondent.save()
+    ids = [respondent.pk for respondent in invited]
+    transaction.on_commit(lambda: _queue_invitations(ids), robust=True)
+    return invited
+
+
+def _queue_invitations(ids: list[int]) -> None:
+    from .tasks import send_invitation
+
+    for respondent_id in ids:
+        send_invitation.delay(respondent_id)
+
+
+@transaction.atomic
+def round_close(*, health_round: Round, at: dt.datetime | None = None) -> Round:
+    health_round = Round.objects.select_for_update().get(pk=health_round.pk)
+    if health_round.state == RoundState.CLOSED:
+        return health_round
+    health_round.state = RoundState.CLOSED
+    health_round.closed_at = at or timezone.now()
+    health_round.full_clean()
+    health_round.save(update_fields=["state", "closed_at"])
+    return health_round
+
+
+def accepts_answers(health_round: Round, *, today: dt.date) -> bool:
+    return health_round.is_open and today <= health_round.closes_on
+
+
+# --- answering -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def answers_submit(
+    *,
+    respondent: Respondent,
+    ratings: dict[int, int],
+    factor_comments: dict[int, str] | None = None,
+    comment: str = "",
+    today: dt.date | None = None,
+) -> Respondent:
+    """Keep one respondent's answers: a rating for every statement, once.
+
+    `ratings` maps statement ids to 1–5; `factor_comments` factor ids to text.
+    The row is locked, so a double submit (two tabs, a double click) keeps one.
+    """
+    today = today or timezone.localdate()
+    respondent = (
+        Respondent.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=respondent.pk)
+    )
+    if respondent.answered_at is not None:
+        raise ValidationError("These answers were already given.", code="answered")
+    if not accepts_answers(respondent.round, today=today):
+        raise ValidationError("This health check is closed.", code="closed")
+    statements = set(
+        Statement.objects.filter(factor__instrument=respondent.round.instrument_id).values_list(
+            "pk", flat=True
+        )
+    )
+    errors = {}
+    for statement_id in sorted(statements):
+        rating = ratings.get(statement_id)
+        if rating not in range(1, 6):
+            errors[f"s{statement_id}"] = "Choose a rating from 1 to 5."
+    if errors:
+        raise ValidationError(errors)
+    factors = set(
+        Factor.objects.filter(instrument=respondent.round.instrument_id).values_list(
+            "pk", flat=True
+        )
+    )
+    Answer.objects.bulk_create(
+        Answer(respondent=respondent, statement_id=statement_id, rating=ratings[statement_id])
+        for statement_id in sorted(statements)
+    )
+    FactorComment.objects.bulk_create(
+        FactorComment(respondent=respondent, factor_id=factor_id, text=text.strip())
+        for factor_id, text in sorted((factor_comments or {}).items())
+        if factor_id in factors and text.strip()
+    )
+    respondent.comment = comment.strip()
+    respondent.answered_at = timezone.now()
+    respondent.save(update_fields=["comment", "answered_at"])
+    return respondent
+
+
+# --- emails --------------------------------------------------------------------------
+
+
+def _answer_url(respondent: Respondent) -> str:
+    """The page the respondent answers on; a partner's is a fresh single-use link.
+
+    Only the digest is kept, so a link cannot be shown twice: every email
+    carries a new one, and the previous link stops working.
+    """
+    if respondent.side == Side.OURS:
+        path = reverse("health:respond", args=[respondent.round_id])
+    else:
+        token, respondent.token_hash = tokens.mint()
+        respondent.save(update_fields=["token_hash"])
+        path = reverse("health:answer", args=[token])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def answer_link(*, respondent: Respondent) -> str:
+    """A fresh link for one respondent, handed over by other means than email.
+
+    It counts as the invitation: an invitation email still queued would mint
+    another link and void this one, so it is not sent.
+    """
+    respondent = Respondent.objects.select_for_update(of=("self",)).get(pk=respondent.pk)
+    link = _answer_url(respondent)
+    if respondent.emailed_at is None:
+        respondent.emailed_at = timezone.now()
+        respondent.save(update_fields=["emailed_at"])
+    return link
+
+
+def _message(respondent: Respondent, *, reminder: bool) -> EmailMessage:
+    language = respondent.language if respondent.side == Side.PARTNER else settings.LANGUAGE_CODE
+    to = respondent.email if respondent.side == Side.PARTNER else respondent.user.email
+    with translation.override(language):
+        context = {
+            "respondent": respondent,
+            "partnership": respondent.round.partnership,
+            "closes_on": respondent.round.closes_on,
+            "link": _answer_url(respondent),
+            "reminder": reminder,
+            "organisation": settings.ACCORD_ORGANISATION_NAME,
+        }
+        subject = render_to_string("health/email_subject.txt", context).strip()
+        body = render_to_string("health/email_invitation.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[to])
+
+
+def _lock_for_email(respondent_id: int, **unset) -> Respondent | None:
+    return (
+        Respondent.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("round__partnership", "user")
+        .filter(
+            pk=respondent_id,
+            answered_at__isnull=True,
+            round__state=RoundState.OPEN,
+            **{f"{column}__isnull": True for column in unset},
+        )
+        .first()
+    )
+
+
+def _has_address(respondent: Respondent) -> bool:
+    return respondent.side == Side.PARTNER or bool(respondent.user.email)
+
+
+@transaction.atomic
+def invitation_send(*, respondent_id: int) -> bool:
+    """Email one invitation unless it went out already; True if it went out now."""
+    respondent = _lock_for_email(respondent_id, emailed_at=True)
+    if respondent is None or not _has_address(respondent):
+        return False
+    _message(respondent, reminder=False).send()
+    respondent.emailed_at = timezone.now()
+    respondent.save(update_fields=["emailed_at"])
+    return True
+
+
+@transaction.atomic
+def reminder_send(*, respondent_id: int) -> bool:
+    """Remind one respondent who has not answered, once per round."""
+    respondent = _lock_for_email(respondent_id, reminded_at=True)
+    if respondent is None or not _has_address(respondent):
+        return False
+    _message(respondent, reminder=True).send()
+    respondent.reminded_at = timezone.now()
+    respondent.save(update_fields=["reminded_at"])
+    return True
+
+
+# --- the schedule ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def cadence_set(*, partnership: Partnership, every_months: int, open_for_days: int = 21) -> Cadence:
+    cadence = Cadence.objects.filter(partnership=partnership).first() or Cadence(
+        partnership=partnership
+    )
+    cadence.every_months = every_months
+    cadence.open_for_days = open_for_days
+    cadence.full_clean()
+    cadence.save()
+    return cadence
+
+
+def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerson]]:
+    """Who answered for the partnership last time; for a first round, its owner and
+    co-leads, and the partners' contacts with an email address."""
+    last = Round.objects.filter(partnership=partnership).order_by("-opened_on", "-pk").first()
+    if last is not None:
+        previous = list(last.respondents.select_related("user"))
+        users = [r.user for r in previous if r.side == Side.OURS and r.user.is_active]
+        people = [
+            PartnerPerson(r.email, r.partner_id, r.language)
+            for r in previous
+            if r.side == Side.PARTNER
+        ]
+        return users, people
+    users = [partnership.owner, *(lead.user for lead in partnership.leads.select_related("user"))]
+    members = PartnershipMember.objects.filter(partnership=partnership).select_related("partner")
+    language_of = {
+        m.partner_id: next((code for code in m.partner.languages if code in LANGUAGE_CODES), "en")
+        for m in members
+    }
+    people = [
+        PartnerPerson(email, partner_id, language_of[partner_id])
+        for email, partner_id in Contact.objects.filter(partner_id__in=language_of)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", "partner_id")
+    ]
+    return list(dict.fromkeys(u for u in users if u.is_active)), people
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+def _due(cadence: Cadence, last_opened: dt.date | None, today: dt.date) -> bool:
+    return last_opened is None or add_months(last_opened, cadence.every_months) <= today
+
+
+@transaction.atomic
+def health_checks_run(*, today: dt.date) -> dict[str, int]:
+    """The daily work: close rounds past their last day, open the rounds the
+    schedule calls for, and queue the reminders and the invitations still owed.
+    A rerun the same day does nothing new."""
+    closed = 0
+    for health_round in Round.objects.open().filter(closes_on__lt=today):
+        round_close(health_round=health_round)
+        closed += 1
+
+    opened = 0
+    cadences = (
+        Cadence.objects.filter(partnership__in=Partnership.objects.assessable())
+        .exclude(partnership__health_rounds__state=RoundState.OPEN)
+        .select_related("partnership__owner")
+        .annotate(last_opened=Max("partnership__health_rounds__opened_on"))
+    )
+    for cadence in cadences:
+        if not _due(cadence, cadence.last_opened, today):
+            continue
+        users, people = usual_respondents(cadence.partnership)
+        round_open(
+            partnership=cadence.partnership,
+            opened_by=cadence.partnership.owner,
+            opened_on=today,
+            closes_on=today + dt.timedelta(days=cadence.open_for_days),
+            users=users,
+            partner_people=people,
+        )
+        opened += 1
+
+    to_remind = list(
+        Respondent.objects.pending()
+        .filter(
+            round__state=RoundState.OPEN,
+            round__closes_on__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE),
+            reminded_at__isnull=True,
+            emailed_at__isnull=False,
+        )
+        .values_list("pk", flat=True)
+    )
+    unsent = list(
+        Respondent.objects.pending()
+        .filter(
+            round__state=RoundState.OPEN,
+            emailed_at__isnull=True,
+            invited_at__gte=timezone.now() - SEND_WINDOW,
+        )
+        .values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: _queue_emails(to_remind, unsent), robust=True)
+    return {"closed": closed, "opened": opened, "reminders": len(to_remind), "unsent": len(unsent)}
+
+
+def _queue_emails(to_remind: list[int], unsent: list[int]) -> None:
+    from .tasks import send_invitation, send_reminder
+
+    for respondent_id in to_remind:
+        send_reminder.delay(respondent_id)
+    for respondent_id in unsent:
+        send_invitation.delay(respondent_id)

@@ -1,0 +1,93 @@
+"""The assessment loads each partnership's latest health check with one query."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from evaluation import services
+from evaluation.inputs import health_inputs
+from evaluation.models import Scorecard, ScorecardEvent, ScoringPolicy
+from tests.factories import partnership_with_data
+from tests.health.builders import closed_round
+
+pytestmark = pytest.mark.django_db
+
+DECEMBER = dt.date(2025, 12, 1)
+END = dt.date(2025, 12, 31)
+
+
+def test_the_latest_round_shown_by_the_end_of_the_period_feeds_the_scorecard(alice):
+    partnership = partnership_with_data(owner=alice)
+    closed_round(
+        partnership, by=alice, ours=[4, 4, 5], partner=[4, 4, 4], opened_on=dt.date(2025, 6, 2)
+    )
+    closed_round(
+        partnership,
+        by=alice,
+        ours=[{"trust": 4}, {"trust": 4}, {"trust": 4}],
+        partner=[{"trust": 2}, {"trust": 2}, {"trust": 2}],
+        opened_on=dt.date(2025, 11, 3),
+    )
+    # Closed after the period ends: not the scorecard's yet.
+    closed_round(partnership, by=alice, ours=[1, 1, 1], opened_on=dt.date(2025, 12, 20))
+
+    policy = ScoringPolicy.objects.get(is_active=True)
+    services.assess_partnerships(
+        [partnership.pk], period_start=DECEMBER, period_end=END, policy=policy
+    )
+
+    card = Scorecard.objects.get()
+    # Trust (4 + 2) / 2 = 3.00, the other eight factors 3.00 on both sides: m = 3,
+    # (3 − 1) / 4 × 100 = 50.
+    assert card.health_score == D("50.00")
+    messages = [flag["message"] for flag in card.flags]
+    # Trust was (4.33 + 4.00) / 2 = 4.17 (shown to one place) in June.
+    assert "Trust fell from 4.2 to 3.0." in messages
+    assert "The sides disagree on trust by 2.0." in messages
+
+
+def test_a_round_below_the_threshold_on_both_sides_is_passed_over(alice):
+    partnership = partnership_with_data(owner=alice)
+    earlier = closed_round(partnership, by=alice, ours=[5, 5, 5], opened_on=dt.date(2025, 6, 2))
+    closed_round(partnership, by=alice, ours=[1, 1], partner=[1, 1], opened_on=dt.date(2025, 11, 3))
+
+    health = health_inputs([partnership.pk], period_end=END)[partnership.pk]
+
+    assert health.round_id == earlier.pk
+    assert {f.overall for f in health.factors} == {D("5.00")}
+    assert {f.partner for f in health.factors} == {None}
+
+
+def test_no_round_no_component(alice):
+    partnership = partnership_with_data(owner=alice)
+    assert health_inputs([partnership.pk], period_end=END) == {}
+
+
+def queries_to_assess(count: int, alice) -> int:
+    ids = []
+    for _ in range(count):
+        partnership = partnership_with_data(metrics=2, owner=alice)
+        closed_round(
+            partnership, by=alice, ours=[4, 3, 4], partner=[3, 3, 2], opened_on=dt.date(2025, 6, 2)
+        )
+        closed_round(
+            partnership, by=alice, ours=[4, 3, 4], partner=[3, 3, 2], opened_on=dt.date(2025, 11, 3)
+        )
+        ids.append(partnership.pk)
+    policy = ScoringPolicy.objects.get(is_active=True)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.assess_partnerships(ids, period_start=DECEMBER, period_end=END, policy=policy)
+    assert Scorecard.objects.filter(health_score__isnull=False).count() == count
+    ScorecardEvent.objects.all().delete()
+    Scorecard.objects.all().delete()
+    return len(queries)
+
+
+def test_the_queries_of_an_assessment_with_health_checks_do_not_grow(alice):
+    # partnerships, lock of their scorecards, objectives, metrics with their
+    # measurement aggregates, agreements in force, overdue obligations, the
+    # health-check sums, previous scorecards, the upsert, the review events
+    assert queries_to_assess(2, alice) == queries_to_assess(6, alice) == 10

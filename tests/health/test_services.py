@@ -1,0 +1,306 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from health import services, tokens
+from health.models import Answer, Cadence, FactorComment, Instrument, Respondent, Round, Statement
+from partnerships.models import Contact
+from tests.factories import PartnershipFactory
+from tests.health.builders import (
+    answer_all,
+    closed_round,
+    open_round,
+    partner_of,
+    ratings_for,
+    shipped_instrument,
+)
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"/health/answer/([\w-]+)/")
+
+
+class TestInstruments:
+    def test_a_new_version_is_a_draft_copy_of_every_factor_and_statement(self):
+        shipped = shipped_instrument()
+
+        draft = services.instrument_new_version(instrument=shipped)
+
+        assert (draft.name, draft.version, draft.published_at) == (shipped.name, 2, None)
+        assert list(draft.factors.values_list("code", flat=True)) == list(
+            shipped.factors.values_list("code", flat=True)
+        )
+        assert Statement.objects.filter(factor__instrument=draft).count() == 27
+        french = Statement.objects.filter(factor__instrument=draft).first().text_in("fr")
+        assert french.startswith("Quand l'autre partie")
+
+    def test_a_draft_is_changed_and_published_and_then_never_changed(self):
+        draft = services.instrument_new_version(instrument=shipped_instrument())
+        statement = Statement.objects.filter(factor__instrument=draft).first()
+        statement.text = "Reworded while a draft."
+        statement.save()
+
+        services.instrument_publish(instrument=draft)
+
+        draft.refresh_from_db()
+        assert draft.published_at is not None
+        with pytest.raises(ValidationError):
+            services.require_draft(draft)
+        with pytest.raises(ValidationError):
+            services.instrument_publish(instrument=draft)
+
+    def test_a_new_version_leaves_past_answers_on_the_statements_they_answered(self, alice):
+        health_round = closed_round(PartnershipFactory(owner=alice), by=alice, ours=[4, 4, 4])
+        services.instrument_new_version(instrument=health_round.instrument)
+        answered = set(
+            Answer.objects.filter(respondent__round=health_round).values_list(
+                "statement__factor__instrument__version", flat=True
+            )
+        )
+        assert answered == {1}
+        assert Instrument.objects.filter(name=health_round.instrument.name).count() == 2
+
+
+class TestAnswers:
+    def test_an_answer_keeps_every_rating_and_the_comments(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        respondent = health_round.respondents.get()
+        trust = health_round.instrument.factors.get(code="trust")
+
+        services.answers_submit(
+            respondent=respondent,
+            ratings=ratings_for(health_round.instrument, {"trust": 2}),
+            factor_comments={trust.pk: "  Promises slip.  "},
+            comment="Merci",
+            today=health_round.opened_on,
+        )
+
+        respondent.refresh_from_db()
+        assert respondent.answered_at is not None and respondent.comment == "Merci"
+        assert respondent.answers.count() == 27
+        assert respondent.answers.filter(statement__factor=trust, rating=2).count() == 3
+        assert FactorComment.objects.get(respondent=respondent).text == "Promises slip."
+
+    def test_it_names_each_statement_left_without_a_rating(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        ratings = ratings_for(health_round.instrument, 4)
+        skipped = next(iter(ratings))
+        del ratings[skipped]
+
+        with pytest.raises(ValidationError) as refused:
+            services.answers_submit(
+                respondent=health_round.respondents.get(),
+                ratings=ratings,
+                today=health_round.opened_on,
+            )
+
+        assert list(refused.value.message_dict) == [f"s{skipped}"]
+        assert not Answer.objects.exists()
+
+    def test_a_respondent_answers_once(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        answer_all(health_round, partner=[4])
+
+        with pytest.raises(ValidationError) as refused:
+            answer_all(health_round, partner=[1])
+
+        assert refused.value.code == "answered"
+        assert set(Answer.objects.values_list("rating", flat=True)) == {4}
+
+    def test_no_answer_is_taken_after_the_last_day_or_once_closed(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=2)
+        late = health_round.closes_on + dt.timedelta(days=1)
+        with pytest.raises(ValidationError):
+            answer_all(health_round, partner=[4], today=late)
+        services.round_close(health_round=health_round)
+        with pytest.raises(ValidationError):
+            answer_all(health_round, partner=[4, 4])
+        assert not Answer.objects.exists()
+
+
+class TestInvitations:
+    def test_a_partner_side_invitation_carries_a_link_whose_digest_alone_is_kept(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        respondent = health_round.respondents.get()
+
+        assert services.invitation_send(respondent_id=respondent.pk) is True
+
+        (message,) = mail.outbox
+        assert message.to == [respondent.email]
+        assert "Comment fonctionne le partenariat" in message.subject  # in French
+        token = LINK.search(message.body)[1]
+        respondent.refresh_from_db()
+        assert respondent.token_hash == tokens.digest(token) != token
+        assert token not in respondent.token_hash
+
+    def test_an_invitation_is_emailed_once(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=1)
+        for respondent in health_round.respondents.all():
+            services.invitation_send(respondent_id=respondent.pk)
+            services.invitation_send(respondent_id=respondent.pk)
+        assert len(mail.outbox) == 2
+        ours = health_round.respondents.get(side="ours")
+        assert (
+            f"/health/rounds/{health_round.pk}/respond/"
+            in mail.outbox[0].body + mail.outbox[1].body
+        )
+        assert ours.user.email in {message.to[0] for message in mail.outbox}
+
+    def test_a_failed_send_stays_owed_for_the_retry(self, alice, settings):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        respondent = health_round.respondents.get()
+        settings.EMAIL_BACKEND = "tests.health.failing_mail.Backend"
+
+        with pytest.raises(OSError):
+            services.invitation_send(respondent_id=respondent.pk)
+
+        respondent.refresh_from_db()
+        assert respondent.emailed_at is None and respondent.token_hash == ""
+
+    def test_opening_a_round_queues_the_invitations_once_committed(
+        self, alice, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as callbacks:
+            health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=2)
+        assert len(callbacks) == 1
+        assert health_round.respondents.filter(emailed_at__isnull=True).count() == 3
+
+    def test_an_address_is_invited_once_and_only_for_a_member_partner(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        partner = partner_of(partnership)
+        person = services.PartnerPerson("a@partner.example", partner.pk, "fr")
+        with pytest.raises(ValidationError):
+            services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 5),
+                closes_on=dt.date(2026, 1, 20),
+                partner_people=[person, person._replace(email="A@partner.example")],
+            )
+        stranger = partner_of(PartnershipFactory())
+        with pytest.raises(ValidationError):
+            services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 5),
+                closes_on=dt.date(2026, 1, 20),
+                partner_people=[person._replace(partner_id=stranger.pk)],
+            )
+        assert not Round.objects.exists()
+
+
+class TestSchedule:
+    def test_a_due_cadence_opens_a_round_for_the_usual_respondents(
+        self, alice, bob, django_capture_on_commit_callbacks
+    ):
+        partnership = PartnershipFactory(owner=alice)
+        partner = partner_of(partnership)
+        Contact.objects.create(partner=partner, name="Ana Lead", email="lead@partner.example")
+        services.cadence_set(partnership=partnership, every_months=6, open_for_days=14)
+
+        counts = services.health_checks_run(today=dt.date(2026, 3, 2))
+
+        assert counts["opened"] == 1
+        health_round = Round.objects.get(partnership=partnership)
+        assert (health_round.opened_on, health_round.closes_on) == (
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 16),
+        )
+        invited = health_round.respondents.all()
+        assert {r.user for r in invited if r.user} == {alice}
+        assert {r.email for r in invited if r.email} == {"lead@partner.example"}
+
+    def test_the_next_round_is_due_after_the_cadence_and_invites_the_last_ones(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        first = closed_round(partnership, by=alice, ours=[4, 4, 4], opened_on=dt.date(2026, 1, 5))
+        Cadence.objects.create(partnership=partnership, every_months=6)
+
+        assert services.health_checks_run(today=dt.date(2026, 7, 4))["opened"] == 0
+        assert services.health_checks_run(today=dt.date(2026, 7, 5))["opened"] == 1
+        assert services.health_checks_run(today=dt.date(2026, 7, 5))["opened"] == 0
+
+        second = Round.objects.open().get(partnership=partnership)
+        assert set(second.respondents.values_list("user", flat=True)) == set(
+            first.respondents.values_list("user", flat=True)
+        )
+
+    def test_a_round_past_its_last_day_is_closed(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1)
+        services.health_checks_run(today=health_round.closes_on)
+        assert Round.objects.get().is_open
+        services.health_checks_run(today=health_round.closes_on + dt.timedelta(days=1))
+        assert not Round.objects.get().is_open
+
+    def test_those_who_have_not_answered_are_reminded_once(
+        self, alice, django_capture_on_commit_callbacks
+    ):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=2)
+        for respondent in health_round.respondents.all():
+            services.invitation_send(respondent_id=respondent.pk)
+        answer_all(health_round, partner=[4])  # one of the two partner-side people answers
+        mail.outbox.clear()
+        near_the_end = health_round.closes_on - dt.timedelta(days=services.REMIND_DAYS_BEFORE)
+
+        assert (
+            services.health_checks_run(today=near_the_end - dt.timedelta(days=1))["reminders"] == 0
+        )
+        to_remind = Respondent.objects.pending().values_list("pk", flat=True)
+        for _day in range(2):
+            services.health_checks_run(today=near_the_end)
+            for respondent_id in to_remind:
+                services.reminder_send(respondent_id=respondent_id)
+
+        assert len(mail.outbox) == 2
+        assert services.health_checks_run(today=near_the_end)["reminders"] == 0
+        partner_mail = next(m for m in mail.outbox if "partner" in m.to[0])
+        assert partner_mail.subject.startswith("Rappel")
+        # The reminder's link is a new one, and it is the one that works now.
+        token = LINK.search(partner_mail.body)[1]
+        assert Respondent.objects.filter(token_hash=tokens.digest(token)).exists()
+
+
+@time_machine.travel(dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_the_daily_task_runs_the_schedule_for_today(alice):
+    from health.tasks import run_health_checks
+
+    partnership = PartnershipFactory(owner=alice)
+    Cadence.objects.create(partnership=partnership, every_months=6)
+    assert run_health_checks.apply().get()["opened"] == 1
+    assert Round.objects.get().opened_on == dt.date(2026, 1, 10)
+
+
+def test_users_no_longer_active_are_not_invited_again(alice):
+    partnership = PartnershipFactory(owner=alice)
+    closed_round(partnership, by=alice, ours=[4, 4, 4])
+    leaver = Respondent.objects.filter(side="ours").first().user
+    leaver.is_active = False
+    leaver.save()
+    users, _people = services.usual_respondents(partnership)
+    assert leaver not in users and len(users) == 2
+
+
+def test_an_invitation_the_mail_server_keeps_refusing_is_retried_then_swept_again(
+    alice, settings, django_capture_on_commit_callbacks
+):
+    from health.tasks import send_invitation
+
+    health_round = open_round(
+        PartnershipFactory(owner=alice), by=alice, partner=1, closes_on=dt.date(2099, 1, 1)
+    )
+    respondent = health_round.respondents.get()
+    settings.EMAIL_BACKEND = "tests.health.failing_mail.Backend"
+
+    result = send_invitation.apply(args=[respondent.pk])
+
+    assert result.failed() and isinstance(result.result, OSError)
+    respondent.refresh_from_db()
+    assert respondent.emailed_at is None
+    # The daily task queues it again, and it goes once the server answers.
+    assert services.health_checks_run(today=health_round.opened_on)["unsent"] == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_invitation.apply(args=[respondent.pk]).get() is True
+    assert len(mail.outbox) == 1

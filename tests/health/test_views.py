@@ -1,0 +1,334 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from health.models import Cadence, Respondent, Round, Statement
+from partnerships.models import PartnershipLead
+from tests.factories import PartnershipFactory, UserFactory
+from tests.health.builders import (
+    answer_all,
+    closed_round,
+    open_round,
+    partner_of,
+    ratings_for,
+    shipped_instrument,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partnership(alice):
+    return PartnershipFactory(owner=alice, title="Nairobi exchange")
+
+
+class TestOpeningARound:
+    def test_the_owner_opens_a_round_and_invites_both_sides(self, client, alice, partnership):
+        partner = partner_of(partnership)
+        colleague = UserFactory()
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2099-01-31",
+                "users": [alice.pk, colleague.pk],
+                f"emails_{partner.pk}": "ana@partner.example\n\n  joao@partner.example ",
+                f"language_{partner.pk}": "pt",
+            },
+        )
+
+        health_round = Round.objects.get(partnership=partnership)
+        assert response.status_code == 302 and response.url == reverse(
+            "health:round", args=[health_round.pk]
+        )
+        invited = health_round.respondents.all()
+        assert {r.user for r in invited if r.user} == {alice, colleague}
+        assert {(r.email, r.language) for r in invited if r.email} == {
+            ("ana@partner.example", "pt"),
+            ("joao@partner.example", "pt"),
+        }
+
+    def test_a_bad_address_is_named_next_to_its_box_and_the_rest_is_kept(
+        self, client, alice, partnership
+    ):
+        partner = partner_of(partnership)
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2099-01-31",
+                f"emails_{partner.pk}": "ana@partner.example\nnot-an-address",
+            },
+        )
+
+        assert response.status_code == 200
+        field = response.context["form"][f"emails_{partner.pk}"]
+        assert field.errors == ["Not an email address: not-an-address."]
+        assert "ana@partner.example\nnot-an-address" in response.content.decode()
+        assert not Round.objects.exists()
+
+    def test_a_second_open_round_is_refused_on_the_form(self, client, alice, partnership):
+        open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        client.force_login(alice)
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {"closes_on": "2099-01-31", "users": [alice.pk]},
+        )
+        assert "already has an open health check" in response.content.decode()
+        assert Round.objects.count() == 1
+
+    def test_a_co_lead_opens_one_too(self, client, alice, bob, partnership):
+        PartnershipLead.objects.create(
+            partnership=partnership, user=bob, functional_area="administrative"
+        )
+        client.force_login(bob)
+        assert client.get(reverse("health:round_open", args=[partnership.pk])).status_code == 200
+
+    @pytest.mark.parametrize("who", ["bob", "erin", "rita"])
+    def test_others_never_reach_it(self, client, request, alice, partnership, who):
+        client.force_login(request.getfixturevalue(who))
+        url = reverse("health:round_open", args=[partnership.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk]}).status_code == 403
+        schedule = client.post(
+            reverse("health:cadence", args=[partnership.pk]), {"every_months": 6}
+        )
+        assert schedule.status_code == 403
+        assert not Round.objects.exists() and not Cadence.objects.exists()
+        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        close = client.post(reverse("health:round_close", args=[health_round.pk]))
+        assert close.status_code == 403
+        health_round.refresh_from_db()
+        assert health_round.is_open
+
+    def test_an_unknown_partnership_answers_404(self, client, alice):
+        client.force_login(alice)
+        assert client.get(reverse("health:round_open", args=[999999])).status_code == 404
+        assert client.get(reverse("health:partnership", args=[999999])).status_code == 404
+        assert client.get(reverse("health:round", args=[999999])).status_code == 404
+
+
+class TestSchedule:
+    def test_the_owner_sets_it_and_a_wrong_value_is_shown_next_to_its_field(
+        self, client, alice, partnership
+    ):
+        client.force_login(alice)
+        url = reverse("health:cadence", args=[partnership.pk])
+
+        wrong = client.post(url, {"every_months": 30, "open_for_days": 14})
+        right = client.post(url, {"every_months": 6, "open_for_days": 14})
+
+        assert wrong.status_code == 400
+        assert wrong.context["cadence_form"]["every_months"].errors
+        assert 'value="30"' in wrong.content.decode()
+        assert right.status_code == 302
+        assert Cadence.objects.get(partnership=partnership).every_months == 6
+
+
+class TestResults:
+    def test_it_shows_each_factors_means_gap_change_and_band(
+        self, client, erin, alice, partnership
+    ):
+        closed_round(
+            partnership, by=alice, ours=[4, 4, 4], partner=[4, 4, 4], opened_on=dt.date(2025, 7, 1)
+        )
+        latest = closed_round(
+            partnership,
+            by=alice,
+            ours=[{"trust": 4}, {"trust": 4}, {"trust": 5}],
+            partner=[{"trust": 2}, {"trust": 2}, {"trust": 3}],
+            opened_on=dt.date(2026, 1, 5),
+        )
+        client.force_login(erin)
+
+        response = client.get(reverse("health:round", args=[latest.pk]))
+
+        assert response.status_code == 200
+        trust = response.context["results"].factors[0]
+        # Ours (4+4+5)/3 = 4.33, theirs (2+2+3)/3 = 2.33: apart by 2.00, both 3.33,
+        # 0.67 down on the 4.00 of the round before, borderline.
+        assert (str(trust.ours), str(trust.partner), str(trust.gap)) == ("4.33", "2.33", "2.00")
+        assert (str(trust.overall), str(trust.change), trust.band) == (
+            "3.33",
+            "-0.67",
+            "borderline",
+        )
+        page = response.content.decode()
+        assert 'id="health-radar-spec"' in page and "vendor/chartjs/chart.umd.min" in page
+        assert "Close now" not in page
+
+    def test_a_side_with_fewer_than_three_answers_is_not_shown_nor_its_comments(
+        self, client, rita, alice, partnership
+    ):
+        health_round = open_round(partnership, by=alice, ours=3, partner=3)
+        answer_all(health_round, ours=[4, 4, 4], partner=[1, 1])
+        pending_partner = Respondent.objects.pending().get()
+        assert pending_partner.side == "partner"
+        Respondent.objects.filter(side="partner", answered_at__isnull=False).update(
+            comment="Secret partner view"
+        )
+        Respondent.objects.filter(side="ours").update(comment="Our team's view")
+        from health import services
+
+        services.round_close(health_round=health_round)
+        client.force_login(rita)
+
+        response = client.get(reverse("health:round", args=[health_round.pk]))
+
+        page = response.content.decode()
+        results = response.context["results"]
+        assert results.shown == {"ours": True, "partner": False}
+        assert all(f.partner is None and f.gap is None for f in results.factors)
+        assert "The partner side: fewer than 3 people answered" in page
+        assert "Secret partner view" not in page
+        assert "Our team&#x27;s view" in page
+        assert "1.00" not in page  # the partner side's ones are nowhere
+        assert pending_partner.email not in page
+
+    def test_an_open_rounds_results_wait_for_it_to_close(self, client, alice, partnership):
+        health_round = open_round(partnership, by=alice, ours=3, closes_on=dt.date(2099, 1, 1))
+        answer_all(health_round, ours=[4, 4, 4])
+        client.force_login(alice)
+        response = client.get(reverse("health:round", args=[health_round.pk]))
+        assert response.context["results"] is None
+        assert "Results appear when the health check closes." in response.content.decode()
+        assert "Close now" in response.content.decode()
+
+
+class TestAnsweringSignedIn:
+    def test_one_of_our_people_answers_from_their_list(self, client, alice, partnership):
+        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        respondent = health_round.respondents.get()
+        client.force_login(respondent.user)
+
+        listed = client.get(reverse("health:mine"))
+        url = reverse("health:respond", args=[health_round.pk])
+        data = {f"s{pk}": r for pk, r in ratings_for(health_round.instrument, 5).items()}
+        answered = client.post(url, data)
+
+        assert url in listed.content.decode()
+        assert answered.status_code == 302
+        respondent.refresh_from_db()
+        assert respondent.answered_at is not None
+        assert url not in client.get(reverse("health:mine")).content.decode()
+        assert client.get(url).status_code == 410
+
+    def test_someone_not_invited_gets_404(self, client, alice, bob, partnership):
+        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        client.force_login(bob)
+        assert client.get(reverse("health:respond", args=[health_round.pk])).status_code == 404
+
+
+# --- what each page costs -----------------------------------------------------------------
+
+
+def rounds(partnership, alice, count):
+    for n in range(count):
+        closed_round(
+            partnership,
+            by=alice,
+            ours=[4, 3, 5],
+            partner=[3, 3, 4],
+            opened_on=dt.date(2024, 1, 1) + dt.timedelta(days=40 * n),
+        )
+
+
+class TestQueries:
+    @pytest.mark.parametrize("size", [1, 4])
+    def test_the_health_section_costs_the_same_with_more_rounds(
+        self, client, alice, partnership, size, django_assert_max_num_queries
+    ):
+        rounds(partnership, alice, size)
+        client.force_login(alice)
+        # session, user, savepoint, user and group permissions (view check),
+        # partnership, cadence, can-edit, rounds with their counts, unread
+        # notifications, release savepoint
+        with django_assert_max_num_queries(11):
+            response = client.get(reverse("health:partnership", args=[partnership.pk]))
+        assert len(response.context["rounds"]) == size
+
+    @pytest.mark.parametrize("size", [1, 4])
+    def test_a_rounds_page_costs_the_same_with_more_rounds_and_people(
+        self, client, alice, partnership, size, django_assert_max_num_queries
+    ):
+        rounds(partnership, alice, size)
+        latest = Round.objects.filter(partnership=partnership).order_by("-opened_on").first()
+        client.force_login(alice)
+        # session, user, savepoint, user and group permissions, the round with its
+        # counts, the sums of this round, the sums of the rounds before, the
+        # instrument's factors, factor comments, overall comments, can-edit, our
+        # respondents, unread notifications, release savepoint
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse("health:round", args=[latest.pk]))
+        assert response.context["results"].anything_shown
+
+    @pytest.mark.parametrize("size", [1, 4])
+    def test_opening_a_round_costs_the_same_with_more_partners(
+        self, client, alice, partnership, size, django_assert_max_num_queries
+    ):
+        for _ in range(size):
+            partner_of(PartnershipFactory())  # unrelated partners
+        from tests.factories import MemberFactory
+
+        for _ in range(size):
+            MemberFactory(partnership=partnership)
+        rounds(partnership, alice, 1)
+        client.force_login(alice)
+        # session, user, savepoint, partnership, user and group permissions,
+        # can-edit, last round, its respondents, the partners, unread
+        # notifications, the users to choose from, release savepoint
+        with django_assert_max_num_queries(13):
+            response = client.get(reverse("health:round_open", args=[partnership.pk]))
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("size", [1, 4])
+    def test_my_open_checks_cost_the_same_with_more_of_them(
+        self, client, alice, size, django_assert_max_num_queries
+    ):
+        for _ in range(size):
+            health_round = open_round(
+                PartnershipFactory(owner=alice), by=alice, closes_on=dt.date(2099, 1, 1)
+            )
+            from health import services
+
+            services.respondents_invite(health_round=health_round, users=[alice])
+        client.force_login(alice)
+        # session, user, savepoint, open checks with their partnerships, user and
+        # group permissions, unread notifications, release savepoint
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("health:mine"))
+        assert len(response.context["checks"]) == size
+
+    def test_the_answer_page_costs_the_same_whatever_the_instruments_size(
+        self, client, alice, partnership, django_assert_max_num_queries
+    ):
+        # The instrument is the only thing the page grows with: its statements come
+        # with its factors in one prefetch. A draft with one factor against the
+        # shipped nine factors shows it.
+        from health import services
+
+        small = services.instrument_new_version(instrument=shipped_instrument())
+        statements = Statement.objects.filter(factor__instrument=small)
+        statements.exclude(pk=statements.filter(factor__code="trust").first().pk).delete()
+        small.factors.exclude(code="trust").delete()
+        small = services.instrument_publish(instrument=small)
+        for instrument in (small, shipped_instrument()):
+            Round.objects.update(state="closed", closed_at="2026-01-01T00:00Z")
+            health_round = services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 1),
+                closes_on=dt.date(2099, 1, 1),
+                instrument=instrument,
+                users=[alice],
+            )
+            client.force_login(alice)
+            # session, user, savepoint, respondent with round, partnership and
+            # instrument, factors, statements, user and group permissions,
+            # unread notifications, release savepoint
+            with django_assert_max_num_queries(10):
+                response = client.get(reverse("health:respond", args=[health_round.pk]))
+            assert response.status_code == 200
