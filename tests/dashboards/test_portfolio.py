@@ -267,6 +267,7 @@ class TestNumbers:
         client.force_login(erin)
         response = client.get(URL)
         assert response.status_code == 200
+        assert "{#" not in response.content.decode()  # no template comment leaks as text
 
         stages = list(Partnership.objects.values_list("stage", flat=True))
         html = response.content.decode()
