@@ -82,6 +82,10 @@ def chart(
         "unit": unit,
         "stacked": stacked,
         "suggested_max": suggested_max,
+        # Counts tick in whole numbers, not 0.5 partnerships.
+        "integers": all(
+            value is None or isinstance(value, int) for entry in series for value in entry["data"]
+        ),
         # Horizontal bars grow with their labels rather than squeezing them.
         "height": max(220, 34 * len(labels) + 60) if kind == "horizontal-bar" else None,
     }

@@ -2,8 +2,9 @@
 
 Starts a project-local PostgreSQL (var/postgres) and Redis (var/redis) unless
 DATABASE_URL / REDIS_URL are already set, prepares the database (migrate,
-collectstatic, seed_demo, assess, early_warning, send_reminders), then runs gunicorn, a Celery
-worker and Celery beat with their output prefixed. Ctrl-C or SIGTERM stops the three programs, then
+collectstatic, seed_demo, health_answer_links, assess, review_demo,
+early_warning, send_reminders), then runs gunicorn, a Celery worker and Celery
+beat with their output prefixed. Ctrl-C or SIGTERM stops the three programs, then
 Redis, then PostgreSQL; if one of the programs dies, everything stops and the
 exit code is non-zero. Data is kept between runs.
 
@@ -270,6 +271,8 @@ def run() -> int:
             # Scorecards to review and reminders to read from the first minute,
             # rather than at the next 1st of the month or 06:00.
             run_step(["assess", "--last", "3", "--if-missing"], env)
+            # rita reviews the demo's scorecards, so executives see approved ones.
+            run_step(["review_demo"], env)
             run_step(["early_warning"], env)
             run_step(["send_reminders"], env)
 

@@ -50,7 +50,12 @@
       },
     };
     if (type === "bar" || type === "line") {
-      const valueAxis = { beginAtZero: true, stacked: spec.stacked, suggestedMax: spec.suggested_max ?? undefined };
+      const valueAxis = {
+        beginAtZero: true,
+        stacked: spec.stacked,
+        suggestedMax: spec.suggested_max ?? undefined,
+        ticks: spec.integers ? { precision: 0 } : {},
+      };
       const labelAxis = { stacked: spec.stacked, ticks: { autoSkip: !horizontal } };
       options.indexAxis = horizontal ? "y" : "x";
       options.scales = horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis };

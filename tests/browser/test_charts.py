@@ -1,6 +1,11 @@
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# The live server makes every test transactional; serialized_rollback keeps
+# the rows migrations made for the transactional tests that follow.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_every_kind_of_chart_and_the_map_draw_without_errors(page, live_server, settings):

@@ -17,6 +17,9 @@ def test_a_chart_spec_carries_its_numbers_and_links():
     assert spec["labels"] == ["Green", "Amber"]
     assert spec["datasets"][0]["data"] == [3, 1.5]
     assert spec["links"] == ["/p/?rating=green", None]
+    assert spec["integers"] is False  # 1.5 is not a count
+    counts = chart("bar", ["a"], [{"label": "n", "data": [3]}], title="Counts")
+    assert counts["integers"] is True
 
 
 def test_it_refuses_a_dataset_that_does_not_match_its_labels():

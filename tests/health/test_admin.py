@@ -55,3 +55,18 @@ def test_new_version_makes_a_draft_that_can_be_edited_then_published(admin_clien
         ).status_code
         == 403
     )
+
+
+def test_reviewers_keep_the_library_and_the_others_read_it(client, rita, alice, erin):
+    for user in (rita, alice, erin):
+        user.is_staff = True
+        user.save()
+    add = reverse("admin:health_instrument_add")
+    listing = reverse("admin:health_instrument_changelist")
+
+    client.force_login(rita)
+    assert client.get(add).status_code == 200
+    for reader in (alice, erin):
+        client.force_login(reader)
+        assert client.get(listing).status_code == 200
+        assert client.get(add).status_code == 403
