@@ -250,12 +250,12 @@ def test_a_page_that_does_not_resolve_is_reported_not_measured():
     )
 
     figures = benchmark.measure_pages(
-        ["dashboards:portfolio", "partnerships:partnership_list"],
+        ["dashboards:nowhere", "partnerships:partnership_list"],
         portfolio=portfolio,
         requests=1,
         warmup=0,
     )
 
     assert [page.name for page in figures.pages] == ["partnerships:partnership_list"]
-    assert "skipped dashboards:portfolio: the URL name does not resolve here" in figures.notes
-    assert "skipped dashboards:portfolio" in benchmark.details(figures)
+    assert "skipped dashboards:nowhere: the URL name does not resolve here" in figures.notes
+    assert "skipped dashboards:nowhere" in benchmark.details(figures)
