@@ -8,8 +8,6 @@ import csv
 import io
 from collections import defaultdict
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Q, Value
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -87,20 +85,7 @@ def portfolio_rows(data: dict) -> list[list]:
     ratings, trends, states = dict(Rating.choices), dict(Trend.choices), dict(ReviewState.choices)
     rows = []
     for partnership in (
-        partnerships.annotate(
-            countries=ArrayAgg(
-                "members__partner__country",
-                distinct=True,
-                filter=Q(members__isnull=False),
-                default=Value([]),
-            ),
-            sectors=ArrayAgg(
-                "members__partner__sector",
-                distinct=True,
-                filter=Q(members__isnull=False),
-                default=Value([]),
-            ),
-        )
+        partnerships.with_member_places()
         .order_by("title", "pk")
         .values(
             "pk",

@@ -13,8 +13,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, Func, IntegerField, JSONField, Q, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, JSONField, Subquery, Value
 from django.db.models.functions import JSONObject
 
 from evaluation.models import Rating, ReviewState, Scorecard
@@ -72,19 +71,8 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
     partnerships = narrow(Partnership.objects.all(), data)
 
     facts = list(
-        partnerships.annotate(
-            countries=ArrayAgg(
-                "members__partner__country",
-                distinct=True,
-                filter=Q(members__isnull=False),
-                default=Value([]),
-            ),
-            sectors=ArrayAgg(
-                "members__partner__sector",
-                distinct=True,
-                filter=Q(members__isnull=False),
-                default=Value([]),
-            ),
+        partnerships.with_member_places()
+        .annotate(
             # The latest shown scorecard, one step along its index per partnership.
             card=Subquery(
                 shown_candidates(period=period, provisional=provisional)

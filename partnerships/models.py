@@ -13,12 +13,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
@@ -238,6 +239,19 @@ class PartnershipQuerySet(models.QuerySet):
     def led_by(self, user):
         """Partnerships the user owns or co-leads."""
         return self.filter(Q(owner=user) | Q(leads__user=user)).distinct()
+
+    def with_member_places(self):
+        """Each partnership with its members' countries and sectors (the sectors
+        it spans), as arrays; empty for a partnership without members."""
+        members = Q(members__isnull=False)
+        return self.annotate(
+            countries=ArrayAgg(
+                "members__partner__country", distinct=True, filter=members, default=Value([])
+            ),
+            sectors=ArrayAgg(
+                "members__partner__sector", distinct=True, filter=members, default=Value([])
+            ),
+        )
 
 
 class Partnership(TimeStamped):
