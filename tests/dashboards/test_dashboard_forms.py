@@ -16,6 +16,7 @@ def test_the_options_mark_the_chosen_one_and_escape_labels():
     )
 
 
-def test_nothing_chosen_selects_the_empty_choice_by_default():
+def test_nothing_chosen_selects_the_empty_choice():
     html = str(select_options(Filters()["country"]))
-    assert "selected" not in html
+    assert html.startswith('<option value="" selected>Any</option>')
+    assert html.count("selected") == 1
