@@ -186,14 +186,18 @@ def metrics_with_trajectories(partnership_id: int, *, today: dt.date) -> list[Ou
 @dataclass(frozen=True)
 class WorkingHours:
     today: SharedHours | None
-    # The next day within a year on which a clock change moves the shared hours.
+    # The next day within a year on which a clock change moves one side
+    # against the other, and so the shared hours.
     changes_on: dt.date | None
     then: SharedHours | None
 
 
 def _offsets(zones: list[ZoneInfo], day: dt.date) -> tuple:
+    """Each zone's offset from ours: London and Paris change their clocks on the
+    same night, which moves nothing they share."""
     noon = dt.datetime.combine(day, dt.time(12))
-    return tuple(zone.utcoffset(noon) for zone in zones)
+    ours = zones[0].utcoffset(noon)
+    return tuple(zone.utcoffset(noon) - ours for zone in zones[1:])
 
 
 def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from dashboards.detail import working_hours
 from evaluation import review, services
 from evaluation.models import Scorecard
 from partnerships.models import Agreement
@@ -325,3 +326,17 @@ class TestMetricsAndHours:
         # Auckland leaves summer time on 5 April 2026, London enters it on 29 March.
         assert hours.changes_on == dt.date(2026, 3, 29)
         assert "none: the office hours (9 to 5) do not overlap" in response.content.decode()
+
+
+def test_clocks_that_change_together_move_nothing():
+    # London and Paris both change their clocks on 29 March 2026: still 7 hours.
+    hours = working_hours(["Europe/Paris"], today=dt.date(2026, 1, 14))
+    assert hours.today.hours == 7
+    assert hours.changes_on is None
+    # Nairobi keeps its clock: London's change moves what they share.
+    nairobi = working_hours(["Africa/Nairobi"], today=dt.date(2026, 1, 14))
+    assert (nairobi.today.hours, nairobi.changes_on, nairobi.then.hours) == (
+        5,
+        dt.date(2026, 3, 29),
+        6,
+    )
