@@ -24,6 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from notifications.models import Kind
+from notifications.reminders import Draft
+from notifications.services import notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember
 
 from . import tokens
@@ -178,9 +181,33 @@ def respondents_invite(
     for respondent in invited:
         respondent.full_clean()
         respondent.save()
+    _tell_our_side(
+        [respondent for respondent in invited if respondent.side == Side.OURS], reminder=False
+    )
     ids = [respondent.pk for respondent in invited]
     transaction.on_commit(lambda: _queue_invitations(ids), robust=True)
     return invited
+
+
+def _tell_our_side(respondents: list[Respondent], *, reminder: bool) -> None:
+    """Our people find the health check in their inbox too (the email is the
+    invitation's own, so the inbox row is not emailed again)."""
+    drafts = []
+    for respondent in respondents:
+        health_round = respondent.round
+        when = f"by {health_round.closes_on.day} {health_round.closes_on:%B %Y}"
+        drafts.append(
+            Draft(
+                respondent.user_id,
+                f"health-round:{health_round.pk}:{'reminder' if reminder else 'invited'}",
+                Kind.HEALTH_CHECK,
+                f"{'Still open' if reminder else 'Health check'}: {health_round.partnership}",
+                f"How is “{health_round.partnership}” working? Rate it with the partner's "
+                f"people, {when}; it takes about ten minutes.",
+                reverse("health:respond", args=[health_round.pk]),
+            )
+        )
+    notifications_create(drafts=drafts)
 
 
 def _queue_invitations(ids: list[int]) -> None:
@@ -461,6 +488,14 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
             invited_at__gte=timezone.now() - SEND_WINDOW,
         )
         .values_list("pk", flat=True)
+    )
+    _tell_our_side(
+        list(
+            Respondent.objects.filter(pk__in=to_remind, side=Side.OURS).select_related(
+                "round__partnership"
+            )
+        ),
+        reminder=True,
     )
     transaction.on_commit(lambda: _queue_emails(to_remind, unsent), robust=True)
     return {"closed": closed, "opened": opened, "reminders": len(to_remind), "unsent": len(unsent)}

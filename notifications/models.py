@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     REVIEW_DIGEST = "review_digest", "Scorecards awaiting review"
     EARLY_WARNING = "early_warning", "Early warning"
     LESSONS_DUE = "lessons_due", "Lessons to record"
+    HEALTH_CHECK = "health_check", "Health check to answer"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from health import services, tokens
 from health.models import Answer, Cadence, FactorComment, Instrument, Respondent, Round, Statement
+from notifications.models import Notification
 from partnerships.models import Contact
 from tests.factories import PartnershipFactory
 from tests.health.builders import (
@@ -261,6 +262,31 @@ class TestSchedule:
         # The reminder's link is a new one, and it is the one that works now.
         token = LINK.search(partner_mail.body)[1]
         assert Respondent.objects.filter(token_hash=tokens.digest(token)).exists()
+
+    def test_our_people_find_the_invitation_and_the_reminder_in_their_inbox_once(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=2, partner=3)
+        ours = list(health_round.respondents.filter(side="ours"))
+        invited = Notification.objects.filter(key=f"health-round:{health_round.pk}:invited")
+        assert sorted(invited.values_list("user_id", flat=True)) == sorted(
+            respondent.user_id for respondent in ours
+        )
+        assert invited.first().url == f"/health/rounds/{health_round.pk}/respond/"
+        # Only our side has an inbox; partner-side people are emailed.
+        assert Notification.objects.filter(kind="health_check").count() == 2
+
+        for respondent in health_round.respondents.all():
+            services.invitation_send(respondent_id=respondent.pk)
+        services.answers_submit(
+            respondent=ours[0],
+            ratings=ratings_for(health_round.instrument, 4),
+            today=health_round.opened_on,
+        )
+        near_the_end = health_round.closes_on - dt.timedelta(days=services.REMIND_DAYS_BEFORE)
+        services.health_checks_run(today=near_the_end)
+        services.health_checks_run(today=near_the_end)
+
+        reminded = Notification.objects.filter(key=f"health-round:{health_round.pk}:reminder")
+        assert list(reminded.values_list("user_id", flat=True)) == [ours[1].user_id]
 
 
 @time_machine.travel(dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC), tick=False)
