@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
 
-from . import detail
+from . import detail, spreadsheets
 
 SCORECARD_HEADER = [
     "Period start",
@@ -52,16 +50,6 @@ METRIC_HEADER = [
 ]
 SCORECARDS_TITLE = "Scorecards"
 METRICS_TITLE = "Targets vs actuals"
-
-# A spreadsheet runs a cell that starts with one of these as a formula; text
-# people typed (titles, comments) must never become one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
 
 
 def _comment(event) -> str:
@@ -132,7 +120,7 @@ def _text(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(_safe(value))
+    return str(spreadsheets.inert(value))
 
 
 def write_csv(stream, partnership, *, user, today: dt.date) -> None:
@@ -147,16 +135,11 @@ def write_csv(stream, partnership, *, user, today: dt.date) -> None:
 
 
 def write_xlsx(stream, partnership, *, user, today: dt.date) -> None:
-    book = Workbook(write_only=True)
-    for title, header, rows in (
-        (SCORECARDS_TITLE, SCORECARD_HEADER, scorecard_rows(partnership, user=user)),
-        (METRICS_TITLE, METRIC_HEADER, metric_rows(partnership, today=today)),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_safe(value) for value in row])
-    # A zip file is written with seeks, which a response does not offer.
-    buffer = io.BytesIO()
-    book.save(buffer)
-    stream.write(buffer.getvalue())
+    stream.write(
+        spreadsheets.xlsx_bytes(
+            [
+                (SCORECARDS_TITLE, SCORECARD_HEADER, scorecard_rows(partnership, user=user)),
+                (METRICS_TITLE, METRIC_HEADER, metric_rows(partnership, today=today)),
+            ]
+        )
+    )

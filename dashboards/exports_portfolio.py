@@ -5,16 +5,15 @@ words and the reviewers' comments, for a board pack or a second look offline."""
 from __future__ import annotations
 
 import csv
-import io
 from collections import defaultdict
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
 from partnerships.models import Partnership, Purpose, Stage
 
+from . import spreadsheets
 from .filters import narrow, shown_scorecards
 
 COLUMNS = [
@@ -37,11 +36,7 @@ COLUMNS = [
     "Flags",
     "Review comments",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": spreadsheets.CSV, "xlsx": spreadsheets.XLSX}
 
 
 def portfolio_rows(data: dict) -> list[list]:
@@ -138,29 +133,15 @@ def portfolio_rows(data: dict) -> list[list]:
     return rows
 
 
-def _cell(value):
-    """Text a spreadsheet would run as a formula (a title starting "=") is kept text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def response(data: dict, *, fmt: str) -> HttpResponse:
-    rows = [[_cell(value) for value in row] for row in portfolio_rows(data)]
+    rows = portfolio_rows(data)
     name = f"portfolio-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response = HttpResponse(content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     if fmt == "csv":
         writer = csv.writer(response)
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        return response
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Portfolio")
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response.write(buffer.getvalue())
+        writer.writerows([spreadsheets.inert(value) for value in row] for row in rows)
+    else:
+        response.write(spreadsheets.xlsx_bytes([("Portfolio", COLUMNS, rows)]))
     return response

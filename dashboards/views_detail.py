@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from partnerships.models import Partner, Partnership
 
-from . import detail, exports_detail, pdf
+from . import detail, exports_detail, pdf, spreadsheets
 
 
 def _readable_partnership(user, pk) -> Partnership:
@@ -77,7 +77,7 @@ def _file_name(partnership, suffix):
 @require_safe
 def partnership_csv(request, pk):
     partnership = _readable_partnership(request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type=spreadsheets.CSV)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(partnership, ".csv")}"'
     exports_detail.write_csv(response, partnership, user=request.user, today=timezone.localdate())
     return response
@@ -87,9 +87,7 @@ def partnership_csv(request, pk):
 @require_safe
 def partnership_xlsx(request, pk):
     partnership = _readable_partnership(request.user, pk)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content_type=spreadsheets.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(partnership, ".xlsx")}"'
     exports_detail.write_xlsx(response, partnership, user=request.user, today=timezone.localdate())
     return response
