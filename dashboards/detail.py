@@ -26,7 +26,6 @@ from partnerships.models import (
     Aggregation,
     Agreement,
     AgreementParty,
-    AgreementStatus,
     ContributionKind,
     Measurement,
     Objective,
@@ -38,6 +37,7 @@ from partnerships.models import (
 from partnerships.periods import Frequency, Period, last_closed_period, periods_between
 
 from . import charts
+from .money import COMMITTING_STATUSES
 
 COMPONENTS = (
     ("overall_score", "Overall"),
@@ -51,7 +51,6 @@ MAX_TRAJECTORY_PERIODS = 60
 # How far ahead a change of daylight saving time is looked for.
 DST_LOOKAHEAD_DAYS = 366
 # Agreements whose contributions are committed now: signed and not yet ended.
-COMMITTED_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 
 
 # --- who sees what --------------------------------------------------------------
@@ -217,18 +216,23 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
 # --- the partnership dashboard --------------------------------------------------
 
 
+def _history(partnership: Partnership, user):
+    """The partnership's scorecards the user may read, oldest first."""
+    return (
+        visible_scorecards(user)
+        .filter(partnership=partnership)
+        .select_related("reviewer")
+        .order_by("period_start")
+    )
+
+
 def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> dict:
     """Everything the partnership dashboard shows: six queries.
 
     scorecards · metrics · measurements · objectives · agreements · members
     with their partners.
     """
-    cards = list(
-        visible_scorecards(user)
-        .filter(partnership=partnership)
-        .select_related("reviewer")
-        .order_by("period_start")
-    )
+    cards = list(_history(partnership, user))
     latest = cards[-1] if cards else None
     metrics = metrics_with_trajectories(partnership.pk, today=today)
     if latest is not None:
@@ -275,7 +279,7 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
 def _funding_by_side(partner: Partner) -> list[dict]:
     """Financial contributions committed under the partner's agreements in force,
     summed per side and currency: one query."""
-    agreements = Agreement.objects.filter(parties__partner=partner, status__in=COMMITTED_STATUSES)
+    agreements = Agreement.objects.filter(parties__partner=partner, status__in=COMMITTING_STATUSES)
     rows = (
         AgreementParty.objects.filter(
             agreement__in=agreements, contribution_kind=ContributionKind.FINANCIAL
@@ -452,12 +456,7 @@ def partner_charts(partner: Partner, data: dict) -> dict:
 def scorecard_history(partnership: Partnership, *, user) -> list[Scorecard]:
     """The scorecards the user may read, oldest first, each with `.comments`
     (the review events that carry one): two queries."""
-    cards = list(
-        visible_scorecards(user)
-        .filter(partnership=partnership)
-        .select_related("reviewer")
-        .order_by("period_start")
-    )
+    cards = list(_history(partnership, user))
     comments = defaultdict(list)
     for event in (
         ScorecardEvent.objects.filter(scorecard__in=[card.pk for card in cards])

@@ -25,11 +25,10 @@ def shown_rating():
     return Coalesce(NullIf("override_rating", Value("")), "rating")
 
 
-def shown_candidates(*, period: dt.date | None = None, provisional: bool = False):
-    """The scorecards of the partnership `OuterRef("pk")` an executive may rely on,
-    as of `period`: approved ones only, unless `provisional` also admits those
-    computed and not yet reviewed (a returned one was judged wrong, so never)."""
-    cards = Scorecard.objects.filter(partnership=OuterRef("pk"))
+def shown_states(cards, *, period: dt.date | None = None, provisional: bool = False):
+    """Of `cards`, those an executive may rely on, as of `period`: approved ones
+    only, unless `provisional` also admits those computed and not yet reviewed
+    (a returned one was judged wrong, so never)."""
     if provisional:
         cards = cards.exclude(review_state=ReviewState.RETURNED)
     else:
@@ -37,6 +36,13 @@ def shown_candidates(*, period: dt.date | None = None, provisional: bool = False
     if period is not None:
         cards = cards.filter(period_start__lte=period)
     return cards
+
+
+def shown_candidates(*, period: dt.date | None = None, provisional: bool = False):
+    """The scorecards of the partnership `OuterRef("pk")` an executive may rely on."""
+    return shown_states(
+        Scorecard.objects.filter(partnership=OuterRef("pk")), period=period, provisional=provisional
+    )
 
 
 def shown_scorecards(

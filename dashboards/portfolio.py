@@ -28,7 +28,7 @@ from partnerships.models import (
 from partnerships.periods import Frequency, Period
 
 from . import money
-from .filters import NOT_RATED, narrow, shown_candidates, shown_rating
+from .filters import NOT_RATED, narrow, shown_candidates, shown_rating, shown_states
 
 EXPIRY_DAYS = 90
 TREND_PERIODS = 6
@@ -207,17 +207,13 @@ def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) ->
     for _ in range(TREND_PERIODS):
         first = first.previous()
     # Only the months shown are read: the history grows every month, the chart does not.
-    cards = (
+    cards = shown_states(
         Scorecard.objects.filter(partnership__in=partnerships, period_start__gte=first.start)
         .exclude(overall_score=None)
-        .order_by()
+        .order_by(),
+        period=period,
+        provisional=provisional,
     )
-    if provisional:
-        cards = cards.exclude(review_state=ReviewState.RETURNED)
-    else:
-        cards = cards.filter(review_state=ReviewState.APPROVED)
-    if period:
-        cards = cards.filter(period_start__lte=period)
     rows = (
         cards.annotate(shown_rating=shown_rating())
         .values("period_start", "shown_rating")
