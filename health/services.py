@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from notifications.models import Kind
-from notifications.reminders import Draft
+from notifications.reminders import Draft, day
 from notifications.services import notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember
 
@@ -195,7 +195,7 @@ def _tell_our_side(respondents: list[Respondent], *, reminder: bool) -> None:
     drafts = []
     for respondent in respondents:
         health_round = respondent.round
-        when = f"by {health_round.closes_on.day} {health_round.closes_on:%B %Y}"
+        when = f"by {day(health_round.closes_on)}"
         drafts.append(
             Draft(
                 respondent.user_id,
@@ -428,11 +428,12 @@ def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerso
     return list(dict.fromkeys(u for u in users if u.is_active)), people
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day if it is shorter."""
+    index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
     last_day = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last_day))
+    return dt.date(year, month + 1, min(start.day, last_day))
 
 
 def _due(cadence: Cadence, last_opened: dt.date | None, today: dt.date) -> bool:
@@ -456,11 +457,13 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
         .select_related("partnership__owner")
         .annotate(last_opened=Max("partnership__health_rounds__opened_on"))
     )
+    instrument = latest_published_instrument()
     for cadence in cadences:
         if not _due(cadence, cadence.last_opened, today):
             continue
         users, people = usual_respondents(cadence.partnership)
         round_open(
+            instrument=instrument,
             partnership=cadence.partnership,
             opened_by=cadence.partnership.owner,
             opened_on=today,

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from health.models import Factor
+from health.selectors import latest_published_instrument
 from partnerships.demo import DemoReport
 from partnerships.models import Partnership, Stage
 
 from . import services
-from .factors import latest_instrument
 from .models import FitAssessment, Lesson, NextStep
 
 LABELS = ("next steps", "dropped prospects", "fit assessments", "lessons")
@@ -195,7 +195,7 @@ def build_demo(*, today: dt.date) -> DemoReport:
         )
         report.created["fit assessments"] += 1
 
-    factors = {f.code: f for f in Factor.objects.filter(instrument=latest_instrument())}
+    factors = {f.code: f for f in Factor.objects.filter(instrument=latest_published_instrument())}
     for title, (summary, entries) in LESSONS.items():
         partnership = by_title.get(title)
         if partnership is None or partnership.stage not in (Stage.COMPLETED, Stage.FAILED):

@@ -22,8 +22,8 @@ from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
 
-from health.models import Factor, Instrument
-from health.selectors import latest_factor_means
+from health import selectors as health_selectors
+from health.selectors import latest_factor_means, latest_published_instrument
 from partnerships.geography import Continent, continent_of
 from partnerships.models import Partnership, PartnershipMember, Sector, Stage
 
@@ -85,7 +85,7 @@ def from_warnings() -> Iterable[Observation]:
 
 
 def from_health(partnership_ids: list[int]) -> Iterable[Observation]:
-    instrument = latest_instrument()
+    instrument = latest_published_instrument()
     if instrument is None:
         return []
     observations = []
@@ -99,14 +99,6 @@ def from_health(partnership_ids: list[int]) -> Iterable[Observation]:
             elif mean >= instrument.strength_from:
                 observations.append(Observation(partnership_id, code, Effect.HELPED, Source.HEALTH))
     return observations
-
-
-def latest_instrument() -> Instrument | None:
-    return (
-        Instrument.objects.filter(published_at__isnull=False)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
 
 
 def observations(partnership_ids: list[int]) -> list[Observation]:
@@ -193,8 +185,4 @@ def counts(
 
 def factor_names() -> list[tuple[str, str]]:
     """(code, name) of the latest published instrument's factors, in its order."""
-    return list(
-        Factor.objects.filter(instrument=latest_instrument())
-        .order_by("position", "pk")
-        .values_list("code", "name")
-    )
+    return list(health_selectors.factor_names().items())

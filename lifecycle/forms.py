@@ -3,10 +3,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.models import Role
-from health.models import Factor, Instrument
+from health.models import Factor
 from partnerships.models import Stage
 
 from .models import FIT_CRITERIA, Effect, FitAssessment, NextStep
+from .selectors import latest_factors
 from .services import PIPELINE_MOVES, LessonEntry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,20 +96,6 @@ class ConfirmWarningForm(forms.Form):
 
 class DismissWarningForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def latest_instrument():
-    return (
-        Instrument.objects.filter(published_at__isnull=False)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-
-
-def latest_factors():
-    """The factors of the latest published instrument: what lessons are coded against."""
-    instrument = latest_instrument()
-    return Factor.objects.filter(instrument=instrument).order_by("position", "pk")
 
 
 class LessonForm(forms.Form):

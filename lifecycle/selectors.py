@@ -9,6 +9,8 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from evaluation.models import Scorecard
+from health.models import Factor
+from health.selectors import latest_published_instrument
 from partnerships.models import Agreement, Partnership, Stage
 
 from .rules import Evidence
@@ -79,3 +81,10 @@ def warning_evidence(
             expiring=tuple(expiring[partnership_id]),
         )
     return evidence
+
+
+def latest_factors():
+    """The factors of the latest published instrument: what lessons are coded against."""
+    return Factor.objects.filter(instrument=latest_published_instrument()).order_by(
+        "position", "pk"
+    )

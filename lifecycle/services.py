@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 from health.models import Factor
 from notifications.models import Kind
 from notifications.reminders import Draft, owners_of
-from notifications.services import notifications_create, notifications_email
+from notifications.services import email_on_commit, notifications_create
 from partnerships.models import STAGES_BY_FAMILY, Partnership, Stage, StageFamily
 from partnerships.services import partnership_change_stage
 
@@ -55,9 +54,7 @@ def _save(instance):
 
 def _notify(drafts: list[Draft]) -> int:
     created = notifications_create(drafts=drafts)
-    ids = [notification.pk for notification in created]
-    if ids:
-        transaction.on_commit(partial(notifications_email, notification_ids=ids))
+    email_on_commit([notification.pk for notification in created])
     return len(created)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,9 +42,9 @@ from .forms import (
     MoveForm,
     NextStepForm,
     PipelineFilterForm,
-    latest_factors,
 )
 from .models import EarlyWarning, FitAssessment, Lesson, LessonFactor, NextStep, WarningState
+from .selectors import latest_factors
 
 POTENTIAL = STAGES_BY_FAMILY[StageFamily.POTENTIAL]
 ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]
@@ -265,9 +265,7 @@ def warning_list(request):
     scope = request.GET.get("scope") or ("mine" if leads_any else "all")
     warnings = EarlyWarning.objects.open().select_related("partnership__owner")
     if scope == "mine":
-        warnings = warnings.filter(
-            Q(partnership__owner=request.user) | Q(partnership__leads__user=request.user)
-        ).distinct()
+        warnings = warnings.filter(partnership__in=Partnership.objects.led_by(request.user))
     return render(
         request,
         "lifecycle/warnings.html",

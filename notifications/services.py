@@ -63,7 +63,7 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
     """Store the reminders `today` calls for that nobody has had yet and email
     them once committed. Returns how many were stored, by kind."""
     created = notifications_create(drafts=reminders.due_on(today))
-    _email_on_commit([notification.pk for notification in created])
+    email_on_commit([notification.pk for notification in created])
     counts = Counter(notification.kind for notification in created)
     return {kind: counts[kind] for kind in Kind.values}
 
@@ -78,7 +78,7 @@ def scorecard_returned_notify(*, event_id: int) -> int:
     pending = Notification.objects.filter(
         key__in={draft.key for draft in drafts}, emailed_at__isnull=True
     ).values_list("pk", flat=True)
-    _email_on_commit(list(pending))
+    email_on_commit(list(pending))
     return len(created)
 
 
@@ -149,7 +149,8 @@ def _insert_new(drafts: list[Draft], now) -> list[tuple[int, int, str]]:
         return cursor.fetchall()
 
 
-def _email_on_commit(notification_ids: list[int]) -> None:
+def email_on_commit(notification_ids: list[int]) -> None:
+    """Email the stored notifications once the transaction that stored them commits."""
     if notification_ids:
         transaction.on_commit(partial(notifications_email, notification_ids=notification_ids))
 
