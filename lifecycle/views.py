@@ -139,65 +139,53 @@ def pipeline_card(request, pk):
     return _card_page(request, partnership)
 
 
-@require_http_methods(["GET", "POST"])
-def next_step_edit(request, pk):
+def _card_action(request, pk, form_class, slot: str, act):
+    """A form on a pipeline card: GET shows the card; a valid POST calls `act`
+    (the service), which returns the message to show on the board; a refused
+    one shows the card again with the form's errors next to their fields."""
     partnership = _potential_or_404(pk)
     permissions.require_edit(request.user, partnership)
     if request.method == "GET":
         return _card_page(request, partnership)
-    form = NextStepForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.next_step_set(partnership=partnership, by=request.user, **form.cleaned_data)
+            message = act(partnership, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, f"Next step of “{partnership}” saved.")
+            messages.success(request, message)
             return redirect("lifecycle:pipeline")
-    return _card_page(request, partnership, next_step_form=form)
+    return _card_page(request, partnership, **{slot: form})
+
+
+@require_http_methods(["GET", "POST"])
+def next_step_edit(request, pk):
+    def act(partnership, data):
+        services.next_step_set(partnership=partnership, by=request.user, **data)
+        return f"Next step of “{partnership}” saved."
+
+    return _card_action(request, pk, NextStepForm, "next_step_form", act)
 
 
 @require_http_methods(["GET", "POST"])
 def pipeline_move(request, pk):
-    partnership = _potential_or_404(pk)
-    permissions.require_edit(request.user, partnership)
-    if request.method == "GET":
-        return _card_page(request, partnership)
-    form = MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            change = services.pipeline_move(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(error, form)
-        else:
-            messages.success(request, f"“{partnership}” moved to {change.get_to_stage_display()}.")
-            return redirect("lifecycle:pipeline")
-    return _card_page(request, partnership, move_form=form)
+    def act(partnership, data):
+        change = services.pipeline_move(partnership=partnership, by=request.user, **data)
+        return f"“{partnership}” moved to {change.get_to_stage_display()}."
+
+    return _card_action(request, pk, MoveForm, "move_form", act)
 
 
 @require_http_methods(["GET", "POST"])
 def pipeline_drop(request, pk):
-    partnership = _potential_or_404(pk)
-    permissions.require_edit(request.user, partnership)
-    if request.method == "GET":
-        return _card_page(request, partnership)
-    form = DropForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pipeline_drop(
-                partnership=partnership,
-                by=request.user,
-                today=timezone.localdate(),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(error, form)
-        else:
-            messages.success(request, f"“{partnership}” is dropped; the reason is kept.")
-            return redirect("lifecycle:pipeline")
-    return _card_page(request, partnership, drop_form=form)
+    def act(partnership, data):
+        services.pipeline_drop(
+            partnership=partnership, by=request.user, today=timezone.localdate(), **data
+        )
+        return f"“{partnership}” is dropped; the reason is kept."
+
+    return _card_action(request, pk, DropForm, "drop_form", act)
 
 
 # --- fit assessment -------------------------------------------------------------
