@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -7,6 +9,9 @@ from accounts.models import User
 
 from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
 from .services import PartnerPerson
+
+# Addresses typed one a line, or pasted from a mail program with commas or semicolons.
+ADDRESS_SEPARATORS = re.compile(r"[\n\r,;]+")
 
 RATING_CHOICES = [
     (1, _("Strongly disagree")),
@@ -42,7 +47,7 @@ class RoundOpenForm(forms.Form):
         for partner in self.partners:
             self.fields[f"emails_{partner.pk}"] = forms.CharField(
                 label=f"People at {partner.name}",
-                help_text="One email address a line.",
+                help_text="One email address a line, or separated by commas or semicolons.",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
@@ -62,9 +67,9 @@ class RoundOpenForm(forms.Form):
         cleaned = super().clean()
         people = []
         for partner in self.partners:
-            lines = (cleaned.get(f"emails_{partner.pk}") or "").splitlines()
+            typed = ADDRESS_SEPARATORS.split(cleaned.get(f"emails_{partner.pk}") or "")
             bad = []
-            for line in filter(None, (line.strip() for line in lines)):
+            for line in filter(None, (address.strip() for address in typed)):
                 try:
                     validate_email(line)
                 except ValidationError:

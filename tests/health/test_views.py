@@ -70,6 +70,35 @@ class TestOpeningARound:
         assert "ana@partner.example\nnot-an-address" in response.content.decode()
         assert not Round.objects.exists()
 
+    def test_addresses_pasted_from_a_mail_program_are_split(self, client, alice, partnership):
+        partner = partner_of(partnership)
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2099-01-31",
+                f"emails_{partner.pk}": "ana@partner.example, joao@partner.example; not-an-address",
+            },
+        )
+
+        # Only the bad one is named; the good ones would be invited.
+        field = response.context["form"][f"emails_{partner.pk}"]
+        assert field.errors == ["Not an email address: not-an-address."]
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2099-01-31",
+                f"emails_{partner.pk}": "ana@partner.example, joao@partner.example;",
+                f"language_{partner.pk}": "fr",
+            },
+        )
+        assert response.status_code == 302
+        assert sorted(Respondent.objects.values_list("email", flat=True)) == [
+            "ana@partner.example",
+            "joao@partner.example",
+        ]
+
     def test_a_second_open_round_is_refused_on_the_form(self, client, alice, partnership):
         open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
         client.force_login(alice)
