@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from evaluation import scoring
 from evaluation.models import ReviewState, Scorecard, ScorecardEvent
+from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.geography import SharedHours, language_name, shared_working_hours
 from partnerships.models import (
     Aggregation,
@@ -91,7 +92,7 @@ def flag_link(flag: dict, *, partnership_id: int) -> str:
         return f"{dashboard}#metric-{object_id}"
     if model == "partnerships.objective":
         return f"{dashboard}#objective-{object_id}"
-    return reverse("partnerships:record", args=[model, object_id])
+    return flag_url(flag)
 
 
 def flags_in_words(card) -> str:
