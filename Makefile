@@ -43,6 +43,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	@# No database is running here; makemigrations only warns that it cannot check the history.
 	$(VENV)/bin/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run

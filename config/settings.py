@@ -31,12 +31,14 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "simple_history",
+    "core",
     "accounts",
     "partnerships",
     "evaluation",
     "notifications",
     "health",
     "lifecycle",
+    "reminders",
     "dashboards",
 ]
 

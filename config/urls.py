@@ -9,10 +9,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("dashboards.urls")),
     path("", include("partnerships.urls")),
     path("inbox/", include("notifications.urls")),
     path("health/", include("health.urls")),
-    path("dashboards/", include("dashboards.urls")),
     path("", include("lifecycle.urls")),
     path("admin/", admin.site.urls),
 ]

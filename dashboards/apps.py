@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = "Dashboards"
+
+    def ready(self):
+        from evaluation.hooks import scorecards_changed
+
+        from .cache import bump_generation
+
+        # A cached portfolio must not outlive the scorecards it shows.
+        scorecards_changed.register(bump_generation)

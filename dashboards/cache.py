@@ -13,10 +13,9 @@ import hashlib
 import json
 
 from django.core.cache import cache
-from django.db import transaction
 from django.templatetags.static import static
 
-from .charts import WORLD_ATLAS
+from core.charts import WORLD_ATLAS
 
 GENERATION_KEY = "dashboards:portfolio:generation"
 # Data entered by managers (a stage change, a new agreement) bumps nothing;
@@ -33,12 +32,6 @@ def bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet, or evicted: any new number will do
         cache.set(GENERATION_KEY, generation() + 1, timeout=None)
-
-
-def bump_generation_on_commit() -> None:
-    """Bump once the caller's transaction commits: a reader before then must
-    not cache the old numbers under the new generation."""
-    transaction.on_commit(bump_generation)
 
 
 def portfolio_key(data: dict, today: dt.date) -> str:

@@ -4,7 +4,7 @@ Each reader costs a fixed number of queries, whatever the number of periods,
 metrics, partnerships of a partner or members: rows are loaded set-based and
 grouped here. The dashboards read what assessments stored (scorecards with
 their components, flags and metric results); the only thing computed per
-request is the planned trajectory of each metric, with the scoring's own maths.
+request is the planned trajectory of each metric, by `partnerships.progress`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
 
-from evaluation import scoring
+from core import charts
 from evaluation.models import ReviewState, Scorecard, ScorecardEvent
 from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.geography import SharedHours, language_name, shared_working_hours
@@ -36,8 +36,9 @@ from partnerships.models import (
     PartnershipMember,
 )
 from partnerships.periods import Frequency, Period, last_closed_period, periods_between
+from partnerships.progress import actual_value, planned_progress
+from partnerships.progress import progress as metric_progress
 
-from . import charts
 from .money import COMMITTING_STATUSES
 
 COMPONENTS = (
@@ -148,17 +149,23 @@ def metric_trajectory(
             if value is not None and counted(period.start):
                 running += value
             reported = last_reported is not None and period.start <= last_reported
-            actual = (baseline or Decimal(0)) + running if reported else None
+            actual = (
+                actual_value(
+                    aggregation=metric.aggregation, baseline=baseline, total=running, latest=None
+                )
+                if reported
+                else None
+            )
         else:
             actual = value
         planned = progress = None
         if rated:
-            share = scoring.planned_progress(
+            share = planned_progress(
                 baseline_date=metric.baseline_date, target_date=metric.target_date, on=period.end
             )
             planned = baseline + share * (target - baseline)
             if actual is not None:
-                progress = scoring.progress(baseline=baseline, target=target, actual=actual)
+                progress = metric_progress(baseline=baseline, target=target, actual=actual)
         points.append(TrajectoryPoint(period, planned, actual, progress))
     return points
 

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import detail, spreadsheets
+from core import spreadsheets
+
+from . import detail
 
 SCORECARD_HEADER = [
     "Period start",

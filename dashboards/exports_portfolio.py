@@ -10,10 +10,10 @@ from collections import defaultdict
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core import spreadsheets
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
 from partnerships.models import Partnership, Purpose, Stage
 
-from . import spreadsheets
 from .filters import narrow, shown_scorecards
 
 COLUMNS = [

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from core import spreadsheets
 from partnerships.models import Partner, Partnership
 
-from . import detail, exports_detail, pdf, spreadsheets
+from . import detail, exports_detail, pdf
 
 
 def _readable_partnership(user, pk) -> Partnership:

@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from core.charts import RATING_COLOURS, chart, world_map
 from evaluation.models import Rating, Trend
-from partnerships.forms_partnerships import PartnershipFilterForm
 from partnerships.geography import Continent
 from partnerships.models import Benefit, Purpose, Sector
 
 from . import exports_portfolio
 from .cache import cached_portfolio
-from .charts import RATING_COLOURS, chart, world_map
 from .filters import NOT_RATED
+from .forms import PartnershipFilterForm
 from .portfolio import EXPIRY_DAYS, portfolio_summary
 
 RATING_LABELS = {**dict(Rating.choices), NOT_RATED: "Not rated"}
@@ -82,7 +82,7 @@ def portfolio(request):
 def _portfolio_body(data: dict, today) -> str:
     summary = portfolio_summary(data=data, today=today)
     query = link_query(data)
-    list_url = reverse("partnerships:partnership_list")
+    list_url = reverse("dashboards:partnership_list")
 
     def listed(**narrower) -> str:
         return f"{list_url}?{urlencode({**query, **narrower})}"

@@ -13,15 +13,14 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import DateField, F, Lookup, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 
+from core.queries import AnyOf
 from health.selectors import shown_rounds_by_partnership
 from partnerships.models import (
     SIGNED_STATUSES,
     Agreement,
-    Measurement,
     Objective,
     Obligation,
     OutcomeMetric,
@@ -41,18 +40,6 @@ def policy_values(policy: ScoringPolicy) -> scoring.Policy:
     return scoring.Policy(
         **{field.name: getattr(policy, field.name) for field in dataclasses.fields(scoring.Policy)}
     )
-
-
-class AnyOf(Lookup):
-    """`lhs = ANY(%s)` with the values as one array parameter: usable in
-    `filter()` like `field__in`, but the list goes to the driver as it is."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs_sql} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
 def _period_index(day: dt.date, months: int) -> int:
@@ -124,28 +111,11 @@ def load_inputs(
     # come to: the sum since the baseline, the latest value and its period.
     # Correlated subqueries read each metric's rows through the index on
     # (metric, period_start): no sort, no hash of the chunk's measurements.
-    measured = Measurement.objects.filter(metric_id=OuterRef("id"), period_start__lte=period_end)
-    newest = measured.order_by("-period_start")
-    since_baseline = Q(
-        period_start__gte=Coalesce(
-            OuterRef("baseline_date"), F("period_start"), output_field=DateField()
-        )
-    )
     metrics = (
         OutcomeMetric.objects.filter(
             AnyOf(F("objective_id"), list(partnership_of_objective)), is_active=True
         )
-        .annotate(
-            total=Subquery(
-                measured.filter(since_baseline)
-                .order_by()
-                .values("metric_id")
-                .annotate(total=Sum("value"))
-                .values("total")
-            ),
-            latest=Subquery(newest.values("value")[:1]),
-            latest_period=Subquery(newest.values("period_start")[:1]),
-        )
+        .with_measured(until=period_end)
         .order_by("id")
         .values_list(
             "id",

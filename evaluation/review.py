@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboards.cache import bump_generation_on_commit
 from partnerships.models import Partnership
 
+from .hooks import scorecard_returned, scorecards_changed
 from .models import (
     Rating,
     ReviewState,
@@ -117,7 +117,7 @@ def scorecard_approve(*, scorecard_id: int, reviewer, seen: str | None = None) -
     card.reviewed_at = timezone.now()
     card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
     _record(card, actor=reviewer, action=ScorecardAction.APPROVED, before=before)
-    bump_generation_on_commit()
+    scorecards_changed.fire_on_commit()
     return card
 
 
@@ -139,11 +139,8 @@ def scorecard_return(
     event = _record(
         card, actor=reviewer, action=ScorecardAction.RETURNED, before=before, comment=comment
     )
-    from notifications.tasks import remind_scorecard_returned
-
-    # robust: the return stands even if the broker is down at this moment; the
-    # reminder's own retries and the daily run are the owners' safety net.
-    transaction.on_commit(lambda: remind_scorecard_returned.delay(event.pk), robust=True)
+    # The return stands even if a reaction fails (a broker down at this moment).
+    scorecard_returned.fire_on_commit(event_id=event.pk)
     return event
 
 
@@ -179,7 +176,7 @@ def scorecard_override(
         before=before,
         comment=justification,
     )
-    bump_generation_on_commit()
+    scorecards_changed.fire_on_commit()
     return card
 
 

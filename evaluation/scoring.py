@@ -14,12 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+from core.numbers import HUNDRED, ONE, ZERO, clamp
+from partnerships.progress import planned_progress, progress_of
+
 CENT = Decimal("0.01")
-
-
-def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return max(low, min(high, value))
 
 
 def to_score(value: Decimal) -> Decimal:
@@ -100,38 +98,18 @@ class MetricResult:
         }
 
 
-def progress(*, baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
-    """How far from baseline to target: 0 at the baseline, 1 at the target.
-
-    The same formula serves lower-is-better metrics: their target lies below the
-    baseline, so the denominator is negative and a fall counts as progress.
-    """
-    span = target - baseline
-    if span == 0:
-        raise ValueError("a target equal to its baseline gives no progress")
-    return (actual - baseline) / span
-
-
-def planned_progress(*, baseline_date, target_date, on: dt.date) -> Decimal:
-    """The planned trajectory: linear from the baseline date to the target date."""
-    if baseline_date is None or target_date is None:
-        return ONE  # no dates: the target is due now
-    if on <= baseline_date:
-        return ZERO
-    total_days = (target_date - baseline_date).days
-    return clamp(Decimal((on - baseline_date).days) / Decimal(total_days), ZERO, ONE)
-
-
 def assess_metric(metric: MetricInput, *, on: dt.date, policy: Policy) -> MetricResult:
     if metric.target is None or metric.baseline is None:
         return MetricResult(metric.id, None, None, None, "no_target")
-    actual = metric.latest if metric.aggregation == "latest" else metric.total
-    if actual is None:
+    done = progress_of(
+        aggregation=metric.aggregation,
+        baseline=metric.baseline,
+        target=metric.target,
+        total=metric.total,
+        latest=metric.latest,
+    )
+    if done is None:
         return MetricResult(metric.id, None, None, None, "no_data")
-    if metric.aggregation == "sum":
-        # A summed metric counts what was added since the baseline.
-        actual = metric.baseline + actual
-    done = progress(baseline=metric.baseline, target=metric.target, actual=actual)
     planned = planned_progress(
         baseline_date=metric.baseline_date, target_date=metric.target_date, on=on
     )

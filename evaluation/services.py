@@ -21,12 +21,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from dashboards.cache import bump_generation_on_commit
+from core.queries import AnyOf
 from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
 from . import scoring
-from .inputs import AnyOf, load_inputs, policy_values
+from .hooks import scorecards_changed
+from .inputs import load_inputs, policy_values
 from .models import (
     AssessmentChunk,
     AssessmentRun,
@@ -195,7 +196,7 @@ def assessment_run_finish(run_id: int) -> None:
     run.skipped = skipped
     run.errors = errors
     run.save()
-    bump_generation_on_commit()
+    scorecards_changed.fire_on_commit()
     logger.info("Assessment run %s completed: %s assessed", run_id, assessed)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from partnerships.models import Partnership
 
 from . import review, selectors, services, tasks
@@ -31,8 +32,7 @@ def runs(request):
                     started_by=request.user,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(error, form)
             else:
                 messages.success(
                     request, f"The assessment of {run.period_start:%B %Y} has started."
@@ -175,8 +175,7 @@ def _review_action(request, pk, act, form_class=None, form_slot=None):
         message = act(form.cleaned_data if form else {})
     except ValidationError as error:
         if form is not None and hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(error, form)
             return scorecard_detail(request, pk, **{form_slot: form})
         return scorecard_detail(request, pk, action_error=" ".join(error.messages))
     messages.success(request, message)

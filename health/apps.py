@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class HealthConfig(AppConfig):
     name = "health"
     verbose_name = "Health checks"
+
+    def ready(self):
+        from core import records
+
+        from .views import round_address
+
+        # Health flags on a scorecard link to the round they come from.
+        records.register("health.round", round_address)

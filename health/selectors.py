@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Sum
 
+from core.queries import AnyOf
+
 from . import results
 from .models import Answer, Factor, FactorComment, Instrument, Respondent, Round, RoundState
 
@@ -99,7 +101,6 @@ def shown_rounds_by_partnership(
     """Per partnership, its closed rounds with at least one side shown, newest first."""
     # The lookup the assessment uses for a chunk's ids (one array parameter);
     # imported here because the assessment's loader imports this module.
-    from evaluation.inputs import AnyOf
 
     answers = Answer.objects.filter(respondent__round__state=RoundState.CLOSED)
     if partnership_ids is not None:

@@ -24,9 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.formatting import day
 from notifications.models import Kind
-from notifications.reminders import Draft, day
-from notifications.services import notifications_create
+from notifications.services import Draft, notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember
 
 from . import tokens

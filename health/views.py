@@ -17,12 +17,13 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dashboards.charts import chart
+from core.charts import chart
+from core.forms import add_service_errors
 from partnerships import permissions
-from partnerships.form_errors import add_service_errors
 from partnerships.models import Partnership
 
 from . import selectors, services, tokens
@@ -258,3 +259,8 @@ def thanks(request, language):
 @require_safe
 def my_checks(request):
     return render(request, "health/mine.html", {"checks": selectors.open_checks_for(request.user)})
+
+
+def round_address(pk: int) -> str:
+    """The page of round `pk`, for `core.records`' addresses."""
+    return reverse("health:round", args=[get_object_or_404(Round, pk=pk).pk])

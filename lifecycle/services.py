@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from health.models import Factor
 from notifications.models import Kind
-from notifications.reminders import Draft, owners_of
-from notifications.services import email_on_commit, notifications_create
+from notifications.services import Draft, email_on_commit, notifications_create
 from partnerships.models import STAGES_BY_FAMILY, Partnership, Stage, StageFamily
 from partnerships.services import partnership_change_stage
 
@@ -194,7 +193,7 @@ def _warning_drafts(warnings: Sequence[EarlyWarning]) -> list[Draft]:
             "pk", "title"
         )
     )
-    owners = owners_of(titles)
+    owners = Partnership.objects.filter(pk__in=titles).leads_by_partnership()
     drafts = []
     for warning in warnings:
         title = titles[warning.partnership_id]
@@ -325,7 +324,7 @@ def lessons_prompt(*, today: dt.date) -> int:
     waiting = dict(
         Partnership.objects.filter(stage__in=ENDED, lesson__isnull=True).values_list("pk", "title")
     )
-    owners = owners_of(waiting)
+    owners = Partnership.objects.filter(pk__in=waiting).leads_by_partnership()
     drafts = [
         Draft(
             user_id,

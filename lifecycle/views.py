@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dashboards.charts import chart
+from core.charts import chart
+from core.forms import add_service_errors
 from partnerships import permissions
-from partnerships.form_errors import add_service_errors
 from partnerships.models import (
     STAGES_BY_FAMILY,
     Partnership,

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from django.conf import settings
@@ -31,9 +30,7 @@ from django.utils.text import Truncator
 
 from accounts.models import ReminderChannel
 
-from . import reminders
 from .models import Kind, Notification
-from .reminders import Draft
 
 logger = logging.getLogger(__name__)
 
@@ -58,28 +55,17 @@ class EmailNotSent(Exception):
         super().__init__(f"{len(notification_ids)} reminder email(s) not sent: {notification_ids}")
 
 
-@transaction.atomic
-def reminders_send(*, today: dt.date) -> dict[str, int]:
-    """Store the reminders `today` calls for that nobody has had yet and email
-    them once committed. Returns how many were stored, by kind."""
-    created = notifications_create(drafts=reminders.due_on(today))
-    email_on_commit([notification.pk for notification in created])
-    counts = Counter(notification.kind for notification in created)
-    return {kind: counts[kind] for kind in Kind.values}
+@dataclass(frozen=True)
+class Draft:
+    """A reminder to one person, not yet stored: the key names the event, so
+    the same event drafted twice is stored once."""
 
-
-@transaction.atomic
-def scorecard_returned_notify(*, event_id: int) -> int:
-    """Tell a returned scorecard's owner and co-leads; returns how many were told now."""
-    drafts = reminders.scorecard_returned(event_id)
-    created = notifications_create(drafts=drafts)
-    # All of the event's reminders still waiting for their email, not only those
-    # stored now: when the mail server fails, the task runs this again to send them.
-    pending = Notification.objects.filter(
-        key__in={draft.key for draft in drafts}, emailed_at__isnull=True
-    ).values_list("pk", flat=True)
-    email_on_commit(list(pending))
-    return len(created)
+    user_id: int
+    key: str
+    kind: Kind
+    subject: str
+    body: str
+    url: str = ""
 
 
 def notifications_create(*, drafts: Iterable[Draft]) -> list[Notification]:

@@ -1,4 +1,4 @@
-"""Forms of the partnership pages: filters, create and edit, stage changes,
+"""Forms of the partnership pages: create and edit, stage changes,
 objectives and metrics, and one cell of the measurement grid.
 
 No form offers the owner or the stage as a field: the owner is whoever creates
@@ -8,13 +8,9 @@ forged POST naming either changes nothing.
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django_countries import countries
 
 from accounts.models import Role
-from dashboards.filters import NOT_RATED
-from evaluation.models import Rating
 
-from .geography import Continent
 from .models import (
     STAGES_BY_FAMILY,
     Benefit,
@@ -24,9 +20,6 @@ from .models import (
     OutcomeMetric,
     Partner,
     Partnership,
-    Purpose,
-    Sector,
-    Stage,
     StageFamily,
 )
 
@@ -35,60 +28,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _blank(choices, label="Any"):
     return [("", label), *choices]
-
-
-class PartnershipFilterForm(forms.Form):
-    """The list's filters, which the portfolio dashboard shares (dashboards/filters.py):
-    a mark on a dashboard chart links here with the same parameters."""
-
-    stage = forms.ChoiceField(choices=_blank(Stage.choices), required=False)
-    family = forms.ChoiceField(
-        label="Lifecycle", choices=_blank(StageFamily.choices), required=False
-    )
-    purpose = forms.ChoiceField(choices=_blank(Purpose.choices), required=False)
-    benefit = forms.ChoiceField(
-        label="Benefit sought", choices=_blank(Benefit.choices), required=False
-    )
-    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any")
-    region = forms.ChoiceField(choices=_blank(Continent.choices), required=False)
-    country = forms.ChoiceField(choices=_blank(list(countries)), required=False)
-    sector = forms.ChoiceField(choices=_blank(Sector.choices), required=False)
-    spanned = forms.ChoiceField(
-        label="Sectors spanned",
-        choices=_blank([("1", "One"), ("2", "Two"), ("3", "Three or more")]),
-        required=False,
-    )
-    rating = forms.ChoiceField(
-        label="Latest rating",
-        choices=_blank([*Rating.choices, (NOT_RATED, "Not rated")]),
-        required=False,
-    )
-    period = forms.DateField(
-        label="Month",
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text="Partnerships running that month, rated as of then.",
-    )
-    provisional = forms.BooleanField(
-        label="Include unapproved scorecards",
-        required=False,
-        help_text="Ratings then include scorecards not yet approved: provisional.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only people who own a partnership are worth offering.
-        self.fields["owner"].queryset = (
-            get_user_model().objects.filter(owned_partnerships__isnull=False).distinct()
-        )
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 class PartnershipForm(forms.ModelForm):

@@ -10,6 +10,7 @@ partnerships are ended and agreements superseded, not deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,8 +20,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -237,8 +238,24 @@ class PartnershipQuerySet(models.QuerySet):
         return self.in_family(StageFamily.ACTIVE)
 
     def led_by(self, user):
-        """Partnerships the user owns or co-leads."""
+        """Partnerships the user owns or co-leads: the one rule for who answers
+        for a partnership (edit rights, review's "never your own", reminders)."""
         return self.filter(Q(owner=user) | Q(leads__user=user)).distinct()
+
+    def leads_by_partnership(self) -> dict[int, list[int]]:
+        """The active users who answer for each of these partnerships (the owner
+        first, then the co-leads): the inverse of `led_by`, for whom to tell."""
+        leads = defaultdict(list)
+        owners = self.filter(owner__is_active=True).values_list("pk", "owner_id")
+        co_leads = (
+            PartnershipLead.objects.filter(partnership__in=self.values("pk"), user__is_active=True)
+            .order_by("pk")
+            .values_list("partnership_id", "user_id")
+        )
+        for partnership_id, user_id in [*owners, *co_leads]:
+            if user_id not in leads[partnership_id]:
+                leads[partnership_id].append(user_id)
+        return leads
 
     def with_member_places(self):
         """Each partnership with its members' countries and sectors (the sectors
@@ -781,6 +798,33 @@ class Aggregation(models.TextChoices):
     LATEST = "latest", "Latest value"
 
 
+class OutcomeMetricQuerySet(models.QuerySet):
+    def with_measured(self, *, until: dt.date):
+        """Each metric with what its measurements of the periods starting by
+        `until` come to: `total` (the sum of those since the baseline date, what
+        a summed metric adds to its baseline), `latest` and `latest_period`.
+        Correlated subqueries read each metric's rows through the index on
+        (metric, period_start): no sort or hash of the whole table."""
+        measured = Measurement.objects.filter(metric_id=OuterRef("id"), period_start__lte=until)
+        newest = measured.order_by("-period_start")
+        since_baseline = Q(
+            period_start__gte=Coalesce(
+                OuterRef("baseline_date"), F("period_start"), output_field=models.DateField()
+            )
+        )
+        return self.annotate(
+            total=Subquery(
+                measured.filter(since_baseline)
+                .order_by()
+                .values("metric_id")
+                .annotate(total=Sum("value"))
+                .values("total")
+            ),
+            latest=Subquery(newest.values("value")[:1]),
+            latest_period=Subquery(newest.values("period_start")[:1]),
+        )
+
+
 class OutcomeMetric(TimeStamped):
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="metrics")
     name = models.CharField(max_length=200)
@@ -801,6 +845,7 @@ class OutcomeMetric(TimeStamped):
     )
     is_active = models.BooleanField(default=True)
 
+    objects = OutcomeMetricQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -7,7 +7,6 @@ querysets all ask here, so a forged POST meets the same rule as a button.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from .models import Partnership
 
@@ -25,7 +24,7 @@ def editable_partnerships(user):
     """The partnerships this user may change: those they own or co-lead."""
     if not user.has_perm("partnerships.change_partnership"):
         return Partnership.objects.none()
-    return Partnership.objects.filter(Q(owner=user) | Q(leads__user=user)).distinct()
+    return Partnership.objects.led_by(user)
 
 
 def can_edit(user, partnership: Partnership) -> bool:

@@ -4,7 +4,6 @@ from .views import measurement_import
 from .views import partnerships as views
 
 urlpatterns = [
-    path("", views.partnership_list, name="partnership_list"),
     path("board/", views.partnership_board, name="partnership_board"),
     path("new/", views.partnership_create, name="partnership_create"),
     path("<int:pk>/", views.partnership_detail, name="partnership_detail"),

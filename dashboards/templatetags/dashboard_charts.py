@@ -1,6 +1,6 @@
 from django import template
 
-from dashboards.charts import table_of
+from core.charts import table_of
 
 register = template.Library()
 

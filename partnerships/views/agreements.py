@@ -22,8 +22,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
+
 from .. import documents, permissions, services
-from ..form_errors import add_service_errors
 from ..forms_agreements import (
     AgreementForm,
     DocumentForm,

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors
+
 from .. import imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
@@ -124,8 +126,7 @@ def _save_partner(form, save):
     try:
         return save(**fields)
     except ValidationError as error:
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+        add_service_errors(error, form)
     return None
 
 

@@ -1,4 +1,4 @@
-"""Partnership pages: the list, the board by stage, the partnership page with its
+"""Partnership pages: the board by stage, the partnership page with its
 objectives and metrics, create and edit, stage changes and the measurement grid.
 
 Everyone signed in reads; a change needs `permissions.require_edit` (the owner
@@ -13,26 +13,23 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dashboards.filters import narrow
-from evaluation.scoring import progress
+from core.forms import add_service_errors
+from core.numbers import whole_percent
 
 from .. import permissions, services
-from ..form_errors import add_service_errors
 from ..forms_partnerships import (
     LeadFormSet,
     MeasurementCellForm,
     MemberFormSet,
     MetricForm,
     ObjectiveForm,
-    PartnershipFilterForm,
     PartnershipForm,
     StageChangeForm,
 )
@@ -48,49 +45,13 @@ from ..models import (
     StageChange,
 )
 from ..periods import Frequency, Period, last_closed_period
+from ..progress import actual_value, progress_of
 
 GRID_PERIODS = 6
 HISTORY_SHOWN = 20
 
 
-def _add_errors(form, error: ValidationError):
-    """Put a service's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- reading --------------------------------------------------------------------
-
-
-@permission_required("partnerships.view_partnership", raise_exception=True)
-def partnership_list(request):
-    filters = PartnershipFilterForm(request.GET or None)
-    partnerships = (
-        Partnership.objects.select_related("owner")
-        .annotate(sectors_spanned=Count("members__partner__sector", distinct=True))
-        .prefetch_related(
-            Prefetch("members", queryset=PartnershipMember.objects.select_related("partner"))
-        )
-        .order_by("title", "pk")
-    )
-    if filters.is_valid():
-        partnerships = narrow(partnerships, filters.cleaned_data)
-    page = Paginator(partnerships, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "partnerships/partnerships/list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "can_create": permissions.can_create(request.user),
-        },
-    )
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
@@ -107,27 +68,27 @@ def partnership_board(request):
 
 
 def _metrics_with_latest():
-    latest = Measurement.objects.filter(metric=OuterRef("pk")).order_by("-period_start")
-    return OutcomeMetric.objects.annotate(
-        latest_value=Subquery(latest.values("value")[:1]),
-        latest_period=Subquery(latest.values("period_start")[:1]),
-    ).order_by("name")
+    return OutcomeMetric.objects.with_measured(until=timezone.localdate()).order_by("name")
 
 
 def _with_progress(metric):
-    """Progress from baseline to target in percent; the constraint on targets
-    keeps the target off the baseline, so the span is never zero."""
-    metric.progress = metric.bar = None
-    if None not in (metric.latest_value, metric.baseline_value, metric.target_value):
-        metric.progress = round(
-            100
-            * progress(
-                baseline=metric.baseline_value,
-                target=metric.target_value,
-                actual=metric.latest_value,
-            )
-        )
-        metric.bar = max(0, min(100, metric.progress))
+    """Where the metric stands (`actual`: its latest value, or its baseline plus
+    what was added since) and its progress to target in whole percent."""
+    metric.actual = actual_value(
+        aggregation=metric.aggregation,
+        baseline=metric.baseline_value,
+        total=metric.total,
+        latest=metric.latest,
+    )
+    fraction = progress_of(
+        aggregation=metric.aggregation,
+        baseline=metric.baseline_value,
+        target=metric.target_value,
+        total=metric.total,
+        latest=metric.latest,
+    )
+    metric.progress = whole_percent(fraction)
+    metric.bar = None if fraction is None else max(0, min(100, metric.progress))
     return metric
 
 
@@ -255,7 +216,7 @@ def partnership_stage(request, pk):
                 partnership=partnership, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, f"Moved to “{change.get_to_stage_display()}”.")
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
@@ -278,7 +239,7 @@ def objective_create(request, pk):
                 partnership=partnership, owner=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, "Objective added.")
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
@@ -296,7 +257,7 @@ def metric_create(request, pk, oid):
         try:
             services.metric_create(objective=objective, owner=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, "Metric added.")
             return redirect("partnerships:partnership_detail", pk=partnership.pk)

@@ -1,15 +1,13 @@
-"""One address per record that flags and reminders name: `/records/<model>/<id>/`
-leads to the page where that record is read (an obligation on its agreement's
-page, a metric in its partnership's objectives). A flag stores only the model
-and id, so this is where its link is decided, without a query per flag.
+"""The view behind `core.records`' addresses, and the pages of the partnership
+records (an obligation on its agreement's page, a metric in its partnership's
+objectives). Other apps register their own in their `AppConfig.ready()`.
 """
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from health.models import Round
+from core import records
 
 from ..models import Agreement, Objective, Obligation, OutcomeMetric
 
@@ -36,23 +34,12 @@ def _metric(pk):
     return f"{url}#metric-{metric.pk}"
 
 
-def _health_round(pk):
-    return reverse("health:round", args=[get_object_or_404(Round, pk=pk).pk])
-
-
-PAGES = {
-    "health.round": _health_round,
-    "partnerships.agreement": _agreement,
-    "partnerships.obligation": _obligation,
-    "partnerships.objective": _objective,
-    "partnerships.outcomemetric": _metric,
-}
+records.register("partnerships.agreement", _agreement)
+records.register("partnerships.obligation", _obligation)
+records.register("partnerships.objective", _objective)
+records.register("partnerships.outcomemetric", _metric)
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def record(request, model, pk):
-    try:
-        page = PAGES[model]
-    except KeyError:
-        raise Http404("No page shows records of this kind.") from None
-    return redirect(page(pk))
+    return redirect(records.address(model, pk))

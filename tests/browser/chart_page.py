@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.template import RequestContext, Template
 from django.urls import path
 
-from dashboards.charts import chart, world_map
+from core.charts import chart, world_map
 
 PAGE = Template(
     """{% load static %}<!doctype html><html><head>

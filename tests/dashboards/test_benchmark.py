@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 EXISTING_PAGES = [
     "partnerships:partnership_detail",
     "partnerships:partner_detail",
-    "partnerships:partnership_list",
+    "dashboards:partnership_list",
 ]
 
 
@@ -162,14 +162,14 @@ def test_it_times_each_page_against_its_sql_and_an_empty_view():
         portfolio=portfolio,
         requests=2,
         warmup=0,
-        cold_pages=["partnerships:partnership_list"],
+        cold_pages=["dashboards:partnership_list"],
     )
 
     assert [page.label for page in figures.pages] == [
         "partnerships:partnership_detail",
         "partnerships:partner_detail",
-        "partnerships:partnership_list (warm cache)",
-        "partnerships:partnership_list (cold cache)",
+        "dashboards:partnership_list (warm cache)",
+        "dashboards:partnership_list (cold cache)",
     ]
     partnership_id, _ = benchmark.representative_partnership()
     partner_id, _ = benchmark.representative_partner()
@@ -208,7 +208,7 @@ def test_the_command_prints_one_table_with_every_page_and_size():
         "benchmark_dashboards",
         "--partnerships", "8", "12",
         "--pages", *EXISTING_PAGES,
-        "--cold", "partnerships:partnership_list",
+        "--cold", "dashboards:partnership_list",
         "--requests", "2",
         "--warmup", "1",
         "--months", "12",
@@ -230,8 +230,8 @@ def test_the_command_prints_one_table_with_every_page_and_size():
     labels = [
         "partnerships:partnership_detail",
         "partnerships:partner_detail",
-        "partnerships:partnership_list (warm cache)",
-        "partnerships:partnership_list (cold cache)",
+        "dashboards:partnership_list (warm cache)",
+        "dashboards:partnership_list (cold cache)",
     ]
     assert [(label, size, status) for label, size, status, _ in table] == [
         *((label, "8", "200") for label in labels),
@@ -250,12 +250,12 @@ def test_a_page_that_does_not_resolve_is_reported_not_measured():
     )
 
     figures = benchmark.measure_pages(
-        ["dashboards:nowhere", "partnerships:partnership_list"],
+        ["dashboards:nowhere", "dashboards:partnership_list"],
         portfolio=portfolio,
         requests=1,
         warmup=0,
     )
 
-    assert [page.name for page in figures.pages] == ["partnerships:partnership_list"]
+    assert [page.name for page in figures.pages] == ["dashboards:partnership_list"]
     assert "skipped dashboards:nowhere: the URL name does not resolve here" in figures.notes
     assert "skipped dashboards:nowhere" in benchmark.details(figures)

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from dashboards.charts import chart, table_of, world_map
+from core.charts import chart, table_of, world_map
 
 
 def test_a_chart_spec_carries_its_numbers_and_links():

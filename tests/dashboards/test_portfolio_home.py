@@ -24,7 +24,7 @@ def test_a_manager_or_reviewer_keeps_the_home_page(client, who, request):
 @pytest.mark.parametrize("who", ["erin", "alice", "rita"])
 def test_the_menu_offers_the_dashboards_to_whoever_reads_partnerships(client, who, request):
     client.force_login(request.getfixturevalue(who))
-    response = client.get(reverse("partnerships:partnership_list"))
+    response = client.get(reverse("dashboards:partnership_list"))
     assert f'href="{reverse("dashboards:portfolio")}">Dashboards<' in response.content.decode()
 
 

@@ -94,5 +94,5 @@ def test_a_rating_filter_costs_the_same_queries_for_5_or_50_rows(
     # count, page of partnerships, their members, owners for the filter,
     # unread notifications: the rating is a subquery of the count and the page.
     with django_assert_max_num_queries(11):
-        response = client.get(reverse("partnerships:partnership_list"), {"rating": "green"})
+        response = client.get(reverse("dashboards:partnership_list"), {"rating": "green"})
     assert response.context["page"].paginator.count == rows

@@ -20,11 +20,10 @@ from evaluation.scoring import (
     objectives_score,
     outcomes_score,
     overall_score,
-    planned_progress,
-    progress,
     rating_for,
     trend_for,
 )
+from partnerships.progress import planned_progress, progress
 
 POLICY = Policy()
 ON = dt.date(2026, 6, 30)

@@ -1,7 +1,6 @@
 import pytest
 
 from accounts.models import Role
-from notifications import services
 from tests.factories import PartnershipFactory, user_with_role
 from tests.notifications.factories import LeadFactory
 
@@ -19,14 +18,3 @@ def partnership(alice, bob):
     LeadFactory(partnership=partnership, user=alice, functional_area="clinical")
     LeadFactory(partnership=partnership, user=bob, functional_area="administrative")
     return partnership
-
-
-@pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """reminders_send as the daily task runs it: the emails go out after the commit."""
-
-    def send(today):
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.reminders_send(today=today)
-
-    return send

@@ -33,7 +33,7 @@ class TestList:
         PartnershipFactory(title="Bob's", owner=bob, stage="active", purpose="joint_research")
         PartnershipFactory(title="Early", owner=alice, stage="outreach", purpose="conferences")
         client.force_login(alice)
-        url = reverse("partnerships:partnership_list")
+        url = reverse("dashboards:partnership_list")
         assert titles(client.get(url, {"stage": "active"})) == ["Bob's", "Ours"]
         assert titles(client.get(url, {"purpose": "conferences"})) == ["Early"]
         assert titles(client.get(url, {"owner": bob.pk})) == ["Bob's"]
@@ -45,7 +45,7 @@ class TestList:
         ugandan = PartnershipFactory(title="Ugandan", owner=alice)
         MemberFactory(partnership=ugandan, partner=PartnerFactory(country="UG"))
         client.force_login(alice)
-        url = reverse("partnerships:partnership_list")
+        url = reverse("dashboards:partnership_list")
         assert titles(client.get(url, {"country": "GB"})) == ["Kenyan"]
         assert titles(client.get(url, {"sector": "industry"})) == ["Kenyan"]
         response = client.get(url, {"country": "GB"})
@@ -60,7 +60,7 @@ class TestList:
         for sector in ("government", "industry", "nonprofit"):
             MemberFactory(partnership=three, partner=PartnerFactory(sector=sector))
         client.force_login(alice)
-        url = reverse("partnerships:partnership_list")
+        url = reverse("dashboards:partnership_list")
         assert titles(client.get(url, {"spanned": "1"})) == ["One"]
         assert titles(client.get(url, {"spanned": "2"})) == []
         assert titles(client.get(url, {"spanned": "3"})) == ["Three"]
@@ -76,14 +76,14 @@ class TestList:
         # release, count, page of partnerships, their members, owners for the
         # filter, unread notifications in the menu
         with django_assert_max_num_queries(11):
-            response = client.get(reverse("partnerships:partnership_list"))
+            response = client.get(reverse("dashboards:partnership_list"))
         assert response.status_code == 200
 
     def test_it_offers_new_partnership_to_managers_only(self, client, alice, erin):
         client.force_login(alice)
-        assert b"New partnership" in client.get(reverse("partnerships:partnership_list")).content
+        assert b"New partnership" in client.get(reverse("dashboards:partnership_list")).content
         client.force_login(erin)
-        response = client.get(reverse("partnerships:partnership_list"))
+        response = client.get(reverse("dashboards:partnership_list"))
         assert response.status_code == 200
         assert b"New partnership" not in response.content
 

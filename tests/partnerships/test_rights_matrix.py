@@ -55,7 +55,7 @@ def snapshot():
 READS = [
     ("partnerships:partner_list", None),
     ("partnerships:partner_detail", "partner"),
-    ("partnerships:partnership_list", None),
+    ("dashboards:partnership_list", None),
     ("partnerships:partnership_board", None),
     ("partnerships:partnership_detail", "partnership"),
     ("partnerships:measurement_grid", "partnership"),

@@ -10,8 +10,10 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from evaluation import review
-from notifications import services, tasks
+from notifications import services
 from notifications.models import Notification
+from reminders import services as reminder_services
+from reminders import tasks
 from tests.factories import AgreementFactory
 from tests.notifications.factories import ObligationFactory, ScorecardFactory
 
@@ -106,7 +108,7 @@ class TestDailyTask:
 
     def test_it_is_scheduled_every_morning(self):
         task = PeriodicTask.objects.get(name="Send daily reminders")
-        assert task.task == "notifications.tasks.send_daily_reminders"
+        assert task.task == "reminders.tasks.send_daily_reminders"
         assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
             "6",
             "0",
@@ -153,7 +155,7 @@ class TestDailyTask:
             pytest.raises(services.EmailNotSent),
             django_capture_on_commit_callbacks(execute=True),
         ):
-            services.reminders_send(today=dt.date(2026, 6, 1))
+            reminder_services.reminders_send(today=dt.date(2026, 6, 1))
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
         later = Notification.objects.first().created_at + services.EMAIL_RETRY_WINDOW

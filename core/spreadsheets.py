@@ -1,4 +1,4 @@
-"""What the portfolio and partnership exports share: the content types, the
+"""What every spreadsheet Accord writes shares: the content types, the
 guard against text a spreadsheet would run as a formula, and the XLSX writer."""
 
 from __future__ import annotations

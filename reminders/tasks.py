@@ -6,6 +6,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from notifications.services import EmailNotSent, notifications_email_pending
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -14,7 +16,7 @@ logger = logging.getLogger(__name__)
 # database hiccup or a mail server that did not answer is simply run again.
 RETRY = {
     "acks_late": True,
-    "autoretry_for": (services.EmailNotSent, OperationalError, InterfaceError),
+    "autoretry_for": (EmailNotSent, OperationalError, InterfaceError),
     "retry_backoff": 60,
     "retry_backoff_max": 60 * 60,
     "max_retries": 8,
@@ -26,7 +28,7 @@ def send_daily_reminders():
     """Daily (beat): store and email today's reminders, then the emails still owed."""
     counts = services.reminders_send(today=timezone.localdate())
     logger.info("Reminders stored: %s", counts)
-    sent = services.notifications_email_pending()
+    sent = notifications_email_pending()
     if sent:
         logger.info("Emailed %d reminder(s) an earlier attempt could not send", sent)
     return counts
@@ -34,5 +36,9 @@ def send_daily_reminders():
 
 @shared_task(**RETRY)
 def remind_scorecard_returned(event_id: int):
-    """Sent by evaluation.review.scorecard_return once the return is committed."""
+    """Queued once a return commits (`evaluation.hooks.scorecard_returned`)."""
     return services.scorecard_returned_notify(event_id=event_id)
+
+
+def queue_scorecard_returned(*, event_id: int) -> None:
+    remind_scorecard_returned.delay(event_id)

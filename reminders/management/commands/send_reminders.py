@@ -3,8 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from notifications import services
 from notifications.models import Kind
+from notifications.services import notifications_email_pending
+from reminders import services
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         counts = services.reminders_send(today=today)
-        sent = services.notifications_email_pending()
+        sent = notifications_email_pending()
         self.stdout.write(f"Reminders as of {today:%d %b %Y}:")
         for kind in Kind:
             if counts.get(kind.value):

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from notifications import services
 from notifications.models import Notification
+from reminders import services
 from tests.factories import AgreementFactory
 from tests.notifications.factories import ObligationFactory, ScorecardFactory
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -27,10 +25,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Role, User
+from core.formatting import day, link, plural
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from notifications.models import Kind
+from notifications.services import Draft
 from partnerships.models import (
     STAGES_BY_FAMILY,
     Agreement,
@@ -43,8 +43,6 @@ from partnerships.models import (
     StageFamily,
 )
 from partnerships.periods import Frequency, Period, last_closed_period
-
-from .models import Kind
 
 # An agreement's owners hear of its expiry when fewer than 90, 30 and 7 days are left.
 EXPIRY_THRESHOLDS = (7, 30, 90)
@@ -64,49 +62,8 @@ DIGEST_LISTED = 20
 IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A reminder to one person, not yet stored."""
-
-    user_id: int
-    key: str
-    kind: Kind
-    subject: str
-    body: str
-    url: str = ""
-
-
-def link(viewname: str, *args) -> str:
-    """The record's page, or no link while that page does not exist."""
-    try:
-        return reverse(viewname, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def day(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def owners_of(partnership_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Who answers for each partnership: its owner and its co-leads, active users only."""
-    owners = defaultdict(list)
-    rows = Partnership.objects.filter(pk__in=partnership_ids, owner__is_active=True).values_list(
-        "pk", "owner_id"
-    )
-    leads = (
-        PartnershipLead.objects.filter(partnership_id__in=partnership_ids, user__is_active=True)
-        .order_by("pk")
-        .values_list("partnership_id", "user_id")
-    )
-    for partnership_id, user_id in [*rows, *leads]:
-        if user_id not in owners[partnership_id]:
-            owners[partnership_id].append(user_id)
-    return owners
+def _leads_of(partnership_ids) -> dict[int, list[int]]:
+    return Partnership.objects.filter(pk__in=partnership_ids).leads_by_partnership()
 
 
 def due_on(today: dt.date) -> list[Draft]:
@@ -140,7 +97,7 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
         .select_related("partnership")
         .order_by("expiry_date", "pk")
     )
-    owners = owners_of({agreement.partnership_id for agreement in agreements})
+    owners = _leads_of({agreement.partnership_id for agreement in agreements})
     drafts = []
     for agreement in agreements:
         url = link("partnerships:agreement_detail", agreement.pk)
@@ -213,7 +170,7 @@ def obligation_reminders(today: dt.date) -> list[Draft]:
         .select_related("agreement__partnership", "party__partner")
         .order_by("due_date", "pk")
     )
-    owners = owners_of({obligation.agreement.partnership_id for obligation in obligations})
+    owners = _leads_of({obligation.agreement.partnership_id for obligation in obligations})
     drafts = []
     for obligation in obligations:
         agreement = obligation.agreement
@@ -378,5 +335,5 @@ def scorecard_returned(event_id: int) -> list[Draft]:
             body,
             link("evaluation:scorecard", card.pk),
         )
-        for user_id in owners_of([card.partnership_id])[card.partnership_id]
+        for user_id in _leads_of([card.partnership_id])[card.partnership_id]
     ]

@@ -1,0 +1,69 @@
+"""The filters the partnership list and the portfolio dashboard share."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django_countries import countries
+
+from evaluation.models import Rating
+from partnerships.geography import Continent
+from partnerships.models import Benefit, Purpose, Sector, Stage, StageFamily
+
+from .filters import NOT_RATED
+
+
+def _blank(choices, label="Any"):
+    return [("", label), *choices]
+
+
+class PartnershipFilterForm(forms.Form):
+    """The partnership list's filters, which the portfolio shares (`filters.narrow`):
+    a mark on a dashboard chart links to the list with the same parameters."""
+
+    stage = forms.ChoiceField(choices=_blank(Stage.choices), required=False)
+    family = forms.ChoiceField(
+        label="Lifecycle", choices=_blank(StageFamily.choices), required=False
+    )
+    purpose = forms.ChoiceField(choices=_blank(Purpose.choices), required=False)
+    benefit = forms.ChoiceField(
+        label="Benefit sought", choices=_blank(Benefit.choices), required=False
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any")
+    region = forms.ChoiceField(choices=_blank(Continent.choices), required=False)
+    country = forms.ChoiceField(choices=_blank(list(countries)), required=False)
+    sector = forms.ChoiceField(choices=_blank(Sector.choices), required=False)
+    spanned = forms.ChoiceField(
+        label="Sectors spanned",
+        choices=_blank([("1", "One"), ("2", "Two"), ("3", "Three or more")]),
+        required=False,
+    )
+    rating = forms.ChoiceField(
+        label="Latest rating",
+        choices=_blank([*Rating.choices, (NOT_RATED, "Not rated")]),
+        required=False,
+    )
+    period = forms.DateField(
+        label="Month",
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text="Partnerships running that month, rated as of then.",
+    )
+    provisional = forms.BooleanField(
+        label="Include unapproved scorecards",
+        required=False,
+        help_text="Ratings then include scorecards not yet approved: provisional.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only people who own a partnership are worth offering.
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(owned_partnerships__isnull=False).distinct()
+        )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"

@@ -1,0 +1,14 @@
+"""What evaluation lets upper layers react to, once the change commits.
+
+Upper layers register in their `AppConfig.ready()`: the dashboards' cache
+registers with `scorecards_changed`, the reminders with `scorecard_returned`.
+"""
+
+from core.hooks import Hook
+
+# What executives may see has changed: a run finished, a scorecard was approved
+# or overridden. No payload.
+scorecards_changed = Hook("evaluation.scorecards_changed")
+
+# A reviewer returned a scorecard to its owner. Payload: event_id (ScorecardEvent).
+scorecard_returned = Hook("evaluation.scorecard_returned")
