@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from core import charts
-from evaluation.models import ReviewState, Scorecard, ScorecardEvent
+from evaluation.models import Scorecard, ScorecardEvent
 from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.geography import SharedHours, language_name, shared_working_hours
 from partnerships.models import (
@@ -56,25 +56,6 @@ DST_LOOKAHEAD_DAYS = 366
 
 
 # --- who sees what --------------------------------------------------------------
-
-
-def sees_provisional(user) -> bool:
-    """Those who enter the data or review the scorecards see them before approval;
-    executives rely on approved numbers only."""
-    return user.has_perm("partnerships.change_partnership") or user.has_perm(
-        "evaluation.change_scorecard"
-    )
-
-
-def visible_scorecards(user):
-    cards = Scorecard.objects.all()
-    if not sees_provisional(user):
-        cards = cards.filter(review_state=ReviewState.APPROVED)
-    return cards
-
-
-def is_provisional(card) -> bool:
-    return card.review_state != ReviewState.APPROVED
 
 
 # --- flags ----------------------------------------------------------------------
@@ -227,7 +208,7 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
 def _history(partnership: Partnership, user):
     """The partnership's scorecards the user may read, oldest first."""
     return (
-        visible_scorecards(user)
+        Scorecard.objects.visible_to(user)
         .filter(partnership=partnership)
         .select_related("reviewer")
         .order_by("period_start")
@@ -330,7 +311,7 @@ def partner_dashboard(partner: Partner, *, user, today: dt.date) -> dict:
     )
     history = defaultdict(list)
     for card in (
-        visible_scorecards(user)
+        Scorecard.objects.visible_to(user)
         .filter(partnership__members__partner=partner)
         .only(
             "partnership_id",
@@ -373,7 +354,7 @@ def _number(value):
 
 def _period_label(card) -> str:
     label = f"{card.period_start:%b %Y}"
-    return f"{label} (provisional)" if is_provisional(card) else label
+    return f"{label} (provisional)" if card.is_provisional else label
 
 
 def history_chart(cards) -> dict:

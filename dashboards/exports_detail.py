@@ -67,7 +67,7 @@ def scorecard_rows(partnership, *, user) -> list[list]:
                 card.period_start,
                 card.period_end,
                 card.get_review_state_display(),
-                "yes" if detail.is_provisional(card) else "no",
+                "yes" if card.is_provisional else "no",
                 card.overall_score,
                 card.outcomes_score,
                 card.objectives_score,

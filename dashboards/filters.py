@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from evaluation.models import ReviewState, Scorecard
+from evaluation.models import Scorecard
 from partnerships.geography import countries_in
 from partnerships.models import STAGES_BY_FAMILY, Partnership, PartnershipMember
 from partnerships.periods import Frequency, Period
@@ -20,28 +19,10 @@ from partnerships.periods import Frequency, Period
 NOT_RATED = "none"
 
 
-def shown_rating():
-    """The rating a scorecard shows: the reviewer's override, else the computed one."""
-    return Coalesce(NullIf("override_rating", Value("")), "rating")
-
-
-def shown_states(cards, *, period: dt.date | None = None, provisional: bool = False):
-    """Of `cards`, those an executive may rely on, as of `period`: approved ones
-    only, unless `provisional` also admits those computed and not yet reviewed
-    (a returned one was judged wrong, so never)."""
-    if provisional:
-        cards = cards.exclude(review_state=ReviewState.RETURNED)
-    else:
-        cards = cards.filter(review_state=ReviewState.APPROVED)
-    if period is not None:
-        cards = cards.filter(period_start__lte=period)
-    return cards
-
-
 def shown_candidates(*, period: dt.date | None = None, provisional: bool = False):
-    """The scorecards of the partnership `OuterRef("pk")` an executive may rely on."""
-    return shown_states(
-        Scorecard.objects.filter(partnership=OuterRef("pk")), period=period, provisional=provisional
+    """The scorecards of the partnership `OuterRef("pk")` a reader may rely on."""
+    return Scorecard.objects.filter(partnership=OuterRef("pk")).reliable(
+        provisional=provisional, as_of=period
     )
 
 
@@ -61,7 +42,7 @@ def shown_scorecards(
         .values("latest_card")
     )
     # No default ordering: it would join the partnerships to sort by title.
-    return Scorecard.objects.filter(pk__in=latest).annotate(shown_rating=shown_rating()).order_by()
+    return Scorecard.objects.filter(pk__in=latest).with_shown_rating().order_by()
 
 
 def _with_members(**lookups):

@@ -16,10 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
+from evaluation.codes import status_label
 from evaluation.models import Scorecard, Trend
 from partnerships.models import OutcomeMetric
-
-from .detail import is_provisional
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
@@ -39,14 +38,6 @@ FOOTER_Y = 277  # mm from the top of A4
 # Typography Helvetica lacks, in the fallback without DejaVu.
 LATIN_1_STAND_INS = str.maketrans({"—": "-", "–": "-", "•": "-", "…": "...", "“": '"', "”": '"'})
 RATING_COLOURS = {"green": (26, 127, 55), "amber": (240, 180, 41), "red": (207, 34, 46)}
-STATUS_WORDS = {
-    "on_track": "On track",
-    "behind": "Behind",
-    "off_track": "Off track",
-    "no_target": "No target",
-    "no_data": "No data",
-    "not_due": "Not yet due",
-}
 TREND_WORDS = {
     Trend.UP: "Improving since the previous period",
     Trend.FLAT: "Steady since the previous period",
@@ -157,7 +148,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
 def render(card: Scorecard) -> _Page:
     page = _Page()
     page.add_page()
-    provisional = is_provisional(card)
+    provisional = card.is_provisional
     if provisional:
         _watermark(page)
 
@@ -230,7 +221,7 @@ def render(card: Scorecard) -> _Page:
         page.cell(95, LINE, page.fit(f"{metric['name']} ({metric['unit']})", 93))
         page.cell(25, LINE, _percent(metric["progress"]))
         page.cell(25, LINE, _percent(metric["planned"]))
-        page.cell(35, LINE, STATUS_WORDS.get(metric["status"], metric["status"]))
+        page.cell(35, LINE, status_label(metric["status"]))
         page.ln(LINE)
     if len(metrics) > METRICS_SHOWN:
         page.line(f"and {len(metrics) - METRICS_SHOWN} more")

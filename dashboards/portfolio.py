@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Func, IntegerField, JSONField, Subquery, Value
 from django.db.models.functions import JSONObject
 
-from evaluation.models import Rating, ReviewState, Scorecard
+from evaluation.codes import ASSESSED_STATUSES, MetricStatus
+from evaluation.models import Rating, ReviewState, Scorecard, shown_rating
 from partnerships.geography import continent_of
 from partnerships.models import (
     STAGES_BY_FAMILY,
@@ -28,7 +29,7 @@ from partnerships.models import (
 from partnerships.periods import Frequency, Period
 
 from . import money
-from .filters import NOT_RATED, narrow, shown_candidates, shown_rating, shown_states
+from .filters import NOT_RATED, narrow, shown_candidates
 
 EXPIRY_DAYS = 90
 TREND_PERIODS = 6
@@ -43,7 +44,6 @@ FAMILY_TILES = {
     "struggling": (Stage.STRUGGLING,),
     "ended": STAGES_BY_FAMILY[StageFamily.ENDED],
 }
-ASSESSED_STATUSES = ("on_track", "behind", "off_track")
 
 
 class _JsonbPathQueryArray(Func):
@@ -83,7 +83,7 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
                         score="overall_score",
                         trend="trend",
                         state="review_state",
-                        on_track=_metrics_with_status("on_track"),
+                        on_track=_metrics_with_status(MetricStatus.ON_TRACK),
                         assessed=_metrics_with_status(*ASSESSED_STATUSES),
                     )
                 )[:1]
@@ -207,15 +207,14 @@ def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) ->
     for _ in range(TREND_PERIODS):
         first = first.previous()
     # Only the months shown are read: the history grows every month, the chart does not.
-    cards = shown_states(
+    cards = (
         Scorecard.objects.filter(partnership__in=partnerships, period_start__gte=first.start)
         .exclude(overall_score=None)
-        .order_by(),
-        period=period,
-        provisional=provisional,
+        .reliable(provisional=provisional, as_of=period)
+        .order_by()
     )
     rows = (
-        cards.annotate(shown_rating=shown_rating())
+        cards.with_shown_rating()
         .values("period_start", "shown_rating")
         .annotate(count=Count("id"))
         .order_by("period_start")

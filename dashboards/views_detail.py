@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from core import spreadsheets
+from evaluation.models import Scorecard, sees_provisional
 from partnerships.models import Partner, Partnership
 
 from . import detail, exports_detail, pdf
@@ -47,7 +48,7 @@ def partnership_dashboard(request, pk):
         | {
             "partnership": partnership,
             "now": timezone.now(),
-            "sees_provisional": detail.sees_provisional(request.user),
+            "sees_provisional": sees_provisional(request.user),
         },
     )
 
@@ -65,7 +66,7 @@ def partner_dashboard(request, pk):
         | {
             "partner": partner,
             "now": timezone.now(),
-            "sees_provisional": detail.sees_provisional(request.user),
+            "sees_provisional": sees_provisional(request.user),
         },
     )
 
@@ -107,7 +108,7 @@ def partnership_scorecard_pdf(request, pk):
     """The latest scorecard the user may read, as one page for a board pack."""
     partnership = _readable_partnership(request.user, pk)
     card = (
-        detail.visible_scorecards(request.user)
+        Scorecard.objects.visible_to(request.user)
         .filter(partnership=partnership)
         .select_related("partnership", "reviewer", "policy")
         .order_by("-period_start")
@@ -115,7 +116,7 @@ def partnership_scorecard_pdf(request, pk):
     )
     if card is None:
         # The button sits on pages that do not know whether there is one yet.
-        approved = "" if detail.sees_provisional(request.user) else "approved "
+        approved = "" if sees_provisional(request.user) else "approved "
         messages.info(request, f"{partnership.title} has no {approved}scorecard to print yet.")
         return redirect("dashboards:partnership", pk=partnership.pk)
     return _pdf_response(card)
@@ -129,7 +130,9 @@ def scorecard_pdf(request, pk):
     if not request.user.has_perm("partnerships.view_partnership"):
         raise Http404
     card = get_object_or_404(
-        detail.visible_scorecards(request.user).select_related("partnership", "reviewer", "policy"),
+        Scorecard.objects.visible_to(request.user).select_related(
+            "partnership", "reviewer", "policy"
+        ),
         pk=pk,
     )
     return _pdf_response(card)

@@ -4,13 +4,15 @@ policy, the assessment runs and the scorecards they write.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
 
 from partnerships.models import Partnership
@@ -243,9 +245,43 @@ class ReviewState(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+def sees_provisional(user) -> bool:
+    """Those who enter the data or review the scorecards see them before approval
+    (labelled provisional); executives rely on approved numbers only."""
+    return user.has_perm("partnerships.change_partnership") or user.has_perm(
+        "evaluation.change_scorecard"
+    )
+
+
+def shown_rating():
+    """The rating a scorecard shows, as an expression: the override, else the computed one."""
+    return Coalesce(NullIf("override_rating", Value("")), "rating")
+
+
 class ScorecardQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(review_state=ReviewState.IN_REVIEW)
+
+    def reliable(self, *, provisional: bool = False, as_of: dt.date | None = None):
+        """The scorecards a reader may rely on, as of the month `as_of`: the
+        approved ones, and with `provisional` also those computed and not yet
+        reviewed. A returned one was judged wrong by a reviewer, so never.
+        The one rule behind the portfolio, the dashboards, the exports and the PDF."""
+        if provisional:
+            cards = self.exclude(review_state=ReviewState.RETURNED)
+        else:
+            cards = self.filter(review_state=ReviewState.APPROVED)
+        if as_of is not None:
+            cards = cards.filter(period_start__lte=as_of)
+        return cards
+
+    def visible_to(self, user):
+        """`reliable` for this reader: provisional ones too if they `sees_provisional`."""
+        return self.reliable(provisional=sees_provisional(user))
+
+    def with_shown_rating(self):
+        """Annotate `shown_rating`: the reviewer's override, else the computed rating."""
+        return self.annotate(shown_rating=shown_rating())
 
     def with_previous(self):
         """Annotate the overall score of the partnership's latest earlier scorecard."""
@@ -356,6 +392,11 @@ class Scorecard(models.Model):
     @property
     def effective_rating(self) -> str:
         return self.override_rating or self.rating
+
+    @property
+    def is_provisional(self) -> bool:
+        """Not yet approved: shown only labelled so, to those who `sees_provisional`."""
+        return self.review_state != ReviewState.APPROVED
 
     @property
     def warnings(self) -> list[dict]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import Partnership
@@ -55,11 +54,7 @@ def may_review(user, card: Scorecard) -> bool:
     """Reviewers may act on scorecards of partnerships they neither own nor co-lead."""
     if not user.has_perm("evaluation.change_scorecard"):
         return False
-    return (
-        not Partnership.objects.filter(pk=card.partnership_id)
-        .filter(Q(owner=user) | Q(leads__user=user))
-        .exists()
-    )
+    return not Partnership.objects.led_by(user).filter(pk=card.partnership_id).exists()
 
 
 def _lock_for(

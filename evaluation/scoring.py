@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.numbers import HUNDRED, ONE, ZERO, clamp
 from partnerships.progress import planned_progress, progress_of
 
+from .codes import FlagCode, MetricStatus, Severity
+
 CENT = Decimal("0.01")
 
 
@@ -42,8 +44,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Flag:
-    code: str
-    severity: str  # "info", "warning" or "critical"
+    code: FlagCode
+    severity: Severity
     message: str
     model: str = ""
     object_id: int | None = None
@@ -83,7 +85,7 @@ class MetricResult:
     progress: Decimal | None  # 0 at baseline, 1 at target
     planned: Decimal | None  # where the trajectory says progress should be
     attainment: Decimal | None  # progress / planned, capped
-    status: str  # "on_track", "behind", "off_track", "no_target", "no_data", "not_due"
+    status: MetricStatus
 
     def as_json(self) -> dict:
         def text(value):
@@ -100,7 +102,7 @@ class MetricResult:
 
 def assess_metric(metric: MetricInput, *, on: dt.date, policy: Policy) -> MetricResult:
     if metric.target is None or metric.baseline is None:
-        return MetricResult(metric.id, None, None, None, "no_target")
+        return MetricResult(metric.id, None, None, None, MetricStatus.NO_TARGET)
     done = progress_of(
         aggregation=metric.aggregation,
         baseline=metric.baseline,
@@ -109,19 +111,19 @@ def assess_metric(metric: MetricInput, *, on: dt.date, policy: Policy) -> Metric
         latest=metric.latest,
     )
     if done is None:
-        return MetricResult(metric.id, None, None, None, "no_data")
+        return MetricResult(metric.id, None, None, None, MetricStatus.NO_DATA)
     planned = planned_progress(
         baseline_date=metric.baseline_date, target_date=metric.target_date, on=on
     )
     if planned == 0:
-        return MetricResult(metric.id, done, planned, None, "not_due")
+        return MetricResult(metric.id, done, planned, None, MetricStatus.NOT_DUE)
     attainment = clamp(done / planned, ZERO, policy.attainment_cap)
     if attainment >= ONE - policy.on_track_tolerance:
-        status = "on_track"
+        status = MetricStatus.ON_TRACK
     elif attainment >= (ONE - policy.on_track_tolerance) / 2:
-        status = "behind"
+        status = MetricStatus.BEHIND
     else:
-        status = "off_track"
+        status = MetricStatus.OFF_TRACK
     return MetricResult(metric.id, done, planned, attainment, status)
 
 
@@ -141,6 +143,7 @@ def outcomes_score(results: list[MetricResult], weights: dict[int, Decimal]) -> 
 
 # --- objectives --------------------------------------------------------------------
 
+# By `partnerships.models.ObjectiveStatus` value (an abandoned objective does not count).
 OBJECTIVE_STATUS_SCORE = {
     "achieved": Decimal(100),
     "on_track": Decimal(90),
@@ -300,8 +303,8 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
         ):
             flags.append(
                 Flag(
-                    "health_fell",
-                    "warning",
+                    FlagCode.HEALTH_FELL,
+                    Severity.WARNING,
                     f"{factor.name} fell from {factor.previous:.1f} to {factor.overall:.1f}.",
                     "health.round",
                     health.round_id,
@@ -312,8 +315,8 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
             if apart >= HEALTH_GAP_FLAG:
                 flags.append(
                     Flag(
-                        "health_gap",
-                        "warning",
+                        FlagCode.HEALTH_GAP,
+                        Severity.WARNING,
                         f"The sides disagree on {factor.name[0].lower()}{factor.name[1:]} "
                         f"by {apart:.1f}.",
                         "health.round",
@@ -431,7 +434,7 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
     flags: list[Flag] = []
     agreement = data.agreement
     if agreement is None:
-        flags.append(Flag("no_agreement", "critical", "No agreement is in force."))
+        flags.append(Flag(FlagCode.NO_AGREEMENT, Severity.CRITICAL, "No agreement is in force."))
     elif agreement.expiry_date is not None:
         days_left = (agreement.expiry_date - on).days
         notice_from = agreement.expiry_date - dt.timedelta(days=agreement.notice_period_days)
@@ -440,8 +443,8 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
         elif on >= notice_from:
             flags.append(
                 Flag(
-                    "agreement_notice",
-                    "critical",
+                    FlagCode.AGREEMENT_NOTICE,
+                    Severity.CRITICAL,
                     f"“{agreement.title}” expires in {_days(days_left)}: "
                     f"its {agreement.notice_period_days}-day notice period has begun.",
                     "partnerships.agreement",
@@ -451,8 +454,8 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
         elif days_left <= policy.expiry_warning_days:
             flags.append(
                 Flag(
-                    "agreement_expiring",
-                    "warning",
+                    FlagCode.AGREEMENT_EXPIRING,
+                    Severity.WARNING,
                     f"“{agreement.title}” expires in {_days(days_left)}.",
                     "partnerships.agreement",
                     agreement.id,
@@ -461,8 +464,8 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
     for obligation in data.overdue_obligations:
         flags.append(
             Flag(
-                "obligation_overdue",
-                "warning",
+                FlagCode.OBLIGATION_OVERDUE,
+                Severity.WARNING,
                 f"Obligation overdue since {obligation.due_date:%d %b %Y}: "
                 f"{obligation.description}.",
                 "partnerships.obligation",
@@ -480,28 +483,28 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
             )
             flags.append(
                 Flag(
-                    "not_reported",
-                    "warning",
+                    FlagCode.NOT_REPORTED,
+                    Severity.WARNING,
                     f"“{metric.name}” not reported for {last}.",
                     "partnerships.outcomemetric",
                     metric.id,
                 )
             )
-        if result.status == "no_target":
+        if result.status == MetricStatus.NO_TARGET:
             flags.append(
                 Flag(
-                    "no_target",
-                    "info",
+                    FlagCode.NO_TARGET,
+                    Severity.INFO,
                     f"“{metric.name}” has no target, so it is not rated.",
                     "partnerships.outcomemetric",
                     metric.id,
                 )
             )
-        elif result.status == "off_track":
+        elif result.status == MetricStatus.OFF_TRACK:
             flags.append(
                 Flag(
-                    "metric_off_track",
-                    "warning",
+                    FlagCode.METRIC_OFF_TRACK,
+                    Severity.WARNING,
                     f"“{metric.name}” is at {result.progress:.0%} of its target "
                     f"where {result.planned:.0%} was planned by now.",
                     "partnerships.outcomemetric",
@@ -512,8 +515,8 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
         if _objective_overdue(objective, on):
             flags.append(
                 Flag(
-                    "objective_overdue",
-                    "warning",
+                    FlagCode.OBJECTIVE_OVERDUE,
+                    Severity.WARNING,
                     f"Objective “{objective.title}” was due {objective.due_date:%d %b %Y} "
                     f"and is not achieved.",
                     "partnerships.objective",

@@ -57,14 +57,19 @@ def hours_shared(zones: Iterable[str], *, ours: str, on: dt.date) -> float:
 
 def prior_partnerships(partnership: Partnership) -> list[dict]:
     """Our other partnerships with any of the same partners, ended or running,
-    with their stage and their last rating: one query."""
-    latest = Scorecard.objects.filter(partnership=OuterRef("pk")).order_by("-period_start")
+    with their stage and the rating of their latest scorecard a manager may rely
+    on (approved or not yet reviewed, never a returned one): one query."""
+    latest = (
+        Scorecard.objects.filter(partnership=OuterRef("pk"))
+        .reliable(provisional=True)
+        .with_shown_rating()
+        .order_by("-period_start")
+    )
     rows = (
         Partnership.objects.filter(members__partner__in=partnership.members.values("partner"))
         .exclude(pk=partnership.pk)
         .annotate(
-            last_rating=Subquery(latest.values("rating")[:1]),
-            last_override=Subquery(latest.values("override_rating")[:1]),
+            last_rating=Subquery(latest.values("shown_rating")[:1]),
         )
         .distinct()
         .order_by("-created_at")
@@ -74,7 +79,7 @@ def prior_partnerships(partnership: Partnership) -> list[dict]:
             "id": row.pk,
             "title": row.title,
             "stage": row.get_stage_display(),
-            "rating": row.last_override or row.last_rating or "",
+            "rating": row.last_rating or "",
         }
         for row in rows
     ]

@@ -8,19 +8,13 @@ from collections import defaultdict
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from evaluation.codes import HEALTH_FLAGS, FlagCode
 from evaluation.models import Scorecard
 from health.models import Factor
 from health.selectors import latest_published_instrument
 from partnerships.models import Agreement, Partnership, Stage
 
 from .rules import Evidence
-
-# The flags of a scorecard each signal reads; the health component's flags
-# (written by the health checks: "health_fell", "health_gap") all have codes
-# beginning "health".
-OFF_TRACK_FLAGS = {"metric_off_track"}
-NOT_REPORTED_FLAGS = {"not_reported"}
-HEALTH_FLAG_PREFIX = "health"
 
 
 def _messages(flags: list[dict], wanted) -> tuple[str, ...]:
@@ -75,9 +69,9 @@ def warning_evidence(
             previous_health=previous.get("health_score"),
             outcomes=latest["outcomes_score"] if latest else None,
             previous_outcomes=previous.get("outcomes_score"),
-            health_flags=_messages(flags, lambda code: code.startswith(HEALTH_FLAG_PREFIX)),
-            off_track=_messages(flags, OFF_TRACK_FLAGS.__contains__),
-            not_reported=_messages(flags, NOT_REPORTED_FLAGS.__contains__),
+            health_flags=_messages(flags, HEALTH_FLAGS.__contains__),
+            off_track=_messages(flags, {FlagCode.METRIC_OFF_TRACK}.__contains__),
+            not_reported=_messages(flags, {FlagCode.NOT_REPORTED}.__contains__),
             expiring=tuple(expiring[partnership_id]),
         )
     return evidence

@@ -444,6 +444,56 @@ SIGNED_STATUSES = (
 )
 
 
+# Where an agreement's status may go next: the one table the pages, the daily
+# expiry job and supersession all obey. A signed agreement never returns to
+# negotiation, and an ended one (expired, terminated, superseded) stays ended:
+# an extension or a renewal is a new agreement that amends or renews it.
+AGREEMENT_TRANSITIONS = {
+    AgreementStatus.DRAFT: {
+        AgreementStatus.NEGOTIATING,
+        AgreementStatus.LEGAL_REVIEW,
+        AgreementStatus.SIGNED,
+        AgreementStatus.TERMINATED,
+    },
+    AgreementStatus.NEGOTIATING: {
+        AgreementStatus.DRAFT,
+        AgreementStatus.LEGAL_REVIEW,
+        AgreementStatus.SIGNED,
+        AgreementStatus.TERMINATED,
+    },
+    AgreementStatus.LEGAL_REVIEW: {
+        AgreementStatus.NEGOTIATING,
+        AgreementStatus.SIGNED,
+        AgreementStatus.TERMINATED,
+    },
+    AgreementStatus.SIGNED: {
+        AgreementStatus.ACTIVE,
+        AgreementStatus.EXPIRED,
+        AgreementStatus.TERMINATED,
+        AgreementStatus.SUPERSEDED,
+    },
+    AgreementStatus.ACTIVE: {
+        AgreementStatus.EXPIRED,
+        AgreementStatus.TERMINATED,
+        AgreementStatus.SUPERSEDED,
+    },
+    AgreementStatus.EXPIRED: {AgreementStatus.SUPERSEDED},
+    AgreementStatus.TERMINATED: set(),
+    AgreementStatus.SUPERSEDED: set(),
+}
+
+
+def agreement_status_error(old: str, new: str) -> str | None:
+    """Why an agreement cannot go from `old` to `new`, or None when it can."""
+    if old == new or new in AGREEMENT_TRANSITIONS[AgreementStatus(old)]:
+        return None
+    allowed = sorted(AgreementStatus(s).label.lower() for s in AGREEMENT_TRANSITIONS[old])
+    was = AgreementStatus(old).label.lower()
+    if not allowed:
+        return f"An agreement that is {was} keeps that status."
+    return f"An agreement that is {was} can only become {', '.join(allowed)}."
+
+
 class ChangeKind(models.TextChoices):
     AMENDMENT = "amendment", "Amendment"
     RENEWAL = "renewal", "Renewal"

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import (
+    AGREEMENT_TRANSITIONS,
     Agreement,
     AgreementParty,
     AgreementStatus,
@@ -30,6 +31,7 @@ from .models import (
     Partnership,
     PartnershipLead,
     PartnershipMember,
+    agreement_status_error,
 )
 
 
@@ -178,14 +180,53 @@ def agreement_create(
 
 
 @transaction.atomic
+def agreement_update(
+    *,
+    agreement: Agreement,
+    fields: dict,
+    parties: Sequence[AgreementParty] = (),
+    obligations: Sequence[Obligation] = (),
+) -> Agreement:
+    """Save changes to an agreement with its changed parties and obligations,
+    all or nothing. `fields` are the agreement's changed values; `parties` and
+    `obligations` the changed rows (new or edited), in the order the person
+    sees them, so an error names its row (`parties[1].partner`).
+
+    The status moves only along AGREEMENT_TRANSITIONS, checked against the
+    stored row (locked), not against what the form was opened on.
+    """
+    stored = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
+    new_status = fields.get("status", agreement.status)
+    problem = agreement_status_error(stored.status, new_status)
+    if problem:
+        raise ValidationError({"status": problem})
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    if fields:
+        _save(agreement)
+    for index, party in enumerate(parties):
+        party.agreement = agreement
+        try:
+            _save(party)
+        except ValidationError as error:
+            raise _prefixed(error, f"parties[{index}]") from error
+    for index, obligation in enumerate(obligations):
+        obligation.agreement = agreement
+        try:
+            _save(obligation)
+        except ValidationError as error:
+            raise _prefixed(error, f"obligations[{index}]") from error
+    return agreement
+
+
+@transaction.atomic
 def agreement_supersede(*, agreement: Agreement, by: Agreement) -> Agreement:
     """Mark an agreement superseded by a renewal or replacement; its record stays."""
     if by.pk == agreement.pk:
         raise ValidationError({"by": "An agreement cannot supersede itself."})
     if by.partnership_id != agreement.partnership_id:
         raise ValidationError({"by": "Only an agreement of the same partnership can supersede it."})
-    agreement.status = AgreementStatus.SUPERSEDED
-    return _save(agreement)
+    return agreement_update(agreement=agreement, fields={"status": AgreementStatus.SUPERSEDED})
 
 
 def agreements_expire(*, today: dt.date) -> int:
@@ -193,9 +234,14 @@ def agreements_expire(*, today: dt.date) -> int:
 
     One UPDATE: a rerun finds nothing left to do.
     """
-    return Agreement.objects.filter(
-        status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE), expiry_date__lt=today
-    ).update(status=AgreementStatus.EXPIRED)
+    expiring = [
+        status
+        for status, onwards in AGREEMENT_TRANSITIONS.items()
+        if AgreementStatus.EXPIRED in onwards
+    ]
+    return Agreement.objects.filter(status__in=expiring, expiry_date__lt=today).update(
+        status=AgreementStatus.EXPIRED
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django import template
 
-from dashboards.detail import sees_provisional as _sees_provisional
+from evaluation.models import sees_provisional as _sees_provisional
 
 register = template.Library()
 

@@ -1,6 +1,8 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from evaluation import codes
+
 register = template.Library()
 
 
@@ -16,19 +18,9 @@ def flag_url(flag) -> str:
         return ""
 
 
-STATUS_LABELS = {
-    "on_track": "On track",
-    "behind": "Behind",
-    "off_track": "Off track",
-    "no_target": "No target",
-    "no_data": "No data",
-    "not_due": "Not yet due",
-}
-
-
 @register.filter
 def status_label(status) -> str:
-    return STATUS_LABELS.get(status, "—")
+    return codes.status_label(status)
 
 
 @register.filter

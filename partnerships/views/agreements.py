@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -231,41 +230,21 @@ def agreement_create(request, partnership_pk):
     )
 
 
-@transaction.atomic
-def agreement_update_from_forms(form, parties, obligations) -> Agreement:
-    """Save an edited agreement with its parties and obligations, all or nothing.
-
-    Each changed row is validated again (`full_clean`) once its agreement and
-    party are set, as the services do; unchanged rows are left alone so the
-    history records only real changes.
-    """
-    agreement = form.instance
-    if form.has_changed():
-        agreement.full_clean()
-        agreement.save()
-    for index, party_form in enumerate(_filled(parties)):
-        if not party_form.has_changed():
-            continue
-        party = party_form.save(commit=False)
-        party.agreement = agreement
-        try:
-            party.full_clean()
-        except ValidationError as error:
-            raise services._prefixed(error, f"parties[{index}]") from error
-        party.save()
-    for index, obligation_form in enumerate(_filled(obligations)):
-        if not obligation_form.has_changed():
-            continue
+def _update_from_forms(form, parties, obligations, party_forms, obligation_forms) -> Agreement:
+    """The edited agreement through `services.agreement_update`: only the rows
+    that changed, so the history records only real changes."""
+    changed_obligations = []
+    for obligation_form in obligation_forms:
         obligation = obligation_form.save(commit=False)
-        obligation.agreement = agreement
         row = obligation_form.cleaned_data.get("party_row")
         obligation.party = parties.forms[row].instance if row is not None else None
-        try:
-            obligation.full_clean()
-        except ValidationError as error:
-            raise services._prefixed(error, f"obligations[{index}]") from error
-        obligation.save()
-    return agreement
+        changed_obligations.append(obligation)
+    return services.agreement_update(
+        agreement=Agreement.objects.get(pk=form.instance.pk),
+        fields={name: form.cleaned_data[name] for name in form.changed_data},
+        parties=[party_form.save(commit=False) for party_form in party_forms],
+        obligations=changed_obligations,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,13 +256,15 @@ def agreement_edit(request, pk):
     if request.method == "POST":
         valid = form.is_valid() & parties.is_valid() & obligations.is_valid()
         if valid and _check_party_rows(parties, obligations):
+            party_forms = [f for f in _filled(parties) if f.has_changed()]
+            obligation_forms = [f for f in _filled(obligations) if f.has_changed()]
             try:
-                agreement = agreement_update_from_forms(form, parties, obligations)
+                agreement = _update_from_forms(
+                    form, parties, obligations, party_forms, obligation_forms
+                )
             except ValidationError as error:
                 add_service_errors(
-                    error,
-                    form,
-                    {"parties": _filled(parties), "obligations": _filled(obligations)},
+                    error, form, {"parties": party_forms, "obligations": obligation_forms}
                 )
             else:
                 messages.success(request, f"The agreement “{agreement}” is saved.")
