@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from evaluation import scoring, services
-from evaluation.inputs import policy_values
+from evaluation.inputs import load_inputs, policy_values
 from evaluation.models import (
     AssessmentChunk,
     AssessmentRun,
@@ -45,7 +45,6 @@ from evaluation.models import (
     ScoringPolicy,
 )
 from partnerships.models import (
-    IN_FORCE_FOR_TERM,
     STAGES_BY_FAMILY,
     Agreement,
     AgreementParty,
@@ -87,6 +86,9 @@ METRIC_KINDS = [
     ("Patient satisfaction", "score", "higher", "latest", 70, None, 1),
 ]
 OBJECTIVE_STATUSES = ["on_track", "on_track", "at_risk", "not_started", "off_track", "achieved"]
+# A struggling partnership (one in ten) is that in its data too: both objectives
+# in trouble and its metrics far behind plan, so its scorecards come out red.
+STRUGGLING_OBJECTIVE_STATUSES = ["off_track", "at_risk"]
 # Where partners are: (country, city, time zone, languages), on every continent,
 # so a map of the portfolio has something to show.
 PLACES = [
@@ -245,6 +247,10 @@ def copy_model(model, rows, varying: list[str], constants: dict | None = None) -
     return count
 
 
+def _struggling(i: int) -> bool:
+    return i % 10 == 0
+
+
 @dataclass
 class Portfolio:
     partnerships: int = 0
@@ -275,7 +281,9 @@ def build_portfolio(
     of five, so it is reported but not rated), measured every
     month for the `months` months up to and including the last closed month.
     Some values are missing: scattered months, and one metric in ten that
-    stopped reporting one to three months before the end.
+    stopped reporting one to three months before the end. One partnership in
+    ten is struggling: its objectives off track or at risk, its metrics well
+    behind plan.
 
     Rows go in with COPY, ids are given here (the sequences are reset after);
     the tables are analysed (and vacuumed, outside a transaction) at the end,
@@ -332,7 +340,7 @@ def build_portfolio(
                 (
                     i,
                     f"Benchmark partnership {i:06d}",
-                    "struggling" if i % 10 == 0 else "active",
+                    "struggling" if _struggling(i) else "active",
                     owner_of[i - 1],
                     PURPOSES[i % len(PURPOSES)],
                     BENEFITS[i % len(BENEFITS)],
@@ -417,7 +425,9 @@ def build_portfolio(
                     i,
                     f"Objective {k + 1} of {i:06d}",
                     owner_of[i - 1],
-                    OBJECTIVE_STATUSES[(i + k) % len(OBJECTIVE_STATUSES)],
+                    STRUGGLING_OBJECTIVE_STATUSES[k]
+                    if _struggling(i)
+                    else OBJECTIVE_STATUSES[(i + k) % len(OBJECTIVE_STATUSES)],
                     period_end - dt.timedelta(days=10) if (i + k) % 7 == 0 else target_date,
                 )
                 for i in ids
@@ -477,8 +487,10 @@ def build_portfolio(
         def measurement_lines():
             now = copy_text(timezone.now())
             for i in ids:
-                # How well this partnership does: some ahead of plan, most behind.
-                pace = 0.3 + 1.1 * ((i * 7919) % 1000) / 1000
+                # How well this partnership does: some ahead of plan, most behind,
+                # the struggling far behind.
+                quality = ((i * 7919) % 1000) / 1000
+                pace = 0.1 + 0.3 * quality if _struggling(i) else 0.3 + 1.1 * quality
                 tail = f"\t{now}\t{now}\t\t{owner_of[i - 1]}\n"
                 for j in range(metrics_per_partnership):
                     metric_id = (i - 1) * metrics_per_partnership + j + 1
@@ -530,16 +542,14 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
     have left, without running them (COPY; the dashboards read these rows).
 
     A partnership of the active family has one scorecard a month; an ended one
-    until the month it ended; a potential one none. Scores drift per
-    partnership (some improve, some worsen), the overall score is the policy's
-    weighted mean of the components present and the rating and trend follow
-    from it as `evaluation.scoring` would give them; `metric_results` and
-    `flags` have the shape the assessment stores (one result per metric of the
-    partnership; flags for metrics off track or without target, agreements in
-    their notice period or expiring, obligations overdue). Every scorecard was
-    submitted by its run (an event); those of earlier months were approved (one
-    in fifteen with an overridden rating), the last month's are partly in
-    review, approved or returned to their owner.
+    until the month it ended; a potential one none. Each scorecard holds what the
+    assessment computes for its month, by the assessment's own functions: the
+    inputs loaded from the built rows by `evaluation.inputs.load_inputs` (the
+    previous month's scorecard included, written just before), scored by
+    `evaluation.scoring.assess` with the active policy. Only the review is made
+    up: every scorecard was submitted by its run (an event); those of earlier
+    months were approved (one in fifteen with an overridden rating), the last
+    month's are partly in review, approved or returned to their owner.
 
     Returns the rows written per table.
     """
@@ -555,27 +565,10 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
     months = [last]
     for _ in range(periods - 1):
         months.insert(0, months[0].previous())
-
-    metrics_of: dict[int, list[tuple]] = {}
-    for row in OutcomeMetric.objects.order_by("id").values_list(
-        "objective__partnership_id", "id", "name", "target_value"
-    ):
-        metrics_of.setdefault(row[0], []).append(row[1:])
-    agreement_of = {
-        row[0]: row[1:]
-        for row in Agreement.objects.filter(status__in=IN_FORCE_FOR_TERM)
-        .order_by("partnership_id", "effective_date")  # the latest in force wins
-        .values_list("partnership_id", "id", "title", "expiry_date", "notice_period_days")
-    }
-    obligations_of: dict[int, list[tuple]] = {}
-    for row in Obligation.objects.filter(completed_on__isnull=True).values_list(
-        "agreement__partnership_id", "id", "description", "due_date"
-    ):
-        obligations_of.setdefault(row[0], []).append(row[1:])
     partnerships = list(
         Partnership.objects.exclude(stage__in=STAGES_BY_FAMILY[StageFamily.POTENTIAL])
         .order_by("id")
-        .values_list("id", "stage", "start_date", "end_date")
+        .values("id", "start_date", "end_date")
     )
 
     with transaction.atomic():
@@ -590,43 +583,36 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
             )
             for month in months
         )
-        cards, events = [], []
-        for pid, stage, start_date, end_date in partnerships:
-            quality = ((pid * 7919) % 1000) / 1000  # the measurements' pace
-            base = 35 + 55 * quality - (20 if stage == "struggling" else 0)
-            drift = ((pid * 31) % 7 - 3) * 0.8  # points a month, up or down
-            previous = None
-            for index, (month, run) in enumerate(zip(months, runs, strict=True)):
-                if start_date and start_date > month.end or end_date and end_date < month.end:
-                    continue
-                level = base + drift * (index - periods / 2) + rng.uniform(-6, 6)
-                card = _scorecard_row(
-                    pid,
-                    month,
-                    run,
-                    level,
-                    rng,
-                    rules,
-                    metrics_of.get(pid, []),
-                    agreement_of.get(pid),
-                    obligations_of.get(pid, []),
-                    previous,
-                )
-                previous = card["overall_score"]
-                card["id"] = len(cards) + 1
-                card["policy_id"] = policy.pk
-                _review(card, last_month=month == last, rng=rng, reviewer=reviewer)
-                cards.append(card)
-                events.extend(_events(card, reviewer))
-        for run in runs:
-            run.assessed_count = sum(1 for c in cards if c["run_id"] == run.pk)
+        rows = {"assessment runs": len(runs), "scorecards": 0}
+        events = []
+        for month, run in zip(months, runs, strict=True):
+            cards = []
+            scored = [
+                p
+                for p in partnerships
+                if not (p["start_date"] and p["start_date"] > month.end)
+                and not (p["end_date"] and p["end_date"] < month.end)
+            ]
+            for offset in range(0, len(scored), services.CHUNK_SIZE):
+                chunk = scored[offset : offset + services.CHUNK_SIZE]
+                inputs = load_inputs(chunk, period_start=month.start, period_end=month.end)
+                for p in chunk:
+                    result = scoring.assess(inputs[p["id"]], rules)
+                    card = _scorecard_row(p["id"], month, run, result)
+                    card["id"] = rows["scorecards"] + len(cards) + 1
+                    card["policy_id"] = policy.pk
+                    _review(card, last_month=month == last, rng=rng, reviewer=reviewer)
+                    cards.append(card)
+                    events.extend(_events(card, reviewer))
+            run.assessed_count = len(cards)
+            # Written month by month: the next month's inputs read these as the
+            # previous scorecards, for the trend.
+            card_fields = list(cards[0]) if cards else ["id"]
+            rows["scorecards"] += copy_model(
+                Scorecard, ([c[f] for f in card_fields] for c in cards), card_fields
+            )
         AssessmentRun.objects.bulk_update(runs, ["assessed_count"])
 
-        card_fields = list(cards[0]) if cards else ["id"]
-        rows = {"assessment runs": len(runs)}
-        rows["scorecards"] = copy_model(
-            Scorecard, ([c[f] for f in card_fields] for c in cards), card_fields
-        )
         event_fields = list(events[0]) if events else ["id"]
         rows["scorecard events"] = copy_model(
             ScorecardEvent,
@@ -646,112 +632,22 @@ def _at(day: dt.date, *, days: int = 0, hour: int = 0, minute: int = 0) -> dt.da
     return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=dt.UTC)
 
 
-def _score(value: float) -> Decimal:
-    return scoring.to_score(Decimal(f"{value:.2f}"))
-
-
-def _scorecard_row(pid, month, run, level, rng, rules, metrics, agreement, obligations, previous):
-    """One scorecard's computed columns, around `level` (0-100)."""
-    planned = Decimal(rng.randint(30, 90)) / 100
-    results, flags = [], []
-    for metric_id, name, target in metrics:
-        if target is None:
-            results.append(scoring.MetricResult(metric_id, None, None, None, "no_target"))
-            flags.append(
-                scoring.Flag(
-                    "no_target",
-                    "info",
-                    f"“{name}” has no target, so it is not rated.",
-                    "partnerships.outcomemetric",
-                    metric_id,
-                )
-            )
-            continue
-        done = planned * Decimal(f"{max(level + rng.uniform(-25, 25), 0) / 80:.4f}")
-        attainment = scoring.clamp(done / planned, scoring.ZERO, rules.attainment_cap)
-        if attainment >= 1 - rules.on_track_tolerance:
-            status = "on_track"
-        elif attainment >= (1 - rules.on_track_tolerance) / 2:
-            status = "behind"
-        else:
-            status = "off_track"
-            flags.append(
-                scoring.Flag(
-                    "metric_off_track",
-                    "warning",
-                    f"“{name}” is at {done:.0%} of its target where {planned:.0%} "
-                    "was planned by now.",
-                    "partnerships.outcomemetric",
-                    metric_id,
-                )
-            )
-        results.append(scoring.MetricResult(metric_id, done, planned, attainment, status))
-    if agreement is not None:
-        agreement_id, title, expiry, notice_days = agreement
-        if expiry is not None:
-            days_left = (expiry - month.end).days
-            if days_left <= notice_days:
-                flags.append(
-                    scoring.Flag(
-                        "agreement_notice",
-                        "critical",
-                        f"“{title}” expires in {days_left} days: its {notice_days}-day "
-                        "notice period has begun.",
-                        "partnerships.agreement",
-                        agreement_id,
-                    )
-                )
-            elif days_left <= rules.expiry_warning_days:
-                flags.append(
-                    scoring.Flag(
-                        "agreement_expiring",
-                        "warning",
-                        f"“{title}” expires in {days_left} days.",
-                        "partnerships.agreement",
-                        agreement_id,
-                    )
-                )
-    for obligation_id, description, due in obligations:
-        if due < month.end:
-            flags.append(
-                scoring.Flag(
-                    "obligation_overdue",
-                    "warning",
-                    f"Obligation overdue since {due:%d %b %Y}: {description}.",
-                    "partnerships.obligation",
-                    obligation_id,
-                )
-            )
-    components = {
-        "outcomes": _score(level + rng.uniform(-12, 12)) if results else None,
-        "objectives": _score(level + rng.uniform(-15, 15)),
-        # Health checks are new: one partnership in three has answers.
-        "health": _score(level + rng.uniform(-10, 10)) if pid % 3 == 0 else None,
-        "agreement": _score(level + 15 + rng.uniform(-10, 10)),
-    }
-    overall = scoring.overall_score(
-        components,
-        {
-            "outcomes": rules.weight_outcomes,
-            "objectives": rules.weight_objectives,
-            "health": rules.weight_health,
-            "agreement": rules.weight_agreement,
-        },
-    )
+def _scorecard_row(pid, month, run, result: scoring.ScorecardResult) -> dict:
+    """The computed columns of one scorecard, as the assessment stores `result`."""
     return {
         "partnership_id": pid,
         "period_start": month.start,
         "period_end": month.end,
         "run_id": run.pk,
-        "outcomes_score": components["outcomes"],
-        "objectives_score": components["objectives"],
-        "health_score": components["health"],
-        "agreement_score": components["agreement"],
-        "overall_score": overall,
-        "rating": scoring.rating_for(overall, rules),
-        "trend": scoring.trend_for(overall, previous, rules),
-        "flags": json.dumps([flag.as_json() for flag in flags]),
-        "metric_results": json.dumps([result.as_json() for result in results]),
+        "outcomes_score": result.outcomes,
+        "objectives_score": result.objectives,
+        "health_score": result.health,
+        "agreement_score": result.agreement,
+        "overall_score": result.overall,
+        "rating": result.rating,
+        "trend": result.trend,
+        "flags": json.dumps([flag.as_json() for flag in result.flags]),
+        "metric_results": json.dumps([metric.as_json() for metric in result.metrics]),
         "computed_at": _at(month.end, days=1, hour=2),
     }
 
