@@ -22,6 +22,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -44,6 +45,7 @@ from evaluation.models import (
     ScorecardEvent,
     ScoringPolicy,
 )
+from evaluation.review import snapshot
 from partnerships.models import (
     STAGES_BY_FAMILY,
     Agreement,
@@ -676,12 +678,15 @@ def _events(card: dict, reviewer: int) -> list[dict]:
     """The card's review events, as the run and `evaluation.review` record them."""
 
     def shown(state, with_override=False):
-        return {
-            "review_state": state,
-            "overall_score": None if card["overall_score"] is None else str(card["overall_score"]),
-            "rating": card["rating"],
-            "override_rating": card["override_rating"] if with_override else "",
-        }
+        # What `evaluation.review` records of a scorecard, read off the row to be.
+        return snapshot(
+            SimpleNamespace(
+                review_state=state,
+                overall_score=card["overall_score"],
+                rating=card["rating"],
+                override_rating=card["override_rating"] if with_override else "",
+            )
+        )
 
     submitted = {
         "scorecard_id": card["id"],
