@@ -55,10 +55,10 @@ clean-data:
 # Builds 1,000- and 10,000-partnership portfolios in a throwaway PostgreSQL and
 # prints the time of a full assessment against its lower bound.
 benchmark: install
-	$(VENV)/bin/python -m tooling.benchmark $(ARGS)
+	$(VENV)/bin/python -m tooling.benchmarks.runner assessment $(ARGS)
 
 # Builds 1,000- and 10,000-partnership portfolios with a year of scorecards in a
 # throwaway PostgreSQL and Redis and prints each dashboard's server time against
 # its SQL alone and an empty view. Pages: ARGS="--pages partnerships:partnership_list".
 benchmark-dashboards: install
-	$(VENV)/bin/python -m tooling.dashboard_benchmark $(ARGS)
+	$(VENV)/bin/python -m tooling.benchmarks.runner dashboards $(ARGS)

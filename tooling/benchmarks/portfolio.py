@@ -1,23 +1,16 @@
-"""How long a full assessment takes, next to what one SQL statement needs.
+"""Synthetic portfolios for the benchmarks, written fast with PostgreSQL COPY.
 
-`build_portfolio` fills an empty database with a synthetic portfolio fast
-(PostgreSQL COPY); `measure` times a full assessment of one month, in process
-and chunk after chunk, and, in the same run, the lower bound: one set-based
-statement that aggregates the same measurements the assessment reads. Used by
-`manage.py benchmark_assessment` (and `python -m tooling.benchmark`, which
-runs it against throwaway servers). `build_scorecards` adds what a year of
-assessments and their review would have left, for the dashboards benchmark
-(`dashboards/benchmark.py`), which reuses the COPY helpers too.
+`build_portfolio` fills an empty database with assessable partnerships, their
+agreements, objectives, metrics and months of measurements; `build_scorecards`
+adds what a year of assessments and their review would have left, for the
+dashboards benchmark (`tooling.benchmarks.dashboards`, which reuses the COPY
+helpers too). The assessment benchmark (`tooling.benchmarks.assessment`) times
+a full assessment of such a portfolio.
 
 Everything generated is deterministic: the same size and day give the same rows.
-
-Where the time goes (profiled at 3,000 partnerships, 1.8 s): the measurement
-aggregate itself is close to the lower bound; the rest is the ORM upsert of the
-scorecards and of their review events (about 0.4 s of query building for 6,000
-rows, and their execution), the scoring in Python (about 0.2 s), and the other
-reads. A hand-built `INSERT … SELECT FROM unnest(…)` upsert measured 3.8× at
-10,000 partnerships before review events existed; it was given up for the
-readable `bulk_create(update_conflicts=True)`.
+The benchmarks build INTO THE CONFIGURED DATABASE after emptying it
+(`tables_to_wipe`, `truncate`); `python -m tooling.benchmarks.runner` gives
+them throwaway servers.
 """
 
 from __future__ import annotations
@@ -26,21 +19,34 @@ import datetime as dt
 import io
 import json
 import random
-import statistics
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
+from evaluation import scoring, services
+from evaluation.inputs import load_inputs, policy_values
+from evaluation.models import (
+    AssessmentChunk,
+    AssessmentRun,
+    Rating,
+    ReviewState,
+    RunStatus,
+    Scorecard,
+    ScorecardAction,
+    ScorecardEvent,
+    ScoringPolicy,
+)
+from evaluation.review import snapshot
 from partnerships.models import (
-    IN_FORCE_FOR_TERM,
     STAGES_BY_FAMILY,
     Agreement,
     AgreementParty,
@@ -54,21 +60,7 @@ from partnerships.models import (
     PartnershipMember,
     StageFamily,
 )
-from partnerships.periods import Frequency, Period
-
-from . import scoring, services
-from .inputs import load_inputs, policy_values
-from .models import (
-    AssessmentChunk,
-    AssessmentRun,
-    Rating,
-    ReviewState,
-    RunStatus,
-    Scorecard,
-    ScorecardAction,
-    ScorecardEvent,
-    ScoringPolicy,
-)
+from partnerships.periods import Frequency
 
 BENCH_USERS = 20  # owners of the partnerships, round robin
 COPY_BATCH = 200_000  # rows per COPY statement
@@ -96,6 +88,9 @@ METRIC_KINDS = [
     ("Patient satisfaction", "score", "higher", "latest", 70, None, 1),
 ]
 OBJECTIVE_STATUSES = ["on_track", "on_track", "at_risk", "not_started", "off_track", "achieved"]
+# A struggling partnership (one in ten) is that in its data too: both objectives
+# in trouble and its metrics far behind plan, so its scorecards come out red.
+STRUGGLING_OBJECTIVE_STATUSES = ["off_track", "at_risk"]
 # Where partners are: (country, city, time zone, languages), on every continent,
 # so a map of the portfolio has something to show.
 PLACES = [
@@ -254,6 +249,10 @@ def copy_model(model, rows, varying: list[str], constants: dict | None = None) -
     return count
 
 
+def _struggling(i: int) -> bool:
+    return i % 10 == 0
+
+
 @dataclass
 class Portfolio:
     partnerships: int = 0
@@ -284,7 +283,9 @@ def build_portfolio(
     of five, so it is reported but not rated), measured every
     month for the `months` months up to and including the last closed month.
     Some values are missing: scattered months, and one metric in ten that
-    stopped reporting one to three months before the end.
+    stopped reporting one to three months before the end. One partnership in
+    ten is struggling: its objectives off track or at risk, its metrics well
+    behind plan.
 
     Rows go in with COPY, ids are given here (the sequences are reset after);
     the tables are analysed (and vacuumed, outside a transaction) at the end,
@@ -341,7 +342,7 @@ def build_portfolio(
                 (
                     i,
                     f"Benchmark partnership {i:06d}",
-                    "struggling" if i % 10 == 0 else "active",
+                    "struggling" if _struggling(i) else "active",
                     owner_of[i - 1],
                     PURPOSES[i % len(PURPOSES)],
                     BENEFITS[i % len(BENEFITS)],
@@ -426,7 +427,9 @@ def build_portfolio(
                     i,
                     f"Objective {k + 1} of {i:06d}",
                     owner_of[i - 1],
-                    OBJECTIVE_STATUSES[(i + k) % len(OBJECTIVE_STATUSES)],
+                    STRUGGLING_OBJECTIVE_STATUSES[k]
+                    if _struggling(i)
+                    else OBJECTIVE_STATUSES[(i + k) % len(OBJECTIVE_STATUSES)],
                     period_end - dt.timedelta(days=10) if (i + k) % 7 == 0 else target_date,
                 )
                 for i in ids
@@ -486,8 +489,10 @@ def build_portfolio(
         def measurement_lines():
             now = copy_text(timezone.now())
             for i in ids:
-                # How well this partnership does: some ahead of plan, most behind.
-                pace = 0.3 + 1.1 * ((i * 7919) % 1000) / 1000
+                # How well this partnership does: some ahead of plan, most behind,
+                # the struggling far behind.
+                quality = ((i * 7919) % 1000) / 1000
+                pace = 0.1 + 0.3 * quality if _struggling(i) else 0.3 + 1.1 * quality
                 tail = f"\t{now}\t{now}\t\t{owner_of[i - 1]}\n"
                 for j in range(metrics_per_partnership):
                     metric_id = (i - 1) * metrics_per_partnership + j + 1
@@ -539,16 +544,14 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
     have left, without running them (COPY; the dashboards read these rows).
 
     A partnership of the active family has one scorecard a month; an ended one
-    until the month it ended; a potential one none. Scores drift per
-    partnership (some improve, some worsen), the overall score is the policy's
-    weighted mean of the components present and the rating and trend follow
-    from it as `evaluation.scoring` would give them; `metric_results` and
-    `flags` have the shape the assessment stores (one result per metric of the
-    partnership; flags for metrics off track or without target, agreements in
-    their notice period or expiring, obligations overdue). Every scorecard was
-    submitted by its run (an event); those of earlier months were approved (one
-    in fifteen with an overridden rating), the last month's are partly in
-    review, approved or returned to their owner.
+    until the month it ended; a potential one none. Each scorecard holds what the
+    assessment computes for its month, by the assessment's own functions: the
+    inputs loaded from the built rows by `evaluation.inputs.load_inputs` (the
+    previous month's scorecard included, written just before), scored by
+    `evaluation.scoring.assess` with the active policy. Only the review is made
+    up: every scorecard was submitted by its run (an event); those of earlier
+    months were approved (one in fifteen with an overridden rating), the last
+    month's are partly in review, approved or returned to their owner.
 
     Returns the rows written per table.
     """
@@ -564,27 +567,10 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
     months = [last]
     for _ in range(periods - 1):
         months.insert(0, months[0].previous())
-
-    metrics_of: dict[int, list[tuple]] = {}
-    for row in OutcomeMetric.objects.order_by("id").values_list(
-        "objective__partnership_id", "id", "name", "target_value"
-    ):
-        metrics_of.setdefault(row[0], []).append(row[1:])
-    agreement_of = {
-        row[0]: row[1:]
-        for row in Agreement.objects.filter(status__in=IN_FORCE_FOR_TERM)
-        .order_by("partnership_id", "effective_date")  # the latest in force wins
-        .values_list("partnership_id", "id", "title", "expiry_date", "notice_period_days")
-    }
-    obligations_of: dict[int, list[tuple]] = {}
-    for row in Obligation.objects.filter(completed_on__isnull=True).values_list(
-        "agreement__partnership_id", "id", "description", "due_date"
-    ):
-        obligations_of.setdefault(row[0], []).append(row[1:])
     partnerships = list(
         Partnership.objects.exclude(stage__in=STAGES_BY_FAMILY[StageFamily.POTENTIAL])
         .order_by("id")
-        .values_list("id", "stage", "start_date", "end_date")
+        .values("id", "start_date", "end_date")
     )
 
     with transaction.atomic():
@@ -599,43 +585,36 @@ def build_scorecards(*, periods: int = 12, today: dt.date, seed: int = 1) -> dic
             )
             for month in months
         )
-        cards, events = [], []
-        for pid, stage, start_date, end_date in partnerships:
-            quality = ((pid * 7919) % 1000) / 1000  # the measurements' pace
-            base = 35 + 55 * quality - (20 if stage == "struggling" else 0)
-            drift = ((pid * 31) % 7 - 3) * 0.8  # points a month, up or down
-            previous = None
-            for index, (month, run) in enumerate(zip(months, runs, strict=True)):
-                if start_date and start_date > month.end or end_date and end_date < month.end:
-                    continue
-                level = base + drift * (index - periods / 2) + rng.uniform(-6, 6)
-                card = _scorecard_row(
-                    pid,
-                    month,
-                    run,
-                    level,
-                    rng,
-                    rules,
-                    metrics_of.get(pid, []),
-                    agreement_of.get(pid),
-                    obligations_of.get(pid, []),
-                    previous,
-                )
-                previous = card["overall_score"]
-                card["id"] = len(cards) + 1
-                card["policy_id"] = policy.pk
-                _review(card, last_month=month == last, rng=rng, reviewer=reviewer)
-                cards.append(card)
-                events.extend(_events(card, reviewer))
-        for run in runs:
-            run.assessed_count = sum(1 for c in cards if c["run_id"] == run.pk)
+        rows = {"assessment runs": len(runs), "scorecards": 0}
+        events = []
+        for month, run in zip(months, runs, strict=True):
+            cards = []
+            scored = [
+                p
+                for p in partnerships
+                if not (p["start_date"] and p["start_date"] > month.end)
+                and not (p["end_date"] and p["end_date"] < month.end)
+            ]
+            for offset in range(0, len(scored), services.CHUNK_SIZE):
+                chunk = scored[offset : offset + services.CHUNK_SIZE]
+                inputs = load_inputs(chunk, period_start=month.start, period_end=month.end)
+                for p in chunk:
+                    result = scoring.assess(inputs[p["id"]], rules)
+                    card = _scorecard_row(p["id"], month, run, result)
+                    card["id"] = rows["scorecards"] + len(cards) + 1
+                    card["policy_id"] = policy.pk
+                    _review(card, last_month=month == last, rng=rng, reviewer=reviewer)
+                    cards.append(card)
+                    events.extend(_events(card, reviewer))
+            run.assessed_count = len(cards)
+            # Written month by month: the next month's inputs read these as the
+            # previous scorecards, for the trend.
+            card_fields = list(cards[0]) if cards else ["id"]
+            rows["scorecards"] += copy_model(
+                Scorecard, ([c[f] for f in card_fields] for c in cards), card_fields
+            )
         AssessmentRun.objects.bulk_update(runs, ["assessed_count"])
 
-        card_fields = list(cards[0]) if cards else ["id"]
-        rows = {"assessment runs": len(runs)}
-        rows["scorecards"] = copy_model(
-            Scorecard, ([c[f] for f in card_fields] for c in cards), card_fields
-        )
         event_fields = list(events[0]) if events else ["id"]
         rows["scorecard events"] = copy_model(
             ScorecardEvent,
@@ -655,112 +634,22 @@ def _at(day: dt.date, *, days: int = 0, hour: int = 0, minute: int = 0) -> dt.da
     return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=dt.UTC)
 
 
-def _score(value: float) -> Decimal:
-    return scoring.to_score(Decimal(f"{value:.2f}"))
-
-
-def _scorecard_row(pid, month, run, level, rng, rules, metrics, agreement, obligations, previous):
-    """One scorecard's computed columns, around `level` (0-100)."""
-    planned = Decimal(rng.randint(30, 90)) / 100
-    results, flags = [], []
-    for metric_id, name, target in metrics:
-        if target is None:
-            results.append(scoring.MetricResult(metric_id, None, None, None, "no_target"))
-            flags.append(
-                scoring.Flag(
-                    "no_target",
-                    "info",
-                    f"“{name}” has no target, so it is not rated.",
-                    "partnerships.outcomemetric",
-                    metric_id,
-                )
-            )
-            continue
-        done = planned * Decimal(f"{max(level + rng.uniform(-25, 25), 0) / 80:.4f}")
-        attainment = scoring.clamp(done / planned, scoring.ZERO, rules.attainment_cap)
-        if attainment >= 1 - rules.on_track_tolerance:
-            status = "on_track"
-        elif attainment >= (1 - rules.on_track_tolerance) / 2:
-            status = "behind"
-        else:
-            status = "off_track"
-            flags.append(
-                scoring.Flag(
-                    "metric_off_track",
-                    "warning",
-                    f"“{name}” is at {done:.0%} of its target where {planned:.0%} "
-                    "was planned by now.",
-                    "partnerships.outcomemetric",
-                    metric_id,
-                )
-            )
-        results.append(scoring.MetricResult(metric_id, done, planned, attainment, status))
-    if agreement is not None:
-        agreement_id, title, expiry, notice_days = agreement
-        if expiry is not None:
-            days_left = (expiry - month.end).days
-            if days_left <= notice_days:
-                flags.append(
-                    scoring.Flag(
-                        "agreement_notice",
-                        "critical",
-                        f"“{title}” expires in {days_left} days: its {notice_days}-day "
-                        "notice period has begun.",
-                        "partnerships.agreement",
-                        agreement_id,
-                    )
-                )
-            elif days_left <= rules.expiry_warning_days:
-                flags.append(
-                    scoring.Flag(
-                        "agreement_expiring",
-                        "warning",
-                        f"“{title}” expires in {days_left} days.",
-                        "partnerships.agreement",
-                        agreement_id,
-                    )
-                )
-    for obligation_id, description, due in obligations:
-        if due < month.end:
-            flags.append(
-                scoring.Flag(
-                    "obligation_overdue",
-                    "warning",
-                    f"Obligation overdue since {due:%d %b %Y}: {description}.",
-                    "partnerships.obligation",
-                    obligation_id,
-                )
-            )
-    components = {
-        "outcomes": _score(level + rng.uniform(-12, 12)) if results else None,
-        "objectives": _score(level + rng.uniform(-15, 15)),
-        # Health checks are new: one partnership in three has answers.
-        "health": _score(level + rng.uniform(-10, 10)) if pid % 3 == 0 else None,
-        "agreement": _score(level + 15 + rng.uniform(-10, 10)),
-    }
-    overall = scoring.overall_score(
-        components,
-        {
-            "outcomes": rules.weight_outcomes,
-            "objectives": rules.weight_objectives,
-            "health": rules.weight_health,
-            "agreement": rules.weight_agreement,
-        },
-    )
+def _scorecard_row(pid, month, run, result: scoring.ScorecardResult) -> dict:
+    """The computed columns of one scorecard, as the assessment stores `result`."""
     return {
         "partnership_id": pid,
         "period_start": month.start,
         "period_end": month.end,
         "run_id": run.pk,
-        "outcomes_score": components["outcomes"],
-        "objectives_score": components["objectives"],
-        "health_score": components["health"],
-        "agreement_score": components["agreement"],
-        "overall_score": overall,
-        "rating": scoring.rating_for(overall, rules),
-        "trend": scoring.trend_for(overall, previous, rules),
-        "flags": json.dumps([flag.as_json() for flag in flags]),
-        "metric_results": json.dumps([result.as_json() for result in results]),
+        "outcomes_score": result.outcomes,
+        "objectives_score": result.objectives,
+        "health_score": result.health,
+        "agreement_score": result.agreement,
+        "overall_score": result.overall,
+        "rating": result.rating,
+        "trend": result.trend,
+        "flags": json.dumps([flag.as_json() for flag in result.flags]),
+        "metric_results": json.dumps([metric.as_json() for metric in result.metrics]),
         "computed_at": _at(month.end, days=1, hour=2),
     }
 
@@ -789,12 +678,15 @@ def _events(card: dict, reviewer: int) -> list[dict]:
     """The card's review events, as the run and `evaluation.review` record them."""
 
     def shown(state, with_override=False):
-        return {
-            "review_state": state,
-            "overall_score": None if card["overall_score"] is None else str(card["overall_score"]),
-            "rating": card["rating"],
-            "override_rating": card["override_rating"] if with_override else "",
-        }
+        # What `evaluation.review` records of a scorecard, read off the row to be.
+        return snapshot(
+            SimpleNamespace(
+                review_state=state,
+                overall_score=card["overall_score"],
+                rating=card["rating"],
+                override_rating=card["override_rating"] if with_override else "",
+            )
+        )
 
     submitted = {
         "scorecard_id": card["id"],
@@ -858,218 +750,40 @@ def analyse(models) -> None:
             cursor.execute(f'{command} "{model._meta.db_table}"')
 
 
-# --- measuring -------------------------------------------------------------------------
+# --- the database ----------------------------------------------------------------------
 
 
-def lower_bound_sql() -> str:
-    """One statement: for each metric of the assessable partnerships, what the
-    assessment reads from the measurements up to the period end: the sum since
-    the baseline, the latest value and the latest period.
-
-    Of the forms tried, the fastest: per metric, one pass over its rows for the
-    sum and the latest period, and one step back along the (metric, period)
-    index for the latest value. A GROUP BY over a join with
-    `(ARRAY_AGG(value ORDER BY period_start DESC))[1]` for the latest value
-    took about 1.5× as long at 10,000 partnerships.
-    """
-    t = {m.__name__: m._meta.db_table for m in (Measurement, OutcomeMetric, Objective, Partnership)}
-    stages = ", ".join(f"'{s}'" for s in STAGES_BY_FAMILY[StageFamily.ACTIVE])
-    return f"""
-        SELECT om.id, s.total, l.value AS latest, s.latest_period
-          FROM "{t["OutcomeMetric"]}" om
-          JOIN "{t["Objective"]}" o ON o.id = om.objective_id
-          JOIN "{t["Partnership"]}" p ON p.id = o.partnership_id
-         CROSS JOIN LATERAL (
-               SELECT SUM(ms.value) FILTER (
-                          WHERE om.baseline_date IS NULL OR ms.period_start >= om.baseline_date
-                      ) AS total,
-                      MAX(ms.period_start) AS latest_period
-                 FROM "{t["Measurement"]}" ms
-                WHERE ms.metric_id = om.id AND ms.period_start <= %(end)s
-               ) s
-          LEFT JOIN LATERAL (
-               SELECT ms.value
-                 FROM "{t["Measurement"]}" ms
-                WHERE ms.metric_id = om.id AND ms.period_start <= %(end)s
-                ORDER BY ms.period_start DESC
-                LIMIT 1
-               ) l ON true
-         WHERE p.stage IN ({stages})
-           AND (p.start_date IS NULL OR p.start_date <= %(end)s)
-           AND om.is_active AND o.status <> 'abandoned'
-           AND s.latest_period IS NOT NULL
-    """
+def tables_to_wipe() -> list[str]:
+    """Every table of the partnerships app, and the runs and scorecards (not the
+    scoring policies, which the assessment needs)."""
+    models = [
+        *apps.get_app_config("partnerships").get_models(),
+        Scorecard,
+        AssessmentChunk,
+        AssessmentRun,
+    ]
+    return [m._meta.db_table for m in models if not m._meta.proxy]
 
 
-def _count_read(period_end: dt.date) -> int:
-    """How many measurements the lower bound (and so the assessment) aggregates."""
-    stages = [str(s) for s in STAGES_BY_FAMILY[StageFamily.ACTIVE]]
-    return (
-        Measurement.objects.filter(
-            period_start__lte=period_end,
-            metric__is_active=True,
-            metric__objective__partnership__stage__in=stages,
-        )
-        .exclude(metric__objective__status="abandoned")
-        .filter(
-            Q(metric__objective__partnership__start_date__isnull=True)
-            | Q(metric__objective__partnership__start_date__lte=period_end)
-        )
-        .count()
-    )
-
-
-@dataclass
-class Figures:
-    period_start: dt.date
-    partnerships: int
-    metrics: int
-    measurements: int  # all in the database
-    measurements_read: int  # those the assessment (and the lower bound) aggregate
-    assessed: int
-    skipped: int
-    failed: int
-    scorecards: int  # written for the period
-    chunks: int
-    queries: int  # issued by one full assessment
-    queries_per_chunk: list[int]  # issued by each chunk, in order
-    lower_bound_rows: int
-    assessment_seconds: list[float]
-    lower_bound_seconds: list[float]
-    bound_matches: bool  # the lower bound's aggregates equal what the scoring reads
-
-    @property
-    def assessment(self) -> float:
-        return statistics.median(self.assessment_seconds)
-
-    @property
-    def lower_bound(self) -> float:
-        return statistics.median(self.lower_bound_seconds)
-
-    @property
-    def ratio(self) -> float:
-        return self.assessment / self.lower_bound if self.lower_bound else float("inf")
-
-
-class _QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _forget_period(period_start: dt.date) -> None:
-    """Remove the scorecards and runs of the period, so the next run is again
-    the first assessment of the month (inserts, as on the 1st of a month)."""
-    # First what records the scorecards' review (kept by PROTECT), if anything.
-    for relation in Scorecard._meta.related_objects:
-        if relation.one_to_many:
-            relation.related_model._base_manager.filter(
-                **{f"{relation.field.name}__period_start": period_start}
-            ).delete()
-    Scorecard.objects.filter(period_start=period_start).delete()
-    AssessmentRun.objects.filter(period_start=period_start).delete()
-    analyse([Scorecard, AssessmentRun, AssessmentChunk])
-
-
-def _full_assessment(period_start: dt.date, counter: _QueryCounter):
-    """Start a run and execute its chunks one after the other, as one worker would."""
-    per_chunk = []
-    with connection.execute_wrapper(counter):
-        run = services.assessment_run_start(period_start=period_start)
-        chunk_ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
-        for chunk_id in chunk_ids:
-            before = counter.count
-            services.assessment_chunk_execute(chunk_id=chunk_id)
-            per_chunk.append(counter.count - before)
-    return run, per_chunk
-
-
-def _lower_bound(period_end: dt.date) -> int:
+def tables_with_rows(tables: list[str]) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(lower_bound_sql(), {"end": period_end})
-        return len(cursor.fetchall())
+        occupied = []
+        for table in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {connection.ops.quote_name(table)})")
+            if cursor.fetchone()[0]:
+                occupied.append(table)
+    return occupied
 
 
-def _bound_matches_inputs(period: Period) -> bool:
-    """Whether the lower bound computes what the assessment reads: for every
-    metric with a value, the same sum since the baseline and latest value as
-    `load_inputs` gives the scoring (checked untimed, after the timings)."""
+def truncate(tables: list[str]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(lower_bound_sql(), {"end": period.end})
-        bound = {metric: (total, latest) for metric, total, latest, _ in cursor.fetchall()}
-    partnerships = list(
-        Partnership.objects.assessable()
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
-        .order_by("id")
-        .values("id", "start_date")
-    )
-    read = {}
-    for offset in range(0, len(partnerships), services.CHUNK_SIZE):
-        chunk = partnerships[offset : offset + services.CHUNK_SIZE]
-        inputs = load_inputs(chunk, period_start=period.start, period_end=period.end)
-        for data in inputs.values():
-            read.update({m.id: (m.total, m.latest) for m in data.metrics if m.latest is not None})
-    return read == bound
+        names = ", ".join(connection.ops.quote_name(t) for t in tables)
+        cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
-def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
-    """Time a full assessment of the month starting `period_start` and the lower bound.
-
-    Fairness: before timing, the previous month is assessed once (untimed; it
-    gives the trend its previous scorecards and warms the caches) and the
-    lower-bound statement runs once. Then, `repeat` times: the period's
-    scorecards and runs are removed, a full assessment is timed (run start plus
-    every chunk, sequentially, in this process, wall clock), and the lower
-    bound is timed (execute and fetch every row, wall clock). Medians count.
-    """
-    period = services.month_of(period_start)
-    if period.start != period_start:
-        raise ValueError("period_start must be the first day of a month")
-    previous = period.previous().start
-    _forget_period(previous)
-    _forget_period(period_start)
-    _full_assessment(previous, _QueryCounter())
-    _lower_bound(period.end)
-
-    assessment_seconds, lower_bound_seconds = [], []
-    for _ in range(max(1, repeat)):
-        _forget_period(period_start)
-        counter = _QueryCounter()
-        started = time.perf_counter()
-        run, per_chunk = _full_assessment(period_start, counter)
-        assessment_seconds.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        lower_bound_rows = _lower_bound(period.end)
-        lower_bound_seconds.append(time.perf_counter() - started)
-
-    run.refresh_from_db()
-    measurements_read = _count_read(period.end)
-    bound_matches = _bound_matches_inputs(period)
-    return Figures(
-        period_start=period_start,
-        partnerships=Partnership.objects.count(),
-        metrics=OutcomeMetric.objects.count(),
-        measurements=Measurement.objects.count(),
-        measurements_read=measurements_read,
-        assessed=run.assessed_count,
-        skipped=run.skipped_count,
-        failed=run.failed_count,
-        scorecards=Scorecard.objects.filter(period_start=period_start, run=run).count(),
-        chunks=len(per_chunk),
-        queries=counter.count,
-        queries_per_chunk=per_chunk,
-        lower_bound_rows=lower_bound_rows,
-        assessment_seconds=assessment_seconds,
-        lower_bound_seconds=lower_bound_seconds,
-        bound_matches=bound_matches,
-    )
-
-
-# --- reporting -------------------------------------------------------------------------
+def database_label() -> str:
+    db = connection.settings_dict
+    return f"{db.get('NAME')} on {db.get('HOST') or 'local socket'}:{db.get('PORT') or ''}"
 
 
 def server_settings() -> dict[str, str]:
@@ -1089,49 +803,3 @@ def server_settings() -> dict[str, str]:
             ],
         )
         return dict(cursor.fetchall())
-
-
-def table(rows: list[tuple[Portfolio, Figures]]) -> str:
-    head = (
-        f"{'partnerships':>12} {'metrics':>8} {'measurements':>12} {'build s':>8} "
-        f"{'assessment s':>12} {'lower bound s':>13} {'ratio':>6}"
-    )
-    lines = [head, "-" * len(head)]
-    for portfolio, f in rows:
-        lines.append(
-            f"{f.partnerships:>12,} {f.metrics:>8,} {f.measurements:>12,} "
-            f"{portfolio.seconds:>8.1f} {f.assessment:>12.2f} {f.lower_bound:>13.2f} "
-            f"{f.ratio:>5.2f}×"
-        )
-    return "\n".join(lines)
-
-
-def _query_split(f: Figures) -> str:
-    per_chunk = f.queries_per_chunk
-    if not per_chunk:
-        return "no chunks"
-    start = f.queries - sum(per_chunk)
-    others = sorted(set(per_chunk[:-1])) or [per_chunk[-1]]
-    text = (
-        f"{start} to start the run, {'/'.join(map(str, others))} per chunk of up to "
-        f"{services.CHUNK_SIZE} partnerships ({f.chunks} chunks)"
-    )
-    if per_chunk[-1] not in others:
-        text += f"; the last chunk {per_chunk[-1]}, as it also completes the run"
-    return text
-
-
-def details(f: Figures) -> str:
-    runs = ", ".join(f"{s:.2f}" for s in f.assessment_seconds)
-    bounds = ", ".join(f"{s:.2f}" for s in f.lower_bound_seconds)
-    return "\n".join(
-        [
-            f"  period {f.period_start:%B %Y}: {f.assessed:,} assessed, {f.skipped} skipped, "
-            f"{f.failed} failed; {f.scorecards:,} scorecards written",
-            f"  {f.measurements_read:,} measurements aggregated into {f.lower_bound_rows:,} "
-            f"metric rows; lower bound's sums and latest values "
-            f"{'equal' if f.bound_matches else 'DIFFER FROM'} the assessment's inputs",
-            f"  queries per full assessment: {f.queries}: {_query_split(f)}",
-            f"  assessment runs (s): {runs}; lower bound runs (s): {bounds}",
-        ]
-    )

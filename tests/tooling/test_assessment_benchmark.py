@@ -1,15 +1,14 @@
 """The benchmark's portfolio builder and measurement, at a tiny size.
 
-No timing is asserted: the figures are for reading (`python -m tooling.benchmark`).
+No timing is asserted: the figures are for reading (`make benchmark`).
 """
 
 import datetime as dt
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from evaluation import benchmark, services
+from evaluation import services
 from evaluation.models import Scorecard
 from partnerships.models import (
     Agreement,
@@ -19,6 +18,8 @@ from partnerships.models import (
     PartnershipMember,
 )
 from partnerships.periods import Period
+from tooling.benchmarks import assessment
+from tooling.benchmarks.portfolio import Portfolio, build_portfolio
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_build_portfolio_creates_the_promised_rows():
     today = timezone.localdate()
     last_month = services.last_closed_month(today)
 
-    portfolio = benchmark.build_portfolio(partnerships=5, months=6, today=today)
+    portfolio = build_portfolio(partnerships=5, months=6, today=today)
 
     assert Partnership.objects.count() == portfolio.partnerships == 5
     assert set(Partnership.objects.values_list("stage", flat=True)) <= {"active", "struggling"}
@@ -65,17 +66,17 @@ def test_build_portfolio_creates_the_promised_rows():
 
 
 def test_build_portfolio_refuses_a_database_with_partnerships():
-    benchmark.build_portfolio(partnerships=1, months=2, today=timezone.localdate())
+    build_portfolio(partnerships=1, months=2, today=timezone.localdate())
     with pytest.raises(ValueError, match="empty database"):
-        benchmark.build_portfolio(partnerships=1, months=2, today=timezone.localdate())
+        build_portfolio(partnerships=1, months=2, today=timezone.localdate())
 
 
 def test_measure_assesses_every_partnership_and_reports_figures():
     today = timezone.localdate()
-    benchmark.build_portfolio(partnerships=5, months=6, today=today)
+    build_portfolio(partnerships=5, months=6, today=today)
     period = services.last_closed_month(today)
 
-    figures = benchmark.measure(period.start, repeat=2)
+    figures = assessment.measure(period.start, repeat=2)
 
     assert (figures.assessed, figures.skipped, figures.failed) == (5, 0, 0)
     assert figures.scorecards == Scorecard.objects.filter(period_start=period.start).count() == 5
@@ -86,11 +87,11 @@ def test_measure_assesses_every_partnership_and_reports_figures():
     assert figures.chunks == 1 and figures.queries > 0
     assert len(figures.assessment_seconds) == len(figures.lower_bound_seconds) == 2
     assert figures.ratio > 0
-    assert "partnerships" in benchmark.table([(benchmark.Portfolio(seconds=1.0), figures)])
+    assert "partnerships" in assessment.table([(Portfolio(seconds=1.0), figures)])
 
 
 def test_the_command_refuses_a_database_that_is_not_empty():
-    benchmark.build_portfolio(partnerships=1, months=2, today=timezone.localdate())
-    with pytest.raises(CommandError, match="not empty"):
-        call_command("benchmark_assessment", "--partnerships", "1")
+    build_portfolio(partnerships=1, months=2, today=timezone.localdate())
+    with pytest.raises(SystemExit, match="not empty"):
+        assessment.main(["--partnerships", "1"])
     assert Partnership.objects.count() == 1

@@ -1,10 +1,10 @@
 """What a dashboard costs a signed-in executive, next to its own SQL and an empty view.
 
 `build_dashboard_portfolio` fills an empty database with a portfolio the
-dashboards can show (evaluation.benchmark's partnerships, measurements and
-agreements, a lifecycle mix, several partners per partnership, and twelve
-months of reviewed scorecards), all by COPY. `measure_pages` then times, for
-each page:
+dashboards can show (`tooling.benchmarks.portfolio`'s partnerships,
+measurements and agreements, a lifecycle mix, several partners per partnership,
+and twelve months of reviewed scorecards), all by COPY. `measure_pages` then
+times, for each page:
 
 - the page: GET requests through Django's whole stack, in this process, with
   `django.test.Client` signed in as an executive. The client goes through the
@@ -16,43 +16,44 @@ each page:
   with `CaptureQueriesContext` and replayed on the driver's cursor in a
   transaction (rolled back), every row fetched.
 - an empty view: `login_required`, an empty response, through the same
-  middleware; served from this module's URLconf (the site's URLs plus that
-  view) with `override_settings(ROOT_URLCONF=…)`, so the site never has it.
+  middleware; served from `tooling.benchmarks.urls` (the site's URLs plus that
+  view), which `measure_pages` selects with `override_settings(ROOT_URLCONF=…)`,
+  so the site never has it.
 
 The page should cost at most 1.5 × (its SQL + the empty view) and grow by at
 most 1.5× from 1,000 to 10,000 partnerships. Nothing here asserts a time.
+
+    python -m tooling.benchmarks.runner dashboards [--partnerships 1000 10000] [--pages NAME …]
+
+runs it against throwaway servers (`make benchmark-dashboards ARGS="…"`);
+`python -m tooling.benchmarks dashboards …` runs `main` against the configured
+database, which it empties first (see `main`).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import math
+import os
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpResponse
-from django.template import RequestContext, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from accounts.models import Role
-from evaluation.benchmark import (
-    Portfolio,
-    analyse,
-    build_portfolio,
-    build_scorecards,
-    copy_model,
-)
 from evaluation.models import Scorecard
 from partnerships.models import (
     STAGES_BY_FAMILY,
@@ -69,6 +70,21 @@ from partnerships.models import (
 )
 from partnerships.periods import Frequency, Period
 
+from .portfolio import (
+    Portfolio,
+    analyse,
+    build_portfolio,
+    build_scorecards,
+    copy_model,
+    database_label,
+    server_settings,
+    tables_to_wipe,
+    tables_with_rows,
+    truncate,
+)
+
+# The site's URLs plus the empty view and the frame, while pages are measured.
+URLCONF = "tooling.benchmarks.urls"
 DEFAULT_PAGES = ["dashboards:portfolio", "dashboards:partner", "dashboards:partnership"]
 # Pages that keep aggregates in the cache: measured warm, and cold as well.
 DEFAULT_COLD_PAGES = ("dashboards:portfolio",)
@@ -97,7 +113,7 @@ def build_dashboard_portfolio(
 ) -> Portfolio:
     """Fill an empty database with a portfolio of `partnerships` for the dashboards.
 
-    On top of `evaluation.benchmark.build_portfolio` (`months` of measurements):
+    On top of `portfolio.build_portfolio` (`months` of measurements):
     one partnership in 25 is potential (its agreement still negotiated, no
     measurements), one in 25 ended two to six months before the last closed
     month (its agreement expired or terminated, no measurements after its end);
@@ -258,31 +274,6 @@ def representative_partnership() -> tuple[int, str]:
 # --- measuring -------------------------------------------------------------------------
 
 
-@login_required
-def empty_view(request):
-    return HttpResponse(b"")
-
-
-# Every page is drawn in this frame: the navigation, its permission checks and
-# the unread-notification count. Timed apart, it says what of a page's time is
-# the site's and not the page's own.
-FRAME = Template('{% extends "base.html" %}{% block title %}Benchmark{% endblock %}')
-
-
-@login_required
-def frame_view(request):
-    return HttpResponse(FRAME.render(RequestContext(request)))
-
-
-# This module is the URLconf while pages are measured: the site's URLs plus the
-# empty view and the frame, which the site itself never serves.
-urlpatterns = [
-    path("benchmark/empty/", empty_view, name="benchmark_empty"),
-    path("benchmark/frame/", frame_view, name="benchmark_frame"),
-    path("", include("config.urls")),
-]
-
-
 def percentile_95(samples: list[float]) -> float:
     """Nearest rank: the smallest sample at or above 95 % of them."""
     ordered = sorted(samples)
@@ -358,7 +349,7 @@ def measure_pages(
     )
     client = Client(HTTP_HOST=_allowed_host())
     client.force_login(bench_executive())
-    with override_settings(ROOT_URLCONF=__name__):
+    with override_settings(ROOT_URLCONF=URLCONF):
         empty = reverse("benchmark_empty")
         if _get(client, empty).status_code != 200:
             raise RuntimeError("The empty view did not answer 200: the executive is not signed in.")
@@ -543,3 +534,136 @@ def details(size: SizeFigures) -> str:
             statement = " ".join(sql.split())
             lines.append(f"      {_ms(seconds):>7} ms {rows:>6,} rows  {statement[:110]}")
     return "\n".join(lines)
+
+
+# --- the command -----------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tooling.benchmarks dashboards",
+        description=(
+            "Time the dashboards (median and p95) against their SQL and an empty view, at "
+            "1,000 and 10,000 partnerships. WIPES the partnerships and assessment tables of "
+            "the configured database; prefer `python -m tooling.benchmarks.runner dashboards`."
+        ),
+    )
+    parser.add_argument(
+        "--partnerships",
+        type=int,
+        nargs="+",
+        default=[1000, 10000],
+        metavar="N",
+        help="Portfolio sizes to build and measure, in turn (default: 1000 10000).",
+    )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        default=DEFAULT_PAGES,
+        metavar="URL_NAME",
+        help=(
+            "URL names to measure, optionally with ?query (default: the three dashboards). "
+            "A name with `partnership` or `partner` gets the representative one."
+        ),
+    )
+    parser.add_argument(
+        "--cold",
+        nargs="*",
+        default=list(DEFAULT_COLD_PAGES),
+        metavar="URL_NAME",
+        help="Pages measured a second time with the cache cleared before each request.",
+    )
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests per page.")
+    parser.add_argument("--warmup", type=int, default=5, help="Untimed requests first.")
+    parser.add_argument("--months", type=int, default=24, help="Months of measurements.")
+    parser.add_argument("--periods", type=int, default=12, help="Months of scorecards.")
+    parser.add_argument("--metrics", type=int, default=5, help="Metrics per partnership.")
+    parser.add_argument(
+        "--i-know-this-wipes",
+        action="store_true",
+        dest="wipe",
+        help="Run even though the database holds partnerships: they will be deleted.",
+    )
+    return parser
+
+
+def main(argv: list[str], *, stdout=None) -> int:
+    """Build a portfolio of each size INTO THE CONFIGURED DATABASE (with twelve
+    months of scorecards), then time each page for a signed-in executive next to
+    its SQL alone and an empty view, and print one table.
+
+    Before each size it empties the partnerships and assessment tables (TRUNCATE …
+    CASCADE) and clears the cache, so it refuses to start (SystemExit) unless they
+    are already empty or `--i-know-this-wipes` is given.
+    """
+    out = stdout or sys.stdout
+    options = parser().parse_args(argv)
+    sizes = options.partnerships
+    if any(n < 1 for n in sizes) or options.requests < 1 or options.warmup < 0:
+        raise SystemExit("Sizes and requests must be positive.")
+    tables = tables_to_wipe()
+    occupied = tables_with_rows(tables)
+    if occupied and not options.wipe:
+        raise SystemExit(
+            f"The database is not empty ({', '.join(occupied)} have rows) and this "
+            "benchmark deletes them. Use `python -m tooling.benchmarks.runner dashboards` "
+            "(throwaway servers), or pass --i-know-this-wipes."
+        )
+    if settings.DEBUG:
+        print("DEBUG is on: Django keeps every query; figures will be slower.", file=sys.stderr)
+
+    server = server_settings()
+    print(
+        f"Database {database_label()}: PostgreSQL {server.get('server_version')}, "
+        f"shared_buffers={server.get('shared_buffers')}, jit={server.get('jit')}, "
+        f"fsync={server.get('fsync')}; cache {settings.CACHES['default']['BACKEND']}; "
+        f"{os.cpu_count()} CPUs",
+        file=out,
+    )
+    print(
+        f"Each page: {options.warmup} untimed then {options.requests} timed GETs "
+        "through django.test.Client (whole middleware stack, in process) signed in as an "
+        "executive; its SQL: the statements of one request replayed on the driver's cursor, "
+        "rows fetched, in a transaction of its own like the request's (BEGIN/COMMIT are "
+        "not counted as queries); empty view: login_required, empty response.",
+        file=out,
+    )
+    today = timezone.localdate()
+    measured = []
+    for size in sizes:
+        truncate(tables)
+        # Aggregates cached for the last size must not answer for this one.
+        cache.clear()
+        print(f"\n{size:,} partnerships: building…", file=out)
+        try:
+            portfolio = build_dashboard_portfolio(
+                partnerships=size,
+                today=today,
+                months=options.months,
+                periods=options.periods,
+                metrics_per_partnership=options.metrics,
+            )
+        except ValueError as error:
+            raise SystemExit(str(error)) from error
+        print("  built; measuring…", file=out)
+        figures = measure_pages(
+            options.pages,
+            portfolio=portfolio,
+            requests=options.requests,
+            warmup=options.warmup,
+            cold_pages=options.cold,
+        )
+        print(details(figures), file=out)
+        measured.append(figures)
+    print("", file=out)
+    print(table(measured), file=out)
+    print(
+        "\nms: median and p95 server time of the page, of its SQL alone, and the median "
+        "of the empty view; ratio = page / (SQL + empty view), aim ≤ 1.5×; growth = this "
+        f"size's page median / {sizes[0]:,} partnerships', aim ≤ 1.5×. "
+        "Warm cache: after the warm-up requests filled it; cold cache: cleared before each "
+        "request (PostgreSQL's buffers stay warm). Pages not marked were measured as they "
+        "come after the warm-up.",
+        file=out,
+    )
+    return 0

@@ -10,11 +10,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from dashboards import benchmark
 from evaluation import services
 from evaluation.models import AssessmentRun, ReviewState, Scorecard, ScorecardAction, ScorecardEvent
 from partnerships.models import (
@@ -29,6 +27,7 @@ from partnerships.models import (
     PartnershipMember,
     StageFamily,
 )
+from tooling.benchmarks import dashboards as benchmark
 
 pytestmark = pytest.mark.django_db
 
@@ -204,16 +203,14 @@ def test_the_representatives_have_the_median_counts():
 def test_the_command_prints_one_table_with_every_page_and_size():
     out = io.StringIO()
 
-    call_command(
-        "benchmark_dashboards",
+    benchmark.main([
         "--partnerships", "8", "12",
         "--pages", *EXISTING_PAGES,
         "--cold", "dashboards:partnership_list",
         "--requests", "2",
         "--warmup", "1",
         "--months", "12",
-        stdout=out,
-    )  # fmt: skip
+    ], stdout=out)  # fmt: skip
 
     text = out.getvalue()
     header = next(line for line in text.splitlines() if line.startswith("page "))
