@@ -13,7 +13,6 @@ are listed by `receivers`, so a reader can find who reacts to what.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 
@@ -34,8 +33,13 @@ class Hook:
         """Call every receiver with `payload` once the current transaction commits
         (at once outside a transaction)."""
         for receiver in self.receivers:
-            # robust: Django logs a failing reaction and runs the next one.
-            transaction.on_commit(partial(receiver, **payload), robust=True)
+            # robust: Django logs a failing reaction (by its __qualname__, which
+            # a functools.partial lacks) and runs the next one.
+            def react(receiver=receiver):
+                receiver(**payload)
+
+            react.__qualname__ = f"{self.name} → {receiver.__qualname__}"
+            transaction.on_commit(react, robust=True)
 
     def __repr__(self):
         return f"<Hook {self.name}: {len(self.receivers)} receiver(s)>"
