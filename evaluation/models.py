@@ -276,8 +276,14 @@ class ScorecardQuerySet(models.QuerySet):
         return cards
 
     def visible_to(self, user):
-        """`reliable` for this reader: provisional ones too if they `sees_provisional`."""
-        return self.reliable(provisional=sees_provisional(user))
+        """The scorecards this reader may open one by one (a partnership's history,
+        its exports, the PDF): executives the approved ones only; those who
+        `sees_provisional` every one, each labelled by its review state, a
+        returned one with the reviewer's comment, since they answer for it. Counts
+        and aggregates use `reliable`, which never counts a returned one."""
+        if sees_provisional(user):
+            return self.all()
+        return self.reliable()
 
     def with_shown_rating(self):
         """Annotate `shown_rating`: the reviewer's override, else the computed rating."""
