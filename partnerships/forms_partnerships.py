@@ -26,10 +26,6 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _blank(choices, label="Any"):
-    return [("", label), *choices]
-
-
 class PartnershipForm(forms.ModelForm):
     benefits_sought = forms.MultipleChoiceField(
         choices=Benefit.choices, widget=forms.CheckboxSelectMultiple, required=False
