@@ -1,8 +1,10 @@
-"""The portfolio's tiles and charts, cached in Redis until the scorecards change.
+"""The portfolio's tiles and charts, cached in Redis until what they show changes.
 
 A cached portfolio is keyed by its filters, the day and a generation number.
 Whatever changes what executives see (a run finishing, a scorecard approved or
-overridden) bumps the generation once its transaction commits, so every
+overridden, a manager's change to a partner, a partnership's stage or members,
+an agreement) bumps the generation once its transaction commits (the hooks of
+`evaluation.hooks` and `partnerships.hooks`, registered in `apps.py`), so every
 cached portfolio is left behind at once, with no key to hunt down.
 """
 
@@ -18,8 +20,7 @@ from django.templatetags.static import static
 from core.charts import WORLD_ATLAS
 
 GENERATION_KEY = "dashboards:portfolio:generation"
-# Data entered by managers (a stage change, a new agreement) bumps nothing;
-# an hour bounds how stale such a number can be.
+# A change made outside the services (none should be) is seen within the hour.
 TIMEOUT = 60 * 60
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .hooks import portfolio_changed
 from .models import (
     AGREEMENT_TRANSITIONS,
     Agreement,
@@ -65,6 +66,7 @@ def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
 def partner_update(*, partner: Partner, **fields) -> Partner:
     for name, value in fields.items():
         setattr(partner, name, value)
+    portfolio_changed.fire_on_commit()
     return _save(partner)
 
 
@@ -103,6 +105,7 @@ def partnership_create(
             _save(PartnershipLead(partnership=partnership, **lead.__dict__))
         except ValidationError as error:
             raise _prefixed(error, f"leads[{index}]") from error
+    portfolio_changed.fire_on_commit()
     return partnership
 
 
@@ -110,6 +113,7 @@ def partnership_create(
 def partnership_member_add(
     *, partnership: Partnership, partner: Partner, role: str = MemberRole.MEMBER, joined_on=None
 ) -> PartnershipMember:
+    portfolio_changed.fire_on_commit()
     return _save(
         PartnershipMember(partnership=partnership, partner=partner, role=role, joined_on=joined_on)
     )
@@ -176,6 +180,7 @@ def agreement_create(
             )
         except ValidationError as error:
             raise _prefixed(error, f"obligations[{index}]") from error
+    portfolio_changed.fire_on_commit()
     return agreement
 
 
@@ -216,6 +221,7 @@ def agreement_update(
             _save(obligation)
         except ValidationError as error:
             raise _prefixed(error, f"obligations[{index}]") from error
+    portfolio_changed.fire_on_commit()
     return agreement
 
 
@@ -239,9 +245,12 @@ def agreements_expire(*, today: dt.date) -> int:
         for status, onwards in AGREEMENT_TRANSITIONS.items()
         if AgreementStatus.EXPIRED in onwards
     ]
-    return Agreement.objects.filter(status__in=expiring, expiry_date__lt=today).update(
+    expired = Agreement.objects.filter(status__in=expiring, expiry_date__lt=today).update(
         status=AgreementStatus.EXPIRED
     )
+    if expired:
+        portfolio_changed.fire_on_commit()
+    return expired
 
 
 @transaction.atomic
@@ -304,6 +313,7 @@ def partnership_change_stage(
     _save(partnership)
     change.full_clean()
     change.save()
+    portfolio_changed.fire_on_commit()
     return change
 
 
@@ -346,4 +356,5 @@ def partnership_update(*, partnership: Partnership, **fields) -> Partnership:
             raise ValueError(f"{name} is not changed by partnership_update")
     for name, value in fields.items():
         setattr(partnership, name, value)
+    portfolio_changed.fire_on_commit()
     return _save(partnership)

@@ -15,6 +15,7 @@ from django.db import transaction
 from dashboards.cache import generation
 from evaluation import review, services
 from evaluation.models import Scorecard
+from partnerships import services as partnership_services
 from tests.dashboards.test_portfolio import URL, rating_tile
 from tests.factories import partnership_with_data
 
@@ -129,3 +130,29 @@ def test_the_generation_moves_only_once_the_approval_commits(alice, rita):
 
     review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
     assert generation() == before + 1
+
+
+def family_tile(response, family: str) -> int:
+    html = response.content.decode()
+    found = re.search(rf'id="tile-{family}">.*?display-6">(\d+)<', html, re.S)
+    assert found, family
+    return int(found.group(1))
+
+
+def test_a_manager_s_stage_change_shows_on_the_dashboard_right_after(
+    client, erin, alice, card, django_capture_on_commit_callbacks
+):
+    client.force_login(erin)
+    before = client.get(URL)  # now cached
+    assert (family_tile(before, "active"), family_tile(before, "struggling")) == (1, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_services.partnership_change_stage(
+            partnership=card.partnership,
+            stage="struggling",
+            by=alice,
+            reason="Funding withdrawn by the ministry",
+        )
+
+    after = client.get(URL)
+    assert (family_tile(after, "active"), family_tile(after, "struggling")) == (0, 1)
