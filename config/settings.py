@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "health",
     "lifecycle",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
