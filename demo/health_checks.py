@@ -32,6 +32,7 @@ from django.utils import timezone
 from health import services
 from health.models import Respondent, Round, Statement
 from health.selectors import latest_published_instrument
+from notifications.models import Notification
 from partnerships.models import Partnership, PartnershipMember
 
 from .report import DemoReport
@@ -120,6 +121,7 @@ def _round(report, partnership, language, spec, today, team, statements):
         partner_people=people,
     )
     report.created["Health-check rounds"] += 1
+    _sent_when_opened(health_round)
     for side in ("ours", "partner"):
         # A side's typical rating of each factor: "default" for those not named.
         typical = spec["ratings"][side]
@@ -149,3 +151,20 @@ def _round(report, partnership, language, spec, today, team, statements):
     if not spec["still_open"]:
         closed_at = timezone.make_aware(dt.datetime.combine(closes_on, dt.time(23, 0)))
         services.round_close(health_round=health_round, at=closed_at)
+
+
+def _sent_when_opened(health_round):
+    """The round's invitations went out the morning it opened, by email and in our
+    people's inbox (round_open's rows, keyed by the round), not today.
+
+    Left as round_open stores them, they would be owed today: the inbox rows,
+    dated today and never emailed, would go out as reminders "an earlier run
+    could not send", the open round's invitations would go out days late, and
+    closed rounds would keep invitations never sent. Recorded as sent then, the
+    invitations round_open queues find nothing to send.
+    """
+    sent_at = timezone.make_aware(dt.datetime.combine(health_round.opened_on, dt.time(9, 0)))
+    Respondent.objects.filter(round=health_round).update(invited_at=sent_at, emailed_at=sent_at)
+    Notification.objects.filter(key__startswith=f"health-round:{health_round.pk}:").update(
+        created_at=sent_at, emailed_at=sent_at
+    )
