@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "reminders",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from partnerships.demo import DEMO_PASSWORD
+from demo.portfolio import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 from tests.dashboards.test_portfolio import seed_portfolio
 

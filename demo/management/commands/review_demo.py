@@ -4,7 +4,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from evaluation.demo import review_demo
+from demo.review import review_demo
 
 
 class Command(BaseCommand):

@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from demo import health_checks, portfolio
 from evaluation.inputs import health_inputs
 from evaluation.scoring import health_flags, health_score
-from health import demo, selectors, services, tokens
+from health import selectors, services, tokens
 from health.models import Answer, Respondent, Round
-from partnerships import demo as portfolio
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ LAKESHORE = "Heart failure readmission programme with Lakeshore Regional Medical
 def built():
     with time_machine.travel(dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC), tick=False):
         portfolio.build_demo(today=TODAY)
-        yield demo.build_demo(today=TODAY)
+        yield health_checks.build_demo(today=TODAY)
 
 
 def test_it_builds_rounds_with_answers_from_both_sides(built):
@@ -74,6 +74,6 @@ def test_the_open_round_has_pending_invitations_with_links_to_print(built):
 
 
 def test_a_second_run_creates_nothing(built):
-    again = demo.build_demo(today=TODAY)
+    again = health_checks.build_demo(today=TODAY)
     assert not again.created_anything
     assert again.present["Health-check rounds"] == 8

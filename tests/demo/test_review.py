@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from dashboards.models import ExchangeRate
-from evaluation.demo import LEFT_IN_REVIEW
+from demo.review import LEFT_IN_REVIEW
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The demo's review: rita works through the scorecards `assess --last 3` computed,
 so an executive signing in finds approved numbers, an override, a return and a
-few still in review (shown only as provisional).
+few still in review (shown only as provisional). The words and the exchange
+rates are in demo/data/review.json.
 
 Safe to run again: the plan is decided on every scorecard of the latest month
 whatever its state, and only scorecards still in review are acted on, so a
@@ -17,29 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dashboards.models import ExchangeRate
+from evaluation import review
+from evaluation.models import Rating, ReviewState, Scorecard
 
-from . import review
-from .models import Rating, ReviewState, Scorecard
+from .specs import load
 
-LEFT_IN_REVIEW = 3
-RETURN_COMMENT = (
-    "The latest values of two metrics look like cumulative totals, not the month's: "
-    "please check them against the source and correct the grid."
-)
-OVERRIDE_JUSTIFICATION = (
-    "The partner's board approved the recovery plan last week; the numbers lag the "
-    "decision by a quarter. Rated one band up until the next assessment."
-)
-# Rates to the base currency (EUR) from the start of the demo year. CLP and NGN
-# are left without a rate on purpose: the dashboard lists what it cannot convert.
-DEMO_RATES = {
-    "USD": "0.92",
-    "GBP": "1.17",
-    "JPY": "0.0061",
-    "AUD": "0.60",
-    "BRL": "0.17",
-    "MXN": "0.051",
-}
+LEFT_IN_REVIEW = load("review")["left_in_review"]
 ONE_BAND_UP = {Rating.RED: Rating.AMBER, Rating.AMBER: Rating.GREEN}
 
 
@@ -53,8 +37,10 @@ class ReviewReport:
 
 
 def exchange_rates_demo(*, today: dt.date) -> int:
+    """Rates to the base currency (EUR) from the start of the demo year. CLP and
+    NGN are left without a rate on purpose: the dashboard lists what it cannot convert."""
     created = 0
-    for currency, rate in DEMO_RATES.items():
+    for currency, rate in load("review")["exchange_rates"].items():
         _, was_created = ExchangeRate.objects.get_or_create(
             currency=currency,
             valid_from=dt.date(today.year, 1, 1),
@@ -66,6 +52,7 @@ def exchange_rates_demo(*, today: dt.date) -> int:
 
 @transaction.atomic
 def review_demo(*, reviewer_username: str = "rita", today: dt.date) -> ReviewReport:
+    words = load("review")
     reviewer = get_user_model().objects.get(username=reviewer_username)
     report = ReviewReport(rates_created=exchange_rates_demo(today=today))
     cards = list(
@@ -92,14 +79,16 @@ def review_demo(*, reviewer_username: str = "rita", today: dt.date) -> ReviewRep
         if card.review_state != ReviewState.IN_REVIEW:
             continue
         if to_return and card.pk == to_return.pk:
-            review.scorecard_return(scorecard_id=card.pk, reviewer=reviewer, comment=RETURN_COMMENT)
+            review.scorecard_return(
+                scorecard_id=card.pk, reviewer=reviewer, comment=words["return_comment"]
+            )
             report.returned.append(card.partnership.title)
         elif to_override and card.pk == to_override.pk:
             review.scorecard_override(
                 scorecard_id=card.pk,
                 reviewer=reviewer,
                 rating=ONE_BAND_UP[card.rating],
-                justification=OVERRIDE_JUSTIFICATION,
+                justification=words["override_justification"],
             )
             report.overridden.append(card.partnership.title)
         elif card.pk not in left:

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from partnerships.demo import DEMO_USERS
+from demo.portfolio import DEMO_USERS
 from partnerships.geography import continent_of, language_choices
 from partnerships.models import (
     SIGNED_STATUSES,

@@ -6,13 +6,12 @@ Safe to run again: what exists is left alone, only what is missing is added.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from partnerships.demo import DEMO_USERS, build_demo
+from demo import health_checks, pipeline, portfolio
 
-# The other apps' demo data, built on the partnerships above and in this order
-# (each `build_demo(today=…)` returns a DemoReport of its own rows).
-EXTENSIONS = ("health.demo.build_demo", "lifecycle.demo.build_demo")
+# The portfolio first: the health checks and the pipeline are built on its
+# partnerships (each `build_demo(today=…)` returns a DemoReport of its own rows).
+BUILDERS = (portfolio.build_demo, health_checks.build_demo, pipeline.build_demo)
 
 
 class Command(BaseCommand):
@@ -24,8 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         with transaction.atomic():
-            report = build_demo(today=today)
-            reports = [report] + [import_string(path)(today=today) for path in EXTENSIONS]
+            reports = [build(today=today) for build in BUILDERS]
 
         self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
         rows = [row for each in reports for row in each.rows()]
@@ -39,5 +37,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo sign-ins:")
         self.stdout.write(f"  {'username':<10}{'password':<14}{'role':<21}name")
-        for username, password, role, full_name in DEMO_USERS:
+        for username, password, role, full_name in portfolio.DEMO_USERS:
             self.stdout.write(f"  {username:<10}{password:<14}{role:<21}{full_name}")
