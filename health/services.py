@@ -190,8 +190,9 @@ def respondents_invite(
 
 
 def _tell_our_side(respondents: list[Respondent], *, reminder: bool) -> None:
-    """Our people find the health check in their inbox too (the email is the
-    invitation's own, so the inbox row is not emailed again)."""
+    """Our people find the health check in their inbox too. The email is the
+    invitation's own: the inbox's delivery never emails a HEALTH_CHECK row
+    (`notifications.models.INBOX_ONLY_KINDS`)."""
     drafts = []
     for respondent in respondents:
         health_round = respondent.round

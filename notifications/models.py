@@ -19,6 +19,11 @@ class Kind(models.TextChoices):
     HEALTH_CHECK = "health_check", "Health check to answer"
 
 
+# Kinds whose email is a message of its own (a health-check invitation carries
+# the answer link), so their inbox row is never emailed, now or by the sweep.
+INBOX_ONLY_KINDS = (Kind.HEALTH_CHECK,)
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)

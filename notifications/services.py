@@ -30,7 +30,7 @@ from django.utils.text import Truncator
 
 from accounts.models import ReminderChannel
 
-from .models import Kind, Notification
+from .models import INBOX_ONLY_KINDS, Kind, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +39,12 @@ logger = logging.getLogger(__name__)
 # to email is not sent a backlog of stale reminders.
 EMAIL_RETRY_WINDOW = dt.timedelta(days=3)
 
-# Who is emailed: active people who chose email and have an address.
-EMAIL_WANTED = Q(user__reminder_channel=ReminderChannel.EMAIL, user__is_active=True) & ~Q(
-    user__email=""
+# Who is emailed: active people who chose email and have an address, for a
+# kind that is emailed through the inbox at all.
+EMAIL_WANTED = (
+    Q(user__reminder_channel=ReminderChannel.EMAIL, user__is_active=True)
+    & ~Q(user__email="")
+    & ~Q(kind__in=INBOX_ONLY_KINDS)
 )
 
 INSERT_BATCH = 500

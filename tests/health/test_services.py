@@ -288,6 +288,20 @@ class TestSchedule:
         reminded = Notification.objects.filter(key=f"health-round:{health_round.pk}:reminder")
         assert list(reminded.values_list("user_id", flat=True)) == [ours[1].user_id]
 
+    def test_our_people_get_one_email_per_invitation_the_sweep_never_a_second(self, alice):
+        from notifications.services import notifications_email_pending
+
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=2, partner=0)
+        mail.outbox.clear()
+        for respondent in health_round.respondents.all():
+            services.invitation_send(respondent_id=respondent.pk)
+        assert len(mail.outbox) == 2
+
+        # The daily sweep of reminders whose email failed: the inbox rows of
+        # the invitations are not reminders waiting for an email.
+        assert notifications_email_pending() == 0
+        assert len(mail.outbox) == 2
+
 
 @time_machine.travel(dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_the_daily_task_runs_the_schedule_for_today(alice):
