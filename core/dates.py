@@ -37,7 +37,7 @@ def validate_plausible(value: dt.date | None) -> None:
         )
 
 
-def last_closed_month(today: dt.date | None = None) -> dt.date:
+def _last_closed_month(today: dt.date | None = None) -> dt.date:
     """The first day of the month before this one."""
     today = today or timezone.localdate()
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -47,7 +47,7 @@ def validate_closed_month(value: dt.date | None) -> None:
     """A month from January 2000 to the last one that has ended."""
     if value is None:
         return
-    latest = last_closed_month()
+    latest = _last_closed_month()
     if not EARLIEST <= value <= latest:
         raise ValidationError(
             "Choose a month from %(earliest)s to %(latest)s, the last one that has ended.",

@@ -76,7 +76,10 @@ class StageChangeForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     end_date = forms.DateField(
-        required=False, widget=DATE, help_text="Needed when the partnership ends."
+        required=False,
+        widget=DATE,
+        validators=[validate_plausible],
+        help_text="Needed when the partnership ends.",
     )
 
     def clean(self):

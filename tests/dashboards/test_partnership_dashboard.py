@@ -313,6 +313,27 @@ class TestMetricsAndHours:
         assert len(spec["labels"]) == 60
         assert (spec["labels"][0], spec["labels"][-1]) == ("2021-01", "2025-12")
 
+    @pytest.mark.parametrize("frequency", ["monthly", "quarterly"])
+    def test_a_target_date_stored_far_outside_any_use_does_not_break_the_page(
+        self, client, alice, frequency
+    ):
+        partnership = partnership_with_data(owner=alice, metrics=1)
+        metric = partnership.objectives.get().metrics.get()
+        # Past what the forms take (see core.dates): stored by hand, or before the rule.
+        type(metric).objects.filter(pk=metric.pk).update(
+            frequency=frequency, baseline_date=dt.date(1, 1, 1), target_date=dt.date(9999, 12, 31)
+        )
+        assess(MONTHS_2025[-1:])  # the scoring reads the target date too
+        client.force_login(alice)
+        response = client.get(url(partnership))
+        assert response.status_code == 200
+        labels = chart_spec(response, f"metric-chart-{metric.pk}")["labels"]
+        # The walk stops at the end of the window dates are kept to: 2076.
+        assert labels[-1] in ("2076-12", "2076-Q4")
+        for name in ("partnership_csv", "partnership_xlsx", "partnership_scorecard_pdf"):
+            response = client.get(reverse(f"dashboards:{name}", args=[partnership.pk]))
+            assert response.status_code == 200, name
+
     def test_offices_that_never_overlap_share_no_hours(self, client, alice):
         partnership = partnership_with_data(owner=alice, metrics=0)
         MemberFactory(
