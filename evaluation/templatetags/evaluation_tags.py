@@ -29,12 +29,3 @@ STATUS_LABELS = {
 @register.filter
 def status_label(status) -> str:
     return STATUS_LABELS.get(status, "—")
-
-
-@register.filter
-def percent(value) -> str:
-    """A fraction stored as text ("0.4945") shown as a whole percentage."""
-    try:
-        return f"{float(value):.0%}"
-    except (TypeError, ValueError):
-        return "—"

@@ -57,19 +57,18 @@ def field_errors(form, name) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("make", "fields"),
+    ("form_class", "fields"),
     [
-        (lambda: PartnershipForm, ["start_date", "end_date"]),
-        (lambda: StageChangeForm, ["end_date"]),
-        (lambda: NextStepForm, ["due_on"]),
-        (lambda: ConfirmWarningForm, ["recovery_by"]),
-        (lambda: RoundOpenForm, ["closes_on"]),
-        (lambda: MeasurementCellForm, ["period_start"]),
+        (PartnershipForm, ["start_date", "end_date"]),
+        (StageChangeForm, ["end_date"]),
+        (NextStepForm, ["due_on"]),
+        (ConfirmWarningForm, ["recovery_by"]),
+        (RoundOpenForm, ["closes_on"]),
+        (MeasurementCellForm, ["period_start"]),
     ],
 )
-def test_every_date_field_refuses_a_date_far_ahead(make, fields):
-    form_class = make()
-    form = form_class({name: "9999-12-31" for name in fields})
+def test_every_date_field_refuses_a_date_far_ahead(form_class, fields):
+    form = form_class(dict.fromkeys(fields, "9999-12-31"))
     for name in fields:
         assert field_errors(form, name) == [DATE_MESSAGE], name
 

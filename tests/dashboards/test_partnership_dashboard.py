@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.numbers import score_text
 from dashboards.detail import working_hours
 from evaluation import review, services
 from evaluation.models import Scorecard
@@ -82,7 +83,8 @@ class TestWhatItShows:
         assert latest.period_start == dt.date(2025, 12, 1)
         assert response.context["latest"] == latest
         html = response.content.decode()
-        assert f'id="latest-overall">{latest.overall_score}<' in html
+        # Stored to the cent, shown as a whole number, half up (core.numbers).
+        assert f'id="latest-overall">{score_text(latest.overall_score)}<' in html
         assert "Latest scorecard: December 2025" in html
         assert latest.flags
         for flag in latest.flags:
