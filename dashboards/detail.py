@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from core import charts
+from core.dates import EARLIEST, latest_plausible
 from evaluation.models import Scorecard, ScorecardEvent
 from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.geography import SharedHours, language_name, shared_working_hours
@@ -105,7 +106,12 @@ def metric_trajectory(
         ends.append(Period.containing(max(values), frequency))
     if metric.target_date:
         ends.append(Period.containing(metric.target_date, frequency))
-    periods = periods_between(Period.containing(first_day, frequency), max(ends))
+    # Forms keep dates within core.dates' window; a date stored past it some
+    # other way (9999-12-31) must not make the walk below run for millennia,
+    # nor step into year 10000, which no date can hold.
+    first = Period.containing(max(first_day, EARLIEST), frequency)
+    last = min(max(ends), Period.containing(latest_plausible(today), frequency))
+    periods = periods_between(first, last)
     periods = periods[-MAX_TRAJECTORY_PERIODS:]
     if not periods:
         return []

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core import spreadsheets
+from core.numbers import whole_percent
 
 from . import detail
 
@@ -90,7 +91,13 @@ def scorecard_rows(partnership, *, user) -> list[list]:
 
 
 def _percent(fraction: Decimal | None) -> Decimal | None:
-    return None if fraction is None else (fraction * 100).quantize(Decimal("0.1"))
+    """Progress as the dashboard and the PDF show it: a whole percent, half up.
+
+    The export keeps its data columns (scores, planned and actual values) at the
+    precision they are stored, so a spreadsheet reconciles with the database;
+    but a percentage is only ever a figure shown, and one that reads 78.8 here
+    and 79 on the page would look like two answers."""
+    return whole_percent(fraction)
 
 
 def metric_rows(partnership, *, today: dt.date) -> list[list]:

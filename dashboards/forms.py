@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django_countries import countries
 
+from core.dates import validate_closed_month
 from evaluation.models import Rating
 from partnerships.geography import Continent
 from partnerships.models import Benefit, Purpose, Sector, Stage, StageFamily
@@ -46,6 +47,7 @@ class PartnershipFilterForm(forms.Form):
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[validate_closed_month],
         help_text="Partnerships running that month, rated as of then.",
     )
     provisional = forms.BooleanField(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
+from core.numbers import percent_text, score_text
 from evaluation.codes import status_label
 from evaluation.models import Scorecard, Trend
 from partnerships.models import OutcomeMetric
@@ -121,14 +122,6 @@ def _top_metrics(card: Scorecard) -> list[dict]:
     return [{"name": metric.name, "unit": metric.unit, **results[metric.pk]} for metric in metrics]
 
 
-def _percent(text) -> str:
-    return "—" if text is None else f"{float(text):.0%}"
-
-
-def _score(value) -> str:
-    return "—" if value is None else f"{value:.0f}"
-
-
 def _watermark(page: _Page):
     """ "PROVISIONAL" across the page, along its diagonal, behind the content."""
     page.use(72, bold=True)
@@ -165,7 +158,7 @@ def render(card: Scorecard) -> _Page:
     page.ln(3)
     rating = card.effective_rating
     page.use(28, bold=True)
-    page.cell(30, 14, _score(card.overall_score))
+    page.cell(30, 14, score_text(card.overall_score))
     colour = RATING_COLOURS.get(rating)
     page.use(14, bold=True)
     if colour:
@@ -197,7 +190,7 @@ def render(card: Scorecard) -> _Page:
         ("Agreement", card.agreement_score),
     ):
         page.cell(45, LINE, label)
-        page.cell(20, LINE, _score(value), align="R", new_x="LMARGIN", new_y="NEXT")
+        page.cell(20, LINE, score_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
 
     page.heading("Flags")
     if not card.flags:
@@ -219,8 +212,8 @@ def render(card: Scorecard) -> _Page:
         page.use(10)
     for metric in metrics[:METRICS_SHOWN]:
         page.cell(95, LINE, page.fit(f"{metric['name']} ({metric['unit']})", 93))
-        page.cell(25, LINE, _percent(metric["progress"]))
-        page.cell(25, LINE, _percent(metric["planned"]))
+        page.cell(25, LINE, percent_text(metric["progress"]))
+        page.cell(25, LINE, percent_text(metric["planned"]))
         page.cell(35, LINE, status_label(metric["status"]))
         page.ln(LINE)
     if len(metrics) > METRICS_SHOWN:

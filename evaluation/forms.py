@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.dates import validate_closed_month
 from partnerships.periods import Frequency, Period
 
 from .models import Rating, ScoringPolicy
@@ -21,6 +22,11 @@ def closed_months(today) -> list[Period]:
 class RunStartForm(forms.Form):
     period_start = forms.TypedChoiceField(
         label="Month to assess",
+        error_messages={
+            "invalid_choice": (
+                f"Choose one of the last {MONTHS_OFFERED} months that have ended, as offered."
+            )
+        },
         coerce=lambda value: (
             Period.containing(
                 timezone.datetime.fromisoformat(value).date(), Frequency.MONTHLY
@@ -92,7 +98,9 @@ class OverrideForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    period = forms.DateField(required=False, widget=forms.HiddenInput)
+    period = forms.DateField(
+        required=False, widget=forms.HiddenInput, validators=[validate_closed_month]
+    )
     rating = forms.ChoiceField(
         required=False,
         choices=[("", "Any rating"), *Rating.choices, ("none", "Not rated")],

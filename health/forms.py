@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.dates import validate_plausible
 
 from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
 from .services import PartnerPerson
@@ -30,7 +31,9 @@ class RoundOpenForm(forms.Form):
     """
 
     closes_on = forms.DateField(
-        label="Last day for answers", widget=forms.DateInput(attrs={"type": "date"})
+        label="Last day for answers",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible],
     )
     users = forms.ModelMultipleChoiceField(
         label="People on our side",

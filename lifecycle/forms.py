@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.models import Role
+from core.dates import validate_plausible
 from health.models import Factor
 from partnerships.models import Stage
 
@@ -81,7 +82,9 @@ class FitAssessmentForm(forms.ModelForm):
 
 class ConfirmWarningForm(forms.Form):
     recovery_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    recovery_by = forms.DateField(widget=DATE, label="Recovered by")
+    recovery_by = forms.DateField(
+        widget=DATE, label="Recovered by", validators=[validate_plausible]
+    )
     factors = forms.ModelMultipleChoiceField(
         queryset=Factor.objects.none(),
         required=False,

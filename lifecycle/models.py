@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.dates import validate_plausible
 from partnerships.models import Partnership
 
 RATING_MIN = 1
@@ -39,7 +40,7 @@ class NextStep(models.Model):
         Partnership, on_delete=models.PROTECT, related_name="next_step"
     )
     description = models.CharField(max_length=200)
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[validate_plausible])
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,7 +175,7 @@ class EarlyWarning(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
     recovery_plan = models.TextField(blank=True)
-    recovery_by = models.DateField(null=True, blank=True)
+    recovery_by = models.DateField(null=True, blank=True, validators=[validate_plausible])
     # On confirming, the owner names the factors behind the trouble: they feed
     # the portfolio view of factors as negative factors of a struggling partnership.
     factors = models.ManyToManyField("health.Factor", blank=True, related_name="+")

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.models import Role
+from core.dates import validate_plausible
 
 from .models import (
     STAGES_BY_FAMILY,
@@ -22,6 +23,7 @@ from .models import (
     Partnership,
     StageFamily,
 )
+from .periods import Frequency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,7 +72,10 @@ class StageChangeForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     end_date = forms.DateField(
-        required=False, widget=DATE, help_text="Needed when the partnership ends."
+        required=False,
+        widget=DATE,
+        validators=[validate_plausible],
+        help_text="Needed when the partnership ends.",
     )
 
     def clean(self):
@@ -117,12 +122,31 @@ class MetricForm(forms.ModelForm):
 
 
 class MeasurementCellForm(forms.Form):
-    """One cell of the grid: which metric, which period, and the value typed."""
+    """One cell of the grid: which metric, which period, and the value typed;
+    an emptied cell (no value) clears the period's value."""
 
     metric = forms.IntegerField(widget=forms.HiddenInput)
-    period_start = forms.DateField(widget=forms.HiddenInput)
+    period_start = forms.DateField(widget=forms.HiddenInput, validators=[validate_plausible])
     value = forms.DecimalField(
         max_digits=14,
         decimal_places=4,
+        required=False,
         error_messages={"invalid": "Enter a number, such as 12 or 3.5."},
     )
+
+
+class MeasurementPagesForm(forms.Form):
+    """Where each grid of the measurement page ends: `?quarterly=2024-10-01`
+    shows the quarters up to that one. A field left out or unreadable shows
+    the latest periods."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for frequency in Frequency:
+            self.fields[frequency.value] = forms.DateField(
+                required=False, validators=[validate_plausible]
+            )
+
+    def until(self, frequency: str):
+        self.is_valid()  # a field that does not read is left out of cleaned_data
+        return self.cleaned_data.get(frequency)

@@ -22,13 +22,16 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
+from core.dates import EARLIEST, validate_plausible
+
 from .geography import continent_of, currency_codes, language_choices
-from .periods import Frequency, Period, is_period_start
+from .periods import Frequency, Period, is_period_start, unrecordable
 
 
 def validate_language_code(code):
@@ -285,8 +288,8 @@ class Partnership(TimeStamped):
     partners = models.ManyToManyField(
         Partner, through="PartnershipMember", related_name="partnerships"
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -385,7 +388,7 @@ class PartnershipMember(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="members")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
-    joined_on = models.DateField(null=True, blank=True)
+    joined_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
     history = HistoricalRecords()
 
@@ -537,8 +540,8 @@ class Agreement(TimeStamped):
     reference = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT)
     goals = models.TextField(blank=True)
-    effective_date = models.DateField(null=True, blank=True)
-    expiry_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    expiry_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     notice_period_days = models.PositiveSmallIntegerField(
         default=90, help_text="Days of notice needed to end or not renew the agreement."
     )
@@ -548,7 +551,7 @@ class Agreement(TimeStamped):
     language = models.CharField(
         max_length=3, blank=True, validators=[validate_language_code], help_text="ISO 639-1 code"
     )
-    signed_on = models.DateField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
     changes = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -675,7 +678,7 @@ class AgreementParty(models.Model):
     is_our_organisation = models.BooleanField(default=False)
     signatory_name = models.CharField(max_length=150, blank=True)
     signatory_title = models.CharField(max_length=150, blank=True)
-    signed_on = models.DateField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
     responsibilities = models.TextField(blank=True)
     contribution_kind = models.CharField(
         max_length=20, choices=ContributionKind, default=ContributionKind.NONE
@@ -769,8 +772,8 @@ class Obligation(TimeStamped):
         help_text="Who owes it; empty when all parties do.",
     )
     description = models.CharField(max_length=300)
-    due_date = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
+    due_date = models.DateField(validators=[validate_plausible])
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
     history = HistoricalRecords()
 
@@ -814,7 +817,7 @@ class Objective(TimeStamped):
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
     )
@@ -881,9 +884,9 @@ class OutcomeMetric(TimeStamped):
     unit = models.CharField(max_length=40)
     direction = models.CharField(max_length=10, choices=Direction, default=Direction.HIGHER)
     baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    baseline_date = models.DateField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.QUARTERLY)
     aggregation = models.CharField(max_length=10, choices=Aggregation, default=Aggregation.LATEST)
     data_source = models.CharField(max_length=200, blank=True)
@@ -967,7 +970,7 @@ class Measurement(TimeStamped):
     """One value of a metric for one reporting period, named by the period's first day."""
 
     metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")
-    period_start = models.DateField()
+    period_start = models.DateField(validators=[validate_plausible])
     value = models.DecimalField(max_digits=14, decimal_places=4)
     evidence = models.TextField(blank=True, help_text="Where the number comes from.")
     entered_by = models.ForeignKey(
@@ -987,6 +990,13 @@ class Measurement(TimeStamped):
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
             ),
+            # The rest of "a period that can be recorded" needs today's date or
+            # the partnership's start, which a CHECK cannot read: see `clean`.
+            models.CheckConstraint(
+                condition=Q(period_start__gte=EARLIEST),
+                name="measurement_period_from_2000",
+                violation_error_message="A period starts in 2000 or later.",
+            ),
         ]
 
     def __str__(self):
@@ -1005,6 +1015,13 @@ class Measurement(TimeStamped):
                         )
                     }
                 )
+            problem = unrecordable(
+                Period(self.period_start, frequency),
+                started=self.metric.objective.partnership.start_date,
+                today=timezone.localdate(),
+            )
+            if problem:
+                raise ValidationError({"period_start": problem})
 
     @property
     def period(self) -> Period:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.formatting import day
+
 
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
@@ -89,3 +91,23 @@ def periods_between(first: Period, last: Period) -> list[Period]:
         periods.append(current)
         current = current.next()
     return periods
+
+
+def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> str:
+    """Why a value cannot be recorded for `period`, or "" when it can.
+
+    A period's value is known once the period is over, so the last one that can
+    be recorded is the last closed one (a period that ended yesterday counts);
+    and a period that ended before the partnership started measured something
+    else. The one rule for the grid, the import and every service.
+    """
+    latest = last_closed_period(today, period.frequency)
+    if period > latest:
+        # Compared by start: `end` of a period in year 9999 is past what dates can hold.
+        return (
+            f"{period.label} has not ended yet: the latest period that can be recorded "
+            f"is {latest.label}."
+        )
+    if started is not None and period.end < started:
+        return f"{period.label} ended before the partnership started ({day(started)})."
+    return ""

@@ -349,6 +349,26 @@ def measurement_save(
 
 
 @transaction.atomic
+def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bool:
+    """Remove a period's value (an emptied grid cell); whether there was one.
+
+    The row goes, its history stays: django-simple-history keeps a "deleted"
+    record naming who cleared it. Any period may be cleared, so a value stored
+    for a period that could not be recorded can be taken back.
+    """
+    stored = (
+        Measurement.objects.select_for_update()
+        .filter(metric=metric, period_start=period_start)
+        .first()
+    )
+    if stored is None:
+        return False
+    stored._history_user = by
+    stored.delete()
+    return True
+
+
+@transaction.atomic
 def partnership_update(*, partnership: Partnership, **fields) -> Partnership:
     """Change a partnership's description; owner and stage have their own ways."""
     for name in ("owner", "stage"):

@@ -21,12 +21,3 @@ def flag_url(flag) -> str:
 @register.filter
 def status_label(status) -> str:
     return codes.status_label(status)
-
-
-@register.filter
-def percent(value) -> str:
-    """A fraction stored as text ("0.4945") shown as a whole percentage."""
-    try:
-        return f"{float(value):.0%}"
-    except (TypeError, ValueError):
-        return "—"

@@ -8,8 +8,6 @@ writes, whatever the page showed.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -27,6 +25,7 @@ from .. import permissions, services
 from ..forms_partnerships import (
     LeadFormSet,
     MeasurementCellForm,
+    MeasurementPagesForm,
     MemberFormSet,
     MetricForm,
     ObjectiveForm,
@@ -44,7 +43,7 @@ from ..models import (
     PartnershipMember,
     StageChange,
 )
-from ..periods import Frequency, Period, last_closed_period
+from ..periods import Frequency, Period, last_closed_period, periods_between
 from ..progress import actual_value, progress_of
 
 GRID_PERIODS = 6
@@ -272,19 +271,50 @@ def _shown(value) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def _grid_periods(frequency: str, today: dt.date) -> list[Period]:
-    period = last_closed_period(today, frequency)
-    periods = [period]
-    for _ in range(GRID_PERIODS - 1):
-        period = period.previous()
-        periods.append(period)
-    return periods[::-1]
+def _first_period(partnership, metrics, frequency: str) -> Period | None:
+    """The first period the grid can show: the partnership's start, or without
+    one the earliest baseline of its metrics of that frequency."""
+    starts = [m.baseline_date for m in metrics if m.frequency == frequency and m.baseline_date]
+    start = partnership.start_date or min(starts, default=None)
+    return None if start is None else Period.containing(start, frequency)
+
+
+def _step(period: Period, count: int, bound: Period | None) -> Period:
+    """`count` periods later (earlier when negative), stopping at `bound`."""
+    for _ in range(abs(count)):
+        if period == bound:
+            break
+        period = period.next() if count > 0 else period.previous()
+    return period
+
+
+def _page(first: Period | None, last: Period, until) -> list[Period]:
+    """GRID_PERIODS periods ending at `until` (the last closed one when not
+    given), kept between the first period and the last closed one."""
+    if first is not None and first > last:
+        return []  # the partnership started in a period still running
+    end = last if until is None else min(Period.containing(until, last.frequency), last)
+    if first is not None:
+        # The earliest page is as wide as the others.
+        end = max(end, _step(first, GRID_PERIODS - 1, last))
+    return periods_between(_step(end, -(GRID_PERIODS - 1), first), end)
+
+
+def _page_url(query, frequency: str, until: Period | None) -> str:
+    """The page's own address with one grid moved, the other parameters kept."""
+    query = query.copy()
+    if until is None:
+        query.pop(frequency, None)
+    else:
+        query[frequency] = until.start.isoformat()
+    return f"?{query.urlencode()}"
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def measurement_grid(request, pk):
     """One grid per reporting frequency: a row per active metric, a column per
-    period, so every cell is a period the metric really reports."""
+    period, so every cell is a period the metric really reports. Each grid
+    shows GRID_PERIODS periods and pages back to the partnership's start."""
     partnership = get_object_or_404(Partnership, pk=pk)
     can_edit = permissions.can_edit(request.user, partnership)
     metrics = list(
@@ -292,20 +322,41 @@ def measurement_grid(request, pk):
         .select_related("objective")
         .order_by("objective__title", "name")
     )
+    pages = MeasurementPagesForm(request.GET)
     today = timezone.localdate()
-    columns = {
-        frequency: _grid_periods(frequency, today)
-        for frequency in Frequency
-        if any(metric.frequency == frequency for metric in metrics)
-    }
-    earliest = min((periods[0].start for periods in columns.values()), default=today)
+    grids = []
+    for frequency in Frequency:
+        if not any(metric.frequency == frequency for metric in metrics):
+            continue
+        first = _first_period(partnership, metrics, frequency)
+        last = last_closed_period(today, frequency)
+        periods = _page(first, last, pages.until(frequency))
+        earlier = later = None
+        if periods and (first is None or periods[0] > first):
+            earlier = _page_url(request.GET, frequency, periods[0].previous())
+        if periods and periods[-1] < last:
+            following = _step(periods[-1], GRID_PERIODS, last)
+            later = _page_url(request.GET, frequency, None if following == last else following)
+        grids.append(
+            {
+                "frequency": frequency,
+                "periods": periods,
+                "earlier_url": earlier,
+                "later_url": later,
+                "metrics": [metric for metric in metrics if metric.frequency == frequency],
+            }
+        )
+    shown = [period.start for grid in grids for period in grid["periods"]]
     values = {
         (m.metric_id, m.period_start): m.value
-        for m in Measurement.objects.filter(metric__in=metrics, period_start__gte=earliest)
+        for m in Measurement.objects.filter(
+            metric__in=metrics,
+            period_start__gte=min(shown, default=today),
+            period_start__lte=max(shown, default=today),
+        )
     }
-    grids = []
-    for frequency, periods in columns.items():
-        rows = [
+    for grid in grids:
+        grid["rows"] = [
             (
                 metric,
                 [
@@ -315,13 +366,11 @@ def measurement_grid(request, pk):
                         "value": values.get((metric.pk, period.start)),
                         "text": _shown(values.get((metric.pk, period.start))),
                     }
-                    for period in periods
+                    for period in grid["periods"]
                 ],
             )
-            for metric in metrics
-            if metric.frequency == frequency
+            for metric in grid.pop("metrics")
         ]
-        grids.append({"frequency": frequency, "periods": periods, "rows": rows})
     return render(
         request,
         "partnerships/partnerships/measurements.html",
@@ -342,12 +391,18 @@ def measurement_save(request, pk):
         OutcomeMetric, pk=metric_id, objective__partnership=partnership, is_active=True
     )
     cell = {"metric": metric, "text": form.data.get("value", "")}
-    if form.is_valid():
-        period_start = form.cleaned_data["period_start"]
+    if form.is_valid() and form.cleaned_data["value"] is None:
+        services.measurement_clear(
+            metric=metric, period_start=form.cleaned_data["period_start"], by=request.user
+        )
+        if not request.headers.get("HX-Request"):
+            return redirect("partnerships:measurement_grid", pk=partnership.pk)
+        cell |= {"value": None, "cleared": True, "text": ""}
+    elif form.is_valid():
         try:
             measurement, _ = services.measurement_save(
                 metric=metric,
-                period_start=period_start,
+                period_start=form.cleaned_data["period_start"],
                 value=form.cleaned_data["value"],
                 entered_by=request.user,
             )

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.numbers import score_text
 from evaluation.models import Scorecard
 from partnerships.models import AgreementParty
 from tests.dashboards.test_partnership_dashboard import (
@@ -75,7 +76,8 @@ class TestWhatItShows:
         for partnership in (first, second):
             latest = Scorecard.objects.get(partnership=partnership, period_start=MONTHS_2025[-1])
             row = html.split(f'data-partnership="{partnership.pk}"')[1].split("</tr>")[0]
-            assert f'<td class="text-end" data-score>{latest.overall_score}</td>' in row
+            score = score_text(latest.overall_score)
+            assert f'<td class="text-end" data-score>{score}</td>' in row
             assert f"rating-{latest.effective_rating}" in row
             assert "Dec 2025" in row and "provisional" in row
 

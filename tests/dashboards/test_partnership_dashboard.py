@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.numbers import score_text
 from dashboards.detail import working_hours
 from evaluation import review, services
 from evaluation.models import Scorecard
@@ -82,7 +83,8 @@ class TestWhatItShows:
         assert latest.period_start == dt.date(2025, 12, 1)
         assert response.context["latest"] == latest
         html = response.content.decode()
-        assert f'id="latest-overall">{latest.overall_score}<' in html
+        # Stored to the cent, shown as a whole number, half up (core.numbers).
+        assert f'id="latest-overall">{score_text(latest.overall_score)}<' in html
         assert "Latest scorecard: December 2025" in html
         assert latest.flags
         for flag in latest.flags:
@@ -312,6 +314,27 @@ class TestMetricsAndHours:
         spec = chart_spec(client.get(url(partnership)), f"metric-chart-{metric.pk}")
         assert len(spec["labels"]) == 60
         assert (spec["labels"][0], spec["labels"][-1]) == ("2021-01", "2025-12")
+
+    @pytest.mark.parametrize("frequency", ["monthly", "quarterly"])
+    def test_a_target_date_stored_far_outside_any_use_does_not_break_the_page(
+        self, client, alice, frequency
+    ):
+        partnership = partnership_with_data(owner=alice, metrics=1)
+        metric = partnership.objectives.get().metrics.get()
+        # Past what the forms take (see core.dates): stored by hand, or before the rule.
+        type(metric).objects.filter(pk=metric.pk).update(
+            frequency=frequency, baseline_date=dt.date(1, 1, 1), target_date=dt.date(9999, 12, 31)
+        )
+        assess(MONTHS_2025[-1:])  # the scoring reads the target date too
+        client.force_login(alice)
+        response = client.get(url(partnership))
+        assert response.status_code == 200
+        labels = chart_spec(response, f"metric-chart-{metric.pk}")["labels"]
+        # The walk stops at the end of the window dates are kept to: 2076.
+        assert labels[-1] in ("2076-12", "2076-Q4")
+        for name in ("partnership_csv", "partnership_xlsx", "partnership_scorecard_pdf"):
+            response = client.get(reverse(f"dashboards:{name}", args=[partnership.pk]))
+            assert response.status_code == 200, name
 
     def test_offices_that_never_overlap_share_no_hours(self, client, alice):
         partnership = partnership_with_data(owner=alice, metrics=0)

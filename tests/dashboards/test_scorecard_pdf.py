@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.numbers import score_text
 from dashboards import pdf
 from evaluation import review
 from evaluation.models import Scorecard
@@ -54,7 +55,7 @@ class TestThePage:
         text = printed(pdf.render(card))
         assert "Hôpital Université de Dakar" in text
         assert "December 2025 (approved)" in text
-        assert f"{card.overall_score:.0f}" in text
+        assert score_text(card.overall_score) in text
         assert card.effective_rating.capitalize() in text
         assert f"Reviewed by {rita} on" in text
         assert "PROVISIONAL" not in text

@@ -32,7 +32,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2099-01-31",
+                "closes_on": "2070-01-31",
                 "users": [alice.pk, colleague.pk],
                 f"emails_{partner.pk}": "ana@partner.example\n\n  joao@partner.example ",
                 f"language_{partner.pk}": "pt",
@@ -59,7 +59,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2099-01-31",
+                "closes_on": "2070-01-31",
                 f"emails_{partner.pk}": "ana@partner.example\nnot-an-address",
             },
         )
@@ -77,7 +77,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2099-01-31",
+                "closes_on": "2070-01-31",
                 f"emails_{partner.pk}": "ana@partner.example, joao@partner.example; not-an-address",
             },
         )
@@ -88,7 +88,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2099-01-31",
+                "closes_on": "2070-01-31",
                 f"emails_{partner.pk}": "ana@partner.example, joao@partner.example;",
                 f"language_{partner.pk}": "fr",
             },
@@ -104,7 +104,7 @@ class TestOpeningARound:
         client.force_login(alice)
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
-            {"closes_on": "2099-01-31", "users": [alice.pk]},
+            {"closes_on": "2070-01-31", "users": [alice.pk]},
         )
         assert "already has an open health check" in response.content.decode()
         assert Round.objects.count() == 1
@@ -121,7 +121,7 @@ class TestOpeningARound:
         client.force_login(request.getfixturevalue(who))
         url = reverse("health:round_open", args=[partnership.pk])
         assert client.get(url).status_code == 403
-        assert client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk]}).status_code == 403
+        assert client.post(url, {"closes_on": "2070-01-31", "users": [alice.pk]}).status_code == 403
         schedule = client.post(
             reverse("health:cadence", args=[partnership.pk]), {"every_months": 6}
         )

@@ -23,7 +23,8 @@ def november_2025():
 
 @pytest.fixture
 def partnership(alice):
-    return partnership_with_data(owner=alice, metrics=1)
+    # Started in 2024, so that the quarters of 2024 can be recorded.
+    return partnership_with_data(owner=alice, metrics=1, start_date=dt.date(2024, 1, 1))
 
 
 @pytest.fixture
@@ -133,3 +134,125 @@ def test_it_redirects_back_to_the_grid_without_htmx(client, alice, partnership, 
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("partnerships:measurement_grid", args=[partnership.pk])
+
+
+# --- which periods can be recorded ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period_start", "message"),
+    [
+        ("2025-10-01", "2025-Q4 has not ended yet"),  # today, 5 November, is inside it
+        ("2026-01-01", "2026-Q1 has not ended yet"),
+        ("2071-01-01", "2071-Q1 has not ended yet"),  # years ahead
+        ("2023-10-01", "2023-Q4 ended before the partnership started (1 January 2024)."),
+    ],
+)
+def test_it_refuses_a_period_that_cannot_be_recorded_next_to_the_cell(
+    client, alice, partnership, metric, period_start, message
+):
+    client.force_login(alice)
+    response = save(client, partnership, metric, period_start, "5")
+    assert response.status_code == 400
+    assert not metric.measurements.filter(period_start=period_start).exists()
+    content = response.content.decode()
+    error = f'<div class="invalid-feedback text-start" id="error-{metric.pk}-{period_start}">'
+    assert error in content
+    assert message in content.split(error)[1].split("</div>")[0]
+    assert 'value="5"' in content
+
+
+def test_it_refuses_a_date_far_outside_any_real_use(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "9999-10-01", "5")
+    assert response.status_code == 400
+    assert "Give a date from 2000 to 2075." in response.content.decode()
+    assert metric.measurements.count() == 3
+
+
+def test_it_takes_a_period_that_ended_yesterday(client, alice, partnership, metric):
+    monthly = MetricFactory(objective=metric.objective, name="Visits", frequency="monthly")
+    client.force_login(alice)
+    with time_machine.travel(dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        response = save(client, partnership, monthly, "2025-10-01", "7")
+    assert response.status_code == 200
+    assert monthly.measurements.get(period_start=dt.date(2025, 10, 1)).value == 7
+
+
+# --- paging and clearing ----------------------------------------------------------
+
+
+def grid_of(response, frequency):
+    return next(g for g in response.context["grids"] if g["frequency"] == frequency)
+
+
+def test_it_pages_back_to_the_partnerships_first_period_and_forward_again(
+    client, alice, partnership, metric
+):
+    MetricFactory(objective=metric.objective, name="Visits", frequency="monthly")
+    client.force_login(alice)
+    page = reverse("partnerships:measurement_grid", args=[partnership.pk])
+    # Another grid's place is part of the query, and every link keeps it.
+    response = client.get(page, {"quarterly": "2025-04-01"})
+    assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "2025-Q2"
+    shown = []
+    while True:
+        monthly = grid_of(response, "monthly")
+        shown = [p.label for p in monthly["periods"]] + shown
+        if not monthly["earlier_url"]:
+            break
+        assert "quarterly=2025-04-01" in monthly["earlier_url"]
+        assert 'rel="prev"' in response.content.decode()
+        response = client.get(page + monthly["earlier_url"])
+    # Every month from January 2024, when the partnership started, to October
+    # 2025, the last closed one; the earliest page is full too, so it overlaps.
+    months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)][:22]
+    assert sorted(set(shown)) == months
+    assert len(monthly["periods"]) == 6
+    forward = []
+    while monthly["later_url"]:
+        assert "quarterly=2025-04-01" in monthly["later_url"]
+        response = client.get(page + monthly["later_url"])
+        monthly = grid_of(response, "monthly")
+        forward += [p.label for p in monthly["periods"]]
+    assert forward[-1] == "2025-10"
+    assert monthly["later_url"] is None
+
+
+def test_it_shows_only_the_periods_since_the_partnership_started(client, alice):
+    partnership = partnership_with_data(owner=alice, metrics=1, start_date=dt.date(2025, 3, 15))
+    client.force_login(alice)
+    response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
+    quarterly = grid_of(response, "quarterly")
+    assert [p.label for p in quarterly["periods"]] == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert quarterly["earlier_url"] is None
+    assert quarterly["later_url"] is None
+
+
+def test_an_unreadable_or_far_place_shows_the_latest_periods(client, alice, partnership):
+    client.force_login(alice)
+    page = reverse("partnerships:measurement_grid", args=[partnership.pk])
+    for place in ("9999-12-01", "soon"):
+        response = client.get(page, {"quarterly": place})
+        assert response.status_code == 200
+        assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "2025-Q3"
+
+
+def test_emptying_a_cell_clears_the_value_and_keeps_its_history(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2025-07-01", "")
+    assert response.status_code == 200
+    assert response.context["cell"]["cleared"]
+    assert "Cleared." in response.content.decode()
+    assert not metric.measurements.filter(period_start=dt.date(2025, 7, 1)).exists()
+    deleted = Measurement.history.filter(
+        metric_id=metric.pk, period_start=dt.date(2025, 7, 1), history_type="-"
+    ).get()
+    assert (deleted.value, deleted.history_user) == (Decimal(24), alice)
+
+
+def test_emptying_an_empty_cell_changes_nothing(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", "")
+    assert response.status_code == 200
+    assert metric.measurements.count() == 3

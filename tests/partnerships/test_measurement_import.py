@@ -28,7 +28,8 @@ def november_2025():
 
 @pytest.fixture
 def partnership(alice):
-    return partnership_with_data(owner=alice, metrics=1)
+    # Started in 2024, so that the quarters of 2024 can be recorded.
+    return partnership_with_data(owner=alice, metrics=1, start_date=dt.date(2024, 1, 1))
 
 
 @pytest.fixture
@@ -137,6 +138,30 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_them(client, alice, bob, p
     assert f"“{other.pk}” is not an active metric of this partnership." in content
     assert "a dozen" in content
     assert "The same metric and period as row 2 of this file." in content
+
+
+@pytest.mark.parametrize(
+    ("period_start", "message"),
+    [
+        ("2025-10-01", "2025-Q4 has not ended yet"),  # today, 5 November, is inside it
+        ("2030-01-01", "2030-Q1 has not ended yet"),
+        ("2023-10-01", "2023-Q4 ended before the partnership started (1 January 2024)."),
+        ("9999-10-01", "Give a date from 2000 to 2075."),
+    ],
+)
+def test_a_period_that_cannot_be_recorded_is_named_by_row_and_column(
+    client, alice, partnership, metric, period_start, message
+):
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    rows = [HEADER, row(metric, "2024-10-01", "12"), row(metric, period_start, "12")]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+    errors = response.context["result"].errors
+    assert {(e.row, e.column) for e in errors} == {(3, "period_start")}
+    assert any(message in e.message for e in errors)
+    assert message in response.content.decode()
 
 
 def test_an_inactive_metric_is_refused(client, alice, partnership, metric):

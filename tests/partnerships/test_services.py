@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from partnerships import services
@@ -365,3 +366,68 @@ class TestMeasurementRecord:
             )
         assert "already has a value for this period" in str(excinfo.value)
         assert Measurement.objects.count() == 1
+
+
+class TestRecordablePeriods:
+    """A value is known once its period is over, and only since the partnership began."""
+
+    @pytest.fixture(autouse=True)
+    def fifth_of_november_2025(self):
+        with time_machine.travel(dt.datetime(2025, 11, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+            yield
+
+    @pytest.fixture
+    def metric(self, alice):
+        # The factory's partnership started on 1 January 2025.
+        return MetricFactory(frequency="quarterly", objective__partnership__owner=alice)
+
+    @pytest.mark.parametrize(
+        ("period_start", "message"),
+        [
+            (
+                dt.date(2025, 10, 1),
+                "2025-Q4 has not ended yet: the latest period that can be recorded is 2025-Q3.",
+            ),
+            (
+                dt.date(2027, 4, 1),
+                "2027-Q2 has not ended yet: the latest period that can be recorded is 2025-Q3.",
+            ),
+            (
+                dt.date(2024, 10, 1),
+                "2024-Q4 ended before the partnership started (1 January 2025).",
+            ),
+        ],
+    )
+    def test_it_refuses_a_period_that_cannot_be_recorded(
+        self, alice, metric, period_start, message
+    ):
+        for service in (services.measurement_record, services.measurement_save):
+            with pytest.raises(ValidationError) as excinfo:
+                service(metric=metric, period_start=period_start, value=3, entered_by=alice)
+            assert errors_of(excinfo) == {"period_start": [message]}
+        assert not Measurement.objects.exists()
+
+    def test_it_takes_a_period_that_ended_yesterday(self, alice, metric):
+        with time_machine.travel(dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+            measurement = services.measurement_record(
+                metric=metric, period_start=dt.date(2025, 7, 1), value=3, entered_by=alice
+            )
+        assert measurement.period.label == "2025-Q3"
+
+    def test_it_takes_the_period_the_partnership_started_in(self, alice, metric):
+        metric.objective.partnership.start_date = dt.date(2025, 3, 31)
+        metric.objective.partnership.save()
+        measurement = services.measurement_record(
+            metric=metric, period_start=dt.date(2025, 1, 1), value=3, entered_by=alice
+        )
+        assert measurement.period.label == "2025-Q1"
+
+    def test_clearing_a_value_keeps_its_history(self, alice, metric):
+        MeasurementFactory(metric=metric, period_start=dt.date(2025, 4, 1), value=Decimal(8))
+        assert services.measurement_clear(metric=metric, period_start=dt.date(2025, 4, 1), by=alice)
+        assert not Measurement.objects.exists()
+        deleted = Measurement.history.get(history_type="-")
+        assert (deleted.value, deleted.history_user) == (Decimal(8), alice)
+        assert not services.measurement_clear(
+            metric=metric, period_start=dt.date(2025, 4, 1), by=alice
+        )

@@ -1,0 +1,56 @@
+"""The window of dates Accord takes from a person: one rule for every form and service.
+
+A date typed far outside any real use (9999-12-31, 0201 for 2021) is a slip of
+the keyboard, and one that reached the database made pages that walk period by
+period towards it answer 500. Every date field people fill in (start and end,
+effective and expiry, due, baseline and target dates) takes `validate_plausible`;
+every month picker takes `validate_closed_month`, as a month still running (or
+to come) has no figures to show yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+EARLIEST = dt.date(2000, 1, 1)
+YEARS_AHEAD = 50
+
+
+def latest_plausible(today: dt.date | None = None) -> dt.date:
+    """The last day of the year fifty years from now."""
+    today = today or timezone.localdate()
+    return dt.date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def validate_plausible(value: dt.date | None) -> None:
+    if value is None:
+        return
+    latest = latest_plausible()
+    if not EARLIEST <= value <= latest:
+        raise ValidationError(
+            "Give a date from %(earliest)s to %(latest)s.",
+            code="implausible_date",
+            params={"earliest": EARLIEST.year, "latest": latest.year},
+        )
+
+
+def _last_closed_month(today: dt.date | None = None) -> dt.date:
+    """The first day of the month before this one."""
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def validate_closed_month(value: dt.date | None) -> None:
+    """A month from January 2000 to the last one that has ended."""
+    if value is None:
+        return
+    latest = _last_closed_month()
+    if not EARLIEST <= value <= latest:
+        raise ValidationError(
+            "Choose a month from %(earliest)s to %(latest)s, the last one that has ended.",
+            code="month_not_closed",
+            params={"earliest": f"{EARLIEST:%B %Y}", "latest": f"{latest:%B %Y}"},
+        )
