@@ -2,7 +2,7 @@
 
 A cached portfolio is keyed by its filters, the day and a generation number.
 Whatever changes what executives see (a run finishing, a scorecard approved or
-overridden) bumps the generation once its transaction commits, so every
+overridden, a new scoring policy) bumps the generation once its transaction commits, so every
 cached portfolio is left behind at once, with no key to hunt down.
 """
 

@@ -465,17 +465,31 @@ IN_FORCE_FOR_TERM = (
 )
 
 
+# Statuses of an agreement that binds the parties now: signed, or active. One
+# expired, superseded or terminated no longer does, whatever its dates say.
+IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+
+
 class AgreementQuerySet(models.QuerySet):
+    def in_force(self):
+        """Agreements that bind the parties today (reminders, expiry, funding)."""
+        return self.filter(status__in=IN_FORCE)
+
     def in_force_on(self, day: dt.date):
+        """Agreements that covered `day`, also one expired or superseded since
+        (what an assessment of a past month reads)."""
         return self.filter(status__in=IN_FORCE_FOR_TERM, effective_date__lte=day).filter(
             Q(expiry_date__isnull=True) | Q(expiry_date__gte=day)
         )
 
     def expiring_between(self, first: dt.date, last: dt.date):
-        return self.filter(
-            status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE),
-            expiry_date__range=(first, last),
-        )
+        return self.in_force().filter(expiry_date__range=(first, last))
+
+    def expiring_within(self, days: int, *, on: dt.date):
+        """Agreements in force that expire from `on` to `days` days later, both
+        days counted. The window everyone uses is the scoring policy's
+        (`evaluation.selectors.expiry_warning_days`)."""
+        return self.expiring_between(on, on + dt.timedelta(days=days))
 
 
 class Agreement(TimeStamped):

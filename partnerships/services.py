@@ -193,9 +193,11 @@ def agreements_expire(*, today: dt.date) -> int:
 
     One UPDATE: a rerun finds nothing left to do.
     """
-    return Agreement.objects.filter(
-        status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE), expiry_date__lt=today
-    ).update(status=AgreementStatus.EXPIRED)
+    return (
+        Agreement.objects.in_force()
+        .filter(expiry_date__lt=today)
+        .update(status=AgreementStatus.EXPIRED)
+    )
 
 
 @transaction.atomic
