@@ -315,6 +315,9 @@ POLICY_FIELDS = [
     "attainment_cap",
     "trend_min_change",
     "expiry_warning_days",
+    "warning_health_drop",
+    "warning_outcomes_drop",
+    "warning_signals_needed",
     "notes",
 ]
 

@@ -38,7 +38,12 @@ def warning_policy() -> Policy:
     """The early warning's thresholds: the active scoring policy's, so a new
     version of the policy moves the warnings with the scorecards."""
     policy = active_policy()
-    return Policy(expiry_days=policy.expiry_warning_days)
+    return Policy(
+        health_drop=policy.warning_health_drop,
+        outcomes_drop=policy.warning_outcomes_drop,
+        expiry_days=policy.expiry_warning_days,
+        signals_needed=policy.warning_signals_needed,
+    )
 
 
 def warning_evidence(
