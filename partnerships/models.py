@@ -22,6 +22,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -236,6 +237,30 @@ class PartnershipQuerySet(models.QuerySet):
     def assessable(self):
         """Partnerships that get a scorecard: the active and the struggling."""
         return self.in_family(StageFamily.ACTIVE)
+
+    def with_stage_on(self, day: dt.date):
+        """Each partnership with `stage_on`: its stage at the end of `day`.
+
+        Every move is kept as a StageChange, but a partnership's first stage is
+        not (creation records no change): so the stage then is the one the first
+        move after that day left, or, with no move since, today's.
+        """
+        after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+        left_then = (
+            StageChange.objects.filter(partnership=OuterRef("pk"), changed_at__gte=after)
+            .order_by("changed_at", "pk")
+            .values("from_stage")[:1]
+        )
+        return self.annotate(stage_on=Coalesce(Subquery(left_then), F("stage")))
+
+    def assessable_on(self, day: dt.date):
+        """Partnerships that get a scorecard for the month ending on `day`: active
+        or struggling at that day's end (whatever they are now), and started by then."""
+        return (
+            self.with_stage_on(day)
+            .filter(stage_on__in=STAGES_BY_FAMILY[StageFamily.ACTIVE])
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+        )
 
     def led_by(self, user):
         """Partnerships the user owns or co-leads: the one rule for who answers
