@@ -1,11 +1,10 @@
-import datetime as dt
-
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from evaluation.selectors import expiry_warning_days
 from partnerships.models import (
     STAGES_BY_FAMILY,
     Agreement,
@@ -14,8 +13,6 @@ from partnerships.models import (
     Stage,
     StageFamily,
 )
-
-EXPIRY_DAYS = 90
 
 
 def home(request):
@@ -41,8 +38,9 @@ def home(request):
             ("ended", "Ended"),
         )
     ]
+    expiry_days = expiry_warning_days()
     expiring = (
-        Agreement.objects.expiring_between(today, today + dt.timedelta(days=EXPIRY_DAYS))
+        Agreement.objects.expiring_within(expiry_days, on=today)
         .select_related("partnership")
         .order_by("expiry_date")[:10]
     )
@@ -73,7 +71,7 @@ def home(request):
         {
             "families": families,
             "expiring": expiring,
-            "expiry_days": EXPIRY_DAYS,
+            "expiry_days": expiry_days,
             "partner_count": partners["count"],
             "country_count": partners["countries"],
             "returned": returned,

@@ -2,9 +2,10 @@
 
 A cached portfolio is keyed by its filters, the day and a generation number.
 Whatever changes what executives see (a run finishing, a scorecard approved or
-overridden, a manager's change to a partner, a partnership's stage or members,
-an agreement) bumps the generation once its transaction commits (the hooks of
-`evaluation.hooks` and `partnerships.hooks`, registered in `apps.py`), so every
+overridden, a new scoring policy, a manager's change to a partner, a
+partnership's stage or members, an agreement) bumps the generation once its
+transaction commits (the hooks of `evaluation.hooks` and `partnerships.hooks`,
+registered in `apps.py`), so every
 cached portfolio is left behind at once, with no key to hunt down.
 """
 

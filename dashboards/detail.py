@@ -40,8 +40,6 @@ from partnerships.periods import Frequency, Period, last_closed_period, periods_
 from partnerships.progress import actual_value, planned_progress
 from partnerships.progress import progress as metric_progress
 
-from .money import COMMITTING_STATUSES
-
 COMPONENTS = (
     ("overall_score", "Overall"),
     ("outcomes_score", "Outcomes"),
@@ -274,7 +272,7 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
 def _funding_by_side(partner: Partner) -> list[dict]:
     """Financial contributions committed under the partner's agreements in force,
     summed per side and currency: one query."""
-    agreements = Agreement.objects.filter(parties__partner=partner, status__in=COMMITTING_STATUSES)
+    agreements = Agreement.objects.in_force().filter(parties__partner=partner)
     rows = (
         AgreementParty.objects.filter(
             agreement__in=agreements, contribution_kind=ContributionKind.FINANCIAL

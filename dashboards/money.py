@@ -12,12 +12,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
-from partnerships.models import AgreementParty, AgreementStatus, ContributionKind
+from partnerships.models import IN_FORCE, AgreementParty, ContributionKind
 
 from .models import ExchangeRate
 
-# A contribution counts once the agreement binds the parties: signed or in force.
-COMMITTING_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 CENT = Decimal("0.01")
 
 
@@ -33,11 +31,12 @@ def rates_on(day: dt.date) -> dict[str, Decimal]:
 
 
 def committed_by_currency(partnerships) -> dict[str, Decimal]:
-    """Financial contributions of the signed or active agreements of these partnerships."""
+    """Financial contributions of the agreements in force of these partnerships: a
+    contribution counts once its agreement binds the parties."""
     rows = (
         AgreementParty.objects.filter(
             contribution_kind=ContributionKind.FINANCIAL,
-            agreement__status__in=COMMITTING_STATUSES,
+            agreement__status__in=IN_FORCE,
             agreement__partnership__in=partnerships,
         )
         .values("contribution_currency")

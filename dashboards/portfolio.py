@@ -13,11 +13,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Func, IntegerField, JSONField, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, JSONField, Subquery, Value, Window
 from django.db.models.functions import JSONObject
 
 from evaluation.codes import ASSESSED_STATUSES, MetricStatus
 from evaluation.models import Rating, ReviewState, Scorecard, shown_rating
+from evaluation.selectors import expiry_warning_days
 from partnerships.geography import continent_of
 from partnerships.models import (
     STAGES_BY_FAMILY,
@@ -31,7 +32,6 @@ from partnerships.periods import Frequency, Period
 from . import money
 from .filters import NOT_RATED, narrow, shown_candidates
 
-EXPIRY_DAYS = 90
 TREND_PERIODS = 6
 BEST_AND_WORST = 5
 EXPIRING_SHOWN = 5
@@ -192,13 +192,23 @@ def _ranked(facts, *, best: bool) -> list[dict]:
 
 
 def _expiring(partnerships, today: dt.date) -> dict:
-    agreements = Agreement.objects.expiring_between(
-        today, today + dt.timedelta(days=EXPIRY_DAYS)
-    ).filter(partnership__in=partnerships)
-    shown = agreements.order_by("expiry_date", "pk").values(
-        "title", "expiry_date", "partnership_id", partnership_title=F("partnership__title")
-    )[:EXPIRING_SHOWN]
-    return {"count": agreements.count(), "shown": list(shown)}
+    """Agreements near expiry by the active scoring policy's window, which the tile names."""
+    days = expiry_warning_days()
+    agreements = Agreement.objects.expiring_within(days, on=today).filter(
+        partnership__in=partnerships
+    )
+    # The count rides along with the rows shown: a window function counts them
+    # all before the limit, so the tile costs one query with the policy's.
+    shown = list(
+        agreements.order_by("expiry_date", "pk").values(
+            "title",
+            "expiry_date",
+            "partnership_id",
+            partnership_title=F("partnership__title"),
+            total=Window(Count("pk")),
+        )[:EXPIRING_SHOWN]
+    )
+    return {"days": days, "count": shown[0]["total"] if shown else 0, "shown": shown}
 
 
 def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) -> dict:

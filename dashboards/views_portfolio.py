@@ -22,7 +22,7 @@ from . import exports_portfolio
 from .cache import cached_portfolio
 from .filters import NOT_RATED
 from .forms import PartnershipFilterForm
-from .portfolio import EXPIRY_DAYS, portfolio_summary
+from .portfolio import portfolio_summary
 
 RATING_LABELS = {**dict(Rating.choices), NOT_RATED: "Not rated"}
 SPANNED_LABELS = {"1": "One sector", "2": "Two sectors", "3": "Three or more"}
@@ -105,7 +105,6 @@ def _portfolio_body(data: dict, today) -> str:
                 for r in [*Rating.values, NOT_RATED]
             ],
             "charts": _charts(summary, listed, colour=colour),
-            "expiry_days": EXPIRY_DAYS,
         },
     )
 

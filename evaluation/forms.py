@@ -56,6 +56,9 @@ class PolicyForm(forms.ModelForm):
             "on_track_tolerance": "On-track tolerance",
             "trend_min_change": "Smallest change shown as a trend",
             "expiry_warning_days": "Warn of an expiry (days ahead)",
+            "warning_health_drop": "Health fall that counts (points)",
+            "warning_outcomes_drop": "Outcomes fall that counts (points)",
+            "warning_signals_needed": "Signals together that raise a warning",
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 

@@ -7,7 +7,7 @@ registers with `scorecards_changed`, the reminders with `scorecard_returned`.
 from core.hooks import Hook
 
 # What executives may see has changed: a run finished, a scorecard was approved
-# or overridden. No payload.
+# or overridden, a new policy (and so a new expiry window) was published. No payload.
 scorecards_changed = Hook("evaluation.scorecards_changed")
 
 # A reviewer returned a scorecard to its owner. Payload: event_id (ScorecardEvent).

@@ -18,6 +18,13 @@ from django.db.models.lookups import GreaterThan
 from partnerships.models import Partnership
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# A score falls by at least a point to count, and cannot fall by more than 100.
+WARNING_DROP = [MinValueValidator(1), MaxValueValidator(100)]
+# The early warning knows four signals: falling health, missed targets,
+# unreported metrics, an agreement near expiry (lifecycle.rules.SIGNAL_NAMES).
+WARNING_SIGNALS = 4
+# Beyond two years "near expiry" would list nearly every agreement.
+EXPIRY_WARNING_MAX_DAYS = 730
 
 
 def _score_between_0_and_100(field: str) -> models.CheckConstraint:
@@ -65,7 +72,32 @@ class ScoringPolicy(models.Model):
         default=Decimal("3"),
         help_text="Points the overall score must move before the trend shows an arrow.",
     )
-    expiry_warning_days = models.PositiveSmallIntegerField(default=90)
+    expiry_warning_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(EXPIRY_WARNING_MAX_DAYS)],
+        help_text="An agreement expiring within this many days is near expiry, everywhere.",
+    )
+    # The early warning's thresholds (lifecycle.rules): versioned with the
+    # scoring they read, so a warning can be traced to the policy it used.
+    warning_health_drop = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=WARNING_DROP,
+        help_text="Points the health score must fall between two scorecards to be a signal.",
+    )
+    warning_outcomes_drop = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=WARNING_DROP,
+        help_text="Points the outcomes score must fall between two scorecards to be a signal.",
+    )
+    warning_signals_needed = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(WARNING_SIGNALS)],
+        help_text=f"How many different signals (of {WARNING_SIGNALS}) together raise a warning.",
+    )
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
@@ -115,6 +147,26 @@ class ScoringPolicy(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(trend_min_change__gte=0), name="policy_trend_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_warning_days__range=(1, EXPIRY_WARNING_MAX_DAYS)),
+                name="policy_expiry_warning_days_range",
+                violation_error_message=(
+                    f"Warn of an expiry between 1 and {EXPIRY_WARNING_MAX_DAYS} days ahead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_health_drop__range=(1, 100))
+                & Q(warning_outcomes_drop__range=(1, 100)),
+                name="policy_warning_drops_range",
+                violation_error_message="A score must fall by 1 to 100 points to be a signal.",
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_signals_needed__range=(1, WARNING_SIGNALS)),
+                name="policy_warning_signals_range",
+                violation_error_message=(
+                    f"A warning needs from 1 to {WARNING_SIGNALS} signals together."
+                ),
             ),
         ]
 

@@ -15,9 +15,26 @@ from partnerships.models import (
     OutcomeMetric,
 )
 
-from .models import Scorecard
+from .models import Scorecard, ScoringPolicy
 
 MEASUREMENTS_SHOWN = 6
+
+
+def active_policy() -> ScoringPolicy:
+    """The scoring policy in force: the latest published version (`policy_publish`
+    keeps exactly one active)."""
+    return ScoringPolicy.objects.get(is_active=True)
+
+
+def expiry_warning_days() -> int:
+    """How many days ahead an agreement counts as near expiry: the one window of the
+    scorecard's flag, the home page, the portfolio tile, early warning and reminders.
+    It is the active policy's, so publishing a new version moves them all."""
+    return (
+        ScoringPolicy.objects.filter(is_active=True)
+        .values_list("expiry_warning_days", flat=True)
+        .get()
+    )
 
 
 def scorecard_evidence(card: Scorecard) -> dict:

@@ -1,6 +1,7 @@
 """Assessment runs: start, assess chunk by chunk, finish, resume.
 
-A run covers one month for every partnership that is active or struggling. Its
+A run covers one month for every partnership that was active or struggling at
+that month's end (`Partnership.objects.assessable_on`), whatever it is now. Its
 partnerships are split into chunks; each chunk is assessed by one task in one
 transaction that writes its scorecards and marks itself done together, so:
 - a rerun is harmless: scorecards are upserted on (partnership, period), and an
@@ -22,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.queries import AnyOf
-from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
+from partnerships.models import FAMILY_OF_STAGE, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
 from . import scoring
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
 APPROVED_ALREADY = "Approved already; kept as approved."
+NOT_YET_ACTIVE = "Not yet active at the end of the month."
+NO_LONGER_ACTIVE = "No longer active at the end of the month."
 # Columns a recomputation may change; the review fields are the reviewers'.
 COMPUTED_FIELDS = [
     "period_end",
@@ -116,10 +119,7 @@ def assessment_run_start(
             {"period_start": "An assessment of this period is already under way."}
         ) from error
     ids = list(
-        Partnership.objects.assessable()
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
-        .order_by("id")
-        .values_list("id", flat=True)
+        Partnership.objects.assessable_on(period.end).order_by("id").values_list("id", flat=True)
     )
     AssessmentChunk.objects.bulk_create(
         AssessmentChunk(run=run, index=index, partnership_ids=ids[offset : offset + chunk_size])
@@ -231,14 +231,20 @@ def assess_partnerships(
     if one did. Must run inside a transaction: the existing
     scorecards are locked so a reviewer's approval and this write cannot cross.
     """
+    # The stage at the month's end decides, not today's: a partnership completed
+    # since still has its active months assessed, one active since has not.
     partnerships = list(
-        Partnership.objects.filter(AnyOf(F("id"), ids)).values_list("id", "stage", "start_date")
+        Partnership.objects.filter(AnyOf(F("id"), ids))
+        .with_stage_on(period_end)
+        .values_list("id", "stage_on", "start_date")
     )
-    assessable_stages = set(STAGES_BY_FAMILY[StageFamily.ACTIVE])
     skipped, errors, eligible = [], [], []
     for pid, stage, start_date in partnerships:
-        if stage not in assessable_stages:
-            skipped.append({"partnership": pid, "reason": "No longer active."})
+        family = FAMILY_OF_STAGE[stage]
+        if family == StageFamily.POTENTIAL:
+            skipped.append({"partnership": pid, "reason": NOT_YET_ACTIVE})
+        elif family == StageFamily.ENDED:
+            skipped.append({"partnership": pid, "reason": NO_LONGER_ACTIVE})
         else:
             eligible.append({"id": pid, "start_date": start_date})
     # Lock every existing scorecard of the period, not only the approved ones,
@@ -315,6 +321,9 @@ POLICY_FIELDS = [
     "attainment_cap",
     "trend_min_change",
     "expiry_warning_days",
+    "warning_health_drop",
+    "warning_outcomes_drop",
+    "warning_signals_needed",
     "notes",
 ]
 
@@ -338,4 +347,6 @@ def policy_publish(*, created_by, **values) -> ScoringPolicy:
         current.save(update_fields=["is_active"])
     policy.is_active = True
     policy.save()
+    # The portfolio's expiring tile reads the policy's window.
+    scorecards_changed.fire_on_commit()
     return policy

@@ -15,6 +15,10 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Policy:
+    """The thresholds, as versioned in the scoring policy (its `warning_*` fields
+    and `expiry_warning_days`; `selectors.warning_policy` reads the active one).
+    The defaults are the policy's shipped values, for working the rule by hand."""
+
     # Points (of 100) a component score must fall between two scorecards to count.
     health_drop: Decimal = Decimal("10")
     outcomes_drop: Decimal = Decimal("10")

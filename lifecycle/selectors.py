@@ -10,11 +10,12 @@ from django.db.models.functions import RowNumber
 
 from evaluation.codes import HEALTH_FLAGS, FlagCode
 from evaluation.models import Scorecard
+from evaluation.selectors import active_policy
 from health.models import Factor
 from health.selectors import latest_published_instrument
 from partnerships.models import Agreement, Partnership, Stage
 
-from .rules import Evidence
+from .rules import Evidence, Policy
 
 
 def _messages(flags: list[dict], wanted) -> tuple[str, ...]:
@@ -25,6 +26,18 @@ def watched_partnerships():
     """The partnerships early warning watches: the active ones (a struggling one
     is already known to be in trouble)."""
     return Partnership.objects.filter(stage=Stage.ACTIVE)
+
+
+def warning_policy() -> Policy:
+    """The early warning's thresholds: the active scoring policy's, so a new
+    version of the policy moves the warnings with the scorecards."""
+    policy = active_policy()
+    return Policy(
+        health_drop=policy.warning_health_drop,
+        outcomes_drop=policy.warning_outcomes_drop,
+        expiry_days=policy.expiry_warning_days,
+        signals_needed=policy.warning_signals_needed,
+    )
 
 
 def warning_evidence(
@@ -53,8 +66,8 @@ def warning_evidence(
     for card in latest_two:
         cards[card["partnership_id"]][card["rank"]] = card
     expiring = defaultdict(list)
-    for title, partnership_id, expiry in Agreement.objects.expiring_between(
-        today, today + dt.timedelta(days=expiry_days)
+    for title, partnership_id, expiry in Agreement.objects.expiring_within(
+        expiry_days, on=today
     ).values_list("title", "partnership_id", "expiry_date"):
         expiring[partnership_id].append((title, expiry))
 

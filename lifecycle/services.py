@@ -33,7 +33,7 @@ from .models import (
     NextStep,
     WarningState,
 )
-from .selectors import warning_evidence, watched_partnerships
+from .selectors import warning_evidence, warning_policy, watched_partnerships
 
 WARNING_KIND = Kind.EARLY_WARNING
 LESSONS_KIND = Kind.LESSONS_DUE
@@ -138,15 +138,18 @@ def fit_assessment_record(
 
 @transaction.atomic
 def early_warnings_raise(
-    *, today: dt.date, policy: rules.Policy = rules.POLICY
+    *, today: dt.date, policy: rules.Policy | None = None
 ) -> list[EarlyWarning]:
     """Raise a warning on each watched partnership whose signals worsen together,
     and tell its owner and co-leads why. Returns the warnings raised now.
+
+    The thresholds are the active scoring policy's unless `policy` is given.
 
     A rerun raises nothing twice: a partnership has at most one open warning
     (a partial unique index), and a warning dismissed on the same evidence is
     not raised again.
     """
+    policy = policy or warning_policy()
     ids = list(watched_partnerships().values_list("pk", flat=True))
     evidence = warning_evidence(ids, today=today, expiry_days=policy.expiry_days)
     open_ = set(

@@ -240,6 +240,30 @@ class PartnershipQuerySet(models.QuerySet):
         """Partnerships that get a scorecard: the active and the struggling."""
         return self.in_family(StageFamily.ACTIVE)
 
+    def with_stage_on(self, day: dt.date):
+        """Each partnership with `stage_on`: its stage at the end of `day`.
+
+        Every move is kept as a StageChange, but a partnership's first stage is
+        not (creation records no change): so the stage then is the one the first
+        move after that day left, or, with no move since, today's.
+        """
+        after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+        left_then = (
+            StageChange.objects.filter(partnership=OuterRef("pk"), changed_at__gte=after)
+            .order_by("changed_at", "pk")
+            .values("from_stage")[:1]
+        )
+        return self.annotate(stage_on=Coalesce(Subquery(left_then), F("stage")))
+
+    def assessable_on(self, day: dt.date):
+        """Partnerships that get a scorecard for the month ending on `day`: active
+        or struggling at that day's end (whatever they are now), and started by then."""
+        return (
+            self.with_stage_on(day)
+            .filter(stage_on__in=STAGES_BY_FAMILY[StageFamily.ACTIVE])
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+        )
+
     def led_by(self, user):
         """Partnerships the user owns or co-leads: the one rule for who answers
         for a partnership (edit rights, review's "never your own", reminders)."""
@@ -518,17 +542,31 @@ IN_FORCE_FOR_TERM = (
 )
 
 
+# Statuses of an agreement that binds the parties now: signed, or active. One
+# expired, superseded or terminated no longer does, whatever its dates say.
+IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+
+
 class AgreementQuerySet(models.QuerySet):
+    def in_force(self):
+        """Agreements that bind the parties today (reminders, expiry, funding)."""
+        return self.filter(status__in=IN_FORCE)
+
     def in_force_on(self, day: dt.date):
+        """Agreements that covered `day`, also one expired or superseded since
+        (what an assessment of a past month reads)."""
         return self.filter(status__in=IN_FORCE_FOR_TERM, effective_date__lte=day).filter(
             Q(expiry_date__isnull=True) | Q(expiry_date__gte=day)
         )
 
     def expiring_between(self, first: dt.date, last: dt.date):
-        return self.filter(
-            status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE),
-            expiry_date__range=(first, last),
-        )
+        return self.in_force().filter(expiry_date__range=(first, last))
+
+    def expiring_within(self, days: int, *, on: dt.date):
+        """Agreements in force that expire from `on` to `days` days later, both
+        days counted. The window everyone uses is the scoring policy's
+        (`evaluation.selectors.expiry_warning_days`)."""
+        return self.expiring_between(on, on + dt.timedelta(days=days))
 
 
 class Agreement(TimeStamped):

@@ -18,7 +18,6 @@ from django.db import transaction
 
 from .hooks import portfolio_changed
 from .models import (
-    AGREEMENT_TRANSITIONS,
     Agreement,
     AgreementParty,
     AgreementStatus,
@@ -240,13 +239,11 @@ def agreements_expire(*, today: dt.date) -> int:
 
     One UPDATE: a rerun finds nothing left to do.
     """
-    expiring = [
-        status
-        for status, onwards in AGREEMENT_TRANSITIONS.items()
-        if AgreementStatus.EXPIRED in onwards
-    ]
-    expired = Agreement.objects.filter(status__in=expiring, expiry_date__lt=today).update(
-        status=AgreementStatus.EXPIRED
+    # In force = the statuses AGREEMENT_TRANSITIONS lets expire (signed, active).
+    expired = (
+        Agreement.objects.in_force()
+        .filter(expiry_date__lt=today)
+        .update(status=AgreementStatus.EXPIRED)
     )
     if expired:
         portfolio_changed.fire_on_commit()

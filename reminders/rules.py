@@ -29,12 +29,13 @@ from django.db.models import (
 from accounts.models import Role, User
 from core.formatting import day, link, plural
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from evaluation.selectors import expiry_warning_days
 from notifications.models import Kind
 from notifications.services import Draft
 from partnerships.models import (
+    IN_FORCE,
     STAGES_BY_FAMILY,
     Agreement,
-    AgreementStatus,
     Measurement,
     Obligation,
     OutcomeMetric,
@@ -44,8 +45,9 @@ from partnerships.models import (
 )
 from partnerships.periods import Frequency, Period, last_closed_period
 
-# An agreement's owners hear of its expiry when fewer than 90, 30 and 7 days are left.
-EXPIRY_THRESHOLDS = (7, 30, 90)
+# An agreement's owners hear of its expiry once it is near (the scoring policy's
+# window, see `expiry_thresholds`), and again with 30 and 7 days left.
+LAST_CALLS = (7, 30)
 # An auto-renewing agreement's owners hear of it a month before the last day on
 # which notice can be given.
 RENEWAL_NOTICE_WARNING = dt.timedelta(days=30)
@@ -59,7 +61,12 @@ REPORTING_GRACE = dt.timedelta(days=15)
 # A reviewer's digest lists this many scorecards and counts the rest.
 DIGEST_LISTED = 20
 
-IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+
+def expiry_thresholds(window: int) -> tuple[int, ...]:
+    """The days left at which an agreement's owners hear of its expiry, shortest
+    first: the policy's window (90 days: 7, 30, 90; 60 days: 7, 30, 60), and the
+    last calls within it."""
+    return tuple(sorted({window, *(days for days in LAST_CALLS if days < window)}))
 
 
 def _leads_of(partnership_ids) -> dict[int, list[int]]:
@@ -77,17 +84,20 @@ def due_on(today: dt.date) -> list[Draft]:
 
 
 def agreement_reminders(today: dt.date) -> list[Draft]:
-    """Agreements in force that enter their notice period or expire within 90, 30 or 7
-    days; an auto-renewing one also a month before the last day to give notice, since
-    after that day it renews whatever the partnership's state."""
+    """Agreements in force that enter their notice period or come near expiry (the
+    scoring policy's window, then 30 and 7 days); an auto-renewing one also a month
+    before the last day to give notice, since after that day it renews whatever the
+    partnership's state."""
+    thresholds = expiry_thresholds(expiry_warning_days())
     notice_opens = ExpressionWrapper(
         F("expiry_date") - F("notice_period_days"), output_field=DateField()
     )
     agreements = list(
-        Agreement.objects.filter(status__in=IN_FORCE, expiry_date__gte=today)
+        Agreement.objects.in_force()
+        .filter(expiry_date__gte=today)
         .alias(notice_opens=notice_opens)
         .filter(
-            Q(expiry_date__lte=today + dt.timedelta(days=max(EXPIRY_THRESHOLDS)))
+            Q(expiry_date__lte=today + dt.timedelta(days=max(thresholds)))
             | Q(auto_renewal=False, notice_opens__lte=today)
             | Q(
                 auto_renewal=True,
@@ -109,7 +119,7 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
         ):
             events.append(_renewal_notice(agreement))
         days_left = (agreement.expiry_date - today).days
-        threshold = next((t for t in EXPIRY_THRESHOLDS if days_left <= t), None)
+        threshold = next((t for t in thresholds if days_left <= t), None)
         if threshold is not None:
             events.append(_expiry(agreement, days_left, threshold))
         drafts += [

@@ -138,3 +138,13 @@ def partnership_with_data(*, metrics: int = 2, stage: str = "active", **fields) 
                 metric=metric, period_start=dt.date(2025, quarter, 1), value=Decimal(value)
             )
     return partnership
+
+
+def publish_policy(**changes):
+    """Publish a new version of the scoring policy: the active one with `changes`."""
+    from evaluation.models import ScoringPolicy
+    from evaluation.services import POLICY_FIELDS, policy_publish
+
+    active = ScoringPolicy.objects.get(is_active=True)
+    values = {name: getattr(active, name) for name in POLICY_FIELDS}
+    return policy_publish(created_by=None, **(values | {"name": "Test version"} | changes))

@@ -137,10 +137,11 @@ def test_home_shows_the_portfolio_to_a_signed_in_manager(
     AgreementFactory()
     client.force_login(alice)
     # session, user, savepoint (ATOMIC_REQUESTS), the role check (is this an
-    # executive?), family counts, partner counts, expiring agreements with
-    # their partnerships, scorecards returned to the user, user and group
-    # permissions and unread notifications (the menu), release savepoint
-    with django_assert_max_num_queries(12):
+    # executive?), family counts, the active policy's expiry window, expiring
+    # agreements with their partnerships, partner counts, scorecards returned to
+    # the user, user and group permissions and unread notifications (the menu),
+    # release savepoint
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Struggling" in response.content

@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 
 # session, user, a savepoint and its release (ATOMIC_REQUESTS), user and group
 # permissions; the summary: partnerships with their countries, sectors and
-# latest shown scorecard, the expiring agreements and their count, funding by
-# currency, exchange rates, ratings by month (the generation number is Redis,
-# not SQL); owners for the filter form; unread notifications.
+# latest shown scorecard, the active policy's expiry window, the expiring
+# agreements with their count, funding by currency, exchange rates, ratings by
+# month (the generation number is Redis, not SQL); owners for the filter form;
+# unread notifications.
 COLD = 14
 # session, user, savepoint pair, permissions (2), owners for the filter form,
 # unread notifications: the summary comes from Redis.

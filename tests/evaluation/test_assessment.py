@@ -20,11 +20,13 @@ from evaluation.models import (
     ScoringPolicy,
 )
 from partnerships.models import Measurement
+from partnerships.services import partnership_change_stage
 from tests.factories import PartnershipFactory, partnership_with_data
 
 pytestmark = pytest.mark.django_db
 
 OCTOBER = dt.date(2025, 10, 1)
+NOVEMBER_3 = dt.date(2025, 11, 3)
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +71,64 @@ def test_it_assesses_every_active_and_struggling_partnership():
     assert card.policy == ScoringPolicy.objects.get(is_active=True)
     assert card.rating in {"green", "amber", "red"}
     assert card.review_state == "in_review"  # put up for review with its chunk
+
+
+def moved(partnership, stage, *, at: dt.datetime, by, **fields):
+    """A stage change through the service, recorded at the moment `at`."""
+    with time_machine.travel(at, tick=False):
+        partnership_change_stage(
+            partnership=partnership, stage=stage, reason="As it happened.", by=by, **fields
+        )
+
+
+def local(*args) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*args))
+
+
+def test_a_month_is_assessed_by_the_stage_at_its_end_not_todays(alice):
+    # Negotiating through September, active from 10 October, completed on 3 November.
+    partnership = partnership_with_data(stage="negotiating", owner=alice)
+    moved(partnership, "active", at=local(2025, 10, 10, 9), by=alice)
+    moved(partnership, "completed", at=local(2025, 11, 3, 9), by=alice, end_date=NOVEMBER_3)
+
+    september = run_to_completion(period_start=dt.date(2025, 9, 1))
+    october = run_to_completion()
+
+    assert (september.assessed_count, october.assessed_count) == (0, 1)
+    assert list(Scorecard.objects.values_list("partnership_id", "period_start")) == [
+        (partnership.pk, OCTOBER)
+    ]
+
+
+def test_a_move_in_the_first_minute_of_a_month_belongs_to_the_next(alice):
+    # Made active at midnight starting 1 October: still negotiating on 30 September.
+    partnership = partnership_with_data(stage="negotiating", owner=alice)
+    moved(partnership, "active", at=local(2025, 10, 1, 0, 0), by=alice)
+    assert run_to_completion(period_start=dt.date(2025, 9, 1)).assessed_count == 0
+    assert run_to_completion().assessed_count == 1
+
+
+def test_a_partnership_never_moved_is_assessed_by_its_stage_today():
+    partnership_with_data(stage="struggling")
+    partnership_with_data(stage="outreach")
+    assert run_to_completion().assessed_count == 1
+
+
+def test_a_recompute_of_a_month_before_it_was_active_says_why(alice):
+    partnership = partnership_with_data(stage="negotiating", owner=alice)
+    moved(partnership, "active", at=local(2025, 10, 10, 9), by=alice)
+    policy = ScoringPolicy.objects.get(is_active=True)
+    with transaction.atomic():
+        assessed, skipped, _ = services.assess_partnerships(
+            [partnership.pk],
+            period_start=dt.date(2025, 9, 1),
+            period_end=dt.date(2025, 9, 30),
+            policy=policy,
+        )
+    assert (assessed, skipped) == (
+        0,
+        [{"partnership": partnership.pk, "reason": "Not yet active at the end of the month."}],
+    )
 
 
 def test_a_rerun_gives_one_scorecard_each_with_the_same_numbers():

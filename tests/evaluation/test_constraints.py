@@ -49,6 +49,22 @@ def test_it_refuses_amber_starting_above_green(policy):
         ScoringPolicy.objects.create(version=2, name="Upside down", green_from=50, amber_from=60)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "constraint"),
+    [
+        ("expiry_warning_days", 0, "policy_expiry_warning_days_range"),
+        ("expiry_warning_days", 731, "policy_expiry_warning_days_range"),
+        ("warning_health_drop", 0, "policy_warning_drops_range"),
+        ("warning_outcomes_drop", Decimal("100.01"), "policy_warning_drops_range"),
+        ("warning_signals_needed", 0, "policy_warning_signals_range"),
+        ("warning_signals_needed", 5, "policy_warning_signals_range"),
+    ],
+)
+def test_it_refuses_early_warning_thresholds_out_of_range(policy, field, value, constraint):
+    with refused(constraint), transaction.atomic():
+        ScoringPolicy.objects.create(version=2, name="Out of range", **{field: value})
+
+
 def test_it_refuses_a_policy_where_every_weight_is_zero(policy):
     with refused("policy_weights_not_all_zero"), transaction.atomic():
         ScoringPolicy.objects.create(

@@ -109,6 +109,40 @@ def test_missing_data_gives_no_rating_not_zero(baseline, target):
     assert outcomes_score([result], {1: D(1)}) is None
 
 
+def attainment_status(attainment: str, policy: Policy = POLICY) -> str:
+    """The status of a metric whose attainment is exactly `attainment`: on its
+    target date the plan is the whole target, so attainment is the progress."""
+    on_target_date = metric(baseline=D(0), target=D(1), latest=D(attainment))
+    return assess_metric(on_target_date, on=dt.date(2026, 12, 31), policy=policy).status
+
+
+@pytest.mark.parametrize(
+    ("attainment", "status"),
+    [
+        # On track from 1 - tolerance = 0.85, the edge included.
+        ("0.8501", "on_track"),
+        ("0.85", "on_track"),
+        ("0.8499", "behind"),
+        # Behind from half of that, 0.425, the edge included; off track below.
+        ("0.4251", "behind"),
+        ("0.425", "behind"),
+        ("0.4249", "off_track"),
+    ],
+)
+def test_each_band_starts_exactly_at_its_edge(attainment, status):
+    assert attainment_status(attainment) == status
+
+
+def test_the_band_edges_move_with_the_policys_tolerance():
+    strict = Policy(on_track_tolerance=D("0.05"))  # on track from 0.95, behind from 0.475
+    assert [attainment_status(a, strict) for a in ("0.95", "0.9499", "0.475", "0.4749")] == [
+        "on_track",
+        "behind",
+        "behind",
+        "off_track",
+    ]
+
+
 def test_a_metric_without_a_target_gives_no_rating():
     result = assess_metric(metric(target=None, latest=D(5)), on=ON, policy=POLICY)
     assert (result.status, result.attainment) == ("no_target", None)

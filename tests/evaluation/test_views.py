@@ -1,6 +1,7 @@
 """Reviewers start assessments and publish policy versions from the web."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -127,6 +128,9 @@ class TestPolicy:
         "attainment_cap": "1.2",
         "trend_min_change": "3",
         "expiry_warning_days": "90",
+        "warning_health_drop": "10",
+        "warning_outcomes_drop": "10",
+        "warning_signals_needed": "2",
         "notes": "",
     }
 
@@ -144,6 +148,32 @@ class TestPolicy:
         assert response.status_code == 200
         assert response.context["form"].errors == {"amber_from": ["Amber must start below green."]}
         assert b'value="85"' in response.content
+        assert ScoringPolicy.objects.count() == 1
+
+    def test_the_early_warning_thresholds_are_published_with_the_version(self, client, rita):
+        client.force_login(rita)
+        assert b'name="warning_signals_needed"' in client.get(reverse("evaluation:policy")).content
+        changes = {
+            "warning_health_drop": "15",
+            "warning_outcomes_drop": "12.5",
+            "warning_signals_needed": "3",
+        }
+        client.post(reverse("evaluation:policy"), self.VALUES | changes)
+        active = ScoringPolicy.objects.get(is_active=True)
+        assert (
+            active.version,
+            active.warning_health_drop,
+            active.warning_outcomes_drop,
+            active.warning_signals_needed,
+        ) == (2, Decimal("15"), Decimal("12.5"), 3)
+
+    def test_a_threshold_out_of_range_is_refused_next_to_its_field(self, client, rita):
+        client.force_login(rita)
+        response = client.post(
+            reverse("evaluation:policy"), self.VALUES | {"warning_signals_needed": "5"}
+        )
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == ["warning_signals_needed"]
         assert ScoringPolicy.objects.count() == 1
 
     def test_a_manager_cannot_publish(self, client, alice):

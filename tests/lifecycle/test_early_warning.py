@@ -12,7 +12,7 @@ from lifecycle import services
 from lifecycle.models import EarlyWarning
 from lifecycle.tasks import raise_early_warnings
 from notifications.models import Notification
-from tests.factories import PartnershipFactory
+from tests.factories import PartnershipFactory, publish_policy
 
 from .helpers import (
     HEALTH_FLAG,
@@ -101,6 +101,36 @@ class TestSignalsTogether:
         scorecard(partnership, MONTH_BEFORE, flags=[NOT_REPORTED, OFF_TRACK])
         scorecard(partnership, LAST_MONTH)
         assert raise_now() == []
+
+
+class TestThresholdsFromThePolicy:
+    """The thresholds are the active scoring policy's, published as a new version."""
+
+    def test_one_signal_warns_when_the_policy_needs_one(self, alice):
+        scorecard(watched(alice), LAST_MONTH, flags=[NOT_REPORTED])
+        assert raise_now() == []
+        publish_policy(warning_signals_needed=1)
+        [warning] = raise_now()
+        assert [s["code"] for s in warning.signals] == ["unreported_metrics"]
+
+    def test_a_fall_counts_only_from_the_policys_drop(self, alice):
+        partnership = watched(alice)
+        scorecard(partnership, MONTH_BEFORE, health=80, outcomes=80)
+        scorecard(partnership, LAST_MONTH, health=60, outcomes=60)  # both fell by 20
+        publish_policy(warning_health_drop=21, warning_outcomes_drop=21)
+        assert raise_now() == []
+        publish_policy(warning_health_drop=20, warning_outcomes_drop=20)
+        [warning] = raise_now()
+        assert [s["code"] for s in warning.signals] == ["falling_health", "missed_targets"]
+
+    def test_the_expiry_window_is_the_policys(self, alice):
+        partnership = watched(alice, expiring_on=TODAY + dt.timedelta(days=61))
+        scorecard(partnership, LAST_MONTH, flags=[NOT_REPORTED])
+        publish_policy(expiry_warning_days=60)
+        assert raise_now() == []
+        publish_policy(expiry_warning_days=61)
+        [warning] = raise_now()
+        assert [s["code"] for s in warning.signals] == ["unreported_metrics", "agreement_expiring"]
 
 
 class TestReruns:
