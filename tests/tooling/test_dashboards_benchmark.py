@@ -222,7 +222,7 @@ def test_the_command_prints_one_table_with_every_page_and_size():
     table = [
         re.match(r"(\S+(?: \(\w+ cache\))?) +([\d,]+) +(\d+) +(\d+) .*", line).groups()
         for line in text.splitlines()
-        if line.startswith("partnerships:")
+        if line.startswith(("partnerships:", "dashboards:"))
     ]
     labels = [
         "partnerships:partnership_detail",
@@ -235,7 +235,9 @@ def test_the_command_prints_one_table_with_every_page_and_size():
         *((label, "12", "200") for label in labels),
     ]
     assert all(int(queries) > 0 for *_, queries in table)
-    lines = [line for line in text.splitlines() if line.startswith("partnerships:")]
+    lines = [
+        line for line in text.splitlines() if line.startswith(("partnerships:", "dashboards:"))
+    ]
     # A ratio on every line; the growth on the second size's only.
     assert [line.count("×") for line in lines] == [1] * 4 + [2] * 4
     assert "representative partner " in text and "representative partnership " in text
