@@ -248,4 +248,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
