@@ -7,6 +7,9 @@ VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 ARGS ?=
+# The settings require a SECRET_KEY without DEBUG; collectstatic and
+# makemigrations sign nothing, so any key will do for them.
+TOOL_KEY := SECRET_KEY="$${SECRET_KEY:-only-for-make-commands-that-serve-nothing}"
 
 .PHONY: install system-packages run test lint clean-data benchmark benchmark-dashboards
 
@@ -37,7 +40,7 @@ run: install
 # collectstatic writes: a template naming a missing file fails the tests.
 test: install
 	@$(PYTHON) -m tooling.servers ensure-browser
-	$(VENV)/bin/python manage.py collectstatic --noinput -v0
+	$(TOOL_KEY) $(VENV)/bin/python manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest $(ARGS)
 
 lint: install
@@ -45,7 +48,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	@# No database is running here; makemigrations only warns that it cannot check the history.
-	$(VENV)/bin/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
+	$(TOOL_KEY) $(VENV)/bin/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run
 
 # Removes the data `make run` keeps (var/ and, if used, /var/lib/accord/<hash>).

@@ -7,13 +7,24 @@ environment; the defaults are the development ones that `make run` uses.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
+# Sessions, password-reset links, CSRF tokens and the signed portfolio cache
+# all rest on this key: without DEBUG, a missing one is an error at start-up,
+# never a silent fallback to a key published in the repository.
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set it in the environment (50 or more random characters, "
+        "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
+        "or set DEBUG=1 for local development."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,11 +56,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads request.POST or request.FILES (CSRF does).
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below WhiteNoise, so static files keep their long-lived caching.
+    "core.middleware.PrivateCacheMiddleware",
     # Every page requires a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,13 +186,69 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# --- production -------------------------------------------------------------------
+# ACCORD_PRODUCTION=1 turns on everything HTTPS needs; each part can still be
+# set on its own (a staging host without TLS, say). See the README.
+PRODUCTION = env.bool("ACCORD_PRODUCTION", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# Preloading is a promise to the browsers' lists that is slow to take back: it
+# is the domain owner's decision, so it has its own switch and is off unless set.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# "HEADER,value" as the proxy sends it, e.g. HTTP_X_FORWARDED_PROTO,https. Only
+# behind a proxy that always sets (overwrites) that header: otherwise a client
+# could claim HTTPS itself. Empty turns it off.
+_proxy_ssl_header = env.list(
+    "SECURE_PROXY_SSL_HEADER",
+    default=["HTTP_X_FORWARDED_PROTO", "https"] if PRODUCTION else [],
+)
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is `HEADER,value`, e.g. HTTP_X_FORWARDED_PROTO,https."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+# security.W021 asks for HSTS preloading, which SECURE_HSTS_PRELOAD decides (above).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Scripts and styles come only from our static files: no inline <script>, no
+# style="" attributes (sizes are classes or set from script), no eval. Charts
+# read their data from json_script blocks, which are data, not script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Browser features no page of Accord uses, refused for every page and any frame.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+# --- request size ---------------------------------------------------------------------
+# The largest document one may upload; a request body bigger than this (plus
+# room for the form's other fields) is answered 413 before it is read.
+ACCORD_MAX_UPLOAD_MB = env.int("ACCORD_MAX_UPLOAD_MB", default=20)
+ACCORD_MAX_UPLOAD_SIZE = ACCORD_MAX_UPLOAD_MB * 1024 * 1024
+ACCORD_MAX_REQUEST_SIZE = ACCORD_MAX_UPLOAD_SIZE + 1024 * 1024
+# Form fields other than files: Django's default, said out loud.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file bigger than this goes to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }

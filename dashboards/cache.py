@@ -7,6 +7,11 @@ partnership's stage or members, an agreement) bumps the generation once its
 transaction commits (the hooks of `evaluation.hooks` and `partnerships.hooks`,
 registered in `apps.py`), so every
 cached portfolio is left behind at once, with no key to hunt down.
+
+The cached value is HTML the page shows unescaped, so it is signed with the
+SECRET_KEY (and bound to its key): whoever can write to Redis cannot make the
+dashboard show their markup. A value whose signature does not hold is logged
+and computed again.
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 
+from django.core import signing
 from django.core.cache import cache
 from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
 
 from core.charts import WORLD_ATLAS
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "dashboards:portfolio:generation"
 # A change made outside the services (none should be) is seen within the hour.
@@ -52,6 +62,22 @@ def portfolio_key(data: dict, today: dt.date) -> str:
     return f"dashboards:portfolio:{generation()}:{digest}"
 
 
-def cached_portfolio(data: dict, today: dt.date, compute):
-    """The portfolio for these filters, from the cache or from `compute()`."""
-    return cache.get_or_set(portfolio_key(data, today), compute, timeout=TIMEOUT)
+def _signer(key: str) -> signing.Signer:
+    # The key in the salt: a value signed for one filter cannot be replayed under another.
+    return signing.Signer(salt=f"dashboards.cache:{key}")
+
+
+def cached_portfolio(data: dict, today: dt.date, compute) -> SafeString:
+    """The portfolio's HTML for these filters, from the cache or from
+    `compute()`; safe to show, because only what Accord signed is used."""
+    key = portfolio_key(data, today)
+    signer = _signer(key)
+    cached = cache.get(key)
+    if cached is not None:
+        try:
+            return mark_safe(signer.unsign(cached))  # the signature holds: Accord wrote it
+        except (signing.BadSignature, TypeError):
+            logger.warning("portfolio cache entry %s has a bad signature; recomputed", key)
+    body = compute()
+    cache.set(key, signer.sign(body), timeout=TIMEOUT)
+    return mark_safe(body)  # rendered by our own template just now

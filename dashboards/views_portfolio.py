@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from core.charts import RATING_COLOURS, chart, world_map
@@ -69,13 +68,13 @@ def link_query(data: dict) -> dict[str, str]:
 def portfolio(request):
     form, data = portfolio_filters(request)
     today = timezone.localdate()
-    # The tiles and charts are the page's whole cost: Redis keeps them rendered,
-    # so a warm request renders only the frame and the filters around them.
+    # The tiles and charts are the page's whole cost: Redis keeps them rendered
+    # (and signed), so a warm request renders only the frame and the filters.
     body = cached_portfolio(data, today, lambda: _portfolio_body(data, today))
     return render(
         request,
         "dashboards/portfolio.html",
-        {"form": form, "body": mark_safe(body), "export_query": urlencode(link_query(data))},
+        {"form": form, "body": body, "export_query": urlencode(link_query(data))},
     )
 
 

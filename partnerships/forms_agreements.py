@@ -163,9 +163,11 @@ ObligationFormSet = forms.inlineformset_factory(
 
 
 class DocumentForm(forms.Form):
+    """The upload field only: what the file is gets checked by
+    `documents.agreement_document_attach`, whose refusals the view puts here."""
+
     document = forms.FileField(
         label="Signed document",
-        help_text=f"PDF, DOCX or ODT, at most {documents.MAX_DOCUMENT_SIZE_LABEL}.",
         widget=forms.FileInput(
             attrs={
                 "accept": ".pdf,.docx,.odt,application/pdf,"
@@ -175,10 +177,10 @@ class DocumentForm(forms.Form):
         ),
     )
 
-    def clean_document(self):
-        upload = self.cleaned_data["document"]
-        documents.check_upload(upload)
-        return upload
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = documents.max_document_size_label()
+        self.fields["document"].help_text = f"PDF, DOCX or ODT, at most {limit}."
 
 
 class SupersedeForm(forms.Form):

@@ -11,6 +11,9 @@ is interrupted: pytest_unconfigure, atexit, and SIGTERM/SIGHUP all lead there.
 Only SIGKILL leaves the PostgreSQL server behind (Redis still dies with us);
 the next session removes it.
 
+Without DEBUG the settings require a SECRET_KEY: a session without one gets a
+random key here, which the servers and workers the tests start inherit.
+
 ACCORD_TEST_USE_EXISTING=1 skips all this and uses the DATABASE_URL and
 REDIS_URL already in the environment (the role must be allowed to create the
 test database).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import threading
@@ -89,6 +93,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
     options = early_config.known_args_namespace
     if getattr(options, "help", False) or getattr(options, "version", False):
         return
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     if os.environ.get("ACCORD_TEST_USE_EXISTING") == "1":
         missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
         if missing:

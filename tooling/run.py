@@ -1,7 +1,8 @@
 """`make run`: Accord with everything it needs, in the foreground.
 
-Starts a project-local PostgreSQL (var/postgres) and Redis (var/redis) unless
-DATABASE_URL / REDIS_URL are already set, prepares the database (migrate,
+Starts a project-local PostgreSQL (var/postgres) and Redis (var/redis, with a
+password made for the run) unless DATABASE_URL / REDIS_URL are already set,
+uses the checkout's SECRET_KEY (var/secret-key) unless one is set, prepares the database (migrate,
 collectstatic, seed_demo, health_answer_links, assess, review_demo,
 early_warning, send_reminders), then runs gunicorn, a Celery worker and Celery
 beat with their output prefixed. Ctrl-C or SIGTERM stops the three programs, then
@@ -17,6 +18,7 @@ import contextlib
 import fcntl
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -112,8 +114,18 @@ def start_dev_postgres(pg: PostgresServer) -> str:
 
 def start_dev_redis(redis: RedisServer) -> str:
     redis.start()
-    log(f"Redis on 127.0.0.1:{redis.port}, data in {redis.directory}")
-    return f"redis://127.0.0.1:{redis.port}/0"
+    log(f"Redis on 127.0.0.1:{redis.port} with a password, data in {redis.directory}")
+    return f"redis://:{redis.password}@127.0.0.1:{redis.port}/0"
+
+
+def dev_secret_key() -> str:
+    """The checkout's own SECRET_KEY, made once and kept in var/ (mode 0600), so
+    sessions survive a restart and no two checkouts share a key."""
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
 
 
 def without_password(url: str) -> str:
@@ -237,6 +249,8 @@ def run() -> int:
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not env.get(name):
             env.pop(name, None)  # set but empty counts as unset
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = dev_secret_key()
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.setdefault("WEB_CONCURRENCY", "2")  # gunicorn workers
     web_port = int(env.get("PORT", DEFAULT_WEB_PORT))
@@ -258,7 +272,13 @@ def run() -> int:
         if "REDIS_URL" in env:
             log(f"using REDIS_URL from the environment: {without_password(env['REDIS_URL'])}")
         else:
-            redis = RedisServer(VAR_DIR / "redis", port=redis_port, persistent=True)
+            # A new password each run: only the programs started here need it.
+            redis = RedisServer(
+                VAR_DIR / "redis",
+                port=redis_port,
+                persistent=True,
+                password=secrets.token_urlsafe(24),
+            )
             env["REDIS_URL"] = start_dev_redis(redis)
 
         run_step(["migrate", "--noinput"], env)

@@ -421,20 +421,49 @@ class PostgresServer:
 # --- Redis ---------------------------------------------------------------------------
 
 
-def redis_ping(port: int, host: str = "127.0.0.1") -> bool:
+def redis_ping(port: int, host: str = "127.0.0.1", password: str | None = None) -> bool:
+    """True once Redis answers PONG (after AUTH, for a server with a password)."""
     try:
         with socket.create_connection((host, port), timeout=1) as s:
+            if password is not None:
+                s.sendall(_resp_command("AUTH", password))
+                if not _read_line(s).startswith(b"+OK"):
+                    return False
             s.sendall(b"PING\r\n")
-            return s.recv(64).startswith(b"+PONG")
+            return _read_line(s).startswith(b"+PONG")
     except OSError:
         return False
 
 
+def _resp_command(*words: str) -> bytes:
+    """A command in Redis's protocol: safe for any bytes in the words."""
+    parts = [f"*{len(words)}\r\n".encode()]
+    for word in words:
+        data = word.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+def _read_line(sock: socket.socket) -> bytes:
+    line = b""
+    while not line.endswith(b"\r\n"):
+        chunk = sock.recv(1)
+        if not chunk:
+            break
+        line += chunk
+    return line
+
+
 @dataclass
 class RedisServer:
+    """One redis-server on 127.0.0.1. With `password`, clients must AUTH: on a
+    shared machine another local user could otherwise read the cache and the
+    Celery queue, or write to them."""
+
     directory: Path
     port: int
     persistent: bool = True
+    password: str | None = None
     start_timeout: int = 30
     process: subprocess.Popen | None = None
 
@@ -450,8 +479,15 @@ class RedisServer:
             persistence += ["--save", "3600 1 300 100 60 10000"]
         else:
             persistence = ["--appendonly", "no", "--save", ""]
-        cmd = [
-            shutil.which("redis-server") or "redis-server",
+        cmd = [shutil.which("redis-server") or "redis-server"]
+        if self.password is not None:
+            # In a file only we can read, not on the command line that `ps` shows.
+            config = self.directory / "auth.conf"
+            config.touch(mode=0o600)
+            os.chmod(config, 0o600)
+            config.write_text(f'requirepass "{self.password}"\n')
+            cmd.append(str(config))
+        cmd += [
             "--bind", "127.0.0.1", "--port", str(self.port),
             "--protected-mode", "yes", "--daemonize", "no",
             "--dir", str(self.directory),
@@ -470,7 +506,7 @@ class RedisServer:
                 preexec_fn=die_with_parent,
             )
         deadline = time.monotonic() + self.start_timeout
-        while not redis_ping(self.port):
+        while not redis_ping(self.port, password=self.password):
             if self.process.poll() is not None:
                 raise ServerError(
                     f"redis-server exited (code {self.process.returncode}) on start; "
@@ -570,11 +606,13 @@ class ThrowawayServers:
         )
         self.postgres.init(password=password)
         self.postgres.start()
-        self.redis = RedisServer(self.tmp / "redis", port=free_port(), persistent=False)
+        self.redis = RedisServer(
+            self.tmp / "redis", port=free_port(), persistent=False, password=password
+        )
         self.redis.start()
         user, port = self.postgres.superuser, self.postgres.port
         self.database_url = f"postgres://{user}:{password}@127.0.0.1:{port}/postgres"
-        self.redis_url = f"redis://127.0.0.1:{self.redis.port}/0"
+        self.redis_url = f"redis://:{password}@127.0.0.1:{self.redis.port}/0"
 
     def stop(self) -> None:
         errors = []

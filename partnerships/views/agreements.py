@@ -304,7 +304,8 @@ def agreement_document(request, pk):
     response = FileResponse(
         file,
         as_attachment=True,
-        filename=agreement.document_name or "agreement",
+        # The extension of what the file is, also for names stored before it was enforced.
+        filename=documents.clean_name(agreement.document_name or "agreement", kind),
         content_type=kind.value if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -130,6 +130,8 @@
     const source = document.getElementById(canvas.dataset.chart);
     if (!source) return;
     const spec = JSON.parse(source.textContent);
+    // Set here rather than in a style="" attribute, which the page's CSP refuses.
+    if (spec.height) canvas.parentElement.style.height = `${spec.height}px`;
     if (spec.kind === "map") {
       drawMap(canvas, spec).catch((error) => {
         canvas.replaceWith(Object.assign(document.createElement("p"), {

@@ -9,13 +9,15 @@ from playwright.sync_api import expect
 from partnerships.models import Agreement, Measurement, Partnership
 from partnerships.periods import Period
 from tests.browser.conftest import sign_in
+from tests.partnerships.test_documents import TINY_PDF
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A real one-page PDF: the upload opens it with a PDF parser.
+PDF = TINY_PDF
 
 
 def test_a_manager_enters_a_partnership_from_partner_to_measurements(

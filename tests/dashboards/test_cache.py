@@ -156,3 +156,58 @@ def test_a_manager_s_stage_change_shows_on_the_dashboard_right_after(
 
     after = client.get(URL)
     assert (family_tile(after, "active"), family_tile(after, "struggling")) == (0, 1)
+
+
+def cached_entries() -> list[str]:
+    """The keys of the cached portfolios (Django's own names, without the prefix)."""
+    client = cache._cache.get_client(write=True)
+    prefix = cache.make_key("dashboards:portfolio:")
+    return [
+        key.decode().removeprefix(cache.make_key(""))
+        for key in client.keys(prefix + "*")
+        if not key.decode().endswith("generation")
+    ]
+
+
+HOSTILE_HTML = '<div id="planted"><script src="https://evil.example/x.js"></script></div>'
+
+
+class TestSignedEntries:
+    """Whoever can write to Redis cannot put markup on the executives' page: a
+    cached portfolio is shown only if Accord's signature on it holds."""
+
+    def test_an_entry_written_by_someone_else_is_not_rendered(self, client, erin, card, caplog):
+        client.force_login(erin)
+        client.get(URL)
+        [key] = cached_entries()
+        cache.set(key, HOSTILE_HTML)
+
+        with caplog.at_level("WARNING", logger="dashboards.cache"):
+            response = client.get(URL)
+
+        assert "planted" not in response.content.decode()
+        assert rating_tile(response)["none"] == 1  # computed again
+        assert "bad signature; recomputed" in caplog.text
+        assert "planted" not in cache.get(key)  # and the cache mended
+
+    def test_a_signed_entry_that_was_edited_is_not_rendered(self, client, erin, card):
+        client.force_login(erin)
+        client.get(URL)
+        [key] = cached_entries()
+        signed = cache.get(key)
+        body, signature = signed.rsplit(":", 1)
+        cache.set(key, f"{body}{HOSTILE_HTML}:{signature}")
+
+        assert "planted" not in client.get(URL).content.decode()
+
+    def test_an_entry_signed_for_other_filters_is_not_rendered(self, client, erin, card):
+        client.force_login(erin)
+        client.get(URL)
+        client.get(URL, {"provisional": "1"})
+        first, second = cached_entries()
+        cache.set(first, cache.get(second))
+
+        client.get(URL)
+        client.get(URL, {"provisional": "1"})
+        # Each page computed its own again rather than show the other's.
+        assert cache.get(first) != cache.get(second)

@@ -17,6 +17,7 @@ the benchmark as given:
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -53,6 +54,8 @@ def run_in_throwaway_servers(
             "REDIS_URL": servers.redis_url,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": "false",
+            # Throwaway servers, throwaway key: the settings require one without DEBUG.
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

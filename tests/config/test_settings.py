@@ -1,0 +1,90 @@
+"""Production settings come from the environment alone: the documented
+production environment passes `check --deploy` without a word, and a missing
+SECRET_KEY stops Accord at start-up instead of falling back to a known key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+# The production environment of the README, with made-up values.
+PRODUCTION_ENV = {
+    "ACCORD_PRODUCTION": "1",
+    "SECRET_KEY": "x7Qe2-a9LrTz0vN4mPq8sWbYc3Hk6JdF1uGi5oRt7ElAnZyBxCvMwS2D",
+    "ALLOWED_HOSTS": "accord.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://accord.example.org",
+    "SITE_URL": "https://accord.example.org",
+}
+
+# Settings the developer's or CI's shell may carry that would change the answer.
+SHELL_SETTINGS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "ACCORD_PRODUCTION",
+)
+
+
+def manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in SHELL_SETTINGS}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_silent_under_the_production_environment():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Only the preload reminder is silenced: preloading has its own switch.
+    assert result.stdout.strip() == "System check identified no issues (1 silenced)."
+    assert result.stderr == ""
+
+
+def test_with_preload_switched_on_nothing_is_silenced():
+    result = manage("check", "--deploy", env=PRODUCTION_ENV | {"SECURE_HSTS_PRELOAD": "1"})
+
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_the_production_switch_turns_on_https_and_each_part_can_be_turned_off():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+        "s.SECURE_PROXY_SSL_HEADER)"
+    )
+    on = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    assert on.stdout.split("\n")[0] == (
+        "True True True 31536000 True False ('HTTP_X_FORWARDED_PROTO', 'https')"
+    ), on.stderr
+
+    staging = PRODUCTION_ENV | {"SECURE_SSL_REDIRECT": "0", "SECURE_PROXY_SSL_HEADER": ""}
+    off = manage("shell", "--no-imports", "-c", code, env=staging)
+    assert off.stdout.split("\n")[0] == "True True False 31536000 True False None", off.stderr
+
+
+def test_without_a_secret_key_and_debug_off_it_refuses_to_start():
+    result = manage("check", env={"ALLOWED_HOSTS": "accord.example.org"})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set." in result.stderr
+
+
+def test_with_debug_on_the_development_key_is_allowed():
+    result = manage("check", env={"DEBUG": "1"})
+
+    assert result.returncode == 0, result.stderr
