@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
-from .models import Agreement
+from .models import Agreement, DocumentDownload
 
 MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 MAX_DOCUMENT_SIZE_LABEL = "20 MB"
@@ -122,3 +122,11 @@ def agreement_document_attach(*, agreement: Agreement, upload) -> Agreement:
     agreement.full_clean()
     agreement.save()
     return agreement
+
+
+def document_download_record(*, agreement: Agreement, user) -> DocumentDownload:
+    """Log that `user` is being given the signed document of `agreement`."""
+    download = DocumentDownload(agreement=agreement, user=user, sha256=agreement.document_sha256)
+    download.full_clean()
+    download.save()
+    return download
