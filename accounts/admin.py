@@ -1,10 +1,73 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""Users and their roles: what administrators manage here.
 
-from .models import User
+A user's rights come only from their roles, so the user page offers the roles
+(the groups named in accounts.models.Role) and never single permissions or
+`is_staff` (which Accord does not use: the admin asks for the Administrator's
+right, config/admin.py). Only a superuser may make or unmake a superuser, or
+change one at all (an administrator setting a superuser's password would
+become one). Users are deactivated, not deleted: what they entered and
+approved names them.
+
+The roles themselves are defined in code (accounts/roles.py) and set by
+migrations, so the groups are read-only here: an edited group would be a role
+that says something else than the README and the tests.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+
+from core.admin import ReadOnlyAdmin
+
+from .models import Role, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Work", {"fields": ("job_title", "functional_area")}),)
-    list_display = ["username", "email", "first_name", "last_name", "job_title", "is_staff"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Work", {"fields": ("job_title", "functional_area", "reminder_channel")}),
+        ("Roles", {"fields": ("is_active", "groups")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    list_display = ["username", "email", "first_name", "last_name", "job_title", "is_active"]
+    list_filter = ["groups", "is_active", "is_superuser"]
+    filter_horizontal = []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.is_superuser:
+            return fieldsets
+        return [
+            (title, {**options, "fields": (*options["fields"], "is_superuser")})
+            if title == "Roles"
+            else (title, options)
+            for title, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
+            kwargs["widget"] = admin.widgets.FilteredSelectMultiple("roles", is_stacked=False)
+            kwargs["label"] = "Roles"
+            kwargs["help_text"] = "What this person may do in Accord; with none, they see nothing."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin, BaseGroupAdmin):
+    pass

@@ -3,11 +3,16 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """The three roles of Accord; each is a Django group created by a migration."""
+    """The roles of Accord; each is a Django group created by a migration.
+
+    A user's rights come only from their roles (accounts/roles.py says which
+    permissions each holds); the user admin grants roles, never a single permission.
+    """
 
     EXECUTIVE = "Executive"
     MANAGER = "Partnership manager"
     REVIEWER = "Reviewer"
+    ADMINISTRATOR = "Administrator"
 
 
 class ReminderChannel(models.TextChoices):
@@ -42,9 +47,21 @@ class User(AbstractUser):
                 name="user_reminder_channel_valid",
             ),
         ]
+        # Held by the Administrator role alone: the Django admin asks for it
+        # (config/admin.py), not for is_staff, which Accord does not use.
+        permissions = [("use_admin", "Can open the Django admin")]
 
     def __str__(self):
         return self.get_full_name() or self.username
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role).exists()
+
+    def has_a_role(self) -> bool:
+        """Whether any role lets this user into Accord (a superuser needs none).
+
+        Roles are the only source of permissions and each role holds some, so
+        this asks the permission cache that every page's menu fills anyway,
+        instead of spending a query on the groups.
+        """
+        return self.is_active and (self.is_superuser or bool(self.get_all_permissions()))

@@ -1,7 +1,15 @@
-"""Which model permissions each role holds.
+"""Which model permissions each role holds: the one description of the roles.
 
-Model permissions open the doors (the admin, the views' coarse checks); which
-partnership a manager may change is decided on the object, in the views.
+Model permissions open the doors (the views' coarse checks, the admin's lists);
+which partnership a manager may change is decided on the object, in the views.
+The groups in the database are brought to this by migrations (the latest is
+accounts/migrations/0004_administrator.py), and tests/accounts/test_roles.py
+fails when the two disagree: a change here needs a migration.
+
+The Django admin is the Administrator's alone (config/admin.py). So the
+permissions only the admin used (schedules, exchange rates, the health-check
+instrument library) belong to the Administrator, and the other roles keep only
+what their pages ask for.
 """
 
 from .models import Role
@@ -28,7 +36,10 @@ SCHEDULE_MODELS = [
     "django_celery_beat.periodictask",
     "django_celery_beat.crontabschedule",
     "django_celery_beat.intervalschedule",
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.solarschedule",
 ]
+INSTRUMENT_MODELS = ["health.instrument", "health.factor", "health.statement"]
 
 
 def _perms(models, *actions):
@@ -46,6 +57,13 @@ ROLE_PERMISSIONS = {
     Role.REVIEWER: _perms(ENTERED_MODELS, "view")
     | _perms(COMPUTED_MODELS, "view")
     | _perms(["evaluation.scoringpolicy", "evaluation.assessmentrun"], "add", "change")
-    | _perms(["evaluation.scorecard"], "change")
-    | _perms(SCHEDULE_MODELS, "view", "add", "change"),
+    | _perms(["evaluation.scorecard"], "change"),
+    # Reads what an executive reads (in the admin, read-only) and who downloaded
+    # which signed document; manages users and their roles (never deletes one:
+    # a user is deactivated), schedules, exchange rates and draft instruments.
+    Role.ADMINISTRATOR: {("accounts", "use_admin")}
+    | _perms(ENTERED_MODELS + COMPUTED_MODELS, "view")
+    | _perms(["partnerships.documentdownload", "auth.group"], "view")
+    | _perms(["accounts.user", "dashboards.exchangerate"], "view", "add", "change")
+    | _perms(SCHEDULE_MODELS + INSTRUMENT_MODELS, "view", "add", "change"),
 }

@@ -126,7 +126,6 @@ class _Builder:
             first_name=first_name,
             last_name=last_name,
             email=f"{spec['username']}@example.org",
-            is_staff=True,
             job_title=spec["job_title"],
             functional_area=spec["functional_area"],
         )

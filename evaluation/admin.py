@@ -1,10 +1,22 @@
+"""Scoring policies, assessment runs and scorecards, read-only in the admin.
+
+A policy version is published on the scoring-policy page and never edited (a
+scorecard must be reproducible from the version it names); runs and scorecards
+are computed; a scorecard's review state, rating and score change only through
+evaluation/review.py, which checks who may review it and records an event for
+every change. So the admin shows them and changes none
+(core.admin.ReadOnlyAdmin).
+"""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import AssessmentRun, Scorecard, ScoringPolicy
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(admin.ModelAdmin):
+class ScoringPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "version",
         "name",
@@ -17,11 +29,10 @@ class ScoringPolicyAdmin(admin.ModelAdmin):
         "amber_from",
         "created_at",
     ]
-    readonly_fields = ["created_by", "created_at"]
 
 
 @admin.register(AssessmentRun)
-class AssessmentRunAdmin(admin.ModelAdmin):
+class AssessmentRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "period_start",
         "status",
@@ -33,11 +44,10 @@ class AssessmentRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     list_filter = ["status", "trigger"]
-    readonly_fields = ["created_at", "started_at", "finished_at", "skipped", "errors"]
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(admin.ModelAdmin):
+class ScorecardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "partnership",
         "period_start",
@@ -50,4 +60,3 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_filter = ["review_state", "rating", "trend", "period_start"]
     list_select_related = ["partnership", "reviewer"]
     search_fields = ["partnership__title"]
-    readonly_fields = ["computed_at", "run", "policy"]

@@ -1,9 +1,13 @@
-"""The instrument library: admins add instruments and make new versions.
+"""The instrument library: administrators add instruments and make new versions.
 
-A published instrument, its factors and statements show read-only here (and
-PostgreSQL refuses to change them); "Make a new version" copies one into a
-draft, which is edited and then published. Rounds and answers are not in the
-admin at all: answers are read only as averages, on the round's page.
+The library has no page of its own, so it is kept here. A draft is used by no
+round yet, so editing one changes nothing anyone has answered. A published
+instrument, its factors and statements show read-only here (and PostgreSQL
+refuses to change them); "Make a new version" copies one into a draft
+(services.instrument_new_version), which is edited and then published
+(services.instrument_publish, which checks it is complete). Nothing is deleted.
+Rounds and answers are not in the admin at all: answers are read only as
+averages, on the round's page.
 """
 
 from django.contrib import admin, messages

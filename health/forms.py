@@ -9,7 +9,7 @@ from accounts.models import User
 from core.dates import validate_plausible
 
 from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
-from .services import PartnerPerson
+from .services import PartnerPerson, invitable_users
 
 # Addresses typed one a line, or pasted from a mail program with commas or semicolons.
 ADDRESS_SEPARATORS = re.compile(r"[\n\r,;]+")
@@ -37,13 +37,15 @@ class RoundOpenForm(forms.Form):
     )
     users = forms.ModelMultipleChoiceField(
         label="People on our side",
-        queryset=User.objects.filter(is_active=True).order_by("first_name", "username"),
+        # Executives are not offered; services.respondents_invite refuses them too.
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, partners=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = invitable_users().order_by("first_name", "username")
         self.today = today
         self.partners = list(partners)
         codes = {code for code, _label in LANGUAGES}

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import Role, User
 from core.formatting import day
 from notifications.models import Kind
 from notifications.services import Draft, notifications_create
@@ -154,12 +155,27 @@ def round_open(
     return health_round
 
 
+def invitable_users():
+    """Who on our side may be asked to answer a health check: anyone active but
+    an executive, who reads the results and does not rate the partnership."""
+    return User.objects.filter(is_active=True).exclude(groups__name=Role.EXECUTIVE)
+
+
 @transaction.atomic
 def respondents_invite(
     *, health_round: Round, users: Iterable = (), partner_people: Iterable[PartnerPerson] = ()
 ) -> list[Respondent]:
     if not health_round.is_open:
         raise ValidationError("This health check is closed.")
+    users = list(users)
+    executives = User.objects.filter(
+        pk__in=[user.pk for user in users], groups__name=Role.EXECUTIVE
+    ).order_by("first_name", "username")
+    if users and executives:
+        names = ", ".join(str(user) for user in executives)
+        raise ValidationError(
+            {"users": f"Executives read health checks and are not asked to answer them: {names}."}
+        )
     partner_ids = set(
         PartnershipMember.objects.filter(partnership=health_round.partnership_id).values_list(
             "partner_id", flat=True

@@ -1,9 +1,23 @@
+"""Partners, partnerships and everything under them, read-only in the admin.
+
+They are what managers enter, and they change on their pages, through
+partnerships/services.py: there the rights on the object are checked (only the
+owner and co-leads change a partnership), a stage change needs its reason, an
+agreement's status moves by its transition table and a signed document is
+checked by its content and stored under its SHA-256. The admin would skip all
+of that, for an administrator as much as anyone, so it only shows them
+(core.admin.ReadOnlyAdmin), with who downloaded which signed document.
+"""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import (
     Agreement,
     AgreementParty,
     Contact,
+    DocumentDownload,
     Measurement,
     Objective,
     Obligation,
@@ -15,13 +29,13 @@ from .models import (
 )
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyAdmin, admin.TabularInline):
     model = Contact
     extra = 0
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "organisation_type", "country", "city"]
     list_filter = ["sector", "kind", "organisation_type", "country"]
     search_fields = ["name", "city"]
@@ -29,27 +43,27 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "partner", "job_title", "email", "is_primary"]
     list_select_related = ["partner"]
     search_fields = ["name", "email", "partner__name"]
     autocomplete_fields = ["partner"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyAdmin, admin.TabularInline):
     model = PartnershipMember
     extra = 0
     autocomplete_fields = ["partner"]
 
 
-class LeadInline(admin.TabularInline):
+class LeadInline(ReadOnlyAdmin, admin.TabularInline):
     model = PartnershipLead
     extra = 0
     max_num = 2
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "stage", "purpose", "owner", "start_date", "end_date"]
     list_filter = ["stage", "purpose"]
     list_select_related = ["owner"]
@@ -57,37 +71,36 @@ class PartnershipAdmin(admin.ModelAdmin):
     inlines = [MemberInline, LeadInline]
 
 
-class PartyInline(admin.StackedInline):
+class PartyInline(ReadOnlyAdmin, admin.StackedInline):
     model = AgreementParty
     extra = 0
     autocomplete_fields = ["partner"]
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInline(ReadOnlyAdmin, admin.TabularInline):
     model = Obligation
     extra = 0
     fields = ["description", "party", "due_date", "completed_on"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "partnership", "effective_date", "expiry_date"]
     list_filter = ["status", "kind", "auto_renewal"]
     list_select_related = ["partnership"]
     search_fields = ["title", "reference", "partnership__title"]
     autocomplete_fields = ["partnership", "changes"]
-    readonly_fields = ["document_name", "document_sha256", "document_size"]
     inlines = [PartyInline, ObligationInline]
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(ReadOnlyAdmin, admin.TabularInline):
     model = OutcomeMetric
     extra = 0
     fields = ["name", "unit", "direction", "baseline_value", "target_value", "frequency", "owner"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "partnership", "benefit", "status", "due_date", "owner"]
     list_filter = ["status", "benefit"]
     list_select_related = ["partnership", "owner"]
@@ -97,7 +110,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeMetric)
-class OutcomeMetricAdmin(admin.ModelAdmin):
+class OutcomeMetricAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "objective",
@@ -116,10 +129,18 @@ class OutcomeMetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["metric", "period_start", "value", "entered_by", "updated_at"]
     list_filter = ["period_start"]
     list_select_related = ["metric", "entered_by"]
     search_fields = ["metric__name", "metric__objective__partnership__title"]
     autocomplete_fields = ["metric"]
     date_hierarchy = "period_start"
+
+
+@admin.register(DocumentDownload)
+class DocumentDownloadAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["downloaded_at", "user", "agreement", "sha256"]
+    list_select_related = ["user", "agreement"]
+    search_fields = ["agreement__title", "user__username", "sha256"]
+    date_hierarchy = "downloaded_at"

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
-from .models import Agreement
+from .models import Agreement, DocumentDownload
 
 logger = logging.getLogger(__name__)
 
@@ -389,3 +389,11 @@ def agreement_document_attach(*, agreement: Agreement, upload) -> Agreement:
     agreement.full_clean()
     agreement.save()
     return agreement
+
+
+def document_download_record(*, agreement: Agreement, user) -> DocumentDownload:
+    """Log that `user` is being given the signed document of `agreement`."""
+    download = DocumentDownload(agreement=agreement, user=user, sha256=agreement.document_sha256)
+    download.full_clean()
+    download.save()
+    return download

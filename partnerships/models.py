@@ -1089,3 +1089,27 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.partnership}: {self.from_stage} → {self.to_stage}"
+
+
+class DocumentDownload(models.Model):
+    """Someone downloaded the signed document of an agreement: who, which, when,
+    and the SHA-256 of the bytes they were given (the agreement's document may be
+    replaced later; this says which version left the building)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_downloads"
+    )
+    sha256 = models.CharField("SHA-256", max_length=64)
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_download_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} downloaded {self.agreement} on {self.downloaded_at:%d %b %Y %H:%M}"

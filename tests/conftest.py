@@ -1,7 +1,7 @@
 import pytest
 
-from accounts.models import Role
-from tests.factories import user_with_role
+from accounts.models import Role, User
+from tests.factories import UserFactory, user_with_role
 
 
 @pytest.fixture
@@ -25,4 +25,21 @@ def erin(db):
 @pytest.fixture
 def rita(db):
     """A reviewer: reviews scorecards and tunes the scoring policy."""
-    return user_with_role("rita", Role.REVIEWER, first_name="Rita", is_staff=True)
+    return user_with_role("rita", Role.REVIEWER, first_name="Rita")
+
+
+@pytest.fixture
+def adam(db):
+    """An administrator: manages users, roles, schedules and reference data."""
+    return user_with_role("adam", Role.ADMINISTRATOR, first_name="Adam")
+
+
+@pytest.fixture
+def nora(db):
+    """Signed up, but given no role yet: sees nothing."""
+    return UserFactory(username="nora", first_name="Nora")
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "password")

@@ -2,9 +2,50 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
-def create_roles(apps, schema_editor):
-    from accounts.roles import ROLE_PERMISSIONS
+# The roles as this migration first created them, frozen here: accounts.roles
+# describes them as they are now, with models that do not exist yet at this point.
+ENTERED_MODELS = [
+    "partnerships.partner",
+    "partnerships.contact",
+    "partnerships.partnership",
+    "partnerships.partnershipmember",
+    "partnerships.partnershiplead",
+    "partnerships.agreement",
+    "partnerships.agreementparty",
+    "partnerships.obligation",
+    "partnerships.objective",
+    "partnerships.outcomemetric",
+    "partnerships.measurement",
+]
+COMPUTED_MODELS = ["evaluation.scoringpolicy", "evaluation.assessmentrun", "evaluation.scorecard"]
+SCHEDULE_MODELS = [
+    "django_celery_beat.periodictask",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+]
 
+
+def _perms(models, *actions):
+    return {
+        (model.split(".")[0], f"{action}_{model.split('.')[1]}")
+        for model in models
+        for action in actions
+    }
+
+
+ROLE_PERMISSIONS = {
+    "Executive": _perms(ENTERED_MODELS + COMPUTED_MODELS, "view"),
+    "Partnership manager": _perms(ENTERED_MODELS, "view", "add", "change")
+    | _perms(COMPUTED_MODELS, "view"),
+    "Reviewer": _perms(ENTERED_MODELS, "view")
+    | _perms(COMPUTED_MODELS, "view")
+    | _perms(["evaluation.scoringpolicy", "evaluation.assessmentrun"], "add", "change")
+    | _perms(["evaluation.scorecard"], "change")
+    | _perms(SCHEDULE_MODELS, "view", "add", "change"),
+}
+
+
+def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need
     # them now, so create them for every app first.
     for app_config in apps.get_app_configs():
@@ -25,8 +66,6 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from accounts.roles import ROLE_PERMISSIONS
-
     apps.get_model("auth", "Group").objects.filter(
         name__in=[str(role) for role in ROLE_PERMISSIONS]
     ).delete()

@@ -288,7 +288,11 @@ def agreement_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def agreement_document(request, pk):
-    """GET: the signed document as a download. POST: upload it (editors only)."""
+    """GET: the signed document as a download. POST: upload it (editors only).
+
+    Whoever may read the agreement may download it (managers, reviewers,
+    executives, administrators); each download is logged with the document's SHA-256.
+    """
     if request.method == "POST":
         return _document_upload(request, pk)
     if not request.user.has_perm("partnerships.view_agreement"):
@@ -300,6 +304,7 @@ def agreement_document(request, pk):
         file = agreement.document.open("rb")
     except FileNotFoundError as error:
         raise Http404("The document is missing from storage.") from error
+    documents.document_download_record(agreement=agreement, user=request.user)
     kind = documents.document_kind(file)
     response = FileResponse(
         file,

@@ -130,7 +130,7 @@ def test_the_walk_covers_the_edit_pages():
 
 
 def test_an_executive_changes_nothing_anywhere(client, erin, everything):
-    erin.is_staff = True  # executives may open the admin, read-only
+    erin.is_staff = True  # opens nothing: the admin is the Administrator's (tests/test_admin.py)
     erin.save()
     before = snapshot()
     refused = []

@@ -193,6 +193,20 @@ class TestInvitations:
             )
         assert not Round.objects.exists()
 
+    def test_an_executive_is_not_invited_to_answer(self, alice, erin):
+        partnership = PartnershipFactory(owner=alice)
+        with pytest.raises(ValidationError) as refused:
+            services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 5),
+                closes_on=dt.date(2026, 1, 20),
+                users=[alice, erin],
+            )
+        assert "Executives read health checks" in refused.value.message_dict["users"][0]
+        assert not Respondent.objects.exists()
+        assert not Round.objects.exists()
+
 
 class TestSchedule:
     def test_a_due_cadence_opens_a_round_for_the_usual_respondents(

@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.models import Role
 from health.models import Cadence, Respondent, Round, Statement
 from partnerships.models import PartnershipLead
 from tests.factories import PartnershipFactory, UserFactory
@@ -49,6 +51,20 @@ class TestOpeningARound:
             ("ana@partner.example", "pt"),
             ("joao@partner.example", "pt"),
         }
+
+    def test_executives_are_not_offered_and_a_forged_one_is_refused_at_the_field(
+        self, client, alice, erin, partnership
+    ):
+        client.force_login(alice)
+        url = reverse("health:round_open", args=[partnership.pk])
+
+        offered = client.get(url).context["form"].fields["users"].queryset
+        response = client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk, erin.pk]})
+
+        assert alice in offered and erin not in offered
+        assert response.status_code == 200
+        assert response.context["form"].errors["users"]
+        assert not Respondent.objects.exists()
 
     def test_a_bad_address_is_named_next_to_its_box_and_the_rest_is_kept(
         self, client, alice, partnership
@@ -231,6 +247,8 @@ class TestAnsweringSignedIn:
     def test_one_of_our_people_answers_from_their_list(self, client, alice, partnership):
         health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
         respondent = health_round.respondents.get()
+        # (Without a role they would see only "ask for a role".)
+        respondent.user.groups.add(Group.objects.get(name=Role.MANAGER))
         client.force_login(respondent.user)
 
         listed = client.get(reverse("health:mine"))

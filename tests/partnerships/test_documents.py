@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from partnerships import documents
-from partnerships.models import Agreement
-from tests.factories import AgreementFactory, PartnershipFactory, user_with_role
+from partnerships.models import Agreement, DocumentDownload
+from tests.factories import AgreementFactory, PartnershipFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -435,6 +435,37 @@ class TestDownload:
         assert response["Content-Disposition"] == 'attachment; filename="Signed MoU.pdf"'
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == TINY_PDF
+
+    def test_each_download_is_logged_with_who_and_the_sha256(self, client, alice, bob, agreement):
+        client.force_login(alice)
+        upload(client, agreement, "Signed MoU.pdf", TINY_PDF)
+        client.force_login(bob)
+        response = client.get(reverse("partnerships:agreement_document", args=[agreement.pk]))
+
+        (download,) = DocumentDownload.objects.all()
+        assert (download.agreement, download.user) == (agreement, bob)
+        assert download.sha256 == hashlib.sha256(TINY_PDF).hexdigest()
+        assert download.downloaded_at is not None
+        response.close()  # (closes the database connection too: last)
+
+    @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.REVIEWER, Role.ADMINISTRATOR])
+    def test_everyone_who_reads_the_agreement_may_download_it(self, client, alice, agreement, role):
+        client.force_login(alice)
+        upload(client, agreement, "Signed MoU.pdf", TINY_PDF)
+        reader = user_with_role("reader", role)
+        client.force_login(reader)
+        response = client.get(reverse("partnerships:agreement_document", args=[agreement.pk]))
+        assert response.status_code == 200
+        assert DocumentDownload.objects.get().user == reader
+        response.close()
+
+    def test_a_refused_download_logs_nothing(self, client, alice, agreement):
+        client.force_login(alice)
+        upload(client, agreement, "Signed MoU.pdf", TINY_PDF)
+        client.force_login(UserFactory(username="nora"))
+        response = client.get(reverse("partnerships:agreement_document", args=[agreement.pk]))
+        assert response.status_code == 403
+        assert not DocumentDownload.objects.exists()
 
     def test_a_docx_is_served_with_its_type(self, client, alice, agreement):
         client.force_login(alice)

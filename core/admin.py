@@ -1,0 +1,25 @@
+"""What the Django admin may do with a domain record: look at it.
+
+Records that people enter or that Accord computes change on their pages,
+through their services, where the rights on the object are checked, a reason
+is asked for and an event is recorded. The admin would write them with none of
+that, so a domain record is shown read-only there, to administrators and
+superusers alike.
+"""
+
+
+class ReadOnlyAdmin:
+    """For a ModelAdmin or an inline: no add, change or delete, whoever asks.
+
+    The change page then shows the record without a form; a forged POST to it
+    is refused with 403, and the delete action is not offered.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

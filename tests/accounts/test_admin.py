@@ -1,0 +1,114 @@
+"""Users and roles in the admin: administrators grant roles, never superuser."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def posted(user, **changes):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "functional_area": user.functional_area,
+        "reminder_channel": user.reminder_channel,
+        "is_active": "on",
+        "groups": [group.pk for group in user.groups.all()],
+    }
+    return {**data, **changes}
+
+
+def test_an_administrator_gives_a_user_a_role(client, adam, nora):
+    client.force_login(adam)
+    manager = Group.objects.get(name=Role.MANAGER)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[nora.pk]), posted(nora, groups=[manager.pk])
+    )
+    assert response.status_code == 302
+    assert nora.has_role(Role.MANAGER)
+
+
+def test_an_administrator_adds_a_user(client, adam):
+    client.force_login(adam)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "newcomer",
+            "usable_password": "true",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(username="newcomer", is_superuser=False).exists()
+
+
+def test_an_administrator_cannot_make_a_superuser_or_hand_out_single_rights(client, adam, nora):
+    client.force_login(adam)
+    url = reverse("admin:accounts_user_change", args=[nora.pk])
+    page = client.get(url)
+
+    client.post(url, posted(nora, is_superuser="on", is_staff="on", user_permissions=[1, 2]))
+
+    for field in (b'name="is_superuser"', b'name="user_permissions"', b'name="is_staff"'):
+        assert field not in page.content
+    nora.refresh_from_db()
+    assert (nora.is_superuser, nora.is_staff) == (False, False)
+    assert not nora.user_permissions.exists()
+
+
+def test_only_roles_are_offered_as_groups(client, adam, nora):
+    Group.objects.create(name="Not a role")
+    client.force_login(adam)
+    page = client.get(reverse("admin:accounts_user_change", args=[nora.pk]))
+    choices = {label for _value, label in page.context["adminform"].form.fields["groups"].choices}
+    assert choices == set(Role.values)
+
+
+def test_an_administrator_cannot_change_a_superuser(client, adam, superuser):
+    client.force_login(adam)
+    change = client.post(
+        reverse("admin:accounts_user_change", args=[superuser.pk]),
+        posted(superuser, email="taken@example.org"),
+    )
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[superuser.pk]),
+        {"password1": "a long enough passphrase", "password2": "a long enough passphrase"},
+    )
+    assert (change.status_code, password.status_code) == (403, 403)
+    superuser.refresh_from_db()
+    assert superuser.email == "root@example.org"
+    assert superuser.check_password("password")
+
+
+def test_a_superuser_may_make_a_superuser(client, superuser, adam):
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:accounts_user_change", args=[adam.pk]), posted(adam, is_superuser="on")
+    )
+    adam.refresh_from_db()
+    assert adam.is_superuser
+
+
+def test_users_are_deactivated_not_deleted(client, adam, nora):
+    client.force_login(adam)
+    response = client.post(reverse("admin:accounts_user_delete", args=[nora.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=nora.pk).exists()
+
+
+def test_the_roles_are_read_only(client, adam):
+    client.force_login(adam)
+    reviewer = Group.objects.get(name=Role.REVIEWER)
+    response = client.post(
+        reverse("admin:auth_group_change", args=[reviewer.pk]),
+        {"name": "Reviewer", "permissions": []},
+    )
+    assert response.status_code == 403
+    assert reviewer.permissions.exists()

@@ -1,0 +1,238 @@
+"""The admin is for administrators, and even there the domain's rules hold.
+
+Every URL of every model in the admin (list, add, change, delete, history), as
+every role, by GET and by a forged POST: only administrators and superusers
+get in, and nobody changes a domain record there. The database is compared
+table by table before and after, so a refusal that still wrote is caught.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.db.models import CharField, TextField
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from accounts.models import User
+from dashboards.models import ExchangeRate
+from evaluation.models import AssessmentRun, Scorecard, ScoringPolicy
+from health.models import Factor, Instrument
+from partnerships.models import DocumentDownload
+from tests.factories import AgreementFactory, MeasurementFactory, MemberFactory, PartnerFactory
+from tests.notifications.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+# What administrators keep in the admin; every other model is read-only there.
+MANAGED = {
+    User,
+    ExchangeRate,
+    PeriodicTask,
+    CrontabSchedule,
+    IntervalSchedule,
+    ClockedSchedule,
+    SolarSchedule,
+    Instrument,
+    Factor,
+}
+# Tables a managed model's save also writes.
+MANAGED_TABLES = {
+    "accounts_user_groups",
+    "django_admin_log",
+    "django_celery_beat_periodictasks",
+    "health_statement",
+}
+
+
+@pytest.fixture
+def one_of_everything(alice):
+    """A row in every table, so change pages have something to show."""
+    member = MemberFactory(partnership__owner=alice)
+    agreement = AgreementFactory(partnership=member.partnership)
+    MeasurementFactory(metric__objective__partnership=member.partnership)
+    PartnerFactory().contacts.create(name="Amina Otieno")
+    ExchangeRate.objects.create(
+        currency="USD", rate_to_base=Decimal("0.92"), valid_from=dt.date(2026, 1, 1)
+    )
+    NotificationFactory(user=member.partnership.owner)
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunrise", latitude="-1.29", longitude="36.82")
+    IntervalSchedule.objects.get_or_create(every=10, period="minutes")
+    AssessmentRun.objects.create(
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        policy=ScoringPolicy.objects.get(is_active=True),
+    )
+    Scorecard.objects.create(
+        partnership=member.partnership,
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        policy=ScoringPolicy.objects.get(is_active=True),
+        overall_score=72,
+        rating="amber",
+        computed_at=timezone.now(),
+    )
+    DocumentDownload.objects.create(agreement=agreement, user=alice, sha256="a" * 64)
+
+
+def digest(exclude=()) -> dict[str, str]:
+    """An md5 of every table's rows, in one query."""
+    tables = sorted(set(connection.introspection.table_names()) - {"django_session", *exclude})
+    sql = " UNION ALL ".join(
+        f"SELECT '{table}', md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
+        f'FROM "{table}" t'
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def forged(instance) -> dict:
+    """The instance's own values as a form would post them, its text changed."""
+    data = {}
+    for name, value in model_to_dict(instance).items():
+        field = instance._meta.get_field(name)
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(field, CharField | TextField) and not field.choices:
+            data[name] = f"{value} (forged)"
+        else:
+            data[name] = str(getattr(value, "pk", value))
+    return data
+
+
+def admin_requests(model):
+    """Every admin URL of a model, each with a GET and a forged POST."""
+    opts = model._meta
+    sample = model._default_manager.order_by("pk").first()
+    assert sample is not None, f"no {model.__name__} to open"
+    prefix = f"admin:{opts.app_label}_{opts.model_name}"
+    delete_all = {"action": "delete_selected", "_selected_action": [sample.pk], "post": "yes"}
+    pages = [
+        ("changelist", reverse(f"{prefix}_changelist"), delete_all),
+        ("add", reverse(f"{prefix}_add"), forged(sample)),
+        ("change", reverse(f"{prefix}_change", args=[sample.pk]), forged(sample)),
+        ("delete", reverse(f"{prefix}_delete", args=[sample.pk]), {"post": "yes"}),
+        ("history", reverse(f"{prefix}_history", args=[sample.pk]), {}),
+    ]
+    for page, url, data in pages:
+        yield page, "GET", url, {}
+        yield page, "POST", url, data
+
+
+def send(client, method, url, data):
+    return client.get(url) if method == "GET" else client.post(url, data)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "nora", "erin", "alice", "rita"])
+def test_everyone_but_administrators_is_kept_out_of_every_admin_page(
+    client, request, who, one_of_everything
+):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    before = digest()
+    checked = 0
+    for model in admin.site._registry:
+        for _page, method, url, data in admin_requests(model):
+            response = send(client, method, url, data)
+            if who == "anonymous":
+                assert response.status_code == 302, (method, url)
+                assert response["Location"].startswith(reverse("login")), (method, url)
+            else:
+                assert response.status_code == 403, (method, url, response.status_code)
+            checked += 1
+    assert checked == 10 * len(admin.site._registry) >= 10 * 20
+    assert digest() == before
+
+
+# What an administrator's forged request gets on a record they may only read.
+READ_ONLY = {
+    ("changelist", "GET"): {200},
+    # No action is offered, so none runs: the list is shown again.
+    ("changelist", "POST"): {200, 302},
+    ("add", "GET"): {403},
+    ("add", "POST"): {403},
+    ("change", "GET"): {200},
+    ("change", "POST"): {403},
+    ("delete", "GET"): {403},
+    ("delete", "POST"): {403},
+    ("history", "GET"): {200},
+    ("history", "POST"): {200},
+}
+
+
+@pytest.mark.parametrize("who", ["adam", "superuser"])
+def test_administrators_read_domain_records_in_the_admin_and_change_none(
+    client, request, who, one_of_everything
+):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    managed_tables = {model._meta.db_table for model in MANAGED} | MANAGED_TABLES
+    before = digest(exclude=managed_tables)
+    for model in admin.site._registry:
+        opts = model._meta
+        readable = user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        for page, method, url, data in admin_requests(model):
+            response = send(client, method, url, data)
+            if model in MANAGED:
+                # What these allow is tested on its own (tests/accounts/test_admin.py, …).
+                assert response.status_code < 500, (method, url)
+            elif readable:
+                assert response.status_code in READ_ONLY[page, method], (method, url)
+            else:
+                assert response.status_code == 403, (method, url)
+        assert digest(exclude=managed_tables) == before, f"{method} {url} wrote"
+
+
+def test_an_administrator_reads_every_domain_list_but_no_ones_inbox(client, adam):
+    client.force_login(adam)
+    assert client.get(reverse("admin:partnerships_partnership_changelist")).status_code == 200
+    assert client.get(reverse("admin:partnerships_documentdownload_changelist")).status_code == 200
+    assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 403
+
+
+def test_a_signed_in_non_administrator_is_told_why_with_a_403(client, rita):
+    client.force_login(rita)
+    for url in (reverse("admin:index"), reverse("admin:login")):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert b"The admin is for administrators" in response.content
+
+
+def test_staff_status_opens_nothing(client, rita):
+    rita.is_staff = True
+    rita.save()
+    client.force_login(rita)
+    assert client.get(reverse("admin:index")).status_code == 403
+
+
+def test_an_administrator_opens_the_admin_and_finds_it_in_the_menu(client, adam):
+    client.force_login(adam)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:login")).status_code == 302
+    assert b'href="/admin/"' in client.get(reverse("notifications:preferences")).content
+
+
+def test_the_admin_sign_in_page_sends_to_accords_own(client):
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=/admin/"
+    forged = client.post(reverse("admin:login"), {"username": "root", "password": "password"})
+    assert forged.status_code == 302 and "_auth_user_id" not in client.session

@@ -1,0 +1,98 @@
+"""Schedules in the admin: only Accord's tasks, with arguments that fit them."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from config.schedules import accord_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def every_ten_minutes():
+    return IntervalSchedule.objects.get_or_create(every=10, period="minutes")[0]
+
+
+def schedule(client, every_ten_minutes, task, args="[]", kwargs="{}"):
+    return client.post(
+        reverse("admin:django_celery_beat_periodictask_add"),
+        {
+            "name": "Made by an administrator",
+            "task": task,
+            "enabled": "on",
+            "interval": every_ten_minutes.pk,
+            "args": args,
+            "kwargs": kwargs,
+            "headers": "{}",
+            "priority": "",
+        },
+    )
+
+
+def test_only_accords_own_tasks_are_offered():
+    names = set(accord_tasks())
+    assert "evaluation.tasks.assess_last_month" in names
+    assert "health.tasks.send_invitation" in names
+    assert not [name for name in names if name.startswith("celery.")]
+
+
+def test_a_task_that_is_not_accords_is_refused(client, adam, every_ten_minutes):
+    client.force_login(adam)
+    response = schedule(client, every_ten_minutes, "celery.backend_cleanup")
+    assert response.status_code == 200
+    assert "task" in response.context["adminform"].form.errors
+    assert not PeriodicTask.objects.filter(name="Made by an administrator").exists()
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ("[1, 2]", "{}", "cannot take these arguments"),
+        ("[]", '{"respondent": 1}', "cannot take these arguments"),
+        ("[]", "{}", "cannot take these arguments"),
+        ('{"respondent_id": 1}', "{}", "as a list"),
+        ("[", "{}", "as JSON"),
+    ],
+)
+def test_arguments_that_do_not_fit_the_task_are_refused_with_why(
+    client, adam, every_ten_minutes, args, kwargs, message
+):
+    client.force_login(adam)
+    response = schedule(
+        client, every_ten_minutes, "health.tasks.send_invitation", args=args, kwargs=kwargs
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in json.dumps(errors)
+    assert not PeriodicTask.objects.filter(name="Made by an administrator").exists()
+
+
+def test_a_valid_schedule_is_saved(client, adam, every_ten_minutes):
+    client.force_login(adam)
+    response = schedule(
+        client, every_ten_minutes, "health.tasks.send_invitation", kwargs='{"respondent_id": 7}'
+    )
+    assert response.status_code == 302
+    saved = PeriodicTask.objects.get(name="Made by an administrator")
+    assert (saved.task, saved.interval, saved.kwargs) == (
+        "health.tasks.send_invitation",
+        every_ten_minutes,
+        '{"respondent_id": 7}',
+    )
+
+
+def test_an_accord_schedule_is_changed_and_switched_off_but_not_run_or_deleted(client, adam):
+    client.force_login(adam)
+    monthly = PeriodicTask.objects.get(task="evaluation.tasks.assess_last_month")
+    changelist = reverse("admin:django_celery_beat_periodictask_changelist")
+
+    actions = client.get(changelist).context["action_form"].fields["action"].choices
+    client.post(changelist, {"action": "disable_tasks", "_selected_action": [monthly.pk]})
+
+    offered = {name for name, _label in actions}
+    assert offered == {"", "enable_tasks", "disable_tasks", "toggle_tasks"}
+    monthly.refresh_from_db()
+    assert monthly.enabled is False
