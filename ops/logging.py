@@ -14,16 +14,23 @@ import logging
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request"}
 
 
+READINESS_PATH = "/-/ready"
+
+
 class ExpectedRefusalFilter(logging.Filter):
     """A refusal the application meant (403, 404, 400, 405) stays one line:
     Django logs it with the exception that produced it, whose traceback says
-    nothing a reader needs. Real errors (5xx) keep theirs."""
+    nothing a reader needs. Real errors (5xx) keep theirs. A 503 from the
+    readiness endpoint is its answer, not an error of its own: a warning."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
         if status is not None and status < 500:
             record.exc_info = None
             record.exc_text = None
+        request = getattr(record, "request", None)
+        if status == 503 and getattr(request, "path", None) == READINESS_PATH:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
 
 

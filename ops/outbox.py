@@ -80,11 +80,12 @@ def outbox_send(*, ids: list[int] | None = None) -> int:
         messages = list(unsent.order_by("created_at", "id")[:BATCH])
         if not messages:
             return 0
+        for message in messages:
+            message.attempts += 1
         sent = 0
         try:
             with broker_connection() as connection:
                 for message in messages:
-                    message.attempts += 1
                     current_app.send_task(
                         message.task_name,
                         kwargs=message.kwargs,
