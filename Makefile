@@ -11,7 +11,7 @@ ARGS ?=
 # makemigrations sign nothing, so any key will do for them.
 TOOL_KEY := SECRET_KEY="$${SECRET_KEY:-only-for-make-commands-that-serve-nothing}"
 
-.PHONY: install system-packages run test lint clean-data benchmark benchmark-dashboards
+.PHONY: install system-packages run shell test lint clean-data benchmark benchmark-dashboards
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-packages
 
@@ -34,6 +34,10 @@ $(NODE_STAMP): package.json package-lock.json
 # Starts PostgreSQL, Redis, gunicorn, a Celery worker and beat; Ctrl-C stops all.
 run: install
 	$(VENV)/bin/python -m tooling.run
+
+# A Django shell on the servers of a running `make run` (settings read its var/run.env).
+shell: install
+	$(VENV)/bin/python manage.py shell
 
 # Throwaway PostgreSQL and Redis come from tooling/pytest_servers.py.
 # The pages are tested with the production static storage, whose manifest

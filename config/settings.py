@@ -14,6 +14,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+# `make run` writes where its servers listen to var/run.env, so `make shell`
+# and any `manage.py` command reach them; an environment that names its own
+# database (production, the tests) never reads it.
+RUN_ENV_FILE = BASE_DIR / "var" / "run.env"
+if not env("DATABASE_URL", default="") and RUN_ENV_FILE.exists():
+    environ.Env.read_env(RUN_ENV_FILE)
 DEBUG = env.bool("DEBUG", default=False)
 # Sessions, password-reset links, CSRF tokens and the signed portfolio cache
 # all rest on this key: without DEBUG, a missing one is an error at start-up,
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "core",
+    "ops",
     "accounts",
     "partnerships",
     "evaluation",
@@ -103,16 +110,27 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is tested before a request uses it, so a restarted
+# PostgreSQL costs a reconnect, not a 500; an unreachable one fails in seconds.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis away: pages come from the database, slower but never an error.
+        "BACKEND": "core.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="accord"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
+# Sessions live in the database (Django's default), never in the cache: a
+# Redis outage must not sign anybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -186,7 +204,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, recording beat's heartbeat.
+CELERY_BEAT_SCHEDULER = "ops.heartbeats:BeatScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 
 # --- production -------------------------------------------------------------------
@@ -247,11 +266,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An uploaded file bigger than this goes to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Operations (ops/): chunk leases, heartbeats, scheduled backups.
+# A worker renews the lease of the chunk it works on every third of this; a
+# chunk whose lease ran out (its worker died) is sent again by the minute's sweep.
+ACCORD_CHUNK_LEASE_SECONDS = env.int("ACCORD_CHUNK_LEASE_SECONDS", default=45)
+# /-/ready fails when no worker or no beat has beaten for this long.
+ACCORD_HEARTBEAT_STALE_SECONDS = env.int("ACCORD_HEARTBEAT_STALE_SECONDS", default=60)
+# The daily backup (ops.tasks.scheduled_backup) runs only when a folder is set.
+ACCORD_BACKUP_DIR = env("ACCORD_BACKUP_DIR", default="")
+ACCORD_BACKUP_KEEP = env.int("ACCORD_BACKUP_KEEP", default=7)
+
+# ACCORD_LOG_FORMAT=json: one JSON object per line, for a log collector.
+LOG_FORMAT = env("ACCORD_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected_refusals": {"()": "ops.logging.ExpectedRefusalFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["expected_refusals"],
+        }
+    },
+    "loggers": {
+        # On the logger too: in DEBUG, Django's own console handler also prints these.
+        "django.request": {"filters": ["expected_refusals"]},
+        # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
+        "pikepdf": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
-    "loggers": {"pikepdf": {"level": "WARNING"}},
 }

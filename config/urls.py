@@ -15,4 +15,7 @@ urlpatterns = [
     path("health/", include("health.urls")),
     path("", include("lifecycle.urls")),
     path("admin/", admin.site.urls),
+    # /-/live and /-/ready: health endpoints for a load balancer and a monitor
+    # (/health/ is the partnership health checks').
+    path("-/", include("ops.urls")),
 ]

@@ -251,6 +251,8 @@ class AssessmentChunk(models.Model):
 
     A chunk is done exactly once: its scorecards and its "done" are committed
     together, so a worker killed half way leaves it pending, to be run again.
+    The worker holds it with a lease it renews while working; a lease that
+    runs out means the worker died, and the minute's sweep sends it again.
     """
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="chunks")
@@ -259,6 +261,7 @@ class AssessmentChunk(models.Model):
     status = models.CharField(max_length=10, choices=ChunkStatus, default=ChunkStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     assessed_count = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)

@@ -6,8 +6,9 @@ partnerships are split into chunks; each chunk is assessed by one task in one
 transaction that writes its scorecards and marks itself done together, so:
 - a rerun is harmless: scorecards are upserted on (partnership, period), and an
   approved scorecard is never written over;
-- a worker killed half way loses nothing: the chunk stays pending and is run
-  again (Celery redelivers it, or `assessment_run_resume` sends it again);
+- a worker killed half way loses nothing: the chunk stays pending, its lease
+  runs out, and the minute's sweep (`tasks.resume_stalled_assessments`) sends
+  it again;
 - one partnership that fails is recorded in the run and the others go on.
 """
 
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -131,19 +134,71 @@ def assessment_run_start(
     return run
 
 
+# pg_advisory_xact_lock's first key: the locks of chunks, apart from any other.
+CHUNK_LOCK_SPACE = 7301
+
+
+def lease_length() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.ACCORD_CHUNK_LEASE_SECONDS)
+
+
+def assessment_chunk_claim(*, chunk_id: int) -> bool:
+    """Take a pending chunk for one lease (committed at once, so the sweep sees
+    it); False if it is done already."""
+    return bool(
+        AssessmentChunk.objects.filter(pk=chunk_id, status=ChunkStatus.PENDING).update(
+            lease_expires_at=timezone.now() + lease_length(), attempts=F("attempts") + 1
+        )
+    )
+
+
+class LeaseKeeper:
+    """Renews a chunk's lease every third of its length from a thread with its
+    own connection, while the chunk's transaction works. A chunk assessed
+    within a third of a lease never opens that connection."""
+
+    def __init__(self, chunk_id: int) -> None:
+        self.chunk_id = chunk_id
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"lease-{chunk_id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        self.thread.join(timeout=lease_length().total_seconds())
+
+    def _renew(self) -> None:
+        every = lease_length().total_seconds() / 3
+        try:
+            while not self.done.wait(every):
+                AssessmentChunk.objects.filter(pk=self.chunk_id, status=ChunkStatus.PENDING).update(
+                    lease_expires_at=timezone.now() + lease_length()
+                )
+        except DatabaseError as error:
+            # The lease runs out and the chunk is sent again: harmless.
+            logger.warning("Lease of chunk %s not renewed: %s", self.chunk_id, error)
+        finally:
+            connections.close_all()
+
+
 def assessment_chunk_execute(*, chunk_id: int) -> None:
     """Assess one chunk and, if it was the last, finish its run."""
-    with transaction.atomic():
-        # The lock makes a second delivery of the same chunk wait, then find it done.
-        chunk = (
-            AssessmentChunk.objects.select_for_update(of=("self",))
-            .select_related("run__policy")
-            .get(pk=chunk_id)
-        )
+    if not assessment_chunk_claim(chunk_id=chunk_id):
+        return
+    with LeaseKeeper(chunk_id), transaction.atomic():
+        # A second delivery of the same chunk waits here, then finds it done.
+        # Not a row lock: the lease keeper must be able to update the row.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [CHUNK_LOCK_SPACE, chunk_id % 2**31]
+            )
+        chunk = AssessmentChunk.objects.select_related("run__policy").get(pk=chunk_id)
         if chunk.status != ChunkStatus.PENDING:
             return
         run = chunk.run
-        chunk.attempts += 1
         assessed, skipped, errors = assess_partnerships(
             chunk.partnership_ids,
             period_start=run.period_start,
@@ -156,6 +211,7 @@ def assessment_chunk_execute(*, chunk_id: int) -> None:
         chunk.errors = errors
         chunk.status = ChunkStatus.DONE
         chunk.finished_at = timezone.now()
+        chunk.lease_expires_at = None
         chunk.save()
     assessment_run_finish(chunk.run_id)
 
@@ -200,16 +256,36 @@ def assessment_run_finish(run_id: int) -> None:
     logger.info("Assessment run %s completed: %s assessed", run_id, assessed)
 
 
-def assessment_run_pending_chunks(*, run: AssessmentRun, older_than: dt.datetime | None = None):
-    """The chunks of a run still to be assessed (to send again after a crash)."""
-    chunks = run.chunks.filter(status=ChunkStatus.PENDING)
-    if older_than is not None:
-        chunks = chunks.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=older_than))
+def assessment_run_pending_chunks(*, run: AssessmentRun):
+    """The chunks of a run still to be assessed."""
+    return list(run.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True))
+
+
+def assessment_run_stalled_chunks(
+    *, run: AssessmentRun, queued_before: dt.datetime, waiting=None
+) -> list[int]:
+    """Pending chunks to send again: those whose worker's lease ran out (it
+    died), and those queued before `queued_before` that no worker took (lost
+    with a worker that had reserved them). `waiting`: chunk ids still in the
+    outbox, not yet lost since they were never sent."""
+    now = timezone.now()
+    chunks = run.chunks.filter(status=ChunkStatus.PENDING).filter(
+        Q(lease_expires_at__lt=now)
+        | (
+            Q(lease_expires_at__isnull=True)
+            & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=queued_before))
+        )
+    )
+    if waiting is not None:
+        chunks = chunks.exclude(pk__in=waiting)
     return list(chunks.values_list("pk", flat=True))
 
 
 def chunks_mark_enqueued(chunk_ids: list[int]) -> None:
-    AssessmentChunk.objects.filter(pk__in=chunk_ids).update(enqueued_at=timezone.now())
+    """Handed to the outbox: the chunks' earlier leases, if any, are over."""
+    AssessmentChunk.objects.filter(pk__in=chunk_ids).update(
+        enqueued_at=timezone.now(), lease_expires_at=None
+    )
 
 
 def assess_partnerships(

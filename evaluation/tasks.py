@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from ops.outbox import outbox_enqueue, outbox_unsent
+
 from . import services
 from .models import AssessmentRun, RunStatus, RunTrigger
 
 logger = logging.getLogger(__name__)
 
-# A chunk sent this long ago and still pending was lost with its worker.
+# A chunk queued this long ago that no worker has taken was lost with one that
+# had reserved it (a chunk a worker took has a lease, which says much sooner).
 STALLED_AFTER = dt.timedelta(minutes=15)
 
 
@@ -38,18 +41,21 @@ def assess_chunk(chunk_id: int):
     services.assessment_chunk_execute(chunk_id=chunk_id)
 
 
+@transaction.atomic
 def send_chunks(chunk_ids: list[int], queue: str | None = None) -> None:
-    """Send chunks to the workers once the current transaction has committed."""
+    """Queue chunks for the workers through the outbox, in the caller's
+    transaction: sent once it commits, or once the broker is back."""
+    services.chunks_mark_enqueued(chunk_ids)
+    outbox_enqueue(
+        task_name=assess_chunk.name,
+        kwargs_list=[{"chunk_id": chunk_id} for chunk_id in chunk_ids],
+        queue=queue,
+    )
 
-    def send():
-        services.chunks_mark_enqueued(chunk_ids)
-        for chunk_id in chunk_ids:
-            assess_chunk.apply_async(kwargs={"chunk_id": chunk_id}, queue=queue)
 
-    transaction.on_commit(send)
-
-
+@transaction.atomic
 def start_assessment(*, period_start, trigger, started_by=None, queue=None) -> AssessmentRun:
+    """A run and the messages for its chunks, committed together."""
     run = services.assessment_run_start(
         period_start=period_start, trigger=trigger, started_by=started_by
     )
@@ -77,10 +83,17 @@ def assess_last_month():
 
 @shared_task(acks_late=True)
 def resume_stalled_assessments():
-    """Every few minutes (beat): send again the chunks a lost worker left pending."""
-    older_than = timezone.now() - STALLED_AFTER
+    """Every minute (beat): send again the chunks a lost worker left pending."""
+    queued_before = timezone.now() - STALLED_AFTER
+    # Chunks still in the outbox were never sent, so never lost.
+    waiting = [
+        kwargs["chunk_id"]
+        for kwargs in outbox_unsent(task_name=assess_chunk.name).values_list("kwargs", flat=True)
+    ]
     for run in AssessmentRun.objects.filter(status=RunStatus.RUNNING):
-        chunk_ids = services.assessment_run_pending_chunks(run=run, older_than=older_than)
+        chunk_ids = services.assessment_run_stalled_chunks(
+            run=run, queued_before=queued_before, waiting=waiting
+        )
         if chunk_ids:
             logger.warning("Resuming %d stalled chunk(s) of run %s", len(chunk_ids), run.pk)
             with transaction.atomic():

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from ops.outbox import broker_reachable
 from partnerships.models import Partnership
 
 from . import review, selectors, services, tasks
@@ -34,9 +35,18 @@ def runs(request):
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
-                messages.success(
-                    request, f"The assessment of {run.period_start:%B %Y} has started."
-                )
+                if broker_reachable():
+                    messages.success(
+                        request, f"The assessment of {run.period_start:%B %Y} has started."
+                    )
+                else:
+                    # Its work waits in the outbox and is sent when the queue is back.
+                    messages.warning(
+                        request,
+                        f"The assessment of {run.period_start:%B %Y} is saved, but the "
+                        "workers' queue cannot be reached right now: it will start by "
+                        "itself as soon as the queue is back. Nothing needs doing.",
+                    )
                 return redirect("evaluation:run", pk=run.pk)
     page = Paginator(
         AssessmentRun.objects.select_related("started_by", "policy").order_by("-created_at"), 25

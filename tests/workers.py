@@ -26,8 +26,12 @@ def new_queue() -> str:
 
 
 class Worker:
-    def __init__(self, queue: str):
-        env = os.environ | {"DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL}
+    def __init__(self, queue: str, env: dict[str, str] | None = None):
+        env = (
+            os.environ
+            | {"DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL}
+            | (env or {})
+        )
         self.process = subprocess.Popen(
             [
                 sys.executable,

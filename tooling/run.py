@@ -5,9 +5,14 @@ password made for the run) unless DATABASE_URL / REDIS_URL are already set,
 uses the checkout's SECRET_KEY (var/secret-key) unless one is set, prepares the database (migrate,
 collectstatic, seed_demo, health_answer_links, assess, review_demo,
 early_warning, send_reminders), then runs gunicorn, a Celery worker and Celery
-beat with their output prefixed. Ctrl-C or SIGTERM stops the three programs, then
-Redis, then PostgreSQL; if one of the programs dies, everything stops and the
-exit code is non-zero. Data is kept between runs.
+beat with their output prefixed, under a supervisor (tooling/supervisor.py):
+any of them that dies, and the PostgreSQL and Redis servers started here, is
+restarted with back-off and a log line. Ctrl-C or SIGTERM stops the three
+programs, then Redis, then PostgreSQL, each asked first and killed after a
+few seconds' grace. A run killed outright leaves nothing the next one trips
+on: it stops the old server or removes a stale postmaster.pid. While it runs,
+var/run.env tells `manage.py` (and `make shell`) where the servers are. Data
+is kept between runs.
 
 `python -m tooling.run clean-data` removes the kept data (make clean-data).
 """
@@ -32,16 +37,19 @@ from tooling.servers import (
     PostgresServer,
     RedisServer,
     ServerError,
+    _process_identity,
     become_subreaper,
-    die_with_parent,
     ensure_binaries,
     fallback_pg_base,
     is_root,
     log,
     pg_user_can_reach,
     port_accepts,
+    port_is_free,
+    reap,
     require_free_port,
 )
+from tooling.supervisor import Program, Supervisor
 
 VAR_DIR = REPO_DIR / "var"
 VENV_BIN = Path(sys.executable).parent
@@ -51,8 +59,12 @@ DEFAULT_WEB_PORT = 8000
 # Role, password and database of the dev cluster. It only listens on
 # 127.0.0.1 and holds demo data, so a well-known password is acceptable.
 DEV_DB = "accord"
-CHILD_STOP_TIMEOUT = 20  # a Celery worker takes 5-9 s to stop
+# Ctrl-C gives the programs this long to stop, then kills them: a Celery task
+# cut short is sent again (its chunk's lease runs out), nothing is lost.
+PROGRAM_GRACE = float(os.environ.get("ACCORD_STOP_GRACE", "5"))
+SERVER_GRACE = 5
 STARTUP_TIMEOUT = 60
+RUN_ENV = VAR_DIR / "run.env"
 
 
 class Stop(Exception):
@@ -63,19 +75,22 @@ class StepFailed(Exception):
     pass
 
 
-_stopping = False
+_stopping = threading.Event()
 _hurry = threading.Event()
+# While preparing, a signal unwinds whatever runs (a migration, say); once
+# supervising, it only sets _stopping, so a restart is never cut in half.
+_interruptible = True
 
 
 def _on_signal(signum, frame):
-    global _stopping
-    if _stopping:
-        # A second Ctrl-C while stopping: don't wait for the programs to finish
-        # their work, but still shut the databases down cleanly.
+    if _stopping.is_set():
+        # A second Ctrl-C while stopping: no more grace for anyone.
         _hurry.set()
         return
-    _stopping = True
-    raise Stop(signal.Signals(signum).name)
+    _stopping.set()
+    log(f"{signal.Signals(signum).name}: stopping")
+    if _interruptible:
+        raise Stop(signal.Signals(signum).name)
 
 
 # --- data directories ------------------------------------------------------------------
@@ -98,10 +113,137 @@ def dev_pg_base() -> Path:
     return base / "postgres"
 
 
+def live_postmaster(pg: PostgresServer) -> int | None:
+    """The pid in postmaster.pid if that process really is this cluster's
+    server (alive, not a zombie, a `postgres` working in this data dir): a
+    pid reused by another program since a crash must not count."""
+    try:
+        pid = int((pg.data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if _process_identity(pid) is None:
+        reap(pid, timeout=0.1)  # a zombie of ours, if it is one
+        return None
+    try:
+        exe = Path(os.readlink(f"/proc/{pid}/exe")).name
+        cwd = Path(os.readlink(f"/proc/{pid}/cwd"))
+    except OSError:
+        return None
+    return pid if exe == "postgres" and cwd == pg.data_dir.resolve() else None
+
+
+def clear_stale_postmaster(pg: PostgresServer) -> None:
+    """After a crash: stop this cluster's server left running, or remove the
+    lock files of one that is gone, so that the cluster starts."""
+    pid_file = pg.data_dir / "postmaster.pid"
+    if not pid_file.exists():
+        return
+    pid = live_postmaster(pg)
+    if pid is not None:
+        log(f"PostgreSQL from an earlier, killed run is still up (pid {pid}); stopping it")
+        stop_postmaster(pid, grace=SERVER_GRACE)
+    lines = pid_file.read_text().splitlines() if pid_file.exists() else []
+    if lines:
+        log(f"removing the stale {pid_file.name} (pid {lines[0]} is not this cluster's server)")
+        pid_file.unlink(missing_ok=True)
+        if len(lines) > 4 and lines[4]:
+            for name in (f".s.PGSQL.{pg.port}", f".s.PGSQL.{pg.port}.lock"):
+                with contextlib.suppress(OSError):
+                    (Path(lines[4]) / name).unlink()
+
+
+def stop_postmaster(pid: int, grace: float) -> None:
+    """SIGINT is PostgreSQL's fast shutdown; then SIGKILL to its process group
+    (pg_ctl made it a session leader), backends and all."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    while _process_identity(pid) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    reap(pid, timeout=2)
+
+
+class PostgresService:
+    """The dev cluster as a supervised service: the postmaster is our child
+    once pg_ctl has exited (we are a subreaper), so its death is seen."""
+
+    name = "postgres"
+
+    def __init__(self, pg: PostgresServer) -> None:
+        self.pg = pg
+        self.pid: int | None = None
+        self.code: int | None = None
+
+    def adopt(self) -> None:
+        self.pid, self.code = live_postmaster(self.pg), None
+
+    def start(self) -> None:
+        clear_stale_postmaster(self.pg)
+        self.pg.start()
+        self.adopt()
+
+    def exit_code(self) -> int | None:
+        if self.code is not None or self.pid is None:
+            return self.code if self.pid is not None else -1
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:  # not ours to reap: look instead
+            if _process_identity(self.pid) is None:
+                self.code = -1
+            return self.code
+        if pid:
+            self.code = os.waitstatus_to_exitcode(status)
+        return self.code
+
+    def terminate(self) -> None:
+        if self.pid is not None and self.code is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGINT)
+
+    def kill(self) -> None:
+        if self.pid is None:
+            return
+        if self.exit_code() is None:
+            stop_postmaster(self.pid, grace=0)
+            self.exit_code()
+        else:
+            # Reaped already, so its pid may be another's now; its process
+            # group (the backends it left) is still its own.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)
+
+
+class RedisService:
+    name = "redis"
+
+    def __init__(self, redis: RedisServer) -> None:
+        self.redis = redis
+
+    def start(self) -> None:
+        self.redis.start()
+
+    def exit_code(self) -> int | None:
+        process = self.redis.process
+        return -1 if process is None else process.poll()
+
+    def terminate(self) -> None:
+        process = self.redis.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+
+    def kill(self) -> None:
+        process = self.redis.process
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            process.wait()
+
+
 def start_dev_postgres(pg: PostgresServer) -> str:
-    if pg.is_running():
-        log("PostgreSQL from an earlier, killed run is still up; restarting it")
-        pg.stop()
+    clear_stale_postmaster(pg)
+    wait_for_free_port(pg.port)
     require_free_port(pg.port, "project PostgreSQL", "ACCORD_PG_PORT")
     if not pg.is_initialised():
         log(f"creating the PostgreSQL cluster in {pg.data_dir}")
@@ -128,6 +270,23 @@ def dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def wait_for_free_port(port: int, timeout: float = 15) -> None:
+    """A killed run's programs get SIGTERM from the kernel and take a few
+    seconds to let go of their ports; wait for that rather than refuse."""
+    deadline = time.monotonic() + timeout
+    while not port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def write_run_env(env: dict[str, str]) -> None:
+    """Where this run's servers are, for `manage.py` run by hand (settings.py
+    reads it when DATABASE_URL is unset). Holds passwords: owner only."""
+    RUN_ENV.touch(mode=0o600)
+    RUN_ENV.chmod(0o600)
+    names = [name for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if env.get(name)]
+    RUN_ENV.write_text("".join(f"{name}={env[name]}\n" for name in names))
+
+
 def without_password(url: str) -> str:
     return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
@@ -142,60 +301,7 @@ def run_step(args: list[str], env: dict[str, str]) -> None:
         raise StepFailed(f"`manage.py {' '.join(args)}` failed (exit {result.returncode})")
 
 
-class Child:
-    """A long-running program whose output we print line by line with a prefix."""
-
-    def __init__(self, name: str, args: list[str], env: dict[str, str], width: int) -> None:
-        self.name = name
-        self.process = subprocess.Popen(
-            args,
-            env=env,
-            cwd=REPO_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            # Own process group: the terminal's Ctrl-C reaches only us, and we
-            # decide the order things stop in.
-            start_new_session=True,
-            preexec_fn=die_with_parent,
-        )
-        prefix = f"{name:<{width}} | "
-        self.reader = threading.Thread(target=self._copy_output, args=(prefix,), daemon=True)
-        self.reader.start()
-
-    def _copy_output(self, prefix: str) -> None:
-        for raw in self.process.stdout:
-            line = raw.decode(errors="replace").rstrip("\n")
-            sys.stdout.write(prefix + line + "\n")
-            sys.stdout.flush()
-
-    def signal_group(self, signum: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signum)
-
-
-def stop_children(children: list[Child]) -> None:
-    alive = [c for c in children if c.process.poll() is None]
-    if alive:
-        log(f"stopping {', '.join(c.name for c in alive)}")
-    # Only the main process gets SIGTERM: gunicorn and Celery then stop their
-    # own workers gracefully (a Celery task in progress is finished first).
-    for child in alive:
-        child.process.terminate()
-    deadline = time.monotonic() + CHILD_STOP_TIMEOUT
-    while alive := [c for c in alive if c.process.poll() is None]:
-        if _hurry.is_set() or time.monotonic() > deadline:
-            log(f"killing {', '.join(c.name for c in alive)}")
-            for child in alive:
-                child.signal_group(signal.SIGKILL)
-                child.process.wait()
-        time.sleep(0.1)
-    for child in children:
-        child.signal_group(signal.SIGKILL)  # stray grandchildren, if any
-        child.reader.join(timeout=2)
-
-
-def start_children(env: dict[str, str], web_port: int) -> list[Child]:
+def programs(env: dict[str, str], web_port: int) -> list[Program]:
     commands = {
         "web": [
             str(VENV_BIN / "gunicorn"), "config.wsgi:application",
@@ -206,21 +312,17 @@ def start_children(env: dict[str, str], web_port: int) -> list[Child]:
             "--no-control-socket",
         ],
         "worker": [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO"],
-        # The scheduler (django_celery_beat's DatabaseScheduler) comes from settings.
+        # The scheduler (django_celery_beat's, with beat's heartbeat) comes from settings.
         "beat": [str(VENV_BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"],
     }  # fmt: skip
-    width = max(len(name) for name in commands)
-    return [Child(name, args, env, width) for name, args in commands.items()]
+    width = max(len(name) for name in (*commands, "postgres"))
+    return [Program(name, args, env, REPO_DIR, width) for name, args in commands.items()]
 
 
-def first_exited(children: list[Child]) -> Child | None:
-    return next((c for c in children if c.process.poll() is not None), None)
-
-
-def wait_for_web(children: list[Child], port: int) -> bool:
+def wait_for_web(port: int) -> bool:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not port_accepts(port):
-        if first_exited(children):
+        if _stopping.is_set():
             return False
         if time.monotonic() > deadline:
             log(f"the web server is not answering on port {port} after {STARTUP_TIMEOUT}s")
@@ -233,7 +335,7 @@ def wait_for_web(children: list[Child], port: int) -> bool:
 
 
 def run() -> int:
-    global _stopping
+    global _interruptible
     VAR_DIR.mkdir(exist_ok=True)
     lock = open(VAR_DIR / "run.lock", "w")  # noqa: SIM115 (held for our whole life)
     try:
@@ -254,32 +356,39 @@ def run() -> int:
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.setdefault("WEB_CONCURRENCY", "2")  # gunicorn workers
     web_port = int(env.get("PORT", DEFAULT_WEB_PORT))
-    postgres: PostgresServer | None = None
-    redis: RedisServer | None = None
-    children: list[Child] = []
+    supervisor = Supervisor(grace=PROGRAM_GRACE)
     try:
+        wait_for_free_port(web_port)
         require_free_port(web_port, "web server", "PORT")
         ensure_binaries(postgres="DATABASE_URL" not in env, redis="REDIS_URL" not in env)
         if "REDIS_URL" not in env:
             redis_port = int(env.get("ACCORD_REDIS_PORT", DEFAULT_REDIS_PORT))
+            wait_for_free_port(redis_port)
             require_free_port(redis_port, "project Redis", "ACCORD_REDIS_PORT")
         if "DATABASE_URL" in env:
             log(f"using DATABASE_URL from the environment: {without_password(env['DATABASE_URL'])}")
         else:
             port = int(env.get("ACCORD_PG_PORT", DEFAULT_PG_PORT))
-            postgres = PostgresServer(base=dev_pg_base(), port=port)
-            env["DATABASE_URL"] = start_dev_postgres(postgres)
+            postgres = PostgresService(PostgresServer(base=dev_pg_base(), port=port))
+            env["DATABASE_URL"] = start_dev_postgres(postgres.pg)
+            postgres.adopt()
+            supervisor.add(postgres, running=True)
         if "REDIS_URL" in env:
             log(f"using REDIS_URL from the environment: {without_password(env['REDIS_URL'])}")
         else:
-            # A new password each run: only the programs started here need it.
-            redis = RedisServer(
-                VAR_DIR / "redis",
-                port=redis_port,
-                persistent=True,
-                password=secrets.token_urlsafe(24),
+            # A new password each run: only the programs started here need it
+            # (and a restarted Redis keeps the same server object, so the same one).
+            redis = RedisService(
+                RedisServer(
+                    VAR_DIR / "redis",
+                    port=redis_port,
+                    persistent=True,
+                    password=secrets.token_urlsafe(24),
+                )
             )
-            env["REDIS_URL"] = start_dev_redis(redis)
+            env["REDIS_URL"] = start_dev_redis(redis.redis)
+            supervisor.add(redis, running=True)
+        write_run_env(env)
 
         run_step(["migrate", "--noinput"], env)
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
@@ -296,30 +405,35 @@ def run() -> int:
             run_step(["early_warning"], env)
             run_step(["send_reminders"], env)
 
-        children = start_children(env, web_port)
-        if wait_for_web(children, web_port):
+        _interruptible = False
+        if _stopping.is_set():
+            return 0
+        for program in programs(env, web_port):
+            supervisor.add(program)
+        if wait_for_web(web_port):
             log(f"Accord is running at http://127.0.0.1:{web_port}/  (Ctrl-C stops it)")
-        while (dead := first_exited(children)) is None:
-            time.sleep(0.2)
-        log(f"{dead.name} exited with code {dead.process.returncode}; stopping everything")
-        return 1
-    except Stop as stop:
-        log(f"{stop}: stopping")
+        while not _stopping.wait(0.2):
+            supervisor.check()
+        return 0
+    except Stop:
         return 0
     except (ServerError, StepFailed) as exc:
         log(f"error: {exc}")
         return 1
     finally:
-        _stopping = True
-        stop_children(children)
-        if redis is not None and redis.stop():
-            log("Redis stopped")
-        if postgres is not None:
-            try:
-                if postgres.stop(mode="fast"):
-                    log("PostgreSQL stopped")
-            except ServerError as exc:
-                log(f"error: {exc}")
+        _interruptible = False
+        _stopping.set()
+        started = time.monotonic()
+        supervisor.stop_all(
+            [
+                (["web", "worker", "beat"], PROGRAM_GRACE),
+                (["redis"], SERVER_GRACE),
+                (["postgres"], SERVER_GRACE),
+            ],
+            hurry=_hurry,
+        )
+        RUN_ENV.unlink(missing_ok=True)
+        log(f"stopped in {time.monotonic() - started:.1f} s")
 
 
 def clean_data() -> int:

@@ -1,0 +1,57 @@
+"""Signs of life of the Celery worker(s) and beat, for the readiness check.
+
+Each worker writes `worker:<hostname>` from a thread of its own (ops/workers.py:
+a task queued behind a long assessment would say nothing about the worker);
+beat writes `beat` from its scheduler's tick. Both every EVERY seconds, to the database,
+which outlives a Redis outage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+from django_celery_beat.schedulers import DatabaseScheduler
+
+from .models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+EVERY = 15
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "ACCORD_HEARTBEAT_STALE_SECONDS", 60))
+
+
+def heartbeat_record(name: str) -> None:
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+def heartbeats_fresh(prefix: str) -> list[Heartbeat]:
+    return list(
+        Heartbeat.objects.filter(
+            name__startswith=prefix, seen_at__gte=timezone.now() - stale_after()
+        )
+    )
+
+
+class BeatScheduler(DatabaseScheduler):
+    """django-celery-beat's scheduler, recording each tick (at most every EVERY s)."""
+
+    _last_beat = 0.0
+
+    def tick(self, *args, **kwargs):
+        now = time.monotonic()
+        if now - self._last_beat >= EVERY:
+            try:
+                heartbeat_record("beat")
+                self._last_beat = now
+            except DatabaseError as error:
+                logger.warning("Beat heartbeat not written: %s", type(error).__name__)
+                close_old_connections()
+        return super().tick(*args, **kwargs)

@@ -1,0 +1,55 @@
+"""An expected refusal is one log line; real errors keep their traceback;
+ACCORD_LOG_FORMAT=json gives one JSON object per line."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.http import HttpResponseServerError
+from django.urls import reverse
+from django.utils.log import log_response
+
+from ops.logging import ExpectedRefusalFilter, JsonFormatter
+
+
+@pytest.fixture
+def json_lines():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(ExpectedRefusalFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
+
+
+@pytest.mark.django_db
+def test_a_404_and_a_403_are_one_line_each(client, erin, json_lines):
+    client.force_login(erin)
+    assert client.get("/partnerships/999999/").status_code == 404
+    assert client.post(reverse("evaluation:runs"), {}).status_code == 403
+    lines = json_lines()
+    assert [(line["level"], line["status_code"]) for line in lines] == [
+        ("WARNING", 404),
+        ("WARNING", 403),
+    ]
+    assert all("exception" not in line for line in lines)
+    assert lines[0]["message"] == "Not Found: /partnerships/999999/"
+
+
+def test_a_real_error_keeps_its_traceback(rf, json_lines):
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        log_response(
+            "Internal Server Error: %s",
+            "/x",
+            response=HttpResponseServerError(),
+            request=rf.get("/x"),
+            exception=error,
+        )
+    (line,) = json_lines()
+    assert line["level"] == "ERROR" and line["status_code"] == 500
+    assert "Traceback" in line["exception"] and "RuntimeError: boom" in line["exception"]
