@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from health.models import Instrument, Statement
+from tests.factories import with_authenticator
 from tests.health.builders import shipped_instrument
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(User.objects.create_superuser("root", "root@example.org", "password"))
+    client.force_login(
+        with_authenticator(User.objects.create_superuser("root", "root@example.org", "password"))
+    )
     return client
 
 
