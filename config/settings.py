@@ -150,6 +150,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing (not a "no account" mail).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "
 # Failed sign-ins are counted and locked out by django-axes (below), once.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
@@ -172,6 +174,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_of_attempt"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log line of a failure names the account and the address (never the
+# password), so whoever reads the log can tell an attack from a forgetful user.
+AXES_SENSITIVE_PARAMETERS = []
 # A try during the lockout does not push its end further: the page's "try again
 # after" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
