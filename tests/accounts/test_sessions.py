@@ -56,3 +56,13 @@ def client_class():
     from django.test import Client
 
     return Client()
+
+
+@pytest.mark.parametrize(
+    "name", ["mfa_index", "usersessions_list", "account_change_password", "home"]
+)
+def test_the_account_pages_of_the_user_menu_render(client, rita, name):
+    client.force_login(rita)
+    response = client.get(reverse(name))
+    assert response.status_code == 200, name
+    assert b"Sessions and sign out everywhere" in response.content
