@@ -13,6 +13,7 @@ migrations, so the groups are read-only here: an edited group would be a role
 that says something else than the README and the tests.
 """
 
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -71,3 +72,9 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(ReadOnlyAdmin, BaseGroupAdmin):
     pass
+
+
+# Single sign-on is configured by environment variables (config/settings.py) and
+# access tokens are not stored: neither belongs in the admin.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)

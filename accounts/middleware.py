@@ -1,4 +1,88 @@
-from django.shortcuts import render
+"""Session lifetime, the second factor reviewers and administrators must have,
+and the page a user without a role sees."""
+
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+
+from . import sessions
+
+
+class SessionTimeoutMiddleware:
+    """Signs out a session idle for ACCORD_SESSION_IDLE_MINUTES, or older than
+    ACCORD_SESSION_MAX_HOURS since sign-in, however busy.
+
+    SESSION_COOKIE_AGE holds the absolute lifetime too, but Django renews it
+    each time the session is saved; the sign-in time kept here never moves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session = request.session
+            now = time.time()
+            if sessions.has_expired(session, now):
+                logout(request)
+                messages.info(request, "Your session has ended. Please sign in again.")
+                return redirect_to_login(request.get_full_path())
+            sessions.mark_seen(session, now)
+        return self.get_response(request)
+
+
+# What a reviewer or administrator without a second factor may still open:
+# setting one up (allauth may first ask for the password again), the recovery
+# codes shown after it, and signing out.
+SETUP_URL_NAMES = {
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_reauthenticate",
+    "account_logout",
+    "logout",
+}
+
+
+class SecondFactorRequiredMiddleware:
+    """Sends a reviewer or administrator without a second factor to set one up.
+
+    Whether the user needs one is decided at sign-in (accounts.sessions), so
+    other users' requests cost no query here; a user who needs one costs one
+    query a request until the authenticator exists.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.session.get(sessions.NEEDS_SECOND_FACTOR):
+            return None
+        if not request.user.is_authenticated:
+            return None
+        if Authenticator.objects.filter(user=request.user).exists():
+            del request.session[sessions.NEEDS_SECOND_FACTOR]
+            return None
+        if request.resolver_match.url_name in SETUP_URL_NAMES:
+            return None
+        if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return None
+        messages.warning(
+            request,
+            "Your role requires two-factor authentication: set up an authenticator app to go on.",
+        )
+        return redirect("mfa_activate_totp")
+
+
+SIGN_OUT_URL_NAMES = {"logout", "account_logout"}
 
 
 class RoleRequiredMiddleware:
@@ -20,6 +104,6 @@ class RoleRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or not getattr(view_func, "login_required", True):
             return None
-        if request.resolver_match.view_name == "logout" or user.has_a_role():
+        if request.resolver_match.view_name in SIGN_OUT_URL_NAMES or user.has_a_role():
             return None
         return render(request, "accounts/no_role.html", status=403)

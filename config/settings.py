@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production comes from the
 environment; the defaults are the development ones that `make run` uses.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -44,11 +45,19 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",  # allauth's sessions page
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
     "django_celery_beat",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "axes",
     "core",
     "ops",
     "accounts",
@@ -80,9 +89,16 @@ MIDDLEWARE = [
     # …and a role: a signed-in user without one sees only "ask for a role".
     "accounts.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Signs out a session left idle, or older than its absolute lifetime.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    # Reviewers and administrators reach nothing until they have a second factor.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # Records who made each change kept in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,15 +149,117 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Django's model backend that also accepts an email address as the username.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link works once (its token hashes the password it replaces)
+# and for this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Sessions: signed out after ACCORD_SESSION_IDLE_MINUTES without a request
+# (accounts.middleware.SessionTimeoutMiddleware), and at the latest
+# ACCORD_SESSION_MAX_HOURS after signing in, however busy. The cookie ends with
+# the browser.
+ACCORD_SESSION_IDLE_MINUTES = env.int("ACCORD_SESSION_IDLE_MINUTES", default=30)
+ACCORD_SESSION_MAX_HOURS = env.int("ACCORD_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = ACCORD_SESSION_MAX_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Accounts (django-allauth): sign in with a username or an email address; no
+# sign-up: administrators create accounts, or single sign-on does when allowed.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing (not a "no account" mail).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "
+# Failed sign-ins are counted and locked out by django-axes (below), once.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_USER_DISPLAY = str
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Accord"
+# Each sign-in is listed under "Sessions", where "sign out everywhere" ends the
+# others; no per-request tracking (it would cost a query on every page).
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Lockout (django-axes): after ACCORD_LOCKOUT_FAILURES failed sign-ins for one
+# account, or from one address, sign-in is refused for ACCORD_LOCKOUT_MINUTES
+# counted from the last failure. Administrators see and delete the attempts in
+# the admin (Axes → Access attempts), which unlocks at once.
+AXES_FAILURE_LIMIT = env.int("ACCORD_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("ACCORD_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of_attempt"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log line of a failure names the account and the address (never the
+# password), so whoever reads the log can tell an attack from a forgetful user.
+AXES_SENSITIVE_PARAMETERS = []
+# A try during the lockout does not push its end further: the page's "try again
+# after" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind a reverse proxy, the address it puts in this header is the client's.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("ACCORD_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+
+# Single sign-on over OpenID Connect (Entra ID, Keycloak, Okta, Google…):
+# offered on the sign-in page when ACCORD_OIDC_SERVER_URL is set. See the
+# README's "Signing in".
+ACCORD_OIDC_SERVER_URL = env("ACCORD_OIDC_SERVER_URL", default="")
+ACCORD_OIDC_ROLES_CLAIM = env("ACCORD_OIDC_ROLES_CLAIM", default="groups")
+# "idp-group=Accord role,…"; a user's Accord roles are re-set from these at each sign-in.
+ACCORD_OIDC_ROLE_MAP = env.dict("ACCORD_OIDC_ROLE_MAP", default={})
+ACCORD_OIDC_AUTO_CREATE = env.bool("ACCORD_OIDC_AUTO_CREATE", default=False)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": env("ACCORD_OIDC_BUTTON_LABEL", default="Sign in with your organisation"),
+                "client_id": env("ACCORD_OIDC_CLIENT_ID", default=""),
+                "secret": env("ACCORD_OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": ACCORD_OIDC_SERVER_URL,
+                    # The organisation's own identity provider vouches for the address.
+                    "verified_email": True,
+                },
+            }
+        ]
+        if ACCORD_OIDC_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# An account an administrator created is found by its email address at its first
+# single sign-on; the identity provider is trusted to have checked the address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -298,6 +416,9 @@ LOGGING = {
         "django.request": {"filters": ["expected_refusals"]},
         # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
         "pikepdf": {"level": "WARNING"},
+        # One warning line per failed sign-in ("AXES: New/Repeated login failure by
+        # …"), without django-axes's informational chatter around it.
+        "axes": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,19 +1,28 @@
+from allauth.account.views import LogoutView
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
+# One sign-in page, allauth's; the old address and the admin's send people there.
+to_sign_in = login_not_required(
+    RedirectView.as_view(pattern_name="account_login", query_string=True)
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", to_sign_in, name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("dashboards.urls")),
     path("", include("partnerships.urls")),
     path("inbox/", include("notifications.urls")),
     path("health/", include("health.urls")),
     path("", include("lifecycle.urls")),
+    path("admin/login/", to_sign_in),
     path("admin/", admin.site.urls),
     # /-/live and /-/ready: health endpoints for a load balancer and a monitor
     # (/health/ is the partnership health checks').

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role, User
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory, user_with_role, with_authenticator
 
 
 @pytest.fixture
@@ -42,4 +42,4 @@ def nora(db):
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser("root", "root@example.org", "password")
+    return with_authenticator(User.objects.create_superuser("root", "root@example.org", "password"))

@@ -2,9 +2,13 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as totp_counters
 from django.contrib.auth.models import Group
 
 from accounts.models import Role, User
+from accounts.sessions import SECOND_FACTOR_ROLES
 from partnerships.models import (
     Agreement,
     Measurement,
@@ -34,8 +38,31 @@ class UserFactory(factory.django.DjangoModelFactory):
             user.groups.add(Group.objects.get(name=extracted))
 
 
-def user_with_role(username: str, role: Role, **fields) -> User:
-    return UserFactory(username=username, role=role, **fields)
+def user_with_role(username: str, role: Role, *, second_factor=None, **fields) -> User:
+    """A user in a role; a reviewer or administrator has a TOTP authenticator,
+    as Accord requires of them, unless second_factor=False."""
+    user = UserFactory(username=username, role=role, **fields)
+    if second_factor is None:
+        second_factor = role in SECOND_FACTOR_ROLES
+    if second_factor:
+        with_authenticator(user)
+    return user
+
+
+# The TOTP secret of every test user's authenticator app (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_authenticator(user: User) -> User:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now (allauth's own TOTP arithmetic)."""
+    counter = list(totp_counters())[0]
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

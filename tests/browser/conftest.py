@@ -5,6 +5,7 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import TOTP_SECRET, totp_code
 from tooling.servers import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; Django's guard
@@ -50,8 +51,14 @@ def page():
             browser.close()
 
 
-def sign_in(page, live_server, username, password="password"):
+def sign_in(page, live_server, username, password="password", totp_secret=TOTP_SECRET):
+    """Sign in through the real form; a reviewer or administrator then types
+    the code their authenticator app would show."""
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign in").click()

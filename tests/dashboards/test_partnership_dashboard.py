@@ -237,7 +237,7 @@ class TestWhoSeesWhat:
 
     def test_a_visitor_is_sent_to_sign_in(self, client, partnership):
         response = client.get(url(partnership))
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 def grow(partnership, *, metrics, members):

@@ -112,7 +112,7 @@ class TestTheLink:
             reverse("health:mine"),
         ]:
             response = client.get(url)
-            assert response.status_code == 302 and response.url.startswith("/login/"), url
+            assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
 
     def test_a_missing_rating_keeps_what_was_typed_and_marks_the_statement(
         self, client, health_round

@@ -413,7 +413,7 @@ class TestRights:
         agreement = existing_agreement(partnership)
         response = client.get(reverse("partnerships:agreement_detail", args=[agreement.pk]))
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+        assert response.url.startswith(reverse("account_login"))
 
 
 class TestDetail:

@@ -481,7 +481,7 @@ class TestDownload:
         response = client.get(reverse("partnerships:agreement_document", args=[agreement.pk]))
 
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+        assert response.url.startswith(reverse("account_login"))
 
     def test_it_is_404_without_a_document(self, client, erin, agreement):
         client.force_login(erin)

@@ -1,0 +1,50 @@
+"""How django-allauth behaves in Accord: no sign-up, and single sign-on that
+creates an account only when allowed and sets the user's roles from the
+identity provider at each sign-in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+
+from . import services, sessions
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Administrators create accounts; single sign-on may (SocialAccountAdapter).
+        return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator):
+        # A reviewer or administrator keeps their authenticator app; they may
+        # replace it by asking an administrator to remove it.
+        if authenticator.type == Authenticator.Type.TOTP:
+            return not sessions.second_factor_required(authenticator.user)
+        return True
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return settings.ACCORD_OIDC_AUTO_CREATE
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.is_existing:
+            services.user_sync_roles_from_sso(
+                user=sociallogin.user, claims=sso_claims(sociallogin.account.extra_data)
+            )
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        services.user_sync_roles_from_sso(
+            user=user, claims=sso_claims(sociallogin.account.extra_data)
+        )
+        return user
+
+
+def sso_claims(extra_data: dict) -> dict:
+    """The claims allauth keeps from an OpenID Connect sign-in: the ID token's,
+    overlaid by the userinfo endpoint's (Entra ID sends groups only in the token)."""
+    return {**extra_data.get("id_token", {}), **extra_data.get("userinfo", {})}

@@ -1,0 +1,9 @@
+from allauth.account.forms import LoginForm
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, with the field named for what people type in it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"

@@ -1,0 +1,59 @@
+"""django-axes callables: whose account a sign-in attempt is for, and the page
+a locked-out visitor sees."""
+
+import logging
+
+from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.db.models import Max, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from .models import User
+
+log = logging.getLogger(__name__)
+
+
+def username_of_attempt(request, credentials=None) -> str | None:
+    """The username a sign-in attempt is for, so "alice" and alice's email
+    address count against one account.
+
+    allauth authenticates with `username=` or `email=`; before that (axes's
+    middleware) only the form's `login` field is there.
+    """
+    credentials = credentials or {}
+    login = credentials.get("username") or credentials.get("email")
+    if login is None and request is not None:
+        login = request.POST.get("login")
+    if not login:
+        return None
+    if "@" in login:
+        username = (
+            User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
+        )
+        return username or login.lower()
+    return login
+
+
+def locked_out_until(request, credentials=None):
+    """When the lockout of this account or address ends: the cool-off counts
+    from the last failed attempt."""
+    username = get_client_username(request, credentials)
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    last = AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=address)).aggregate(
+        last=Max("attempt_time")
+    )["last"]
+    return (last or timezone.now()) + get_cool_off(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    until = timezone.localtime(locked_out_until(request, credentials))
+    log.warning(
+        "sign-in refused: locked out until %s (login %r, address %s)",
+        until.isoformat(timespec="minutes"),
+        get_client_username(request, credentials),
+        getattr(request, "axes_ip_address", None),
+    )
+    return render(
+        request, "account/lockout.html", {"until": until, "today": timezone.localdate()}, status=429
+    )

@@ -1,0 +1,71 @@
+"""Writes on accounts: roles from single sign-on, the demo second factor."""
+
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import encrypt
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Role, User
+
+
+def roles_from_claims(claims: dict, *, claim: str, role_map: dict[str, str]) -> set[str]:
+    """The Accord roles an identity provider's claim grants.
+
+    The claim is a list of group names (Entra ID, Keycloak, Okta) or one
+    string of them separated by commas or spaces; names not in the map grant nothing.
+    """
+    value = claims.get(claim) or []
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return {role_map[group] for group in value if group in role_map}
+
+
+@transaction.atomic
+def user_sync_roles_from_sso(*, user: User, claims: dict) -> set[str]:
+    """Give the user exactly the roles the identity provider grants now.
+
+    Only role groups are touched (Accord's roles and the ones the map names);
+    any other group an administrator gave stays.
+    """
+    granted = roles_from_claims(
+        claims, claim=settings.ACCORD_OIDC_ROLES_CLAIM, role_map=settings.ACCORD_OIDC_ROLE_MAP
+    )
+    managed = set(Role.values) | set(settings.ACCORD_OIDC_ROLE_MAP.values())
+    user.groups.remove(*Group.objects.filter(name__in=managed - granted))
+    user.groups.add(*Group.objects.filter(name__in=granted))
+    return granted
+
+
+# The demo reviewer's authenticator: documented in the README so anyone running
+# the demo can add it to an authenticator app. Never use it for a real account.
+DEMO_TOTP_SECRET = "ACCORDDEMOREVIEWERTOTPSECRETABCD"
+DEMO_RECOVERY_SEED = "accord-demo-recovery-codes-not-secret"
+
+
+@dataclass(frozen=True)
+class DemoSecondFactor:
+    secret: str
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def user_set_demo_second_factor(*, user: User) -> DemoSecondFactor:
+    """Give a demo user a TOTP authenticator with the fixed demo secret and
+    fixed recovery codes; a rerun replaces them with the same ones."""
+    Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).delete()
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    recovery = Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.RECOVERY_CODES,
+        data={"seed": encrypt(DEMO_RECOVERY_SEED), "used_mask": 0},
+    )
+    return DemoSecondFactor(
+        secret=DEMO_TOTP_SECRET, recovery_codes=RecoveryCodes(recovery).generate_codes()
+    )

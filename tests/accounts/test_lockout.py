@@ -1,0 +1,113 @@
+"""Failed sign-ins lock an account and an address out for a while (django-axes);
+an administrator sees the attempts in the admin and unlocks."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt, AccessFailureLog
+from django.urls import reverse
+
+from tests.factories import UserFactory, with_authenticator
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+def sign_in(client, login, password):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+def fail(client, login, times):
+    for _ in range(times):
+        sign_in(client, login, "not-the-password")
+
+
+def test_it_locks_an_account_after_five_failures_and_says_until_when(client, alice, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    with time_machine.travel(NOW, tick=False):
+        fail(client, "alice", 4)
+        assert AccessAttempt.objects.get(username="alice").failures_since_start == 4
+        assert sign_in(client, "alice", "not-the-password").status_code == 429
+
+        response = sign_in(client, "alice", "password")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # 15 minutes after the last failure, in the site's time zone (UTC in tests).
+    assert "Try again after 09:15 (UTC)" in response.content.decode()
+    assert AccessAttempt.objects.get(username="alice").failures_since_start == 5
+    assert AccessFailureLog.objects.filter(username="alice").count() == 5
+
+
+def test_it_counts_an_email_address_against_its_account(client, alice):
+    with time_machine.travel(NOW, tick=False):
+        fail(client, "alice@example.org", 3)
+        fail(client, "alice", 2)
+        response = sign_in(client, "alice", "password")
+    assert response.status_code == 429
+
+
+def test_it_lets_the_account_in_again_after_fifteen_minutes(client, alice):
+    with time_machine.travel(NOW, tick=False):
+        fail(client, "alice", 5)
+    with time_machine.travel(NOW + dt.timedelta(minutes=14), tick=False):
+        assert sign_in(client, "alice", "password").status_code == 429
+    with time_machine.travel(NOW + dt.timedelta(minutes=15, seconds=1), tick=False):
+        response = sign_in(client, "alice", "password")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_it_locks_out_an_address_that_tries_many_accounts(client, alice):
+    with time_machine.travel(NOW, tick=False):
+        for name in ["amy", "ben", "cat", "dan", "eve"]:
+            sign_in(client, name, "guess")
+        response = sign_in(client, "alice", "password")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.filter(ip_address="127.0.0.1").count() == 5
+
+
+def test_an_administrator_sees_the_attempts_and_unlocks(client, alice):
+    with time_machine.travel(NOW, tick=False):
+        fail(client, "alice", 5)
+    attempt = AccessAttempt.objects.get(username="alice")
+    admin = with_authenticator(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    client.force_login(admin)
+    listing = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert listing.status_code == 200
+    assert b"alice" in listing.content
+    response = client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="alice").exists()
+    client.logout()
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        response = sign_in(client, "alice", "password")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_success_clears_the_count(client, alice):
+    fail(client, "alice", 4)
+    assert sign_in(client, "alice", "password").status_code == 302
+    assert not AccessAttempt.objects.filter(username="alice").exists()
+
+
+def test_each_failure_is_logged_on_one_line(client, alice, caplog):
+    caplog.set_level("INFO")
+    fail(client, "alice", 2)
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("axes")]
+    assert len(lines) == 2
+    assert "New login failure by" in lines[0] and "alice" in lines[0]
+    assert "Repeated login failure by" in lines[1]
+
+
+def test_the_admin_sign_in_page_is_the_one_sign_in_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=/admin/"

@@ -1,0 +1,120 @@
+"""Password reset by email (a link that works once and expires) and the password rules."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a long walk to the harbour"
+
+
+def reset_link(client, email):
+    mail.outbox.clear()
+    response = client.post(reverse("account_reset_password"), {"email": email})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    return re.search(r"https?://\S+/password/reset/key/\S+/", message.body).group(0)
+
+
+def set_new_password(client, link, password=NEW_PASSWORD):
+    """Open the emailed link (allauth moves the key to the session and redirects)
+    and choose the new password."""
+    response = client.get(link, follow=True)
+    if not response.redirect_chain:  # an invalid link shows its page at once
+        return response
+    return client.post(
+        response.redirect_chain[-1][0], {"password1": password, "password2": password}
+    )
+
+
+def test_it_resets_a_password_by_email_once(client, alice):
+    link = reset_link(client, "alice@example.org")
+
+    response = set_new_password(client, link)
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    again = client.get(link, follow=True)
+    assert b"The password reset link was invalid" in again.content
+
+
+def test_the_reset_link_expires_after_an_hour(client, alice, settings):
+    assert settings.PASSWORD_RESET_TIMEOUT == 60 * 60
+    start = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        link = reset_link(client, "alice@example.org")
+    with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
+        response = set_new_password(client, link)
+    assert b"The password reset link was invalid" in response.content
+    alice.refresh_from_db()
+    assert alice.check_password("password")
+
+
+def test_an_unknown_address_gets_no_mail_and_no_hint(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_a_password_of_eleven_characters_is_refused_next_to_the_field(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "password", "password1": "harbourwalk", "password2": "harbourwalk"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    # crispy puts the message under the field it belongs to.
+    field_error = re.search(r'id="error_\d+_id_password1"[^>]*>(.*?)</', html, re.S)
+    assert "at least 12 characters" in field_error.group(1)
+    alice.refresh_from_db()
+    assert alice.check_password("password")
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("123456789012345", "entirely numeric"),
+        ("password1234", "too common"),
+        ("alice@example.org", "too similar"),
+    ],
+)
+def test_common_numeric_and_similar_passwords_are_refused(client, alice, password, why):
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "password", "password1": password, "password2": password},
+    )
+    assert why in response.content.decode()
+
+
+def test_a_twelve_character_password_is_accepted(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "password", "password1": "harbourwalks", "password2": "harbourwalks"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("harbourwalks")
+
+
+def test_there_is_no_sign_up(client):
+    response = client.get(reverse("account_signup"))
+    assert b"No Accord account for you yet" in response.content
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "username": "mallory",
+            "email": "mallory@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert not response.context["user"].is_authenticated

@@ -1,0 +1,90 @@
+"""Reviewers and administrators must sign in with a second factor (TOTP)."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.services import DEMO_TOTP_SECRET, user_set_demo_second_factor
+from tests.factories import totp_code, user_with_role
+from tests.test_pages import PUBLIC, app_urls
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ruth(db):
+    """A reviewer who has not yet set up an authenticator app."""
+    return user_with_role("ruth", Role.REVIEWER, second_factor=False)
+
+
+def test_a_reviewer_without_a_second_factor_reaches_only_its_setup(client, ruth):
+    client.force_login(ruth)
+    setup = reverse("mfa_activate_totp")
+    reachable = PUBLIC | {reverse("logout")}
+    for url in [u for u in app_urls() if u not in reachable] + [reverse("admin:index")]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == setup, url
+    # allauth asks for the password again before adding an authenticator.
+    response = client.get(setup, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+
+
+def test_an_administrator_without_a_second_factor_is_sent_to_set_one_up(client):
+    Group.objects.get_or_create(name="Administrator")
+    adam = user_with_role("adam", "Administrator", second_factor=False, is_staff=True)
+    client.force_login(adam)
+    response = client.get(reverse("admin:index"))
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_setting_up_the_authenticator_opens_the_rest(client, ruth):
+    client.post(reverse("account_login"), {"login": "ruth", "password": "password"})
+    reauthenticate = client.get(reverse("mfa_activate_totp"))["Location"]
+    assert reauthenticate.startswith(reverse("account_reauthenticate"))
+    client.post(reauthenticate, {"password": "password"})
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=ruth, type=Authenticator.Type.TOTP).exists()
+    assert client.get(reverse("evaluation:review_queue")).status_code == 200
+
+
+def test_a_reviewer_may_not_remove_her_authenticator(client, rita):
+    client.force_login(rita)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(user=rita, type=Authenticator.Type.TOTP).exists()
+    assert response.status_code in (200, 302)
+
+
+def test_a_manager_is_not_asked_for_one(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_reviewer_reaches_the_review_queue_only_after_the_code(client, rita):
+    response = client.post(reverse("account_login"), {"login": "rita", "password": "password"})
+    assert response["Location"] == reverse("mfa_authenticate")
+    queue = client.get(reverse("evaluation:review_queue"))
+    assert queue.status_code == 302
+    assert queue["Location"].startswith(reverse("account_login"))
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert client.get(reverse("evaluation:review_queue")).status_code == 200
+
+
+def test_the_demo_reviewer_gets_the_documented_secret_and_codes(rita):
+    first = user_set_demo_second_factor(user=rita)
+    again = user_set_demo_second_factor(user=rita)
+    assert first == again
+    assert first.secret == DEMO_TOTP_SECRET == "ACCORDDEMOREVIEWERTOTPSECRETABCD"
+    assert len(first.recovery_codes) == 10
+    assert Authenticator.objects.filter(user=rita).count() == 2
