@@ -65,5 +65,8 @@ ROLE_PERMISSIONS = {
     | _perms(ENTERED_MODELS + COMPUTED_MODELS, "view")
     | _perms(["partnerships.documentdownload", "auth.group"], "view")
     | _perms(["accounts.user", "dashboards.exchangerate"], "view", "add", "change")
-    | _perms(SCHEDULE_MODELS + INSTRUMENT_MODELS, "view", "add", "change"),
+    | _perms(SCHEDULE_MODELS + INSTRUMENT_MODELS, "view", "add", "change")
+    # Sign-in lockouts: sees the attempts and failures, unlocks by deleting an attempt.
+    | _perms(["axes.accessattempt"], "view", "delete")
+    | _perms(["axes.accessfailurelog", "axes.accesslog"], "view"),
 }

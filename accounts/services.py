@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from allauth.mfa.utils import encrypt
+from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -56,16 +56,29 @@ class DemoSecondFactor:
 @transaction.atomic
 def user_set_demo_second_factor(*, user: User) -> DemoSecondFactor:
     """Give a demo user a TOTP authenticator with the fixed demo secret and
-    fixed recovery codes; a rerun replaces them with the same ones."""
-    Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
-    ).delete()
-    TOTP.activate(user, DEMO_TOTP_SECRET)
-    recovery = Authenticator.objects.create(
-        user=user,
-        type=Authenticator.Type.RECOVERY_CODES,
-        data={"seed": encrypt(DEMO_RECOVERY_SEED), "used_mask": 0},
+    fixed recovery codes. A rerun finds them there and changes nothing (unless
+    they were changed, then it sets them again)."""
+    existing = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    totp, recovery = (
+        existing.get(Authenticator.Type.TOTP),
+        existing.get(Authenticator.Type.RECOVERY_CODES),
     )
+    intact = (
+        totp is not None
+        and recovery is not None
+        and decrypt(totp.data["secret"]) == DEMO_TOTP_SECRET
+        and decrypt(recovery.data["seed"]) == DEMO_RECOVERY_SEED
+    )
+    if not intact:
+        Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+        ).delete()
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        recovery = Authenticator.objects.create(
+            user=user,
+            type=Authenticator.Type.RECOVERY_CODES,
+            data={"seed": encrypt(DEMO_RECOVERY_SEED), "used_mask": 0},
+        )
     return DemoSecondFactor(
         secret=DEMO_TOTP_SECRET, recovery_codes=RecoveryCodes(recovery).generate_codes()
     )

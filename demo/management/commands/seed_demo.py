@@ -3,10 +3,13 @@
 Safe to run again: what exists is left alone, only what is missing is added.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import user_set_demo_second_factor
+from accounts.sessions import SECOND_FACTOR_ROLES
 from demo import health_checks, pipeline, portfolio
 
 # The portfolio first: the health checks and the pipeline are built on its
@@ -24,6 +27,17 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             reports = [build(today=today) for build in BUILDERS]
+            # Reviewers and administrators must sign in with a second factor:
+            # the demo's get a fixed authenticator secret, printed below.
+            factors = {
+                user.username: user_set_demo_second_factor(user=user)
+                for user in get_user_model()
+                .objects.filter(
+                    username__in=[username for username, *_ in portfolio.DEMO_USERS],
+                    groups__name__in=SECOND_FACTOR_ROLES,
+                )
+                .distinct()
+            }
 
         self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
         rows = [row for each in reports for row in each.rows()]
@@ -39,3 +53,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<10}{'password':<14}{'role':<21}name")
         for username, password, role, full_name in portfolio.DEMO_USERS:
             self.stdout.write(f"  {username:<10}{password:<14}{role:<21}{full_name}")
+        for username, factor in sorted(factors.items()):
+            self.stdout.write(
+                f"  {username} signs in with a second factor: add the secret {factor.secret} "
+                f"to an authenticator app (TOTP), or use a recovery code: "
+                f"{' '.join(factor.recovery_codes[:3])}"
+            )
