@@ -45,7 +45,13 @@ def app_urls(patterns=None, namespace=None):
 
 # Pages a partner-side health-check respondent opens from an emailed link,
 # without an account (tests/health/test_answer_links.py tests them).
-PUBLIC = {reverse("health:answer", args=["1"]), reverse("health:thanks", args=["1"])}
+PUBLIC = {
+    reverse("health:answer", args=["1"]),
+    reverse("health:thanks", args=["1"]),
+    # For a load balancer and a monitor: no data, no sign-in (tests/ops/).
+    reverse("ops:live"),
+    reverse("ops:ready"),
+}
 
 
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client):

@@ -60,7 +60,7 @@ class TestCacheControl:
 
     def test_an_anonymous_page_keeps_its_own(self, client):
         # The sign-in view sets Django's never_cache headers itself.
-        response = client.get(reverse("login"))
+        response = client.get(reverse("account_login"))
 
         never_cache = "max-age=0, no-cache, no-store, must-revalidate, private"
         assert response["Cache-Control"] == never_cache

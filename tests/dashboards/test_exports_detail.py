@@ -167,9 +167,14 @@ class TestXlsx:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("make_url", [csv_url, xlsx_url])
-def test_a_user_without_a_role_gets_404(client, partnership, make_url):
+def test_a_user_without_a_role_is_asked_to_get_one_and_gets_no_export(
+    client, partnership, make_url
+):
     client.force_login(UserFactory(username="charlie"))
-    assert client.get(make_url(partnership)).status_code == 404
+    response = client.get(make_url(partnership))
+    assert response.status_code == 403
+    assert b"You have no role in Accord yet" in response.content
+    assert partnership.title.encode() not in response.content
 
 
 @pytest.mark.django_db

@@ -158,9 +158,12 @@ class TestWhoSeesWhat:
         response = client.get(url(dakar))
         assert "data-provisional" in response.content.decode()
 
-    def test_a_user_without_a_role_gets_404(self, client, dakar):
+    def test_a_user_without_a_role_is_asked_to_get_one(self, client, dakar):
         client.force_login(UserFactory(username="charlie"))
-        assert client.get(url(dakar)).status_code == 404
+        response = client.get(url(dakar))
+        assert response.status_code == 403
+        assert b"You have no role in Accord yet" in response.content
+        assert dakar.name not in response.content.decode()
 
     def test_an_unknown_partner_is_404(self, client, erin):
         client.force_login(erin)

@@ -227,9 +227,12 @@ class TestWhoSeesWhat:
         assert response.context["latest"] is None
         assert "No approved scorecard yet." in response.content.decode()
 
-    def test_a_user_without_a_role_gets_404(self, client, partnership):
+    def test_a_user_without_a_role_is_asked_to_get_one(self, client, partnership):
         client.force_login(UserFactory(username="charlie"))
-        assert client.get(url(partnership)).status_code == 404
+        response = client.get(url(partnership))
+        assert response.status_code == 403
+        assert b"You have no role in Accord yet" in response.content
+        assert partnership.title not in response.content.decode()
 
     def test_an_unknown_partnership_is_404(self, client, alice):
         client.force_login(alice)

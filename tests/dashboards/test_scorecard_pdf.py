@@ -157,10 +157,14 @@ class TestWhoGetsWhich:
         response = client.get(reverse("dashboards:scorecard_pdf", args=[card.pk]))
         assert response.status_code == 200 and pages_of(response.content) == 1
 
-    def test_a_user_without_a_role_gets_404(self, client, card):
+    def test_a_user_without_a_role_is_asked_to_get_one_and_gets_no_pdf(self, client, card):
         client.force_login(UserFactory(username="charlie"))
-        assert client.get(latest_url(card.partnership)).status_code == 404
-        assert client.get(reverse("dashboards:scorecard_pdf", args=[card.pk])).status_code == 404
+        for response in (
+            client.get(latest_url(card.partnership)),
+            client.get(reverse("dashboards:scorecard_pdf", args=[card.pk])),
+        ):
+            assert response.status_code == 403
+            assert b"You have no role in Accord yet" in response.content
 
 
 @pytest.mark.django_db
