@@ -128,8 +128,7 @@ ACCORD_ORGANISATION_LANGUAGES = env.list("ACCORD_ORGANISATION_LANGUAGES", defaul
 # before it (core.models.Event). The context (user and URL of a request,
 # task and task id of a Celery task, reason of a decision) is stored in the
 # event row itself, inside the chain, rather than in a shared mutable table.
-PGHISTORY_BASE_MODEL = "core.models.Event"
-PGHISTORY_APPEND_ONLY = True
+PGHISTORY_BASE_MODEL = "core.models.Event"  # append-only and chained
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="history")
 PGHISTORY_DEFAULT_TRACKERS = (

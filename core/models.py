@@ -3,8 +3,8 @@
 django-pghistory writes an event row from a trigger on each tracked table, so
 nothing that reaches the database (a form, `QuerySet.update()`, raw SQL, a task)
 changes a row without leaving one. Settings make this model the base of every
-event model (`PGHISTORY_BASE_MODEL`) and every event table append-only
-(`PGHISTORY_APPEND_ONLY`: UPDATE and DELETE raise in the database).
+event model (`PGHISTORY_BASE_MODEL`), which makes every event table
+append-only: UPDATE and DELETE raise in the database (`chain_triggers`).
 
 On top of that each row carries `pgh_hash`, chained to the row before it in the
 same table by `accord_chain_hash(previous hash, row)`, a SQL function created by
@@ -81,4 +81,13 @@ class Event(pghistory.models.Event):
     def pghistory_setup(cls):
         super().pghistory_setup()
         if not cls._meta.abstract:
-            pgtrigger.register(HashChain(name="hash_chain"))(cls)
+            pgtrigger.register(*chain_triggers())(cls)
+
+
+def chain_triggers() -> list[pgtrigger.Trigger]:
+    """Append-only (PostgreSQL refuses UPDATE and DELETE, naming the table) and chained."""
+    return [
+        pgtrigger.Protect(name="append_only_update", operation=pgtrigger.Update),
+        pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+        HashChain(name="hash_chain"),
+    ]

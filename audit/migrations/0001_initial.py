@@ -191,15 +191,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='trackedperiodictaskevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='a809b7856956702a83bb3d3e4bbe603c02ce2717', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_fe2a2', table='audit_trackedperiodictaskevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='trackedperiodictaskevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"audit_trackedperiodictaskevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "audit_trackedperiodictaskevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='0aa3496ce746b5ab19378c4c847368e0016582f0', operation='INSERT', pgid='pgtrigger_hash_chain_29afe', table='audit_trackedperiodictaskevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='trackedintervalscheduleevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='6eff22f0d54183c6c1b4f4060c5a7f67a696047a', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_09d47', table='audit_trackedintervalscheduleevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='trackedintervalscheduleevent',
@@ -207,10 +199,30 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='trackedcrontabscheduleevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='b37b5e29c244f6fca06abc8af30723e21cccc26a', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_a15cd', table='audit_trackedcrontabscheduleevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"audit_trackedcrontabscheduleevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "audit_trackedcrontabscheduleevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='9e58db79c2760b4ab44e7399b0144cd5f1ff9fe3', operation='INSERT', pgid='pgtrigger_hash_chain_c33dc', table='audit_trackedcrontabscheduleevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='trackedcrontabscheduleevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"audit_trackedcrontabscheduleevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "audit_trackedcrontabscheduleevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='9e58db79c2760b4ab44e7399b0144cd5f1ff9fe3', operation='INSERT', pgid='pgtrigger_hash_chain_c33dc', table='audit_trackedcrontabscheduleevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='5867dbfdc2221ab30ce07a54fb0950573ac7e74f', operation='DELETE', pgid='pgtrigger_append_only_delete_3e542', table='audit_trackedcrontabscheduleevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='trackedintervalscheduleevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='2de784bedc1d6412c333f674cdb3ed117da0d10a', operation='DELETE', pgid='pgtrigger_append_only_delete_25e25', table='audit_trackedintervalscheduleevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='trackedperiodictaskevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='5f8a7e1dee8486156c6471634ffd28477b67bd80', operation='DELETE', pgid='pgtrigger_append_only_delete_472dd', table='audit_trackedperiodictaskevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='trackedcrontabscheduleevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='0be0d6d970e9852c74ae139196da6530b2f450c8', operation='UPDATE', pgid='pgtrigger_append_only_update_9b281', table='audit_trackedcrontabscheduleevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='trackedintervalscheduleevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='5c89ff342b050b49414d7bb157f7b186bce89d28', operation='UPDATE', pgid='pgtrigger_append_only_update_5fc38', table='audit_trackedintervalscheduleevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='trackedperiodictaskevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='bdac1fa637ab3306cd1a3523ef08591251cb9486', operation='UPDATE', pgid='pgtrigger_append_only_update_d8544', table='audit_trackedperiodictaskevent', when='BEFORE')),
         ),
     ]

@@ -53,10 +53,14 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='exchangerateevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='87f0d47f77dc936f0ca9705c1fac024361ff586a', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ea9d2', table='dashboards_exchangerateevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"dashboards_exchangerateevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "dashboards_exchangerateevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='91a5155fb1fdb372ecda73da5efd278d6a5e928e', operation='INSERT', pgid='pgtrigger_hash_chain_1d00d', table='dashboards_exchangerateevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='exchangerateevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"dashboards_exchangerateevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "dashboards_exchangerateevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='91a5155fb1fdb372ecda73da5efd278d6a5e928e', operation='INSERT', pgid='pgtrigger_hash_chain_1d00d', table='dashboards_exchangerateevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='22a99f9c04de6cbd3ef61d9eb306b91bcf112fe5', operation='DELETE', pgid='pgtrigger_append_only_delete_e1d6e', table='dashboards_exchangerateevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='exchangerateevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='94efeed3ce41f1328b48cddacb845527e99e8ac5', operation='UPDATE', pgid='pgtrigger_append_only_update_05132', table='dashboards_exchangerateevent', when='BEFORE')),
         ),
     ]

@@ -245,15 +245,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='assessmentrunevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='9e342ea81ad9efc4377dea89503401c58fb5a6ce', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_23a06', table='evaluation_assessmentrunevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='assessmentrunevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"evaluation_assessmentrunevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "evaluation_assessmentrunevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='a46f4a1739983dfc1b43a1062af80b22a005023c', operation='INSERT', pgid='pgtrigger_hash_chain_48870', table='evaluation_assessmentrunevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='scorecardeventevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='b9b208d4ab2dbeee11785a6a65aaa2973e4a8529', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ae8ca', table='evaluation_scorecardeventevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='scorecardeventevent',
@@ -261,18 +253,42 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='scorecardhistory',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='23955f38e9a4616a6d740f2977808ad82250ffbf', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_f0309', table='evaluation_scorecardhistory', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='scorecardhistory',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"evaluation_scorecardhistory"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "evaluation_scorecardhistory" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='edc64dd2b371e2b921296abc895f3a332808d20d', operation='INSERT', pgid='pgtrigger_hash_chain_397d2', table='evaluation_scorecardhistory', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='scoringpolicyevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='6fa91b2fb6243186a4df8c7207e9b034d610a2a5', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_cccc4', table='evaluation_scoringpolicyevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"evaluation_scoringpolicyevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "evaluation_scoringpolicyevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='e39eecfc033419f3d8cafe545c8f78c791b998a8', operation='INSERT', pgid='pgtrigger_hash_chain_f006e', table='evaluation_scoringpolicyevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='assessmentrunevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='e36dca2e8dfac89b1200b60f85a5a458e445cfca', operation='DELETE', pgid='pgtrigger_append_only_delete_6b6b1', table='evaluation_assessmentrunevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='scorecardeventevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='36b3287501313a2b4388dbe42df6770056c09f9b', operation='DELETE', pgid='pgtrigger_append_only_delete_c255d', table='evaluation_scorecardeventevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='scorecardhistory',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='35ea3047f8d408fec0c9a7eb5cc6634558bdabc5', operation='DELETE', pgid='pgtrigger_append_only_delete_3c650', table='evaluation_scorecardhistory', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='scoringpolicyevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"evaluation_scoringpolicyevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "evaluation_scoringpolicyevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='e39eecfc033419f3d8cafe545c8f78c791b998a8', operation='INSERT', pgid='pgtrigger_hash_chain_f006e', table='evaluation_scoringpolicyevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='6a61f404bd60b1ce9c87f54a1ffd5e2bd4c2cacd', operation='DELETE', pgid='pgtrigger_append_only_delete_9b8e4', table='evaluation_scoringpolicyevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='assessmentrunevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='ac2ce721fed6c322c8f976ebe3cb86c8a3baa7cb', operation='UPDATE', pgid='pgtrigger_append_only_update_229ba', table='evaluation_assessmentrunevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='scorecardeventevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='82216fe24c30153589d2fdf36ef050fe6d9bfb75', operation='UPDATE', pgid='pgtrigger_append_only_update_cde06', table='evaluation_scorecardeventevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='scorecardhistory',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='f3a210f2cea5178fd6cc5d84c1eb3d72255dc65a', operation='UPDATE', pgid='pgtrigger_append_only_update_10d8d', table='evaluation_scorecardhistory', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='scoringpolicyevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='cb63f32079414a783b8f758a50392d9c95e7f567', operation='UPDATE', pgid='pgtrigger_append_only_update_0da4f', table='evaluation_scoringpolicyevent', when='BEFORE')),
         ),
     ]

@@ -374,15 +374,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='answerevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='69717e8257b55d142bce37b4478dd8ba6dc69878', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_635a2', table='health_answerevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='answerevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_answerevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_answerevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='58d3c816e2b2cbad68c5be686a4d1855ccb36986', operation='INSERT', pgid='pgtrigger_hash_chain_85967', table='health_answerevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='cadenceevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='7bdc6825fe2bc7d0f7043527b4c728a5852b46d5', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ad1c6', table='health_cadenceevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='cadenceevent',
@@ -390,15 +382,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='factorcommentevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e7a1fa1db487d7b6cca5c8e7ab2dd3f11d490406', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_98299', table='health_factorcommentevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='factorcommentevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_factorcommentevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_factorcommentevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='09b80f5a40f0e4ae043042062696d0fc39822c8f', operation='INSERT', pgid='pgtrigger_hash_chain_df702', table='health_factorcommentevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='factorevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='f5a4cfd91885b9740504dc83ff17c79a0b2d1d7c', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_713a2', table='health_factorevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='factorevent',
@@ -406,15 +390,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='instrumentevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='5d2e26104846016d1e06b1a3928917a2de74cb39', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_97a8b', table='health_instrumentevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='instrumentevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_instrumentevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_instrumentevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='20fa9f5cbea6daed668741f3610025ba0180f432', operation='INSERT', pgid='pgtrigger_hash_chain_0dfd0', table='health_instrumentevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='respondentevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c805f1dfe525fd3f7663603f73bd7535c77d57e1', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_b4d40', table='health_respondentevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='respondentevent',
@@ -422,18 +398,74 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='roundevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='94a9351ced120a9c48a09ef716bc9be022ddb6c5', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_26033', table='health_roundevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='roundevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_roundevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_roundevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='83a35b971a9d089519c331ec29b15944e70dd3ab', operation='INSERT', pgid='pgtrigger_hash_chain_f4240', table='health_roundevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='statementevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c0d3a490151507894cab1a729b2545da93198994', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_eba03', table='health_statementevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_statementevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_statementevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='7f43e82a10cef3dc92900c9c0ff3de9a3affdaaa', operation='INSERT', pgid='pgtrigger_hash_chain_4cf2c', table='health_statementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='answerevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='449e5ca1ad5dd1d6fd641dfdaf45d7d537bcdaa8', operation='DELETE', pgid='pgtrigger_append_only_delete_2cf08', table='health_answerevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='cadenceevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='10d4a00ecf55a27497cb1b644c4c2236dcd2c2ed', operation='DELETE', pgid='pgtrigger_append_only_delete_6c652', table='health_cadenceevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='factorcommentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='ffe2dd7af110d0631ef0d6ad8c3dd5254c515337', operation='DELETE', pgid='pgtrigger_append_only_delete_46c64', table='health_factorcommentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='factorevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='a543977bd6ae04c5a1de5dadc09e02506722d6a8', operation='DELETE', pgid='pgtrigger_append_only_delete_093d9', table='health_factorevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='instrumentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='5eaba7f0c0512b719dd93fa01352a31a6f40c7fd', operation='DELETE', pgid='pgtrigger_append_only_delete_10c90', table='health_instrumentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='respondentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='83fedf5db808efce6b4d84ad4f907bf64ee14131', operation='DELETE', pgid='pgtrigger_append_only_delete_93fa4', table='health_respondentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='roundevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='c4e150e7fdbb300cd38d449f76c98b7cbde2f500', operation='DELETE', pgid='pgtrigger_append_only_delete_42add', table='health_roundevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='statementevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"health_statementevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "health_statementevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='7f43e82a10cef3dc92900c9c0ff3de9a3affdaaa', operation='INSERT', pgid='pgtrigger_hash_chain_4cf2c', table='health_statementevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='d95004078719f648723b106c8e41aa8a10842366', operation='DELETE', pgid='pgtrigger_append_only_delete_7f285', table='health_statementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='answerevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='1a3dc4b6ef11ebbd3ac68cae0a6d177031a610b6', operation='UPDATE', pgid='pgtrigger_append_only_update_06c54', table='health_answerevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='cadenceevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='717a9e0a4500835bddfe8bd63733eaa5739ace9f', operation='UPDATE', pgid='pgtrigger_append_only_update_84989', table='health_cadenceevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='factorcommentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='e7ae0e18215f3122f8d6e79f10b5c74825b51186', operation='UPDATE', pgid='pgtrigger_append_only_update_e6ce2', table='health_factorcommentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='factorevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='c65560ba9bc57823ebd32833cb71b254c1009c7d', operation='UPDATE', pgid='pgtrigger_append_only_update_e8929', table='health_factorevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='instrumentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='e7c75dde3c280d0ea7cbb1a733ca8fd763fd25f5', operation='UPDATE', pgid='pgtrigger_append_only_update_4fd83', table='health_instrumentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='respondentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='c6f03209de31ffa583b775ee669981b32d1ceeef', operation='UPDATE', pgid='pgtrigger_append_only_update_c429b', table='health_respondentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='roundevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='a9c367bf057e19bfdeb9742a46c90d43fe06f4e4', operation='UPDATE', pgid='pgtrigger_append_only_update_83504', table='health_roundevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='statementevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='3d5fa876a6079df86cae5d3f7e8a6afdb2ceabc2', operation='UPDATE', pgid='pgtrigger_append_only_update_f945c', table='health_statementevent', when='BEFORE')),
         ),
     ]

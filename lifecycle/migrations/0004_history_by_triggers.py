@@ -262,15 +262,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='earlywarningevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='8ec9969bcf79d41e8c832e8253b94f9920ef0622', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_324b9', table='lifecycle_earlywarningevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='earlywarningevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"lifecycle_earlywarningevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "lifecycle_earlywarningevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='ca21cc56369190f222fc4307c27eb87c43bec108', operation='INSERT', pgid='pgtrigger_hash_chain_42b9c', table='lifecycle_earlywarningevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='fitassessmentevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='3cee08ee0d7eb2e5223496c50c6ef650834e7f9b', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_4ba0c', table='lifecycle_fitassessmentevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='fitassessmentevent',
@@ -278,15 +270,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='lessonevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c252c016fd204100d311d165d58738238ee82063', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_e8352', table='lifecycle_lessonevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='lessonevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"lifecycle_lessonevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "lifecycle_lessonevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='e5f11a23578032ae05dda0770789000dee721554', operation='INSERT', pgid='pgtrigger_hash_chain_3e82d', table='lifecycle_lessonevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='lessonfactorevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e9b434c6344e6c02ce67fad194c6c0007b36082e', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_818ef', table='lifecycle_lessonfactorevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='lessonfactorevent',
@@ -294,10 +278,46 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='nextstepevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='bac20570f16d56058fae180e4460d154e959f9a4', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_c534b', table='lifecycle_nextstepevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"lifecycle_nextstepevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "lifecycle_nextstepevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='5a50dedb52cbf25a3f9f2f23969bd838953ddc58', operation='INSERT', pgid='pgtrigger_hash_chain_90eb0', table='lifecycle_nextstepevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='earlywarningevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='9340cdfbe3c889c2f969335f0b32fcacb808cbb3', operation='DELETE', pgid='pgtrigger_append_only_delete_f9103', table='lifecycle_earlywarningevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='fitassessmentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='c7fbe38f2dc2f401ff1a338266f20dfff4b7d65d', operation='DELETE', pgid='pgtrigger_append_only_delete_74271', table='lifecycle_fitassessmentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='lessonevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='c45507864127ee969f4791335de54204d979b8f7', operation='DELETE', pgid='pgtrigger_append_only_delete_7c879', table='lifecycle_lessonevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='lessonfactorevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='80cfd78d21cad635a67ad33447f815bb2008c29c', operation='DELETE', pgid='pgtrigger_append_only_delete_142de', table='lifecycle_lessonfactorevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='nextstepevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"lifecycle_nextstepevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "lifecycle_nextstepevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='5a50dedb52cbf25a3f9f2f23969bd838953ddc58', operation='INSERT', pgid='pgtrigger_hash_chain_90eb0', table='lifecycle_nextstepevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='45a93785047fb2866fa4e813089c31cb47b0b948', operation='DELETE', pgid='pgtrigger_append_only_delete_65ffd', table='lifecycle_nextstepevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='earlywarningevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='380df0f081f761d623e5c595a985b2aa6a8bea57', operation='UPDATE', pgid='pgtrigger_append_only_update_a7751', table='lifecycle_earlywarningevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='fitassessmentevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='e2ed7e6dbd2ae42b053b9bddcc56fc4981ee3d5c', operation='UPDATE', pgid='pgtrigger_append_only_update_486e3', table='lifecycle_fitassessmentevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='lessonevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='f5816a10ab2e8f5daa85a11d1b4bb1ba02fde51f', operation='UPDATE', pgid='pgtrigger_append_only_update_bf49f', table='lifecycle_lessonevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='lessonfactorevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='2c34ad5eeb5d2085e237b03d6771da80323385aa', operation='UPDATE', pgid='pgtrigger_append_only_update_baf45', table='lifecycle_lessonfactorevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='nextstepevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='769920702cea7da26a688ee04965852c057248c9', operation='UPDATE', pgid='pgtrigger_append_only_update_c167b', table='lifecycle_nextstepevent', when='BEFORE')),
         ),
     ]

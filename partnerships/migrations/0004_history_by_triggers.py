@@ -635,15 +635,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='agreementevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='dcf629851595577781cbf7017d54767f2824f8ba', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_9181d', table='partnerships_agreementevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='agreementevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_agreementevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_agreementevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='8ee5e325c48467ab5c90fdbacc1449c231f0059c', operation='INSERT', pgid='pgtrigger_hash_chain_b1410', table='partnerships_agreementevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='agreementpartyevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='2d37b6a71a426ca7064ea8dbad54fd353fd19d64', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_29640', table='partnerships_agreementpartyevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='agreementpartyevent',
@@ -651,15 +643,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='contactevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c8465f52b5bedd07f833e22301fa53d11d483e33', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_50440', table='partnerships_contactevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='contactevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_contactevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_contactevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='ea7f222a7bdae6724160a91f7e41a307b897b000', operation='INSERT', pgid='pgtrigger_hash_chain_4691f', table='partnerships_contactevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='measurementevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='991983f85e46dc85f00fa13ab604890661f136f3', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_1ebe3', table='partnerships_measurementevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='measurementevent',
@@ -667,15 +651,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='objectiveevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='3b704817fa95d46719bf9174a5f56fca1b23483c', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_7501e', table='partnerships_objectiveevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='objectiveevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_objectiveevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_objectiveevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='6fec8de29d9c89cee4604d98f0ffdbd1488a15c4', operation='INSERT', pgid='pgtrigger_hash_chain_bae6a', table='partnerships_objectiveevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='obligationevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='4c5b08ab6eea1f36ceaf03092749208aa0444a8d', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_73b20', table='partnerships_obligationevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='obligationevent',
@@ -683,15 +659,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='outcomemetricevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='c751212fcaee2452bb42ec211cd93a1bb5b20b6a', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_fb6ff', table='partnerships_outcomemetricevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='outcomemetricevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_outcomemetricevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_outcomemetricevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='2791b420643ad20caf04151753f8a6ba148a61b6', operation='INSERT', pgid='pgtrigger_hash_chain_8583e', table='partnerships_outcomemetricevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='partnerevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='8df97be2e47ce2059374411798b453530f630b9d', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_809b7', table='partnerships_partnerevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='partnerevent',
@@ -699,15 +667,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='partnershipevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='bee14d3de1be8be9f4f0b614531eba4e291c2cec', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_428f1', table='partnerships_partnershipevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='partnershipevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_partnershipevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_partnershipevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='8c5b459a5c25501a1857495af1c0ad7fa15aaaee', operation='INSERT', pgid='pgtrigger_hash_chain_89510', table='partnerships_partnershipevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='partnershipleadevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='0d1abaa3acc81d9692b55469c13396b96bbfbec1', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6347a', table='partnerships_partnershipleadevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='partnershipleadevent',
@@ -715,19 +675,107 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='partnershipmemberevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e65d21f4174202f5f9ce291af16f3b9a7252db85', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_0d4ce', table='partnerships_partnershipmemberevent', when='BEFORE')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='partnershipmemberevent',
             trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_partnershipmemberevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_partnershipmemberevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='10c8519df6cc43960d81aab316ec22ad83c39419', operation='INSERT', pgid='pgtrigger_hash_chain_b36c9', table='partnerships_partnershipmemberevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='stagechangeevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='40dc9f33d001c00708ecc88f9ce409d2504996ca', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_38864', table='partnerships_stagechangeevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_stagechangeevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_stagechangeevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='554ccf7494fcf57a1d12daa48c4343f29723bb01', operation='INSERT', pgid='pgtrigger_hash_chain_d15d9', table='partnerships_stagechangeevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='agreementevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='8fe5f3709d0a4cc92c8a3da717089e074f2c4f71', operation='DELETE', pgid='pgtrigger_append_only_delete_289af', table='partnerships_agreementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='agreementpartyevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='741ee982520e54473df08368b580d3ac9afcec5c', operation='DELETE', pgid='pgtrigger_append_only_delete_cb2ef', table='partnerships_agreementpartyevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='contactevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='197e69d0b8e25114ec3398be0783400596ed2b6a', operation='DELETE', pgid='pgtrigger_append_only_delete_a423b', table='partnerships_contactevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='measurementevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='568ce1182d49318b59c0f45091049501120a5dc0', operation='DELETE', pgid='pgtrigger_append_only_delete_34a72', table='partnerships_measurementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='objectiveevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='50ca81d16f66983e95ef3350323ec6be6c0a4d2e', operation='DELETE', pgid='pgtrigger_append_only_delete_7d1ff', table='partnerships_objectiveevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='obligationevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='7b345bae6a2527664d0671c1f1812c4350f83ac3', operation='DELETE', pgid='pgtrigger_append_only_delete_0dd5f', table='partnerships_obligationevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='outcomemetricevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='cf3ad4fa07fd0d18127bf44f32eac3d8c76d4fff', operation='DELETE', pgid='pgtrigger_append_only_delete_df130', table='partnerships_outcomemetricevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='6a69b92f8b79dffc1b2e8525573343296fc8c2db', operation='DELETE', pgid='pgtrigger_append_only_delete_7137d', table='partnerships_partnerevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='053dee56a0ef5b6d746def030d1052224b3903a7', operation='DELETE', pgid='pgtrigger_append_only_delete_8fa01', table='partnerships_partnershipevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipleadevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='c60b89210144932ea959db040ef1c3456892e74d', operation='DELETE', pgid='pgtrigger_append_only_delete_35c45', table='partnerships_partnershipleadevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipmemberevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='9724cb0bcd1d5476bede97f0bd6ee8bc6e2101c0', operation='DELETE', pgid='pgtrigger_append_only_delete_7a08f', table='partnerships_partnershipmemberevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='stagechangeevent',
-            trigger=pgtrigger.compiler.Trigger(name='hash_chain', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE previous text;', func='\n        IF current_setting(\'transaction_isolation\') <> \'read committed\' THEN\n            RAISE EXCEPTION \'audit: events of % are written only under READ COMMITTED\',\n                TG_TABLE_NAME;\n        END IF;\n        PERFORM pg_advisory_xact_lock(hashtext(\'accord.audit_chain\'), hashtext(TG_TABLE_NAME));\n        NEW.pgh_id := nextval(pg_get_serial_sequence(\'"partnerships_stagechangeevent"\', \'pgh_id\'));\n        SELECT pgh_hash INTO previous FROM "partnerships_stagechangeevent" ORDER BY pgh_id DESC LIMIT 1;\n        NEW.pgh_hash := accord_chain_hash(previous, NEW);\n        RETURN NEW;\n        ', hash='554ccf7494fcf57a1d12daa48c4343f29723bb01', operation='INSERT', pgid='pgtrigger_hash_chain_d15d9', table='partnerships_stagechangeevent', when='BEFORE')),
+            trigger=pgtrigger.compiler.Trigger(name='append_only_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='3f55fc271f870f508d79e54be20bad1c1cfbf43d', operation='DELETE', pgid='pgtrigger_append_only_delete_456a8', table='partnerships_stagechangeevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='agreementevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='0cd4904d8abf342851adce437aa8f93e6d665d55', operation='UPDATE', pgid='pgtrigger_append_only_update_a81c6', table='partnerships_agreementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='agreementpartyevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='a2462ccd4bed877838425099362e8fce0c5aba32', operation='UPDATE', pgid='pgtrigger_append_only_update_2d49e', table='partnerships_agreementpartyevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='contactevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='568e119a2224fbc8a0080e9478e4635ba66fb3f9', operation='UPDATE', pgid='pgtrigger_append_only_update_ff27f', table='partnerships_contactevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='measurementevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='6e249271216f0dea5759b1117093bb0b7094aa3c', operation='UPDATE', pgid='pgtrigger_append_only_update_7397c', table='partnerships_measurementevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='objectiveevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='06098af35267a039aeaa526ad2f5be45da9089e4', operation='UPDATE', pgid='pgtrigger_append_only_update_63ac4', table='partnerships_objectiveevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='obligationevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='92295db4b9323bc2784b7841453a76ccd558ea6f', operation='UPDATE', pgid='pgtrigger_append_only_update_6c8d1', table='partnerships_obligationevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='outcomemetricevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='825639fd1f97876746b68a4ebfd4795faba4723e', operation='UPDATE', pgid='pgtrigger_append_only_update_77e69', table='partnerships_outcomemetricevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnerevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='b726846f249717385d72c40f715f22d18e393f0c', operation='UPDATE', pgid='pgtrigger_append_only_update_9dd1b', table='partnerships_partnerevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='b5d2b77530dab427f1b4c0c532a6d6a7a26344ac', operation='UPDATE', pgid='pgtrigger_append_only_update_e30dd', table='partnerships_partnershipevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipleadevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='e883b064aece2ef59f7297e74067fec2d616996b', operation='UPDATE', pgid='pgtrigger_append_only_update_9bff4', table='partnerships_partnershipleadevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='partnershipmemberevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='cc6914f9094efdc9229cd9828e6704870c4898eb', operation='UPDATE', pgid='pgtrigger_append_only_update_0dbd7', table='partnerships_partnershipmemberevent', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='stagechangeevent',
+            trigger=pgtrigger.compiler.Trigger(name='append_only_update', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='d11e1824e7d1369d45ac00098fee3264fefc0f86', operation='UPDATE', pgid='pgtrigger_append_only_update_da718', table='partnerships_stagechangeevent', when='BEFORE')),
         ),
         migrations.RunPython(copy_simple_history, migrations.RunPython.noop),
         migrations.RemoveField(
