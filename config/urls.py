@@ -14,5 +14,6 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("health/", include("health.urls")),
     path("", include("lifecycle.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
