@@ -1,3 +1,4 @@
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -22,6 +23,16 @@ class ReminderChannel(models.TextChoices):
     INBOX = "inbox", "Inbox only"
 
 
+# History keeps no password hash (it is kept forever); a change of password is
+# an event of its own, without the hash. Signing in moves only last_login,
+# which is not history either.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.UpdateEvent("password_change", condition=pghistory.AnyChange("password")),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
 class User(AbstractUser):
     # A project-owned user model from the first migration: swapping it later is
     # one of the few Django changes that cannot be migrated cleanly.
@@ -65,3 +76,7 @@ class User(AbstractUser):
         instead of spending a query on the groups.
         """
         return self.is_active and (self.is_superuser or bool(self.get_all_permissions()))
+
+
+# Roles are groups: who was given or lost one, and by whom.
+pghistory.track()(User.groups.through)

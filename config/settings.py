@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+import pghistory
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_celery_beat",
-    "simple_history",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -58,9 +58,12 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "core",
     "ops",
     "accounts",
+    "audit",
     "partnerships",
     "evaluation",
     "notifications",
@@ -94,8 +97,9 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     # Reviewers and administrators reach nothing until they have a second factor.
     "accounts.middleware.SecondFactorRequiredMiddleware",
-    # Records who made each change kept in the history tables.
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Who changed what: the signed-in user and the URL go with every statement
+    # of the request, and the history triggers store them beside each event.
+    "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -274,6 +278,21 @@ ACCORD_ORGANISATION_TIME_ZONE = env("ACCORD_ORGANISATION_TIME_ZONE", default="Eu
 ACCORD_BASE_CURRENCY = env("ACCORD_BASE_CURRENCY", default="EUR")
 # The languages our people work in (ISO 639-1), against the partners' in a fit assessment.
 ACCORD_ORGANISATION_LANGUAGES = env.list("ACCORD_ORGANISATION_LANGUAGES", default=["en"])
+
+# History (issue #12): the triggers of django-pghistory write an event row for
+# every insert, update and delete of a tracked table, whatever wrote it; the
+# event tables refuse UPDATE and DELETE, and each row is hash-chained to the one
+# before it (core.models.Event). The context (user and URL of a request,
+# task and task id of a Celery task, reason of a decision) is stored in the
+# event row itself, inside the chain, rather than in a shared mutable table.
+PGHISTORY_BASE_MODEL = "core.models.Event"  # append-only and chained
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="history")
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("health/", include("health.urls")),
     path("", include("lifecycle.urls")),
     path("admin/login/", to_sign_in),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     # /-/live and /-/ready: health endpoints for a load balancer and a monitor
     # (/health/ is the partnership health checks').

@@ -1,12 +1,14 @@
 """What the dashboards keep of their own: the exchange rates that turn committed
 funding into the base currency (`settings.ACCORD_BASE_CURRENCY`)."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 
 from partnerships.models import validate_currency_code
 
 
+@pghistory.track()
 class ExchangeRate(models.Model):
     """What one unit of `currency` is worth in the base currency from `valid_from` on.
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,6 +35,7 @@ def _score_between_0_and_100(field: str) -> models.CheckConstraint:
     )
 
 
+@pghistory.track()
 class ScoringPolicy(models.Model):
     """A version of the weights, bands and thresholds scorecards are computed with.
 
@@ -186,6 +188,13 @@ class RunTrigger(models.TextChoices):
     MANUAL = "manual", "Started by a person"
 
 
+# A run's counters move with every chunk: its history is who asked for it and
+# each change of status (how it ended, with the counts of that moment).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pghistory.AnyChange("status")),
+    pghistory.DeleteEvent(),
+)
 class AssessmentRun(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
@@ -356,6 +365,7 @@ class ScorecardQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(model_name="ScorecardHistory")
 class Scorecard(models.Model):
     """The assessment of one partnership for one period: one row per pair."""
 
@@ -472,6 +482,7 @@ class ScorecardAction(models.TextChoices):
     OVERRIDDEN = "overridden", "Rating overridden and approved"
 
 
+@pghistory.track()
 class ScorecardEvent(models.Model):
     """One step in a scorecard's review: who, when, what, and the state before and after."""
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import because
 from partnerships.models import Partnership
 
 from .hooks import scorecard_returned, scorecards_changed
@@ -130,10 +131,11 @@ def scorecard_return(
     card.review_state = ReviewState.RETURNED
     card.reviewer = reviewer
     card.reviewed_at = timezone.now()
-    card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
-    event = _record(
-        card, actor=reviewer, action=ScorecardAction.RETURNED, before=before, comment=comment
-    )
+    with because(comment):
+        card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
+        event = _record(
+            card, actor=reviewer, action=ScorecardAction.RETURNED, before=before, comment=comment
+        )
     # The return stands even if a reaction fails (a broker down at this moment).
     scorecard_returned.fire_on_commit(event_id=event.pk)
     return event
@@ -163,14 +165,15 @@ def scorecard_override(
     card.reviewer = reviewer
     card.reviewed_at = timezone.now()
     card.full_clean()
-    card.save()
-    _record(
-        card,
-        actor=reviewer,
-        action=ScorecardAction.OVERRIDDEN,
-        before=before,
-        comment=justification,
-    )
+    with because(justification):
+        card.save()
+        _record(
+            card,
+            actor=reviewer,
+            action=ScorecardAction.OVERRIDDEN,
+            before=before,
+            comment=justification,
+        )
     scorecards_changed.fire_on_commit()
     return card
 

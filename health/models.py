@@ -9,6 +9,7 @@ compare over time.
 
 from decimal import Decimal
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +21,7 @@ RATING_MIN = 1
 RATING_MAX = 5
 
 
+@pghistory.track()
 class Instrument(models.Model):
     name = models.CharField(max_length=200)
     version = models.PositiveIntegerField(default=1)
@@ -67,6 +69,7 @@ class Instrument(models.Model):
         return f"{self.name} (version {self.version})"
 
 
+@pghistory.track()
 class Factor(models.Model):
     """One of the things that make a partnership succeed or struggle ("trust")."""
 
@@ -97,6 +100,7 @@ class Factor(models.Model):
         return self.translations.get(language) or self.name
 
 
+@pghistory.track()
 class Statement(models.Model):
     """A sentence respondents rate from 1 (strongly disagree) to 5 (strongly agree)."""
 
@@ -151,6 +155,7 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(state=RoundState.CLOSED)
 
 
+@pghistory.track()
 class Round(models.Model):
     """One health check of one partnership: people on both sides rate its factors."""
 
@@ -208,6 +213,8 @@ class RespondentQuerySet(models.QuerySet):
         return self.filter(answered_at__isnull=False)
 
 
+# The token's hash opens nothing, but history is kept forever: no secret in it.
+@pghistory.track(exclude=["token_hash"])
 class Respondent(models.Model):
     """Someone invited to answer a round: one of our users, or a partner's person by email.
 
@@ -280,6 +287,7 @@ class Respondent(models.Model):
         return str(self.user) if self.user_id else self.email
 
 
+@pghistory.track()
 class Answer(models.Model):
     respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="answers")
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="answers")
@@ -302,6 +310,7 @@ class Answer(models.Model):
         return f"{self.rating}"
 
 
+@pghistory.track()
 class FactorComment(models.Model):
     respondent = models.ForeignKey(
         Respondent, on_delete=models.PROTECT, related_name="factor_comments"
@@ -321,6 +330,7 @@ class FactorComment(models.Model):
         return self.text
 
 
+@pghistory.track()
 class Cadence(models.Model):
     """How often a partnership's health is checked; the daily task opens due rounds."""
 

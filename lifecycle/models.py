@@ -9,6 +9,7 @@ lessons belong to ended partnerships spans two tables, so a trigger holds it
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -33,6 +34,7 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
 # --- the pipeline ---------------------------------------------------------------
 
 
+@pghistory.track(exclude=["updated_at"])
 class NextStep(models.Model):
     """What happens next with a potential partnership, and by when: one per partnership."""
 
@@ -79,6 +81,7 @@ FIT_CRITERIA = {
 }
 
 
+@pghistory.track()
 class FitAssessment(models.Model):
     """A judgement of how well a prospective partner fits, kept with the partnership.
 
@@ -150,6 +153,7 @@ class EarlyWarningQuerySet(models.QuerySet):
         return self.filter(state=WarningState.OPEN)
 
 
+@pghistory.track()
 class EarlyWarning(models.Model):
     """Signals of an active partnership that worsened together, and the owner's answer.
 
@@ -232,6 +236,7 @@ class Effect(models.TextChoices):
     HINDERED = "hindered", "Hindered (a negative factor)"
 
 
+@pghistory.track()
 class Lesson(models.Model):
     """What an ended partnership taught: one record per partnership.
 
@@ -247,6 +252,7 @@ class Lesson(models.Model):
         return f"Lessons of {self.partnership}"
 
 
+@pghistory.track()
 class LessonFactor(models.Model):
     """One factor that mattered, coded against a health-check factor."""
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.history import because
 from health.models import Factor
 from notifications.models import Kind
 from notifications.services import Draft, email_on_commit, notifications_create
@@ -281,7 +282,8 @@ def early_warning_dismiss(*, warning: EarlyWarning, by, reason: str) -> EarlyWar
     warning.reason = reason.strip()
     warning.decided_by = by
     warning.decided_at = timezone.now()
-    return _save(warning)
+    with because(warning.reason):
+        return _save(warning)
 
 
 # --- lessons --------------------------------------------------------------------

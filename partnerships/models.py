@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
@@ -25,7 +26,6 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
@@ -103,6 +103,7 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@pghistory.track(exclude=["updated_at"])
 class Partner(TimeStamped):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=PartnerKind)
@@ -122,8 +123,6 @@ class Partner(TimeStamped):
     expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -159,6 +158,7 @@ class Partner(TimeStamped):
         return continent_of(self.country.code)
 
 
+@pghistory.track(exclude=["updated_at"])
 class Contact(TimeStamped):
     """A person at a partner organisation: personal data, kept to what the work needs."""
 
@@ -168,8 +168,6 @@ class Contact(TimeStamped):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField(default=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -298,6 +296,7 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(exclude=["updated_at"])
 class Partnership(TimeStamped):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -316,8 +315,6 @@ class Partnership(TimeStamped):
     end_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
     objects = PartnershipQuerySet.as_manager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -371,6 +368,7 @@ class LeadArea(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@pghistory.track()
 class PartnershipLead(models.Model):
     """One of the dyad: co-leads from different functional areas share accountability."""
 
@@ -379,8 +377,6 @@ class PartnershipLead(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partnership_leads"
     )
     functional_area = models.CharField(max_length=20, choices=LeadArea)
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -408,13 +404,12 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", "Member"
 
 
+@pghistory.track()
 class PartnershipMember(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="members")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
     joined_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "role", "partner__name"]
@@ -569,6 +564,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.expiring_between(on, on + dt.timedelta(days=days))
 
 
+@pghistory.track(exclude=["updated_at"])
 class Agreement(TimeStamped):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="agreements"
@@ -605,8 +601,6 @@ class Agreement(TimeStamped):
     document_size = models.PositiveIntegerField(null=True, blank=True)
 
     objects = AgreementQuerySet.as_manager()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "-effective_date", "title"]
@@ -706,6 +700,7 @@ class ContributionKind(models.TextChoices):
     IN_KIND = "in_kind", "In kind"
 
 
+@pghistory.track()
 class AgreementParty(models.Model):
     """A party to an agreement: one of the partners, or our own organisation."""
 
@@ -728,8 +723,6 @@ class AgreementParty(models.Model):
         max_length=3, blank=True, validators=[validate_currency_code], help_text="ISO 4217 code"
     )
     contribution_description = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "agreement parties"
@@ -799,6 +792,7 @@ class AgreementParty(models.Model):
             raise ValidationError(errors)
 
 
+@pghistory.track(exclude=["updated_at"])
 class Obligation(TimeStamped):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="obligations")
     party = models.ForeignKey(
@@ -812,8 +806,6 @@ class Obligation(TimeStamped):
     description = models.CharField(max_length=300)
     due_date = models.DateField(validators=[validate_plausible])
     completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date"]
@@ -842,6 +834,7 @@ class ObjectiveStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
+@pghistory.track(exclude=["updated_at"])
 class Objective(TimeStamped):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="objectives"
@@ -859,8 +852,6 @@ class Objective(TimeStamped):
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "due_date", "title"]
@@ -916,6 +907,7 @@ class OutcomeMetricQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(exclude=["updated_at"])
 class OutcomeMetric(TimeStamped):
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="metrics")
     name = models.CharField(max_length=200)
@@ -937,7 +929,6 @@ class OutcomeMetric(TimeStamped):
     is_active = models.BooleanField(default=True)
 
     objects = OutcomeMetricQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["objective", "name"]
@@ -1004,6 +995,7 @@ class OutcomeMetric(TimeStamped):
             raise ValidationError(errors)
 
 
+@pghistory.track(exclude=["updated_at"])
 class Measurement(TimeStamped):
     """One value of a metric for one reporting period, named by the period's first day."""
 
@@ -1014,8 +1006,6 @@ class Measurement(TimeStamped):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["metric", "period_start"]
@@ -1066,6 +1056,7 @@ class Measurement(TimeStamped):
         return Period(self.period_start, Frequency(self.metric.frequency))
 
 
+@pghistory.track()
 class StageChange(models.Model):
     """A move of a partnership from one lifecycle stage to another, and why."""
 
@@ -1091,6 +1082,7 @@ class StageChange(models.Model):
         return f"{self.partnership}: {self.from_stage} → {self.to_stage}"
 
 
+@pghistory.track()
 class DocumentDownload(models.Model):
     """Someone downloaded the signed document of an agreement: who, which, when,
     and the SHA-256 of the bytes they were given (the agreement's document may be

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.history import because
+
 from .hooks import portfolio_changed
 from .models import (
     Agreement,
@@ -307,9 +309,10 @@ def partnership_change_stage(
     partnership.stage = stage
     if end_date is not None:
         partnership.end_date = end_date
-    _save(partnership)
-    change.full_clean()
-    change.save()
+    with because(reason):
+        _save(partnership)
+        change.full_clean()
+        change.save()
     portfolio_changed.fire_on_commit()
     return change
 

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.history import object_history
 from core.forms import add_service_errors
 
 from .. import documents, permissions, services
@@ -69,26 +70,6 @@ def timeline(agreement: Agreement) -> list[Milestone]:
     return sorted((m for m in milestones if m.date), key=lambda m: m.date)
 
 
-def history_entries(agreement: Agreement) -> list[dict]:
-    """Each recorded version, newest first, with who made it and what changed."""
-    records = list(agreement.history.select_related("history_user").order_by("-history_id"))
-    entries = []
-    for record, previous in zip(records, records[1:] + [None], strict=True):
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at"])
-            changes = [
-                {
-                    "field": Agreement._meta.get_field(change.field).verbose_name,
-                    "old": change.old,
-                    "new": change.new,
-                }
-                for change in delta.changes
-            ]
-        entries.append({"record": record, "changes": changes})
-    return entries
-
-
 def _detail_queryset():
     return Agreement.objects.select_related("partnership", "changes").prefetch_related(
         Prefetch(
@@ -111,7 +92,7 @@ def _render_detail(request, agreement, document_form=None, supersede_error=None,
         "partnership_url": partnership_url(agreement.partnership),
         "obligations": obligations,
         "timeline": timeline(agreement),
-        "history": history_entries(agreement),
+        "history": object_history(agreement),
         "can_change": can_change,
         "document_form": document_form or (DocumentForm() if can_change else None),
         "supersede_error": supersede_error,

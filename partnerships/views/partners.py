@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.history import object_history
 from core.forms import add_service_errors
 
 from .. import imports, permissions, services
@@ -69,29 +70,6 @@ def partner_list(request):
     )
 
 
-def _history(partner):
-    """The partner's changes, newest first, each with the fields it changed."""
-    records = list(partner.history.select_related("history_user")[: HISTORY_SHOWN + 1])
-    entries = []
-    # Rows loaded in bulk (an import by COPY) may have no history at all.
-    for record, previous in zip(records, [*records[1:], None][: len(records)], strict=True):
-        # The previous record is at hand: prev_record would cost a query each.
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at"])
-            changes = [
-                {
-                    "field": change.field,
-                    "label": Partner._meta.get_field(change.field).verbose_name,
-                    "old": change.old,
-                    "new": change.new,
-                }
-                for change in delta.changes
-            ]
-        entries.append({"record": record, "changes": changes})
-    return entries[:HISTORY_SHOWN]
-
-
 @permission_required("partnerships.view_partner", raise_exception=True)
 def partner_detail(request, pk):
     partner = get_object_or_404(Partner, pk=pk)
@@ -112,7 +90,7 @@ def partner_detail(request, pk):
                 "partnership__title"
             ),
             "agreements": agreements,
-            "history": _history(partner),
+            "history": object_history(partner, limit=HISTORY_SHOWN),
             "can_edit": permissions.can_edit_partner(request.user),
         },
     )

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.history import object_history
 from core.forms import add_service_errors
 from core.numbers import whole_percent
 
@@ -91,21 +92,6 @@ def _with_progress(metric):
     return metric
 
 
-def _history(partnership):
-    """The latest changes to the partnership itself, each with what it changed."""
-    records = list(
-        partnership.history.select_related("history_user").order_by("-history_date", "-pk")[
-            : HISTORY_SHOWN + 1
-        ]
-    )
-    entries = []
-    # Rows loaded in bulk (an import by COPY) may have no history at all.
-    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
-        changes = newer.diff_against(older).changes if older is not None else []
-        entries.append({"record": newer, "changes": changes})
-    return entries[:HISTORY_SHOWN]
-
-
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def partnership_detail(request, pk, objective_form=None, metric_form=None, status=200):
     partnership = get_object_or_404(
@@ -143,7 +129,7 @@ def partnership_detail(request, pk, objective_form=None, metric_form=None, statu
         "can_edit": can_edit,
         "objectives": objectives,
         "benefits": [Benefit(value).label for value in partnership.benefits_sought],
-        "history": _history(partnership),
+        "history": object_history(partnership, limit=HISTORY_SHOWN),
         "objective_form": objective_form or (ObjectiveForm() if can_edit else None),
     }
     return render(request, "partnerships/partnerships/detail.html", context, status=status)

@@ -88,7 +88,9 @@ def snapshot() -> dict[str, str]:
     (the walk's own) writes only the session and the last sign-in time."""
     digests = {}
     for model in apps.get_models():
-        if model._meta.label in SIGN_IN_RECORDS:
+        # A proxy reads its concrete model's table; pghistory's aggregate of the
+        # history tables (unmanaged) has none of its own.
+        if model._meta.label in SIGN_IN_RECORDS or model._meta.proxy or not model._meta.managed:
             continue
         fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
         rows = list(model._base_manager.order_by("pk").values_list(*fields))

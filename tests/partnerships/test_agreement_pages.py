@@ -451,10 +451,10 @@ class TestDetail:
         ]
         assert reverse("partnerships:agreement_detail", args=[amendment.pk]) in content
         newest = response.context["history"][0]
-        assert newest["record"].history_user == alice
-        assert {"field": "title", "old": "Exchange MoU", "new": "Exchange MoU v2"} in (
-            newest["changes"]
-        )
+        assert newest.event.user == alice
+        assert ("title", "Exchange MoU", "Exchange MoU v2") in [
+            (change.field, change.old, change.new) for change in newest.changes
+        ]
 
     def test_an_amendment_links_to_the_agreement_it_changes(self, client, erin, partnership):
         agreement = existing_agreement(partnership)

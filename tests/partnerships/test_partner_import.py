@@ -47,7 +47,7 @@ def test_it_imports_a_good_csv(client, alice):
     moi = Partner.objects.get(name="Moi Teaching Hospital")
     assert moi.languages == ["en", "sw"]
     assert moi.expertise == ["surgery", "nursing"]
-    assert moi.history.get().history_user == alice
+    assert moi.history.get().pgh_context["user"] == alice.pk
     makerere = Partner.objects.get(name="Makerere University")
     assert (makerere.kind, makerere.organisation_type, makerere.sector) == (
         "university",

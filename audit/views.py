@@ -1,0 +1,69 @@
+import csv
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from core.spreadsheets import inert
+
+from .forms import AuditFilterForm
+from .history import entries
+from .rights import may_read_audit
+
+PAGE_SIZE = 50
+CSV_HEADER = ["When (UTC)", "Record", "Id", "Change", "By", "Task", "Reason", "URL", "What changed"]
+
+
+def _filters(request) -> AuditFilterForm:
+    if not may_read_audit(request.user):
+        raise PermissionDenied
+    # Always bound: no filter at all is a valid choice (every event).
+    return AuditFilterForm(request.GET)
+
+
+def audit_events(request):
+    form = _filters(request)
+    if not form.is_valid():
+        page, status = None, 400
+    else:
+        page, status = Paginator(form.events(), PAGE_SIZE).get_page(request.GET.get("page")), 200
+        page.object_list = list(entries(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/events.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=status,
+    )
+
+
+def audit_export(request):
+    form = _filters(request)
+    if not form.is_valid():
+        return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for entry in entries(form.events().iterator(chunk_size=2000)):
+        event = entry.event
+        changes = "; ".join(
+            f"{change.field}: {json.dumps(change.old)} → {json.dumps(change.new)}"
+            for change in entry.changes
+        )
+        row = [
+            event.pgh_created_at.isoformat(),
+            event.pgh_obj_model,
+            event.pgh_obj_id,
+            entry.kind,
+            str(event.user) if event.user else "",
+            event.task or "",
+            event.reason or "",
+            event.url or "",
+            changes,
+        ]
+        writer.writerow([inert(value) for value in row])
+    return response

@@ -1,0 +1,93 @@
+"""The base of every history (event) table: rows PostgreSQL appends and chains.
+
+django-pghistory writes an event row from a trigger on each tracked table, so
+nothing that reaches the database (a form, `QuerySet.update()`, raw SQL, a task)
+changes a row without leaving one. Settings make this model the base of every
+event model (`PGHISTORY_BASE_MODEL`), which makes every event table
+append-only: UPDATE and DELETE raise in the database (`chain_triggers`).
+
+On top of that each row carries `pgh_hash`, chained to the row before it in the
+same table by `accord_chain_hash(previous hash, row)`, a SQL function created by
+the migration 0001 of this app and used both by the trigger below and by
+`manage.py verify_audit`, so the writer and the checker cannot disagree. An
+event rewritten or removed by someone who got past the triggers (the owner of
+the tables can disable them) breaks the chain at that row.
+"""
+
+import pghistory.models
+import pgtrigger
+from django.db import models
+
+CHAIN_HASH_FUNCTION = "accord_chain_hash"
+
+# sha256(previous hash || the row as jsonb without its own hash), hex. jsonb's
+# text form is canonical (sorted keys, one spelling per value); timestamps are
+# spelt in UTC whatever the session's time zone, so a DBA's psql and the app
+# compute the same digest.
+CREATE_CHAIN_HASH_SQL = f"""
+CREATE OR REPLACE FUNCTION {CHAIN_HASH_FUNCTION}(previous text, event anyelement)
+RETURNS text
+LANGUAGE sql STABLE
+SET TimeZone = 'UTC'
+SET IntervalStyle = 'iso_8601'
+AS $$
+    SELECT encode(
+        sha256(convert_to(coalesce(previous, '') || (to_jsonb(event) - 'pgh_hash')::text, 'UTF8')),
+        'hex'
+    )
+$$;
+"""
+DROP_CHAIN_HASH_SQL = f"DROP FUNCTION IF EXISTS {CHAIN_HASH_FUNCTION}(text, anyelement);"
+
+
+class HashChain(pgtrigger.Trigger):
+    """Before an event row is inserted: take the table's chain lock, give the row
+    the next id under it (so id order is chain order even when transactions
+    commit out of order) and hash it onto the newest row.
+
+    The lock is held to the end of the transaction, and under READ COMMITTED
+    each statement of the function sees what the previous holder committed. A
+    transaction with an older snapshot (REPEATABLE READ, SERIALIZABLE) could
+    chain onto a row that is no longer the newest, so it is refused instead."""
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Insert
+    declare = [("previous", "text")]
+    func = pgtrigger.Func(
+        f"""
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'audit: events of % are written only under READ COMMITTED',
+                TG_TABLE_NAME;
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtext('accord.audit_chain'), hashtext(TG_TABLE_NAME));
+        NEW.pgh_id := nextval(pg_get_serial_sequence('"{{meta.db_table}}"', 'pgh_id'));
+        SELECT pgh_hash INTO previous FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1;
+        NEW.pgh_hash := {CHAIN_HASH_FUNCTION}(previous, NEW);
+        RETURN NEW;
+        """
+    )
+
+
+class Event(pghistory.models.Event):
+    """An event row with its link in its table's hash chain. (Named Event so that
+    pghistory names the models it generates `<Model>Event`.)"""
+
+    pgh_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def pghistory_setup(cls):
+        super().pghistory_setup()
+        if not cls._meta.abstract:
+            pgtrigger.register(*chain_triggers())(cls)
+
+
+def chain_triggers() -> list[pgtrigger.Trigger]:
+    """Append-only (PostgreSQL refuses UPDATE and DELETE, naming the table) and chained."""
+    return [
+        pgtrigger.Protect(name="append_only_update", operation=pgtrigger.Update),
+        pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+        HashChain(name="hash_chain"),
+    ]

@@ -1,0 +1,112 @@
+"""History is written by the database: whatever changes a row leaves an event,
+with who or what changed it and, for a decision, why."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from audit.history import object_history
+from partnerships import services
+from partnerships.models import Agreement, Partner
+from partnerships.tasks import expire_agreements
+from tests.factories import AgreementFactory, PartnerFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def changes(entry):
+    return [(change.field, change.old, change.new) for change in entry.changes]
+
+
+def test_it_records_a_bulk_queryset_update_with_old_and_new_values():
+    partner = PartnerFactory(city="Nairobi")
+    Partner.objects.filter(pk=partner.pk).update(city="Mombasa")
+
+    newest, created = object_history(partner)
+    assert (newest.kind, created.kind) == ("Changed", "Created")
+    assert changes(newest) == [("city", "Nairobi", "Mombasa")]
+    assert newest.actor == "the system"
+
+
+def test_it_records_raw_sql():
+    partner = PartnerFactory(name="Old name")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Partner._meta.db_table} SET name = %s WHERE id = %s", ["New name", partner.pk]
+        )
+
+    newest = object_history(partner)[0]
+    assert changes(newest) == [("name", "Old name", "New name")]
+
+
+def test_it_records_a_delete_with_the_last_values():
+    partnership = PartnershipFactory()
+    agreement = AgreementFactory(partnership=partnership, title="Draft MoU", status="draft")
+    pk = agreement.pk
+    agreement.delete()
+
+    deleted = Agreement.pgh_event_model.objects.filter(pgh_obj_id=pk).latest("pgh_id")
+    assert (deleted.pgh_label, deleted.title) == ("delete", "Draft MoU")
+
+
+def test_a_page_edit_records_the_user_and_the_page(client, alice):
+    partnership = PartnershipFactory(owner=alice, title="Before")
+    client.force_login(alice)
+    edit = reverse("partnerships:partnership_edit", args=[partnership.pk])
+
+    response = client.post(edit, {"title": "After", "purpose": "clinical_exchange"})
+
+    assert response.status_code == 302
+    newest = object_history(partnership)[0]
+    assert newest.event.user == alice
+    assert newest.event.url == edit
+    assert ("title", "Before", "After") in changes(newest)
+
+
+def test_a_task_records_its_name_and_run():
+    agreement = AgreementFactory(
+        status="active", effective_date=dt.date(2019, 2, 1), expiry_date=dt.date(2020, 1, 31)
+    )
+
+    result = expire_agreements.apply()
+
+    assert result.get() == 1
+    newest = object_history(agreement)[0]
+    assert changes(newest) == [("status", "Active", "Expired")]
+    assert newest.event.task == "partnerships.tasks.expire_agreements"
+    assert newest.event.pgh_context["task_id"] == result.id
+    assert newest.actor == "task partnerships.tasks.expire_agreements"
+
+
+def test_a_stage_change_records_its_reason(alice):
+    partnership = PartnershipFactory(owner=alice, stage="active")
+
+    services.partnership_change_stage(
+        partnership=partnership, stage="struggling", reason="Trust fell.", by=alice
+    )
+
+    newest = object_history(partnership)[0]
+    assert newest.event.reason == "Trust fell."
+    assert ("stage", "Active", "Struggling") in changes(newest)
+
+
+def test_a_role_given_and_taken_is_history(alice):
+    from django.contrib.auth.models import Group
+
+    reviewers = Group.objects.get(name="Reviewer")
+    alice.groups.add(reviewers)
+    alice.groups.remove(reviewers)
+
+    events = alice.groups.through.pgh_event_model.objects.filter(group=reviewers, user=alice)
+    assert sorted(events.values_list("pgh_label", flat=True)) == ["delete", "insert"]
+
+
+def test_a_password_is_never_history(alice):
+    alice.set_password("a new secret 123")
+    alice.save()
+
+    event = type(alice).pgh_event_model.objects.filter(pgh_obj=alice).latest("pgh_id")
+    assert event.pgh_label == "password_change"
+    assert not hasattr(event, "password")
