@@ -5,13 +5,19 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from core.history import because
 from partnerships.models import Partner
-from tests.factories import PartnerFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    PartnerFactory,
+    PartnershipFactory,
+    UserFactory,
+    user_with_role,
+    with_authenticator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +28,7 @@ EXPORT = reverse("audit:export")
 @pytest.fixture
 def ada(db):
     """An administrator: reads the audit trail."""
-    group, _ = Group.objects.get_or_create(name="Administrator")
-    user = UserFactory(username="ada", first_name="Ada")
-    user.groups.add(group)
-    return user
+    return user_with_role("ada", Role.ADMINISTRATOR, first_name="Ada")
 
 
 def rows(response):
@@ -53,7 +56,7 @@ def test_an_administrator_sees_every_change(client, ada, alice):
 
 
 def test_a_superuser_reads_it_too(client):
-    root = UserFactory(username="root", is_superuser=True)
+    root = with_authenticator(UserFactory(username="root", is_superuser=True))
     client.force_login(root)
     assert client.get(URL).status_code == 200
 
