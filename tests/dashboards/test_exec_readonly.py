@@ -106,6 +106,8 @@ def project_urls(patterns=None, namespace=None):
                 continue
             if getattr(pattern.urlconf_module, "__name__", "") == "allauth.urls":
                 continue  # the user's own account pages: password, second factor, sessions
+            if pattern.namespace == "ops":
+                continue  # health probes for a load balancer: no page, no data (tests/ops/)
             yield from project_urls(pattern.url_patterns, pattern.namespace or namespace)
         elif pattern.name:
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
