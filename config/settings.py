@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "partnerships",
@@ -52,6 +56,8 @@ INSTALLED_APPS = [
     "lifecycle",
     "reminders",
     "dashboards",
+    "api",
+    "calendars",
     "demo",
 ]
 
@@ -255,3 +261,51 @@ LOGGING = {
     # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
     "loggers": {"pikepdf": {"level": "WARNING"}},
 }
+
+# --- API (/api/v1/) and calendar feeds -------------------------------------------------
+# The API reads and writes through the same selectors, services and rights as
+# the pages (api/); a personal token or the browser's session signs a client in.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is answered 401 with
+        # `WWW-Authenticate: Bearer`, not 403.
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env("ACCORD_API_RATE", default="600/min")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Accord API",
+    "DESCRIPTION": "Partners, partnerships, agreements, measurements and scorecards.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files from the sidecar package, served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several fields (stage and from_stage, …).
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "partnerships.models.PartnerKind",
+        "AgreementKindEnum": "partnerships.models.AgreementKind",
+        "AgreementStatusEnum": "partnerships.models.AgreementStatus",
+        "ObjectiveStatusEnum": "partnerships.models.ObjectiveStatus",
+        "BenefitEnum": "partnerships.models.Benefit",
+        "StageEnum": "partnerships.models.Stage",
+        "RatingEnum": "evaluation.models.Rating",
+    },
+}
+# Days a reviewer has to review a scorecard once it is computed (calendar feeds).
+ACCORD_REVIEW_DAYS = env.int("ACCORD_REVIEW_DAYS", default=14)

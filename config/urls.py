@@ -14,5 +14,8 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("health/", include("health.urls")),
     path("", include("lifecycle.urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/api-tokens/", include("api.urls_pages")),
+    path("calendar/", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]
