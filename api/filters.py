@@ -7,7 +7,7 @@ The partnership filters are the partnership list's form run through
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
+from django import forms
 from django_countries import countries
 
 from core.dates import validate_closed_month
@@ -31,6 +31,13 @@ from partnerships.models import (
     Stage,
     StageFamily,
 )
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: one that does not exist narrows to nothing, as a search
+    would, rather than refusing the request."""
+
+    field_class = forms.IntegerField
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -61,9 +68,7 @@ class PartnershipFilter(django_filters.FilterSet):
     family = django_filters.ChoiceFilter(choices=StageFamily.choices, method="by_form")
     purpose = django_filters.ChoiceFilter(choices=Purpose.choices, method="by_form")
     benefit = django_filters.ChoiceFilter(choices=Benefit.choices, method="by_form")
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.all(), method="by_form"
-    )
+    owner = IdFilter(method="by_form")
     region = django_filters.ChoiceFilter(choices=Continent.choices, method="by_form")
     country = django_filters.ChoiceFilter(choices=list(countries), method="by_form")
     sector = django_filters.ChoiceFilter(choices=Sector.choices, method="by_form")
@@ -93,41 +98,46 @@ class PartnershipFilter(django_filters.FilterSet):
 
 
 class AgreementFilter(django_filters.FilterSet):
+    partnership = IdFilter()
     status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
     kind = django_filters.ChoiceFilter(choices=AgreementKind.choices)
 
     class Meta:
         model = Agreement
-        fields = ["partnership"]
+        fields = []
 
 
 class ObjectiveFilter(django_filters.FilterSet):
+    partnership = IdFilter()
     status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices)
 
     class Meta:
         model = Objective
-        fields = ["partnership"]
+        fields = []
 
 
 class MetricFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="objective__partnership")
+    partnership = IdFilter(field_name="objective__partnership")
+    objective = IdFilter()
 
     class Meta:
         model = OutcomeMetric
-        fields = ["objective", "is_active"]
+        fields = ["is_active"]
 
 
 class MeasurementFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="metric__objective__partnership")
+    partnership = IdFilter(field_name="metric__objective__partnership")
+    metric = IdFilter()
     period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
     period_until = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
 
     class Meta:
         model = Measurement
-        fields = ["metric"]
+        fields = []
 
 
 class ScorecardFilter(django_filters.FilterSet):
+    partnership = IdFilter()
     review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
     period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
@@ -135,4 +145,4 @@ class ScorecardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Scorecard
-        fields = ["partnership"]
+        fields = []

@@ -1,7 +1,10 @@
 """What the API reads and writes: records as the pages show them.
 
 Read serializers list their fields explicitly (no `__all__`): a field added to
-a model reaches the API only when someone decides it should. Write
+a model reaches the API only when someone decides it should. They serve
+answers only, so their model fields are not marked read-only: DRF would drop
+`allow_blank` from them, and the schema would then refuse the blank choice a
+record may hold (an agreement's `change_kind`, a scorecard's `override_rating`). Write
 serializers check types only and refuse unknown fields; the rules are the
 services' (`full_clean`), so the API cannot accept what a form refuses.
 """
@@ -83,7 +86,6 @@ class PartnerSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class PartnerWriteSerializer(StrictSerializer):
@@ -129,7 +131,6 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnershipMember
         fields = ["partner", "partner_name", "role", "joined_on"]
-        read_only_fields = fields
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -138,7 +139,6 @@ class LeadSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnershipLead
         fields = ["user", "functional_area"]
-        read_only_fields = fields
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -147,7 +147,6 @@ class StageChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageChange
         fields = ["id", "from_stage", "to_stage", "reason", "changed_by", "changed_at"]
-        read_only_fields = fields
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
@@ -174,7 +173,6 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class StageChangeWriteSerializer(StrictSerializer):
@@ -202,14 +200,12 @@ class PartySerializer(serializers.ModelSerializer):
             "contribution_currency",
             "contribution_description",
         ]
-        read_only_fields = fields
 
 
 class ObligationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Obligation
         fields = ["id", "party", "description", "due_date", "completed_on"]
-        read_only_fields = fields
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -253,7 +249,6 @@ class AgreementSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(DocumentSerializer(allow_null=True))
     def get_document(self, agreement):
@@ -281,7 +276,6 @@ class ObjectiveSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -308,7 +302,6 @@ class MetricSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
@@ -326,7 +319,6 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MeasurementRowSerializer(StrictSerializer):
@@ -399,7 +391,6 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "computed_at",
             "policy_version",
         ]
-        read_only_fields = fields
 
 
 class ReviewReturnSerializer(StrictSerializer):

@@ -14,8 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -68,7 +67,6 @@ class ReadViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="A problem (RFC 9457).")
 IDEMPOTENCY = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     str,
@@ -83,10 +81,6 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def _write_errors():
-    return {400: PROBLEM, 403: PROBLEM, 404: PROBLEM}
-
-
 # --- partners --------------------------------------------------------------------------
 
 
@@ -98,7 +92,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     @extend_schema(
         request=serializers.PartnerWriteSerializer,
-        responses={201: serializers.PartnerSerializer, **_write_errors()},
+        responses={201: serializers.PartnerSerializer},
     )
     def create(self, request):
         partner_rights_check(request.user)
@@ -110,7 +104,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
     @extend_schema(
         request=serializers.PartnerUpdateSerializer,
         parameters=[IF_MATCH],
-        responses={200: serializers.PartnerSerializer, 412: PROBLEM, **_write_errors()},
+        responses={200: serializers.PartnerSerializer},
     )
     def partial_update(self, request, pk=None):
         partner_rights_check(request.user)
@@ -124,7 +118,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
     @extend_schema(
         request=serializers.PartnerBulkSerializer,
         parameters=[IDEMPOTENCY],
-        responses={201: serializers.BulkCreatedSerializer, 422: PROBLEM, **_write_errors()},
+        responses={201: serializers.BulkCreatedSerializer},
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
@@ -213,7 +207,7 @@ class PartnershipViewSet(ReadViewSet):
     @extend_schema(
         request=serializers.StageChangeWriteSerializer,
         parameters=[IF_MATCH],
-        responses={200: serializers.PartnershipSerializer, 412: PROBLEM, **_write_errors()},
+        responses={200: serializers.PartnershipSerializer},
     )
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
@@ -232,8 +226,6 @@ class PartnershipViewSet(ReadViewSet):
         parameters=[IDEMPOTENCY],
         responses={
             200: serializers.MeasurementBulkResultSerializer,
-            422: PROBLEM,
-            **_write_errors(),
         },
     )
     @action(detail=True, methods=["post"], url_path="measurements")
@@ -343,7 +335,7 @@ class ScorecardViewSet(ReadViewSet):
     @extend_schema(
         request=serializers.EmptySerializer,
         parameters=[IF_MATCH],
-        responses={200: serializers.ScorecardSerializer, 412: PROBLEM, **_write_errors()},
+        responses={200: serializers.ScorecardSerializer},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -357,7 +349,7 @@ class ScorecardViewSet(ReadViewSet):
     @extend_schema(
         request=serializers.ReviewReturnSerializer,
         parameters=[IF_MATCH],
-        responses={200: serializers.ScorecardSerializer, 412: PROBLEM, **_write_errors()},
+        responses={200: serializers.ScorecardSerializer},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
@@ -373,7 +365,7 @@ class ScorecardViewSet(ReadViewSet):
     @extend_schema(
         request=serializers.ReviewOverrideSerializer,
         parameters=[IF_MATCH],
-        responses={200: serializers.ScorecardSerializer, 412: PROBLEM, **_write_errors()},
+        responses={200: serializers.ScorecardSerializer},
     )
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
