@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -27,7 +28,11 @@ urlpatterns = [
     path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI's script is a file of its own (the split view), as the CSP asks;
-    # the page itself needs the session, like every other page.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # the page asks a browser to sign in first, like every other page.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     *router.urls,
 ]

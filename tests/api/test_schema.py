@@ -82,3 +82,15 @@ def test_every_get_operation_keeps_to_the_schema(api_schema, token):
         f"schemathesis: {len(tried)} GET operations, {len(calls)} requests,",
         f"statuses {sorted(set(calls))}",
     )
+
+
+def test_the_docs_are_served_from_our_own_files_to_a_signed_in_person(client, erin):
+    assert client.get("/api/v1/docs/").status_code == 302  # to the sign-in page
+    client.force_login(erin)
+    page = client.get("/api/v1/docs/").content.decode()
+    assert 'src="/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.' in page
+    assert "cdn" not in page.lower()
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/v1/schema/" in script.content.decode()
+    assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").status_code == 200
