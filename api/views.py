@@ -107,6 +107,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
         responses={200: serializers.PartnerSerializer},
     )
     def partial_update(self, request, pk=None):
+        self.get_object()  # 404 before 403
         partner_rights_check(request.user)
         data = _valid(serializers.PartnerUpdateSerializer, request)
         with transaction.atomic():
@@ -319,16 +320,19 @@ class ScorecardViewSet(ReadViewSet):
             .order_by("-period_start", "partnership_id", "pk")
         )
 
-    def _act(self, request, pk, act):
-        card = self.get_object()  # 404 when the user may not see it
+    def _act(self, request, serializer_class, act):
+        """The rights first (404 unseen, 403 not the user's to review), then the
+        body, then the change on the locked row, refused if it is stale."""
+        card = self.get_object()
         if not review.may_review(request.user, card):
             raise exceptions.PermissionDenied(
                 "Only a reviewer who does not lead the partnership reviews its scorecard."
             )
+        data = _valid(serializer_class, request)
         with transaction.atomic():
             locked = Scorecard.objects.select_for_update().get(pk=card.pk)
             check_if_match(request, locked)
-            act(locked)
+            act(locked, data)
         card = self.get_queryset().get(pk=card.pk)
         return with_etag(Response(self.get_serializer(card).data), card)
 
@@ -339,11 +343,12 @@ class ScorecardViewSet(ReadViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        _valid(serializers.EmptySerializer, request)
         return self._act(
             request,
-            pk,
-            lambda card: review.scorecard_approve(scorecard_id=card.pk, reviewer=request.user),
+            serializers.EmptySerializer,
+            lambda card, data: review.scorecard_approve(
+                scorecard_id=card.pk, reviewer=request.user
+            ),
         )
 
     @extend_schema(
@@ -353,11 +358,10 @@ class ScorecardViewSet(ReadViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        data = _valid(serializers.ReviewReturnSerializer, request)
         return self._act(
             request,
-            pk,
-            lambda card: review.scorecard_return(
+            serializers.ReviewReturnSerializer,
+            lambda card, data: review.scorecard_return(
                 scorecard_id=card.pk, reviewer=request.user, comment=data["comment"]
             ),
         )
@@ -369,11 +373,10 @@ class ScorecardViewSet(ReadViewSet):
     )
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
-        data = _valid(serializers.ReviewOverrideSerializer, request)
         return self._act(
             request,
-            pk,
-            lambda card: review.scorecard_override(
+            serializers.ReviewOverrideSerializer,
+            lambda card, data: review.scorecard_override(
                 scorecard_id=card.pk, reviewer=request.user, **data
             ),
         )

@@ -42,6 +42,12 @@ def app_urls(patterns=None, namespace=None):
 # Pages a partner-side health-check respondent opens from an emailed link,
 # without an account (tests/health/test_answer_links.py tests them).
 PUBLIC = {reverse("health:answer", args=["1"]), reverse("health:thanks", args=["1"])}
+# The API and the calendar feed sign their clients in themselves (a token, a
+# secret address) and answer 401, 403 or 404 instead of a sign-in page
+# (tests/api, tests/calendars); the API's docs are a page like the others.
+PUBLIC |= {
+    url for url in app_urls() if url.startswith("/api/v1/") and url != reverse("api:docs")
+} | {reverse("calendars:feed", args=["1"])}
 
 
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client):

@@ -47,7 +47,17 @@ FORGED = {
     "country": "FR",
 }
 # The executive's own sign-in and reminder settings are theirs to change.
-PERSONAL = {"login", "logout", "notifications:preferences"}
+PERSONAL = {
+    "login",
+    "logout",
+    "notifications:preferences",
+    # One's own API tokens and calendar feed: personal settings, not the domain.
+    "api_tokens:list",
+    "api_tokens:revoke",
+    "calendars:preferences",
+    "calendars:revoke",
+}
+PERSONAL_MODELS = {"api.ApiToken", "calendars.CalendarFeed"}
 POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>", re.I)
 
 
@@ -86,7 +96,7 @@ def snapshot() -> dict[str, str]:
     (the walk's own) writes only the session and the last sign-in time."""
     digests = {}
     for model in apps.get_models():
-        if model is Session:
+        if model is Session or model._meta.label in PERSONAL_MODELS:
             continue
         fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
         rows = list(model._base_manager.order_by("pk").values_list(*fields))
