@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "ops",
     "accounts",
@@ -71,6 +75,8 @@ INSTALLED_APPS = [
     "lifecycle",
     "reminders",
     "dashboards",
+    "api",
+    "calendars",
     "demo",
 ]
 
@@ -441,3 +447,51 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- API (/api/v1/) and calendar feeds -------------------------------------------------
+# The API reads and writes through the same selectors, services and rights as
+# the pages (api/); a personal token or the browser's session signs a client in.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is answered 401 with
+        # `WWW-Authenticate: Bearer`, not 403.
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env("ACCORD_API_RATE", default="600/min")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Accord API",
+    "DESCRIPTION": "Partners, partnerships, agreements, measurements and scorecards.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files from the sidecar package, served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several fields (stage and from_stage, …).
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "partnerships.models.PartnerKind",
+        "AgreementKindEnum": "partnerships.models.AgreementKind",
+        "AgreementStatusEnum": "partnerships.models.AgreementStatus",
+        "ObjectiveStatusEnum": "partnerships.models.ObjectiveStatus",
+        "BenefitEnum": "partnerships.models.Benefit",
+        "StageEnum": "partnerships.models.Stage",
+        "RatingEnum": "evaluation.models.Rating",
+    },
+}
+# Days a reviewer has to review a scorecard once it is computed (calendar feeds).
+ACCORD_REVIEW_DAYS = env.int("ACCORD_REVIEW_DAYS", default=14)

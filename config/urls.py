@@ -24,6 +24,9 @@ urlpatterns = [
     path("", include("lifecycle.urls")),
     path("admin/login/", to_sign_in),
     path("audit/", include("audit.urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/api-tokens/", include("api.urls_pages")),
+    path("calendar/", include("calendars.urls")),
     path("admin/", admin.site.urls),
     # /-/live and /-/ready: health endpoints for a load balancer and a monitor
     # (/health/ is the partnership health checks').

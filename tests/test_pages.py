@@ -52,6 +52,12 @@ PUBLIC = {
     reverse("ops:live"),
     reverse("ops:ready"),
 }
+# The API and the calendar feed sign their clients in themselves (a token, a
+# secret address) and answer 401, 403 or 404 instead of a sign-in page
+# (tests/api, tests/calendars); the API's docs are a page like the others.
+PUBLIC |= {
+    url for url in app_urls() if url.startswith("/api/v1/") and url != reverse("api:docs")
+} | {reverse("calendars:feed", args=["1"])}
 
 
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client):

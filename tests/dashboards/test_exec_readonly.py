@@ -46,7 +46,17 @@ FORGED = {
     "country": "FR",
 }
 # The executive's own sign-in and reminder settings are theirs to change.
-PERSONAL = {"login", "logout", "notifications:preferences"}
+PERSONAL = {
+    "login",
+    "logout",
+    "notifications:preferences",
+    # One's own API tokens and calendar feed: personal settings, not the domain.
+    "api_tokens:list",
+    "api_tokens:revoke",
+    "calendars:preferences",
+    "calendars:revoke",
+}
+PERSONAL_MODELS = {"api.ApiToken", "calendars.CalendarFeed"}
 # Signing in writes its own bookkeeping: the session and its list entry, the
 # access log; the walk signs in before each request.
 SIGN_IN_RECORDS = {"sessions.Session", "usersessions.UserSession", "axes.AccessLog"}
@@ -90,7 +100,11 @@ def snapshot() -> dict[str, str]:
     for model in apps.get_models():
         # A proxy reads its concrete model's table; pghistory's aggregate of the
         # history tables (unmanaged) has none of its own.
-        if model._meta.label in SIGN_IN_RECORDS or model._meta.proxy or not model._meta.managed:
+        if (
+            model._meta.label in SIGN_IN_RECORDS | PERSONAL_MODELS
+            or model._meta.proxy
+            or not model._meta.managed
+        ):
             continue
         fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
         rows = list(model._base_manager.order_by("pk").values_list(*fields))

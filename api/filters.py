@@ -1,0 +1,148 @@
+"""The lists' filters, named as on the pages (partner list, partnership list, portfolio).
+
+The partnership filters are the partnership list's form run through
+`dashboards.filters.narrow`, the one rule the list and the portfolio share.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django_countries import countries
+
+from core.dates import validate_closed_month
+from dashboards.filters import NOT_RATED, narrow
+from evaluation.models import Rating, ReviewState, Scorecard
+from partnerships.geography import Continent, countries_in
+from partnerships.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Benefit,
+    Measurement,
+    Objective,
+    ObjectiveStatus,
+    OrganisationType,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    Purpose,
+    Sector,
+    Stage,
+    StageFamily,
+)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: one that does not exist narrows to nothing, as a search
+    would, rather than refusing the request."""
+
+    field_class = forms.IntegerField
+
+
+class PartnerFilter(django_filters.FilterSet):
+    """The partner list's filters: q, country, sector, organisation_type, region."""
+
+    q = django_filters.CharFilter(method="search", max_length=100)
+    country = django_filters.ChoiceFilter(choices=list(countries))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices)
+    organisation_type = django_filters.ChoiceFilter(choices=OrganisationType.choices)
+    region = django_filters.ChoiceFilter(choices=Continent.choices, method="in_region")
+
+    class Meta:
+        model = Partner
+        fields = []
+
+    def search(self, queryset, name, value):
+        # The list page also searches the expertise items; name and city here.
+        return queryset.filter(name__icontains=value) | queryset.filter(city__icontains=value)
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(country__in=countries_in(value))
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """The partnership list's and the portfolio's filters (dashboards.forms)."""
+
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="by_form")
+    family = django_filters.ChoiceFilter(choices=StageFamily.choices, method="by_form")
+    purpose = django_filters.ChoiceFilter(choices=Purpose.choices, method="by_form")
+    benefit = django_filters.ChoiceFilter(choices=Benefit.choices, method="by_form")
+    owner = IdFilter(method="by_form")
+    region = django_filters.ChoiceFilter(choices=Continent.choices, method="by_form")
+    country = django_filters.ChoiceFilter(choices=list(countries), method="by_form")
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, method="by_form")
+    spanned = django_filters.ChoiceFilter(
+        choices=[("1", "One"), ("2", "Two"), ("3", "Three or more")], method="by_form"
+    )
+    rating = django_filters.ChoiceFilter(
+        choices=[*Rating.choices, (NOT_RATED, "Not rated")], method="by_form"
+    )
+    period = django_filters.DateFilter(
+        input_formats=["%Y-%m"],
+        validators=[validate_closed_month],
+        method="by_form",
+        help_text="A closed month, YYYY-MM: partnerships running then, rated as of then.",
+    )
+    provisional = django_filters.BooleanFilter(method="by_form")
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def by_form(self, queryset, name, value):
+        return queryset  # all filters apply together in `filter_queryset`
+
+    def filter_queryset(self, queryset):
+        return narrow(queryset, self.form.cleaned_data)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    partnership = IdFilter()
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices)
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+
+class ObjectiveFilter(django_filters.FilterSet):
+    partnership = IdFilter()
+    status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices)
+
+    class Meta:
+        model = Objective
+        fields = []
+
+
+class MetricFilter(django_filters.FilterSet):
+    partnership = IdFilter(field_name="objective__partnership")
+    objective = IdFilter()
+
+    class Meta:
+        model = OutcomeMetric
+        fields = ["is_active"]
+
+
+class MeasurementFilter(django_filters.FilterSet):
+    partnership = IdFilter(field_name="metric__objective__partnership")
+    metric = IdFilter()
+    period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
+    period_until = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
+
+    class Meta:
+        model = Measurement
+        fields = []
+
+
+class ScorecardFilter(django_filters.FilterSet):
+    partnership = IdFilter()
+    review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
+    rating = django_filters.ChoiceFilter(choices=Rating.choices)
+    period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
+    period_until = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
+
+    class Meta:
+        model = Scorecard
+        fields = []

@@ -1,0 +1,85 @@
+"""Personal API tokens and the stored answers of idempotent writes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, *, now):
+        """Neither revoked nor expired at `now`."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal token: a client acts as its user, within the token's scope.
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when the
+    token is created, and its first characters (`prefix`) name it afterwards.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “M&E sync”.")
+    scope = models.CharField(max_length=20, choices=TokenScope, default=TokenScope.READ)
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values), name="api_token_scope_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="api_token_hash_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def allows_writes(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+
+class IdempotentRequest(models.Model):
+    """A bulk write made with an `Idempotency-Key`, and the answer it got.
+
+    Saved in the write's own transaction, so either both the rows and this
+    record exist or neither does; a retry with the same key and the same request
+    gets the stored answer back and writes nothing.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once"),
+        ]
+
+    def __str__(self):
+        return self.key

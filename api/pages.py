@@ -1,0 +1,42 @@
+"""The page where a person creates, lists and revokes their API tokens."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import tokens
+from .forms import TokenForm
+from .models import ApiToken
+
+
+def token_list(request):
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        token, secret = tokens.token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=form.expires_at(),
+        )
+        # The secret is shown on this answer only: it is not stored, so it
+        # cannot be shown again (no redirect, which would lose it).
+        form = TokenForm()
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+        status=400 if request.method == "POST" and secret is None else 200,
+    )
+
+
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.token_revoke(token=token, by=request.user)
+    messages.success(request, f"Revoked “{token.name}”: clients using it are now refused.")
+    return redirect("api_tokens:list")

@@ -1,0 +1,42 @@
+"""The OpenAPI schema's shared parts: every operation may answer a problem."""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+from .problems import PROBLEM_TYPE
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by field; rows of a bulk write are named as in `rows[2].value`.",
+    )
+
+
+# What any operation may answer besides its own: bad parameters, not signed in,
+# not allowed, not found, too many requests.
+COMMON_PROBLEMS = (400, 401, 403, 404, 429)
+
+
+class ProblemAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        codes = list(COMMON_PROBLEMS)
+        if self.method != "GET":
+            codes += [412, 415, 422]
+        for code in codes:
+            if str(code) in responses:
+                continue
+            responses[str(code)] = self._get_response_for_code(
+                ProblemSerializer, str(code), media_types=[PROBLEM_TYPE]
+            )
+        return responses

@@ -1,0 +1,435 @@
+"""What the API reads and writes: records as the pages show them.
+
+Read serializers list their fields explicitly (no `__all__`): a field added to
+a model reaches the API only when someone decides it should. They serve
+answers only, so their model fields are not marked read-only: DRF would drop
+`allow_blank` from them, and the schema would then refuse the blank choice a
+record may hold (an agreement's `change_kind`, a scorecard's `override_rating`). Write
+serializers check types only and refuse unknown fields; the rules are the
+services' (`full_clean`), so the API cannot accept what a form refuses.
+"""
+
+from __future__ import annotations
+
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
+
+from evaluation.models import Rating, Scorecard
+from partnerships.models import (
+    Agreement,
+    AgreementParty,
+    Measurement,
+    Objective,
+    Obligation,
+    OrganisationType,
+    OutcomeMetric,
+    Partner,
+    PartnerKind,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+    Sector,
+    Stage,
+    StageChange,
+)
+
+
+class StrictMixin:
+    """Refuse fields the serializer does not know, rather than drop them silently:
+    a misspelt field name would otherwise look like a successful write."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: this API does not take it."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictMixin, serializers.Serializer):
+    pass
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+# --- partners --------------------------------------------------------------------------
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    country = CountryField(read_only=True)
+    time_zone = TimeZoneSerializerField(use_pytz=False, read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "organisation_type",
+            "sector",
+            "country",
+            "city",
+            "languages",
+            "time_zone",
+            "expertise",
+            "website",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PartnerWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=PartnerKind.choices)
+    organisation_type = serializers.ChoiceField(choices=OrganisationType.choices)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    country = CountryField()
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, max_length=20
+    )
+    time_zone = TimeZoneSerializerField(use_pytz=False)
+    expertise = serializers.ListField(
+        child=serializers.CharField(max_length=80), required=False, max_length=50
+    )
+    website = serializers.URLField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class PartnerUpdateSerializer(PartnerWriteSerializer):
+    """A partial change: only the fields sent change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class PartnerBulkSerializer(StrictSerializer):
+    rows = PartnerWriteSerializer(many=True, allow_empty=False, max_length=1000)
+
+
+class BulkCreatedSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+# --- partnerships ----------------------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+
+    class Meta:
+        model = PartnershipMember
+        fields = ["partner", "partner_name", "role", "joined_on"]
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    user = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = PartnershipLead
+        fields = ["user", "functional_area"]
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    changed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = StageChange
+        fields = ["id", "from_stage", "to_stage", "reason", "changed_by", "changed_at"]
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    owner = UserRefSerializer(read_only=True)
+    members = MemberSerializer(many=True, read_only=True)
+    leads = LeadSerializer(many=True, read_only=True)
+    stage_history = StageChangeSerializer(source="stage_changes", many=True, read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "title",
+            "description",
+            "purpose",
+            "benefits_sought",
+            "stage",
+            "owner",
+            "start_date",
+            "end_date",
+            "members",
+            "leads",
+            "stage_history",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class StageChangeWriteSerializer(StrictSerializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = serializers.CharField(max_length=2000)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+
+# --- agreements ------------------------------------------------------------------------
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementParty
+        fields = [
+            "id",
+            "partner",
+            "is_our_organisation",
+            "signatory_name",
+            "signatory_title",
+            "signed_on",
+            "responsibilities",
+            "contribution_kind",
+            "contribution_amount",
+            "contribution_currency",
+            "contribution_description",
+        ]
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Obligation
+        fields = ["id", "party", "description", "due_date", "completed_on"]
+
+
+class DocumentSerializer(serializers.Serializer):
+    """What is known of the signed document; the file itself is downloaded from its page."""
+
+    name = serializers.CharField(source="document_name")
+    size = serializers.IntegerField(source="document_size", allow_null=True)
+    sha256 = serializers.CharField(source="document_sha256")
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    obligations = ObligationSerializer(many=True, read_only=True)
+    document = serializers.SerializerMethodField()
+    notice_date = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "partnership",
+            "kind",
+            "title",
+            "reference",
+            "status",
+            "goals",
+            "effective_date",
+            "expiry_date",
+            "notice_period_days",
+            "notice_date",
+            "auto_renewal",
+            "renewal_term_months",
+            "governing_law",
+            "language",
+            "signed_on",
+            "changes",
+            "change_kind",
+            "parties",
+            "obligations",
+            "document",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(DocumentSerializer(allow_null=True))
+    def get_document(self, agreement):
+        return DocumentSerializer(agreement).data if agreement.document else None
+
+
+# --- objectives, metrics, measurements --------------------------------------------------
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    owner = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id",
+            "partnership",
+            "title",
+            "description",
+            "benefit",
+            "owner",
+            "weight",
+            "due_date",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    partnership = serializers.IntegerField(source="objective.partnership_id", read_only=True)
+
+    class Meta:
+        model = OutcomeMetric
+        fields = [
+            "id",
+            "objective",
+            "partnership",
+            "name",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "frequency",
+            "aggregation",
+            "data_source",
+            "weight",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    entered_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "metric",
+            "period_start",
+            "value",
+            "evidence",
+            "entered_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MeasurementRowSerializer(StrictSerializer):
+    metric = serializers.IntegerField(min_value=1)
+    period_start = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class MeasurementBulkSerializer(StrictSerializer):
+    rows = MeasurementRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class MeasurementBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+# --- scorecards ------------------------------------------------------------------------
+
+
+class ComponentsSerializer(serializers.Serializer):
+    outcomes = serializers.DecimalField(
+        source="outcomes_score", max_digits=5, decimal_places=2, allow_null=True
+    )
+    objectives = serializers.DecimalField(
+        source="objectives_score", max_digits=5, decimal_places=2, allow_null=True
+    )
+    health = serializers.DecimalField(
+        source="health_score", max_digits=5, decimal_places=2, allow_null=True
+    )
+    agreement = serializers.DecimalField(
+        source="agreement_score", max_digits=5, decimal_places=2, allow_null=True
+    )
+
+
+class FlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    severity = serializers.CharField(required=False)
+    ref = serializers.DictField(required=False, allow_null=True)
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    components = ComponentsSerializer(source="*", read_only=True)
+    flags = FlagSerializer(many=True, read_only=True)
+    effective_rating = serializers.CharField(read_only=True)
+    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
+    reviewer = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "partnership",
+            "period_start",
+            "period_end",
+            "components",
+            "overall_score",
+            "rating",
+            "override_rating",
+            "effective_rating",
+            "override_justification",
+            "trend",
+            "flags",
+            "review_state",
+            "reviewer",
+            "reviewed_at",
+            "computed_at",
+            "policy_version",
+        ]
+
+
+class ReviewReturnSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=5000)
+
+
+class ReviewOverrideSerializer(StrictSerializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    justification = serializers.CharField(max_length=5000)
+
+
+class EmptySerializer(StrictSerializer):
+    pass
+
+
+# --- the portfolio ---------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class LooseObjectField(serializers.JSONField):
+    pass
+
+
+class PortfolioSerializer(serializers.Serializer):
+    """The numbers of the portfolio dashboard (dashboards.portfolio.portfolio_summary)."""
+
+    count = serializers.IntegerField()
+    families = serializers.DictField(child=serializers.IntegerField())
+    ratings = serializers.DictField(child=serializers.IntegerField())
+    provisional_count = serializers.IntegerField()
+    metrics = serializers.DictField(child=serializers.IntegerField())
+    expiring = LooseObjectField()
+    funding = LooseObjectField()
+    rating_trend = LooseObjectField()
+    by_sector = LooseObjectField()
+    by_spanned = LooseObjectField()
+    by_region = LooseObjectField()
+    by_purpose = LooseObjectField()
+    by_benefit = LooseObjectField()
+    countries = LooseObjectField()
+    best = serializers.ListField(child=LooseObjectField())
+    worst = serializers.ListField(child=LooseObjectField())

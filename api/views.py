@@ -1,0 +1,428 @@
+"""The API's endpoints: thin, like the pages' views.
+
+Reads go through the QuerySet methods the pages use (`Scorecard.objects.
+visible_to`, `portfolio_summary`); every write goes through the page's service
+with the page's rights check. An object the user may not see answers 404; one
+they see but may not change, 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from dashboards.portfolio import portfolio_summary
+from dashboards.views_portfolio import PortfolioFilterForm
+from evaluation import review
+from evaluation.models import Scorecard
+from partnerships import permissions as partnership_rights
+from partnerships import services
+from partnerships.measurement_import import active_metrics
+from partnerships.models import (
+    Agreement,
+    Measurement,
+    Objective,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+    StageChange,
+)
+
+from . import filters, serializers
+from .conditional import check_if_match, with_etag
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import idempotent
+from .permissions import ModelPermission
+from .problems import service_error
+
+
+class ApiMixin:
+    """Every endpoint signs its client in itself (token or session), so the
+    site's login-required middleware, which would redirect to a login page, lets it by."""
+
+    permission_classes = [
+        *viewsets.GenericViewSet.permission_classes,
+        ModelPermission,
+    ]
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+class ReadViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return with_etag(Response(self.get_serializer(instance).data), instance)
+
+
+IDEMPOTENCY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Send the same key again to retry safely: the first answer comes back.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag read: the write is refused (412) if the record changed since.",
+)
+
+
+# --- partners --------------------------------------------------------------------------
+
+
+class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
+    queryset = Partner.objects.order_by("name", "pk")
+    serializer_class = serializers.PartnerSerializer
+    filterset_class = filters.PartnerFilter
+    read_permission = "partnerships.view_partner"
+
+    @extend_schema(
+        request=serializers.PartnerWriteSerializer,
+        responses={201: serializers.PartnerSerializer},
+    )
+    def create(self, request):
+        partner_rights_check(request.user)
+        data = _valid(serializers.PartnerWriteSerializer, request)
+        partner = services.partner_create(**data)
+        response = Response(serializers.PartnerSerializer(partner).data, status=201)
+        return with_etag(response, partner)
+
+    @extend_schema(
+        request=serializers.PartnerUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.PartnerSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        self.get_object()  # 404 before 403
+        partner_rights_check(request.user)
+        data = _valid(serializers.PartnerUpdateSerializer, request)
+        with transaction.atomic():
+            partner = get_object_or_404(Partner.objects.select_for_update(), pk=pk)
+            check_if_match(request, partner)
+            partner = services.partner_update(partner=partner, **data)
+        return with_etag(Response(serializers.PartnerSerializer(partner).data), partner)
+
+    @extend_schema(
+        request=serializers.PartnerBulkSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={201: serializers.BulkCreatedSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Create many partners, all or none: every bad row is named in `errors`."""
+        partner_rights_check(request.user)
+        rows = _valid(serializers.PartnerBulkSerializer, request)["rows"]
+
+        def write():
+            created = _all_or_nothing(rows, lambda row: services.partner_create(**row))
+            ids = [partner.pk for partner in created]
+            return Response({"created": len(ids), "ids": ids}, status=201)
+
+        return idempotent(request, write)
+
+
+def partner_rights_check(user):
+    if not partnership_rights.can_create(user):
+        raise exceptions.PermissionDenied("Only partnership managers create and change partners.")
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _all_or_nothing(rows, save_row) -> list:
+    """Save every row or none; a refusal names each bad row (`rows[2].name`).
+
+    Each row is tried in its own savepoint, so the rows after a bad one are still
+    checked (against the rows before them, e.g. a duplicate name); any error
+    rolls the whole batch back.
+    """
+    saved, errors = [], {}
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            try:
+                with transaction.atomic():
+                    saved.append(save_row(row))
+            except DjangoValidationError as error:
+                for name, messages in service_error(error).detail.items():
+                    key = (
+                        f"rows[{index}]" if name == "non_field_errors" else f"rows[{index}].{name}"
+                    )
+                    errors[key] = [str(message) for message in messages]
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return saved
+
+
+# --- partnerships ----------------------------------------------------------------------
+
+
+def _partnerships():
+    return Partnership.objects.select_related("owner").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=PartnershipMember.objects.select_related("partner").order_by(
+                "role", "partner__name"
+            ),
+        ),
+        Prefetch("leads", queryset=PartnershipLead.objects.select_related("user")),
+        Prefetch(
+            "stage_changes",
+            queryset=StageChange.objects.select_related("changed_by").order_by("-changed_at"),
+        ),
+    )
+
+
+class PartnershipViewSet(ReadViewSet):
+    serializer_class = serializers.PartnershipSerializer
+    filterset_class = filters.PartnershipFilter
+    read_permission = "partnerships.view_partnership"
+
+    def get_queryset(self):
+        return _partnerships().order_by("title", "pk")
+
+    def _editable(self, request, pk) -> Partnership:
+        """404 if the user may not see it, 403 if they see it but may not change it."""
+        partnership = self.get_object()
+        partnership_rights.require_edit(request.user, partnership)
+        return partnership
+
+    @extend_schema(
+        request=serializers.StageChangeWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.PartnershipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def stage(self, request, pk=None):
+        """Move the partnership to another stage, saying why (as on its stage page)."""
+        self._editable(request, pk)
+        data = _valid(serializers.StageChangeWriteSerializer, request)
+        with transaction.atomic():
+            partnership = Partnership.objects.select_for_update().get(pk=pk)
+            check_if_match(request, partnership)
+            services.partnership_change_stage(partnership=partnership, by=request.user, **data)
+        partnership = _partnerships().get(pk=pk)
+        return with_etag(Response(self.get_serializer(partnership).data), partnership)
+
+    @extend_schema(
+        request=serializers.MeasurementBulkSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={
+            200: serializers.MeasurementBulkResultSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="measurements")
+    def measurements(self, request, pk=None):
+        """Record or correct measurements by (metric, period), all or none.
+
+        Each metric must be an active metric of this partnership; every bad row
+        is named in `errors`, and nothing is saved unless every row is good.
+        """
+        partnership = self._editable(request, pk)
+        rows = _valid(serializers.MeasurementBulkSerializer, request)["rows"]
+
+        def write():
+            metrics = {metric.pk: metric for metric in active_metrics(partnership)}
+            seen = {}
+            counts = {"created": 0, "updated": 0}
+
+            def save_row(row):
+                metric = metrics.get(row["metric"])
+                if metric is None:
+                    raise DjangoValidationError(
+                        {"metric": f"{row['metric']} is not an active metric of this partnership."}
+                    )
+                key = (metric.pk, row["period_start"])
+                if key in seen:
+                    raise DjangoValidationError(
+                        {"period_start": f"The same metric and period as rows[{seen[key]}]."}
+                    )
+                seen[key] = index_of[id(row)]
+                measurement, corrected = services.measurement_save(
+                    metric=metric,
+                    period_start=row["period_start"],
+                    value=row["value"],
+                    entered_by=request.user,
+                    evidence=row.get("evidence", ""),
+                )
+                counts["updated" if corrected else "created"] += 1
+                return measurement
+
+            index_of = {id(row): index for index, row in enumerate(rows)}
+            saved = _all_or_nothing(rows, save_row)
+            return Response({**counts, "ids": [measurement.pk for measurement in saved]})
+
+        return idempotent(request, write)
+
+
+# --- agreements, objectives, metrics, measurements ---------------------------------------
+
+
+class AgreementViewSet(ReadViewSet):
+    queryset = Agreement.objects.prefetch_related("parties", "obligations").order_by("pk").all()
+    serializer_class = serializers.AgreementSerializer
+    filterset_class = filters.AgreementFilter
+    read_permission = "partnerships.view_agreement"
+
+
+class ObjectiveViewSet(ReadViewSet):
+    queryset = Objective.objects.select_related("owner").order_by("pk")
+    serializer_class = serializers.ObjectiveSerializer
+    filterset_class = filters.ObjectiveFilter
+    read_permission = "partnerships.view_objective"
+
+
+class MetricViewSet(ReadViewSet):
+    queryset = OutcomeMetric.objects.select_related("objective").order_by("pk")
+    serializer_class = serializers.MetricSerializer
+    filterset_class = filters.MetricFilter
+    read_permission = "partnerships.view_outcomemetric"
+
+
+class MeasurementViewSet(ReadViewSet):
+    queryset = Measurement.objects.select_related("entered_by").order_by("metric", "period_start")
+    serializer_class = serializers.MeasurementSerializer
+    filterset_class = filters.MeasurementFilter
+    read_permission = "partnerships.view_measurement"
+
+
+# --- scorecards and their review ---------------------------------------------------------
+
+
+class ScorecardViewSet(ReadViewSet):
+    serializer_class = serializers.ScorecardSerializer
+    filterset_class = filters.ScorecardFilter
+    read_permission = "evaluation.view_scorecard"
+
+    def get_queryset(self):
+        # Executives see the approved ones only, as on the dashboards.
+        return (
+            Scorecard.objects.visible_to(self.request.user)
+            .select_related("reviewer", "policy")
+            .order_by("-period_start", "partnership_id", "pk")
+        )
+
+    def _act(self, request, serializer_class, act):
+        """The rights first (404 unseen, 403 not the user's to review), then the
+        body, then the change on the locked row, refused if it is stale."""
+        card = self.get_object()
+        if not review.may_review(request.user, card):
+            raise exceptions.PermissionDenied(
+                "Only a reviewer who does not lead the partnership reviews its scorecard."
+            )
+        data = _valid(serializer_class, request)
+        with transaction.atomic():
+            locked = Scorecard.objects.select_for_update().get(pk=card.pk)
+            check_if_match(request, locked)
+            act(locked, data)
+        card = self.get_queryset().get(pk=card.pk)
+        return with_etag(Response(self.get_serializer(card).data), card)
+
+    @extend_schema(
+        request=serializers.EmptySerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.ScorecardSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(
+            request,
+            serializers.EmptySerializer,
+            lambda card, data: review.scorecard_approve(
+                scorecard_id=card.pk, reviewer=request.user
+            ),
+        )
+
+    @extend_schema(
+        request=serializers.ReviewReturnSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.ScorecardSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._act(
+            request,
+            serializers.ReviewReturnSerializer,
+            lambda card, data: review.scorecard_return(
+                scorecard_id=card.pk, reviewer=request.user, comment=data["comment"]
+            ),
+        )
+
+    @extend_schema(
+        request=serializers.ReviewOverrideSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.ScorecardSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        return self._act(
+            request,
+            serializers.ReviewOverrideSerializer,
+            lambda card, data: review.scorecard_override(
+                scorecard_id=card.pk, reviewer=request.user, **data
+            ),
+        )
+
+
+# --- the portfolio ---------------------------------------------------------------------
+
+
+def _plain(value):
+    """The summary's dates, decimals and lazy labels as JSON values."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+PORTFOLIO_FILTERS = [
+    OpenApiParameter(name, str, OpenApiParameter.QUERY, required=False)
+    for name in PortfolioFilterForm.base_fields
+    if name not in PortfolioFilterForm.LINK_EXCLUDED
+    and name not in ("family", "benefit", "spanned", "rating")
+]
+
+
+class PortfolioView(ApiMixin, GenericAPIView):
+    """The portfolio dashboard's numbers, for its filters (same parameter names)."""
+
+    serializer_class = serializers.PortfolioSerializer
+    read_permission = "partnerships.view_partnership"
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(parameters=PORTFOLIO_FILTERS, responses={200: serializers.PortfolioSerializer})
+    def get(self, request):
+        form = PortfolioFilterForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {
+                    name: [error["message"] for error in errors]
+                    for name, errors in form.errors.get_json_data().items()
+                }
+            )
+        summary = portfolio_summary(data=dict(form.cleaned_data), today=timezone.localdate())
+        return Response(_plain(summary), status=status.HTTP_200_OK)

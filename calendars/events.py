@@ -1,0 +1,119 @@
+"""What a person's calendar feed lists, read from the records it dates.
+
+For the partnerships the person leads (`Partnership.objects.led_by`): the
+notice date and expiry of each agreement in force, obligations not yet met,
+the pipeline's next steps and the closing day of open health checks. For a
+reviewer: the day each scorecard awaiting their review should be reviewed by
+(computed + ACCORD_REVIEW_DAYS, as a day in the person's time zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from evaluation.models import Scorecard
+from health.models import Round
+from lifecycle.models import NextStep
+from partnerships.models import Agreement, Obligation, Partnership
+
+# Events older than this are left out: a feed is for what is coming.
+PAST_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    day: dt.date
+    summary: str
+    description: str = ""
+
+
+def feed_zone(feed) -> ZoneInfo:
+    return feed.time_zone or ZoneInfo(settings.TIME_ZONE)
+
+
+def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
+    today = now.astimezone(zone).date()
+    since = today - dt.timedelta(days=PAST_DAYS)
+    led = Partnership.objects.led_by(user)
+    events: list[Event] = []
+
+    agreements = (
+        Agreement.objects.in_force()
+        .filter(partnership__in=led, expiry_date__gte=since)
+        .select_related("partnership")
+    )
+    for agreement in agreements:
+        where = f"{agreement.title} ({agreement.partnership})"
+        notice = agreement.notice_date
+        if notice is not None and notice != agreement.expiry_date and notice >= since:
+            events.append(
+                Event(
+                    f"agreement-{agreement.pk}-notice",
+                    notice,
+                    f"Last day to give notice: {where}",
+                    f"{agreement.notice_period_days} days' notice before expiry on "
+                    f"{agreement.expiry_date:%d %B %Y}.",
+                )
+            )
+        events.append(
+            Event(f"agreement-{agreement.pk}-expiry", agreement.expiry_date, f"Expires: {where}")
+        )
+
+    obligations = Obligation.objects.filter(
+        agreement__partnership__in=led, completed_on__isnull=True, due_date__gte=since
+    ).select_related("agreement")
+    for obligation in obligations:
+        events.append(
+            Event(
+                f"obligation-{obligation.pk}",
+                obligation.due_date,
+                f"Obligation due: {obligation.description}",
+                f"Under {obligation.agreement.title}.",
+            )
+        )
+
+    steps = NextStep.objects.filter(partnership__in=led, due_on__gte=since).select_related(
+        "partnership"
+    )
+    for step in steps:
+        events.append(
+            Event(
+                f"next-step-{step.partnership_id}",
+                step.due_on,
+                f"Next step: {step.description}",
+                f"Pipeline: {step.partnership}.",
+            )
+        )
+
+    rounds = Round.objects.open().filter(partnership__in=led).select_related("partnership")
+    for health_round in rounds:
+        events.append(
+            Event(
+                f"health-round-{health_round.pk}",
+                health_round.closes_on,
+                f"Health check closes: {health_round.partnership}",
+            )
+        )
+
+    if user.has_perm("evaluation.change_scorecard"):
+        # Never those of partnerships the reviewer leads: they may not review them.
+        cards = (
+            Scorecard.objects.awaiting_review()
+            .exclude(partnership__in=led)
+            .select_related("partnership")
+        )
+        allowed = dt.timedelta(days=settings.ACCORD_REVIEW_DAYS)
+        for card in cards:
+            events.append(
+                Event(
+                    f"scorecard-{card.pk}-review",
+                    card.computed_at.astimezone(zone).date() + allowed,
+                    f"Review scorecard: {card.partnership} {card.period_start:%Y-%m}",
+                )
+            )
+    return sorted(events, key=lambda event: (event.day, event.uid))

@@ -1,0 +1,180 @@
+"""Bulk writes: all rows or none, every bad row named, and a retry saved once."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from api.models import IdempotentRequest
+from partnerships.models import Measurement, Partner
+
+JULY, OCTOBER = dt.date(2025, 7, 1), dt.date(2025, 10, 1)
+
+
+@pytest.fixture
+def metrics(ours):
+    return list(ours.objectives.get().metrics.order_by("name"))
+
+
+def url(partnership):
+    return f"/api/v1/partnerships/{partnership.pk}/measurements/"
+
+
+def test_it_records_and_corrects_measurements_by_metric_and_period(
+    client_for, alice, ours, metrics
+):
+    first, second = metrics
+    response = client_for(alice).post(
+        url(ours),
+        {
+            "rows": [
+                {"metric": first.pk, "period_start": "2025-10-01", "value": "31.5"},
+                {
+                    "metric": second.pk,
+                    "period_start": "2025-07-01",
+                    "value": 25,
+                    "evidence": "HMIS",
+                },
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["created"], response.json()["updated"]) == (1, 1)
+    assert Measurement.objects.get(metric=first, period_start=OCTOBER).value == Decimal("31.5")
+    corrected = Measurement.objects.get(metric=second, period_start=JULY)
+    assert (corrected.value, corrected.evidence, corrected.entered_by) == (
+        Decimal(25),
+        "HMIS",
+        alice,
+    )
+
+
+def test_one_bad_row_saves_nothing_and_is_named(client_for, alice, ours, metrics):
+    first, second = metrics
+    before = list(Measurement.objects.order_by("pk").values_list("pk", "value"))
+    response = client_for(alice).post(
+        url(ours),
+        {
+            "rows": [
+                {"metric": first.pk, "period_start": "2025-10-01", "value": "31"},
+                {"metric": second.pk, "period_start": "2025-10-15", "value": "7"},
+                {"metric": second.pk, "period_start": "2025-10-01", "value": "8"},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert list(errors) == ["rows[1].period_start"]
+    assert list(Measurement.objects.order_by("pk").values_list("pk", "value")) == before
+
+
+def test_wrong_types_are_named_by_row_and_field(client_for, alice, ours, metrics):
+    response = client_for(alice).post(
+        url(ours),
+        {"rows": [{"metric": metrics[0].pk, "period_start": "October", "value": "many"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"rows[0].period_start", "rows[0].value"}
+
+
+def test_the_same_metric_and_period_twice_is_a_bad_row(client_for, alice, ours, metrics):
+    row = {"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "3"}
+    response = client_for(alice).post(url(ours), {"rows": [row, row]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows[1].period_start"]
+    assert not Measurement.objects.filter(period_start=OCTOBER).exists()
+
+
+def test_a_retried_request_with_its_idempotency_key_is_saved_once(client_for, alice, ours, metrics):
+    client = client_for(alice)
+    body = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "40"}]}
+    first = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-42")
+    assert first.status_code == 200, first.content
+    # Meanwhile someone types another value in the grid: a retry must not undo it.
+    Measurement.objects.filter(metric=metrics[0], period_start=OCTOBER).update(value=41)
+
+    again = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-42")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Measurement.objects.get(metric=metrics[0], period_start=OCTOBER).value == 41
+    assert IdempotentRequest.objects.filter(user=alice, key="upload-42").count() == 1
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(client_for, alice, ours, metrics):
+    client = client_for(alice)
+    row = {"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "40"}
+    client.post(url(ours), {"rows": [row]}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    response = client.post(
+        url(ours), {"rows": [{**row, "value": "50"}]}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert response.status_code == 422
+    assert Measurement.objects.get(metric=metrics[0], period_start=OCTOBER).value == 40
+
+
+def test_a_refused_request_stores_no_answer_for_its_key(client_for, alice, ours, metrics):
+    client = client_for(alice)
+    bad = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-15", "value": "4"}]}
+    assert client.post(url(ours), bad, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 400
+    good = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "4"}]}
+    assert client.post(url(ours), good, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 200
+
+
+# --- partners in bulk ---------------------------------------------------------------------
+
+
+def partner(name, **fields):
+    return {
+        "name": name,
+        "kind": "hospital",
+        "organisation_type": "15",
+        "sector": "government",
+        "country": "KE",
+        "time_zone": "Africa/Nairobi",
+        **fields,
+    }
+
+
+def test_it_creates_partners_in_bulk(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partners/bulk/",
+        {"rows": [partner("Moi Teaching Hospital"), partner("Aga Khan Hospital", city="Kisumu")]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["created"] == 2
+    assert Partner.objects.get(name="Aga Khan Hospital").city == "Kisumu"
+
+
+def test_bulk_partners_name_every_bad_row_and_save_none(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partners/bulk/",
+        {
+            "rows": [
+                partner("Moi Teaching Hospital"),
+                partner("Kenyatta Hospital", sector="space"),
+                partner("moi teaching hospital"),
+                partner("Aga Khan Hospital", languages=["xx"]),
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "rows[1].sector" in errors
+    assert not Partner.objects.exists()
+
+
+def test_bulk_partners_name_a_duplicate_within_the_batch(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partners/bulk/",
+        {"rows": [partner("Moi Teaching Hospital"), partner("MOI teaching hospital")]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows[1]"]
+    assert not Partner.objects.exists()

@@ -1,0 +1,111 @@
+"""Errors answer as RFC 9457 problem details, never a 500."""
+
+import pytest
+
+from partnerships.models import Partner
+from tests.factories import PartnerFactory
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status
+    return body
+
+
+def test_malformed_json_is_a_400_problem(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partners/", '{"name": "Moi', content_type="application/json"
+    )
+    body = assert_problem(response, 400)
+    assert body["type"] == "urn:accord:problem:parse_error"
+
+
+def test_unknown_fields_are_refused_and_named(client_for, alice):
+    partner = PartnerFactory()
+    response = client_for(alice).patch(
+        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu", "ctiy": "Kisumu"}, format="json"
+    )
+    body = assert_problem(response, 400)
+    assert body["errors"] == {"ctiy": ["Unknown field: this API does not take it."]}
+    partner.refresh_from_db()
+    assert partner.city == "Nairobi"
+
+
+def test_wrong_types_are_named(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partners/", {"name": ["a"], "kind": 3, "country": "Narnia"}, format="json"
+    )
+    body = assert_problem(response, 400)
+    assert {"name", "kind", "country", "sector", "time_zone"} <= set(body["errors"])
+    assert not Partner.objects.exists()
+
+
+def test_a_list_where_an_object_is_expected_is_a_400(client_for, alice):
+    response = client_for(alice).post("/api/v1/partners/", [1, 2], format="json")
+    assert_problem(response, 400)
+
+
+def test_a_service_refusal_keeps_its_field(client_for, alice):
+    PartnerFactory(name="Moi Teaching Hospital", country="KE")
+    response = client_for(alice).post(
+        "/api/v1/partners/",
+        {
+            "name": "moi teaching hospital",
+            "kind": "hospital",
+            "organisation_type": "15",
+            "sector": "government",
+            "country": "KE",
+            "time_zone": "Africa/Nairobi",
+        },
+        format="json",
+    )
+    body = assert_problem(response, 400)
+    assert "already exists" in str(body["errors"])
+
+
+@pytest.mark.parametrize("page_size", ["101", "0", "-1", "ten"])
+def test_an_oversize_or_bad_page_size_is_a_400(client_for, alice, page_size):
+    response = client_for(alice).get(f"/api/v1/partners/?page_size={page_size}")
+    body = assert_problem(response, 400)
+    assert "page_size" in body["errors"]
+
+
+def test_a_page_past_the_end_is_a_404_problem(client_for, alice):
+    assert_problem(client_for(alice).get("/api/v1/partners/?page=99"), 404)
+
+
+def test_a_bad_filter_value_is_a_400_problem(client_for, alice):
+    body = assert_problem(client_for(alice).get("/api/v1/partnerships/?stage=asleep"), 400)
+    assert "stage" in body["errors"]
+
+
+def test_an_unsupported_media_type_is_a_415(client_for, alice):
+    response = client_for(alice).post("/api/v1/partners/", "name=x", content_type="text/plain")
+    assert_problem(response, 415)
+
+
+def test_pages_hold_at_most_the_page_size(client_for, alice):
+    PartnerFactory.create_batch(3)
+    body = client_for(alice).get("/api/v1/partners/?page_size=2").json()
+    assert (body["count"], len(body["results"])) == (3, 2)
+    assert body["next"]
+
+
+def test_the_partner_filters_use_the_list_pages_names(client_for, alice):
+    PartnerFactory(name="Moi Teaching Hospital", country="KE", sector="government")
+    PartnerFactory(
+        name="Universidad Cayetano", country="PE", sector="academic", time_zone="America/Lima"
+    )
+    client = client_for(alice)
+
+    def names(query):
+        return [p["name"] for p in client.get(f"/api/v1/partners/?{query}").json()["results"]]
+
+    assert names("country=PE") == ["Universidad Cayetano"]
+    assert names("sector=government&q=moi") == ["Moi Teaching Hospital"]
+    assert names("region=SA") == ["Universidad Cayetano"]

@@ -1,0 +1,129 @@
+"""Personal API tokens: scopes, expiry, revocation, last use, and the page that makes them."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.models import ApiToken
+from api.tokens import token_create, token_revoke
+from partnerships.models import Partner
+from tests.factories import PartnerFactory
+
+
+def test_it_stores_only_the_hash_of_the_secret(alice):
+    token, secret = token_create(user=alice, name="sync")
+    assert secret.startswith(token.prefix)
+    assert secret not in {token.token_hash, token.prefix}
+    assert len(token.token_hash) == 64
+
+
+def test_a_read_only_token_reads_but_does_not_write(client_for, alice):
+    partner = PartnerFactory()
+    client = client_for(alice, scope="read")
+    assert client.get(f"/api/v1/partners/{partner.pk}/").status_code == 200
+    response = client.patch(f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json")
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+    partner.refresh_from_db()
+    assert partner.city == "Nairobi"
+
+
+def test_a_read_write_token_writes(client_for, alice):
+    partner = PartnerFactory()
+    response = client_for(alice).patch(
+        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    partner.refresh_from_db()
+    assert partner.city == "Kisumu"
+
+
+def test_an_expired_token_is_refused(client_for, alice):
+    client = client_for(alice, expires_at=timezone.now() + dt.timedelta(days=1))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        response = client.get("/api/v1/partners/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_revoked_token_is_refused(client_for, alice):
+    client = client_for(alice)
+    assert client.get("/api/v1/partners/").status_code == 200
+    token_revoke(token=ApiToken.objects.get(user=alice), by=alice)
+    assert client.get("/api/v1/partners/").status_code == 401
+
+
+def test_an_unknown_token_is_refused(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer acc_not-a-token")
+    assert client.get("/api/v1/partners/").status_code == 401
+
+
+def test_it_records_when_a_token_was_last_used(client_for, alice):
+    client = client_for(alice)
+    token = ApiToken.objects.get(user=alice)
+    assert token.last_used_at is None
+    client.get("/api/v1/partners/")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_token_of_a_deactivated_user_is_refused(client_for, alice):
+    client = client_for(alice)
+    alice.is_active = False
+    alice.save()
+    assert client.get("/api/v1/partners/").status_code == 401
+
+
+def test_only_its_owner_revokes_a_token(alice, bob):
+    from django.core.exceptions import PermissionDenied
+
+    token, _ = token_create(user=alice, name="sync")
+    with pytest.raises(PermissionDenied):
+        token_revoke(token=token, by=bob)
+
+
+def test_the_page_shows_a_new_token_once_and_revokes_it(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/settings/api-tokens/", {"name": "M&E sync", "scope": "read_write", "expires_in": "30"}
+    )
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    assert secret in response.content.decode()
+    token = ApiToken.objects.get(user=alice)
+    assert token.scope == "read_write"
+    assert token.expires_at > timezone.now() + dt.timedelta(days=29)
+
+    listing = client.get("/settings/api-tokens/").content.decode()
+    assert token.prefix in listing and secret not in listing
+
+    client.post(f"/settings/api-tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_page_revokes_only_ones_own_tokens(client, alice, bob):
+    token, _ = token_create(user=alice, name="sync")
+    client.force_login(bob)
+    assert client.post(f"/settings/api-tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_it_limits_the_rate_per_token(client_for, alice, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "2/min"},
+    }
+    first, second = client_for(alice), client_for(alice)
+    assert [first.get("/api/v1/partners/").status_code for _ in range(3)] == [200, 200, 429]
+    # Another token of the same person has its own allowance.
+    assert second.get("/api/v1/partners/").status_code == 200
+    assert Partner.objects.count() == 0

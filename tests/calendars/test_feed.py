@@ -1,0 +1,120 @@
+"""The calendar feed, parsed back with `icalendar` and checked against the database."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import time_machine
+
+from calendars.feeds import feed_create, feed_revoke
+from calendars.models import CalendarFeed
+from evaluation.models import Scorecard
+from lifecycle.models import NextStep
+from partnerships.models import Agreement, Obligation
+from tests.api.conftest import assess
+from tests.factories import partnership_with_data
+from tests.health.builders import open_round
+
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def november_2026():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def ours(alice):
+    partnership = partnership_with_data(owner=alice, title="Nairobi cardiology exchange")
+    agreement = Agreement.objects.get(partnership=partnership)
+    Obligation.objects.create(
+        agreement=agreement, description="Annual report", due_date=dt.date(2026, 12, 15)
+    )
+    Obligation.objects.create(
+        agreement=agreement,
+        description="Kick-off visit",
+        due_date=dt.date(2026, 10, 1),
+        completed_on=dt.date(2026, 10, 1),
+    )
+    NextStep.objects.create(
+        partnership=partnership,
+        description="Call the dean",
+        due_on=dt.date(2026, 12, 10),
+        updated_by=alice,
+    )
+    open_round(
+        partnership, by=alice, opened_on=dt.date(2026, 11, 25), closes_on=dt.date(2026, 12, 20)
+    )
+    return partnership
+
+
+def read(client, secret) -> dict[str, dt.date]:
+    response = client.get(f"/calendar/{secret}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return {
+        str(event["UID"]).split("@")[0]: event.decoded("DTSTART")
+        for event in calendar.walk("VEVENT")
+    }
+
+
+def test_it_lists_the_dates_of_the_partnerships_one_leads(client, alice, ours):
+    _, secret = feed_create(user=alice)
+    agreement = Agreement.objects.get(partnership=ours)
+    due = Obligation.objects.get(completed_on__isnull=True)
+    events = read(client, secret)
+    assert events == {
+        f"agreement-{agreement.pk}-notice": agreement.notice_date,
+        f"agreement-{agreement.pk}-expiry": agreement.expiry_date,
+        f"obligation-{due.pk}": dt.date(2026, 12, 15),
+        f"next-step-{ours.pk}": dt.date(2026, 12, 10),
+        f"health-round-{ours.health_rounds.get().pk}": dt.date(2026, 12, 20),
+    }
+
+
+def test_it_lists_nothing_of_partnerships_others_lead(client, bob, ours):
+    _, secret = feed_create(user=bob)
+    assert read(client, secret) == {}
+
+
+def test_a_reviewer_sees_review_deadlines_in_their_time_zone(client, rita, ours, settings):
+    settings.ACCORD_REVIEW_DAYS = 14
+    (card,) = assess(ours)
+    # Late on 29 November in UTC is the morning of the 30th in Auckland.
+    Scorecard.objects.filter(pk=card.pk).update(
+        computed_at=dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC)
+    )
+    _, secret = feed_create(user=rita, time_zone=ZoneInfo("Pacific/Auckland"))
+    assert read(client, secret) == {f"scorecard-{card.pk}-review": dt.date(2026, 12, 14)}
+    _, secret = feed_create(user=rita)  # the server's time zone: UTC in the tests
+    assert read(client, secret) == {f"scorecard-{card.pk}-review": dt.date(2026, 12, 13)}
+
+
+def test_a_revoked_or_unknown_feed_is_not_found(client, alice, ours):
+    _, secret = feed_create(user=alice)
+    feed_revoke(user=alice)
+    assert client.get(f"/calendar/{secret}.ics").status_code == 404
+    assert client.get("/calendar/cal_guess.ics").status_code == 404
+
+
+def test_a_new_address_replaces_the_old_one(client, alice, ours):
+    _, old = feed_create(user=alice)
+    _, new = feed_create(user=alice)
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    assert client.get(f"/calendar/{new}.ics").status_code == 200
+
+
+def test_the_page_shows_the_address_once_and_stores_only_its_hash(client, alice):
+    client.force_login(alice)
+    response = client.post("/calendar/", {"time_zone": "Africa/Nairobi"})
+    address = response.context["address"]
+    secret = address.rsplit("/", 1)[1].removesuffix(".ics")
+    feed = CalendarFeed.objects.get(user=alice)
+    assert secret not in (feed.token_hash, feed.prefix)
+    assert str(feed.time_zone) == "Africa/Nairobi"
+    assert secret not in client.get("/calendar/").content.decode()
+    client.post("/calendar/revoke/")
+    assert not CalendarFeed.objects.exists()
