@@ -131,6 +131,8 @@ class TestScorecardsAReaderMayRelyOn:
         november, december = cards
         review.scorecard_return(scorecard_id=december.pk, reviewer=rita, comment="Check Q4")
         assert set(Scorecard.objects.visible_to(alice)) == {november, december}
+        november.refresh_from_db()
+        december.refresh_from_db()
         assert december.is_provisional and not november.is_provisional
 
     def test_as_of_a_month_it_leaves_out_later_ones(self, cards):
