@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import partners
+from .views import import_jobs, partners
 
 urlpatterns = [
     path("", partners.partner_list, name="partner_list"),
@@ -18,6 +18,7 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="partner_import_template_xlsx",
     ),
+    path("imports/<int:pk>/", import_jobs.import_job, name="import_job"),
     path("<int:pk>/", partners.partner_detail, name="partner_detail"),
     path("<int:pk>/edit/", partners.partner_edit, name="partner_edit"),
 ]

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_errors
 
-from .. import imports, permissions, services
+from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
-from ..models import Agreement, Partner
+from ..models import Agreement, ImportKind, Partner
 
 FORM_FIELDS = PartnerForm._meta.fields
 # How many changes the partner page shows, newest first.
@@ -167,8 +167,14 @@ def partner_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = imports.partners_import(upload=form.cleaned_data["file"])
+            if import_jobs.is_large(upload):
+                job = import_jobs.import_job_start(
+                    kind=ImportKind.PARTNERS, upload=upload, user=request.user
+                )
+                return redirect("partnerships:import_job", pk=job.pk)
+            result = imports.partners_import(upload=upload, user=request.user)
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
         else:
