@@ -7,8 +7,8 @@ a number, no metric and period twice in the file) with the model's own
 validation, in memory: the metrics and the values already recorded are loaded
 once, so the check costs the same few queries for ten rows or a hundred
 thousand. Only a file without a single error is saved, in one transaction, by
-bulk INSERTs and UPDATEs with their history. A value for a metric and period
-already recorded corrects that value.
+COPY (new values) and bulk UPDATEs (corrections), with their history. A value
+for a metric and period already recorded corrects that value.
 """
 
 from __future__ import annotations
@@ -23,13 +23,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from .imports import BATCH_SIZE, MAX_SIZE, PROGRESS_EVERY, ImportFileError, RowError, read_rows
+from core.copy import insert_with_history
+
+from .imports import MAX_SIZE, PROGRESS_EVERY, ImportFileError, RowError, read_rows
 from .models import Measurement, OutcomeMetric
 from .periods import last_closed_period
 
 __all__ = ["MAX_SIZE", "ImportFileError", "RowError"]
+
+# Rows per statement of the corrections' bulk UPDATE.
+BATCH_SIZE = 2000
 
 COLUMNS = ["metric_id", "metric", "unit", "frequency", "period_start", "value", "evidence"]
 REQUIRED = {"metric_id", "period_start", "value"}
@@ -50,8 +55,7 @@ class Row:
     period_start: dt.date
     value: Decimal
     evidence: str
-    update: bool
-    measurement: Measurement
+    stored: Measurement | None  # the value this row corrects
 
 
 @dataclass
@@ -130,6 +134,25 @@ def _number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _period_errors(metric, period_start) -> list[tuple[str, str]]:
+    """(column, message) for each reason the model refuses a value of `metric`
+    for the period starting `period_start`."""
+    probe = Measurement(metric=metric, period_start=period_start)
+    try:
+        probe.full_clean(
+            exclude={"metric", "value", "evidence", "entered_by"},
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        return [
+            (FIELD_COLUMNS.get(name, ""), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
 def check(
     rows: list[list[str]], *, partnership, user, progress=None
 ) -> tuple[list[Row], list[RowError]]:
@@ -149,7 +172,7 @@ def check(
         (measurement.metric_id, measurement.period_start): measurement
         for measurement in Measurement.objects.filter(metric__in=list(metrics.values()))
     }
-    parsed, errors, seen = [], [], {}
+    parsed, errors, seen, period_errors = [], [], {}, {}
     for number, row in enumerate(rows[1:], start=2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
@@ -183,39 +206,28 @@ def check(
             errors += row_errors
             continue
         key = (metric.pk, period_start)
-        measurement = existing.get(key)
-        if measurement is None:
-            measurement = Measurement(metric=metric, period_start=period_start, entered_by=user)
-        else:
-            # Changed in memory only: saved in `_save`, once the whole file is good.
-            measurement.metric = metric
-        measurement.value = value
-        measurement.entered_by = user
-        if values.get("evidence"):
-            measurement.evidence = values["evidence"]
-        try:
-            # Columns that could not be read are reported already. The metric
-            # and the user are known good (a foreign key's check is a query);
-            # so are the constraints: the uniqueness is `existing` and `seen`,
-            # and `clean` holds the CHECKs' period rules and more.
-            measurement.full_clean(
-                exclude={"metric", "entered_by"}
-                | {
-                    name
-                    for name, column in FIELD_COLUMNS.items()
-                    if name != NON_FIELD_ERRORS
-                    and any(error.column == column for error in row_errors)
-                },
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                column = FIELD_COLUMNS.get(name, "")
-                row_errors += [
-                    RowError(number, column, message, values.get(column, ""))
-                    for message in messages
-                ]
+        unread = {error.column for error in row_errors}
+        # The value and evidence by their fields' own validation; the period by
+        # the model's (its field's validators and `clean`), once per frequency
+        # and period: `clean` reads nothing else of the row, and a hundred
+        # thousand rows name a few hundred periods.
+        for name in ("value", "evidence"):
+            if name in unread:
+                continue
+            try:
+                Measurement._meta.get_field(name).clean(
+                    value if name == "value" else values.get("evidence", ""), None
+                )
+            except ValidationError as error:
+                bad(name, " ".join(error.messages))
+        if "period_start" not in unread:
+            period = (metric.frequency, period_start)
+            if period not in period_errors:
+                period_errors[period] = _period_errors(metric, period_start)
+            row_errors += [
+                RowError(number, column, message, values.get(column, ""))
+                for column, message in period_errors[period]
+            ]
         if period_start is not None and key in seen:
             bad(
                 "period_start",
@@ -232,8 +244,7 @@ def check(
                     period_start,
                     value,
                     values.get("evidence", ""),
-                    update=key in existing,
-                    measurement=measurement,
+                    stored=existing.get(key),
                 )
             )
     if progress:
@@ -245,17 +256,30 @@ def check(
 
 def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     """Save the checked values, all or none, with their history."""
-    created = [row.measurement for row in parsed if not row.update]
-    corrected = [row.measurement for row in parsed if row.update]
+    created = [
+        Measurement(
+            metric_id=row.metric.pk,
+            period_start=row.period_start,
+            value=row.value,
+            evidence=row.evidence,
+            entered_by_id=user.pk,
+        )
+        for row in parsed
+        if row.stored is None
+    ]
+    corrected = [row.stored for row in parsed if row.stored is not None]
     # A bulk UPDATE does not run `auto_now`.
     now = timezone.now()
-    for measurement in corrected:
-        measurement.updated_at = now
+    for row in parsed:
+        if row.stored is not None:
+            row.stored.value = row.value
+            row.stored.entered_by = user
+            row.stored.updated_at = now
+            if row.evidence:  # empty evidence keeps what was recorded before
+                row.stored.evidence = row.evidence
     try:
         with transaction.atomic():
-            bulk_create_with_history(
-                created, Measurement, batch_size=BATCH_SIZE, default_user=user
-            )
+            insert_with_history(Measurement, created, user=user)
             bulk_update_with_history(
                 corrected,
                 Measurement,

@@ -31,12 +31,12 @@ from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
 
-from .geography import continent_of, currency_codes, language_choices
+from .geography import continent_of, currency_codes, language_codes
 from .periods import Frequency, Period, is_period_start, unrecordable
 
 
 def validate_language_code(code):
-    if code not in dict(language_choices()):
+    if code not in language_codes():
         raise ValidationError(
             "“%(code)s” is not an ISO 639-1 language code.", params={"code": code}
         )
