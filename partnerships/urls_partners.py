@@ -5,6 +5,7 @@ from .views import import_jobs, partners
 urlpatterns = [
     path("", partners.partner_list, name="partner_list"),
     path("new/", partners.partner_create, name="partner_create"),
+    path("search/", partners.partner_search, name="partner_search"),
     path("import/", partners.partner_import, name="partner_import"),
     path(
         "import/template.csv",

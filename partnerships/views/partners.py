@@ -69,6 +69,33 @@ def partner_list(request):
     )
 
 
+# Matches a picker shows: enough to choose from, few enough to send at once.
+SEARCH_RESULTS = 20
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_search(request):
+    """The partners whose name holds `q`, for the partner pickers: one query, a
+    page of matches whatever the number of partners."""
+    query = request.GET.get("q", "").strip()
+    partners = []
+    if query:
+        partners = list(
+            Partner.objects.filter(name__icontains=query)
+            .only("name", "city", "country")
+            .order_by("name", "country")[: SEARCH_RESULTS + 1]
+        )
+    return render(
+        request,
+        "partnerships/partners/_search_results.html",
+        {
+            "partners": partners[:SEARCH_RESULTS],
+            "more": len(partners) > SEARCH_RESULTS,
+            "query": query,
+        },
+    )
+
+
 def _history(partner):
     """The partner's changes, newest first, each with the fields it changed."""
     records = list(partner.history.select_related("history_user")[: HISTORY_SHOWN + 1])
