@@ -117,10 +117,12 @@ def copy_instances(model, objs: list, *, with_pk: bool = True) -> None:
 
 
 def insert_with_history(model, objs: list, *, user) -> None:
-    """INSERT unsaved instances by COPY, with the "created" records that
+    """INSERT unsaved instances (or records with their fields' attributes, see
+    `copy_instances`) by COPY, with the "created" records that
     django-simple-history would have written for each `save()` by `user`."""
+    pk_name = model._meta.pk.attname
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
-        obj.pk = pk
+        setattr(obj, pk_name, pk)
     copy_instances(model, objs)  # sets the timestamps the records repeat
     history = model.history.model
     record = {

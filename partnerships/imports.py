@@ -55,7 +55,7 @@ EXAMPLE = [
     "https://knh.or.ke",
 ]
 # How often the check reports its progress (to a background import's page).
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 5000
 CHOICES = {"kind": PartnerKind, "organisation_type": OrganisationType, "sector": Sector}
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -256,8 +257,13 @@ def check(
 
 def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     """Save the checked values, all or none, with their history."""
+    # Plain records for COPY: a model instance each costs more to build than
+    # to write, at a hundred thousand rows.
     created = [
-        Measurement(
+        SimpleNamespace(
+            id=None,
+            created_at=None,
+            updated_at=None,
             metric_id=row.metric.pk,
             period_start=row.period_start,
             value=row.value,
