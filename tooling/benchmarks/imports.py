@@ -183,10 +183,14 @@ def main(argv: list[str], *, stdout=None) -> int:
     user, _ = get_user_model().objects.get_or_create(
         username="bench-importer", defaults={"first_name": "Benchmark", "last_name": "Importer"}
     )
+    eager = current_app.conf.task_always_eager
     current_app.conf.task_always_eager = True
-    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-        if options.partners:
-            bench_partners(out, options.partners, user)
-        if options.measurements:
-            bench_measurements(out, options.measurements, user)
+    try:
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            if options.partners:
+                bench_partners(out, options.partners, user)
+            if options.measurements:
+                bench_measurements(out, options.measurements, user)
+    finally:
+        current_app.conf.task_always_eager = eager
     return 0
