@@ -54,6 +54,7 @@ def measurement_import_view(request, pk):
             "form": form,
             "result": result,
             "columns": measurement_import.COLUMNS,
+            "background_rows": import_jobs.BACKGROUND_ROWS,
         },
         status=400 if form.errors or (result and result.errors) else 200,
     )

@@ -211,7 +211,12 @@ def partner_import(request):
     return render(
         request,
         "partnerships/partners/import.html",
-        {"form": form, "result": result, "columns": imports.COLUMNS},
+        {
+            "form": form,
+            "result": result,
+            "columns": imports.COLUMNS,
+            "background_rows": import_jobs.BACKGROUND_ROWS,
+        },
         status=400 if form.errors or (result and result.errors) else 200,
     )
 
