@@ -56,11 +56,13 @@ def copy_lines(table: str, columns: list[str], lines) -> None:
             if not batch:
                 return
             data = "".join(batch)
-            if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(statement, io.StringIO(data), size=1 << 20)
-            else:  # psycopg 3
-                with raw.copy(statement) as copy:
-                    copy.write(data)
+            # Django's exceptions (IntegrityError…), as its own cursor raises them.
+            with connection.wrap_database_errors:
+                if hasattr(raw, "copy_expert"):  # psycopg2
+                    raw.copy_expert(statement, io.StringIO(data), size=1 << 20)
+                else:  # psycopg 3
+                    with raw.copy(statement) as copy:
+                        copy.write(data)
             batch.clear()
 
         for line in lines:

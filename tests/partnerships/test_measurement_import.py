@@ -346,3 +346,17 @@ def test_a_large_file_goes_to_the_worker_all_or_nothing_naming_every_bad_row(
     tasks.import_job_run(ImportJob.objects.latest("pk").pk)
     assert "599 created, 1 updated" in client.get(response.url).content.decode()
     assert values(metric)[dt.date(2025, 7, 1)] == Decimal("31")
+
+
+def test_a_period_recorded_meanwhile_by_someone_else_saves_nothing(alice, partnership, metric):
+    rows = [HEADER, row(metric, "2024-10-01", "12"), row(metric, "2024-07-01", "11")]
+    cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
+    parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)
+    assert errors == []
+    # Typed into the grid between the check and the save.
+    metric.measurements.create(period_start=dt.date(2024, 10, 1), value=9, entered_by=alice)
+    result = measurement_import.measurements_save(parsed=parsed, user=alice)
+    assert [e.message for e in result.errors] == [
+        "A period was recorded by someone else meanwhile; import the file again."
+    ]
+    assert dt.date(2024, 7, 1) not in values(metric)

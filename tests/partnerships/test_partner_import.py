@@ -238,3 +238,35 @@ def test_only_the_uploader_sees_an_import_job(client, alice, bob, settings, tmp_
     )
     client.force_login(bob)
     assert client.get(reverse("partnerships:import_job", args=[job.pk])).status_code == 404
+
+
+def test_the_job_page_polls_with_the_rows_checked_while_the_worker_runs(
+    client, alice, settings, tmp_path
+):
+    from partnerships import import_jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    job = import_jobs.import_job_start(
+        kind="partners", upload=csv_file([HEADER, *GOOD_ROWS]), user=alice
+    )
+    job.status, job.checked, job.rows = "checking", 3000, 10000
+    job.save()
+    client.force_login(alice)
+    polled = client.get(
+        reverse("partnerships:import_job", args=[job.pk]), headers={"HX-Request": "true"}
+    )
+    content = polled.content.decode()
+    assert "3000 of 10000 rows checked" in content
+    assert "accord-w-30" in content and 'hx-trigger="every 1s"' in content
+    assert "HX-Refresh" not in polled
+
+
+def test_a_partner_saved_meanwhile_by_someone_else_saves_nothing(alice, monkeypatch):
+    PartnerFactory(name="Moi Teaching Hospital", country="KE")
+    # As if the other partner were saved between the check and the save.
+    monkeypatch.setattr(imports, "_stored", lambda keys: set())
+    result = imports.partners_import(upload=csv_file([HEADER, *GOOD_ROWS]), user=alice)
+    assert [e.message for e in result.errors] == [
+        "A partner with this name already exists in this country. Import the file again."
+    ]
+    assert Partner.objects.count() == 1
