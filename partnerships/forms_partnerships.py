@@ -24,6 +24,7 @@ from .models import (
     StageFamily,
 )
 from .periods import Frequency
+from .widgets import PartnerPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,7 +45,9 @@ class PartnershipForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.all(), required=False)
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.all(), required=False, widget=PartnerPicker
+    )
     role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 

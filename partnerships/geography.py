@@ -88,6 +88,11 @@ def language_choices() -> list[tuple[str, str]]:
     )
 
 
+@cache
+def language_codes() -> frozenset[str]:
+    return frozenset(code for code, _ in language_choices())
+
+
 def language_name(code: str) -> str:
     return Locale("en").languages.get(code, code)
 

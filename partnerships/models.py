@@ -10,6 +10,7 @@ partnerships are ended and agreements superseded, not deleted.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -30,12 +31,12 @@ from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
 
-from .geography import continent_of, currency_codes, language_choices
+from .geography import continent_of, currency_codes, language_codes
 from .periods import Frequency, Period, is_period_start, unrecordable
 
 
 def validate_language_code(code):
-    if code not in dict(language_choices()):
+    if code not in language_codes():
         raise ValidationError(
             "“%(code)s” is not an ISO 639-1 language code.", params={"code": code}
         )
@@ -1105,3 +1106,74 @@ class DocumentDownload(models.Model):
 
     def __str__(self):
         return f"{self.user} downloaded {self.agreement} on {self.downloaded_at:%d %b %Y %H:%M}"
+
+
+# --- bulk imports in the background -----------------------------------------------
+
+
+class ImportKind(models.TextChoices):
+    PARTNERS = "partners", "Partners"
+    MEASUREMENTS = "measurements", "Measurements"
+
+
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the worker"
+    CHECKING = "checking", "Checking the rows"
+    SAVING = "saving", "Saving"
+    DONE = "done", "Imported"
+    REFUSED = "refused", "Nothing imported: the file has problems"
+    FAILED = "failed", "Failed"
+
+
+IMPORT_UNDER_WAY = (ImportStatus.WAITING, ImportStatus.CHECKING, ImportStatus.SAVING)
+
+
+def import_file_path(instance, filename):
+    # The stored name is generated: a user's file name never reaches the disk.
+    # The extension stays, since it says how to read the file.
+    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    return f"imports/{uuid.uuid4().hex}.{extension}"
+
+
+class ImportJob(TimeStamped):
+    """A large import file, checked and saved by the worker, and its report.
+
+    The worker's progress (rows checked of `rows`) is written as it goes, so
+    the page can show it; `report` holds every bad row once refused.
+    """
+
+    kind = models.CharField(max_length=20, choices=ImportKind)
+    file = models.FileField(upload_to=import_file_path)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    status = models.CharField(max_length=20, choices=ImportStatus, default=ImportStatus.WAITING)
+    rows = models.PositiveIntegerField(default=0, help_text="Rows in the file, about.")
+    checked = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="The bad rows, when refused.")
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=ImportKind.PARTNERS, partnership__isnull=True)
+                | Q(kind=ImportKind.MEASUREMENTS, partnership__isnull=False),
+                name="import_job_measurements_name_partnership",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="import_job_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in IMPORT_UNDER_WAY

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -363,8 +364,9 @@ def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bo
     )
     if stored is None:
         return False
-    stored._history_user = by
-    stored.delete()
+    # The history keeps the cleared value, naming who cleared it.
+    with pghistory.context(user=by.pk):
+        stored.delete()
     return True
 
 

@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import measurement_import, permissions
+from .. import import_jobs, measurement_import, permissions
 from ..forms_partners import ImportForm
-from ..models import Partnership
+from ..models import ImportKind, Partnership
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,9 +24,18 @@ def measurement_import_view(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
+            if import_jobs.is_large(upload):
+                job = import_jobs.import_job_start(
+                    kind=ImportKind.MEASUREMENTS,
+                    upload=upload,
+                    user=request.user,
+                    partnership=partnership,
+                )
+                return redirect("partnerships:import_job", pk=job.pk)
             result = measurement_import.measurements_import(
-                upload=form.cleaned_data["file"], partnership=partnership, user=request.user
+                upload=upload, partnership=partnership, user=request.user
             )
         except measurement_import.ImportFileError as error:
             form.add_error("file", str(error))
@@ -45,6 +54,7 @@ def measurement_import_view(request, pk):
             "form": form,
             "result": result,
             "columns": measurement_import.COLUMNS,
+            "background_rows": import_jobs.BACKGROUND_ROWS,
         },
         status=400 if form.errors or (result and result.errors) else 200,
     )

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 from audit.history import object_history
 from core.forms import add_service_errors
 
-from .. import imports, permissions, services
+from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
-from ..models import Agreement, Partner
+from ..models import Agreement, ImportKind, Partner
 
 FORM_FIELDS = PartnerForm._meta.fields
 # How many changes the partner page shows, newest first.
@@ -66,6 +66,33 @@ def partner_list(request):
             "filters": filters,
             "query": query.urlencode(),
             "can_create": permissions.can_create(request.user),
+        },
+    )
+
+
+# Matches a picker shows: enough to choose from, few enough to send at once.
+SEARCH_RESULTS = 20
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_search(request):
+    """The partners whose name holds `q`, for the partner pickers: one query, a
+    page of matches whatever the number of partners."""
+    query = request.GET.get("q", "").strip()
+    partners = []
+    if query:
+        partners = list(
+            Partner.objects.filter(name__icontains=query)
+            .only("name", "city", "country")
+            .order_by("name", "country")[: SEARCH_RESULTS + 1]
+        )
+    return render(
+        request,
+        "partnerships/partners/_search_results.html",
+        {
+            "partners": partners[:SEARCH_RESULTS],
+            "more": len(partners) > SEARCH_RESULTS,
+            "query": query,
         },
     )
 
@@ -145,8 +172,14 @@ def partner_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = imports.partners_import(upload=form.cleaned_data["file"])
+            if import_jobs.is_large(upload):
+                job = import_jobs.import_job_start(
+                    kind=ImportKind.PARTNERS, upload=upload, user=request.user
+                )
+                return redirect("partnerships:import_job", pk=job.pk)
+            result = imports.partners_import(upload=upload, user=request.user)
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -156,7 +189,12 @@ def partner_import(request):
     return render(
         request,
         "partnerships/partners/import.html",
-        {"form": form, "result": result, "columns": imports.COLUMNS},
+        {
+            "form": form,
+            "result": result,
+            "columns": imports.COLUMNS,
+            "background_rows": import_jobs.BACKGROUND_ROWS,
+        },
         status=400 if form.errors or (result and result.errors) else 200,
     )
 

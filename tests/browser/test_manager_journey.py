@@ -49,7 +49,10 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
     page.get_by_role("link", name="New partnership").click()
     page.locator("[name=title]").fill("Stroke nursing exchange")
     page.locator("[name=purpose]").select_option("clinical_exchange")
-    page.locator("[name=members-0-partner]").select_option(label="Hôpital Lac-Bleu")
+    # The member picker searches the partners as you type, then one is chosen.
+    picker = page.locator("[data-partner-picker]").first
+    picker.locator("input[type=search]").fill("Lac-Bleu")
+    picker.locator("[data-partner-id]", has_text="Hôpital Lac-Bleu").click()
     page.locator("[name=members-0-role]").select_option("lead")
     page.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", name="Stroke nursing exchange")).to_be_visible()

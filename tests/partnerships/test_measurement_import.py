@@ -278,3 +278,85 @@ def test_the_grid_links_to_the_import_for_editors_only(client, alice, erin, part
     assert link in client.get(url("measurement_grid", partnership)).content.decode()
     client.force_login(erin)
     assert link not in client.get(url("measurement_grid", partnership)).content.decode()
+
+
+def monthly_rows(metrics, count):
+    """`count` rows over the metrics' months recordable in November 2025 (2024-01 to 2025-10)."""
+    months = [dt.date(2024 + m // 12, m % 12 + 1, 1) for m in range(22)]
+    cells = [(metric, month) for metric in metrics for month in months]
+    return [
+        row(metric, month.isoformat(), str(n)) for n, (metric, month) in enumerate(cells[:count])
+    ]
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_import_costs_the_same_queries_for_10_or_200_rows(
+    alice, partnership, metric, count, django_assert_num_queries
+):
+    monthly = MetricFactory.create_batch(10, objective=metric.objective, frequency="monthly")
+    upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
+    # 1 the active metrics with their partnership; 2 the values recorded already;
+    # 3 SAVEPOINT; 4 the new values' ids from their sequence (then a COPY of
+    # them and one of their history, by the driver's cursor: not counted);
+    # 5 UPDATE the corrected one; 6 INSERT its history; 7 RELEASE SAVEPOINT.
+    with django_assert_num_queries(7):
+        result = measurement_import.measurements_import(
+            upload=upload, partnership=partnership, user=alice
+        )
+    assert (result.created, result.updated) == (count, 1)
+    assert Measurement.history.filter(history_type="+", history_user=alice).count() == count
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("30")
+
+
+def test_a_large_file_goes_to_the_worker_all_or_nothing_naming_every_bad_row(
+    client, alice, partnership, metric, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from partnerships import tasks
+    from partnerships.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    monthly = MetricFactory.create_batch(30, objective=metric.objective, frequency="monthly")
+    rows = monthly_rows(monthly, 600)
+    rows[10][5] = "ten"
+    rows[500][4] = "2025-11-01"  # not over yet
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            url("measurement_import", partnership), {"file": csv_file([HEADER, *rows])}
+        )
+    job = ImportJob.objects.get()
+    assert response.url == reverse("partnerships:import_job", args=[job.pk])
+    assert "Waiting for the worker" in client.get(response.url).content.decode()
+
+    tasks.import_job_run(job.pk)
+
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+    page = client.get(response.url)
+    found = {(e.row, e.column) for e in page.context["result"]["errors"]}
+    assert found == {(12, "value"), (502, "period_start")}
+    assert "2025-11 has not ended yet" in page.content.decode()
+
+    rows[10][5], rows[500][4] = "10", "2025-10-01"
+    rows[500] = row(metric, "2025-07-01", "31")  # a correction
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            url("measurement_import", partnership), {"file": csv_file([HEADER, *rows])}
+        )
+    tasks.import_job_run(ImportJob.objects.latest("pk").pk)
+    assert "599 created, 1 updated" in client.get(response.url).content.decode()
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("31")
+
+
+def test_a_period_recorded_meanwhile_by_someone_else_saves_nothing(alice, partnership, metric):
+    rows = [HEADER, row(metric, "2024-10-01", "12"), row(metric, "2024-07-01", "11")]
+    cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
+    parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)
+    assert errors == []
+    # Typed into the grid between the check and the save.
+    metric.measurements.create(period_start=dt.date(2024, 10, 1), value=9, entered_by=alice)
+    result = measurement_import.measurements_save(parsed=parsed, user=alice)
+    assert [e.message for e in result.errors] == [
+        "A period was recorded by someone else meanwhile; import the file again."
+    ]
+    assert dt.date(2024, 7, 1) not in values(metric)

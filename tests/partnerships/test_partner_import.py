@@ -149,3 +149,125 @@ def test_readers_get_403_and_import_nothing(client, who, request):
     template = reverse("partnerships:partner_import_template_csv")
     assert client.get(template).status_code == 403
     assert Partner.objects.count() == 0
+
+
+def many_rows(count, start=0):
+    return [
+        [f"Clinic {number}", "hospital", "10", "government", "KE", "Nairobi", "en",
+         "Africa/Nairobi", "", ""]
+        for number in range(start, start + count)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_import_costs_the_same_queries_for_10_or_200_rows(
+    alice, count, django_assert_num_queries
+):
+    upload = csv_file([HEADER, *many_rows(count)])
+    # 1 the duplicates already stored; 2 SAVEPOINT; 3 the partners' ids from
+    # their sequence; 4 RELEASE SAVEPOINT. Between 3 and 4, a COPY of the
+    # partners and one of their history, which go by the driver's cursor and
+    # so are not counted here.
+    with django_assert_num_queries(4):
+        result = imports.partners_import(upload=upload, user=alice)
+    assert result.created == count
+    assert Partner.objects.count() == count
+    created = Partner.pgh_event_model.objects.filter(pgh_label="insert")
+    assert [event.pgh_context["user"] for event in created] == [alice.pk] * count
+
+
+def test_a_large_file_goes_to_the_worker_and_its_page_shows_progress_then_the_report(
+    client, alice, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from partnerships import import_jobs, tasks
+    from partnerships.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    PartnerFactory(name="Clinic 700", country="KE")
+    rows = many_rows(import_jobs.BACKGROUND_ROWS + 500)
+    rows[3][3] = "charity"
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(IMPORT, {"file": csv_file([HEADER, *rows])})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("partnerships:import_job", args=[job.pk])
+    assert len(callbacks) == 1  # the task, sent once the job is saved
+
+    page = client.get(response.url)
+    assert "Waiting for the worker" in page.content.decode()
+    assert 'hx-trigger="every 1s"' in page.content.decode()
+
+    tasks.import_job_run(job.pk)  # what the worker does
+
+    polled = client.get(response.url, headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"
+    page = client.get(response.url)
+    assert Partner.objects.count() == 1  # all or nothing
+    found = {(e.row, e.column) for e in page.context["result"]["errors"]}
+    assert found == {(5, "sector"), (702, "name")}
+    assert "Nothing was imported" in page.content.decode()
+
+    job.refresh_from_db()
+    assert (job.status, job.checked, job.rows) == ("refused", 1000, 1000)
+
+
+def test_a_good_large_file_is_imported_by_the_worker(
+    client, alice, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from partnerships import tasks
+    from partnerships.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks():
+        response = client.post(IMPORT, {"file": xlsx_file([HEADER, *many_rows(600)])})
+    job = ImportJob.objects.get()
+    tasks.import_job_run(job.pk)
+    tasks.import_job_run(job.pk)  # a rerun (a redelivered task) does nothing more
+    assert Partner.objects.count() == 600
+    assert Partner.objects.first().history.get().pgh_context["user"] == alice.pk
+    assert "600 partners imported" in client.get(response.url).content.decode()
+
+
+def test_only_the_uploader_sees_an_import_job(client, alice, bob, settings, tmp_path):
+    from partnerships import import_jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    job = import_jobs.import_job_start(
+        kind="partners", upload=csv_file([HEADER, *GOOD_ROWS]), user=alice
+    )
+    client.force_login(bob)
+    assert client.get(reverse("partnerships:import_job", args=[job.pk])).status_code == 404
+
+
+def test_the_job_page_polls_with_the_rows_checked_while_the_worker_runs(
+    client, alice, settings, tmp_path
+):
+    from partnerships import import_jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    job = import_jobs.import_job_start(
+        kind="partners", upload=csv_file([HEADER, *GOOD_ROWS]), user=alice
+    )
+    job.status, job.checked, job.rows = "checking", 3000, 10000
+    job.save()
+    client.force_login(alice)
+    polled = client.get(
+        reverse("partnerships:import_job", args=[job.pk]), headers={"HX-Request": "true"}
+    )
+    content = polled.content.decode()
+    assert "3000 of 10000 rows checked" in content
+    assert "accord-w-30" in content and 'hx-trigger="every 1s"' in content
+    assert "HX-Refresh" not in polled
+
+
+def test_a_partner_saved_meanwhile_by_someone_else_saves_nothing(alice, monkeypatch):
+    PartnerFactory(name="Moi Teaching Hospital", country="KE")
+    # As if the other partner were saved between the check and the save.
+    monkeypatch.setattr(imports, "_stored", lambda keys: set())
+    result = imports.partners_import(upload=csv_file([HEADER, *GOOD_ROWS]), user=alice)
+    assert [e.message for e in result.errors] == [
+        "A partner with this name already exists in this country. Import the file again."
+    ]
+    assert Partner.objects.count() == 1

@@ -1,4 +1,4 @@
-"""`python -m tooling.benchmarks assessment|dashboards [options]`.
+"""`python -m tooling.benchmarks assessment|dashboards|imports [options]`.
 
 Runs one benchmark's `main` against THE CONFIGURED DATABASE (`DATABASE_URL`),
 which it empties first; `python -m tooling.benchmarks.runner …` starts
@@ -11,7 +11,7 @@ import sys
 
 import django
 
-BENCHMARKS = ("assessment", "dashboards")
+BENCHMARKS = ("assessment", "dashboards", "imports")
 
 
 def main(argv: list[str]) -> int:

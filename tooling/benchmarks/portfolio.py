@@ -16,7 +16,6 @@ them throwaway servers.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import random
 import time
@@ -32,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from core.copy import copy_lines, copy_text
 from evaluation import scoring, services
 from evaluation.inputs import load_inputs, policy_values
 from evaluation.models import (
@@ -63,7 +63,6 @@ from partnerships.models import (
 from partnerships.periods import Frequency
 
 BENCH_USERS = 20  # owners of the partnerships, round robin
-COPY_BATCH = 200_000  # rows per COPY statement
 
 # The models build_portfolio fills; they must be empty before it starts.
 PORTFOLIO_MODELS = [
@@ -166,55 +165,6 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after the month of `day`."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-_COPY_SPECIAL = "\\\t\n\r"
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, dt.date):  # datetimes too
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        items = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
-        value = "{" + ",".join(items) + "}"
-    text = str(value)
-    if any(c in text for c in _COPY_SPECIAL):
-        text = text.translate(_COPY_ESCAPES)
-    return text
-
-
-def copy_lines(table: str, columns: list[str], lines) -> None:
-    """COPY `lines` (text-format lines ending in a newline) into `table`, in batches."""
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the driver's cursor, under Django's wrapper
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-        statement = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-        batch: list[str] = []
-
-        def flush():
-            if not batch:
-                return
-            data = "".join(batch)
-            if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(statement, io.StringIO(data), size=1 << 20)
-            else:  # psycopg 3
-                with raw.copy(statement) as copy:
-                    copy.write(data)
-            batch.clear()
-
-        for line in lines:
-            batch.append(line)
-            if len(batch) >= COPY_BATCH:
-                flush()
-        flush()
 
 
 def copy_model(model, rows, varying: list[str], constants: dict | None = None) -> int:

@@ -1,4 +1,4 @@
-"""`python -m tooling.benchmarks.runner assessment|dashboards [options]`.
+"""`python -m tooling.benchmarks.runner assessment|dashboards|imports [options]`.
 
 Runs a benchmark (`python -m tooling.benchmarks NAME`) against a throwaway
 PostgreSQL and Redis (tooling.servers.ThrowawayServers), so it never touches
@@ -10,8 +10,10 @@ the benchmark as given:
     assessment [--partnerships 1000 10000] [--months 48] [--metrics 5] [--repeat 3]
     dashboards [--partnerships 1000 10000] [--pages NAME …] [--cold NAME …]
                [--requests 30] [--warmup 5] [--months 24] [--periods 12] [--metrics 5]
+    imports [--partners 10000] [--measurements 100000]
 
-`make benchmark ARGS="…"` and `make benchmark-dashboards ARGS="…"` run these.
+`make benchmark ARGS="…"`, `make benchmark-dashboards ARGS="…"` and
+`make benchmark-imports ARGS="…"` run these.
 """
 
 from __future__ import annotations
@@ -82,13 +84,13 @@ def run_in_throwaway_servers(
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("assessment", "dashboards"):
+    if not argv or argv[0] not in ("assessment", "dashboards", "imports"):
         print(__doc__.strip())
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     name, options = argv[0], argv[1:]
     benchmark = ["-m", "tooling.benchmarks", name, *options]
-    if name == "assessment":
-        return run_in_throwaway_servers([benchmark], what="benchmark")
+    if name in ("assessment", "imports"):
+        return run_in_throwaway_servers([benchmark], what=f"{name} benchmark")
     return run_in_throwaway_servers(
         [["manage.py", "collectstatic", "--noinput", "--verbosity", "0"], benchmark],
         what="dashboards benchmark",

@@ -1,0 +1,101 @@
+"""Large import files go to the worker, so no request waits on them.
+
+A file of more than `BACKGROUND_ROWS` rows is stored in an `ImportJob` and
+imported by the worker (`tasks.import_job_run`) with the same check and save
+as a small file in the request; the job records its progress for the page, and
+the report of every bad row at the end. The rows are saved all or none, as
+ever.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from django.db import transaction
+
+from . import tasks
+from .imports import RowError, count_rows, partners_import
+from .measurement_import import measurements_import
+from .models import ImportJob, ImportKind, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+# Larger files are imported by the worker: checked and saved in well under a
+# second at this size, so the request stays short whatever the machine.
+BACKGROUND_ROWS = 500
+
+
+def is_large(upload) -> bool:
+    """Whether the worker should import this file (raises ImportFileError on a bad file)."""
+    rows = count_rows(upload)
+    return rows is None or rows > BACKGROUND_ROWS
+
+
+def import_job_start(*, kind: str, upload, user, partnership=None) -> ImportJob:
+    """Store the file and send it to the worker once the job is saved."""
+    job = ImportJob(
+        kind=kind,
+        partnership=partnership,
+        created_by=user,
+        rows=max((count_rows(upload) or 1) - 1, 0),
+    )
+    job.file.save(upload.name, upload, save=False)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: tasks.import_job_run.delay(job.pk))
+    return job
+
+
+def _set(job: ImportJob, **fields) -> None:
+    # Saved at once (outside the import's transaction), so the page sees it.
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=[*fields, "updated_at"])
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Check and save the job's file; a rerun of a finished job does nothing."""
+    job = ImportJob.objects.select_related("partnership", "created_by").get(pk=job_id)
+    if not job.is_under_way:
+        return
+    _set(job, status=ImportStatus.CHECKING, checked=0)
+
+    def progress(done, total):
+        status = ImportStatus.SAVING if done >= total else ImportStatus.CHECKING
+        _set(job, checked=done, rows=total, status=status)
+
+    try:
+        with job.file.open("rb") as upload:
+            if job.kind == ImportKind.PARTNERS:
+                result = partners_import(upload=upload, user=job.created_by, progress=progress)
+            else:
+                result = measurements_import(
+                    upload=upload,
+                    partnership=job.partnership,
+                    user=job.created_by,
+                    progress=progress,
+                )
+    except Exception as error:
+        logger.exception("Import job %s failed", job.pk)
+        _set(job, status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}")
+        return
+    if result.errors:
+        _set(
+            job,
+            status=ImportStatus.REFUSED,
+            checked=job.rows,
+            report=[dataclasses.asdict(error) for error in result.errors],
+        )
+    else:
+        _set(
+            job,
+            status=ImportStatus.DONE,
+            checked=job.rows,
+            created=result.created,
+            updated=result.updated,
+        )
+
+
+def job_errors(job: ImportJob) -> list[RowError]:
+    return [RowError(**error) for error in job.report]

@@ -1,0 +1,27 @@
+"""The page of a large import the worker is doing: its progress, then its report."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .. import import_jobs, permissions
+from ..models import ImportJob, ImportKind
+
+
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.select_related("partnership"), pk=pk)
+    # Whoever uploaded the file, while they may still import such files.
+    if job.created_by_id != request.user.pk:
+        raise Http404
+    if job.kind == ImportKind.PARTNERS:
+        permissions.require_create(request.user)
+    else:
+        permissions.require_edit(request.user, job.partnership)
+    context = {"job": job}
+    if request.headers.get("HX-Request"):
+        # Polled while the job is under way; once it ends the whole page reloads.
+        response = render(request, "partnerships/_import_progress.html", context)
+        if not job.is_under_way:
+            response["HX-Refresh"] = "true"
+        return response
+    context["result"] = {"errors": import_jobs.job_errors(job)}
+    return render(request, "partnerships/import_job.html", context)

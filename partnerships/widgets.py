@@ -1,0 +1,33 @@
+"""A partner picker that does not list the partners: a search box whose matches
+the server sends as you type (`partner_search`), over a hidden input holding
+the chosen partner's id. The page stays the same size with ten partners or
+ten thousand; `static/js/partner_picker.js` puts a chosen match in the input.
+"""
+
+from django import forms
+from django.template.loader import render_to_string
+
+from .models import Partner
+
+
+class PartnerPicker(forms.Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        label = ""
+        if value not in (None, ""):
+            # The chosen partner's name: one query for a filled row, none for an empty one.
+            chosen = Partner.objects.filter(pk=value).values_list("name", "country").first()
+            label = f"{chosen[0]} ({chosen[1]})" if chosen else ""
+        return render_to_string(
+            "partnerships/partners/_picker.html",
+            {
+                "name": name,
+                "value": "" if value is None else value,
+                "label": label,
+                "id": attrs.get("id", ""),
+                "invalid": "is-invalid" in attrs.get("class", ""),
+            },
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)

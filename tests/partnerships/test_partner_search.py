@@ -1,0 +1,133 @@
+"""The partner pickers: a search box served page by page, not a list of every partner."""
+
+import pytest
+from django.urls import reverse
+
+from partnerships.views.partners import SEARCH_RESULTS
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("partnerships:partner_search")
+CREATE = reverse("partnerships:partnership_create")
+
+
+def test_it_finds_partners_by_part_of_their_name(client, erin):
+    PartnerFactory(name="Moi Teaching Hospital", country="KE")
+    PartnerFactory(name="Mbarara Hospital", country="UG")
+    PartnerFactory(name="Makerere University", country="UG")
+    client.force_login(erin)  # an executive reads the partners
+    response = client.get(SEARCH, {"q": "hospital"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Moi Teaching Hospital" in content and "Mbarara Hospital" in content
+    assert "Makerere" not in content
+    assert 'data-partner-label="Mbarara Hospital (UG)"' in content
+
+
+def test_it_answers_nothing_to_an_empty_query(client, erin):
+    PartnerFactory()
+    client.force_login(erin)
+    assert client.get(SEARCH, {"q": " "}).content.strip() == b""
+
+
+def test_it_sends_one_page_and_says_more_match(client, erin, django_assert_max_num_queries):
+    PartnerFactory.create_batch(SEARCH_RESULTS + 5)
+    client.force_login(erin)
+    # 1 the session; 2 the user; 3-4 the user's permissions and their groups';
+    # 5 SAVEPOINT (the request's transaction); 6 the page of matches; 7 RELEASE.
+    with django_assert_max_num_queries(7):
+        response = client.get(SEARCH, {"q": "partner"})
+    assert response.content.decode().count("data-partner-id") == SEARCH_RESULTS
+    assert b"More match" in response.content
+
+
+def test_who_may_not_read_partners_gets_403(client, nora):
+    PartnerFactory(name="Moi Teaching Hospital")
+    client.force_login(nora)
+    assert client.get(SEARCH, {"q": "moi"}).status_code == 403
+    client.logout()
+    assert client.get(SEARCH, {"q": "moi"}).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_partnership_form_does_not_list_the_partners(
+    client, alice, count, django_assert_max_num_queries
+):
+    PartnerFactory.create_batch(count)
+    client.force_login(alice)
+    # 1 the session; 2 the user; 3-4 their permissions and their groups';
+    # 5 SAVEPOINT; 6 the unread notifications; 7-8 the managers who may
+    # co-lead (a list for each co-lead row); 9 RELEASE. None for the partners.
+    with django_assert_max_num_queries(9):
+        response = client.get(CREATE)
+    assert response.status_code == 200
+    assert "Partner hospital" not in response.content.decode()
+    assert 'hx-get="/partners/search/' in response.content.decode()
+
+
+def test_the_form_pages_weigh_the_same_with_10_or_300_partners(client, alice):
+    client.force_login(alice)
+    PartnerFactory.create_batch(10)
+    small = len(client.get(CREATE).content)
+    PartnerFactory.create_batch(290)
+    # The CSRF token may differ by a few characters; the page does not grow.
+    assert abs(len(client.get(CREATE).content) - small) < 100
+
+
+def test_a_chosen_partner_shows_by_name_when_the_form_comes_back(client, alice):
+    hospital = PartnerFactory(name="Moi Teaching Hospital", country="KE")
+    client.force_login(alice)
+    response = client.post(
+        CREATE,
+        {
+            "title": "",  # refused: the form comes back
+            "purpose": "clinical_exchange",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-partner": hospital.pk,
+            "members-0-role": "lead",
+            "leads-TOTAL_FORMS": "0",
+            "leads-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert f'name="members-0-partner" value="{hospital.pk}"' in content
+    assert 'value="Moi Teaching Hospital (KE)"' in content
+
+
+def test_a_partner_that_does_not_exist_is_refused(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        CREATE,
+        {
+            "title": "Nurse exchange",
+            "purpose": "clinical_exchange",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-partner": "999999",
+            "members-0-role": "lead",
+            "leads-TOTAL_FORMS": "0",
+            "leads-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["members"].forms[0].errors["partner"]
+
+
+def test_the_agreement_form_offers_only_the_members_however_many_partners(client, alice):
+    # A party must be a member: its select lists the partnership's few members,
+    # never the whole register, so it needs no search.
+    from tests.factories import MemberFactory, PartnershipFactory
+
+    partnership = PartnershipFactory(owner=alice)
+    MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital")
+    url = reverse("partnerships:agreement_create", args=[partnership.pk])
+    client.force_login(alice)
+    PartnerFactory.create_batch(10)
+    small = client.get(url).content.decode()
+    PartnerFactory.create_batch(290)
+    large = client.get(url).content.decode()
+    assert "Kenyatta Hospital" in large and "Partner hospital" not in large
+    assert abs(len(large) - len(small)) < 100
