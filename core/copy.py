@@ -126,5 +126,9 @@ def insert_with_history(model, objs: list, *, user) -> None:
     pk_name = model._meta.pk.attname
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         setattr(obj, pk_name, pk)
-    with pghistory.context(user=user.pk if user else None):
+    with pghistory.context(user=user.pk if user else None), connection.cursor() as cursor:
+        # pghistory hands its context to PostgreSQL by prefixing the statements
+        # Django runs (a transaction-local setting); COPY goes to the driver
+        # directly, so one statement of Django's sets it for the COPY after it.
+        cursor.execute("DO $$ BEGIN END $$")
         copy_instances(model, objs)

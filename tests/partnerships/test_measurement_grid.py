@@ -245,10 +245,10 @@ def test_emptying_a_cell_clears_the_value_and_keeps_its_history(client, alice, p
     assert response.context["cell"]["cleared"]
     assert "Cleared." in response.content.decode()
     assert not metric.measurements.filter(period_start=dt.date(2025, 7, 1)).exists()
-    deleted = Measurement.history.filter(
-        metric_id=metric.pk, period_start=dt.date(2025, 7, 1), history_type="-"
+    deleted = Measurement.pgh_event_model.objects.filter(
+        metric_id=metric.pk, period_start=dt.date(2025, 7, 1), pgh_label="delete"
     ).get()
-    assert (deleted.value, deleted.history_user) == (Decimal(24), alice)
+    assert (deleted.value, deleted.pgh_context["user"]) == (Decimal(24), alice.pk)
 
 
 def test_emptying_an_empty_cell_changes_nothing(client, alice, partnership, metric):

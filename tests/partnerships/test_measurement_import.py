@@ -296,15 +296,19 @@ def test_the_import_costs_the_same_queries_for_10_or_200_rows(
     monthly = MetricFactory.create_batch(10, objective=metric.objective, frequency="monthly")
     upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
     # 1 the active metrics with their partnership; 2 the values recorded already;
-    # 3 SAVEPOINT; 4 the new values' ids from their sequence (then a COPY of
-    # them and one of their history, by the driver's cursor: not counted);
-    # 5 UPDATE the corrected one; 6 INSERT its history; 7 RELEASE SAVEPOINT.
+    # 3 SAVEPOINT; 4 the new values' ids from their sequence; 5 the history
+    # context handed to PostgreSQL for the COPY (then the COPY, by the driver's
+    # cursor: not counted); 6 UPDATE the corrected one (its history by the
+    # triggers); 7 RELEASE SAVEPOINT.
     with django_assert_num_queries(7):
         result = measurement_import.measurements_import(
             upload=upload, partnership=partnership, user=alice
         )
     assert (result.created, result.updated) == (count, 1)
-    assert Measurement.history.filter(history_type="+", history_user=alice).count() == count
+    created = Measurement.pgh_event_model.objects.filter(
+        pgh_label="insert", pgh_context__user=alice.pk
+    )
+    assert created.count() == count
     assert values(metric)[dt.date(2025, 7, 1)] == Decimal("30")
 
 

@@ -426,8 +426,8 @@ class TestRecordablePeriods:
         MeasurementFactory(metric=metric, period_start=dt.date(2025, 4, 1), value=Decimal(8))
         assert services.measurement_clear(metric=metric, period_start=dt.date(2025, 4, 1), by=alice)
         assert not Measurement.objects.exists()
-        deleted = Measurement.history.get(history_type="-")
-        assert (deleted.value, deleted.history_user) == (Decimal(8), alice)
+        deleted = Measurement.pgh_event_model.objects.get(pgh_label="delete")
+        assert (deleted.value, deleted.pgh_context["user"]) == (Decimal(8), alice.pk)
         assert not services.measurement_clear(
             metric=metric, period_start=dt.date(2025, 4, 1), by=alice
         )
