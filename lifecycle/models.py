@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_plausible
+from core.versioning import Versioned
 from partnerships.models import Partnership
 
 RATING_MIN = 1
@@ -33,7 +34,7 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
 # --- the pipeline ---------------------------------------------------------------
 
 
-class NextStep(models.Model):
+class NextStep(Versioned):
     """What happens next with a potential partnership, and by when: one per partnership."""
 
     partnership = models.OneToOneField(

@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
+from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_choices
 from .periods import Frequency, Period, is_period_start, unrecordable
@@ -103,7 +104,7 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Partner(TimeStamped):
+class Partner(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=PartnerKind)
     organisation_type = models.CharField(
@@ -298,7 +299,7 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
-class Partnership(TimeStamped):
+class Partnership(TimeStamped, Versioned):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     purpose = models.CharField(max_length=30, choices=Purpose)
@@ -569,7 +570,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.expiring_between(on, on + dt.timedelta(days=days))
 
 
-class Agreement(TimeStamped):
+class Agreement(TimeStamped, Versioned):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="agreements"
     )
@@ -1004,7 +1005,7 @@ class OutcomeMetric(TimeStamped):
             raise ValidationError(errors)
 
 
-class Measurement(TimeStamped):
+class Measurement(TimeStamped, Versioned):
     """One value of a metric for one reporting period, named by the period's first day."""
 
     metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")

@@ -15,6 +15,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+
+from core.versioning import claim, refuse_stale
 
 from .hooks import portfolio_changed
 from .models import (
@@ -62,7 +65,10 @@ def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, **fields) -> Partner:
+def partner_update(*, partner: Partner, expected_version: int | None = None, **fields) -> Partner:
+    """Change a partner; refused (StaleVersion) if it is no longer at
+    `expected_version`, the version the person's form was opened on."""
+    claim(partner, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partner, name, value)
     portfolio_changed.fire_on_commit()
@@ -190,6 +196,7 @@ def agreement_update(
     fields: dict,
     parties: Sequence[AgreementParty] = (),
     obligations: Sequence[Obligation] = (),
+    expected_version: int | None = None,
 ) -> Agreement:
     """Save changes to an agreement with its changed parties and obligations,
     all or nothing. `fields` are the agreement's changed values; `parties` and
@@ -198,8 +205,11 @@ def agreement_update(
 
     The status moves only along AGREEMENT_TRANSITIONS, checked against the
     stored row (locked), not against what the form was opened on.
+
+    The agreement's version covers its parties and obligations: any change
+    moves it on, and a form opened on another version is refused (StaleVersion).
     """
-    stored = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
+    stored = claim(agreement, expected_version=expected_version, fields=["status"])
     new_status = fields.get("status", agreement.status)
     problem = agreement_status_error(stored.status, new_status)
     if problem:
@@ -208,6 +218,8 @@ def agreement_update(
         setattr(agreement, name, value)
     if fields:
         _save(agreement)
+    else:
+        agreement.save(update_fields=["version", "updated_at"])
     for index, party in enumerate(parties):
         party.agreement = agreement
         try:
@@ -243,7 +255,8 @@ def agreements_expire(*, today: dt.date) -> int:
     expired = (
         Agreement.objects.in_force()
         .filter(expiry_date__lt=today)
-        .update(status=AgreementStatus.EXPIRED)
+        # A form opened before the worker's change is refused, as after a person's.
+        .update(status=AgreementStatus.EXPIRED, version=F("version") + 1)
     )
     if expired:
         portfolio_changed.fire_on_commit()
@@ -293,6 +306,7 @@ def partnership_change_stage(
     from .models import StageChange
 
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership.version += 1  # locked above: an open edit form of it is now stale
     if stage == partnership.stage:
         raise ValidationError({"stage": "The partnership is at this stage already."})
     if not reason.strip():
@@ -316,19 +330,23 @@ def partnership_change_stage(
 
 @transaction.atomic
 def measurement_save(
-    *, metric: OutcomeMetric, period_start: dt.date, value: Decimal, entered_by, evidence=""
+    *,
+    metric: OutcomeMetric,
+    period_start: dt.date,
+    value: Decimal,
+    entered_by,
+    evidence="",
+    expected_version: int | None = None,
 ) -> tuple[Measurement, bool]:
     """Record a period's value, or correct the one already recorded.
 
     Returns the measurement and whether it was a correction. Empty evidence
     keeps what was recorded before. (`measurement_record` refuses a second
     value; the grid and the import mean a correction when they type over one.)
+    `expected_version` is the version of the value the grid showed, 0 for none:
+    a value entered, changed or cleared since is refused (StaleVersion).
     """
-    stored = (
-        Measurement.objects.select_for_update()
-        .filter(metric=metric, period_start=period_start)
-        .first()
-    )
+    stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         measurement = measurement_record(
             metric=metric,
@@ -338,6 +356,7 @@ def measurement_save(
             evidence=evidence,
         )
         return measurement, False
+    stored.version += 1
     stored.value = value
     stored.entered_by = entered_by
     if evidence:
@@ -345,19 +364,28 @@ def measurement_save(
     return _save(stored), True
 
 
+def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:
+    """The period's stored value, locked; refused if it is not the version expected."""
+    stored = (
+        Measurement.objects.select_for_update()
+        .filter(metric=metric, period_start=period_start)
+        .first()
+    )
+    refuse_stale(stored, expected_version=expected_version)
+    return stored
+
+
 @transaction.atomic
-def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bool:
+def measurement_clear(
+    *, metric: OutcomeMetric, period_start: dt.date, by, expected_version: int | None = None
+) -> bool:
     """Remove a period's value (an emptied grid cell); whether there was one.
 
     The row goes, its history stays: django-simple-history keeps a "deleted"
     record naming who cleared it. Any period may be cleared, so a value stored
     for a period that could not be recorded can be taken back.
     """
-    stored = (
-        Measurement.objects.select_for_update()
-        .filter(metric=metric, period_start=period_start)
-        .first()
-    )
+    stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         return False
     stored._history_user = by
@@ -366,11 +394,16 @@ def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bo
 
 
 @transaction.atomic
-def partnership_update(*, partnership: Partnership, **fields) -> Partnership:
-    """Change a partnership's description; owner and stage have their own ways."""
+def partnership_update(
+    *, partnership: Partnership, expected_version: int | None = None, **fields
+) -> Partnership:
+    """Change a partnership's description; owner and stage have their own ways.
+
+    Refused (StaleVersion) if the partnership is no longer at `expected_version`."""
     for name in ("owner", "stage"):
         if name in fields:
             raise ValueError(f"{name} is not changed by partnership_update")
+    claim(partnership, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit()

@@ -16,7 +16,6 @@ from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
 from ..models import Agreement, Partner
 
-FORM_FIELDS = PartnerForm._meta.fields
 # How many changes the partner page shows, newest first.
 HISTORY_SHOWN = 20
 
@@ -78,7 +77,7 @@ def _history(partner):
         # The previous record is at hand: prev_record would cost a query each.
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "version"])
             changes = [
                 {
                     "field": change.field,
@@ -122,9 +121,8 @@ def _save_partner(form, save):
     """Save through the service; its refusal is shown next to the field it names."""
     if not form.is_valid():
         return None
-    fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
     try:
-        return save(**fields)
+        return save(**form.edited_data)
     except ValidationError as error:
         add_service_errors(error, form)
     return None
@@ -150,7 +148,9 @@ def partner_edit(request, pk):
     if request.method == "POST":
 
         def save(**fields):
-            return services.partner_update(partner=partner, **fields)
+            return services.partner_update(
+                partner=partner, expected_version=form.expected_version, **fields
+            )
 
         saved = _save_partner(form, save)
         if saved is not None:

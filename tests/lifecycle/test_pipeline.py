@@ -10,6 +10,7 @@ from lifecycle import services
 from lifecycle.models import NextStep
 from partnerships.models import PartnershipLead, StageChange
 from tests.factories import MemberFactory, PartnershipFactory, UserFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +223,10 @@ class TestNextStep:
         partnership = prospect(alice)
         client.force_login(alice)
         url = reverse("lifecycle:next_step", args=[partnership.pk])
-        response = client.post(url, {"description": "Visit the lab", "due_on": ""})
+        response = client.post(
+            url,
+            {"description": "Visit the lab", "due_on": ""} | opened(client, url, "next_step_form"),
+        )
         assert response.status_code == 400
         assert "due_on" in response.context["next_step_form"].errors
         assert 'value="Visit the lab"' in response.content.decode()
