@@ -249,6 +249,30 @@ class TestNextStep:
         )
         assert list(NextStep.objects.values_list("description", flat=True)) == ["Two"]
 
+    def test_a_next_step_set_by_someone_else_since_the_card_opened_is_not_lost(
+        self, client, alice, bob
+    ):
+        partnership = prospect(alice)
+        PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="finance")
+        client.force_login(alice)
+        url = reverse("lifecycle:next_step", args=[partnership.pk])
+        form = opened(client, url, "next_step_form")  # no next step yet
+        services.next_step_set(
+            partnership=partnership, description="Bob's call", due_on=dt.date(2026, 12, 1), by=bob
+        )
+        typed = {"description": "Alice's visit", "due_on": "2026-12-04"}
+
+        response = client.post(url, typed | form)
+
+        assert response.status_code == 400
+        assert NextStep.objects.get().description == "Bob's call"
+        [message] = response.context["next_step_form"].non_field_errors()
+        assert "Next step: “—” → “Bob's call”" in message
+        assert response.context["next_step_form"]["description"].value() == "Alice's visit"
+        fresh = opened(client, url, "next_step_form")
+        assert client.post(url, typed | fresh).status_code == 302
+        assert NextStep.objects.get().description == "Alice's visit"
+
     def test_an_outsider_cannot_set_it(self, client, alice):
         partnership = prospect(alice)
         carol = UserFactory(username="carol", role="Partnership manager")
