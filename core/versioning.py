@@ -97,7 +97,7 @@ class VersionedForm(forms.ModelForm):
     kept; if nothing this form shows changed, the save goes ahead on the new
     version, as it overwrites nothing anyone else typed.
 
-    The view passes `cleaned_data["version"]` to the service as `expected_version`;
+    The view passes `form.expected_version` to the service, and `form.edited_data`;
     the service's `claim` catches the change that lands between this check and
     the save, and `core.forms.add_service_errors` shows it with `show_stale`.
     """
@@ -114,7 +114,6 @@ class VersionedForm(forms.ModelForm):
         self.fields["version"].required = bool(self.instance.pk)
         self.initial["version"] = self.instance.version if self.instance.pk else 0
         self.initial["snapshot"] = signing.dumps(self._values(self.instance), salt=SALT)
-        self.stale_changes: list[str] | None = None
 
     def _own_fields(self):
         return [name for name in self.fields if name not in ("version", "snapshot")]
@@ -181,7 +180,6 @@ class VersionedForm(forms.ModelForm):
         version, so saving again (having seen the change) replaces it."""
         if changes is None:
             changes = self.changes_since(current)
-        self.stale_changes = changes
         message = "Someone else saved a change since you opened this form"
         if changes:
             message += ": " + "; ".join(changes)
