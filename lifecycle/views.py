@@ -140,7 +140,8 @@ def pipeline_card(request, pk):
 
 
 def _card_action(request, pk, make_form, slot: str, act):
-    """A form on a pipeline card: GET shows the card; a valid POST calls `act`
+    """A form on a pipeline card: GET shows the card; a POST binds
+    `make_form(data, partnership)` and, valid, calls `act(partnership, form)`
     (the service), which returns the message to show on the board; a refused
     one shows the card again with the form's errors next to their fields."""
     partnership = _potential_or_404(pk)

@@ -218,7 +218,8 @@ def agreement_update(
         setattr(agreement, name, value)
     if fields:
         _save(agreement)
-    else:
+    elif parties or obligations:
+        # Only its rows changed: the agreement's version still moves on.
         agreement.save(update_fields=["version", "updated_at"])
     for index, party in enumerate(parties):
         party.agreement = agreement
