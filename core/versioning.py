@@ -164,29 +164,52 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
     def changes_since(self, current) -> list[str]:
-        """ "Title: “A” → “B”" for each value shown that is not the same now."""
+        """The fields whose value shown then is not the value now."""
         opened = self._opened()
         if current is None or opened is None:
             return []
         now = self._values(current)
-        return [
-            f"{self.fields[name].label or name.capitalize()}: “{opened[name]}” → “{now[name]}”"
-            for name in self._own_fields()
-            if name in opened and opened[name] != now[name]
-        ]
+        return [name for name in self._own_fields() if name in opened and opened[name] != now[name]]
 
     def show_stale(self, current, changes: list[str] | None = None) -> None:
-        """Refuse the save, say what changed, and move the form to the current
-        version, so saving again (having seen the change) replaces it."""
+        """Refuse the save and say what changed. A field the person left as it
+        was now shows the new value; one they changed too keeps theirs. The form
+        moves to the current version, so saving again (having seen the
+        changes) saves what it then shows."""
         if changes is None:
             changes = self.changes_since(current)
-        message = "Someone else saved a change since you opened this form"
-        if changes:
-            message += ": " + "; ".join(changes)
-        message += ". Your input is kept below: save again to replace their values with yours."
-        self.add_error(None, ValidationError(message, code="stale"))
+        opened, now = self._opened() or {}, self._values(current) if current is not None else {}
+        stored = forms.model_to_dict(current, fields=changes) if current is not None else {}
         data = self.data.copy()
+        lines = []
+        for name in changes:
+            line = f"{self[name].label}: “{opened[name]}” → “{now[name]}”"
+            typed = shown(self.fields[name], self.cleaned_data.get(name))
+            if name in self.cleaned_data and typed == opened[name]:
+                self._put(data, name, stored.get(name))
+                lines.append(f"{line} (now shown)")
+            else:
+                lines.append(f"{line} (you changed it too: yours is kept)")
+        message = "Someone else saved a change since you opened this form"
+        if lines:
+            message += ": " + "; ".join(lines)
+        message += ". Check the form and save again to keep what it shows."
+        self.add_error(None, ValidationError(message, code="stale"))
         data[self.add_prefix("version")] = current.version if current is not None else 0
         if current is not None:
-            data[self.add_prefix("snapshot")] = signing.dumps(self._values(current), salt=SALT)
+            data[self.add_prefix("snapshot")] = signing.dumps(now, salt=SALT)
         self.data = data
+
+    def _put(self, data, name: str, value) -> None:
+        """Put a stored value into posted data as the field's widget would post it."""
+        key, field = self.add_prefix(name), self.fields[name]
+        value = field.prepare_value(value)
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[key] = "on"
+            else:
+                data.pop(key, None)
+        elif isinstance(value, list | tuple) and hasattr(data, "setlist"):
+            data.setlist(key, [str(item) for item in value])
+        else:
+            data[key] = "" if value is None else str(value)
