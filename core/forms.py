@@ -4,6 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from .versioning import StaleVersion
+
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`.
 ROW_KEY = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
 
@@ -12,8 +14,13 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
     """Add each error to its field: on `form`, or on the row of a formset it names.
 
     `rows` maps a prefix (`parties`) to the forms in the order the service was
-    given them. An error no field owns goes to the form's non-field errors.
+    given them. An error no field owns goes to the form's non-field errors. A
+    row changed by someone else meanwhile (`StaleVersion`) is shown by a
+    `VersionedForm` with what changed.
     """
+    if isinstance(error, StaleVersion) and hasattr(form, "show_stale"):
+        form.show_stale(error.current)
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

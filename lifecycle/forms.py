@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from accounts.models import Role
 from core.dates import validate_plausible
+from core.versioning import VersionedForm
 from health.models import Factor
 from partnerships.models import Stage
 
@@ -29,7 +30,7 @@ class PipelineFilterForm(forms.Form):
         )
 
 
-class NextStepForm(forms.ModelForm):
+class NextStepForm(VersionedForm):
     class Meta:
         model = NextStep
         fields = ["description", "due_on"]

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_plausible
+from core.versioning import Versioned
 from partnerships.models import Partnership
 
 RATING_MIN = 1
@@ -34,8 +35,8 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
 # --- the pipeline ---------------------------------------------------------------
 
 
-@pghistory.track(exclude=["updated_at"])
-class NextStep(models.Model):
+@pghistory.track(exclude=["updated_at", "version"])
+class NextStep(Versioned):
     """What happens next with a potential partnership, and by when: one per partnership."""
 
     partnership = models.OneToOneField(

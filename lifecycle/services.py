@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.history import because
+from core.versioning import refuse_stale
 from health.models import Factor
 from notifications.models import Kind
 from notifications.services import Draft, email_on_commit, notifications_create
@@ -67,10 +68,23 @@ def _require_potential(partnership: Partnership):
 
 
 @transaction.atomic
-def next_step_set(*, partnership: Partnership, description: str, due_on: dt.date, by) -> NextStep:
-    """Set what happens next with a potential partnership, and by when."""
+def next_step_set(
+    *,
+    partnership: Partnership,
+    description: str,
+    due_on: dt.date,
+    by,
+    expected_version: int | None = None,
+) -> NextStep:
+    """Set what happens next with a potential partnership, and by when.
+
+    Refused (StaleVersion) if the next step is no longer at `expected_version`
+    (0: there was none), the one the person's card was opened on."""
     _require_potential(partnership)
     step = NextStep.objects.select_for_update().filter(partnership=partnership).first()
+    refuse_stale(step, expected_version=expected_version)
+    if step is not None:
+        step.version += 1
     step = step or NextStep(partnership=partnership)
     step.description = description.strip()
     step.due_on = due_on

@@ -139,18 +139,19 @@ def pipeline_card(request, pk):
     return _card_page(request, partnership)
 
 
-def _card_action(request, pk, form_class, slot: str, act):
-    """A form on a pipeline card: GET shows the card; a valid POST calls `act`
+def _card_action(request, pk, make_form, slot: str, act):
+    """A form on a pipeline card: GET shows the card; a POST binds
+    `make_form(data, partnership)` and, valid, calls `act(partnership, form)`
     (the service), which returns the message to show on the board; a refused
     one shows the card again with the form's errors next to their fields."""
     partnership = _potential_or_404(pk)
     permissions.require_edit(request.user, partnership)
     if request.method == "GET":
         return _card_page(request, partnership)
-    form = form_class(request.POST)
+    form = make_form(request.POST, partnership)
     if form.is_valid():
         try:
-            message = act(partnership, form.cleaned_data)
+            message = act(partnership, form)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -161,31 +162,45 @@ def _card_action(request, pk, form_class, slot: str, act):
 
 @require_http_methods(["GET", "POST"])
 def next_step_edit(request, pk):
-    def act(partnership, data):
-        services.next_step_set(partnership=partnership, by=request.user, **data)
+    def act(partnership, form):
+        services.next_step_set(
+            partnership=partnership,
+            by=request.user,
+            expected_version=form.expected_version,
+            **form.edited_data,
+        )
         return f"Next step of “{partnership}” saved."
 
-    return _card_action(request, pk, NextStepForm, "next_step_form", act)
+    def make_form(data, partnership):
+        step = NextStep.objects.filter(partnership=partnership).first()
+        return NextStepForm(data, instance=step)
+
+    return _card_action(request, pk, make_form, "next_step_form", act)
 
 
 @require_http_methods(["GET", "POST"])
 def pipeline_move(request, pk):
-    def act(partnership, data):
-        change = services.pipeline_move(partnership=partnership, by=request.user, **data)
+    def act(partnership, form):
+        change = services.pipeline_move(
+            partnership=partnership, by=request.user, **form.cleaned_data
+        )
         return f"“{partnership}” moved to {change.get_to_stage_display()}."
 
-    return _card_action(request, pk, MoveForm, "move_form", act)
+    return _card_action(request, pk, lambda data, _: MoveForm(data), "move_form", act)
 
 
 @require_http_methods(["GET", "POST"])
 def pipeline_drop(request, pk):
-    def act(partnership, data):
+    def act(partnership, form):
         services.pipeline_drop(
-            partnership=partnership, by=request.user, today=timezone.localdate(), **data
+            partnership=partnership,
+            by=request.user,
+            today=timezone.localdate(),
+            **form.cleaned_data,
         )
         return f"“{partnership}” is dropped; the reason is kept."
 
-    return _card_action(request, pk, DropForm, "drop_form", act)
+    return _card_action(request, pk, lambda data, _: DropForm(data), "drop_form", act)
 
 
 # --- fit assessment -------------------------------------------------------------

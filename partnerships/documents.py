@@ -32,6 +32,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
+from core.versioning import claim
+
 from .models import Agreement, DocumentDownload
 
 logger = logging.getLogger(__name__)
@@ -375,6 +377,10 @@ def agreement_document_attach(*, agreement: Agreement, upload) -> Agreement:
             upload.size,
         )
         raise
+    # Locked and moved to its next version: an edit form opened before the
+    # upload is refused rather than saving over it, and this save writes only
+    # the document's fields, never older values of the others.
+    claim(agreement)
     sha256 = sha256_of(upload)
     agreement.document_sha256 = sha256
     agreement.document_size = upload.size
@@ -387,7 +393,16 @@ def agreement_document_attach(*, agreement: Agreement, upload) -> Agreement:
     else:
         agreement.document.save(upload.name, File(upload), save=False)
     agreement.full_clean()
-    agreement.save()
+    agreement.save(
+        update_fields=[
+            "document",
+            "document_sha256",
+            "document_size",
+            "document_name",
+            "version",
+            "updated_at",
+        ]
+    )
     return agreement
 
 

@@ -7,6 +7,8 @@ is refused as "not one of the available choices".
 
 from django import forms
 
+from core.versioning import VersionedForm
+
 from . import documents
 from .geography import currency_choices, language_choices
 from .models import Agreement, AgreementParty, Obligation, Partner
@@ -14,8 +16,11 @@ from .models import Agreement, AgreementParty, Obligation, Partner
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionedForm):
     language = forms.ChoiceField(required=False)
+    # Its version covers its parties and obligations, which this form's
+    # snapshot does not show: a change to any of them is a conflict.
+    rebase_when_unchanged = False
 
     class Meta:
         model = Agreement

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django_countries import countries
 
+from core.versioning import VersionedForm
+
 from . import permissions
 from .geography import Continent, language_choices
 from .models import OrganisationType, Partner, Sector
@@ -54,7 +56,7 @@ class ExpertiseField(forms.CharField):
         return split_list(super().to_python(value))
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(VersionedForm):
     languages = forms.MultipleChoiceField(
         choices=language_choices,
         required=False,

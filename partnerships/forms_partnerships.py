@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Role
 from core.dates import validate_plausible
+from core.versioning import VersionedForm
 
 from .models import (
     STAGES_BY_FAMILY,
@@ -29,7 +30,7 @@ from .widgets import PartnerPicker
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(VersionedForm):
     benefits_sought = forms.MultipleChoiceField(
         choices=Benefit.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -136,6 +137,9 @@ class MeasurementCellForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter a number, such as 12 or 3.5."},
     )
+    # The version of the value the grid showed, 0 for an empty cell: the
+    # service refuses the save if someone else has entered, changed or cleared it since.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class MeasurementPagesForm(forms.Form):

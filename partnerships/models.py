@@ -30,6 +30,7 @@ from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
+from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
 from .periods import Frequency, Period, is_period_start, unrecordable
@@ -104,8 +105,8 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@pghistory.track(exclude=["updated_at"])
-class Partner(TimeStamped):
+@pghistory.track(exclude=["updated_at", "version"])
+class Partner(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=PartnerKind)
     organisation_type = models.CharField(
@@ -297,8 +298,8 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track(exclude=["updated_at"])
-class Partnership(TimeStamped):
+@pghistory.track(exclude=["updated_at", "version"])
+class Partnership(TimeStamped, Versioned):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     purpose = models.CharField(max_length=30, choices=Purpose)
@@ -565,8 +566,8 @@ class AgreementQuerySet(models.QuerySet):
         return self.expiring_between(on, on + dt.timedelta(days=days))
 
 
-@pghistory.track(exclude=["updated_at"])
-class Agreement(TimeStamped):
+@pghistory.track(exclude=["updated_at", "version"])
+class Agreement(TimeStamped, Versioned):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="agreements"
     )
@@ -996,8 +997,8 @@ class OutcomeMetric(TimeStamped):
             raise ValidationError(errors)
 
 
-@pghistory.track(exclude=["updated_at"])
-class Measurement(TimeStamped):
+@pghistory.track(exclude=["updated_at", "version"])
+class Measurement(TimeStamped, Versioned):
     """One value of a metric for one reporting period, named by the period's first day."""
 
     metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")

@@ -16,8 +16,10 @@ from decimal import Decimal
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from core.history import because
+from core.versioning import claim, refuse_stale
 
 from .hooks import portfolio_changed
 from .models import (
@@ -65,7 +67,10 @@ def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, **fields) -> Partner:
+def partner_update(*, partner: Partner, expected_version: int | None = None, **fields) -> Partner:
+    """Change a partner; refused (StaleVersion) if it is no longer at
+    `expected_version`, the version the person's form was opened on."""
+    claim(partner, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partner, name, value)
     portfolio_changed.fire_on_commit()
@@ -193,6 +198,7 @@ def agreement_update(
     fields: dict,
     parties: Sequence[AgreementParty] = (),
     obligations: Sequence[Obligation] = (),
+    expected_version: int | None = None,
 ) -> Agreement:
     """Save changes to an agreement with its changed parties and obligations,
     all or nothing. `fields` are the agreement's changed values; `parties` and
@@ -201,8 +207,11 @@ def agreement_update(
 
     The status moves only along AGREEMENT_TRANSITIONS, checked against the
     stored row (locked), not against what the form was opened on.
+
+    The agreement's version covers its parties and obligations: any change
+    moves it on, and a form opened on another version is refused (StaleVersion).
     """
-    stored = Agreement.objects.select_for_update().only("status").get(pk=agreement.pk)
+    stored = claim(agreement, expected_version=expected_version, fields=["status"])
     new_status = fields.get("status", agreement.status)
     problem = agreement_status_error(stored.status, new_status)
     if problem:
@@ -211,6 +220,9 @@ def agreement_update(
         setattr(agreement, name, value)
     if fields:
         _save(agreement)
+    elif parties or obligations:
+        # Only its rows changed: the agreement's version still moves on.
+        agreement.save(update_fields=["version", "updated_at"])
     for index, party in enumerate(parties):
         party.agreement = agreement
         try:
@@ -246,7 +258,8 @@ def agreements_expire(*, today: dt.date) -> int:
     expired = (
         Agreement.objects.in_force()
         .filter(expiry_date__lt=today)
-        .update(status=AgreementStatus.EXPIRED)
+        # A form opened before the worker's change is refused, as after a person's.
+        .update(status=AgreementStatus.EXPIRED, version=F("version") + 1)
     )
     if expired:
         portfolio_changed.fire_on_commit()
@@ -296,6 +309,7 @@ def partnership_change_stage(
     from .models import StageChange
 
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership.version += 1  # locked above: an open edit form of it is now stale
     if stage == partnership.stage:
         raise ValidationError({"stage": "The partnership is at this stage already."})
     if not reason.strip():
@@ -320,19 +334,23 @@ def partnership_change_stage(
 
 @transaction.atomic
 def measurement_save(
-    *, metric: OutcomeMetric, period_start: dt.date, value: Decimal, entered_by, evidence=""
+    *,
+    metric: OutcomeMetric,
+    period_start: dt.date,
+    value: Decimal,
+    entered_by,
+    evidence="",
+    expected_version: int | None = None,
 ) -> tuple[Measurement, bool]:
     """Record a period's value, or correct the one already recorded.
 
     Returns the measurement and whether it was a correction. Empty evidence
     keeps what was recorded before. (`measurement_record` refuses a second
     value; the grid and the import mean a correction when they type over one.)
+    `expected_version` is the version of the value the grid showed, 0 for none:
+    a value entered, changed or cleared since is refused (StaleVersion).
     """
-    stored = (
-        Measurement.objects.select_for_update()
-        .filter(metric=metric, period_start=period_start)
-        .first()
-    )
+    stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         measurement = measurement_record(
             metric=metric,
@@ -342,6 +360,7 @@ def measurement_save(
             evidence=evidence,
         )
         return measurement, False
+    stored.version += 1
     stored.value = value
     stored.entered_by = entered_by
     if evidence:
@@ -349,19 +368,28 @@ def measurement_save(
     return _save(stored), True
 
 
+def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:
+    """The period's stored value, locked; refused if it is not the version expected."""
+    stored = (
+        Measurement.objects.select_for_update()
+        .filter(metric=metric, period_start=period_start)
+        .first()
+    )
+    refuse_stale(stored, expected_version=expected_version)
+    return stored
+
+
 @transaction.atomic
-def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bool:
+def measurement_clear(
+    *, metric: OutcomeMetric, period_start: dt.date, by, expected_version: int | None = None
+) -> bool:
     """Remove a period's value (an emptied grid cell); whether there was one.
 
     The row goes, its history stays: django-simple-history keeps a "deleted"
     record naming who cleared it. Any period may be cleared, so a value stored
     for a period that could not be recorded can be taken back.
     """
-    stored = (
-        Measurement.objects.select_for_update()
-        .filter(metric=metric, period_start=period_start)
-        .first()
-    )
+    stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         return False
     # The history keeps the cleared value, naming who cleared it.
@@ -371,11 +399,16 @@ def measurement_clear(*, metric: OutcomeMetric, period_start: dt.date, by) -> bo
 
 
 @transaction.atomic
-def partnership_update(*, partnership: Partnership, **fields) -> Partnership:
-    """Change a partnership's description; owner and stage have their own ways."""
+def partnership_update(
+    *, partnership: Partnership, expected_version: int | None = None, **fields
+) -> Partnership:
+    """Change a partnership's description; owner and stage have their own ways.
+
+    Refused (StaleVersion) if the partnership is no longer at `expected_version`."""
     for name in ("owner", "stage"):
         if name in fields:
             raise ValueError(f"{name} is not changed by partnership_update")
+    claim(partnership, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit()

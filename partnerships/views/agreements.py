@@ -189,7 +189,7 @@ def agreement_create(request, partnership_pk):
                         for f in party_forms
                     ],
                     obligations=specs,
-                    **form.cleaned_data,
+                    **form.edited_data,
                 )
             except ValidationError as error:
                 add_service_errors(
@@ -220,11 +220,13 @@ def _update_from_forms(form, parties, obligations, party_forms, obligation_forms
         row = obligation_form.cleaned_data.get("party_row")
         obligation.party = parties.forms[row].instance if row is not None else None
         changed_obligations.append(obligation)
+    edited = form.edited_data
     return services.agreement_update(
         agreement=Agreement.objects.get(pk=form.instance.pk),
-        fields={name: form.cleaned_data[name] for name in form.changed_data},
+        fields={name: edited[name] for name in form.changed_data if name in edited},
         parties=[party_form.save(commit=False) for party_form in party_forms],
         obligations=changed_obligations,
+        expected_version=form.expected_version,
     )
 
 

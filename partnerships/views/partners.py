@@ -17,7 +17,6 @@ from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
 from ..models import Agreement, ImportKind, Partner
 
-FORM_FIELDS = PartnerForm._meta.fields
 # How many changes the partner page shows, newest first.
 HISTORY_SHOWN = 20
 
@@ -127,9 +126,8 @@ def _save_partner(form, save):
     """Save through the service; its refusal is shown next to the field it names."""
     if not form.is_valid():
         return None
-    fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
     try:
-        return save(**fields)
+        return save(**form.edited_data)
     except ValidationError as error:
         add_service_errors(error, form)
     return None
@@ -155,7 +153,9 @@ def partner_edit(request, pk):
     if request.method == "POST":
 
         def save(**fields):
-            return services.partner_update(partner=partner, **fields)
+            return services.partner_update(
+                partner=partner, expected_version=form.expected_version, **fields
+            )
 
         saved = _save_partner(form, save)
         if saved is not None:

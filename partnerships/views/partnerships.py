@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.history import object_history
 from core.forms import add_service_errors
 from core.numbers import whole_percent
+from core.versioning import StaleVersion
 
 from .. import permissions, services
 from ..forms_partnerships import (
@@ -153,7 +154,7 @@ def partnership_create(request):
                 owner=request.user,
                 members=[services.Member(**f.cleaned_data) for f in member_rows],
                 leads=[services.Lead(**f.cleaned_data) for f in lead_rows],
-                **form.cleaned_data,
+                **form.edited_data,
             )
         except ValidationError as error:
             add_service_errors(error, form, {"members": member_rows, "leads": lead_rows})
@@ -176,9 +177,13 @@ def partnership_edit(request, pk):
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partnership_update(partnership=partnership, **form.cleaned_data)
+            services.partnership_update(
+                partnership=partnership,
+                expected_version=form.expected_version,
+                **form.edited_data,
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, "Saved.")
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
@@ -333,8 +338,8 @@ def measurement_grid(request, pk):
             }
         )
     shown = [period.start for grid in grids for period in grid["periods"]]
-    values = {
-        (m.metric_id, m.period_start): m.value
+    stored = {
+        (m.metric_id, m.period_start): m
         for m in Measurement.objects.filter(
             metric__in=metrics,
             period_start__gte=min(shown, default=today),
@@ -346,12 +351,7 @@ def measurement_grid(request, pk):
             (
                 metric,
                 [
-                    {
-                        "metric": metric,
-                        "period_start": period.start.isoformat(),
-                        "value": values.get((metric.pk, period.start)),
-                        "text": _shown(values.get((metric.pk, period.start))),
-                    }
+                    _cell(metric, period.start, stored.get((metric.pk, period.start)))
                     for period in grid["periods"]
                 ],
             )
@@ -362,6 +362,31 @@ def measurement_grid(request, pk):
         "partnerships/partnerships/measurements.html",
         {"partnership": partnership, "grids": grids, "can_edit": can_edit},
     )
+
+
+def _cell(metric, period_start, measurement) -> dict:
+    """A cell as stored: its value, and the version a save from it is made on."""
+    value = measurement.value if measurement is not None else None
+    return {
+        "metric": metric,
+        "period_start": period_start.isoformat(),
+        "value": value,
+        "text": _shown(value),
+        "version": measurement.version if measurement is not None else 0,
+    }
+
+
+def _stale_cell(error: StaleVersion, cell: dict) -> dict:
+    """Someone else changed the cell since the grid was shown: say to what, keep
+    what was typed, and move the cell to the current version so that saving
+    again replaces their value."""
+    now = error.current
+    said = f"“{_shown(now.value)}”" if now is not None else "empty"
+    return cell | {
+        "error": f"Someone else changed this value to {said} since you opened the grid. "
+        "Save again to replace it with yours.",
+        "version": now.version if now is not None else 0,
+    }
 
 
 @transaction.atomic
@@ -376,14 +401,25 @@ def measurement_save(request, pk):
     metric = get_object_or_404(
         OutcomeMetric, pk=metric_id, objective__partnership=partnership, is_active=True
     )
-    cell = {"metric": metric, "text": form.data.get("value", "")}
+    cell = {
+        "metric": metric,
+        "text": form.data.get("value", ""),
+        "version": form.data.get("version", ""),
+    }
     if form.is_valid() and form.cleaned_data["value"] is None:
-        services.measurement_clear(
-            metric=metric, period_start=form.cleaned_data["period_start"], by=request.user
-        )
-        if not request.headers.get("HX-Request"):
-            return redirect("partnerships:measurement_grid", pk=partnership.pk)
-        cell |= {"value": None, "cleared": True, "text": ""}
+        try:
+            services.measurement_clear(
+                metric=metric,
+                period_start=form.cleaned_data["period_start"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as error:
+            cell = _stale_cell(error, cell)
+        else:
+            if not request.headers.get("HX-Request"):
+                return redirect("partnerships:measurement_grid", pk=partnership.pk)
+            cell |= {"value": None, "cleared": True, "text": "", "version": 0}
     elif form.is_valid():
         try:
             measurement, _ = services.measurement_save(
@@ -391,13 +427,21 @@ def measurement_save(request, pk):
                 period_start=form.cleaned_data["period_start"],
                 value=form.cleaned_data["value"],
                 entered_by=request.user,
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersion as error:
+            cell = _stale_cell(error, cell)
         except ValidationError as error:
             cell["error"] = " ".join(error.messages)
         else:
             if not request.headers.get("HX-Request"):
                 return redirect("partnerships:measurement_grid", pk=partnership.pk)
-            cell |= {"value": measurement.value, "saved": True, "text": _shown(measurement.value)}
+            cell |= {
+                "value": measurement.value,
+                "saved": True,
+                "text": _shown(measurement.value),
+                "version": measurement.version,
+            }
     else:
         cell["error"] = " ".join(message for errors in form.errors.values() for message in errors)
     cell["period_start"] = form.data.get("period_start", "")

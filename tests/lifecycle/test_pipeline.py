@@ -10,6 +10,7 @@ from lifecycle import services
 from lifecycle.models import NextStep
 from partnerships.models import PartnershipLead, StageChange
 from tests.factories import MemberFactory, PartnershipFactory, UserFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +223,10 @@ class TestNextStep:
         partnership = prospect(alice)
         client.force_login(alice)
         url = reverse("lifecycle:next_step", args=[partnership.pk])
-        response = client.post(url, {"description": "Visit the lab", "due_on": ""})
+        response = client.post(
+            url,
+            {"description": "Visit the lab", "due_on": ""} | opened(client, url, "next_step_form"),
+        )
         assert response.status_code == 400
         assert "due_on" in response.context["next_step_form"].errors
         assert 'value="Visit the lab"' in response.content.decode()
@@ -244,6 +248,30 @@ class TestNextStep:
             partnership=partnership, description="Two", due_on=dt.date(2026, 12, 8), by=alice
         )
         assert list(NextStep.objects.values_list("description", flat=True)) == ["Two"]
+
+    def test_a_next_step_set_by_someone_else_since_the_card_opened_is_not_lost(
+        self, client, alice, bob
+    ):
+        partnership = prospect(alice)
+        PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="finance")
+        client.force_login(alice)
+        url = reverse("lifecycle:next_step", args=[partnership.pk])
+        form = opened(client, url, "next_step_form")  # no next step yet
+        services.next_step_set(
+            partnership=partnership, description="Bob's call", due_on=dt.date(2026, 12, 1), by=bob
+        )
+        typed = {"description": "Alice's visit", "due_on": "2026-12-04"}
+
+        response = client.post(url, typed | form)
+
+        assert response.status_code == 400
+        assert NextStep.objects.get().description == "Bob's call"
+        [message] = response.context["next_step_form"].non_field_errors()
+        assert "Next step: “—” → “Bob's call”" in message
+        assert response.context["next_step_form"]["description"].value() == "Alice's visit"
+        fresh = opened(client, url, "next_step_form")
+        assert client.post(url, typed | fresh).status_code == 302
+        assert NextStep.objects.get().description == "Alice's visit"
 
     def test_an_outsider_cannot_set_it(self, client, alice):
         partnership = prospect(alice)

@@ -11,6 +11,7 @@ from accounts.models import Role
 from partnerships import services
 from partnerships.models import Agreement, AgreementParty, PartnershipLead
 from tests.factories import AgreementFactory, MemberFactory, PartnershipFactory, user_with_role
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +297,8 @@ class TestEdit:
             initial_parties=1,
             initial_obligations=1,
         )
-        response = client.post(reverse("partnerships:agreement_edit", args=[agreement.pk]), data)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        response = client.post(url, data | opened(client, url))
 
         assert response.status_code == 302
         agreement.refresh_from_db()
@@ -320,7 +322,8 @@ class TestEdit:
             document_sha256="0" * 64,
             document_size="1",
         )
-        response = client.post(reverse("partnerships:agreement_edit", args=[agreement.pk]), data)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        response = client.post(url, data | opened(client, url))
 
         assert response.status_code == 302
         agreement.refresh_from_db()
@@ -345,7 +348,8 @@ class TestEdit:
             ],
             initial_parties=1,
         )
-        client.post(reverse("partnerships:agreement_edit", args=[agreement.pk]), data)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        client.post(url, data | opened(client, url))
 
         assert agreement.parties.count() == 1
         foreign.refresh_from_db()
@@ -429,10 +433,8 @@ class TestDetail:
             effective_date=dt.date(2026, 3, 1),
         )
         client.force_login(alice)
-        client.post(
-            reverse("partnerships:agreement_edit", args=[agreement.pk]),
-            form_data(title="Exchange MoU v2", status="active"),
-        )
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        client.post(url, form_data(title="Exchange MoU v2", status="active") | opened(client, url))
         client.force_login(erin)
         response = client.get(reverse("partnerships:agreement_detail", args=[agreement.pk]))
 

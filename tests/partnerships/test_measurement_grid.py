@@ -32,10 +32,18 @@ def metric(partnership):
     return partnership.objectives.get().metrics.get()
 
 
-def save(client, partnership, metric, period_start, value):
+def version_of(metric, period_start) -> int:
+    """The version of the cell as the grid shows it: 0 when it is empty."""
+    stored = metric.measurements.filter(period_start=period_start).first()
+    return stored.version if stored is not None else 0
+
+
+def save(client, partnership, metric, period_start, value, version=None):
+    if version is None:
+        version = version_of(metric, period_start)
     return client.post(
         reverse("partnerships:measurement_save", args=[partnership.pk]),
-        {"metric": metric.pk, "period_start": period_start, "value": value},
+        {"metric": metric.pk, "period_start": period_start, "value": value, "version": version},
         **HTMX,
     )
 
@@ -130,7 +138,7 @@ def test_it_redirects_back_to_the_grid_without_htmx(client, alice, partnership, 
     client.force_login(alice)
     response = client.post(
         reverse("partnerships:measurement_save", args=[partnership.pk]),
-        {"metric": metric.pk, "period_start": "2024-10-01", "value": "7"},
+        {"metric": metric.pk, "period_start": "2024-10-01", "value": "7", "version": 0},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("partnerships:measurement_grid", args=[partnership.pk])

@@ -7,6 +7,7 @@ from partnerships import services
 from partnerships.forms_partners import PartnerForm
 from partnerships.models import AgreementParty, Contact, Partner
 from tests.factories import AgreementFactory, MemberFactory, PartnerFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -119,10 +120,8 @@ class TestDetail:
     def test_it_shows_contacts_partnerships_agreements_and_history(self, client, alice, erin):
         partner = partner_with(1)
         client.force_login(alice)
-        client.post(
-            reverse("partnerships:partner_edit", args=[partner.pk]),
-            VALID | {"name": partner.name, "city": "Mombasa"},
-        )
+        url = reverse("partnerships:partner_edit", args=[partner.pk])
+        client.post(url, VALID | {"name": partner.name, "city": "Mombasa"} | opened(client, url))
         client.force_login(erin)
         response = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
         assert response.status_code == 200
@@ -174,7 +173,9 @@ class TestCreateAndEdit:
         edit = reverse("partnerships:partner_edit", args=[partner.pk])
         form = client.get(edit)
         assert b"Old name" in form.content
-        response = client.post(edit, VALID | {"expertise": "surgery; nursing"})
+        response = client.post(
+            edit, VALID | {"expertise": "surgery; nursing"} | opened(client, edit)
+        )
         assert response.status_code == 302
         partner.refresh_from_db()
         assert partner.name == VALID["name"]

@@ -19,6 +19,7 @@ from tests.factories import (
     PartnershipFactory,
     partnership_with_data,
 )
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +160,8 @@ class TestDetail:
     def test_it_shows_the_history_with_who_changed_what(self, client, alice):
         partnership = PartnershipFactory(owner=alice, title="Before")
         client.force_login(alice)
-        client.post(
-            reverse("partnerships:partnership_edit", args=[partnership.pk]),
-            {"title": "After", "purpose": "clinical_exchange"},
-        )
+        url = reverse("partnerships:partnership_edit", args=[partnership.pk])
+        client.post(url, {"title": "After", "purpose": "clinical_exchange"} | opened(client, url))
         response = client.get(reverse("partnerships:partnership_detail", args=[partnership.pk]))
         latest = response.context["history"][0]
         assert latest.event.user == alice
@@ -247,14 +246,16 @@ class TestEdit:
     def test_it_saves_the_form_fields_and_ignores_forged_owner_and_stage(self, client, alice, bob):
         partnership = PartnershipFactory(owner=alice, stage="active")
         client.force_login(alice)
+        url = reverse("partnerships:partnership_edit", args=[partnership.pk])
         response = client.post(
-            reverse("partnerships:partnership_edit", args=[partnership.pk]),
+            url,
             {
                 "title": "Renamed",
                 "purpose": "joint_research",
                 "owner": bob.pk,
                 "stage": "completed",
-            },
+            }
+            | opened(client, url),
         )
         assert response.status_code == 302
         partnership.refresh_from_db()

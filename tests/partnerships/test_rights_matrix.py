@@ -21,6 +21,7 @@ from partnerships.models import (
     PartnershipLead,
 )
 from tests.factories import AgreementFactory, MemberFactory, MetricFactory, PartnershipFactory
+from tests.forms import opened
 from tests.partnerships.test_agreement_pages import form_data
 from tests.partnerships.test_documents import TINY_PDF
 
@@ -189,7 +190,7 @@ def valid_writes(world) -> dict:
         ),
         "measurement_save": (
             reverse("partnerships:measurement_save", args=[p.pk]),
-            {"metric": m.pk, "period_start": "2025-07-01", "value": "99"},
+            {"metric": m.pk, "period_start": "2025-07-01", "value": "99", "version": 0},
             lambda: Measurement.objects.filter(
                 metric=m, period_start=dt.date(2025, 7, 1), value=99
             ).exists(),
@@ -240,6 +241,8 @@ def test_the_owner_and_a_co_lead_may(client, world, request, who, bob, write, se
     client.force_login(request.getfixturevalue(who))
     url, data, saved = valid_writes(world)[write]
     assert not saved()
+    if write in ("partnership_edit", "agreement_edit"):
+        data |= opened(client, url)
     response = client.post(url, data)
     assert response.status_code != 403, url
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -256,14 +259,16 @@ def test_every_write_of_the_rights_matrix_is_tried_by_a_co_lead(world):
 def test_a_forged_owner_or_stage_in_an_edit_changes_neither(client, world, alice, bob):
     partnership = world["partnership"]
     client.force_login(alice)
+    url = reverse("partnerships:partnership_edit", args=[partnership.pk])
     client.post(
-        reverse("partnerships:partnership_edit", args=[partnership.pk]),
+        url,
         {
             "title": "Renamed",
             "purpose": partnership.purpose,
             "owner": bob.pk,
             "stage": "completed",
-        },
+        }
+        | opened(client, url),
     )
     partnership.refresh_from_db()
     assert (partnership.owner, partnership.stage) == (alice, "active")
