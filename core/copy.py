@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from operator import attrgetter
 
 import pghistory
 from django.db import connection
@@ -100,7 +99,14 @@ def copy_instances(model, objs: list, *, with_pk: bool = True) -> None:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    getters = [attrgetter(field.attname) for field in fields]
+    # A record without a field's attribute gets the field's default, as an
+    # instance would (a `version` a plain record need not carry).
+    getters = [
+        lambda obj, name=field.attname, field=field: (
+            getattr(obj, name) if hasattr(obj, name) else field.get_default()
+        )
+        for field in fields
+    ]
     # `get_prep_value` for what is not yet a plain value (a country, a time
     # zone): COPY's text format needs no connection for the rest.
     prepare = [field.get_prep_value for field in fields]

@@ -10,6 +10,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db import connection
 from django.db.models import CharField, TextField
@@ -29,14 +34,29 @@ from dashboards.models import ExchangeRate
 from evaluation.models import AssessmentRun, Scorecard, ScoringPolicy
 from health.models import Factor, Instrument
 from partnerships.models import DocumentDownload
-from tests.factories import AgreementFactory, MeasurementFactory, MemberFactory, PartnerFactory
+from tests.factories import (
+    AgreementFactory,
+    MeasurementFactory,
+    MemberFactory,
+    PartnerFactory,
+    with_authenticator,
+)
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
 # What administrators keep in the admin; every other model is read-only there.
+# Sign-in records (allauth's addresses, second factors and sessions, axes's
+# attempts) are the accounts' own: unlocking or resetting them is the point.
 MANAGED = {
     User,
+    EmailAddress,
+    Authenticator,
+    SocialAccount,
+    UserSession,
+    AccessAttempt,
+    AccessFailureLog,
+    AccessLog,
     ExchangeRate,
     PeriodicTask,
     CrontabSchedule,
@@ -46,12 +66,22 @@ MANAGED = {
     Instrument,
     Factor,
 }
-# Tables a managed model's save also writes.
+# Tables a managed model's save also writes, and the history the triggers
+# write of each managed model (tests/audit).
 MANAGED_TABLES = {
     "accounts_user_groups",
     "django_admin_log",
     "django_celery_beat_periodictasks",
     "health_statement",
+    "accounts_userevent",
+    "accounts_usergroupsevent",
+    "audit_trackedcrontabscheduleevent",
+    "audit_trackedintervalscheduleevent",
+    "audit_trackedperiodictaskevent",
+    "dashboards_exchangerateevent",
+    "health_factorevent",
+    "health_instrumentevent",
+    "health_statementevent",
 }
 
 
@@ -84,6 +114,17 @@ def one_of_everything(alice):
         computed_at=timezone.now(),
     )
     DocumentDownload.objects.create(agreement=agreement, user=alice, sha256="a" * 64)
+    with_authenticator(alice)
+    EmailAddress.objects.create(user=alice, email="alice@example.org", primary=True)
+    SocialAccount.objects.create(user=alice, provider="sso", uid="alice-at-the-idp")
+    UserSession.objects.create(user=alice, ip="127.0.0.1", session_key="other-device")
+    common = {"ip_address": "10.0.0.9", "user_agent": "test", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(
+        username="charlie", http_accept="*/*", get_data="", post_data="",
+        failures_since_start=1, **common,
+    )  # fmt: skip
+    AccessFailureLog.objects.create(username="charlie", **common)
+    AccessLog.objects.create(username="alice", http_accept="*/*", **common)
 
 
 def digest(exclude=()) -> dict[str, str]:
@@ -154,7 +195,7 @@ def test_everyone_but_administrators_is_kept_out_of_every_admin_page(
             response = send(client, method, url, data)
             if who == "anonymous":
                 assert response.status_code == 302, (method, url)
-                assert response["Location"].startswith(reverse("login")), (method, url)
+                assert response["Location"].startswith(reverse("account_login")), (method, url)
             else:
                 assert response.status_code == 403, (method, url, response.status_code)
             checked += 1
@@ -210,10 +251,11 @@ def test_an_administrator_reads_every_domain_list_but_no_ones_inbox(client, adam
 
 def test_a_signed_in_non_administrator_is_told_why_with_a_403(client, rita):
     client.force_login(rita)
-    for url in (reverse("admin:index"), reverse("admin:login")):
-        response = client.get(url)
-        assert response.status_code == 403
-        assert b"The admin is for administrators" in response.content
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 403
+    assert b"The admin is for administrators" in response.content
+    # The admin's own sign-in page is Accord's (one page with lockout and 2FA).
+    assert client.get(reverse("admin:login"))["Location"].startswith(reverse("account_login"))
 
 
 def test_staff_status_opens_nothing(client, rita):
@@ -233,6 +275,6 @@ def test_an_administrator_opens_the_admin_and_finds_it_in_the_menu(client, adam)
 def test_the_admin_sign_in_page_sends_to_accords_own(client):
     response = client.get(reverse("admin:login") + "?next=/admin/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("login") + "?next=/admin/"
+    assert response["Location"] == reverse("account_login") + "?next=/admin/"
     forged = client.post(reverse("admin:login"), {"username": "root", "password": "password"})
     assert forged.status_code == 302 and "_auth_user_id" not in client.session

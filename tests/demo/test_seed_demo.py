@@ -247,9 +247,13 @@ def test_it_builds_the_promised_spread():
         gaps += len(span) > len(starts)
     assert gaps >= 2
 
-    # One demo user per role, in its group, allowed into the admin, none superuser.
+    # One demo user per role, in its group, none staff (the admin asks for the
+    # Administrator's right, not is_staff), none superuser.
     for role in Role:
-        assert User.objects.filter(groups__name=role, is_staff=True).exists(), role
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert not User.objects.filter(is_staff=True).exists()
+    administrator = User.objects.get(groups__name=Role.ADMINISTRATOR)
+    assert administrator.has_perm("accounts.use_admin")
     assert managers.count() >= 2
     assert not User.objects.filter(is_superuser=True).exists()
 

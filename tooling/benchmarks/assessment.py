@@ -37,6 +37,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Event
 from evaluation import services
 from evaluation.inputs import load_inputs
 from evaluation.models import AssessmentChunk, AssessmentRun, Scorecard
@@ -168,7 +169,8 @@ def _forget_period(period_start: dt.date) -> None:
     the first assessment of the month (inserts, as on the 1st of a month)."""
     # First what records the scorecards' review (kept by PROTECT), if anything.
     for relation in Scorecard._meta.related_objects:
-        if relation.one_to_many:
+        # The history is append-only (and refers to no row by a constraint).
+        if relation.one_to_many and not issubclass(relation.related_model, Event):
             relation.related_model._base_manager.filter(
                 **{f"{relation.field.name}__period_start": period_start}
             ).delete()
