@@ -1,6 +1,7 @@
 """ETags on single records; a write with a stale If-Match is refused with 412."""
 
-from partnerships.models import Partnership, StageChange
+from partnerships import services as partnership_services
+from partnerships.models import StageChange
 from tests.factories import PartnerFactory
 
 
@@ -33,9 +34,8 @@ def test_a_write_with_a_stale_etag_is_refused(client_for, alice, bob):
 def test_a_stage_change_on_a_stale_partnership_is_refused(client_for, alice, ours):
     client = client_for(alice)
     etag = client.get(f"/api/v1/partnerships/{ours.pk}/")["ETag"]
-    Partnership.objects.filter(pk=ours.pk).update(description="Changed meanwhile.")
-    ours.refresh_from_db()
-    ours.save()  # a real edit moves updated_at
+    # Someone else's edit, through the service every page uses: a new version.
+    partnership_services.partnership_update(partnership=ours, description="Changed meanwhile.")
     response = client.post(
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "struggling", "reason": "Funding paused."},
