@@ -2,6 +2,7 @@
 and the page a user without a role sees."""
 
 import time
+from urllib.parse import urlsplit
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -107,3 +108,38 @@ class RoleRequiredMiddleware:
         if request.resolver_match.view_name in SIGN_OUT_URL_NAMES or user.has_a_role():
             return None
         return render(request, "accounts/no_role.html", status=403)
+
+
+def identity_provider_origins() -> list[str]:
+    """The origins of the configured OpenID Connect providers (scheme://host:port)."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        url = urlsplit(app.get("settings", {}).get("server_url", ""))
+        if url.scheme and url.netloc:
+            origins.append(f"{url.scheme}://{url.netloc}")
+    return origins
+
+
+class SingleSignOnFormActionMiddleware:
+    """Lets the single sign-on button's form lead to the identity provider.
+
+    The Content-Security-Policy allows forms to post only to Accord
+    (`form-action 'self'`), and browsers apply that to where the post then
+    redirects too: the provider's sign-in page. Its origin, read from the
+    settings each time, is added for that directive only. Sits below
+    csp.middleware.CSPMiddleware, so it marks the response before the header is
+    written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = identity_provider_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The single sign-on provider's origin in the CSP's form-action, when set.
+    "accounts.middleware.SingleSignOnFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
