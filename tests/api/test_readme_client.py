@@ -5,6 +5,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from api.tokens import token_create
 from partnerships.models import Measurement, PartnershipLead
 from tests.factories import partnership_with_data
@@ -18,6 +20,9 @@ def example() -> str:
     return re.search(r"```python\n(.*?)```", text[marker:], re.S).group(1)
 
 
+# The live server reads what the test wrote, so the test commits; the database
+# is restored as migrations left it for the transactional tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_readme_client_reads_the_portfolio_and_uploads_measurements(
     live_server, alice, bob, monkeypatch, capsys
 ):

@@ -18,6 +18,7 @@ from tests.factories import (
     user_with_role,
     with_authenticator,
 )
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +88,8 @@ def test_it_filters_by_person_record_kind_and_dates(client, ada, alice, bob):
 def test_a_page_edit_is_found_by_its_person(client, ada, alice):
     partnership = PartnershipFactory(owner=alice, title="Before")
     client.force_login(alice)
-    client.post(
-        reverse("partnerships:partnership_edit", args=[partnership.pk]),
-        {"title": "After", "purpose": "clinical_exchange"},
-    )
+    edit = reverse("partnerships:partnership_edit", args=[partnership.pk])
+    client.post(edit, {"title": "After", "purpose": "clinical_exchange", **opened(client, edit)})
     client.force_login(ada)
 
     response = client.get(URL, {"person": alice.pk})

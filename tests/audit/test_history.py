@@ -12,6 +12,7 @@ from partnerships import services
 from partnerships.models import Agreement, Partner
 from partnerships.tasks import expire_agreements
 from tests.factories import AgreementFactory, PartnerFactory, PartnershipFactory
+from tests.forms import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def test_a_page_edit_records_the_user_and_the_page(client, alice):
     client.force_login(alice)
     edit = reverse("partnerships:partnership_edit", args=[partnership.pk])
 
-    response = client.post(edit, {"title": "After", "purpose": "clinical_exchange"})
+    response = client.post(
+        edit, {"title": "After", "purpose": "clinical_exchange", **opened(client, edit)}
+    )
 
     assert response.status_code == 302
     newest = object_history(partnership)[0]

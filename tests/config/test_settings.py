@@ -30,6 +30,9 @@ SHELL_SETTINGS = (
     "SECURE_HSTS_PRELOAD",
     "SECURE_PROXY_SSL_HEADER",
     "ACCORD_PRODUCTION",
+    # Set for the browser tests (Playwright next to the live server), never in
+    # production; left in the environment it is a deploy error of its own.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
