@@ -19,6 +19,7 @@ from timezone_field.rest_framework import TimeZoneSerializerField
 
 from evaluation.models import Rating, Scorecard
 from partnerships.models import (
+    PARTNER_ENTERED_FIELDS,
     Agreement,
     AgreementParty,
     Measurement,
@@ -72,17 +73,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         model = Partner
         fields = [
             "id",
-            "name",
-            "kind",
-            "organisation_type",
-            "sector",
-            "country",
-            "city",
-            "languages",
-            "time_zone",
-            "expertise",
-            "website",
-            "notes",
+            *PARTNER_ENTERED_FIELDS,
             "created_at",
             "updated_at",
         ]

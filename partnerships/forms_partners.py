@@ -8,7 +8,7 @@ from core.versioning import VersionedForm
 
 from . import permissions
 from .geography import Continent, language_choices
-from .models import OrganisationType, Partner, Sector
+from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, Sector
 
 SORTS = {
     "name": ("Name", ["name"]),
@@ -70,19 +70,7 @@ class PartnerForm(VersionedForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "name",
-            "kind",
-            "organisation_type",
-            "sector",
-            "country",
-            "city",
-            "languages",
-            "time_zone",
-            "expertise",
-            "website",
-            "notes",
-        ]
+        fields = PARTNER_ENTERED_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -26,21 +26,10 @@ from core.copy import insert_with_history
 
 from .forms_partners import split_list
 from .geography import language_choices
-from .models import OrganisationType, Partner, PartnerKind, Sector
+from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, PartnerKind, Sector
 
 MAX_SIZE = 5 * 1024 * 1024
-COLUMNS = [
-    "name",
-    "kind",
-    "organisation_type",
-    "sector",
-    "country",
-    "city",
-    "languages",
-    "time_zone",
-    "expertise",
-    "website",
-]
+COLUMNS = [name for name in PARTNER_ENTERED_FIELDS if name != "notes"]
 REQUIRED = {"name", "kind", "organisation_type", "sector", "country", "time_zone"}
 EXAMPLE = [
     "Kenyatta National Hospital",

@@ -105,6 +105,23 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# What a person enters about a partner, in the order the form, the import's
+# columns and the API show it (notes are not imported: a file has no room for them).
+PARTNER_ENTERED_FIELDS = [
+    "name",
+    "kind",
+    "organisation_type",
+    "sector",
+    "country",
+    "city",
+    "languages",
+    "time_zone",
+    "expertise",
+    "website",
+    "notes",
+]
+
+
 @pghistory.track(exclude=["updated_at", "version"])
 class Partner(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
