@@ -356,6 +356,8 @@ def run() -> int:
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.setdefault("WEB_CONCURRENCY", "2")  # gunicorn workers
     web_port = int(env.get("PORT", DEFAULT_WEB_PORT))
+    # Links in emails and printed answer links lead to this run's own web port.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
     supervisor = Supervisor(grace=PROGRAM_GRACE)
     try:
         wait_for_free_port(web_port)
