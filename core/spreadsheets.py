@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,34 +163,50 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
     return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 
-def _cell(value, formula) -> str:
-    if value is None:
-        if isinstance(formula, str) and formula.startswith("="):
-            return Formula(formula)
-        return ""
-    return str(value)
+def _formula(value) -> str | None:
+    """The formula a cell read without `data_only` holds, if any."""
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    return None
+
+
+def _rows(book) -> list[list]:
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
 def read_xlsx(upload) -> Table:
     """The first sheet's rows as text; a formula whose value the workbook does
-    not hold is a `Formula`, not a blank cell."""
+    not hold is a `Formula`, not a blank cell.
+
+    Read once as written (formulas as their text); only a workbook holding a
+    formula is read a second time for the values saved with them, which
+    doubles the time of a large file."""
     try:
-        values = load_workbook(upload, read_only=True, data_only=True)
-        upload.seek(0)
-        formulas = load_workbook(upload, read_only=True, data_only=False)
+        book = load_workbook(upload, read_only=True, data_only=False)
+        written = _rows(book)
+        book.close()
+        saved = None
+        if any(_formula(value) for row in written for value in row):
+            upload.seek(0)
+            book = load_workbook(upload, read_only=True, data_only=True)
+            saved = _rows(book)
+            book.close()
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise UnreadableFile(_("The file could not be read as an XLSX workbook.")) from error
     rows = []
-    for value_row, formula_row in zip(
-        values.worksheets[0].iter_rows(values_only=True),
-        formulas.worksheets[0].iter_rows(values_only=True),
-        strict=False,
-    ):
-        rows.append(
-            [_cell(value, formula) for value, formula in zip(value_row, formula_row, strict=False)]
-        )
-    values.close()
-    formulas.close()
+    for index, row in enumerate(written):
+        cells = []
+        for column, value in enumerate(row):
+            if (formula := _formula(value)) is not None:
+                # Excel saves each formula's value with it; a program may not.
+                value = saved[index][column] if column < len(saved[index]) else None
+                if value is None:
+                    cells.append(Formula(formula))
+                    continue
+            cells.append("" if value is None else str(value))
+        rows.append(cells)
     return Table(rows=rows)
 
 

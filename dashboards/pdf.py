@@ -94,12 +94,12 @@ class _Page(FPDF):
         self.add_font("body", "B", str(bold if bold.exists() else regular))
         self.covered = set(self.fonts["body"].cmap)
         fallbacks = []
-        for family, regular, bold in FALLBACK_FONTS:
-            if FONT_DIR / regular == body[0] or not (FONT_DIR / regular).exists():
+        for family, fallback, fallback_bold in FALLBACK_FONTS:
+            if FONT_DIR / fallback == regular or not (FONT_DIR / fallback).exists():
                 continue
-            self.add_font(family, "", str(FONT_DIR / regular))
-            if bold and (FONT_DIR / bold).exists():
-                self.add_font(family, "B", str(FONT_DIR / bold))
+            self.add_font(family, "", str(FONT_DIR / fallback))
+            if fallback_bold and (FONT_DIR / fallback_bold).exists():
+                self.add_font(family, "B", str(FONT_DIR / fallback_bold))
             self.covered |= set(self.fonts[family].cmap)
             fallbacks.append(family)
         if fallbacks:
@@ -226,7 +226,11 @@ def render(card: Scorecard) -> _Page:
         page.line(_("Computed rating"), width=115)
     page.set_y(page.get_y() + 6)
     if card.override_justification:
-        page.line(_("Why: %(justification)s") % {"justification": card.override_justification})
+        # The reviewer's words are a paragraph of their own, so that Arabic or
+        # Hebrew ones are ordered right to left, not inside an English line.
+        label = _("Why:")
+        page.cell(page.get_string_width(label) + 2, LINE, label)
+        page.line(card.override_justification, width=PAGE_WIDTH + page.l_margin - page.get_x())
     page.line(TREND_WORDS.get(card.trend, card.get_trend_display()))
 
     page.heading(_("Components"))

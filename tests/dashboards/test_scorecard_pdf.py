@@ -75,7 +75,7 @@ class TestThePage:
         text = printed(pdf.render(card_of(card.partnership)))
         assert other.capitalize() in text
         assert f"computed rating: {card.rating.capitalize()}" in text
-        assert "Why: Seen on site." in text
+        assert "Why:\nSeen on site." in text
 
     def test_many_flags_and_metrics_still_fit_one_page(self, alice):
         """Twenty metrics with long names, none reported for the last quarter:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import pytest
 import uharfbuzz as hb
+from django.utils import translation
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from dashboards import pdf
+from evaluation import review
 from tests.dashboards.test_partnership_dashboard import (
     assess,
     january_2026,  # noqa: F401 (an autouse fixture: the clock)
@@ -35,6 +37,8 @@ BOLD_ARABIC_FONT = pdf.FONT_DIR / "noto/NotoSansArabic-Bold.ttf"
 ARABIC_TITLE = "مؤشر الصحة"
 ARABIC_METRIC = "مؤشر صحة الأم"
 HEBREW_TITLE = "בית חולים הדסה"
+# "The site visit confirmed the progress."
+ARABIC_REASON = "زيارة الموقع أكدت التقدم"
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,16 @@ class TestRightToLeft:
         # It reads right to left: the name on the right, its unit left of it.
         assert line.index(expected_unit[0]) < line.index(expected_name[0])
 
+    def test_an_arabic_justification_is_a_right_to_left_paragraph_of_its_own(self, alice, rita):
+        card = scorecard(alice, title="Partenariat Dakar")
+        other = {"green": "amber", "amber": "red", "red": "amber"}[card.rating]
+        review.scorecard_override(
+            scorecard_id=card.pk, reviewer=rita, rating=other, justification=ARABIC_REASON
+        )
+        document = pdf.scorecard_pdf(card_of(card.partnership))
+        expected = shaped(ARABIC_REASON, ARABIC_FONT)
+        assert any(names(line) == expected for line in drawn_lines(document))
+
     def test_a_hebrew_title_is_drawn_right_to_left(self, alice):
         document = pdf.scorecard_pdf(scorecard(alice, title=HEBREW_TITLE))
         bold_hebrew = pdf.FONT_DIR / "noto/NotoSansHebrew-Bold.ttf"
@@ -172,3 +186,14 @@ class TestOtherScripts:
         drawn = [glyph for line in drawn_lines(document) for glyph in line]
         assert not [glyph for glyph in drawn if glyph.gid == 0]  # no empty box
         assert "?" not in "\n".join(pdf.render(card).printed)
+
+
+@pytest.mark.django_db
+def test_its_dates_follow_the_language_it_is_printed_in(alice):
+    """Month names come from Django's own catalogues: French already; the
+    labels follow once Accord's French catalogue exists."""
+    card = scorecard(alice, title="Hôpital Université de Dakar")
+    with translation.override("fr"):
+        text = "\n".join(pdf.render(card).printed)
+    assert "décembre 2025" in text
+    assert "December" not in text

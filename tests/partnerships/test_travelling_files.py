@@ -15,8 +15,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from partnerships import imports
-from partnerships.models import Partner
+from partnerships import imports, tasks
+from partnerships.models import ImportJob, Partner
 from tests.partnerships import test_measurement_import as measurements
 from tests.partnerships.test_measurement_import import HEADER, url, values
 from tests.partnerships.test_partner_import import GOOD_ROWS, IMPORT
@@ -118,6 +118,24 @@ class TestPartnerFiles:
             (3, "name", 'a formula (=A2&" Annex"); enter the value', '=A2&" Annex"')
         ]
         assert Partner.objects.count() == 0
+
+    def test_a_large_file_that_cannot_be_read_is_refused_by_the_worker_with_the_message(
+        self, client, alice, django_capture_on_commit_callbacks, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        rows = [["nom", "genre", "pays"]] + [[f"Clinique {i}", "clinic", "SN"] for i in range(600)]
+        client.force_login(alice)
+        with django_capture_on_commit_callbacks():
+            response = client.post(IMPORT, {"file": as_excel_saves(rows, delimiter="|")})
+        job = ImportJob.objects.get()
+        tasks.import_job_run(job.pk)  # what the worker does
+        page = client.get(response.url)
+        job.refresh_from_db()
+        assert job.status == "refused"
+        assert [e.message for e in page.context["result"]["errors"]] == [
+            "Could not read the file: expected columns country, kind, name, "
+            "organisation_type, sector, time_zone separated by commas, semicolons or tabs."
+        ]
 
     @pytest.mark.parametrize(
         ("count", "message"), [(1, "1 partner imported."), (2, "2 partners imported.")]
