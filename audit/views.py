@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.core.exceptions import PermissionDenied
@@ -6,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from core.spreadsheets import inert
+from core import spreadsheets
 
 from .forms import AuditFilterForm
 from .history import entries
@@ -44,9 +43,9 @@ def audit_export(request):
     form = _filters(request)
     if not form.is_valid():
         return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type=spreadsheets.CSV)
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.CsvWriter(response)
     writer.writerow(CSV_HEADER)
     for entry in entries(form.events().iterator(chunk_size=2000)):
         event = entry.event
@@ -65,5 +64,5 @@ def audit_export(request):
             event.url or "",
             changes,
         ]
-        writer.writerow([inert(value) for value in row])
+        writer.writerow(row)
     return response

@@ -1,37 +1,267 @@
-"""What every spreadsheet Accord writes shares: the content types, the
-guard against text a spreadsheet would run as a formula, and the XLSX writer."""
+"""Every spreadsheet Accord reads or writes passes through here.
+
+Written: the content types, the one guard against text a spreadsheet would run
+as a formula (`inert`), and the two writers that apply it to every cell, a CSV
+in UTF-8 with a byte-order mark (without it Excel on Windows reads UTF-8 as
+its local code page: "RheinhÃ¶he") and an XLSX workbook.
+
+Read: a CSV as Excel saves it in any locale (comma, semicolon or tab between
+the columns, UTF-8 with or without a byte-order mark, or Windows-1252), and an
+XLSX whose formulas without a saved value are told apart from blank cells.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
 
 # A spreadsheet runs a cell that starts with one of these as a formula; text
-# people typed (titles, comments) must never become one.
+# people typed (titles, comments, metric names) must never become one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The column separators a CSV from Excel uses: "," in English locales, ";"
+# where the comma is the decimal mark, a tab for "Text (Tab delimited)".
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read as a table."""
 
 
 def inert(value):
-    """Text that would start a formula kept as text (a leading apostrophe)."""
+    """Text that would start a formula kept as text (a leading apostrophe).
+
+    The one guard of every file Accord writes: the writers below call it on
+    every cell, so no caller has to remember to."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, list, Iterable[list]]]) -> bytes:
-    """A workbook of (title, header, rows) sheets, every cell made inert. A zip
-    file is written with seeks, which a response does not offer: hence bytes."""
-    book = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
+def inert_row(row: Iterable) -> list:
+    return [inert(value) for value in row]
+
+
+class CsvWriter:
+    """A `csv.writer` that makes every cell inert, after a byte-order mark."""
+
+    def __init__(self, stream):
+        stream.write(BOM)
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow(inert_row(row))
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
         for row in rows:
-            sheet.append([inert(value) for value in row])
+            self.writerow(row)
+
+
+def csv_bytes(rows: Iterable[Iterable]) -> bytes:
+    out = io.StringIO()
+    CsvWriter(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, list, Iterable[list]]], *, streamed=True) -> bytes:
+    """A workbook of (title, header, rows) sheets, every cell made inert. A zip
+    file is written with seeks, which a response does not offer: hence bytes.
+
+    `streamed` keeps memory flat for a large export; a template to fill in is
+    not, so that, like a workbook saved by Excel, it states its dimension
+    (which the imports read to send large files to the worker)."""
+    book = Workbook(write_only=streamed)
+    if not streamed:
+        book.remove(book.active)
+    for title, header, rows in sheets:
+        # Excel refuses a sheet title of more than 31 characters or with one of
+        # these; a translated title may be either.
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31])
+        sheet.append(inert_row(header))
+        for row in rows:
+            sheet.append(inert_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# --- reading -----------------------------------------------------------------
+
+
+class Formula(str):
+    """An XLSX cell holding a formula and no value saved with it (a workbook
+    written by a program rather than by Excel): its text is the formula."""
+
+
+@dataclass
+class Table:
+    rows: list[list[str]]
+    # Whether numbers in the file may be written with a decimal comma: a CSV
+    # whose columns are not separated by commas, as Excel saves it where the
+    # comma is the decimal mark.
+    decimal_comma: bool = False
+    delimiter: str = field(default=",")
+
+
+def expected_message(columns: Iterable[str]) -> str:
+    return _(
+        "Could not read the file: expected columns %(columns)s separated by commas, "
+        "semicolons or tabs."
+    ) % {"columns": ", ".join(columns)}
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # What Excel on Windows saves as "CSV (Comma delimited)" in Western
+        # Europe and the Americas.
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            _(
+                "Could not read the file: it is neither UTF-8 nor Windows-1252 text. "
+                "Save it from Excel as “CSV UTF-8”."
+            )
+        ) from error
+
+
+def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) -> Table:
+    """The CSV's rows, its separator found from its header: the one of comma,
+    semicolon or tab that splits the header into the most known `columns`.
+
+    A header no separator splits into a required column, or that two split
+    alike, gets one message naming the columns expected."""
+    columns, required = list(columns), set(required)
+    text = _decode(data)
+    first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    scores = {}
+    for delimiter in DELIMITERS:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        names = {cell.strip().lower() for cell in header}
+        scores[delimiter] = (len(names & required), len(names & set(columns)))
+    best = max(scores.values(), default=(0, 0))
+    chosen = [delimiter for delimiter, score in scores.items() if score == best]
+    if best[0] == 0 or len(chosen) > 1:
+        raise UnreadableFile(expected_message(sorted(required) or columns))
+    delimiter = chosen[0]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
+
+
+def _formula(value) -> str | None:
+    """The formula a cell read without `data_only` holds, if any."""
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    return None
+
+
+def _rows(book) -> list[list]:
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def read_xlsx(upload) -> Table:
+    """The first sheet's rows as text; a formula whose value the workbook does
+    not hold is a `Formula`, not a blank cell.
+
+    Read once as written (formulas as their text); only a workbook holding a
+    formula is read a second time for the values saved with them, which
+    doubles the time of a large file."""
+    try:
+        book = load_workbook(upload, read_only=True, data_only=False)
+        written = _rows(book)
+        book.close()
+        saved = None
+        if any(_formula(value) for row in written for value in row):
+            upload.seek(0)
+            book = load_workbook(upload, read_only=True, data_only=True)
+            saved = _rows(book)
+            book.close()
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise UnreadableFile(_("The file could not be read as an XLSX workbook.")) from error
+    rows = []
+    for index, row in enumerate(written):
+        cells = []
+        for column, value in enumerate(row):
+            if (formula := _formula(value)) is not None:
+                # Excel saves each formula's value with it; a program may not.
+                value = saved[index][column] if column < len(saved[index]) else None
+                if value is None:
+                    cells.append(Formula(formula))
+                    continue
+            cells.append("" if value is None else str(value))
+        rows.append(cells)
+    return Table(rows=rows)
+
+
+def formula_columns(header: list[str], row: list[str]) -> list[tuple[str, str]]:
+    """(column, formula) for each cell of `row` that is a formula without a value."""
+    return [
+        (name, str(cell))
+        for name, cell in zip(header, row, strict=False)
+        if isinstance(cell, Formula)
+    ]
+
+
+def formula_message(formula: str) -> str:
+    return _("a formula (%(formula)s); enter the value") % {"formula": formula}
+
+
+SPACES = re.compile(r"[ \u00a0\u202f]")
+# With a decimal comma: "12,5", "-0,75", "1 234,5", "1.234,5".
+DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:[.]\d{3})*,\d+")
+# Digits grouped in thousands by points and nothing after: 1.234 is a
+# thousand and more where the comma is the decimal mark, one and a bit elsewhere.
+GROUPED_BY_POINTS = re.compile(r"[+-]?\d{1,3}(?:[.]\d{3})+")
+
+
+def read_number(text: str, *, decimal_comma: bool = False) -> Decimal | None:
+    """A number written with a decimal point, or with a decimal comma in a file
+    that uses one; None if it is not a finite number or could be read two ways.
+
+    In a comma-separated file a comma is refused, since 1,5 and 1,500 are read
+    differently in different countries; in a file with a decimal comma, so is
+    1.234."""
+    text = SPACES.sub("", text.strip())
+    if decimal_comma and DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif "," in text or (decimal_comma and GROUPED_BY_POINTS.fullmatch(text)):
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+__all__ = [
+    "BOM",
+    "CSV",
+    "XLSX",
+    "CsvWriter",
+    "Formula",
+    "Table",
+    "UnreadableFile",
+    "csv_bytes",
+    "inert",
+    "read_csv",
+    "read_number",
+    "read_xlsx",
+    "xlsx_bytes",
+]

@@ -10,7 +10,6 @@ approved scorecards only).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
 
@@ -120,20 +119,22 @@ def metric_rows(partnership, *, today: dt.date) -> list[list]:
     return rows
 
 
-def _text(value) -> str:
+def _text(value):
+    """A cell as the CSV writes it: numbers stay numbers (a negative one is no
+    formula), the writer makes the text inert."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return value.quantize(1) if value == value.to_integral() else value
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(spreadsheets.inert(value))
+    return str(value)
 
 
 def write_csv(stream, partnership, *, user, today: dt.date) -> None:
-    writer = csv.writer(stream)
+    writer = spreadsheets.CsvWriter(stream)
     writer.writerow([SCORECARDS_TITLE])
     writer.writerow(SCORECARD_HEADER)
     writer.writerows([_text(v) for v in row] for row in scorecard_rows(partnership, user=user))

@@ -4,7 +4,6 @@ words and the reviewers' comments, for a board pack or a second look offline."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 from django.http import HttpResponse
@@ -139,9 +138,9 @@ def response(data: dict, *, fmt: str) -> HttpResponse:
     response = HttpResponse(content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     if fmt == "csv":
-        writer = csv.writer(response)
+        writer = spreadsheets.CsvWriter(response)
         writer.writerow(COLUMNS)
-        writer.writerows([spreadsheets.inert(value) for value in row] for row in rows)
+        writer.writerows(rows)
     else:
         response.write(spreadsheets.xlsx_bytes([("Portfolio", COLUMNS, rows)]))
     return response

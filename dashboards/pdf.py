@@ -2,32 +2,55 @@
 
 The page never flows onto a second one: every line is a single cell cut to
 the width it has, and flags and metrics beyond what fits end in "and N more".
-Names come from every script our partners write in. DejaVu Sans (Debian's
-fonts-dejavu-core) covers Latin, Vietnamese, Greek and Cyrillic; a character
-no font on the machine has is printed as "?" rather than silently dropped, and
-without DejaVu the PDF falls back to the built-in Helvetica (Latin-1).
+
+Names come from every script our partners write in. Text is shaped by
+HarfBuzz (fpdf2's text shaping, with uharfbuzz) and ordered by the Unicode
+bidirectional algorithm, so Arabic letters join and Arabic and Hebrew read
+right to left. Noto Sans prints Latin (Vietnamese too), Greek and Cyrillic;
+each character it lacks comes from the first fallback font that has it: Noto
+Sans Arabic, Noto Sans Hebrew (Debian's fonts-noto-core), DejaVu Sans
+(fonts-dejavu-core), Droid Sans Fallback for Chinese, Japanese and Korean
+(fonts-droid-fallback). `make install` installs them (tooling/servers.py).
+A character no font on the machine has is printed as "?" rather than silently
+dropped; without any of these fonts the PDF falls back to the built-in
+Helvetica (Latin-1).
+
+The labels are translated into the language active when the PDF is made.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from fpdf import FPDF
 
 from core.numbers import percent_text, score_text
 from evaluation.codes import status_label
-from evaluation.models import Scorecard, Trend
+from evaluation.models import Rating, Scorecard, Trend
 from partnerships.models import OutcomeMetric
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
-REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
-# Fonts that cover the scripts DejaVu lacks (Chinese, Japanese, Korean), used
-# for those characters when the machine has one.
+# fpdf2 subsets each font with fontTools, which logs a hundred lines a PDF at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+FONT_DIR = Path("/usr/share/fonts/truetype")
+# The body font: the first of these whose regular face the machine has.
+BODY_FONTS = [
+    ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf"),
+    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
+]
+# (family, regular, bold): for the characters the body font lacks, in this
+# order. Arabic and Hebrew come before DejaVu, which has rougher Arabic.
 FALLBACK_FONTS = [
-    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    ("arabic", "noto/NotoSansArabic-Regular.ttf", "noto/NotoSansArabic-Bold.ttf"),
+    ("hebrew", "noto/NotoSansHebrew-Regular.ttf", "noto/NotoSansHebrew-Bold.ttf"),
+    ("dejavu", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
+    ("cjk", "droid/DroidSansFallbackFull.ttf", None),
+    ("cjkwqy", "wqy/wqy-microhei.ttc", None),
 ]
 
 FLAGS_SHOWN = 8
@@ -40,11 +63,15 @@ FOOTER_Y = 277  # mm from the top of A4
 LATIN_1_STAND_INS = str.maketrans({"—": "-", "–": "-", "•": "-", "…": "...", "“": '"', "”": '"'})
 RATING_COLOURS = {"green": (26, 127, 55), "amber": (240, 180, 41), "red": (207, 34, 46)}
 TREND_WORDS = {
-    Trend.UP: "Improving since the previous period",
-    Trend.FLAT: "Steady since the previous period",
-    Trend.DOWN: "Worsening since the previous period",
-    Trend.NEW: "No earlier scorecard to compare with",
+    Trend.UP: gettext_lazy("Improving since the previous period"),
+    Trend.FLAT: gettext_lazy("Steady since the previous period"),
+    Trend.DOWN: gettext_lazy("Worsening since the previous period"),
+    Trend.NEW: gettext_lazy("No earlier scorecard to compare with"),
 }
+
+
+def _rating_label(rating: str | None) -> str:
+    return str(Rating(rating).label) if rating in Rating.values else _("None")
 
 
 class _Page(FPDF):
@@ -56,21 +83,29 @@ class _Page(FPDF):
         self.covered = None
         # What was printed, line by line: a PDF's text is glyph ids, not words.
         self.printed: list[str] = []
-        regular = next((d / REGULAR for d in FONT_DIRS if (d / REGULAR).exists()), None)
-        if regular is None:
+        body = next(
+            ((FONT_DIR / r, FONT_DIR / b) for r, b in BODY_FONTS if (FONT_DIR / r).exists()),
+            None,
+        )
+        if body is None:
             return
+        regular, bold = body
         self.add_font("body", "", str(regular))
-        bold = regular.with_name(BOLD)
         self.add_font("body", "B", str(bold if bold.exists() else regular))
         self.covered = set(self.fonts["body"].cmap)
         fallbacks = []
-        for index, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
-            family = f"fallback{index}"
-            self.add_font(family, "", str(path))
+        for family, fallback, fallback_bold in FALLBACK_FONTS:
+            if FONT_DIR / fallback == regular or not (FONT_DIR / fallback).exists():
+                continue
+            self.add_font(family, "", str(FONT_DIR / fallback))
+            if fallback_bold and (FONT_DIR / fallback_bold).exists():
+                self.add_font(family, "B", str(FONT_DIR / fallback_bold))
             self.covered |= set(self.fonts[family].cmap)
             fallbacks.append(family)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
+        # Joined Arabic letters, right-to-left runs in their visual order.
+        self.set_text_shaping(True)
         self.unicode = True
 
     def cell(self, w=None, h=None, text="", *args, **kwargs):
@@ -115,6 +150,10 @@ class _Page(FPDF):
         self.use(10)
 
 
+def _more(count: int) -> str:
+    return ngettext("and %(count)s more", "and %(count)s more", count) % {"count": count}
+
+
 def _top_metrics(card: Scorecard) -> list[dict]:
     """The metrics that weigh most in the score, with what the scorecard found."""
     results = {result["id"]: result for result in card.metric_results}
@@ -126,10 +165,11 @@ def _watermark(page: _Page):
     """ "PROVISIONAL" across the page, along its diagonal, behind the content."""
     page.use(72, bold=True)
     page.set_text_color(225, 225, 225)
-    width = page.get_string_width("PROVISIONAL")
+    word = _("PROVISIONAL")
+    width = page.get_string_width(word)
     centre_x, centre_y = page.w / 2, page.h / 2
     with page.rotation(55, centre_x, centre_y):
-        page.text(centre_x - width / 2, centre_y + 9, "PROVISIONAL")
+        page.text(centre_x - width / 2, centre_y + 9, word)
     page.set_text_color(0, 0, 0)
 
 
@@ -147,13 +187,19 @@ def render(card: Scorecard) -> _Page:
 
     page.use(9)
     page.set_text_color(90, 90, 90)
-    page.line(f"{settings.ACCORD_ORGANISATION_NAME} · Partnership scorecard · board pack")
+    page.line(
+        _("%(organisation)s · Partnership scorecard · board pack")
+        % {"organisation": settings.ACCORD_ORGANISATION_NAME}
+    )
     page.set_text_color(0, 0, 0)
     page.use(18, bold=True)
     page.line(card.partnership.title, height=10)
     page.use(11)
-    state = "provisional, not yet approved" if provisional else "approved"
-    page.line(f"{card.period_start:%B %Y} ({state})")
+    state = _("provisional, not yet approved") if provisional else _("approved")
+    page.line(
+        _("%(month)s (%(state)s)")
+        % {"month": dateformat.format(card.period_start, "F Y"), "state": state}
+    )
 
     page.ln(3)
     rating = card.effective_rating
@@ -164,49 +210,59 @@ def render(card: Scorecard) -> _Page:
     if colour:
         page.set_fill_color(*colour)
         page.set_text_color(*((31, 35, 40) if rating == "amber" else (255, 255, 255)))
-        page.cell(30, 10, rating.capitalize(), align="C", fill=True)
+        page.cell(30, 10, _rating_label(rating), align="C", fill=True)
         page.set_text_color(0, 0, 0)
     else:
-        page.cell(30, 10, "Not rated", align="C", border=1)
+        page.cell(30, 10, _("Not rated"), align="C", border=1)
     page.use(10)
     page.set_x(80)
     if card.override_rating:
         page.line(
-            f"Rating set by the reviewer; computed rating: {(card.rating or 'none').capitalize()}",
+            _("Rating set by the reviewer; computed rating: %(rating)s")
+            % {"rating": _rating_label(card.rating)},
             width=115,
         )
     else:
-        page.line("Computed rating", width=115)
+        page.line(_("Computed rating"), width=115)
     page.set_y(page.get_y() + 6)
     if card.override_justification:
-        page.line(f"Why: {card.override_justification}")
+        # The reviewer's words are a paragraph of their own, so that Arabic or
+        # Hebrew ones are ordered right to left, not inside an English line.
+        label = _("Why:")
+        page.cell(page.get_string_width(label) + 2, LINE, label)
+        page.line(card.override_justification, width=PAGE_WIDTH + page.l_margin - page.get_x())
     page.line(TREND_WORDS.get(card.trend, card.get_trend_display()))
 
-    page.heading("Components")
+    page.heading(_("Components"))
     for label, value in (
-        ("Outcomes", card.outcomes_score),
-        ("Objectives", card.objectives_score),
-        ("Relationship", card.health_score),
-        ("Agreement", card.agreement_score),
+        (_("Outcomes"), card.outcomes_score),
+        (_("Objectives"), card.objectives_score),
+        (_("Relationship"), card.health_score),
+        (_("Agreement"), card.agreement_score),
     ):
         page.cell(45, LINE, label)
         page.cell(20, LINE, score_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
 
-    page.heading("Flags")
+    page.heading(_("Flags"))
     if not card.flags:
-        page.line("No flags.")
+        page.line(_("No flags."))
     for flag in card.flags[:FLAGS_SHOWN]:
         page.line(f"• {flag['message']}")
     if len(card.flags) > FLAGS_SHOWN:
-        page.line(f"and {len(card.flags) - FLAGS_SHOWN} more")
+        page.line(_more(len(card.flags) - FLAGS_SHOWN))
 
-    page.heading("Top metrics")
+    page.heading(_("Top metrics"))
     metrics = _top_metrics(card)
     if not metrics:
-        page.line("No metrics.")
+        page.line(_("No metrics."))
     else:
         page.use(9, bold=True)
-        for text, width in (("Metric", 95), ("Progress", 25), ("Planned", 25), ("Status", 35)):
+        for text, width in (
+            (_("Metric"), 95),
+            (_("Progress"), 25),
+            (_("Planned"), 25),
+            (_("Status"), 35),
+        ):
             page.cell(width, LINE, text)
         page.ln(LINE)
         page.use(10)
@@ -217,15 +273,21 @@ def render(card: Scorecard) -> _Page:
         page.cell(35, LINE, status_label(metric["status"]))
         page.ln(LINE)
     if len(metrics) > METRICS_SHOWN:
-        page.line(f"and {len(metrics) - METRICS_SHOWN} more")
+        page.line(_more(len(metrics) - METRICS_SHOWN))
 
-    page.heading("Review")
+    page.heading(_("Review"))
     if card.reviewer and card.reviewed_at:
         when = timezone.localtime(card.reviewed_at)
         state = card.get_review_state_display().lower()
-        page.line(f"Reviewed by {card.reviewer} on {when:%d %B %Y} ({state}).")
+        page.line(
+            _("Reviewed by %(reviewer)s on %(date)s (%(state)s).")
+            % {"reviewer": card.reviewer, "date": dateformat.format(when, "d F Y"), "state": state}
+        )
     else:
-        page.line(f"Not yet approved ({card.get_review_state_display().lower()}): provisional.")
+        page.line(
+            _("Not yet approved (%(state)s): provisional.")
+            % {"state": card.get_review_state_display().lower()}
+        )
 
     # Where the content ended: above the footer, or the page is overfull.
     page.content_bottom = page.get_y()
@@ -233,7 +295,11 @@ def render(card: Scorecard) -> _Page:
     page.use(8)
     page.set_text_color(90, 90, 90)
     page.line(
-        f"Computed {timezone.localtime(card.computed_at):%d %b %Y %H:%M} with scoring policy "
-        f"v{card.policy.version} · printed {timezone.localtime():%d %b %Y %H:%M}"
+        _("Computed %(computed)s with scoring policy v%(version)s · printed %(printed)s")
+        % {
+            "computed": dateformat.format(timezone.localtime(card.computed_at), "d M Y H:i"),
+            "version": card.policy.version,
+            "printed": dateformat.format(timezone.localtime(), "d M Y H:i"),
+        }
     )
     return page

@@ -20,7 +20,7 @@ from core import spreadsheets
 from evaluation.models import Scorecard, sees_provisional
 from partnerships.models import Partner, Partnership
 
-from . import detail, exports_detail, pdf
+from . import detail, exports_detail, exports_partner, pdf
 
 
 def _readable_partnership(user, pk) -> Partnership:
@@ -92,6 +92,33 @@ def partnership_xlsx(request, pk):
     response = HttpResponse(content_type=spreadsheets.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(partnership, ".xlsx")}"'
     exports_detail.write_xlsx(response, partnership, user=request.user, today=timezone.localdate())
+    return response
+
+
+def _partner_file_name(partner, suffix):
+    return f"{slugify(partner.name) or 'partner'}-{partner.pk}{suffix}"
+
+
+@login_required
+@require_safe
+def partner_csv(request, pk):
+    """The partner dashboard as CSV, for whoever may read the dashboard."""
+    partner = _readable_partner(request.user, pk)
+    response = HttpResponse(content_type=spreadsheets.CSV)
+    name = _partner_file_name(partner, ".csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports_partner.write_csv(response, partner, user=request.user, today=timezone.localdate())
+    return response
+
+
+@login_required
+@require_safe
+def partner_xlsx(request, pk):
+    partner = _readable_partner(request.user, pk)
+    response = HttpResponse(content_type=spreadsheets.XLSX)
+    name = _partner_file_name(partner, ".xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports_partner.write_xlsx(response, partner, user=request.user, today=timezone.localdate())
     return response
 
 

@@ -13,9 +13,11 @@ import dataclasses
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import tasks
-from .imports import RowError, count_rows, partners_import
+from .imports import ImportFileError, RowError, count_rows, partners_import
 from .measurement_import import measurements_import
 from .models import ImportJob, ImportKind, ImportStatus
 
@@ -24,6 +26,18 @@ logger = logging.getLogger(__name__)
 # Larger files are imported by the worker: checked and saved in well under a
 # second at this size, so the request stays short whatever the machine.
 BACKGROUND_ROWS = 500
+
+
+def imported_message(*, kind: str, created: int, updated: int = 0) -> str:
+    """What a finished import says, in the request or from the worker."""
+    if kind == ImportKind.PARTNERS:
+        return ngettext("%(count)s partner imported.", "%(count)s partners imported.", created) % {
+            "count": created
+        }
+    return _("Measurements imported: %(created)s, %(updated)s.") % {
+        "created": ngettext("%(count)s created", "%(count)s created", created) % {"count": created},
+        "updated": ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated},
+    }
 
 
 def is_large(upload) -> bool:
@@ -76,6 +90,15 @@ def import_job_run(*, job_id: int) -> None:
                     user=job.created_by,
                     progress=progress,
                 )
+    except ImportFileError as error:
+        # The file as a whole cannot be read (its separator, its encoding): its
+        # one message is the report, as it would be for a small file.
+        _set(
+            job,
+            status=ImportStatus.REFUSED,
+            report=[dataclasses.asdict(RowError(0, "", str(error), ""))],
+        )
+        return
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
         _set(job, status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}")

@@ -10,8 +10,6 @@ thousand partners cost a few statements, not ten thousand round trips.
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,9 +17,11 @@ from functools import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from core import spreadsheets
 from core.copy import insert_with_history
 
 from .forms_partners import split_list
@@ -68,33 +68,22 @@ class ImportResult:
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(EXAMPLE)
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes([COLUMNS, EXAMPLE])
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Partners"
-    sheet.append(COLUMNS)
-    sheet.append(EXAMPLE)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes([("Partners", COLUMNS, [EXAMPLE])], streamed=False)
 
 
 def _check_file(upload) -> str:
     """The file's extension, once its size and type are acceptable."""
     if upload.size > MAX_SIZE:
-        raise ImportFileError("The file is larger than 5 MB.")
+        raise ImportFileError(_("The file is larger than 5 MB."))
     name = upload.name.lower()
     for extension in ("csv", "xlsx"):
         if name.endswith(f".{extension}"):
             return extension
-    raise ImportFileError("Upload a CSV (.csv) or Excel (.xlsx) file.")
+    raise ImportFileError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
 
 
 def count_rows(upload) -> int | None:
@@ -108,35 +97,51 @@ def count_rows(upload) -> int | None:
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise ImportFileError("The file could not be read as an XLSX workbook.") from error
+        raise ImportFileError(_("The file could not be read as an XLSX workbook.")) from error
     rows = book.worksheets[0].max_row
     book.close()
     upload.seek(0)
     return rows
 
 
-def read_rows(upload) -> list[list[str]]:
-    """The file's rows as lists of text, the header first."""
-    name = "." + _check_file(upload)
+def read_table(upload, *, columns=COLUMNS, required=REQUIRED) -> spreadsheets.Table:
+    """The file's rows as lists of text, the header first, and how its numbers
+    are written. A CSV may separate its columns by commas, semicolons or tabs."""
+    extension = _check_file(upload)
     upload.seek(0)
-    if name.endswith(".csv"):
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError("The CSV file is not UTF-8 text.") from error
-        return list(csv.reader(io.StringIO(text)))
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise ImportFileError("The file could not be read as an XLSX workbook.") from error
-        rows = [
-            ["" if value is None else str(value) for value in row]
-            for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
-        book.close()
-        return rows
-    raise AssertionError("unreachable: _check_file knows the extensions")
+    try:
+        if extension == "csv":
+            return spreadsheets.read_csv(upload.read(), columns=columns, required=required)
+        return spreadsheets.read_xlsx(upload)
+    except spreadsheets.UnreadableFile as error:
+        raise ImportFileError(str(error)) from error
+
+
+def read_rows(upload) -> list[list[str]]:
+    """The partner file's rows as lists of text, the header first."""
+    return read_table(upload).rows
+
+
+def formula_errors(number: int, header: list[str], row: list[str]) -> list[RowError]:
+    """An error for each cell of the row holding a formula without its value:
+    read as blank, it would be reported as missing, or skipped unseen."""
+    return [
+        RowError(number, column, spreadsheets.formula_message(formula), formula)
+        for column, formula in spreadsheets.formula_columns(header, row)
+    ]
+
+
+def missing_columns(rows, required, columns) -> RowError | None:
+    """The header's error when it lacks a required column, naming them all."""
+    header = {cell.strip().lower() for cell in rows[0]}
+    missing = set(required) - header
+    if not missing:
+        return None
+    message = _("Missing columns: %(missing)s. The file needs the columns %(columns)s.") % {
+        "missing": ", ".join(sorted(missing)),
+        "columns": ", ".join(columns),
+    }
+    return RowError(1, "", message, ", ".join(rows[0]))
 
 
 @cache
@@ -251,12 +256,10 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     `progress(done, total)`, when given, hears how far the check has come.
     """
     if not rows:
-        return [], [RowError(1, "", "The file is empty.", "")]
+        return [], [RowError(1, "", _("The file is empty."), "")]
+    if missing := missing_columns(rows, REQUIRED, COLUMNS):
+        return [], [missing]
     header = [cell.strip().lower() for cell in rows[0]]
-    missing = REQUIRED - set(header)
-    if missing:
-        message = f"Missing columns: {', '.join(sorted(missing))}."
-        return [], [RowError(1, "", message, ", ".join(rows[0]))]
     # Row by row in memory: the model's field validation and the duplicates
     # within the file. The database is asked once, below, for the rest.
     parsed, errors, seen, candidates = [], [], {}, {}
@@ -265,8 +268,15 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
             progress(number - 1, len(rows) - 1)
         if not any(cell.strip() for cell in row):
             continue
-        values = {name: cell for name, cell in zip(header, row, strict=False) if name in COLUMNS}
+        # A formula is reported as one, and its column is not checked further.
+        formulas = formula_errors(number, header, row)
+        values = {
+            name: "" if isinstance(cell, spreadsheets.Formula) else cell
+            for name, cell in zip(header, row, strict=False)
+            if name in COLUMNS
+        }
         fields, row_errors = _parse(number, values)
+        row_errors = formulas + row_errors
         partner = Partner(**fields)
         try:
             # Columns that could not be read are reported already. The

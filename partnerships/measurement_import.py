@@ -13,22 +13,29 @@ for a metric and period already recorded corrects that value.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
 
+from core import spreadsheets
 from core.copy import insert_with_history
 
-from .imports import MAX_SIZE, PROGRESS_EVERY, ImportFileError, RowError, read_rows
+from .imports import (
+    MAX_SIZE,
+    PROGRESS_EVERY,
+    ImportFileError,
+    RowError,
+    formula_errors,
+    missing_columns,
+    read_table,
+)
 from .models import Measurement, OutcomeMetric
 from .periods import last_closed_period
 
@@ -92,27 +99,20 @@ def template_rows(partnership, today: dt.date | None = None) -> list[list[str]]:
 
 
 def template_csv(partnership) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(template_rows(partnership))
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes([COLUMNS, *template_rows(partnership)])
 
 
 def template_xlsx(partnership) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Measurements"
-    sheet.append(COLUMNS)
-    for row in template_rows(partnership):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(
+        [("Measurements", COLUMNS, template_rows(partnership))], streamed=False
+    )
 
 
-def _date(text: str) -> dt.date | None:
-    """An ISO date; a spreadsheet's date cell reads as '2025-07-01 00:00:00'."""
+def _date(text: str, *, day_first: bool = False) -> dt.date | None:
+    """An ISO date; a spreadsheet's date cell reads as '2025-07-01 00:00:00'.
+
+    With `day_first`, also the date as Excel saves it where the comma is the
+    decimal mark: 01.07.2025 (German) or 01/07/2025 (French, Spanish)."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -120,19 +120,14 @@ def _date(text: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(text).date()
     except ValueError:
-        return None
-
-
-def _number(text: str) -> Decimal | None:
-    """A number written with a decimal point; a comma is refused, since 1,5 and
-    1,500 would be read differently in different countries."""
-    if "," in text:
-        return None
-    try:
-        number = Decimal(text.replace(" ", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+        pass
+    if day_first:
+        for written in ("%d.%m.%Y", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, written).date()
+            except ValueError:
+                continue
+    return None
 
 
 def _period_errors(metric, period_start) -> list[tuple[str, str]]:
@@ -155,19 +150,29 @@ def _period_errors(metric, period_start) -> list[tuple[str, str]]:
 
 
 def check(
-    rows: list[list[str]], *, partnership, user, progress=None
+    rows: list[list[str]], *, partnership, user, progress=None, decimal_comma=False
 ) -> tuple[list[Row], list[RowError]]:
     """Every row to save and every error in the file; the file's row numbers.
 
-    `progress(done, total)`, when given, hears how far the check has come.
+    `progress(done, total)`, when given, hears how far the check has come;
+    `decimal_comma` reads "12,5" as twelve and a half (a file separated by
+    semicolons or tabs, as Excel saves one where the comma is the decimal mark).
     """
+    not_a_number = (
+        _("“%(value)s” is not a number written 12,5 or 12.5.")
+        if decimal_comma
+        else _("“%(value)s” is not a number written with a decimal point, e.g. 12.5.")
+    )
+    not_a_date = (
+        _("“%(value)s” is not a date written YYYY-MM-DD or DD.MM.YYYY.")
+        if decimal_comma
+        else _("“%(value)s” is not a date written YYYY-MM-DD.")
+    )
     if not rows:
-        return [], [RowError(1, "", "The file is empty.", "")]
+        return [], [RowError(1, "", _("The file is empty."), "")]
+    if missing := missing_columns(rows, REQUIRED, COLUMNS):
+        return [], [missing]
     header = [cell.strip().lower() for cell in rows[0]]
-    missing = REQUIRED - set(header)
-    if missing:
-        message = f"Missing columns: {', '.join(sorted(missing))}."
-        return [], [RowError(1, "", message, ", ".join(rows[0]))]
     metrics = {metric.pk: metric for metric in active_metrics(partnership)}
     existing = {
         (measurement.metric_id, measurement.period_start): measurement
@@ -177,9 +182,17 @@ def check(
     for number, row in enumerate(rows[1:], start=2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
+        # A formula is reported as one (never read as a blank value, which
+        # would skip the row unseen), and its column is not checked further.
+        formulas = formula_errors(number, header, row)
         values = {
-            name: cell.strip() for name, cell in zip(header, row, strict=False) if name in COLUMNS
+            name: "" if isinstance(cell, spreadsheets.Formula) else cell.strip()
+            for name, cell in zip(header, row, strict=False)
+            if name in COLUMNS
         }
+        if formulas:
+            errors += formulas
+            continue
         if not values.get("value"):
             continue  # a blank row, or a metric the file leaves for another time
         row_errors = []
@@ -197,12 +210,12 @@ def check(
             bad("metric_id", f"“{metric_id}” is not an active metric of this partnership.")
         period_start = None
         if text := values.get("period_start", ""):
-            period_start = _date(text)
+            period_start = _date(text, day_first=decimal_comma)
             if period_start is None:
-                bad("period_start", f"“{text}” is not a date written YYYY-MM-DD.")
-        value = _number(values["value"])
+                bad("period_start", not_a_date % {"value": text})
+        value = spreadsheets.read_number(values["value"], decimal_comma=decimal_comma)
         if value is None:
-            bad("value", f"“{values['value']}” is not a number.")
+            bad("value", not_a_number % {"value": values["value"]})
         if metric is None:
             errors += row_errors
             continue
@@ -303,8 +316,14 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
 
 def measurements_import(*, upload, partnership, user, progress=None) -> MeasurementImportResult:
     """Check the whole file, then save every value or none."""
-    rows = read_rows(upload)
-    parsed, errors = check(rows, partnership=partnership, user=user, progress=progress)
+    table = read_table(upload, columns=COLUMNS, required=REQUIRED)
+    parsed, errors = check(
+        table.rows,
+        partnership=partnership,
+        user=user,
+        progress=progress,
+        decimal_comma=table.decimal_comma,
+    )
     if errors:
         return MeasurementImportResult(errors=errors)
     return measurements_save(parsed=parsed, user=user)

@@ -106,9 +106,11 @@ def _pg_user_exists() -> bool:
     return True
 
 
-# The scorecard PDF (dashboards/pdf.py) prints names in any Latin, Greek or
-# Cyrillic script with DejaVu, and Chinese, Japanese and Korean ones with Droid.
+# The scorecard PDF (dashboards/pdf.py) prints names in Latin (Vietnamese too),
+# Greek, Cyrillic, Arabic and Hebrew with Noto Sans, other symbols with DejaVu,
+# and Chinese, Japanese and Korean ones with Droid.
 FONTS = {
+    "fonts-noto-core": Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
     "fonts-dejavu-core": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     "fonts-droid-fallback": Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
 }

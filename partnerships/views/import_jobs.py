@@ -24,4 +24,7 @@ def import_job(request, pk):
             response["HX-Refresh"] = "true"
         return response
     context["result"] = {"errors": import_jobs.job_errors(job)}
+    context["imported"] = import_jobs.imported_message(
+        kind=job.kind, created=job.created, updated=job.updated
+    )
     return render(request, "partnerships/import_job.html", context)

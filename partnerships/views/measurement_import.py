@@ -5,11 +5,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import spreadsheets
+
 from .. import import_jobs, measurement_import, permissions
 from ..forms_partners import ImportForm
 from ..models import ImportKind, Partnership
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _editable(request, pk) -> Partnership:
@@ -43,7 +43,11 @@ def measurement_import_view(request, pk):
             if not result.errors:
                 messages.success(
                     request,
-                    f"Measurements imported: {result.created} created, {result.updated} updated.",
+                    import_jobs.imported_message(
+                        kind=ImportKind.MEASUREMENTS,
+                        created=result.created,
+                        updated=result.updated,
+                    ),
                 )
                 return redirect("partnerships:measurement_grid", pk=partnership.pk)
     return render(
@@ -71,10 +75,12 @@ def _download(content: bytes, content_type: str, partnership, extension: str) ->
 def measurement_import_template_csv(request, pk):
     partnership = _editable(request, pk)
     content = measurement_import.template_csv(partnership)
-    return _download(content, "text/csv; charset=utf-8", partnership, "csv")
+    return _download(content, spreadsheets.CSV, partnership, "csv")
 
 
 @require_GET
 def measurement_import_template_xlsx(request, pk):
     partnership = _editable(request, pk)
-    return _download(measurement_import.template_xlsx(partnership), XLSX, partnership, "xlsx")
+    return _download(
+        measurement_import.template_xlsx(partnership), spreadsheets.XLSX, partnership, "xlsx"
+    )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audit.history import object_history
+from core import spreadsheets
 from core.forms import add_service_errors
 
 from .. import import_jobs, imports, permissions, services
@@ -184,7 +185,10 @@ def partner_import(request):
             form.add_error("file", str(error))
         else:
             if not result.errors:
-                messages.success(request, f"{result.created} partners imported.")
+                messages.success(
+                    request,
+                    import_jobs.imported_message(kind=ImportKind.PARTNERS, created=result.created),
+                )
                 return redirect("partnerships:partner_list")
     return render(
         request,
@@ -202,11 +206,8 @@ def partner_import(request):
 def partner_import_template(request, fmt):
     permissions.require_create(request.user)
     if fmt == "csv":
-        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(imports.template_csv(), content_type=spreadsheets.CSV)
     else:
-        response = HttpResponse(
-            imports.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(imports.template_xlsx(), content_type=spreadsheets.XLSX)
     response["Content-Disposition"] = f'attachment; filename="partners-template.{fmt}"'
     return response

@@ -1,6 +1,5 @@
 """A partnership as CSV and XLSX, parsed back and checked against the database."""
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -17,6 +16,7 @@ from tests.dashboards.test_partnership_dashboard import (
     january_2026,  # noqa: F401 (an autouse fixture: the clock)
 )
 from tests.factories import MeasurementFactory, MetricFactory, UserFactory, partnership_with_data
+from tests.spreadsheets import csv_rows
 
 OCTOBER, NOVEMBER, DECEMBER = MONTHS_2025[-3:]
 
@@ -44,7 +44,7 @@ def partnership(db, alice, rita):
 def csv_tables(response) -> dict[str, list[dict]]:
     """The CSV's tables, each under its title row, apart by an empty row."""
     text = b"".join(response.streaming_content if response.streaming else [response.content])
-    rows = list(csv.reader(io.StringIO(text.decode("utf-8"))))
+    rows = csv_rows(text)
     tables, title, header = {}, None, None
     for row in rows:
         if not row:

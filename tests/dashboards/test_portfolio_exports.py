@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from evaluation.models import Scorecard, ScorecardEvent
 from tests.dashboards.test_portfolio import cold_cache_in_november_2026, seed_portfolio
 from tests.factories import PartnershipFactory
+from tests.spreadsheets import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def portfolio(alice, bob, rita):
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(csv_text(response.content))))
 
 
 def test_the_csv_has_a_row_per_partnership_with_its_latest_scorecard(client, erin, portfolio):

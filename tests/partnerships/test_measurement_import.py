@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from partnerships import measurement_import
 from partnerships.models import Measurement
 from tests.factories import MetricFactory, partnership_with_data
+from tests.spreadsheets import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +244,7 @@ def test_the_csv_template_lists_the_active_metrics(client, alice, partnership, m
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response.content)
     assert rows == [
         HEADER,
         [str(monthly.pk), "Clinic visits", "patients", "monthly", "2025-10-01", "", ""],
@@ -264,7 +265,7 @@ def test_the_xlsx_template_lists_the_active_metrics(client, alice, partnership, 
 def test_a_filled_in_template_imports(client, alice, partnership, metric):
     client.force_login(alice)
     response = client.get(url("measurement_import_template_csv", partnership))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response.content)
     rows[1][5] = "31"
     upload = csv_file(rows)
     response = client.post(url("measurement_import", partnership), {"file": upload})

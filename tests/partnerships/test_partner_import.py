@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from partnerships import imports
 from partnerships.models import Partner
 from tests.factories import PartnerFactory
+from tests.spreadsheets import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_the_templates_download_and_import_as_they_are(client, alice):
     url = reverse("partnerships:partner_import_template_csv")
     response = client.get(url)
     assert response["Content-Disposition"] == 'attachment; filename="partners-template.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response.content)
     assert rows[0] == HEADER and len(rows) == 2
 
     response = client.get(reverse("partnerships:partner_import_template_xlsx"))

@@ -1,0 +1,149 @@
+"""Spreadsheets that travel: read as Excel saves them in any locale, written so
+Excel in any locale reads them right and runs none of their text."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core import spreadsheets
+from tests.spreadsheets import csv_rows
+
+COLUMNS = ["name", "kind", "country", "city"]
+REQUIRED = {"name", "kind", "country"}
+HOSTILE = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def read(text: str | bytes, encoding="utf-8") -> spreadsheets.Table:
+    data = text if isinstance(text, bytes) else text.encode(encoding)
+    return spreadsheets.read_csv(data, columns=COLUMNS, required=REQUIRED)
+
+
+class TestTheGuard:
+    @pytest.mark.parametrize("value", HOSTILE)
+    def test_text_that_would_start_a_formula_is_kept_as_text(self, value):
+        assert spreadsheets.inert(value) == "'" + value
+
+    @pytest.mark.parametrize("value", ["Rheinhöhe", "a=b", "", Decimal("-5"), -5, None])
+    def test_anything_else_is_left_alone(self, value):
+        assert spreadsheets.inert(value) == value
+
+    def test_the_csv_writer_guards_every_cell_after_a_byte_order_mark(self):
+        content = spreadsheets.csv_bytes(
+            [["name", "value"], *[[v, Decimal("-5")] for v in HOSTILE]]
+        )
+        rows = csv_rows(content)  # fails without the byte-order mark
+        assert [row[0] for row in rows[1:]] == ["'" + v for v in HOSTILE]
+        assert {row[1] for row in rows[1:]} == {"-5"}  # a number is no formula
+
+    def test_the_xlsx_writer_guards_every_cell_and_the_header(self):
+        content = spreadsheets.xlsx_bytes([("Sheet", ["=A1", "b"], [[v, -5] for v in HOSTILE])])
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == ("'=A1", "b")
+        assert [row[0] for row in rows[1:]] == ["'" + v for v in HOSTILE]
+        assert {row[1] for row in rows[1:]} == {-5}
+        # Not one cell is a formula to the spreadsheet.
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+    def test_a_sheet_title_too_long_or_with_forbidden_characters_is_made_acceptable(self):
+        content = spreadsheets.xlsx_bytes([("Objectifs / résultats: " + "x" * 40, ["a"], [])])
+        assert load_workbook(io.BytesIO(content)).sheetnames == ["Objectifs   résultats  xxxxxxxx"]
+
+    def test_an_export_opened_back_reads_every_accent(self):
+        content = spreadsheets.csv_bytes([["name"], ["Rheinhöhe"], ["Hôpital"], ["مستشفى"]])
+        assert content.startswith(b"\xef\xbb\xbf")
+        assert [row[0] for row in csv_rows(content)] == ["name", "Rheinhöhe", "Hôpital", "مستشفى"]
+
+
+class TestReadingACsv:
+    @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+    def test_commas_semicolons_and_tabs_separate_columns(self, delimiter):
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter).writerows([COLUMNS, ["A, B", "x", "KE", ""]])
+        table = read(out.getvalue())
+        assert table.rows == [COLUMNS, ["A, B", "x", "KE", ""]]
+        assert table.delimiter == delimiter
+        assert table.decimal_comma == (delimiter != ",")
+
+    def test_a_file_as_a_german_excel_saves_it(self):
+        """Semicolons, a byte-order mark and CRLF line ends."""
+        data = "\ufeffname;kind;country\r\nRheinhöhe Klinik;hospital;DE\r\n".encode()
+        table = read(data)
+        assert table.rows == [["name", "kind", "country"], ["Rheinhöhe Klinik", "hospital", "DE"]]
+
+    def test_a_windows_1252_file_is_read(self):
+        """Excel on Windows saves "CSV (Comma delimited)" in its code page."""
+        table = read("name;kind;country\nHôpital de Genève;hospital;CH\n", encoding="cp1252")
+        assert table.rows[1][0] == "Hôpital de Genève"
+
+    def test_bytes_neither_utf_8_nor_windows_1252_get_a_clear_message(self):
+        with pytest.raises(spreadsheets.UnreadableFile, match="neither UTF-8 nor Windows-1252"):
+            read(b"name,kind,country\n\x81\x8d\x8f,x,KE\n")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "nom|type|pays\nA|b|c\n",  # another separator
+            "first name;sort\nA;b\n",  # no column known
+            "name\nA\n",  # one column: no separator to tell
+        ],
+    )
+    def test_an_unreadable_or_ambiguous_file_gets_one_message_naming_what_was_expected(self, text):
+        with pytest.raises(spreadsheets.UnreadableFile) as error:
+            read(text)
+        assert str(error.value) == (
+            "Could not read the file: expected columns country, kind, name separated by "
+            "commas, semicolons or tabs."
+        )
+
+    def test_a_header_lacking_a_column_is_read_for_the_import_to_name_it(self):
+        assert read("name;kind\nA;b\n").rows == [["name", "kind"], ["A", "b"]]
+
+
+class TestReadingNumbers:
+    @pytest.mark.parametrize(
+        ("text", "decimal_comma", "number"),
+        [
+            ("12.5", False, Decimal("12.5")),
+            ("1 500", False, Decimal("1500")),
+            ("12,5", False, None),  # 12.5 or 125? not in a comma-separated file
+            ("1,500", False, None),
+            ("12,5", True, Decimal("12.5")),
+            ("-0,75", True, Decimal("-0.75")),
+            ("1.234,5", True, Decimal("1234.5")),
+            ("1\u00a0234,5", True, Decimal("1234.5")),
+            ("12.5", True, Decimal("12.5")),
+            ("1.234", True, None),  # a thousand and more, or one and a bit
+            ("12,5,0", True, None),
+            ("NaN", True, None),
+            ("a dozen", True, None),
+        ],
+    )
+    def test_a_decimal_comma_is_read_where_the_file_uses_one(self, text, decimal_comma, number):
+        assert spreadsheets.read_number(text, decimal_comma=decimal_comma) == number
+
+
+class TestReadingAnXlsx:
+    def test_a_formula_without_its_value_is_told_apart_from_a_blank_cell(self):
+        book = Workbook()
+        book.active.append(["name", "value", "note"])
+        book.active.append(["A", "=B3*2", None])
+        book.active.append(["B", 4, ""])
+        out = io.BytesIO()
+        book.save(out)  # as a program saves it: no value computed
+        out.seek(0)
+        rows = spreadsheets.read_xlsx(out).rows
+        assert rows[1] == ["A", "=B3*2", ""]
+        assert isinstance(rows[1][1], spreadsheets.Formula)
+        assert not isinstance(rows[1][2], spreadsheets.Formula)
+        assert rows[2] == ["B", "4", ""]
+        assert spreadsheets.formula_columns(rows[0], rows[1]) == [("value", "=B3*2")]
+        assert spreadsheets.formula_message("=B3*2") == "a formula (=B3*2); enter the value"
+
+    def test_a_damaged_workbook_gets_a_clear_message(self):
+        with pytest.raises(spreadsheets.UnreadableFile, match="could not be read as an XLSX"):
+            spreadsheets.read_xlsx(io.BytesIO(b"PK not a zip"))
