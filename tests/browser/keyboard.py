@@ -18,6 +18,8 @@ def tab_to(page, locator, *, backwards=False, limit=150):
     """Press Tab (Shift+Tab backwards) until `locator` has the focus, checking
     that every element met on the way shows where the focus is."""
     target = locator.element_handle()
+    if target.evaluate(FOCUSED):
+        return
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {page.evaluate(DESCRIBE_FOCUS)}"
@@ -42,9 +44,9 @@ def sign_in_with_keys(page, live_server, username, password="password"):
     page.goto(f"{live_server.url}/login/")
     type_into(page, page.get_by_label("Username or email"), username)
     type_into(page, page.get_by_label("Password"), password)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     if "/2fa/authenticate/" in page.url:
         type_into(page, page.get_by_label("Code"), totp_code(TOTP_SECRET))
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
