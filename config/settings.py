@@ -135,6 +135,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
             ],
+            # `|auto_dir` on user text in every template, without a {% load %}.
+            "builtins": ["core.templatetags.text"],
         },
     },
 ]

@@ -18,6 +18,40 @@
     return (value) => (value === null || value === undefined ? "—" : `${value}${unit ? " " + unit : ""}`);
   }
 
+  // A long label (a partnership's or a metric's name) would be clipped by the
+  // canvas: it is wrapped on three lines at most, the last ending in "…".
+  // The tooltip and the table under the chart keep it whole.
+  const LABEL_WIDTH = 22;
+  const LABEL_LINES = 3;
+
+  function wrapLabel(label) {
+    const text = String(label ?? "");
+    if (text.length <= LABEL_WIDTH) return text;
+    const lines = [];
+    let line = "";
+    for (const word of text.split(/\s+/)) {
+      // A word longer than a line (a pasted address) is cut into line-long pieces.
+      const pieces = word.match(new RegExp(`.{1,${LABEL_WIDTH}}`, "gu")) || [];
+      for (const piece of pieces) {
+        if (line && line.length + 1 + piece.length > LABEL_WIDTH) {
+          lines.push(line);
+          line = piece;
+        } else {
+          line = line ? `${line} ${piece}` : piece;
+        }
+      }
+    }
+    if (line) lines.push(line);
+    if (lines.length <= LABEL_LINES) return lines;
+    const kept = lines.slice(0, LABEL_LINES);
+    kept[LABEL_LINES - 1] = `${kept[LABEL_LINES - 1].slice(0, LABEL_WIDTH - 1)}…`;
+    return kept;
+  }
+
+  function wrappedTick(value) {
+    return wrapLabel(this.getLabelForValue(value));
+  }
+
   function chartConfig(spec) {
     const horizontal = spec.kind === "horizontal-bar";
     const type = horizontal ? "bar" : spec.kind;
@@ -42,7 +76,12 @@
       animation: reducedMotion ? false : { duration: 400 },
       plugins: {
         legend: { display: spec.datasets.length > 1 || round, position: "bottom" },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${format(ctx.raw)}` } },
+        tooltip: {
+          callbacks: {
+            title: (items) => (items.length ? String(items[0].label) : ""),
+            label: (ctx) => `${ctx.dataset.label}: ${format(ctx.raw)}`,
+          },
+        },
       },
       onHover: pointer,
       onClick: (event, elements) => {
@@ -56,11 +95,18 @@
         suggestedMax: spec.suggested_max ?? undefined,
         ticks: spec.integers ? { precision: 0 } : {},
       };
-      const labelAxis = { stacked: spec.stacked, ticks: { autoSkip: !horizontal } };
+      const labelAxis = { stacked: spec.stacked, ticks: { autoSkip: !horizontal, callback: wrappedTick } };
       options.indexAxis = horizontal ? "y" : "x";
       options.scales = horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis };
     } else if (type === "radar") {
-      options.scales = { r: { beginAtZero: false, suggestedMin: 1, suggestedMax: spec.suggested_max ?? undefined } };
+      options.scales = {
+        r: {
+          beginAtZero: false,
+          suggestedMin: 1,
+          suggestedMax: spec.suggested_max ?? undefined,
+          pointLabels: { callback: wrapLabel },
+        },
+      };
     }
     return { type, data: { labels: spec.labels, datasets }, options };
   }

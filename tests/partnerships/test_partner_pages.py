@@ -129,7 +129,8 @@ class TestDetail:
         assert b"Implementer" in response.content
         assert response.context["agreements"][0].title.encode() in response.content
         assert response.context["languages"] == ["English", "Swahili"]
-        assert b"Mombasa, Kenya (Africa)" in response.content
+        # The city is user text, in its own direction.
+        assert b'<span dir="auto">Mombasa</span>, Kenya (Africa)' in response.content
         latest = response.context["history"][0]
         assert latest.event.user == alice
         assert ("city", "Mombasa") in [(c.field, c.new) for c in latest.changes]

@@ -472,7 +472,9 @@ def test_it_links_each_agreement_to_its_page(client, rita):
         reverse("partnerships:partnership_detail", args=[agreement.partnership_id])
     )
     link = reverse("partnerships:agreement_detail", args=[agreement.pk])
-    assert f'<a href="{link}">{agreement.title}</a>' in response.content.decode()
+    # The title is user text, in its own direction.
+    title = f'<span dir="auto">{agreement.title}</span>'
+    assert f'<a href="{link}">{title}</a>' in response.content.decode()
 
 
 def test_a_partnership_and_partner_loaded_in_bulk_have_their_history(client, erin):

@@ -1,0 +1,52 @@
+"""Moving through a page with the keyboard alone, checking that focus shows."""
+
+from tests.factories import TOTP_SECRET, totp_code
+
+# The element that shows the focus: a radio drawn as a button (.btn-check) is
+# hidden and its label shows it. A ring is an outline of 2 px or more.
+FOCUS_SHOWN = """() => {
+  const focused = document.activeElement;
+  const shown = focused.matches(".btn-check") ? focused.nextElementSibling : focused;
+  const style = getComputedStyle(shown);
+  return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+}"""
+FOCUSED = "element => element === document.activeElement"
+DESCRIBE_FOCUS = "() => document.activeElement.outerHTML.slice(0, 160)"
+
+
+def tab_to(page, locator, *, backwards=False, limit=150):
+    """Press Tab (Shift+Tab backwards) until `locator` has the focus, checking
+    that every element met on the way shows where the focus is."""
+    target = locator.element_handle()
+    if target.evaluate(FOCUSED):
+        return
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {page.evaluate(DESCRIBE_FOCUS)}"
+        if target.evaluate(FOCUSED):
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {locator}")
+
+
+def type_into(page, locator, text):
+    tab_to(page, locator)
+    page.keyboard.type(text)
+
+
+def choose(page, select, label):
+    """Pick an option of a closed <select> as a keyboard user does: by typing its start."""
+    tab_to(page, select)
+    page.keyboard.type(label)
+
+
+def sign_in_with_keys(page, live_server, username, password="password"):
+    """The sign-in form, and the second factor for a reviewer or administrator, by keyboard."""
+    page.goto(f"{live_server.url}/login/")
+    type_into(page, page.get_by_label("Username or email"), username)
+    type_into(page, page.get_by_label("Password"), password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    if "/2fa/authenticate/" in page.url:
+        type_into(page, page.get_by_label("Code"), totp_code(TOTP_SECRET))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
