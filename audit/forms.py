@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .history import KINDS, tracked_models
 
@@ -14,12 +16,14 @@ def _model_choices():
 
 class AuditFilterForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.order_by("username"), required=False, empty_label="Anyone"
+        queryset=get_user_model().objects.order_by("username"),
+        required=False,
+        empty_label=_("Anyone"),
     )
-    model = forms.ChoiceField(label="Kind of record", choices=_model_choices, required=False)
-    object_id = forms.CharField(label="Record id", max_length=40, required=False)
+    model = forms.ChoiceField(label=_("Kind of record"), choices=_model_choices, required=False)
+    object_id = forms.CharField(label=_("Record id"), max_length=40, required=False)
     kind = forms.ChoiceField(
-        label="Change",
+        label=_("Change"),
         choices=[("", "Any"), *((kind, kind.capitalize()) for kind in KINDS)],
         required=False,
     )
@@ -36,7 +40,7 @@ class AuditFilterForm(forms.Form):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end comes before the start.")
+            self.add_error("until", gettext("The end comes before the start."))
         return cleaned
 
     def events(self):

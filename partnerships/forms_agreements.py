@@ -6,6 +6,7 @@ is refused as "not one of the available choices".
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.versioning import VersionedForm
 
@@ -61,7 +62,7 @@ class AgreementForm(VersionedForm):
 
 
 class PartyForm(forms.ModelForm):
-    contribution_currency = forms.ChoiceField(required=False, label="Currency")
+    contribution_currency = forms.ChoiceField(required=False, label=_("Currency"))
 
     class Meta:
         model = AgreementParty
@@ -101,7 +102,7 @@ class ObligationForm(forms.ModelForm):
     # Obligations name their party by its row in the parties above, so that an
     # obligation can be given to a party that is being added in the same form.
     party_row = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="Owed by"
+        coerce=int, empty_value=None, required=False, label=_("Owed by")
     )
 
     class Meta:
@@ -172,7 +173,7 @@ class DocumentForm(forms.Form):
     `documents.agreement_document_attach`, whose refusals the view puts here."""
 
     document = forms.FileField(
-        label="Signed document",
+        label=_("Signed document"),
         widget=forms.FileInput(
             attrs={
                 "accept": ".pdf,.docx,.odt,application/pdf,"

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.versioning import VersionedForm
@@ -23,11 +25,11 @@ def split_list(text: str) -> list[str]:
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     country = forms.ChoiceField(required=False)
     sector = forms.ChoiceField(required=False, choices=[("", "Any sector"), *Sector.choices])
     organisation_type = forms.ChoiceField(
-        label="Organisation type",
+        label=_("Organisation type"),
         required=False,
         choices=[("", "Any type"), *OrganisationType.choices],
     )
@@ -61,10 +63,10 @@ class PartnerForm(VersionedForm):
         choices=language_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     expertise = ExpertiseField(
-        required=False, help_text="Separate the areas with commas, e.g. cardiology, nursing."
+        required=False, help_text=_("Separate the areas with commas, e.g. cardiology, nursing.")
     )
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
 
@@ -86,7 +88,7 @@ class PartnerForm(VersionedForm):
             else permissions.can_create(self.user)
         )
         if not allowed:
-            raise forms.ValidationError("You may not change partners.")
+            raise forms.ValidationError(gettext("You may not change partners."))
         return super().clean()
 
     def _post_clean(self):
@@ -107,5 +109,5 @@ class PartnerForm(VersionedForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or XLSX file", help_text="At most 5 MB; the first row names the columns."
+        label=_("CSV or XLSX file"), help_text=_("At most 5 MB; the first row names the columns.")
     )

@@ -8,6 +8,8 @@ forged POST naming either changes nothing.
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
@@ -53,8 +55,8 @@ class MemberForm(forms.Form):
 
 
 class LeadForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, required=False, label="Co-lead")
-    functional_area = forms.ChoiceField(choices=LeadArea.choices, label="Area")
+    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-lead"))
+    functional_area = forms.ChoiceField(choices=LeadArea.choices, label=_("Area"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +70,7 @@ LeadFormSet = forms.formset_factory(LeadForm, extra=2)
 
 class StageChangeForm(forms.Form):
     stage = forms.ChoiceField(
-        label="New stage",
+        label=_("New stage"),
         choices=[
             (family.label, [(stage.value, stage.label) for stage in STAGES_BY_FAMILY[family]])
             for family in StageFamily
@@ -79,14 +81,14 @@ class StageChangeForm(forms.Form):
         required=False,
         widget=DATE,
         validators=[validate_plausible],
-        help_text="Needed when the partnership ends.",
+        help_text=_("Needed when the partnership ends."),
     )
 
     def clean(self):
         cleaned = super().clean()
         ended = STAGES_BY_FAMILY[StageFamily.ENDED]
         if cleaned.get("stage") in ended and not cleaned.get("end_date"):
-            self.add_error("end_date", "An ended partnership needs its end date.")
+            self.add_error("end_date", gettext("An ended partnership needs its end date."))
         return cleaned
 
 
@@ -135,7 +137,7 @@ class MeasurementCellForm(forms.Form):
         max_digits=14,
         decimal_places=4,
         required=False,
-        error_messages={"invalid": "Enter a number, such as 12 or 3.5."},
+        error_messages={"invalid": _("Enter a number, such as 12 or 3.5.")},
     )
     # The version of the value the grid showed, 0 for an empty cell: the
     # service refuses the save if someone else has entered, changed or cleared it since.

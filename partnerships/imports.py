@@ -19,6 +19,7 @@ from functools import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from openpyxl import Workbook, load_workbook
 
@@ -46,6 +47,11 @@ EXAMPLE = [
 # How often the check reports its progress (to a background import's page).
 PROGRESS_EVERY = 5000
 CHOICES = {"kind": PartnerKind, "organisation_type": OrganisationType, "sector": Sector}
+COLUMN_PLURALS = {
+    "kind": gettext_lazy("kinds"),
+    "organisation_type": gettext_lazy("organisation types"),
+    "sector": gettext_lazy("sectors"),
+}
 
 
 class ImportFileError(Exception):
@@ -89,12 +95,12 @@ def template_xlsx() -> bytes:
 def _check_file(upload) -> str:
     """The file's extension, once its size and type are acceptable."""
     if upload.size > MAX_SIZE:
-        raise ImportFileError("The file is larger than 5 MB.")
+        raise ImportFileError(gettext("The file is larger than 5 MB."))
     name = upload.name.lower()
     for extension in ("csv", "xlsx"):
         if name.endswith(f".{extension}"):
             return extension
-    raise ImportFileError("Upload a CSV (.csv) or Excel (.xlsx) file.")
+    raise ImportFileError(gettext("Upload a CSV (.csv) or Excel (.xlsx) file."))
 
 
 def count_rows(upload) -> int | None:
@@ -108,7 +114,7 @@ def count_rows(upload) -> int | None:
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise ImportFileError("The file could not be read as an XLSX workbook.") from error
+        raise ImportFileError(gettext("The file could not be read as an XLSX workbook.")) from error
     rows = book.worksheets[0].max_row
     book.close()
     upload.seek(0)
@@ -123,13 +129,15 @@ def read_rows(upload) -> list[list[str]]:
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ImportFileError("The CSV file is not UTF-8 text.") from error
+            raise ImportFileError(gettext("The CSV file is not UTF-8 text.")) from error
         return list(csv.reader(io.StringIO(text)))
     if name.endswith(".xlsx"):
         try:
             book = load_workbook(upload, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise ImportFileError("The file could not be read as an XLSX workbook.") from error
+            raise ImportFileError(
+                gettext("The file could not be read as an XLSX workbook.")
+            ) from error
         rows = [
             ["" if value is None else str(value) for value in row]
             for row in book.worksheets[0].iter_rows(values_only=True)
@@ -207,21 +215,36 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
             continue  # the model says it is required
         code = _choice(value, choices)
         if code is None:
-            bad(column, f"“{value}” is not one of the {column.replace('_', ' ')}s offered.")
+            bad(
+                column,
+                gettext("“%(value)s” is not one of the %(column)s offered.")
+                % {"value": value, "column": COLUMN_PLURALS.get(column, column)},
+            )
         fields[column] = code or ""
     if country := values.get("country", "").strip():
         if code := _country(country):
             fields["country"] = code
         else:
-            bad("country", f"“{country}” is not an ISO 3166 country code or name.")
+            bad(
+                "country",
+                gettext("“%(value)s” is not an ISO 3166 country code or name.")
+                % {"value": country},
+            )
     if time_zone := values.get("time_zone", "").strip():
         if time_zone in _time_zones():
             fields["time_zone"] = time_zone
         else:
-            bad("time_zone", f"“{time_zone}” is not a time zone, e.g. Africa/Nairobi.")
+            bad(
+                "time_zone",
+                gettext("“%(value)s” is not a time zone, e.g. Africa/Nairobi.")
+                % {"value": time_zone},
+            )
     fields["languages"], unknown = _languages(values.get("languages", ""))
     if unknown:
-        bad("languages", f"Not ISO 639-1 languages: {', '.join(unknown)}.")
+        bad(
+            "languages",
+            gettext("Not ISO 639-1 languages: %(codes)s.") % {"codes": ", ".join(unknown)},
+        )
     fields["expertise"] = split_list(values.get("expertise", ""))
     return fields, errors
 
@@ -251,11 +274,11 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     `progress(done, total)`, when given, hears how far the check has come.
     """
     if not rows:
-        return [], [RowError(1, "", "The file is empty.", "")]
+        return [], [RowError(1, "", gettext("The file is empty."), "")]
     header = [cell.strip().lower() for cell in rows[0]]
     missing = REQUIRED - set(header)
     if missing:
-        message = f"Missing columns: {', '.join(sorted(missing))}."
+        message = gettext("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
         return [], [RowError(1, "", message, ", ".join(rows[0]))]
     # Row by row in memory: the model's field validation and the duplicates
     # within the file. The database is asked once, below, for the rest.
@@ -295,7 +318,8 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                 RowError(
                     number,
                     "name",
-                    f"Same name and country as row {seen[key]} of this file.",
+                    gettext("Same name and country as row %(row)s of this file.")
+                    % {"row": seen[key]},
                     values.get("name", ""),
                 )
             )
@@ -316,7 +340,7 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     if progress:
         progress(len(rows) - 1, len(rows) - 1)
     if not parsed and not errors:
-        errors.append(RowError(2, "", "The file has no partners under its header.", ""))
+        errors.append(RowError(2, "", gettext("The file has no partners under its header."), ""))
     return parsed, errors
 
 
@@ -328,7 +352,13 @@ def partners_save(*, parsed: list[dict], user) -> ImportResult:
     except IntegrityError:
         # Another user saved the same partner between the check and the save.
         message = _unique_constraint().get_violation_error_message()
-        return ImportResult(errors=[RowError(0, "", f"{message} Import the file again.", "")])
+        return ImportResult(
+            errors=[
+                RowError(
+                    0, "", gettext("%(message)s Import the file again.") % {"message": message}, ""
+                )
+            ]
+        )
     return ImportResult(created=len(parsed))
 
 

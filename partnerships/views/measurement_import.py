@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import import_jobs, measurement_import, permissions
@@ -43,7 +44,8 @@ def measurement_import_view(request, pk):
             if not result.errors:
                 messages.success(
                     request,
-                    f"Measurements imported: {result.created} created, {result.updated} updated.",
+                    gettext("Measurements imported: %(created)d created, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
                 )
                 return redirect("partnerships:measurement_grid", pk=partnership.pk)
     return render(
