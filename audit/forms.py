@@ -5,17 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from .history import KINDS, tracked_models
 
+KIND_CHOICES = {"insert": _("Insert"), "update": _("Update"), "delete": _("Delete")}
+
 
 def _model_choices():
     labels = []
     for label, event_model in tracked_models().items():
         meta = event_model.pgh_tracked_model._meta
         labels.append((label, f"{meta.app_config.verbose_name}: {meta.verbose_name}"))
-    return [("", "Any")] + sorted(labels, key=lambda choice: choice[1])
+    return [("", gettext("Any"))] + sorted(labels, key=lambda choice: choice[1])
 
 
 class AuditFilterForm(forms.Form):
     person = forms.ModelChoiceField(
+        label=_("Person"),
         queryset=get_user_model().objects.order_by("username"),
         required=False,
         empty_label=_("Anyone"),
@@ -24,11 +27,15 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(label=_("Record id"), max_length=40, required=False)
     kind = forms.ChoiceField(
         label=_("Change"),
-        choices=[("", "Any"), *((kind, kind.capitalize()) for kind in KINDS)],
+        choices=[("", _("Any")), *((kind, KIND_CHOICES[kind]) for kind in KINDS)],
         required=False,
     )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

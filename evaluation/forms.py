@@ -52,6 +52,8 @@ class PolicyForm(forms.ModelForm):
         model = ScoringPolicy
         fields = POLICY_FIELDS
         labels = {
+            "name": _("Name"),
+            "notes": _("Notes"),
             "weight_outcomes": _("Outcomes"),
             "weight_objectives": _("Objectives"),
             "weight_health": _("Relationship health"),

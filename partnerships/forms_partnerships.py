@@ -34,7 +34,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PartnershipForm(VersionedForm):
     benefits_sought = forms.MultipleChoiceField(
-        choices=Benefit.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Benefits sought"),
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -45,13 +48,20 @@ class PartnershipForm(VersionedForm):
             "start_date": DATE,
             "end_date": DATE,
         }
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "purpose": _("Purpose"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+        }
 
 
 class MemberForm(forms.Form):
     partner = forms.ModelChoiceField(
-        queryset=Partner.objects.all(), required=False, widget=PartnerPicker
+        label=_("Partner"), queryset=Partner.objects.all(), required=False, widget=PartnerPicker
     )
-    role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.MEMBER)
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 
 class LeadForm(forms.Form):
@@ -76,8 +86,9 @@ class StageChangeForm(forms.Form):
             for family in StageFamily
         ],
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     end_date = forms.DateField(
+        label=_("End date"),
         required=False,
         widget=DATE,
         validators=[validate_plausible],
@@ -99,6 +110,13 @@ class ObjectiveForm(forms.ModelForm):
         model = Objective
         fields = ["title", "benefit", "weight", "due_date", "description"]
         widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "title": _("Title"),
+            "benefit": _("Benefit"),
+            "weight": _("Weight"),
+            "due_date": _("Due date"),
+            "description": _("Description"),
+        }
 
 
 class MetricForm(forms.ModelForm):
@@ -121,6 +139,19 @@ class MetricForm(forms.ModelForm):
             "weight",
         ]
         widgets = {"baseline_date": DATE, "target_date": DATE}
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "direction": _("Direction"),
+            "frequency": _("Frequency"),
+            "aggregation": _("Aggregation"),
+            "baseline_value": _("Baseline value"),
+            "baseline_date": _("Baseline date"),
+            "target_value": _("Target value"),
+            "target_date": _("Target date"),
+            "data_source": _("Data source"),
+            "weight": _("Weight"),
+        }
 
     def __init__(self, *args, objective, **kwargs):
         super().__init__(*args, prefix=f"metric-{objective.pk}", **kwargs)
