@@ -19,6 +19,7 @@ from functools import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from openpyxl import Workbook, load_workbook
@@ -154,10 +155,13 @@ def _time_zones() -> frozenset[str]:
 
 
 @cache
-def _choice_codes(choices) -> dict[str, str]:
-    """Each code of `choices` by its code and its label, case-folded."""
+def _choice_codes(choices, language) -> dict[str, str]:
+    """Each code of `choices` by its code and its label, case-folded: the label
+    in English (as the template and the README give it) and in the reader's language."""
     codes = {}
     for code, label in choices.choices:
+        with translation.override("en"):
+            codes[str(label).casefold()] = code
         codes[str(label).casefold()] = code
         codes[str(code).casefold()] = code
     return codes
@@ -165,7 +169,7 @@ def _choice_codes(choices) -> dict[str, str]:
 
 def _choice(value: str, choices) -> str | None:
     """A code given as the code or its label, in any case."""
-    return _choice_codes(choices).get(value.strip().casefold())
+    return _choice_codes(choices, translation.get_language()).get(value.strip().casefold())
 
 
 @cache
