@@ -192,7 +192,7 @@ def render(card: Scorecard) -> _Page:
     page.set_y(page.get_y() + 6)
     if card.override_justification:
         page.line(gettext("Why: %(reason)s") % {"reason": card.override_justification})
-    page.line(TREND_WORDS.get(card.trend, card.get_trend_display()))
+    page.line(str(TREND_WORDS.get(card.trend, card.get_trend_display())))
 
     page.heading(gettext("Components"))
     for label, value in (

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from core.versioning import claim
 
@@ -63,37 +63,37 @@ class DocumentKind(StrEnum):
         return f".{self.name.lower()}"
 
 
-REFUSED = gettext_lazy(
+REFUSED = gettext_noop(
     "Upload the signed agreement as a PDF, DOCX or ODT document; this file is none of these."
 )
-PDF_UNREADABLE = gettext_lazy(
+PDF_UNREADABLE = gettext_noop(
     "This file starts like a PDF but cannot be read as one: it is damaged or not really a "
     "PDF. Save or print it as PDF again and upload that."
 )
-PDF_ENCRYPTED = gettext_lazy(
+PDF_ENCRYPTED = gettext_noop(
     "This PDF is protected with a password, so it cannot be checked. Upload a copy without one."
 )
-PDF_JAVASCRIPT = gettext_lazy(
+PDF_JAVASCRIPT = gettext_noop(
     "This PDF contains JavaScript, which Accord does not keep. Print it to a new PDF "
     "(or scan the signed paper) and upload that."
 )
-PDF_LAUNCH = gettext_lazy(
+PDF_LAUNCH = gettext_noop(
     "This PDF contains an action that starts another program, which Accord does not keep. "
     "Print it to a new PDF and upload that."
 )
-PDF_EMBEDDED_FILE = gettext_lazy(
+PDF_EMBEDDED_FILE = gettext_noop(
     "This PDF has other files attached inside it, which Accord does not keep. Upload the "
     "agreement without attachments (each annex as its own PDF)."
 )
-MACROS = gettext_lazy(
+MACROS = gettext_noop(
     "This document contains macros or embedded programs, which Accord does not keep. Save "
     "it as a plain DOCX or ODT document and upload that."
 )
-DECLARED_TYPE = gettext_lazy(
+DECLARED_TYPE = gettext_noop(
     "This document says inside it that it is another kind of file (macro-enabled, a "
     "template or not a text document). Save it as a plain DOCX or ODT document and upload that."
 )
-ZIP_BOMB = gettext_lazy(
+ZIP_BOMB = gettext_noop(
     "This document would unpack to far more than it weighs (over 100 MB, or compressed more "
     "than a hundred to one); Accord does not open it."
 )
@@ -139,7 +139,8 @@ def document_kind(file) -> DocumentKind | None:
 
 
 def refuse(message: str, code: str):
-    raise ValidationError(message, code=code)
+    # The refusals above are marked for translation, and read in the uploader's language here.
+    raise ValidationError(gettext(message), code=code)
 
 
 # --- PDF -------------------------------------------------------------------------------
