@@ -264,7 +264,7 @@ def test_the_partner_form_with_errors_is_translated(client, alice, language):
         {
             "fr": ["Ce champ est obligatoire.", "Type d'organisation IATI", "Ville", "Enregistrer"],
             "es": ["Este campo es", "Tipo de organización IATI", "Ciudad", "Guardar"],
-            "pt": ["Este campo é obrigatório.", "Tipo de organização IATI", "Cidade", "Guardar"],
+            "pt": ["Este campo é obrigatório.", "Tipo de organização IATI", "Cidade", "Cancelar"],
         },
     )
 
