@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
@@ -28,10 +29,10 @@ from .models import Role, User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Work", {"fields": ("job_title", "functional_area", "reminder_channel")}),
-        ("Roles", {"fields": ("is_active", "groups")}),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Work"), {"fields": ("job_title", "functional_area", "reminder_channel")}),
+        (_("Roles"), {"fields": ("is_active", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
     list_display = ["username", "email", "first_name", "last_name", "job_title", "is_active"]
@@ -44,7 +45,7 @@ class UserAdmin(BaseUserAdmin):
             return fieldsets
         return [
             (title, {**options, "fields": (*options["fields"], "is_superuser")})
-            if title == "Roles"
+            if title == _("Roles")
             else (title, options)
             for title, options in fieldsets
         ]
@@ -53,8 +54,10 @@ class UserAdmin(BaseUserAdmin):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
             kwargs["widget"] = admin.widgets.FilteredSelectMultiple("roles", is_stacked=False)
-            kwargs["label"] = "Roles"
-            kwargs["help_text"] = "What this person may do in Accord; with none, they see nothing."
+            kwargs["label"] = _("Roles")
+            kwargs["help_text"] = _(
+                "What this person may do in Accord; with none, they see nothing."
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):

@@ -1,4 +1,5 @@
 from allauth.account.forms import LoginForm
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(LoginForm):
@@ -6,4 +7,4 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
+        self.fields["login"].label = _("Username or email")

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import preferences, sessions
 
@@ -32,7 +33,7 @@ class SessionTimeoutMiddleware:
             now = time.time()
             if sessions.has_expired(session, now):
                 logout(request)
-                messages.info(request, "Your session has ended. Please sign in again.")
+                messages.info(request, gettext("Your session has ended. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
             sessions.mark_seen(session, now)
         return self.get_response(request)
@@ -79,7 +80,10 @@ class SecondFactorRequiredMiddleware:
             return None
         messages.warning(
             request,
-            "Your role requires two-factor authentication: set up an authenticator app to go on.",
+            gettext(
+                "Your role requires two-factor authentication: "
+                "set up an authenticator app to go on."
+            ),
         )
         return redirect("mfa_activate_totp")
 

@@ -14,17 +14,17 @@ class Role(models.TextChoices):
     permissions each holds); the user admin grants roles, never a single permission.
     """
 
-    EXECUTIVE = "Executive"
-    MANAGER = "Partnership manager"
-    REVIEWER = "Reviewer"
-    ADMINISTRATOR = "Administrator"
+    EXECUTIVE = "Executive", _("Executive")
+    MANAGER = "Partnership manager", _("Manager")
+    REVIEWER = "Reviewer", _("Reviewer")
+    ADMINISTRATOR = "Administrator", _("Administrator")
 
 
 class ReminderChannel(models.TextChoices):
     """How a user wants reminders: every reminder lands in the inbox either way."""
 
-    EMAIL = "email", "Email and inbox"
-    INBOX = "inbox", "Inbox only"
+    EMAIL = "email", _("Email and inbox")
+    INBOX = "inbox", _("Inbox only")
 
 
 # History keeps no password hash (it is kept forever); a change of password is
@@ -44,14 +44,14 @@ class User(AbstractUser):
     functional_area = models.CharField(
         max_length=60,
         blank=True,
-        help_text="Clinical, administrative, research…: what a dyad pairs.",
+        help_text=_("Clinical, administrative, research…: what a dyad pairs."),
     )
     reminder_channel = models.CharField(
-        "reminders",
+        _("reminders"),
         max_length=10,
         choices=ReminderChannel,
         default=ReminderChannel.EMAIL,
-        help_text="Every reminder reaches your Accord inbox; choose whether it is emailed too.",
+        help_text=_("Every reminder reaches your Accord inbox; choose whether it is emailed too."),
     )
     # Blank: the browser's language, and the organisation's time zone.
     language = models.CharField(

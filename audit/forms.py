@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .history import KINDS, tracked_models
+
+KIND_CHOICES = {"insert": _("Insert"), "update": _("Update"), "delete": _("Delete")}
 
 
 def _model_choices():
@@ -9,22 +13,29 @@ def _model_choices():
     for label, event_model in tracked_models().items():
         meta = event_model.pgh_tracked_model._meta
         labels.append((label, f"{meta.app_config.verbose_name}: {meta.verbose_name}"))
-    return [("", "Any")] + sorted(labels, key=lambda choice: choice[1])
+    return [("", gettext("Any"))] + sorted(labels, key=lambda choice: choice[1])
 
 
 class AuditFilterForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.order_by("username"), required=False, empty_label="Anyone"
+        label=_("Person"),
+        queryset=get_user_model().objects.order_by("username"),
+        required=False,
+        empty_label=_("Anyone"),
     )
-    model = forms.ChoiceField(label="Kind of record", choices=_model_choices, required=False)
-    object_id = forms.CharField(label="Record id", max_length=40, required=False)
+    model = forms.ChoiceField(label=_("Kind of record"), choices=_model_choices, required=False)
+    object_id = forms.CharField(label=_("Record id"), max_length=40, required=False)
     kind = forms.ChoiceField(
-        label="Change",
-        choices=[("", "Any"), *((kind, kind.capitalize()) for kind in KINDS)],
+        label=_("Change"),
+        choices=[("", _("Any")), *((kind, KIND_CHOICES[kind]) for kind in KINDS)],
         required=False,
     )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +47,7 @@ class AuditFilterForm(forms.Form):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end comes before the start.")
+            self.add_error("until", gettext("The end comes before the start."))
         return cleaned
 
     def events(self):

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 
 import pghistory.core
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import AuditEvent
 
 KIND_LABELS = {
-    "insert": "Created",
-    "update": "Changed",
-    "delete": "Deleted",
-    "password_change": "Password changed",
+    "insert": gettext_lazy("Created"),
+    "update": gettext_lazy("Changed"),
+    "delete": gettext_lazy("Deleted"),
+    "password_change": gettext_lazy("Password changed"),
 }
 # The audit page's "kind of change": the labels of the trackers behind each.
 KINDS = {
@@ -46,8 +47,8 @@ class Entry:
         if self.event.user is not None:
             return str(self.event.user)
         if self.event.task:
-            return f"task {self.event.task}"
-        return "the system"
+            return gettext("task %(task)s") % {"task": self.event.task}
+        return gettext("the system")
 
 
 def tracked_models() -> dict[str, type[models.Model]]:

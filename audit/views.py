@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 
@@ -12,7 +13,17 @@ from .history import entries
 from .rights import may_read_audit
 
 PAGE_SIZE = 50
-CSV_HEADER = ["When (UTC)", "Record", "Id", "Change", "By", "Task", "Reason", "URL", "What changed"]
+CSV_HEADER = [
+    _("When (UTC)"),
+    _("Record"),
+    _("Id"),
+    _("Change"),
+    _("By"),
+    _("Task"),
+    _("Reason"),
+    _("URL"),
+    _("What changed"),
+]
 
 
 def _filters(request) -> AuditFilterForm:
@@ -42,7 +53,7 @@ def audit_events(request):
 def audit_export(request):
     form = _filters(request)
     if not form.is_valid():
-        return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
     response = HttpResponse(content_type=spreadsheets.CSV)
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     writer = spreadsheets.CsvWriter(response)

@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 EARLIEST = dt.date(2000, 1, 1)
 YEARS_AHEAD = 50
@@ -31,7 +32,7 @@ def validate_plausible(value: dt.date | None) -> None:
     latest = latest_plausible()
     if not EARLIEST <= value <= latest:
         raise ValidationError(
-            "Give a date from %(earliest)s to %(latest)s.",
+            gettext("Give a date from %(earliest)s to %(latest)s."),
             code="implausible_date",
             params={"earliest": EARLIEST.year, "latest": latest.year},
         )
@@ -50,7 +51,7 @@ def validate_closed_month(value: dt.date | None) -> None:
     latest = _last_closed_month()
     if not EARLIEST <= value <= latest:
         raise ValidationError(
-            "Choose a month from %(earliest)s to %(latest)s, the last one that has ended.",
+            gettext("Choose a month from %(earliest)s to %(latest)s, the last one that has ended."),
             code="month_not_closed",
             params={"earliest": f"{EARLIEST:%B %Y}", "latest": f"{latest:%B %Y}"},
         )

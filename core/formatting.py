@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.dateformat import format as date_format
 
 
 def day(date: dt.date) -> str:
-    """`7 March 2026`."""
-    return f"{date.day} {date:%B %Y}"
+    """`7 March 2026`, the month's name in the active language."""
+    return date_format(date, "j F Y")
 
 
 def month(date: dt.date) -> str:
-    """`March 2026`: a reporting period or an assessment's month."""
-    return f"{date:%B %Y}"
+    """`March 2026`: a reporting period or an assessment's month, in the active language."""
+    return date_format(date, "F Y")
 
 
 def plural(count: int, word: str) -> str:

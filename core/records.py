@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 _pages: dict[str, Callable[[int], str]] = {}
 
@@ -22,5 +23,5 @@ def address(label: str, pk: int) -> str:
     try:
         page = _pages[label]
     except KeyError:
-        raise Http404("No page shows records of this kind.") from None
+        raise Http404(gettext("No page shows records of this kind.")) from None
     return page(pk)

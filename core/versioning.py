@@ -20,6 +20,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 SALT = "core.versioning.snapshot"
 EMPTY = "—"
@@ -40,7 +41,9 @@ class StaleVersion(ValidationError):
     def __init__(self, current=None):
         self.current = current
         super().__init__(
-            "Someone else changed this since you opened it. Reload it to see their change.",
+            gettext(
+                "Someone else changed this since you opened it. Reload it to see their change."
+            ),
             code="stale",
         )
 
@@ -189,13 +192,21 @@ class VersionedForm(forms.ModelForm):
             typed = shown(self.fields[name], self.cleaned_data.get(name))
             if name in self.cleaned_data and typed == opened[name]:
                 self._put(data, name, stored.get(name))
-                lines.append(f"{line} (now shown)")
+                lines.append(gettext("%(change)s (now shown)") % {"change": line})
             else:
-                lines.append(f"{line} (you changed it too: yours is kept)")
-        message = "Someone else saved a change since you opened this form"
+                lines.append(
+                    gettext("%(change)s (you changed it too: yours is kept)") % {"change": line}
+                )
         if lines:
-            message += ": " + "; ".join(lines)
-        message += ". Check the form and save again to keep what it shows."
+            message = gettext(
+                "Someone else saved a change since you opened this form: %(changes)s. "
+                "Check the form and save again to keep what it shows."
+            ) % {"changes": "; ".join(lines)}
+        else:
+            message = gettext(
+                "Someone else saved a change since you opened this form. "
+                "Check the form and save again to keep what it shows."
+            )
         self.add_error(None, ValidationError(message, code="stale"))
         data[self.add_prefix("version")] = current.version if current is not None else 0
         if current is not None:

@@ -8,15 +8,16 @@ database.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MetricStatus(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    BEHIND = "behind", "Behind"
-    OFF_TRACK = "off_track", "Off track"
-    NO_TARGET = "no_target", "No target"
-    NO_DATA = "no_data", "No data"
-    NOT_DUE = "not_due", "Not yet due"
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_TARGET = "no_target", _("No target")
+    NO_DATA = "no_data", _("No data")
+    NOT_DUE = "not_due", _("Not yet due")
 
 
 # The statuses of metrics that were measured against their trajectory.
@@ -24,22 +25,22 @@ ASSESSED_STATUSES = (MetricStatus.ON_TRACK, MetricStatus.BEHIND, MetricStatus.OF
 
 
 class Severity(models.TextChoices):
-    INFO = "info", "Information"
-    WARNING = "warning", "Warning"
-    CRITICAL = "critical", "Critical"
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
 
 
 class FlagCode(models.TextChoices):
-    NO_AGREEMENT = "no_agreement", "No agreement in force"
-    AGREEMENT_NOTICE = "agreement_notice", "Agreement in its notice period"
-    AGREEMENT_EXPIRING = "agreement_expiring", "Agreement near expiry"
-    OBLIGATION_OVERDUE = "obligation_overdue", "Obligation overdue"
-    NOT_REPORTED = "not_reported", "Metric not reported"
-    NO_TARGET = "no_target", "Metric without a target"
-    METRIC_OFF_TRACK = "metric_off_track", "Metric off track"
-    OBJECTIVE_OVERDUE = "objective_overdue", "Objective overdue"
-    HEALTH_FELL = "health_fell", "Health fell"
-    HEALTH_GAP = "health_gap", "The sides disagree"
+    NO_AGREEMENT = "no_agreement", _("No agreement in force")
+    AGREEMENT_NOTICE = "agreement_notice", _("Agreement in its notice period")
+    AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement near expiry")
+    OBLIGATION_OVERDUE = "obligation_overdue", _("Obligation overdue")
+    NOT_REPORTED = "not_reported", _("Metric not reported")
+    NO_TARGET = "no_target", _("Metric without a target")
+    METRIC_OFF_TRACK = "metric_off_track", _("Metric off track")
+    OBJECTIVE_OVERDUE = "objective_overdue", _("Objective overdue")
+    HEALTH_FELL = "health_fell", _("Health fell")
+    HEALTH_GAP = "health_gap", _("The sides disagree")
 
 
 # The flags of the relationship-health component.

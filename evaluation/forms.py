@@ -1,6 +1,10 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.dates import validate_closed_month
 from partnerships.periods import Frequency, Period
 
@@ -13,7 +17,7 @@ MONTHS_OFFERED = 24
 def closed_months(today) -> list[Period]:
     month = last_closed_month(today)
     months = []
-    for _ in range(MONTHS_OFFERED):
+    for _step in range(MONTHS_OFFERED):
         months.append(month)
         month = month.previous()
     return months
@@ -21,10 +25,11 @@ def closed_months(today) -> list[Period]:
 
 class RunStartForm(forms.Form):
     period_start = forms.TypedChoiceField(
-        label="Month to assess",
+        label=_("Month to assess"),
         error_messages={
-            "invalid_choice": (
-                f"Choose one of the last {MONTHS_OFFERED} months that have ended, as offered."
+            "invalid_choice": format_lazy(
+                _("Choose one of the last {months} months that have ended, as offered."),
+                months=MONTHS_OFFERED,
             )
         },
         coerce=lambda value: (
@@ -37,7 +42,7 @@ class RunStartForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period_start"].choices = [
-            (month.start.isoformat(), f"{month.start:%B %Y}")
+            (month.start.isoformat(), formatting.month(month.start))
             for month in closed_months(timezone.localdate())
         ]
 
@@ -47,18 +52,20 @@ class PolicyForm(forms.ModelForm):
         model = ScoringPolicy
         fields = POLICY_FIELDS
         labels = {
-            "weight_outcomes": "Outcomes",
-            "weight_objectives": "Objectives",
-            "weight_health": "Relationship health",
-            "weight_agreement": "Agreement",
-            "green_from": "Green from (score)",
-            "amber_from": "Amber from (score)",
-            "on_track_tolerance": "On-track tolerance",
-            "trend_min_change": "Smallest change shown as a trend",
-            "expiry_warning_days": "Warn of an expiry (days ahead)",
-            "warning_health_drop": "Health fall that counts (points)",
-            "warning_outcomes_drop": "Outcomes fall that counts (points)",
-            "warning_signals_needed": "Signals together that raise a warning",
+            "name": _("Name"),
+            "notes": _("Notes"),
+            "weight_outcomes": _("Outcomes"),
+            "weight_objectives": _("Objectives"),
+            "weight_health": _("Relationship health"),
+            "weight_agreement": _("Agreement"),
+            "green_from": _("Green from (score)"),
+            "amber_from": _("Amber from (score)"),
+            "on_track_tolerance": _("On-track tolerance"),
+            "trend_min_change": _("Smallest change shown as a trend"),
+            "expiry_warning_days": _("Warn of an expiry (days ahead)"),
+            "warning_health_drop": _("Health fall that counts (points)"),
+            "warning_outcomes_drop": _("Outcomes fall that counts (points)"),
+            "warning_signals_needed": _("Signals together that raise a warning"),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -67,34 +74,38 @@ class PolicyForm(forms.ModelForm):
         names = ["weight_outcomes", "weight_objectives", "weight_health", "weight_agreement"]
         weights = [cleaned.get(name) for name in names]
         if all(w is not None for w in weights) and sum(weights) <= 0:
-            self.add_error("weight_outcomes", "At least one component needs a weight above 0.")
+            self.add_error(
+                "weight_outcomes", gettext("At least one component needs a weight above 0.")
+            )
         for name in names:
             if cleaned.get(name) is not None and cleaned[name] < 0:
-                self.add_error(name, "A weight cannot be negative.")
+                self.add_error(name, gettext("A weight cannot be negative."))
         green, amber = cleaned.get("green_from"), cleaned.get("amber_from")
         if green is not None and amber is not None and amber >= green:
-            self.add_error("amber_from", "Amber must start below green.")
+            self.add_error("amber_from", gettext("Amber must start below green."))
         tolerance = cleaned.get("on_track_tolerance")
         if tolerance is not None and not 0 <= tolerance < 1:
-            self.add_error("on_track_tolerance", "Give a fraction from 0 to below 1, e.g. 0.15.")
+            self.add_error(
+                "on_track_tolerance", gettext("Give a fraction from 0 to below 1, e.g. 0.15.")
+            )
         cap = cleaned.get("attainment_cap")
         if cap is not None and cap < 1:
-            self.add_error("attainment_cap", "The cap is at least 1 (the target itself).")
+            self.add_error("attainment_cap", gettext("The cap is at least 1 (the target itself)."))
         return cleaned
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="What should the owner look at?",
+        label=_("What should the owner look at?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
 
 
 class OverrideForm(forms.Form):
-    rating = forms.ChoiceField(label="Rating", choices=[("", "—")] + Rating.choices)
+    rating = forms.ChoiceField(label=_("Rating"), choices=[("", "—")] + Rating.choices)
     justification = forms.CharField(
-        label="Justification",
+        label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
@@ -106,8 +117,8 @@ class QueueFilterForm(forms.Form):
     )
     rating = forms.ChoiceField(
         required=False,
-        choices=[("", "Any rating"), *Rating.choices, ("none", "Not rated")],
+        choices=[("", _("Any rating")), *Rating.choices, ("none", _("Not rated"))],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    flagged = forms.BooleanField(required=False, label="With warnings only")
-    q = forms.CharField(required=False, label="Partnership")
+    flagged = forms.BooleanField(required=False, label=_("With warnings only"))
+    q = forms.CharField(required=False, label=_("Partnership"))

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership
 
@@ -60,24 +62,24 @@ class ScoringPolicy(models.Model):
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.15"),
-        help_text="How far below the planned trajectory a metric may be and still be on track.",
+        help_text=_("How far below the planned trajectory a metric may be and still be on track."),
     )
     attainment_cap = models.DecimalField(
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.2"),
-        help_text="Progress beyond the target counts up to this multiple.",
+        help_text=_("Progress beyond the target counts up to this multiple."),
     )
     trend_min_change = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("3"),
-        help_text="Points the overall score must move before the trend shows an arrow.",
+        help_text=_("Points the overall score must move before the trend shows an arrow."),
     )
     expiry_warning_days = models.PositiveSmallIntegerField(
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(EXPIRY_WARNING_MAX_DAYS)],
-        help_text="An agreement expiring within this many days is near expiry, everywhere.",
+        help_text=_("An agreement expiring within this many days is near expiry, everywhere."),
     )
     # The early warning's thresholds (lifecycle.rules): versioned with the
     # scoring they read, so a warning can be traced to the policy it used.
@@ -86,19 +88,22 @@ class ScoringPolicy(models.Model):
         decimal_places=2,
         default=Decimal("10"),
         validators=WARNING_DROP,
-        help_text="Points the health score must fall between two scorecards to be a signal.",
+        help_text=_("Points the health score must fall between two scorecards to be a signal."),
     )
     warning_outcomes_drop = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("10"),
         validators=WARNING_DROP,
-        help_text="Points the outcomes score must fall between two scorecards to be a signal.",
+        help_text=_("Points the outcomes score must fall between two scorecards to be a signal."),
     )
     warning_signals_needed = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(WARNING_SIGNALS)],
-        help_text=f"How many different signals (of {WARNING_SIGNALS}) together raise a warning.",
+        help_text=format_lazy(
+            _("How many different signals (of {signals}) together raise a warning."),
+            signals=WARNING_SIGNALS,
+        ),
     )
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -108,13 +113,13 @@ class ScoringPolicy(models.Model):
 
     class Meta:
         ordering = ["-version"]
-        verbose_name_plural = "scoring policies"
+        verbose_name_plural = _("scoring policies")
         constraints = [
             models.UniqueConstraint(
                 fields=["is_active"],
                 condition=Q(is_active=True),
                 name="policy_one_active",
-                violation_error_message="Only one scoring policy can be active.",
+                violation_error_message=_("Only one scoring policy can be active."),
             ),
             models.CheckConstraint(
                 condition=Q(weight_outcomes__gte=0)
@@ -132,13 +137,13 @@ class ScoringPolicy(models.Model):
                     0,
                 ),
                 name="policy_weights_not_all_zero",
-                violation_error_message="At least one component needs a weight.",
+                violation_error_message=_("At least one component needs a weight."),
             ),
             models.CheckConstraint(
                 condition=Q(amber_from__gte=0, green_from__lte=100)
                 & Q(amber_from__lt=F("green_from")),
                 name="policy_bands_ordered",
-                violation_error_message="Amber must start below green, both within 0–100.",
+                violation_error_message=_("Amber must start below green, both within 0–100."),
             ),
             models.CheckConstraint(
                 condition=Q(on_track_tolerance__gte=0, on_track_tolerance__lt=1),
@@ -153,21 +158,23 @@ class ScoringPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(expiry_warning_days__range=(1, EXPIRY_WARNING_MAX_DAYS)),
                 name="policy_expiry_warning_days_range",
-                violation_error_message=(
-                    f"Warn of an expiry between 1 and {EXPIRY_WARNING_MAX_DAYS} days ahead."
+                violation_error_message=format_lazy(
+                    _("Warn of an expiry between 1 and {days} days ahead."),
+                    days=EXPIRY_WARNING_MAX_DAYS,
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(warning_health_drop__range=(1, 100))
                 & Q(warning_outcomes_drop__range=(1, 100)),
                 name="policy_warning_drops_range",
-                violation_error_message="A score must fall by 1 to 100 points to be a signal.",
+                violation_error_message=_("A score must fall by 1 to 100 points to be a signal."),
             ),
             models.CheckConstraint(
                 condition=Q(warning_signals_needed__range=(1, WARNING_SIGNALS)),
                 name="policy_warning_signals_range",
-                violation_error_message=(
-                    f"A warning needs from 1 to {WARNING_SIGNALS} signals together."
+                violation_error_message=format_lazy(
+                    _("A warning needs from 1 to {signals} signals together."),
+                    signals=WARNING_SIGNALS,
                 ),
             ),
         ]
@@ -177,15 +184,15 @@ class ScoringPolicy(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
 
 
 class RunTrigger(models.TextChoices):
-    SCHEDULE = "schedule", "Schedule"
-    MANUAL = "manual", "Started by a person"
+    SCHEDULE = "schedule", _("Schedule")
+    MANUAL = "manual", _("Started by a person")
 
 
 # A run's counters move with every chunk: its history is who asked for it and
@@ -237,7 +244,7 @@ class AssessmentRun(models.Model):
                 fields=["period_start"],
                 condition=Q(status__in=[RunStatus.PENDING, RunStatus.RUNNING]),
                 name="run_one_under_way_per_period",
-                violation_error_message="An assessment of this period is already under way.",
+                violation_error_message=_("An assessment of this period is already under way."),
             ),
         ]
 
@@ -250,9 +257,9 @@ class AssessmentRun(models.Model):
 
 
 class ChunkStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class AssessmentChunk(models.Model):
@@ -290,23 +297,23 @@ class AssessmentChunk(models.Model):
 
 
 class Rating(models.TextChoices):
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    RED = "red", "Red"
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
 
 
 class Trend(models.TextChoices):
-    UP = "up", "Improving"
-    FLAT = "flat", "Steady"
-    DOWN = "down", "Worsening"
-    NEW = "new", "No earlier scorecard"
+    UP = "up", _("Improving")
+    FLAT = "flat", _("Steady")
+    DOWN = "down", _("Worsening")
+    NEW = "new", _("No earlier scorecard")
 
 
 class ReviewState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    RETURNED = "returned", "Returned"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
 
 
 def sees_provisional(user) -> bool:
@@ -447,7 +454,7 @@ class Scorecard(models.Model):
                 condition=Q(override_rating="")
                 | (Q(override_rating__in=Rating.values) & ~Q(override_justification="")),
                 name="scorecard_override_justified",
-                violation_error_message="An override needs its justification.",
+                violation_error_message=_("An override needs its justification."),
             ),
             models.CheckConstraint(
                 condition=~Q(review_state=ReviewState.APPROVED)
@@ -475,11 +482,11 @@ class Scorecard(models.Model):
 
 
 class ScorecardAction(models.TextChoices):
-    SUBMITTED = "submitted", "Computed and put up for review"
-    RECOMPUTED = "recomputed", "Recomputed"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned to the owner"
-    OVERRIDDEN = "overridden", "Rating overridden and approved"
+    SUBMITTED = "submitted", _("Computed and put up for review")
+    RECOMPUTED = "recomputed", _("Recomputed")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned to the owner")
+    OVERRIDDEN = "overridden", _("Rating overridden and approved")
 
 
 @pghistory.track()
@@ -492,7 +499,7 @@ class ScorecardEvent(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="Empty when the assessment run did it.",
+        help_text=_("Empty when the assessment run did it."),
     )
     action = models.CharField(max_length=20, choices=ScorecardAction)
     from_state = models.CharField(max_length=20, choices=ReviewState)
@@ -514,7 +521,7 @@ class ScorecardEvent(models.Model):
                 condition=~Q(action__in=[ScorecardAction.RETURNED, ScorecardAction.OVERRIDDEN])
                 | ~Q(comment=""),
                 name="event_return_and_override_have_comment",
-                violation_error_message="Say why: a return or an override needs a comment.",
+                violation_error_message=_("Say why: a return or an override needs a comment."),
             ),
         ]
         indexes = [models.Index(fields=["action", "created_at"], name="event_action_time")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.history import because
 from partnerships.models import Partnership
@@ -72,16 +73,21 @@ def _lock_for(
         .get(pk=scorecard_id)
     )
     if not may_review(reviewer, card):
-        raise PermissionDenied("You cannot review a scorecard of a partnership you lead.")
+        raise PermissionDenied(gettext("You cannot review a scorecard of a partnership you lead."))
     if card.review_state not in ALLOWED[action]:
         raise ValidationError(
-            f"This scorecard is {card.get_review_state_display().lower()}: "
-            f"it cannot be {ScorecardAction(action).label.lower()} now."
+            gettext("This scorecard is %(state)s: it cannot be %(action)s now.")
+            % {
+                "state": card.get_review_state_display().lower(),
+                "action": ScorecardAction(action).label.lower(),
+            }
         )
     if seen and seen != card.computed_at.isoformat():
         raise ValidationError(
-            "This scorecard was computed again while you had it open: "
-            "look at the new numbers, then act."
+            gettext(
+                "This scorecard was computed again while you had it open: "
+                "look at the new numbers, then act."
+            )
         )
     return card
 
@@ -123,7 +129,7 @@ def scorecard_return(
 ) -> ScorecardEvent:
     """Send a scorecard back to its partnership's owner, saying why."""
     if not comment.strip():
-        raise ValidationError({"comment": "Say what the owner should look at."})
+        raise ValidationError({"comment": gettext("Say what the owner should look at.")})
     card = _lock_for(
         ScorecardAction.RETURNED, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
     )
@@ -148,16 +154,18 @@ def scorecard_override(
     """Approve with another rating than the computed one, which stays beside it."""
     errors = {}
     if rating not in Rating.values:
-        errors["rating"] = "Choose green, amber or red."
+        errors["rating"] = gettext("Choose green, amber or red.")
     if not justification.strip():
-        errors["justification"] = "An override needs its justification."
+        errors["justification"] = gettext("An override needs its justification.")
     if errors:
         raise ValidationError(errors)
     card = _lock_for(
         ScorecardAction.OVERRIDDEN, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
     )
     if rating == card.rating:
-        raise ValidationError({"rating": "That is the computed rating: approve it instead."})
+        raise ValidationError(
+            {"rating": gettext("That is the computed rating: approve it instead.")}
+        )
     before = snapshot(card)
     card.override_rating = rating
     card.override_justification = justification
@@ -194,7 +202,9 @@ def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
     )
     if skipped or errors:
         reason = (skipped or errors)[0].get("reason") or errors[0]["error"]
-        raise ValidationError(f"The scorecard could not be computed again: {reason}")
+        raise ValidationError(
+            gettext("The scorecard could not be computed again: %(reason)s") % {"reason": reason}
+        )
     card.refresh_from_db()
     return card
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.queries import AnyOf
 from partnerships.models import FAMILY_OF_STAGE, Partnership, StageFamily
@@ -92,9 +93,11 @@ def assessment_run_start(
     """
     period = month_of(period_start)
     if period.start != period_start:
-        raise ValidationError({"period_start": "Choose the first day of a month."})
+        raise ValidationError({"period_start": gettext("Choose the first day of a month.")})
     if period.end >= timezone.localdate():
-        raise ValidationError({"period_start": "Only a month that has ended can be assessed."})
+        raise ValidationError(
+            {"period_start": gettext("Only a month that has ended can be assessed.")}
+        )
     policy = ScoringPolicy.objects.get(is_active=True)
     run = AssessmentRun(
         period_start=period.start,
@@ -110,7 +113,7 @@ def assessment_run_start(
     )
     if under_way.exists():
         raise ValidationError(
-            {"period_start": "An assessment of this period is already under way."}
+            {"period_start": gettext("An assessment of this period is already under way.")}
         )
     run.full_clean(validate_constraints=False)
     try:
@@ -119,7 +122,7 @@ def assessment_run_start(
     except IntegrityError as error:
         # Another reviewer (or beat) started this period since the check above.
         raise ValidationError(
-            {"period_start": "An assessment of this period is already under way."}
+            {"period_start": gettext("An assessment of this period is already under way.")}
         ) from error
     ids = list(
         Partnership.objects.assessable_on(period.end).order_by("id").values_list("id", flat=True)

@@ -5,8 +5,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import formatting
 from core.forms import add_service_errors
 from ops.outbox import broker_reachable
 from partnerships.models import Partnership
@@ -37,15 +39,20 @@ def runs(request):
             else:
                 if broker_reachable():
                     messages.success(
-                        request, f"The assessment of {run.period_start:%B %Y} has started."
+                        request,
+                        gettext("The assessment of %(month)s has started.")
+                        % {"month": formatting.month(run.period_start)},
                     )
                 else:
                     # Its work waits in the outbox and is sent when the queue is back.
                     messages.warning(
                         request,
-                        f"The assessment of {run.period_start:%B %Y} is saved, but the "
-                        "workers' queue cannot be reached right now: it will start by "
-                        "itself as soon as the queue is back. Nothing needs doing.",
+                        gettext(
+                            "The assessment of %(month)s is saved, but the "
+                            "workers' queue cannot be reached right now: it will start by "
+                            "itself as soon as the queue is back. Nothing needs doing."
+                        )
+                        % {"month": formatting.month(run.period_start)},
                     )
                 return redirect("evaluation:run", pk=run.pk)
     page = Paginator(
@@ -102,7 +109,11 @@ def policy(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Version {new.version} is now the scoring policy.")
+                messages.success(
+                    request,
+                    gettext("Version %(version)s is now the scoring policy.")
+                    % {"version": new.version},
+                )
                 return redirect("evaluation:policy")
     else:
         initial = {name: getattr(active, name) for name in services.POLICY_FIELDS}
@@ -212,7 +223,7 @@ def scorecard_return(request, pk):
             comment=data["comment"],
             seen=request.POST.get("computed_at"),
         )
-        return "Returned to the owner with your comment."
+        return gettext("Returned to the owner with your comment.")
 
     return _review_action(request, pk, act, ReturnForm, "return_form")
 
@@ -227,7 +238,7 @@ def scorecard_override(request, pk):
             justification=data["justification"],
             seen=request.POST.get("computed_at"),
         )
-        return "Approved with the rating you set."
+        return gettext("Approved with the rating you set.")
 
     return _review_action(request, pk, act, OverrideForm, "override_form")
 
@@ -236,6 +247,6 @@ def scorecard_override(request, pk):
 def scorecard_recompute(request, pk):
     def act(_):
         review.scorecard_recompute(scorecard_id=pk, reviewer=request.user)
-        return "Computed again from the current data."
+        return gettext("Computed again from the current data.")
 
     return _review_action(request, pk, act)

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 from core.versioning import claim
 
@@ -61,35 +63,37 @@ class DocumentKind(StrEnum):
         return f".{self.name.lower()}"
 
 
-REFUSED = "Upload the signed agreement as a PDF, DOCX or ODT document; this file is none of these."
-PDF_UNREADABLE = (
+REFUSED = gettext_noop(
+    "Upload the signed agreement as a PDF, DOCX or ODT document; this file is none of these."
+)
+PDF_UNREADABLE = gettext_noop(
     "This file starts like a PDF but cannot be read as one: it is damaged or not really a "
     "PDF. Save or print it as PDF again and upload that."
 )
-PDF_ENCRYPTED = (
+PDF_ENCRYPTED = gettext_noop(
     "This PDF is protected with a password, so it cannot be checked. Upload a copy without one."
 )
-PDF_JAVASCRIPT = (
+PDF_JAVASCRIPT = gettext_noop(
     "This PDF contains JavaScript, which Accord does not keep. Print it to a new PDF "
     "(or scan the signed paper) and upload that."
 )
-PDF_LAUNCH = (
+PDF_LAUNCH = gettext_noop(
     "This PDF contains an action that starts another program, which Accord does not keep. "
     "Print it to a new PDF and upload that."
 )
-PDF_EMBEDDED_FILE = (
+PDF_EMBEDDED_FILE = gettext_noop(
     "This PDF has other files attached inside it, which Accord does not keep. Upload the "
     "agreement without attachments (each annex as its own PDF)."
 )
-MACROS = (
+MACROS = gettext_noop(
     "This document contains macros or embedded programs, which Accord does not keep. Save "
     "it as a plain DOCX or ODT document and upload that."
 )
-DECLARED_TYPE = (
+DECLARED_TYPE = gettext_noop(
     "This document says inside it that it is another kind of file (macro-enabled, a "
     "template or not a text document). Save it as a plain DOCX or ODT document and upload that."
 )
-ZIP_BOMB = (
+ZIP_BOMB = gettext_noop(
     "This document would unpack to far more than it weighs (over 100 MB, or compressed more "
     "than a hundred to one); Accord does not open it."
 )
@@ -135,7 +139,8 @@ def document_kind(file) -> DocumentKind | None:
 
 
 def refuse(message: str, code: str):
-    raise ValidationError(message, code=code)
+    # The refusals above are marked for translation, and read in the uploader's language here.
+    raise ValidationError(gettext(message), code=code)
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -313,8 +318,11 @@ def check_upload(upload) -> DocumentKind:
     """What the upload is, once it has passed every check; ValidationError if not."""
     if upload.size > max_document_size():
         refuse(
-            f"The document is too big: at most {max_document_size_label()} (this file is "
-            f"{upload.size / (1024 * 1024):.1f} MB).",
+            gettext("The document is too big: at most %(most)s (this file is %(size)s MB).")
+            % {
+                "most": max_document_size_label(),
+                "size": number_format(upload.size / (1024 * 1024), 1),
+            },
             "too_big",
         )
     kind = document_kind(upload)

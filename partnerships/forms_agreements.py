@@ -6,6 +6,8 @@ is refused as "not one of the available choices".
 """
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.versioning import VersionedForm
 
@@ -17,7 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AgreementForm(VersionedForm):
-    language = forms.ChoiceField(required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
     # Its version covers its parties and obligations, which this form's
     # snapshot does not show: a change to any of them is a conflict.
     rebase_when_unchanged = False
@@ -47,7 +49,22 @@ class AgreementForm(VersionedForm):
             "expiry_date": DATE,
             "signed_on": DATE,
         }
-        labels = {"changes": "Amends or renews", "change_kind": "Amendment or renewal"}
+        labels = {
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "reference": _("Reference"),
+            "status": _("Status"),
+            "goals": _("Goals"),
+            "effective_date": _("Effective date"),
+            "expiry_date": _("Expiry date"),
+            "signed_on": _("Signed on"),
+            "notice_period_days": _("Notice period days"),
+            "auto_renewal": _("Auto renewal"),
+            "renewal_term_months": _("Renewal term months"),
+            "governing_law": _("Governing law"),
+            "changes": _("Amends or renews"),
+            "change_kind": _("Amendment or renewal"),
+        }
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +78,7 @@ class AgreementForm(VersionedForm):
 
 
 class PartyForm(forms.ModelForm):
-    contribution_currency = forms.ChoiceField(required=False, label="Currency")
+    contribution_currency = forms.ChoiceField(required=False, label=_("Currency"))
 
     class Meta:
         model = AgreementParty
@@ -83,10 +100,15 @@ class PartyForm(forms.ModelForm):
             "contribution_description": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "is_our_organisation": "Our organisation",
-            "contribution_kind": "Contribution",
-            "contribution_amount": "Amount",
-            "contribution_description": "Contribution in detail",
+            "partner": _("Partner"),
+            "is_our_organisation": _("Our organisation"),
+            "signatory_name": _("Signatory name"),
+            "signatory_title": _("Signatory title"),
+            "signed_on": _("Signed on"),
+            "responsibilities": _("Responsibilities"),
+            "contribution_kind": _("Contribution"),
+            "contribution_amount": _("Amount"),
+            "contribution_description": _("Contribution in detail"),
         }
 
     def __init__(self, *args, partnership, **kwargs):
@@ -101,17 +123,22 @@ class ObligationForm(forms.ModelForm):
     # Obligations name their party by its row in the parties above, so that an
     # obligation can be given to a party that is being added in the same form.
     party_row = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="Owed by"
+        coerce=int, empty_value=None, required=False, label=_("Owed by")
     )
 
     class Meta:
         model = Obligation
         fields = ["description", "party_row", "due_date", "completed_on"]
         widgets = {"due_date": DATE, "completed_on": DATE}
+        labels = {
+            "description": _("Description"),
+            "due_date": _("Due date"),
+            "completed_on": _("Completed on"),
+        }
 
     def __init__(self, *args, party_rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party_row"].choices = [("", "All parties")] + party_rows
+        self.fields["party_row"].choices = [("", gettext("All parties"))] + party_rows
 
 
 class BasePartyFormSet(forms.BaseInlineFormSet):
@@ -172,7 +199,7 @@ class DocumentForm(forms.Form):
     `documents.agreement_document_attach`, whose refusals the view puts here."""
 
     document = forms.FileField(
-        label="Signed document",
+        label=_("Signed document"),
         widget=forms.FileInput(
             attrs={
                 "accept": ".pdf,.docx,.odt,application/pdf,"
@@ -185,13 +212,15 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = documents.max_document_size_label()
-        self.fields["document"].help_text = f"PDF, DOCX or ODT, at most {limit}."
+        self.fields["document"].help_text = gettext("PDF, DOCX or ODT, at most %(limit)s.") % {
+            "limit": limit
+        }
 
 
 class SupersedeForm(forms.Form):
     """Which renewal supersedes the agreement: one of those that change it."""
 
-    by = forms.ModelChoiceField(queryset=Agreement.objects.none())
+    by = forms.ModelChoiceField(label=_("By"), queryset=Agreement.objects.none())
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)

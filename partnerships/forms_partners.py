@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.versioning import VersionedForm
@@ -11,9 +13,9 @@ from .geography import Continent, language_choices
 from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, Sector
 
 SORTS = {
-    "name": ("Name", ["name"]),
-    "country": ("Country", ["country", "name"]),
-    "created": ("Newest first", ["-created_at", "name"]),
+    "name": (_("Name"), ["name"]),
+    "country": (_("Country"), ["country", "name"]),
+    "created": (_("Newest first"), ["-created_at", "name"]),
 }
 
 
@@ -23,22 +25,28 @@ def split_list(text: str) -> list[str]:
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    country = forms.ChoiceField(required=False)
-    sector = forms.ChoiceField(required=False, choices=[("", "Any sector"), *Sector.choices])
-    organisation_type = forms.ChoiceField(
-        label="Organisation type",
-        required=False,
-        choices=[("", "Any type"), *OrganisationType.choices],
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
     )
-    region = forms.ChoiceField(required=False, choices=[("", "Any region"), *Continent.choices])
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"),
+        required=False,
+        choices=[("", _("Any type")), *OrganisationType.choices],
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("Any region")), *Continent.choices]
+    )
     sort = forms.ChoiceField(
-        required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
+        label=_("Sort by"),
+        required=False,
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country"), *countries]
+        self.fields["country"].choices = [("", gettext("Any country")), *countries]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
         self.fields["q"].widget.attrs["class"] = "form-control"
@@ -58,20 +66,34 @@ class ExpertiseField(forms.CharField):
 
 class PartnerForm(VersionedForm):
     languages = forms.MultipleChoiceField(
+        label=_("Languages"),
         choices=language_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     expertise = ExpertiseField(
-        required=False, help_text="Separate the areas with commas, e.g. cardiology, nursing."
+        label=_("Expertise"),
+        required=False,
+        help_text=_("Separate the areas with commas, e.g. cardiology, nursing."),
     )
-    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
 
     class Meta:
         model = Partner
         fields = PARTNER_ENTERED_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "sector": _("Sector"),
+            "country": _("Country"),
+            "city": _("City"),
+            "time_zone": _("Time zone"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -86,7 +108,7 @@ class PartnerForm(VersionedForm):
             else permissions.can_create(self.user)
         )
         if not allowed:
-            raise forms.ValidationError("You may not change partners.")
+            raise forms.ValidationError(gettext("You may not change partners."))
         return super().clean()
 
     def _post_clean(self):
@@ -107,5 +129,5 @@ class PartnerForm(VersionedForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or XLSX file", help_text="At most 5 MB; the first row names the columns."
+        label=_("CSV or XLSX file"), help_text=_("At most 5 MB; the first row names the columns.")
     )

@@ -8,6 +8,8 @@ forged POST naming either changes nothing.
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
@@ -32,7 +34,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PartnershipForm(VersionedForm):
     benefits_sought = forms.MultipleChoiceField(
-        choices=Benefit.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Benefits sought"),
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -43,18 +48,25 @@ class PartnershipForm(VersionedForm):
             "start_date": DATE,
             "end_date": DATE,
         }
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "purpose": _("Purpose"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+        }
 
 
 class MemberForm(forms.Form):
     partner = forms.ModelChoiceField(
-        queryset=Partner.objects.all(), required=False, widget=PartnerPicker
+        label=_("Partner"), queryset=Partner.objects.all(), required=False, widget=PartnerPicker
     )
-    role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.MEMBER)
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 
 class LeadForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, required=False, label="Co-lead")
-    functional_area = forms.ChoiceField(choices=LeadArea.choices, label="Area")
+    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-lead"))
+    functional_area = forms.ChoiceField(choices=LeadArea.choices, label=_("Area"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,25 +80,26 @@ LeadFormSet = forms.formset_factory(LeadForm, extra=2)
 
 class StageChangeForm(forms.Form):
     stage = forms.ChoiceField(
-        label="New stage",
+        label=_("New stage"),
         choices=[
             (family.label, [(stage.value, stage.label) for stage in STAGES_BY_FAMILY[family]])
             for family in StageFamily
         ],
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     end_date = forms.DateField(
+        label=_("End date"),
         required=False,
         widget=DATE,
         validators=[validate_plausible],
-        help_text="Needed when the partnership ends.",
+        help_text=_("Needed when the partnership ends."),
     )
 
     def clean(self):
         cleaned = super().clean()
         ended = STAGES_BY_FAMILY[StageFamily.ENDED]
         if cleaned.get("stage") in ended and not cleaned.get("end_date"):
-            self.add_error("end_date", "An ended partnership needs its end date.")
+            self.add_error("end_date", gettext("An ended partnership needs its end date."))
         return cleaned
 
 
@@ -97,6 +110,13 @@ class ObjectiveForm(forms.ModelForm):
         model = Objective
         fields = ["title", "benefit", "weight", "due_date", "description"]
         widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "title": _("Title"),
+            "benefit": _("Benefit"),
+            "weight": _("Weight"),
+            "due_date": _("Due date"),
+            "description": _("Description"),
+        }
 
 
 class MetricForm(forms.ModelForm):
@@ -119,6 +139,19 @@ class MetricForm(forms.ModelForm):
             "weight",
         ]
         widgets = {"baseline_date": DATE, "target_date": DATE}
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "direction": _("Direction"),
+            "frequency": _("Frequency"),
+            "aggregation": _("Aggregation"),
+            "baseline_value": _("Baseline value"),
+            "baseline_date": _("Baseline date"),
+            "target_value": _("Target value"),
+            "target_date": _("Target date"),
+            "data_source": _("Data source"),
+            "weight": _("Weight"),
+        }
 
     def __init__(self, *args, objective, **kwargs):
         super().__init__(*args, prefix=f"metric-{objective.pk}", **kwargs)
@@ -135,7 +168,7 @@ class MeasurementCellForm(forms.Form):
         max_digits=14,
         decimal_places=4,
         required=False,
-        error_messages={"invalid": "Enter a number, such as 12 or 3.5."},
+        error_messages={"invalid": _("Enter a number, such as 12 or 3.5.")},
     )
     # The version of the value the grid showed, 0 for an empty cell: the
     # service refuses the save if someone else has entered, changed or cleared it since.

@@ -15,16 +15,17 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.numbers import list_currencies
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Continent(models.TextChoices):
-    AFRICA = "AF", "Africa"
-    ASIA = "AS", "Asia"
-    EUROPE = "EU", "Europe"
-    NORTH_AMERICA = "NA", "North America"
-    SOUTH_AMERICA = "SA", "South America"
-    OCEANIA = "OC", "Oceania"
-    ANTARCTICA = "AN", "Antarctica"
+    AFRICA = "AF", _("Africa")
+    ASIA = "AS", _("Asia")
+    EUROPE = "EU", _("Europe")
+    NORTH_AMERICA = "NA", _("North America")
+    SOUTH_AMERICA = "SA", _("South America")
+    OCEANIA = "OC", _("Oceania")
+    ANTARCTICA = "AN", _("Antarctica")
 
 
 _CONTINENT_COUNTRIES = {

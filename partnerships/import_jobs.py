@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.preferences import in_users_locale
+
 from . import tasks
 from .imports import ImportFileError, RowError, count_rows, partners_import
 from .measurement_import import measurements_import
@@ -80,7 +82,8 @@ def import_job_run(*, job_id: int) -> None:
         _set(job, checked=done, rows=total, status=status)
 
     try:
-        with job.file.open("rb") as upload:
+        # The report is written once, in the language of whoever uploaded the file.
+        with in_users_locale(job.created_by), job.file.open("rb") as upload:
             if job.kind == ImportKind.PARTNERS:
                 result = partners_import(upload=upload, user=job.created_by, progress=progress)
             else:

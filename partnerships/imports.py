@@ -17,6 +17,8 @@ from functools import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 from openpyxl import load_workbook
@@ -46,6 +48,11 @@ EXAMPLE = [
 # How often the check reports its progress (to a background import's page).
 PROGRESS_EVERY = 5000
 CHOICES = {"kind": PartnerKind, "organisation_type": OrganisationType, "sector": Sector}
+COLUMN_PLURALS = {
+    "kind": gettext_lazy("kinds"),
+    "organisation_type": gettext_lazy("organisation types"),
+    "sector": gettext_lazy("sectors"),
+}
 
 
 class ImportFileError(Exception):
@@ -151,10 +158,13 @@ def _time_zones() -> frozenset[str]:
 
 
 @cache
-def _choice_codes(choices) -> dict[str, str]:
-    """Each code of `choices` by its code and its label, case-folded."""
+def _choice_codes(choices, language) -> dict[str, str]:
+    """Each code of `choices` by its code and its label, case-folded: the label
+    in English (as the template and the README give it) and in the reader's language."""
     codes = {}
     for code, label in choices.choices:
+        with translation.override("en"):
+            codes[str(label).casefold()] = code
         codes[str(label).casefold()] = code
         codes[str(code).casefold()] = code
     return codes
@@ -162,7 +172,7 @@ def _choice_codes(choices) -> dict[str, str]:
 
 def _choice(value: str, choices) -> str | None:
     """A code given as the code or its label, in any case."""
-    return _choice_codes(choices).get(value.strip().casefold())
+    return _choice_codes(choices, translation.get_language()).get(value.strip().casefold())
 
 
 @cache
@@ -212,21 +222,36 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
             continue  # the model says it is required
         code = _choice(value, choices)
         if code is None:
-            bad(column, f"“{value}” is not one of the {column.replace('_', ' ')}s offered.")
+            bad(
+                column,
+                gettext("“%(value)s” is not one of the %(column)s offered.")
+                % {"value": value, "column": COLUMN_PLURALS.get(column, column)},
+            )
         fields[column] = code or ""
     if country := values.get("country", "").strip():
         if code := _country(country):
             fields["country"] = code
         else:
-            bad("country", f"“{country}” is not an ISO 3166 country code or name.")
+            bad(
+                "country",
+                gettext("“%(value)s” is not an ISO 3166 country code or name.")
+                % {"value": country},
+            )
     if time_zone := values.get("time_zone", "").strip():
         if time_zone in _time_zones():
             fields["time_zone"] = time_zone
         else:
-            bad("time_zone", f"“{time_zone}” is not a time zone, e.g. Africa/Nairobi.")
+            bad(
+                "time_zone",
+                gettext("“%(value)s” is not a time zone, e.g. Africa/Nairobi.")
+                % {"value": time_zone},
+            )
     fields["languages"], unknown = _languages(values.get("languages", ""))
     if unknown:
-        bad("languages", f"Not ISO 639-1 languages: {', '.join(unknown)}.")
+        bad(
+            "languages",
+            gettext("Not ISO 639-1 languages: %(codes)s.") % {"codes": ", ".join(unknown)},
+        )
     fields["expertise"] = split_list(values.get("expertise", ""))
     return fields, errors
 
@@ -305,7 +330,8 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                 RowError(
                     number,
                     "name",
-                    f"Same name and country as row {seen[key]} of this file.",
+                    gettext("Same name and country as row %(row)s of this file.")
+                    % {"row": seen[key]},
                     values.get("name", ""),
                 )
             )
@@ -326,7 +352,7 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     if progress:
         progress(len(rows) - 1, len(rows) - 1)
     if not parsed and not errors:
-        errors.append(RowError(2, "", "The file has no partners under its header.", ""))
+        errors.append(RowError(2, "", gettext("The file has no partners under its header."), ""))
     return parsed, errors
 
 
@@ -338,7 +364,13 @@ def partners_save(*, parsed: list[dict], user) -> ImportResult:
     except IntegrityError:
         # Another user saved the same partner between the check and the save.
         message = _unique_constraint().get_violation_error_message()
-        return ImportResult(errors=[RowError(0, "", f"{message} Import the file again.", "")])
+        return ImportResult(
+            errors=[
+                RowError(
+                    0, "", gettext("%(message)s Import the file again.") % {"message": message}, ""
+                )
+            ]
+        )
     return ImportResult(created=len(parsed))
 
 

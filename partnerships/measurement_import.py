@@ -22,6 +22,7 @@ import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
@@ -203,11 +204,15 @@ def check(
         metric = None
         metric_id = values.get("metric_id", "")
         if not metric_id:
-            bad("metric_id", "Give the metric’s id, as in the template.")
+            bad("metric_id", gettext("Give the metric’s id, as in the template."))
         elif not metric_id.removesuffix(".0").isdigit() or (
             (metric := metrics.get(int(metric_id.removesuffix(".0")))) is None
         ):
-            bad("metric_id", f"“{metric_id}” is not an active metric of this partnership.")
+            bad(
+                "metric_id",
+                gettext("“%(value)s” is not an active metric of this partnership.")
+                % {"value": metric_id},
+            )
         period_start = None
         if text := values.get("period_start", ""):
             period_start = _date(text, day_first=decimal_comma)
@@ -245,7 +250,8 @@ def check(
         if period_start is not None and key in seen:
             bad(
                 "period_start",
-                f"The same metric and period as row {seen[key]} of this file.",
+                gettext("The same metric and period as row %(row)s of this file.")
+                % {"row": seen[key]},
             )
         elif period_start is not None:
             seen[key] = number
@@ -264,7 +270,7 @@ def check(
     if progress:
         progress(len(rows) - 1, len(rows) - 1)
     if not parsed and not errors:
-        errors.append(RowError(2, "value", "The file has no values to import.", ""))
+        errors.append(RowError(2, "value", gettext("The file has no values to import."), ""))
     return parsed, errors
 
 
@@ -309,7 +315,7 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     except IntegrityError:
         # Someone recorded one of the file's periods between the check and the
         # save (e.g. the same cell typed into the grid at that moment).
-        message = "A period was recorded by someone else meanwhile; import the file again."
+        message = gettext("A period was recorded by someone else meanwhile; import the file again.")
         return MeasurementImportResult(errors=[RowError(0, "", message, "")])
     return MeasurementImportResult(created=len(created), updated=len(corrected))
 

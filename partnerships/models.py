@@ -25,11 +25,14 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
+from core.formatting import day
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -39,13 +42,15 @@ from .periods import Frequency, Period, is_period_start, unrecordable
 def validate_language_code(code):
     if code not in language_codes():
         raise ValidationError(
-            "“%(code)s” is not an ISO 639-1 language code.", params={"code": code}
+            gettext("“%(code)s” is not an ISO 639-1 language code."), params={"code": code}
         )
 
 
 def validate_currency_code(code):
     if code not in currency_codes():
-        raise ValidationError("“%(code)s” is not an ISO 4217 currency code.", params={"code": code})
+        raise ValidationError(
+            gettext("“%(code)s” is not an ISO 4217 currency code."), params={"code": code}
+        )
 
 
 class TimeStamped(models.Model):
@@ -62,47 +67,47 @@ class TimeStamped(models.Model):
 class Sector(models.TextChoices):
     """The study's three sectors, with academia kept apart as our users expect."""
 
-    NONPROFIT = "nonprofit", "Nonprofit"
-    INDUSTRY = "industry", "Industry"
-    GOVERNMENT = "government", "Government"
-    ACADEMIC = "academic", "Academic"
+    NONPROFIT = "nonprofit", _("Nonprofit")
+    INDUSTRY = "industry", _("Industry")
+    GOVERNMENT = "government", _("Government")
+    ACADEMIC = "academic", _("Academic")
 
 
 class OrganisationType(models.TextChoices):
     """The IATI OrganisationType codelist."""
 
-    GOVERNMENT = "10", "Government"
-    LOCAL_GOVERNMENT = "11", "Local government"
-    OTHER_PUBLIC = "15", "Other public sector"
-    INTERNATIONAL_NGO = "21", "International NGO"
-    NATIONAL_NGO = "22", "National NGO"
-    REGIONAL_NGO = "23", "Regional NGO"
-    PARTNER_COUNTRY_NGO = "24", "Partner country based NGO"
-    PUBLIC_PRIVATE = "30", "Public private partnership"
-    MULTILATERAL = "40", "Multilateral"
-    FOUNDATION = "60", "Foundation"
-    PRIVATE_SECTOR = "70", "Private sector"
-    PRIVATE_PROVIDER_COUNTRY = "71", "Private sector in provider country"
-    PRIVATE_RECIPIENT_COUNTRY = "72", "Private sector in aid recipient country"
-    PRIVATE_THIRD_COUNTRY = "73", "Private sector in third country"
-    ACADEMIC = "80", "Academic, training and research"
-    OTHER = "90", "Other"
+    GOVERNMENT = "10", _("Government")
+    LOCAL_GOVERNMENT = "11", _("Local government")
+    OTHER_PUBLIC = "15", _("Other public sector")
+    INTERNATIONAL_NGO = "21", _("International NGO")
+    NATIONAL_NGO = "22", _("National NGO")
+    REGIONAL_NGO = "23", _("Regional NGO")
+    PARTNER_COUNTRY_NGO = "24", _("Partner country based NGO")
+    PUBLIC_PRIVATE = "30", _("Public private partnership")
+    MULTILATERAL = "40", _("Multilateral")
+    FOUNDATION = "60", _("Foundation")
+    PRIVATE_SECTOR = "70", _("Private sector")
+    PRIVATE_PROVIDER_COUNTRY = "71", _("Private sector in provider country")
+    PRIVATE_RECIPIENT_COUNTRY = "72", _("Private sector in aid recipient country")
+    PRIVATE_THIRD_COUNTRY = "73", _("Private sector in third country")
+    ACADEMIC = "80", _("Academic, training and research")
+    OTHER = "90", _("Other")
 
 
 class PartnerKind(models.TextChoices):
     """What kind of organisation, in the words our users use."""
 
-    HOSPITAL = "hospital", "Hospital or health system"
-    UNIVERSITY = "university", "University"
-    RESEARCH_INSTITUTE = "research_institute", "Research institute"
-    PROFESSIONAL_ASSOCIATION = "professional_association", "Professional association"
-    PHARMA_BIOTECH = "pharma_biotech", "Pharma or biotech company"
-    CRO = "cro", "Contract research organisation"
-    SUPPLIER = "supplier", "Supplier"
-    GOVERNMENT_AGENCY = "government_agency", "Government agency or ministry"
-    NGO = "ngo", "NGO"
-    FOUNDATION = "foundation", "Foundation"
-    OTHER = "other", "Other"
+    HOSPITAL = "hospital", _("Hospital or health system")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    PROFESSIONAL_ASSOCIATION = "professional_association", _("Professional association")
+    PHARMA_BIOTECH = "pharma_biotech", _("Pharma or biotech company")
+    CRO = "cro", _("Contract research organisation")
+    SUPPLIER = "supplier", _("Supplier")
+    GOVERNMENT_AGENCY = "government_agency", _("Government agency or ministry")
+    NGO = "ngo", _("NGO")
+    FOUNDATION = "foundation", _("Foundation")
+    OTHER = "other", _("Other")
 
 
 # What a person enters about a partner, in the order the form, the import's
@@ -127,7 +132,7 @@ class Partner(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=PartnerKind)
     organisation_type = models.CharField(
-        "IATI organisation type", max_length=2, choices=OrganisationType
+        _("IATI organisation type"), max_length=2, choices=OrganisationType
     )
     sector = models.CharField(max_length=20, choices=Sector)
     country = CountryField()
@@ -136,7 +141,7 @@ class Partner(TimeStamped, Versioned):
         models.CharField(max_length=3, validators=[validate_language_code]),
         default=list,
         blank=True,
-        help_text="ISO 639-1 codes",
+        help_text=_("ISO 639-1 codes"),
     )
     time_zone = TimeZoneField(use_pytz=False)
     expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
@@ -150,7 +155,9 @@ class Partner(TimeStamped, Versioned):
                 Lower("name"),
                 "country",
                 name="partner_name_country_unique",
-                violation_error_message="A partner with this name already exists in this country.",
+                violation_error_message=_(
+                    "A partner with this name already exists in this country."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(sector__in=Sector.values), name="partner_sector_valid"
@@ -195,7 +202,7 @@ class Contact(TimeStamped):
                 fields=["partner"],
                 condition=Q(is_primary=True),
                 name="contact_one_primary_per_partner",
-                violation_error_message="This partner already has a primary contact.",
+                violation_error_message=_("This partner already has a primary contact."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_blank"),
         ]
@@ -208,37 +215,37 @@ class Contact(TimeStamped):
 
 
 class Purpose(models.TextChoices):
-    JOINT_RESEARCH = "joint_research", "Joint research"
-    CLINICAL_EXCHANGE = "clinical_exchange", "Clinical-practice exchange"
-    EXCHANGE_PROGRAMME = "exchange_programme", "Exchange and internship programme"
-    CONFERENCES = "conferences", "Conferences and workshops"
-    SHARED_SERVICES = "shared_services", "Shared procurement or services"
-    TECHNOLOGY_ACCESS = "technology_access", "Access to technology"
+    JOINT_RESEARCH = "joint_research", _("Joint research")
+    CLINICAL_EXCHANGE = "clinical_exchange", _("Clinical-practice exchange")
+    EXCHANGE_PROGRAMME = "exchange_programme", _("Exchange and internship programme")
+    CONFERENCES = "conferences", _("Conferences and workshops")
+    SHARED_SERVICES = "shared_services", _("Shared procurement or services")
+    TECHNOLOGY_ACCESS = "technology_access", _("Access to technology")
 
 
 class Benefit(models.TextChoices):
-    INNOVATION = "innovation", "Access to innovations"
-    RESEARCH_CAPABILITY = "research_capability", "Research capability"
-    KNOWLEDGE_EXCHANGE = "knowledge_exchange", "Diversity of ideas and knowledge exchange"
-    ECONOMIES_OF_SCALE = "economies_of_scale", "Economies of scale"
-    PATIENT_OUTCOMES = "patient_outcomes", "Better patient outcomes"
+    INNOVATION = "innovation", _("Access to innovations")
+    RESEARCH_CAPABILITY = "research_capability", _("Research capability")
+    KNOWLEDGE_EXCHANGE = "knowledge_exchange", _("Diversity of ideas and knowledge exchange")
+    ECONOMIES_OF_SCALE = "economies_of_scale", _("Economies of scale")
+    PATIENT_OUTCOMES = "patient_outcomes", _("Better patient outcomes")
 
 
 class Stage(models.TextChoices):
-    IDENTIFIED = "identified", "Identified"
-    OUTREACH = "outreach", "In outreach"
-    NEGOTIATING = "negotiating", "Negotiating"
-    ACTIVE = "active", "Active"
-    STRUGGLING = "struggling", "Struggling"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    IDENTIFIED = "identified", _("Identified")
+    OUTREACH = "outreach", _("In outreach")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ACTIVE = "active", _("Active")
+    STRUGGLING = "struggling", _("Struggling")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class StageFamily(models.TextChoices):
-    POTENTIAL = "potential", "Potential"
-    ACTIVE = "active", "Active"
-    ENDED = "ended", "Ended"
+    POTENTIAL = "potential", _("Potential")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
 
 
 STAGES_BY_FAMILY = {
@@ -354,13 +361,13 @@ class Partnership(TimeStamped, Versioned):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="partnership_ends_after_start",
-                violation_error_message="The end date cannot be before the start date.",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=~Q(stage__in=STAGES_BY_FAMILY[StageFamily.ENDED])
                 | Q(end_date__isnull=False),
                 name="partnership_ended_has_end_date",
-                violation_error_message="An ended partnership needs its end date.",
+                violation_error_message=_("An ended partnership needs its end date."),
             ),
         ]
 
@@ -379,12 +386,12 @@ class Partnership(TimeStamped, Versioned):
 
 
 class LeadArea(models.TextChoices):
-    CLINICAL = "clinical", "Clinical"
-    ADMINISTRATIVE = "administrative", "Administrative"
-    RESEARCH = "research", "Research"
-    EDUCATION = "education", "Education"
-    NURSING = "nursing", "Nursing"
-    OTHER = "other", "Other"
+    CLINICAL = "clinical", _("Clinical")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    RESEARCH = "research", _("Research")
+    EDUCATION = "education", _("Education")
+    NURSING = "nursing", _("Nursing")
+    OTHER = "other", _("Other")
 
 
 @pghistory.track()
@@ -402,12 +409,12 @@ class PartnershipLead(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "user"],
                 name="lead_once_per_partnership",
-                violation_error_message="This person is already a co-lead.",
+                violation_error_message=_("This person is already a co-lead."),
             ),
             models.UniqueConstraint(
                 fields=["partnership", "functional_area"],
                 name="lead_areas_differ",
-                violation_error_message="The co-leads of a dyad come from different areas.",
+                violation_error_message=_("The co-leads of a dyad come from different areas."),
             ),
         ]
 
@@ -416,11 +423,11 @@ class PartnershipLead(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    LEAD = "lead", "Lead"
-    CO_LEAD = "co_lead", "Co-lead"
-    FUNDER = "funder", "Funder"
-    IMPLEMENTER = "implementer", "Implementer"
-    MEMBER = "member", "Member"
+    LEAD = "lead", _("Lead")
+    CO_LEAD = "co_lead", _("Co-lead")
+    FUNDER = "funder", _("Funder")
+    IMPLEMENTER = "implementer", _("Implementer")
+    MEMBER = "member", _("Member")
 
 
 @pghistory.track()
@@ -436,13 +443,13 @@ class PartnershipMember(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "partner"],
                 name="member_once_per_partnership",
-                violation_error_message="This partner is already a member of the partnership.",
+                violation_error_message=_("This partner is already a member of the partnership."),
             ),
             models.UniqueConstraint(
                 fields=["partnership"],
                 condition=Q(role=MemberRole.LEAD),
                 name="member_one_lead_per_partnership",
-                violation_error_message="A partnership has at most one lead partner.",
+                violation_error_message=_("A partnership has at most one lead partner."),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=MemberRole.values), name="member_role_valid"
@@ -457,22 +464,22 @@ class PartnershipMember(models.Model):
 
 
 class AgreementKind(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    COLLABORATION = "collaboration", "Collaboration agreement"
-    DATA_SHARING = "data_sharing", "Data-sharing agreement"
-    FUNDING = "funding", "Funding agreement"
-    OTHER = "other", "Other agreement"
+    MOU = "mou", _("Memorandum of understanding")
+    COLLABORATION = "collaboration", _("Collaboration agreement")
+    DATA_SHARING = "data_sharing", _("Data-sharing agreement")
+    FUNDING = "funding", _("Funding agreement")
+    OTHER = "other", _("Other agreement")
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    NEGOTIATING = "negotiating", "Negotiating"
-    LEGAL_REVIEW = "legal_review", "Legal review"
-    SIGNED = "signed", "Signed"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    LEGAL_REVIEW = "legal_review", _("Legal review")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 # Statuses in which an agreement has been signed and so has its dates.
@@ -531,13 +538,16 @@ def agreement_status_error(old: str, new: str) -> str | None:
     allowed = sorted(AgreementStatus(s).label.lower() for s in AGREEMENT_TRANSITIONS[old])
     was = AgreementStatus(old).label.lower()
     if not allowed:
-        return f"An agreement that is {was} keeps that status."
-    return f"An agreement that is {was} can only become {', '.join(allowed)}."
+        return gettext("An agreement that is %(was)s keeps that status.") % {"was": was}
+    return gettext("An agreement that is %(was)s can only become %(allowed)s.") % {
+        "was": was,
+        "allowed": ", ".join(allowed),
+    }
 
 
 class ChangeKind(models.TextChoices):
-    AMENDMENT = "amendment", "Amendment"
-    RENEWAL = "renewal", "Renewal"
+    AMENDMENT = "amendment", _("Amendment")
+    RENEWAL = "renewal", _("Renewal")
 
 
 def agreement_document_path(instance, filename):
@@ -596,13 +606,13 @@ class Agreement(TimeStamped, Versioned):
     effective_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     expiry_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     notice_period_days = models.PositiveSmallIntegerField(
-        default=90, help_text="Days of notice needed to end or not renew the agreement."
+        default=90, help_text=_("Days of notice needed to end or not renew the agreement.")
     )
     auto_renewal = models.BooleanField(default=False)
     renewal_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
     governing_law = models.CharField(max_length=120, blank=True)
     language = models.CharField(
-        max_length=3, blank=True, validators=[validate_language_code], help_text="ISO 639-1 code"
+        max_length=3, blank=True, validators=[validate_language_code], help_text=_("ISO 639-1 code")
     )
     signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
     changes = models.ForeignKey(
@@ -611,7 +621,7 @@ class Agreement(TimeStamped, Versioned):
         null=True,
         blank=True,
         related_name="changed_by",
-        help_text="The agreement this one amends or renews.",
+        help_text=_("The agreement this one amends or renews."),
     )
     change_kind = models.CharField(max_length=20, choices=ChangeKind, blank=True)
     document = models.FileField(upload_to=agreement_document_path, blank=True)
@@ -636,19 +646,19 @@ class Agreement(TimeStamped, Versioned):
                 | Q(effective_date__isnull=True)
                 | Q(expiry_date__gt=F("effective_date")),
                 name="agreement_expires_after_effective",
-                violation_error_message="The expiry date must be after the effective date.",
+                violation_error_message=_("The expiry date must be after the effective date."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=SIGNED_STATUSES) | Q(effective_date__isnull=False),
                 name="agreement_signed_has_effective_date",
-                violation_error_message="A signed agreement needs its effective date.",
+                violation_error_message=_("A signed agreement needs its effective date."),
             ),
             models.CheckConstraint(
                 condition=Q(changes__isnull=True, change_kind="")
                 | (Q(changes__isnull=False) & Q(change_kind__in=ChangeKind.values)),
                 name="agreement_change_kind_with_changes",
                 violation_error_message=(
-                    "Say whether this amends or renews the agreement it changes."
+                    _("Say whether this amends or renews the agreement it changes.")
                 ),
             ),
             models.CheckConstraint(
@@ -658,7 +668,7 @@ class Agreement(TimeStamped, Versioned):
                 condition=Q(auto_renewal=False)
                 | Q(renewal_term_months__isnull=False, renewal_term_months__gt=0),
                 name="agreement_auto_renewal_has_term",
-                violation_error_message="An auto-renewing agreement needs its renewal term.",
+                violation_error_message=_("An auto-renewing agreement needs its renewal term."),
             ),
             models.CheckConstraint(
                 condition=Q(document="")
@@ -669,7 +679,7 @@ class Agreement(TimeStamped, Versioned):
                 fields=["reference"],
                 condition=~Q(reference=""),
                 name="agreement_reference_unique",
-                violation_error_message="Another agreement has this reference.",
+                violation_error_message=_("Another agreement has this reference."),
             ),
         ]
 
@@ -694,19 +704,23 @@ class Agreement(TimeStamped, Versioned):
     def clean(self):
         errors = {}
         if self.effective_date and self.expiry_date and self.expiry_date <= self.effective_date:
-            errors["expiry_date"] = "The expiry date must be after the effective date."
+            errors["expiry_date"] = gettext("The expiry date must be after the effective date.")
         if self.status in SIGNED_STATUSES and not self.effective_date:
-            errors["effective_date"] = "A signed agreement needs its effective date."
+            errors["effective_date"] = gettext("A signed agreement needs its effective date.")
         if self.auto_renewal and not self.renewal_term_months:
-            errors["renewal_term_months"] = "An auto-renewing agreement needs its renewal term."
+            errors["renewal_term_months"] = gettext(
+                "An auto-renewing agreement needs its renewal term."
+            )
         if self.changes_id and not self.change_kind:
-            errors["change_kind"] = "Say whether this amends or renews the agreement it changes."
+            errors["change_kind"] = gettext(
+                "Say whether this amends or renews the agreement it changes."
+            )
         if self.change_kind and not self.changes_id:
-            errors["changes"] = "Choose the agreement this one amends or renews."
+            errors["changes"] = gettext("Choose the agreement this one amends or renews.")
         if self.changes_id and self.changes_id == self.pk:
-            errors["changes"] = "An agreement cannot amend itself."
+            errors["changes"] = gettext("An agreement cannot amend itself.")
         if self.changes_id and self.changes.partnership_id != self.partnership_id:
-            errors["changes"] = (
+            errors["changes"] = gettext(
                 "Only an agreement of the same partnership can be amended or renewed."
             )
         if errors:
@@ -714,9 +728,9 @@ class Agreement(TimeStamped, Versioned):
 
 
 class ContributionKind(models.TextChoices):
-    NONE = "none", "No contribution"
-    FINANCIAL = "financial", "Financial"
-    IN_KIND = "in_kind", "In kind"
+    NONE = "none", _("No contribution")
+    FINANCIAL = "financial", _("Financial")
+    IN_KIND = "in_kind", _("In kind")
 
 
 @pghistory.track()
@@ -739,34 +753,34 @@ class AgreementParty(models.Model):
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     contribution_currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency_code], help_text="ISO 4217 code"
+        max_length=3, blank=True, validators=[validate_currency_code], help_text=_("ISO 4217 code")
     )
     contribution_description = models.TextField(blank=True)
 
     class Meta:
-        verbose_name_plural = "agreement parties"
+        verbose_name_plural = _("agreement parties")
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner__isnull=False, is_our_organisation=False)
                 | Q(partner__isnull=True, is_our_organisation=True),
                 name="party_is_partner_or_us",
-                violation_error_message="A party is either a partner or our own organisation.",
+                violation_error_message=_("A party is either a partner or our own organisation."),
             ),
             models.UniqueConstraint(
                 fields=["agreement", "partner"],
                 name="party_partner_once_per_agreement",
-                violation_error_message="This partner is already a party to the agreement.",
+                violation_error_message=_("This partner is already a party to the agreement."),
             ),
             models.UniqueConstraint(
                 fields=["agreement"],
                 condition=Q(is_our_organisation=True),
                 name="party_us_once_per_agreement",
-                violation_error_message="Our organisation is already a party to the agreement.",
+                violation_error_message=_("Our organisation is already a party to the agreement."),
             ),
             models.CheckConstraint(
                 condition=Q(contribution_amount__isnull=True) | Q(contribution_amount__gte=0),
                 name="party_contribution_not_negative",
-                violation_error_message="A contribution cannot be negative.",
+                violation_error_message=_("A contribution cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -780,7 +794,9 @@ class AgreementParty(models.Model):
                     & Q(contribution_currency="")
                 ),
                 name="party_financial_has_amount_and_currency",
-                violation_error_message="A financial contribution needs an amount and a currency.",
+                violation_error_message=_(
+                    "A financial contribution needs an amount and a currency."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(contribution_kind__in=ContributionKind.values),
@@ -789,24 +805,34 @@ class AgreementParty(models.Model):
         ]
 
     def __str__(self):
-        return "Our organisation" if self.is_our_organisation else str(self.partner)
+        return gettext("Our organisation") if self.is_our_organisation else str(self.partner)
 
     def clean(self):
         errors = {}
         if self.is_our_organisation and self.partner_id:
-            errors["partner"] = "Leave the partner empty when the party is our own organisation."
+            errors["partner"] = gettext(
+                "Leave the partner empty when the party is our own organisation."
+            )
         if not self.is_our_organisation and not self.partner_id:
-            errors["partner"] = "Choose the partner, or mark the party as our own organisation."
+            errors["partner"] = gettext(
+                "Choose the partner, or mark the party as our own organisation."
+            )
         if self.contribution_kind == ContributionKind.FINANCIAL:
             if self.contribution_amount is None:
-                errors["contribution_amount"] = "A financial contribution needs an amount."
+                errors["contribution_amount"] = gettext("A financial contribution needs an amount.")
             if not self.contribution_currency:
-                errors["contribution_currency"] = "A financial contribution needs a currency."
+                errors["contribution_currency"] = gettext(
+                    "A financial contribution needs a currency."
+                )
         else:
             if self.contribution_amount is not None:
-                errors["contribution_amount"] = "Only a financial contribution has an amount."
+                errors["contribution_amount"] = gettext(
+                    "Only a financial contribution has an amount."
+                )
             if self.contribution_currency:
-                errors["contribution_currency"] = "Only a financial contribution has a currency."
+                errors["contribution_currency"] = gettext(
+                    "Only a financial contribution has a currency."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -820,7 +846,7 @@ class Obligation(TimeStamped):
         null=True,
         blank=True,
         related_name="obligations",
-        help_text="Who owes it; empty when all parties do.",
+        help_text=_("Who owes it; empty when all parties do."),
     )
     description = models.CharField(max_length=300)
     due_date = models.DateField(validators=[validate_plausible])
@@ -845,12 +871,12 @@ class Obligation(TimeStamped):
 
 
 class ObjectiveStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    ACHIEVED = "achieved", "Achieved"
-    ABANDONED = "abandoned", "Abandoned"
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    ACHIEVED = "achieved", _("Achieved")
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 @pghistory.track(exclude=["updated_at"])
@@ -890,13 +916,13 @@ class Objective(TimeStamped):
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "Sum of the periods"
-    LATEST = "latest", "Latest value"
+    SUM = "sum", _("Sum of the periods")
+    LATEST = "latest", _("Latest value")
 
 
 class OutcomeMetricQuerySet(models.QuerySet):
@@ -979,8 +1005,10 @@ class OutcomeMetric(TimeStamped):
                 ),
                 name="metric_target_beyond_baseline",
                 violation_error_message=(
-                    "The target must be above the baseline when higher is better, "
-                    "and below it when lower is better."
+                    _(
+                        "The target must be above the baseline when higher is better, "
+                        "and below it when lower is better."
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -988,7 +1016,7 @@ class OutcomeMetric(TimeStamped):
                 | Q(baseline_date__isnull=True)
                 | Q(target_date__gt=F("baseline_date")),
                 name="metric_target_date_after_baseline",
-                violation_error_message="The target date must be after the baseline date.",
+                violation_error_message=_("The target date must be after the baseline date."),
             ),
         ]
 
@@ -999,17 +1027,17 @@ class OutcomeMetric(TimeStamped):
         errors = {}
         if self.target_value is not None:
             if self.baseline_value is None:
-                errors["baseline_value"] = "A metric with a target needs its baseline."
+                errors["baseline_value"] = gettext("A metric with a target needs its baseline.")
             elif self.direction == Direction.HIGHER and self.target_value <= self.baseline_value:
-                errors["target_value"] = (
+                errors["target_value"] = gettext(
                     "When higher is better, the target must be above the baseline."
                 )
             elif self.direction == Direction.LOWER and self.target_value >= self.baseline_value:
-                errors["target_value"] = (
+                errors["target_value"] = gettext(
                     "When lower is better, the target must be below the baseline."
                 )
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            errors["target_date"] = "The target date must be after the baseline date."
+            errors["target_date"] = gettext("The target date must be after the baseline date.")
         if errors:
             raise ValidationError(errors)
 
@@ -1021,7 +1049,7 @@ class Measurement(TimeStamped, Versioned):
     metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")
     period_start = models.DateField(validators=[validate_plausible])
     value = models.DecimalField(max_digits=14, decimal_places=4)
-    evidence = models.TextField(blank=True, help_text="Where the number comes from.")
+    evidence = models.TextField(blank=True, help_text=_("Where the number comes from."))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
     )
@@ -1032,7 +1060,7 @@ class Measurement(TimeStamped, Versioned):
             models.UniqueConstraint(
                 fields=["metric", "period_start"],
                 name="measurement_once_per_period",
-                violation_error_message="This metric already has a value for this period.",
+                violation_error_message=_("This metric already has a value for this period."),
             ),
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
@@ -1042,7 +1070,7 @@ class Measurement(TimeStamped, Versioned):
             models.CheckConstraint(
                 condition=Q(period_start__gte=EARLIEST),
                 name="measurement_period_from_2000",
-                violation_error_message="A period starts in 2000 or later.",
+                violation_error_message=_("A period starts in 2000 or later."),
             ),
         ]
 
@@ -1055,11 +1083,14 @@ class Measurement(TimeStamped, Versioned):
             if not is_period_start(self.period_start, frequency):
                 raise ValidationError(
                     {
-                        "period_start": (
-                            f"This metric is reported {frequency.label.lower()}: choose the first "
-                            f"day of a period, such as "
-                            f"{Period.containing(self.period_start, frequency).start:%d %b %Y}."
+                        "period_start": gettext(
+                            "This metric is reported %(frequency)s: choose the first "
+                            "day of a period, such as %(day)s."
                         )
+                        % {
+                            "frequency": frequency.label.lower(),
+                            "day": day(Period.containing(self.period_start, frequency).start),
+                        }
                     }
                 )
             problem = unrecordable(
@@ -1111,7 +1142,7 @@ class DocumentDownload(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_downloads"
     )
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
     downloaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -1130,17 +1161,17 @@ class DocumentDownload(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    PARTNERS = "partners", "Partners"
-    MEASUREMENTS = "measurements", "Measurements"
+    PARTNERS = "partners", _("Partners")
+    MEASUREMENTS = "measurements", _("Measurements")
 
 
 class ImportStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting for the worker"
-    CHECKING = "checking", "Checking the rows"
-    SAVING = "saving", "Saving"
-    DONE = "done", "Imported"
-    REFUSED = "refused", "Nothing imported: the file has problems"
-    FAILED = "failed", "Failed"
+    WAITING = "waiting", _("Waiting for the worker")
+    CHECKING = "checking", _("Checking the rows")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Nothing imported: the file has problems")
+    FAILED = "failed", _("Failed")
 
 
 IMPORT_UNDER_WAY = (ImportStatus.WAITING, ImportStatus.CHECKING, ImportStatus.SAVING)
@@ -1169,11 +1200,11 @@ class ImportJob(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
     )
     status = models.CharField(max_length=20, choices=ImportStatus, default=ImportStatus.WAITING)
-    rows = models.PositiveIntegerField(default=0, help_text="Rows in the file, about.")
+    rows = models.PositiveIntegerField(default=0, help_text=_("Rows in the file, about."))
     checked = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=list, blank=True, help_text="The bad rows, when refused.")
+    report = models.JSONField(default=list, blank=True, help_text=_("The bad rows, when refused."))
     failure = models.TextField(blank=True)
 
     class Meta:

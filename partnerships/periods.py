@@ -11,15 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.formatting import day
 
 
 class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SEMIANNUAL = "semiannual", "Every six months"
-    ANNUAL = "annual", "Annually"
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    SEMIANNUAL = "semiannual", _("Every six months")
+    ANNUAL = "annual", _("Annually")
 
     @property
     def months(self) -> int:
@@ -104,10 +106,12 @@ def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> 
     latest = last_closed_period(today, period.frequency)
     if period > latest:
         # Compared by start: `end` of a period in year 9999 is past what dates can hold.
-        return (
-            f"{period.label} has not ended yet: the latest period that can be recorded "
-            f"is {latest.label}."
-        )
+        return gettext(
+            "%(period)s has not ended yet: the latest period that can be recorded is %(latest)s."
+        ) % {"period": period.label, "latest": latest.label}
     if started is not None and period.end < started:
-        return f"{period.label} ended before the partnership started ({day(started)})."
+        return gettext("%(period)s ended before the partnership started (%(day)s).") % {
+            "period": period.label,
+            "day": day(started),
+        }
     return ""

@@ -7,6 +7,7 @@ querysets all ask here, so a forged POST meets the same rule as a button.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from .models import Partnership
 
@@ -33,9 +34,11 @@ def can_edit(user, partnership: Partnership) -> bool:
 
 def require_edit(user, partnership: Partnership) -> None:
     if not can_edit(user, partnership):
-        raise PermissionDenied("Only the partnership's owner and co-leads change it.")
+        raise PermissionDenied(gettext("Only the partnership's owner and co-leads change it."))
 
 
 def require_create(user) -> None:
     if not can_create(user):
-        raise PermissionDenied("Only partnership managers create partners and partnerships.")
+        raise PermissionDenied(
+            gettext("Only partnership managers create partners and partnerships.")
+        )

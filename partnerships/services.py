@@ -17,6 +17,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from core.history import because
 from core.versioning import claim, refuse_stale
@@ -167,7 +168,9 @@ def agreement_create(
     saved_parties = []
     for index, party in enumerate(parties):
         if party.partner is not None and party.partner.pk not in member_ids:
-            message = f"{party.partner} is not a member of this partnership."
+            message = gettext("%(partner)s is not a member of this partnership.") % {
+                "partner": party.partner
+            }
             raise ValidationError({f"parties[{index}].partner": message})
         try:
             saved_parties.append(_save(AgreementParty(agreement=agreement, **party.__dict__)))
@@ -243,9 +246,11 @@ def agreement_update(
 def agreement_supersede(*, agreement: Agreement, by: Agreement) -> Agreement:
     """Mark an agreement superseded by a renewal or replacement; its record stays."""
     if by.pk == agreement.pk:
-        raise ValidationError({"by": "An agreement cannot supersede itself."})
+        raise ValidationError({"by": gettext("An agreement cannot supersede itself.")})
     if by.partnership_id != agreement.partnership_id:
-        raise ValidationError({"by": "Only an agreement of the same partnership can supersede it."})
+        raise ValidationError(
+            {"by": gettext("Only an agreement of the same partnership can supersede it.")}
+        )
     return agreement_update(agreement=agreement, fields={"status": AgreementStatus.SUPERSEDED})
 
 
@@ -311,9 +316,9 @@ def partnership_change_stage(
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     partnership.version += 1  # locked above: an open edit form of it is now stale
     if stage == partnership.stage:
-        raise ValidationError({"stage": "The partnership is at this stage already."})
+        raise ValidationError({"stage": gettext("The partnership is at this stage already.")})
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the stage changes."})
+        raise ValidationError({"reason": gettext("Say why the stage changes.")})
     change = StageChange(
         partnership=partnership,
         from_stage=partnership.stage,

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
@@ -57,12 +58,18 @@ def timeline(agreement: Agreement) -> list[Milestone]:
     """The dates of the agreement's life in order: signature, effect, the last
     day for notice, expiry, and the amendments and renewals that change it."""
     milestones = [
-        Milestone(agreement.signed_on, "Signed"),
-        Milestone(agreement.effective_date, "In effect"),
+        Milestone(agreement.signed_on, gettext("Signed")),
+        Milestone(agreement.effective_date, gettext("In effect")),
         Milestone(
-            agreement.notice_date, f"Last day for notice ({agreement.notice_period_days} days)"
+            agreement.notice_date,
+            ngettext(
+                "Last day for notice (%(days)d day)",
+                "Last day for notice (%(days)d days)",
+                agreement.notice_period_days,
+            )
+            % {"days": agreement.notice_period_days},
         ),
-        Milestone(agreement.expiry_date, "Expires"),
+        Milestone(agreement.expiry_date, gettext("Expires")),
     ]
     for change in agreement.changed_by.all():
         label = f"{change.get_change_kind_display()}: {change.title}"
@@ -149,7 +156,7 @@ def _check_party_rows(parties, obligations) -> bool:
     for form in _filled(obligations):
         row = form.cleaned_data.get("party_row")
         if row is not None and (row >= len(parties.forms) or parties.forms[row] not in filled):
-            form.add_error("party_row", "This row of the parties is empty.")
+            form.add_error("party_row", gettext("This row of the parties is empty."))
             ok = False
     return ok
 
@@ -196,7 +203,11 @@ def agreement_create(request, partnership_pk):
                     error, form, {"parties": party_forms, "obligations": obligation_forms}
                 )
             else:
-                messages.success(request, f"The agreement “{agreement}” is recorded.")
+                messages.success(
+                    request,
+                    gettext("The agreement “%(agreement)s” is recorded.")
+                    % {"agreement": agreement},
+                )
                 return redirect("partnerships:agreement_detail", pk=agreement.pk)
     return _render_form(
         request,
@@ -250,7 +261,10 @@ def agreement_edit(request, pk):
                     error, form, {"parties": party_forms, "obligations": obligation_forms}
                 )
             else:
-                messages.success(request, f"The agreement “{agreement}” is saved.")
+                messages.success(
+                    request,
+                    gettext("The agreement “%(agreement)s” is saved.") % {"agreement": agreement},
+                )
                 return redirect("partnerships:agreement_detail", pk=agreement.pk)
     return _render_form(
         request,
@@ -282,11 +296,11 @@ def agreement_document(request, pk):
         raise PermissionDenied
     agreement = get_object_or_404(Agreement, pk=pk)
     if not agreement.document:
-        raise Http404("This agreement has no document.")
+        raise Http404(gettext("This agreement has no document."))
     try:
         file = agreement.document.open("rb")
     except FileNotFoundError as error:
-        raise Http404("The document is missing from storage.") from error
+        raise Http404(gettext("The document is missing from storage.")) from error
     documents.document_download_record(agreement=agreement, user=request.user)
     kind = documents.document_kind(file)
     response = FileResponse(
@@ -312,7 +326,7 @@ def _document_upload(request, pk):
         except ValidationError as error:
             form.add_error("document", error)
         else:
-            messages.success(request, "The signed document is stored.")
+            messages.success(request, gettext("The signed document is stored."))
             return redirect("partnerships:agreement_detail", pk=agreement.pk)
     return _render_detail(request, agreement, document_form=form, status=400)
 
@@ -333,11 +347,13 @@ def agreement_supersede(request, pk):
             return _render_detail(
                 request, agreement, supersede_error=" ".join(error.messages), status=400
             )
-        messages.success(request, f"“{agreement}” is marked superseded.")
+        messages.success(
+            request, gettext("“%(agreement)s” is marked superseded.") % {"agreement": agreement}
+        )
         return redirect("partnerships:agreement_detail", pk=agreement.pk)
     return _render_detail(
         request,
         agreement,
-        supersede_error="Choose one of the renewals of this agreement.",
+        supersede_error=gettext("Choose one of the renewals of this agreement."),
         status=400,
     )

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Func, Q, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from audit.history import object_history
@@ -24,7 +25,7 @@ HISTORY_SHOWN = 20
 
 def _require_edit_partner(user):
     if not permissions.can_edit_partner(user):
-        raise PermissionDenied("Only partnership managers change partners.")
+        raise PermissionDenied(gettext("Only partnership managers change partners."))
 
 
 @permission_required("partnerships.view_partner", raise_exception=True)
@@ -141,7 +142,7 @@ def partner_create(request):
     if request.method == "POST":
         partner = _save_partner(form, services.partner_create)
         if partner is not None:
-            messages.success(request, f"{partner} is saved.")
+            messages.success(request, gettext("%(partner)s is saved.") % {"partner": partner})
             return redirect("partnerships:partner_detail", pk=partner.pk)
     return render(request, "partnerships/partners/form.html", {"form": form})
 
@@ -160,7 +161,7 @@ def partner_edit(request, pk):
 
         saved = _save_partner(form, save)
         if saved is not None:
-            messages.success(request, f"{saved} is saved.")
+            messages.success(request, gettext("%(partner)s is saved.") % {"partner": saved})
             return redirect("partnerships:partner_detail", pk=saved.pk)
     # The heading names the partner as stored, not as half-typed in the form.
     stored = Partner.objects.get(pk=pk) if form.is_bound else partner

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
@@ -159,7 +160,9 @@ def partnership_create(request):
         except ValidationError as error:
             add_service_errors(error, form, {"members": member_rows, "leads": lead_rows})
         else:
-            messages.success(request, f"“{partnership}” is created.")
+            messages.success(
+                request, gettext("“%(partnership)s” is created.") % {"partnership": partnership}
+            )
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return render(
         request,
@@ -185,7 +188,7 @@ def partnership_edit(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return render(
         request,
@@ -208,7 +211,9 @@ def partnership_stage(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, f"Moved to “{change.get_to_stage_display()}”.")
+            messages.success(
+                request, gettext("Moved to “%(stage)s”.") % {"stage": change.get_to_stage_display()}
+            )
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return render(
         request,
@@ -231,7 +236,7 @@ def objective_create(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Objective added.")
+            messages.success(request, gettext("Objective added."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return partnership_detail(request, pk, objective_form=form, status=400)
 
@@ -249,7 +254,7 @@ def metric_create(request, pk, oid):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Metric added.")
+            messages.success(request, gettext("Metric added."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return partnership_detail(request, pk, metric_form=form, status=400)
 
@@ -381,10 +386,13 @@ def _stale_cell(error: StaleVersion, cell: dict) -> dict:
     what was typed, and move the cell to the current version so that saving
     again replaces their value."""
     now = error.current
-    said = f"“{_shown(now.value)}”" if now is not None else "empty"
+    said = f"“{_shown(now.value)}”" if now is not None else gettext("empty")
     return cell | {
-        "error": f"Someone else changed this value to {said} since you opened the grid. "
-        "Save again to replace it with yours.",
+        "error": gettext(
+            "Someone else changed this value to %(value)s since you opened the grid. "
+            "Save again to replace it with yours."
+        )
+        % {"value": said},
         "version": now.version if now is not None else 0,
     }
 
