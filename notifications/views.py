@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.preferences import in_users_locale
@@ -54,7 +55,13 @@ def mark_read(request, pk):
 def mark_all_read(request):
     count = services.notifications_mark_all_read(user=request.user)
     if count:
-        messages.success(request, f"Marked {count} reminder{'s' if count != 1 else ''} as read.")
+        messages.success(
+            request,
+            ngettext(
+                "Marked %(count)d reminder as read.", "Marked %(count)d reminders as read.", count
+            )
+            % {"count": count},
+        )
     return _back_to_inbox(request)
 
 
