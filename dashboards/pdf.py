@@ -13,12 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 
 from core.numbers import percent_text, score_text
 from evaluation.codes import status_label
-from evaluation.models import Scorecard, Trend
+from evaluation.models import Rating, Scorecard, Trend
 from partnerships.models import OutcomeMetric
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
@@ -40,10 +42,10 @@ FOOTER_Y = 277  # mm from the top of A4
 LATIN_1_STAND_INS = str.maketrans({"—": "-", "–": "-", "•": "-", "…": "...", "“": '"', "”": '"'})
 RATING_COLOURS = {"green": (26, 127, 55), "amber": (240, 180, 41), "red": (207, 34, 46)}
 TREND_WORDS = {
-    Trend.UP: "Improving since the previous period",
-    Trend.FLAT: "Steady since the previous period",
-    Trend.DOWN: "Worsening since the previous period",
-    Trend.NEW: "No earlier scorecard to compare with",
+    Trend.UP: _("Improving since the previous period"),
+    Trend.FLAT: _("Steady since the previous period"),
+    Trend.DOWN: _("Worsening since the previous period"),
+    Trend.NEW: _("No earlier scorecard to compare with"),
 }
 
 
@@ -126,10 +128,11 @@ def _watermark(page: _Page):
     """ "PROVISIONAL" across the page, along its diagonal, behind the content."""
     page.use(72, bold=True)
     page.set_text_color(225, 225, 225)
-    width = page.get_string_width("PROVISIONAL")
+    mark = gettext("PROVISIONAL")
+    width = page.get_string_width(mark)
     centre_x, centre_y = page.w / 2, page.h / 2
     with page.rotation(55, centre_x, centre_y):
-        page.text(centre_x - width / 2, centre_y + 9, "PROVISIONAL")
+        page.text(centre_x - width / 2, centre_y + 9, mark)
     page.set_text_color(0, 0, 0)
 
 
@@ -147,13 +150,16 @@ def render(card: Scorecard) -> _Page:
 
     page.use(9)
     page.set_text_color(90, 90, 90)
-    page.line(f"{settings.ACCORD_ORGANISATION_NAME} · Partnership scorecard · board pack")
+    page.line(
+        gettext("%(organisation)s · Partnership scorecard · board pack")
+        % {"organisation": settings.ACCORD_ORGANISATION_NAME}
+    )
     page.set_text_color(0, 0, 0)
     page.use(18, bold=True)
     page.line(card.partnership.title, height=10)
     page.use(11)
-    state = "provisional, not yet approved" if provisional else "approved"
-    page.line(f"{card.period_start:%B %Y} ({state})")
+    state = gettext("provisional, not yet approved") if provisional else gettext("approved")
+    page.line(f"{dateformat.format(card.period_start, 'F Y')} ({state})")
 
     page.ln(3)
     rating = card.effective_rating
@@ -164,49 +170,56 @@ def render(card: Scorecard) -> _Page:
     if colour:
         page.set_fill_color(*colour)
         page.set_text_color(*((31, 35, 40) if rating == "amber" else (255, 255, 255)))
-        page.cell(30, 10, rating.capitalize(), align="C", fill=True)
+        page.cell(30, 10, str(Rating(rating).label), align="C", fill=True)
         page.set_text_color(0, 0, 0)
     else:
-        page.cell(30, 10, "Not rated", align="C", border=1)
+        page.cell(30, 10, gettext("Not rated"), align="C", border=1)
     page.use(10)
     page.set_x(80)
     if card.override_rating:
+        computed = str(Rating(card.rating).label) if card.rating else gettext("None")
         page.line(
-            f"Rating set by the reviewer; computed rating: {(card.rating or 'none').capitalize()}",
+            gettext("Rating set by the reviewer; computed rating: %(rating)s")
+            % {"rating": computed},
             width=115,
         )
     else:
-        page.line("Computed rating", width=115)
+        page.line(gettext("Computed rating"), width=115)
     page.set_y(page.get_y() + 6)
     if card.override_justification:
-        page.line(f"Why: {card.override_justification}")
-    page.line(TREND_WORDS.get(card.trend, card.get_trend_display()))
+        page.line(gettext("Why: %(why)s") % {"why": card.override_justification})
+    page.line(str(TREND_WORDS.get(card.trend, card.get_trend_display())))
 
-    page.heading("Components")
+    page.heading(gettext("Components"))
     for label, value in (
-        ("Outcomes", card.outcomes_score),
-        ("Objectives", card.objectives_score),
-        ("Relationship", card.health_score),
-        ("Agreement", card.agreement_score),
+        (gettext("Outcomes"), card.outcomes_score),
+        (gettext("Objectives"), card.objectives_score),
+        (gettext("Relationship"), card.health_score),
+        (gettext("Agreement"), card.agreement_score),
     ):
         page.cell(45, LINE, label)
         page.cell(20, LINE, score_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
 
-    page.heading("Flags")
+    page.heading(gettext("Flags"))
     if not card.flags:
-        page.line("No flags.")
+        page.line(gettext("No flags."))
     for flag in card.flags[:FLAGS_SHOWN]:
         page.line(f"• {flag['message']}")
     if len(card.flags) > FLAGS_SHOWN:
-        page.line(f"and {len(card.flags) - FLAGS_SHOWN} more")
+        page.line(_more(len(card.flags) - FLAGS_SHOWN))
 
-    page.heading("Top metrics")
+    page.heading(gettext("Top metrics"))
     metrics = _top_metrics(card)
     if not metrics:
-        page.line("No metrics.")
+        page.line(gettext("No metrics."))
     else:
         page.use(9, bold=True)
-        for text, width in (("Metric", 95), ("Progress", 25), ("Planned", 25), ("Status", 35)):
+        for text, width in (
+            (gettext("Metric"), 95),
+            (gettext("Progress"), 25),
+            (gettext("Planned"), 25),
+            (gettext("Status"), 35),
+        ):
             page.cell(width, LINE, text)
         page.ln(LINE)
         page.use(10)
@@ -217,15 +230,24 @@ def render(card: Scorecard) -> _Page:
         page.cell(35, LINE, status_label(metric["status"]))
         page.ln(LINE)
     if len(metrics) > METRICS_SHOWN:
-        page.line(f"and {len(metrics) - METRICS_SHOWN} more")
+        page.line(_more(len(metrics) - METRICS_SHOWN))
 
-    page.heading("Review")
+    page.heading(gettext("Review"))
     if card.reviewer and card.reviewed_at:
         when = timezone.localtime(card.reviewed_at)
-        state = card.get_review_state_display().lower()
-        page.line(f"Reviewed by {card.reviewer} on {when:%d %B %Y} ({state}).")
+        page.line(
+            gettext("Reviewed by %(reviewer)s on %(day)s (%(state)s).")
+            % {
+                "reviewer": card.reviewer,
+                "day": dateformat.format(when, "d F Y"),
+                "state": card.get_review_state_display().lower(),
+            }
+        )
     else:
-        page.line(f"Not yet approved ({card.get_review_state_display().lower()}): provisional.")
+        page.line(
+            gettext("Not yet approved (%(state)s): provisional.")
+            % {"state": card.get_review_state_display().lower()}
+        )
 
     # Where the content ended: above the footer, or the page is overfull.
     page.content_bottom = page.get_y()
@@ -233,7 +255,15 @@ def render(card: Scorecard) -> _Page:
     page.use(8)
     page.set_text_color(90, 90, 90)
     page.line(
-        f"Computed {timezone.localtime(card.computed_at):%d %b %Y %H:%M} with scoring policy "
-        f"v{card.policy.version} · printed {timezone.localtime():%d %b %Y %H:%M}"
+        gettext("Computed %(computed)s with scoring policy v%(version)s · printed %(printed)s")
+        % {
+            "computed": dateformat.format(timezone.localtime(card.computed_at), "d M Y H:i"),
+            "version": card.policy.version,
+            "printed": dateformat.format(timezone.localtime(), "d M Y H:i"),
+        }
     )
     return page
+
+
+def _more(count: int) -> str:
+    return ngettext("and %(count)d more", "and %(count)d more", count) % {"count": count}
