@@ -32,8 +32,9 @@ class LanguagesShared:
     def in_words(self) -> str:
         if not self.by_partner:
             return _("No partner yet.")
+        none_shared = _("none shared")
         parts = [
-            f"{name}: {', '.join(map(language_name, codes)) or _('none shared')}"
+            f"{name}: {', '.join(map(language_name, codes)) or none_shared}"
             for name, codes in self.by_partner.items()
         ]
         common = ", ".join(map(language_name, self.common)) or _("none")
