@@ -314,8 +314,8 @@ def test_marking_all_as_read_says_how_many_in_the_right_plural(client, alice, la
 def led(alice, bob):
     """Alice (French, in Paris) and bob (English) lead the same partnership."""
     partnership = partnership_with_data(owner=alice, title="Cardiac fellowship exchange")
-    LeadFactory(partnership=partnership, user=alice)
-    LeadFactory(partnership=partnership, user=bob)
+    LeadFactory(partnership=partnership, user=alice, functional_area="clinical")
+    LeadFactory(partnership=partnership, user=bob, functional_area="administrative")
     reading_in(alice, "fr", "Europe/Paris")
     reading_in(bob, "en-gb")
     return partnership
@@ -326,7 +326,10 @@ def test_a_reminder_email_is_in_its_recipients_language(
 ):
     today = timezone.localdate()
     agreement = AgreementFactory(
-        partnership=led, title="Exchange MoU", expiry_date=today + dt.timedelta(days=30)
+        partnership=led,
+        title="Exchange MoU",
+        expiry_date=today + dt.timedelta(days=30),
+        notice_period_days=10,  # its notice period begins later: one reminder each
     )
     with django_capture_on_commit_callbacks(execute=True):
         reminders.reminders_send(today=today)
