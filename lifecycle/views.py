@@ -503,7 +503,7 @@ def factor_partnerships(request):
         request,
         "lifecycle/factor_partnerships.html",
         {
-            _("partnerships"): partnerships,
+            "partnerships": partnerships,
             "factor": names[code],
             "column": dict(columns).get(column, "all"),
             "effect": effect,
