@@ -432,3 +432,17 @@ def test_the_units_of_a_chart_number_read_with_the_readers_decimal_mark():
     with translation.override("en-gb"):
         assert chart_number(2.5) == "2.5"
     assert chart_number(Decimal("3")) == "3"
+
+
+def test_the_scorecard_pdf_is_printed_in_the_readers_language(alice, assessed):
+    from dashboards import pdf
+    from evaluation.models import Scorecard
+
+    card = Scorecard.objects.filter(partnership=assessed).latest("period_start")
+
+    with translation.override("fr"):
+        printed = "\n".join(pdf.render(card).printed)
+
+    assert "Composantes" in printed and "Principaux indicateurs" in printed
+    assert "décembre 2025" in printed
+    assert "Components" not in printed and "Top metrics" not in printed
