@@ -2,6 +2,7 @@
 
 import pghistory
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -16,16 +17,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None  # no token: the session may still sign the user in
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Give the token after “Bearer ”, once.")
+            raise exceptions.AuthenticationFailed(_("Give the token after “Bearer ”, once."))
         try:
             secret = header[1].decode()
         except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from error
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from error
         token = token_for_secret(secret, now=timezone.now())
         # Unknown, revoked and expired tokens get the same answer: a caller
         # probing secrets learns nothing about which exist.
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The token is not valid, expired or revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
         # The request's history context (pghistory's middleware) was opened
         # before DRF knew the user: every change this request writes names the
         # user and the token it came through.

@@ -1,16 +1,24 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import TokenScope
 
-EXPIRY_CHOICES = [("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"), ("", "Never")]
+EXPIRY_CHOICES = [
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In a year")),
+    ("", _("Never")),
+]
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “M&E sync”.")
-    scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ)
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “M&E sync”.")
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices, initial=TokenScope.READ)
     expires_in = forms.ChoiceField(
-        label="Expires", choices=EXPIRY_CHOICES, initial="90", required=False
+        label=_("Expires"), choices=EXPIRY_CHOICES, initial="90", required=False
     )
 
     def expires_at(self):

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from .models import IdempotentRequest
@@ -41,7 +42,9 @@ def idempotent(request, write) -> Response:
     if len(key) > MAX_KEY_LENGTH:
         from rest_framework.exceptions import ValidationError
 
-        raise ValidationError({HEADER: [f"At most {MAX_KEY_LENGTH} characters."]})
+        raise ValidationError(
+            {HEADER: [_("At most %(count)d characters.") % {"count": MAX_KEY_LENGTH}]}
+        )
     fingerprint = request_hash(request)
     stored = IdempotentRequest.objects.filter(user=request.user, key=key).first()
     if stored is not None:

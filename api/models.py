@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    READ_WRITE = "read_write", "Read and write"
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -30,7 +31,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “M&E sync”.")
+    name = models.CharField(max_length=100, help_text=_("What the token is for, e.g. “M&E sync”."))
     scope = models.CharField(max_length=20, choices=TokenScope, default=TokenScope.READ)
     prefix = models.CharField(max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import tokens
@@ -38,5 +39,8 @@ def token_list(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     tokens.token_revoke(token=token, by=request.user)
-    messages.success(request, f"Revoked “{token.name}”: clients using it are now refused.")
+    messages.success(
+        request,
+        _("Revoked “%(name)s”: clients using it are now refused.") % {"name": token.name},
+    )
     return redirect("api_tokens:list")

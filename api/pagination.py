@@ -1,5 +1,6 @@
 """Pages of at most MAX_PAGE_SIZE rows; asking for more is refused, not quietly cut."""
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
@@ -18,7 +19,11 @@ class PagePagination(PageNumberPagination):
             return self.page_size
         if not text.isdigit() or not 1 <= int(text) <= self.max_page_size:
             raise exceptions.ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+                {
+                    "page_size": [
+                        _("Give a whole number from 1 to %(most)d.") % {"most": self.max_page_size}
+                    ]
+                }
             )
         return int(text)
 

@@ -1,6 +1,7 @@
 """Who may use the API at all; which object a user may change is the domain's
 rule (partnerships.permissions, evaluation.review.may_review), asked in the views."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from .models import ApiToken
@@ -9,7 +10,7 @@ from .models import ApiToken
 class HasRole(permissions.BasePermission):
     """Signed in and given a role, as every page asks (accounts.middleware)."""
 
-    message = "Your account has no role in Accord yet: ask an administrator for one."
+    message = _("Your account has no role in Accord yet: ask an administrator for one.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -21,7 +22,7 @@ class HasRole(permissions.BasePermission):
 class TokenScope(permissions.BasePermission):
     """A read-only token reads; only a read-write token (or the session) writes."""
 
-    message = "This token is read-only: create a read-write token to change data."
+    message = _("This token is read-only: create a read-write token to change data.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -21,19 +22,19 @@ NON_FIELD = "non_field_errors"
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "This record changed since you read it: read it again, then write."
+    default_detail = _("This record changed since you read it: read it again, then write.")
     default_code = "precondition_failed"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with the record's current state."
+    default_detail = _("This conflicts with the record's current state.")
     default_code = "conflict"
 
 
 class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was used for a different request."
+    default_detail = _("This Idempotency-Key was used for a different request.")
     default_code = "idempotency_key_reused"
 
 
@@ -81,17 +82,17 @@ def problem(status_code: int, *, title: str, detail: str, code: str, errors=None
 
 
 TITLES = {
-    400: "The request is not valid",
-    401: "Not signed in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    415: "Unsupported media type",
-    422: "Unprocessable request",
-    429: "Too many requests",
+    400: _("The request is not valid"),
+    401: _("Not signed in"),
+    403: _("Not allowed"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    412: _("Precondition failed"),
+    415: _("Unsupported media type"),
+    422: _("Unprocessable request"),
+    429: _("Too many requests"),
 }
 
 
@@ -110,7 +111,7 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         code = "invalid"
         errors = flatten(exc.detail)
-        detail = "Some fields are not valid: see `errors`."
+        detail = str(_("Some fields are not valid: see `errors`."))
         if list(errors) == [NON_FIELD] and len(errors[NON_FIELD]) == 1:
             detail = errors[NON_FIELD][0]
     else:
@@ -118,7 +119,7 @@ def problem_exception_handler(exc, context):
         code = getattr(exc.detail, "code", None) or getattr(exc, "default_code", "error")
     body = problem(
         response.status_code,
-        title=TITLES.get(response.status_code, "Error"),
+        title=str(TITLES.get(response.status_code, _("Error"))),
         detail=str(detail),
         code=code,
         errors=errors,
@@ -134,7 +135,7 @@ def problem_exception_handler(exc, context):
 def problem_response(status_code: int, *, detail: str, code: str, errors=None) -> Response:
     body = problem(
         status_code,
-        title=TITLES.get(status_code, "Error"),
+        title=str(TITLES.get(status_code, _("Error"))),
         detail=detail,
         code=code,
         errors=errors,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -137,7 +138,9 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
 
 def partner_rights_check(user):
     if not partnership_rights.can_create(user):
-        raise exceptions.PermissionDenied("Only partnership managers create and change partners.")
+        raise exceptions.PermissionDenied(
+            _("Only partnership managers create and change partners.")
+        )
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -248,12 +251,18 @@ class PartnershipViewSet(ReadViewSet):
                 metric = metrics.get(row["metric"])
                 if metric is None:
                     raise DjangoValidationError(
-                        {"metric": f"{row['metric']} is not an active metric of this partnership."}
+                        {
+                            "metric": _("%(metric)s is not an active metric of this partnership.")
+                            % {"metric": row["metric"]}
+                        }
                     )
                 key = (metric.pk, row["period_start"])
                 if key in seen:
                     raise DjangoValidationError(
-                        {"period_start": f"The same metric and period as rows[{seen[key]}]."}
+                        {
+                            "period_start": _("The same metric and period as rows[%(row)s].")
+                            % {"row": seen[key]}
+                        }
                     )
                 seen[key] = index_of[id(row)]
                 measurement, corrected = services.measurement_save(
@@ -326,7 +335,7 @@ class ScorecardViewSet(ReadViewSet):
         card = self.get_object()
         if not review.may_review(request.user, card):
             raise exceptions.PermissionDenied(
-                "Only a reviewer who does not lead the partnership reviews its scorecard."
+                _("Only a reviewer who does not lead the partnership reviews its scorecard.")
             )
         data = _valid(serializer_class, request)
         with transaction.atomic():

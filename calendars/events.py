@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from evaluation.models import Scorecard
 from health.models import Round
@@ -55,13 +57,20 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
                 Event(
                     f"agreement-{agreement.pk}-notice",
                     notice,
-                    f"Last day to give notice: {where}",
-                    f"{agreement.notice_period_days} days' notice before expiry on "
-                    f"{agreement.expiry_date:%d %B %Y}.",
+                    _("Last day to give notice: %(where)s") % {"where": where},
+                    _("%(days)s days' notice before expiry on %(day)s.")
+                    % {
+                        "days": agreement.notice_period_days,
+                        "day": dateformat.format(agreement.expiry_date, "d F Y"),
+                    },
                 )
             )
         events.append(
-            Event(f"agreement-{agreement.pk}-expiry", agreement.expiry_date, f"Expires: {where}")
+            Event(
+                f"agreement-{agreement.pk}-expiry",
+                agreement.expiry_date,
+                _("Expires: %(where)s") % {"where": where},
+            )
         )
 
     obligations = Obligation.objects.filter(
@@ -72,8 +81,8 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
             Event(
                 f"obligation-{obligation.pk}",
                 obligation.due_date,
-                f"Obligation due: {obligation.description}",
-                f"Under {obligation.agreement.title}.",
+                _("Obligation due: %(obligation)s") % {"obligation": obligation.description},
+                _("Under %(agreement)s.") % {"agreement": obligation.agreement.title},
             )
         )
 
@@ -85,8 +94,8 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
             Event(
                 f"next-step-{step.partnership_id}",
                 step.due_on,
-                f"Next step: {step.description}",
-                f"Pipeline: {step.partnership}.",
+                _("Next step: %(step)s") % {"step": step.description},
+                _("Pipeline: %(partnership)s.") % {"partnership": step.partnership},
             )
         )
 
@@ -96,7 +105,8 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
             Event(
                 f"health-round-{health_round.pk}",
                 health_round.closes_on,
-                f"Health check closes: {health_round.partnership}",
+                _("Health check closes: %(partnership)s")
+                % {"partnership": health_round.partnership},
             )
         )
 
@@ -113,7 +123,8 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
                 Event(
                     f"scorecard-{card.pk}-review",
                     card.computed_at.astimezone(zone).date() + allowed,
-                    f"Review scorecard: {card.partnership} {card.period_start:%Y-%m}",
+                    _("Review scorecard: %(partnership)s %(month)s")
+                    % {"partnership": card.partnership, "month": f"{card.period_start:%Y-%m}"},
                 )
             )
     return sorted(events, key=lambda event: (event.day, event.uid))

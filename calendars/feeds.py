@@ -9,6 +9,9 @@ import secrets
 import icalendar
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+
+from accounts.preferences import user_language
 
 from .events import Event, events_for, feed_zone
 from .models import CalendarFeed
@@ -76,6 +79,8 @@ def feed_ical(feed: CalendarFeed, *, now: dt.datetime) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Accord")
     calendar.add("x-wr-timezone", str(zone))
-    for event in events_for(feed.user, zone=zone, now=now):
-        calendar.add_component(_vevent(event, stamp=now))
+    # The summaries in the subscriber's language, whatever the calendar program asks for.
+    with translation.override(user_language(feed.user)):
+        for event in events_for(feed.user, zone=zone, now=now):
+            calendar.add_component(_vevent(event, stamp=now))
     return calendar.to_ical()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 
@@ -20,7 +21,7 @@ class CalendarFeed(models.Model):
         use_pytz=False,
         blank=True,
         null=True,
-        help_text="The dates of the feed's events are days in this time zone.",
+        help_text=_("The dates of the feed's events are days in this time zone."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_read_at = models.DateTimeField(null=True, blank=True)

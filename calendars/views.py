@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import feeds
@@ -35,7 +36,7 @@ def preferences(request):
 def revoke(request):
     if feeds.feed_revoke(user=request.user):
         messages.success(
-            request, "Your calendar feed is revoked: calendars reading it stop updating."
+            request, _("Your calendar feed is revoked: calendars reading it stop updating.")
         )
     return redirect("calendars:preferences")
 

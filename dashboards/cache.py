@@ -1,6 +1,7 @@
 """The portfolio's tiles and charts, cached in Redis until what they show changes.
 
-A cached portfolio is keyed by its filters, the day and a generation number.
+A cached portfolio is keyed by its filters, the day, the reader's language and a
+generation number.
 Whatever changes what executives see (a run finishing, a scorecard approved or
 overridden, a new scoring policy, a manager's change to a partner, a
 partnership's stage or members, an agreement) bumps the generation once its
@@ -24,6 +25,7 @@ import logging
 from django.core import signing
 from django.core.cache import cache
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from core.charts import WORLD_ATLAS
@@ -58,7 +60,10 @@ def portfolio_key(data: dict, today: dt.date) -> str:
     # The cached HTML names the world atlas by its hashed static name: a deploy
     # that changes the file must not serve pages pointing at the old one.
     atlas = static(WORLD_ATLAS)
-    digest = hashlib.sha256(f"{today.isoformat()}|{atlas}|{filters}".encode()).hexdigest()[:32]
+    # The HTML is in the reader's language: each language is cached apart.
+    language = translation.get_language()
+    key = f"{today.isoformat()}|{language}|{atlas}|{filters}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"dashboards:portfolio:{generation()}:{digest}"
 
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
 
 from core import charts
 from core.dates import EARLIEST, latest_plausible
@@ -41,11 +43,11 @@ from partnerships.progress import actual_value, planned_progress
 from partnerships.progress import progress as metric_progress
 
 COMPONENTS = (
-    ("overall_score", "Overall"),
-    ("outcomes_score", "Outcomes"),
-    ("objectives_score", "Objectives"),
-    ("health_score", "Relationship"),
-    ("agreement_score", "Agreement"),
+    ("overall_score", _("Overall")),
+    ("outcomes_score", _("Outcomes")),
+    ("objectives_score", _("Objectives")),
+    ("health_score", _("Relationship")),
+    ("agreement_score", _("Agreement")),
 )
 # A metric's chart and table stop being readable beyond five years of months.
 MAX_TRAJECTORY_PERIODS = 60
@@ -357,8 +359,8 @@ def _number(value):
 
 
 def _period_label(card) -> str:
-    label = f"{card.period_start:%b %Y}"
-    return f"{label} (provisional)" if card.is_provisional else label
+    label = dateformat.format(card.period_start, "M Y")
+    return _("%(period)s (provisional)") % {"period": label} if card.is_provisional else label
 
 
 def history_chart(cards) -> dict:
@@ -370,7 +372,7 @@ def history_chart(cards) -> dict:
             {"label": label, "data": [_number(getattr(card, field)) for card in cards]}
             for field, label in COMPONENTS
         ],
-        title="Scorecard history",
+        title=_("Scorecard history"),
         links=[reverse("evaluation:scorecard", args=[card.pk]) for card in cards],
         suggested_max=100,
     )
@@ -378,11 +380,11 @@ def history_chart(cards) -> dict:
 
 def metric_chart(metric) -> dict:
     points = metric.trajectory
-    datasets = [{"label": "Actual", "data": [_number(p.actual) for p in points]}]
+    datasets = [{"label": _("Actual"), "data": [_number(p.actual) for p in points]}]
     if metric.target_value is not None:
         datasets += [
-            {"label": "Planned", "data": [_number(p.planned) for p in points]},
-            {"label": "Target", "data": [float(metric.target_value)] * len(points)},
+            {"label": _("Planned"), "data": [_number(p.planned) for p in points]},
+            {"label": _("Target"), "data": [float(metric.target_value)] * len(points)},
         ]
     return charts.chart(
         "line", [p.period.label for p in points], datasets, title=metric.name, unit=metric.unit
@@ -395,8 +397,8 @@ def members_map(members) -> dict:
         by_country[member.partner.country.code].append(member)
     return charts.world_map(
         {code: len(here) for code, here in by_country.items()},
-        title="Where the members are",
-        label="Members",
+        title=_("Where the members are"),
+        label=_("Members"),
         # A country leads to its member's dashboard when there is just one to lead to.
         links={
             code: reverse("dashboards:partner", args=[here[0].partner_id])
@@ -432,13 +434,15 @@ def partner_charts(partner: Partner, data: dict) -> dict:
     return {
         "relationship_chart": charts.chart(
             "line",
-            [f"{period:%b %Y}" for period in periods],
+            [dateformat.format(period, "M Y") for period in periods],
             series,
-            title="Overall score of each partnership by period",
+            title=_("Overall score of each partnership by period"),
             suggested_max=100,
         ),
         "map": charts.world_map(
-            {partner.country.code: 1}, title=f"Where {partner.name} is", label="Partner"
+            {partner.country.code: 1},
+            title=_("Where %(partner)s is") % {"partner": partner.name},
+            label=_("Partner"),
         ),
     }
 

@@ -14,6 +14,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 from core.numbers import whole_percent
@@ -21,41 +23,41 @@ from core.numbers import whole_percent
 from . import detail
 
 SCORECARD_HEADER = [
-    "Period start",
-    "Period end",
-    "Review state",
-    "Provisional",
-    "Overall",
-    "Outcomes",
-    "Objectives",
-    "Relationship",
-    "Agreement",
-    "Rating",
-    "Computed rating",
-    "Rating override justification",
-    "Trend",
-    "Flags",
-    "Reviewer",
-    "Reviewed at",
-    "Review comments",
+    _("Period start"),
+    _("Period end"),
+    _("Review state"),
+    _("Provisional"),
+    _("Overall"),
+    _("Outcomes"),
+    _("Objectives"),
+    _("Relationship"),
+    _("Agreement"),
+    _("Rating"),
+    _("Computed rating"),
+    _("Rating override justification"),
+    _("Trend"),
+    _("Flags"),
+    _("Reviewer"),
+    _("Reviewed at"),
+    _("Review comments"),
 ]
 METRIC_HEADER = [
-    "Objective",
-    "Metric",
-    "Unit",
-    "Period",
-    "Period start",
-    "Planned",
-    "Actual",
-    "Target",
-    "Progress (%)",
+    _("Objective"),
+    _("Metric"),
+    _("Unit"),
+    _("Period"),
+    _("Period start"),
+    _("Planned"),
+    _("Actual"),
+    _("Target"),
+    _("Progress (%)"),
 ]
-SCORECARDS_TITLE = "Scorecards"
-METRICS_TITLE = "Targets vs actuals"
+SCORECARDS_TITLE = _("Scorecards")
+METRICS_TITLE = _("Targets vs actuals")
 
 
 def _comment(event) -> str:
-    who = str(event.actor) if event.actor else "assessment run"
+    who = str(event.actor) if event.actor else gettext("assessment run")
     return f"{event.created_at:%Y-%m-%d} {who} ({event.get_action_display()}): {event.comment}"
 
 
@@ -67,7 +69,7 @@ def scorecard_rows(partnership, *, user) -> list[list]:
                 card.period_start,
                 card.period_end,
                 card.get_review_state_display(),
-                "yes" if card.is_provisional else "no",
+                gettext("yes") if card.is_provisional else gettext("no"),
                 card.overall_score,
                 card.outcomes_score,
                 card.objectives_score,
@@ -144,12 +146,21 @@ def write_csv(stream, partnership, *, user, today: dt.date) -> None:
     writer.writerows([_text(v) for v in row] for row in metric_rows(partnership, today=today))
 
 
+def _said(header: list) -> list[str]:
+    """The header in the reader's language, as text (a workbook takes no lazy string)."""
+    return [str(title) for title in header]
+
+
 def write_xlsx(stream, partnership, *, user, today: dt.date) -> None:
     stream.write(
         spreadsheets.xlsx_bytes(
             [
-                (SCORECARDS_TITLE, SCORECARD_HEADER, scorecard_rows(partnership, user=user)),
-                (METRICS_TITLE, METRIC_HEADER, metric_rows(partnership, today=today)),
+                (
+                    str(SCORECARDS_TITLE),
+                    _said(SCORECARD_HEADER),
+                    scorecard_rows(partnership, user=user),
+                ),
+                (str(METRICS_TITLE), _said(METRIC_HEADER), metric_rows(partnership, today=today)),
             ]
         )
     )

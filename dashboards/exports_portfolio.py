@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
@@ -16,24 +18,24 @@ from partnerships.models import Partnership, Purpose, Stage
 from .filters import narrow, shown_scorecards
 
 COLUMNS = [
-    "Partnership",
-    "Stage",
-    "Purpose",
-    "Owner",
-    "Partner countries",
-    "Partner sectors",
-    "Scorecard month",
-    "Review",
-    "Rating",
-    "Computed rating",
-    "Overall score",
-    "Trend",
-    "Outcomes",
-    "Objectives",
-    "Relationship",
-    "Agreement",
-    "Flags",
-    "Review comments",
+    _("Partnership"),
+    _("Stage"),
+    _("Purpose"),
+    _("Owner"),
+    _("Partner countries"),
+    _("Partner sectors"),
+    _("Scorecard month"),
+    _("Review"),
+    _("Rating"),
+    _("Computed rating"),
+    _("Overall score"),
+    _("Trend"),
+    _("Outcomes"),
+    _("Objectives"),
+    _("Relationship"),
+    _("Agreement"),
+    _("Flags"),
+    _("Review comments"),
 ]
 CONTENT_TYPES = {"csv": spreadsheets.CSV, "xlsx": spreadsheets.XLSX}
 
@@ -114,9 +116,10 @@ def portfolio_rows(data: dict) -> list[list]:
             row
             + [
                 card["period_start"].strftime("%Y-%m"),
-                "Approved"
+                gettext("Approved")
                 if card["review_state"] == ReviewState.APPROVED
-                else f"Provisional ({states[card['review_state']].lower()})",
+                else gettext("Provisional (%(state)s)")
+                % {"state": states[card["review_state"]].lower()},
                 ratings.get(card["shown_rating"], ""),
                 ratings.get(card["rating"], ""),
                 card["overall_score"],
@@ -142,5 +145,7 @@ def response(data: dict, *, fmt: str) -> HttpResponse:
         writer.writerow(COLUMNS)
         writer.writerows(rows)
     else:
-        response.write(spreadsheets.xlsx_bytes([("Portfolio", COLUMNS, rows)]))
+        # A sheet's title and header are text, not the lazy translations.
+        header = [str(title) for title in COLUMNS]
+        response.write(spreadsheets.xlsx_bytes([(gettext("Portfolio"), header, rows)]))
     return response

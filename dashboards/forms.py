@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_closed_month
@@ -11,8 +12,10 @@ from partnerships.models import Benefit, Purpose, Sector, Stage, StageFamily
 
 from .filters import NOT_RATED
 
+ANY = _("Any")
 
-def _blank(choices, label="Any"):
+
+def _blank(choices, label=ANY):
     return [("", label), *choices]
 
 
@@ -20,40 +23,45 @@ class PartnershipFilterForm(forms.Form):
     """The partnership list's filters, which the portfolio shares (`filters.narrow`):
     a mark on a dashboard chart links to the list with the same parameters."""
 
-    stage = forms.ChoiceField(choices=_blank(Stage.choices), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), choices=_blank(Stage.choices), required=False)
     family = forms.ChoiceField(
-        label="Lifecycle", choices=_blank(StageFamily.choices), required=False
+        label=_("Lifecycle"), choices=_blank(StageFamily.choices), required=False
     )
-    purpose = forms.ChoiceField(choices=_blank(Purpose.choices), required=False)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=_blank(Purpose.choices), required=False)
     benefit = forms.ChoiceField(
-        label="Benefit sought", choices=_blank(Benefit.choices), required=False
+        label=_("Benefit sought"), choices=_blank(Benefit.choices), required=False
     )
-    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any")
-    region = forms.ChoiceField(choices=_blank(Continent.choices), required=False)
-    country = forms.ChoiceField(choices=_blank(list(countries)), required=False)
-    sector = forms.ChoiceField(choices=_blank(Sector.choices), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("Any")
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=_blank(Continent.choices), required=False)
+    # A callable: the names of the countries in the reader's language, sorted in it.
+    country = forms.ChoiceField(
+        label=_("Country"), choices=lambda: _blank(list(countries)), required=False
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=_blank(Sector.choices), required=False)
     spanned = forms.ChoiceField(
-        label="Sectors spanned",
-        choices=_blank([("1", "One"), ("2", "Two"), ("3", "Three or more")]),
+        label=_("Sectors spanned"),
+        choices=_blank([("1", _("One")), ("2", _("Two")), ("3", _("Three or more"))]),
         required=False,
     )
     rating = forms.ChoiceField(
-        label="Latest rating",
-        choices=_blank([*Rating.choices, (NOT_RATED, "Not rated")]),
+        label=_("Latest rating"),
+        choices=_blank([*Rating.choices, (NOT_RATED, _("Not rated"))]),
         required=False,
     )
     period = forms.DateField(
-        label="Month",
+        label=_("Month"),
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         validators=[validate_closed_month],
-        help_text="Partnerships running that month, rated as of then.",
+        help_text=_("Partnerships running that month, rated as of then."),
     )
     provisional = forms.BooleanField(
-        label="Include unapproved scorecards",
+        label=_("Include unapproved scorecards"),
         required=False,
-        help_text="Ratings then include scorecards not yet approved: provisional.",
+        help_text=_("Ratings then include scorecards not yet approved: provisional."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ funding into the base currency (`settings.ACCORD_BASE_CURRENCY`)."""
 import pghistory
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import validate_currency_code
 
@@ -23,7 +24,7 @@ class ExchangeRate(models.Model):
         "rate to the base currency",
         max_digits=18,
         decimal_places=8,
-        help_text="Units of the base currency one unit of this currency is worth.",
+        help_text=_("Units of the base currency one unit of this currency is worth."),
     )
     valid_from = models.DateField()
 
@@ -33,7 +34,7 @@ class ExchangeRate(models.Model):
             models.UniqueConstraint(
                 fields=["currency", "valid_from"],
                 name="exchange_rate_once_per_currency_and_day",
-                violation_error_message="This currency already has a rate from this day.",
+                violation_error_message=_("This currency already has a rate from this day."),
             ),
             models.CheckConstraint(
                 condition=Q(rate_to_base__gt=0),

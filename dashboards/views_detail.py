@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core import spreadsheets
@@ -143,8 +144,12 @@ def partnership_scorecard_pdf(request, pk):
     )
     if card is None:
         # The button sits on pages that do not know whether there is one yet.
-        approved = "" if sees_provisional(request.user) else "approved "
-        messages.info(request, f"{partnership.title} has no {approved}scorecard to print yet.")
+        message = (
+            _("%(title)s has no scorecard to print yet.")
+            if sees_provisional(request.user)
+            else _("%(title)s has no approved scorecard to print yet.")
+        )
+        messages.info(request, message % {"title": partnership.title})
         return redirect("dashboards:partnership", pk=partnership.pk)
     return _pdf_response(card)
 

@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from core.charts import RATING_COLOURS, chart, world_map
 from evaluation.models import Rating, Trend
@@ -23,16 +24,16 @@ from .filters import NOT_RATED
 from .forms import PartnershipFilterForm
 from .portfolio import portfolio_summary
 
-RATING_LABELS = {**dict(Rating.choices), NOT_RATED: "Not rated"}
-SPANNED_LABELS = {"1": "One sector", "2": "Two sectors", "3": "Three or more"}
-TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW: "new"}
+RATING_LABELS = {**dict(Rating.choices), NOT_RATED: _("Not rated")}
+SPANNED_LABELS = {"1": _("One sector"), "2": _("Two sectors"), "3": _("Three or more")}
+TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW: _("new")}
 
 
 class PortfolioFilterForm(PartnershipFilterForm):
     """The list's filters that make sense for the whole portfolio, plus the map's colour."""
 
     colour = forms.ChoiceField(
-        choices=[("count", "Partnerships"), ("score", "Average score")], required=False
+        choices=[("count", _("Partnerships")), ("score", _("Average score"))], required=False
     )
     LINK_EXCLUDED = ("colour",)
 
@@ -124,7 +125,7 @@ def _stacked_by_rating(table: dict, labels: dict, listed, key: str, title: str) 
         ],
         title=title,
         links=[listed(**{key: code}) for code in present],
-        unit="partnerships",
+        unit=_("partnerships"),
         stacked=True,
     )
 
@@ -139,18 +140,18 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
             [RATING_LABELS[r] for r in [*Rating.values, NOT_RATED]],
             [
                 {
-                    "label": "Partnerships",
+                    "label": _("Partnerships"),
                     "data": [summary["ratings"].get(r, 0) for r in [*Rating.values, NOT_RATED]],
                     "colors": [RATING_COLOURS[r] for r in [*Rating.values, NOT_RATED]],
                 }
             ],
-            title="Latest ratings",
+            title=_("Latest ratings"),
             links=[listed(rating=r) for r in [*Rating.values, NOT_RATED]],
-            unit="partnerships",
+            unit=_("partnerships"),
         ),
         "rating_trend": chart(
             "bar",
-            [start.strftime("%b %Y") for start in trend],
+            [dateformat.format(start, "M Y") for start in trend],
             [
                 {
                     "label": RATING_LABELS[r],
@@ -159,44 +160,47 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
                 }
                 for r in Rating.values
             ],
-            title="Ratings by month",
+            title=_("Ratings by month"),
             links=[listed(period=start.strftime("%Y-%m")) for start in trend],
-            unit="scorecards",
+            unit=_("scorecards"),
             stacked=True,
         ),
         "map": world_map(
             {code: values[colour] for code, values in countries.items()},
-            title="Where our partners are: "
-            + ("partnerships per country" if colour == "count" else "average latest score"),
-            label="Partnerships" if colour == "count" else "Average score",
+            title=(
+                _("Where our partners are: partnerships per country")
+                if colour == "count"
+                else _("Where our partners are: average latest score")
+            ),
+            label=_("Partnerships") if colour == "count" else _("Average score"),
             links={code: listed(country=code) for code in countries},
         ),
         "by_sector": _stacked_by_rating(
-            summary["by_sector"], dict(Sector.choices), listed, "sector", "By partner sector"
+            summary["by_sector"], dict(Sector.choices), listed, "sector", _("By partner sector")
         ),
         "by_spanned": _stacked_by_rating(
-            summary["by_spanned"], SPANNED_LABELS, listed, "spanned", "By sectors spanned"
+            summary["by_spanned"], SPANNED_LABELS, listed, "spanned", _("By sectors spanned")
         ),
         "by_region": _stacked_by_rating(
-            summary["by_region"], dict(Continent.choices), listed, "region", "By region"
+            summary["by_region"], dict(Continent.choices), listed, "region", _("By region")
         ),
         "by_purpose": _stacked_by_rating(
-            summary["by_purpose"], dict(Purpose.choices), listed, "purpose", "By purpose"
+            summary["by_purpose"], dict(Purpose.choices), listed, "purpose", _("By purpose")
         ),
         "by_benefit": _stacked_by_rating(
-            summary["by_benefit"], dict(Benefit.choices), listed, "benefit", "By benefit sought"
+            summary["by_benefit"], dict(Benefit.choices), listed, "benefit", _("By benefit sought")
         ),
         "ranked": chart(
             "horizontal-bar",
             [f"{Truncator(row['title']).chars(40)} {TREND_MARKS[row['trend']]}" for row in ranked],
             [
                 {
-                    "label": "Overall score",
+                    "label": _("Overall score"),
                     "data": [row["score"] for row in ranked],
                     "colors": [RATING_COLOURS[row["rating"]] for row in ranked],
                 }
             ],
-            title="Best and worst: latest score and trend",
+            title=_("Best and worst: latest score and trend"),
             links=[reverse("partnerships:partnership_detail", args=[row["id"]]) for row in ranked],
             suggested_max=100,
         ),

@@ -31,12 +31,12 @@ class RoundOpenForm(forms.Form):
     """
 
     closes_on = forms.DateField(
-        label="Last day for answers",
+        label=_("Last day for answers"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_plausible],
     )
     users = forms.ModelMultipleChoiceField(
-        label="People on our side",
+        label=_("People on our side"),
         # Executives are not offered; services.respondents_invite refuses them too.
         queryset=User.objects.none(),
         required=False,
@@ -51,13 +51,13 @@ class RoundOpenForm(forms.Form):
         codes = {code for code, _label in LANGUAGES}
         for partner in self.partners:
             self.fields[f"emails_{partner.pk}"] = forms.CharField(
-                label=f"People at {partner.name}",
-                help_text="One email address a line, or separated by commas or semicolons.",
+                label=_("People at %(partner)s") % {"partner": partner.name},
+                help_text=_("One email address a line, or separated by commas or semicolons."),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"language_{partner.pk}"] = forms.ChoiceField(
-                label=f"Language of {partner.name}'s people",
+                label=_("Language of %(partner)s's people") % {"partner": partner.name},
                 choices=LANGUAGES,
                 initial=next((code for code in partner.languages if code in codes), "en"),
             )
@@ -65,7 +65,7 @@ class RoundOpenForm(forms.Form):
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
         if self.today and closes_on <= self.today:
-            raise ValidationError("Give a day after today.")
+            raise ValidationError(_("Give a day after today."))
         return closes_on
 
     def clean(self):
@@ -84,9 +84,12 @@ class RoundOpenForm(forms.Form):
                         PartnerPerson(line, partner.pk, cleaned.get(f"language_{partner.pk}", "en"))
                     )
             if bad:
-                self.add_error(f"emails_{partner.pk}", f"Not an email address: {', '.join(bad)}.")
+                self.add_error(
+                    f"emails_{partner.pk}",
+                    _("Not an email address: %(addresses)s.") % {"addresses": ", ".join(bad)},
+                )
         if not people and not cleaned.get("users"):
-            raise ValidationError("Invite at least one person.")
+            raise ValidationError(_("Invite at least one person."))
         cleaned["partner_people"] = people
         return cleaned
 
@@ -98,7 +101,7 @@ class CadenceForm(forms.ModelForm):
     class Meta:
         model = Cadence
         fields = ["every_months", "open_for_days"]
-        labels = {"every_months": "Every (months)", "open_for_days": "Open for (days)"}
+        labels = {"every_months": _("Every (months)"), "open_for_days": _("Open for (days)")}
 
 
 class AnswerForm(forms.Form):

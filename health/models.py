@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from . import results
 
@@ -50,7 +51,9 @@ class Instrument(models.Model):
                 Lower("name"),
                 "version",
                 name="instrument_name_version_unique",
-                violation_error_message="This instrument already has a version with this number.",
+                violation_error_message=_(
+                    "This instrument already has a version with this number."
+                ),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="instrument_name_not_blank"),
             models.CheckConstraint(condition=Q(version__gte=1), name="instrument_version_positive"),
@@ -59,7 +62,7 @@ class Instrument(models.Model):
                 & Q(strength_from__lte=RATING_MAX)
                 & Q(concern_below__lt=F("strength_from")),
                 name="instrument_bands_ordered",
-                violation_error_message=(
+                violation_error_message=_(
                     "Concern must start below strength, both within the 1–5 scale."
                 ),
             ),
@@ -74,7 +77,7 @@ class Factor(models.Model):
     """One of the things that make a partnership succeed or struggle ("trust")."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="factors")
-    code = models.SlugField(max_length=40, help_text="Stable across versions, e.g. 'trust'.")
+    code = models.SlugField(max_length=40, help_text=_("Stable across versions, e.g. 'trust'."))
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -87,7 +90,7 @@ class Factor(models.Model):
             models.UniqueConstraint(
                 fields=["instrument", "code"],
                 name="factor_code_unique_per_instrument",
-                violation_error_message="The instrument already has a factor with this code.",
+                violation_error_message=_("The instrument already has a factor with this code."),
             ),
             models.CheckConstraint(condition=~Q(code=""), name="factor_code_not_blank"),
             models.CheckConstraint(condition=~Q(name=""), name="factor_name_not_blank"),
@@ -138,13 +141,13 @@ LANGUAGES = [
 
 
 class RoundState(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class Side(models.TextChoices):
-    OURS = "ours", "Our organisation"
-    PARTNER = "partner", "Partner side"
+    OURS = "ours", _("Our organisation")
+    PARTNER = "partner", _("Partner side")
 
 
 class RoundQuerySet(models.QuerySet):
@@ -164,7 +167,7 @@ class Round(models.Model):
     )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
     opened_on = models.DateField()
-    closes_on = models.DateField(help_text="The last day answers are taken.")
+    closes_on = models.DateField(help_text=_("The last day answers are taken."))
     opened_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="health_rounds_opened"
     )
@@ -193,7 +196,7 @@ class Round(models.Model):
                 fields=["partnership"],
                 condition=Q(state=RoundState.OPEN),
                 name="round_one_open_per_partnership",
-                violation_error_message="This partnership already has an open health check.",
+                violation_error_message=_("This partnership already has an open health check."),
             ),
         ]
 
@@ -267,14 +270,14 @@ class Respondent(models.Model):
                 fields=["round", "user"],
                 condition=Q(user__isnull=False),
                 name="respondent_user_once_per_round",
-                violation_error_message="This person is already invited to this health check.",
+                violation_error_message=_("This person is already invited to this health check."),
             ),
             models.UniqueConstraint(
                 "round",
                 Lower("email"),
                 condition=~Q(email=""),
                 name="respondent_email_once_per_round",
-                violation_error_message="This address is already invited to this health check.",
+                violation_error_message=_("This address is already invited to this health check."),
             ),
             models.UniqueConstraint(
                 fields=["token_hash"],

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
@@ -23,11 +24,13 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.preferences import in_users_locale
 from core.formatting import day
 from notifications.models import Kind
-from notifications.services import Draft, notifications_create
+from notifications.services import Draft, Readers, notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember
 
 from . import tokens
@@ -110,7 +113,7 @@ def instrument_publish(*, instrument: Instrument) -> Instrument:
     require_draft(instrument)
     factors = list(instrument.factors.prefetch_related("statements"))
     if not factors or any(not factor.statements.all() for factor in factors):
-        raise ValidationError("Every factor of a published instrument needs a statement.")
+        raise ValidationError(_("Every factor of a published instrument needs a statement."))
     instrument.published_at = timezone.now()
     instrument.save(update_fields=["published_at"])
     return instrument
@@ -141,7 +144,7 @@ def round_open(
     """Open a health check and invite its respondents; the emails go once committed."""
     instrument = instrument or latest_published_instrument()
     if instrument is None or instrument.published_at is None:
-        raise ValidationError("Only a published instrument can be used for a health check.")
+        raise ValidationError(_("Only a published instrument can be used for a health check."))
     health_round = Round(
         partnership=partnership,
         instrument=instrument,
@@ -166,7 +169,7 @@ def respondents_invite(
     *, health_round: Round, users: Iterable = (), partner_people: Iterable[PartnerPerson] = ()
 ) -> list[Respondent]:
     if not health_round.is_open:
-        raise ValidationError("This health check is closed.")
+        raise ValidationError(_("This health check is closed."))
     users = list(users)
     executives = User.objects.filter(
         pk__in=[user.pk for user in users], groups__name=Role.EXECUTIVE
@@ -174,7 +177,12 @@ def respondents_invite(
     if users and executives:
         names = ", ".join(str(user) for user in executives)
         raise ValidationError(
-            {"users": f"Executives read health checks and are not asked to answer them: {names}."}
+            {
+                "users": _(
+                    "Executives read health checks and are not asked to answer them: %(names)s."
+                )
+                % {"names": names}
+            }
         )
     partner_ids = set(
         PartnershipMember.objects.filter(partnership=health_round.partnership_id).values_list(
@@ -184,7 +192,7 @@ def respondents_invite(
     invited = [Respondent(round=health_round, side=Side.OURS, user=user) for user in users]
     for person in partner_people:
         if person.partner_id not in partner_ids:
-            raise ValidationError({"partner": "This partner is not in the partnership."})
+            raise ValidationError({"partner": _("This partner is not in the partnership.")})
         invited.append(
             Respondent(
                 round=health_round,
@@ -209,22 +217,39 @@ def _tell_our_side(respondents: list[Respondent], *, reminder: bool) -> None:
     """Our people find the health check in their inbox too. The email is the
     invitation's own: the inbox's delivery never emails a HEALTH_CHECK row
     (`notifications.models.INBOX_ONLY_KINDS`)."""
+    readers = Readers(respondent.user_id for respondent in respondents)
     drafts = []
     for respondent in respondents:
         health_round = respondent.round
-        when = f"by {day(health_round.closes_on)}"
-        drafts.append(
-            Draft(
-                respondent.user_id,
-                f"health-round:{health_round.pk}:{'reminder' if reminder else 'invited'}",
-                Kind.HEALTH_CHECK,
-                f"{'Still open' if reminder else 'Health check'}: {health_round.partnership}",
-                f"How is “{health_round.partnership}” working? Rate it with the partner's "
-                f"people, {when}; it takes about ten minutes.",
-                reverse("health:respond", args=[health_round.pk]),
+        for user_id, (subject, body) in readers.each(
+            [respondent.user_id], partial(_inbox_words, health_round, reminder=reminder)
+        ):
+            drafts.append(
+                Draft(
+                    user_id,
+                    f"health-round:{health_round.pk}:{'reminder' if reminder else 'invited'}",
+                    Kind.HEALTH_CHECK,
+                    subject,
+                    body,
+                    reverse("health:respond", args=[health_round.pk]),
+                )
             )
-        )
     notifications_create(drafts=drafts)
+
+
+def _inbox_words(health_round: Round, *, reminder: bool) -> tuple[str, str]:
+    words = {"partnership": health_round.partnership, "day": day(health_round.closes_on)}
+    subject = (
+        _("Still open: %(partnership)s") if reminder else _("Health check: %(partnership)s")
+    ) % words
+    body = (
+        _(
+            "How is “%(partnership)s” working? Rate it with the partner's people, by %(day)s; "
+            "it takes about ten minutes."
+        )
+        % words
+    )
+    return subject, body
 
 
 def _queue_invitations(ids: list[int]) -> None:
@@ -274,9 +299,9 @@ def answers_submit(
         .get(pk=respondent.pk)
     )
     if respondent.answered_at is not None:
-        raise ValidationError("These answers were already given.", code="answered")
+        raise ValidationError(_("These answers were already given."), code="answered")
     if not accepts_answers(respondent.round, today=today):
-        raise ValidationError("This health check is closed.", code="closed")
+        raise ValidationError(_("This health check is closed."), code="closed")
     statements = set(
         Statement.objects.filter(factor__instrument=respondent.round.instrument_id).values_list(
             "pk", flat=True
@@ -286,7 +311,7 @@ def answers_submit(
     for statement_id in sorted(statements):
         rating = ratings.get(statement_id)
         if rating not in range(1, 6):
-            errors[f"s{statement_id}"] = "Choose a rating from 1 to 5."
+            errors[f"s{statement_id}"] = _("Choose a rating from 1 to 5.")
     if errors:
         raise ValidationError(errors)
     factors = set(
@@ -343,9 +368,13 @@ def answer_link(*, respondent: Respondent) -> str:
 
 
 def _message(respondent: Respondent, *, reminder: bool) -> EmailMessage:
-    language = respondent.language if respondent.side == Side.PARTNER else settings.LANGUAGE_CODE
-    to = respondent.email if respondent.side == Side.PARTNER else respondent.user.email
-    with translation.override(language):
+    """The invitation in the partner's chosen language, or in our person's own
+    language and time zone (their Preferences)."""
+    if respondent.side == Side.PARTNER:
+        to, locale = respondent.email, translation.override(respondent.language)
+    else:
+        to, locale = respondent.user.email, in_users_locale(respondent.user)
+    with locale:
         context = {
             "respondent": respondent,
             "partnership": respondent.round.partnership,

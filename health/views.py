@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.charts import chart
@@ -80,7 +81,7 @@ def cadence_set(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Health-check schedule saved.")
+            messages.success(request, _("Health-check schedule saved."))
             return redirect("health:partnership", pk=partnership.pk)
     return _health_section(request, partnership, cadence_form=form, status=400)
 
@@ -106,7 +107,9 @@ def round_open(request, pk):
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
-                messages.success(request, "Health check opened; the invitations are on their way.")
+                messages.success(
+                    request, _("Health check opened; the invitations are on their way.")
+                )
                 return redirect("health:round", pk=health_round.pk)
     else:
         users, people = services.usual_respondents(partnership)
@@ -124,7 +127,7 @@ def round_open(request, pk):
 
 def _radar(result) -> dict:
     """Both sides' means on one radar; a side under the threshold is left out."""
-    sides = [(OURS, "Our side"), (PARTNER, "Partner side")]
+    sides = [(OURS, _("Our side")), (PARTNER, _("Partner side"))]
     return chart(
         "radar",
         [factor.name for factor in result.factors],
@@ -133,7 +136,7 @@ def _radar(result) -> dict:
             for side, label in sides
             if result.shown[side]
         ],
-        title="Mean rating per factor, by side (1–5)",
+        title=_("Mean rating per factor, by side (1–5)"),
         suggested_max=5,
     )
 
@@ -165,7 +168,7 @@ def round_close(request, pk):
     health_round = get_object_or_404(Round, pk=pk)
     permissions.require_edit(request.user, health_round.partnership)
     services.round_close(health_round=health_round)
-    messages.success(request, "Health check closed.")
+    messages.success(request, _("Health check closed."))
     return redirect("health:round", pk=health_round.pk)
 
 
@@ -215,7 +218,7 @@ def respond(request, pk):
         return render(request, "health/link_done.html", {"respondent": respondent}, status=410)
     page = _answer_page(request, respondent, action=request.path, language="en")
     if page is True:
-        messages.success(request, "Thank you: your answers are in.")
+        messages.success(request, _("Thank you: your answers are in."))
         return redirect("health:mine")
     if page is None:
         return render(request, "health/link_done.html", {"respondent": respondent}, status=410)

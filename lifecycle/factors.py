@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from health import selectors as health_selectors
 from health.selectors import latest_factor_means, latest_published_instrument
@@ -47,10 +48,10 @@ class Source:
     HEALTH = "health"
 
     choices = [
-        (LESSON, "Lessons of ended partnerships"),
-        (FIT, "Fit assessments"),
-        (WARNING, "Confirmed early warnings"),
-        (HEALTH, "Health checks"),
+        (LESSON, _("Lessons of ended partnerships")),
+        (FIT, _("Fit assessments")),
+        (WARNING, _("Confirmed early warnings")),
+        (HEALTH, _("Health checks")),
     ]
 
 
@@ -67,7 +68,7 @@ def from_fit_assessments() -> Iterable[Observation]:
         "partnership_id", *(f"{code}_rating" for code in FIT_CRITERIA)
     )
     for row in rows:
-        for code, (_, factor_code) in FIT_CRITERIA.items():
+        for code, (_label, factor_code) in FIT_CRITERIA.items():
             rating = row[f"{code}_rating"]
             if factor_code is None:
                 continue
@@ -120,12 +121,12 @@ def observations(partnership_ids: list[int]) -> list[Observation]:
 # the pipeline teaches, so it counts with the potential ones.
 GROUPS = {
     "potential": (
-        "Potential",
+        _("Potential"),
         (Stage.IDENTIFIED, Stage.OUTREACH, Stage.NEGOTIATING, Stage.WITHDRAWN),
     ),
-    "struggling": ("Struggling", (Stage.STRUGGLING,)),
-    "failed": ("Failed", (Stage.FAILED,)),
-    "successful": ("Successful", (Stage.ACTIVE, Stage.COMPLETED)),
+    "struggling": (_("Struggling"), (Stage.STRUGGLING,)),
+    "failed": (_("Failed"), (Stage.FAILED,)),
+    "successful": (_("Successful"), (Stage.ACTIVE, Stage.COMPLETED)),
 }
 GROUP_OF_STAGE = {stage: group for group, (_, stages) in GROUPS.items() for stage in stages}
 
@@ -135,7 +136,7 @@ class Dimension:
     SECTOR = "sector"
     REGION = "region"
 
-    choices = [(GROUP, "Kind of partnership"), (SECTOR, "Sector"), (REGION, "Region")]
+    choices = [(GROUP, _("Kind of partnership")), (SECTOR, _("Sector")), (REGION, _("Region"))]
 
 
 def columns(dimension: str) -> list[tuple[str, str]]:

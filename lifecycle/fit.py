@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from evaluation.models import Scorecard
 from partnerships.geography import language_name, shared_working_hours
@@ -30,13 +31,17 @@ class LanguagesShared:
 
     def in_words(self) -> str:
         if not self.by_partner:
-            return "No partner yet."
+            return _("No partner yet.")
+        none_shared = _("none shared")
         parts = [
-            f"{name}: {', '.join(map(language_name, codes)) or 'none shared'}"
+            f"{name}: {', '.join(map(language_name, codes)) or none_shared}"
             for name, codes in self.by_partner.items()
         ]
-        common = ", ".join(map(language_name, self.common)) or "none"
-        return f"{'; '.join(parts)}. Common to all: {common}."
+        common = ", ".join(map(language_name, self.common)) or _("none")
+        return _("%(parts)s. Common to all: %(common)s.") % {
+            "parts": "; ".join(parts),
+            "common": common,
+        }
 
 
 def languages_shared(partners: dict[str, Sequence[str]], ours: Sequence[str]) -> LanguagesShared:

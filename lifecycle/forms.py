@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
@@ -17,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PipelineFilterForm(forms.Form):
     owner = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="Every owner"
+        queryset=get_user_model().objects.none(), required=False, empty_label=_("Every owner")
     )
 
     def __init__(self, *args, **kwargs):
@@ -34,23 +35,29 @@ class NextStepForm(VersionedForm):
     class Meta:
         model = NextStep
         fields = ["description", "due_on"]
-        labels = {"description": "Next step", "due_on": "By"}
+        labels = {"description": _("Next step"), "due_on": _("By")}
         widgets = {"due_on": DATE}
 
 
 class MoveForm(forms.Form):
-    stage = forms.ChoiceField(choices=[(stage, Stage(stage).label) for stage in PIPELINE_MOVES])
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[(stage, Stage(stage).label) for stage in PIPELINE_MOVES]
+    )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         max_length=500,
-        help_text="Why, if it is worth keeping; otherwise the move itself is recorded.",
+        help_text=_("Why, if it is worth keeping; otherwise the move itself is recorded."),
     )
 
 
 class DropForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What made us stop: the study learns most from the ones that did not go ahead.",
+        help_text=_(
+            "What made us stop: the study learns most from the ones that did not go ahead."
+        ),
     )
 
 
@@ -72,8 +79,9 @@ class FitAssessmentForm(forms.ModelForm):
         }
         labels = {
             **{f"{code}_rating": label for code, (label, _) in FIT_CRITERIA.items()},
-            **{f"{code}_note": "Note" for code in FIT_CRITERIA},
-            "summary": "Overall",
+            **{f"{code}_note": _("Note") for code in FIT_CRITERIA},
+            "recommendation": _("Recommendation"),
+            "summary": _("Overall"),
         }
 
     def criteria(self):
@@ -82,15 +90,17 @@ class FitAssessmentForm(forms.ModelForm):
 
 
 class ConfirmWarningForm(forms.Form):
-    recovery_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    recovery_plan = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("Recovery plan")
+    )
     recovery_by = forms.DateField(
-        widget=DATE, label="Recovered by", validators=[validate_plausible]
+        widget=DATE, label=_("Recovered by"), validators=[validate_plausible]
     )
     factors = forms.ModelMultipleChoiceField(
         queryset=Factor.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Factors behind it",
+        label=_("Factors behind it"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -99,14 +109,14 @@ class ConfirmWarningForm(forms.Form):
 
 
 class DismissWarningForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason"))
 
 
 class LessonForm(forms.Form):
     summary = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="What we learnt",
+        label=_("What we learnt"),
     )
 
     def __init__(self, *args, factors, **kwargs):
@@ -114,13 +124,13 @@ class LessonForm(forms.Form):
         self.factors = list(factors)
         for factor in self.factors:
             self.fields[f"effect_{factor.code}"] = forms.ChoiceField(
-                choices=[("", "Did not matter")] + list(Effect.choices),
+                choices=[("", _("Did not matter"))] + list(Effect.choices),
                 required=False,
                 label=factor.name,
                 help_text=factor.description,
             )
             self.fields[f"note_{factor.code}"] = forms.CharField(
-                required=False, max_length=1000, label="Note"
+                required=False, max_length=1000, label=_("Note")
             )
 
     def rows(self):
@@ -145,6 +155,7 @@ class LessonForm(forms.Form):
         for factor in self.factors:
             if cleaned.get(f"note_{factor.code}") and not cleaned.get(f"effect_{factor.code}"):
                 self.add_error(
-                    f"effect_{factor.code}", "Say whether it helped or hindered, or clear the note."
+                    f"effect_{factor.code}",
+                    _("Say whether it helped or hindered, or clear the note."),
                 )
         return cleaned

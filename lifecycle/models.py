@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_plausible
 from core.versioning import Versioned
@@ -52,7 +53,7 @@ class NextStep(Versioned):
             models.CheckConstraint(
                 condition=~Q(description=""),
                 name="next_step_description_not_blank",
-                violation_error_message="Say what the next step is.",
+                violation_error_message=_("Say what the next step is."),
             ),
         ]
 
@@ -64,21 +65,21 @@ class NextStep(Versioned):
 
 
 class Recommendation(models.TextChoices):
-    PURSUE = "pursue", "Pursue"
-    PURSUE_WITH_CONDITIONS = "conditions", "Pursue with conditions"
-    DO_NOT_PURSUE = "decline", "Do not pursue"
+    PURSUE = "pursue", _("Pursue")
+    PURSUE_WITH_CONDITIONS = "conditions", _("Pursue with conditions")
+    DO_NOT_PURSUE = "decline", _("Do not pursue")
 
 
 # The judged criteria of a fit assessment, and the health-check factor each
 # speaks to (None where no factor does), so the portfolio view of factors can
 # count a poor or strong fit with the organisation's other experience.
 FIT_CRITERIA = {
-    "goals": ("Alignment of goals", "shared-vision"),
-    "strengths": ("Complementary strengths", None),
-    "prior": ("Prior partnerships and their outcomes", "trust"),
-    "languages": ("Languages shared", "communication"),
-    "hours": ("Working hours shared across time zones", "logistics"),
-    "regulatory": ("Regulatory considerations", "regulatory"),
+    "goals": (_("Alignment of goals"), "shared-vision"),
+    "strengths": (_("Complementary strengths"), None),
+    "prior": (_("Prior partnerships and their outcomes"), "trust"),
+    "languages": (_("Languages shared"), "communication"),
+    "hours": (_("Working hours shared across time zones"), "logistics"),
+    "regulatory": (_("Regulatory considerations"), "regulatory"),
 }
 
 
@@ -144,9 +145,9 @@ class FitAssessment(models.Model):
 
 
 class WarningState(models.TextChoices):
-    OPEN = "open", "Open"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class EarlyWarningQuerySet(models.QuerySet):
@@ -194,7 +195,7 @@ class EarlyWarning(models.Model):
                 fields=["partnership"],
                 condition=Q(state=WarningState.OPEN),
                 name="warning_one_open_per_partnership",
-                violation_error_message="This partnership already has an open warning.",
+                violation_error_message=_("This partnership already has an open warning."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=WarningState.values), name="warning_state_valid"
@@ -221,7 +222,7 @@ class EarlyWarning(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=WarningState.DISMISSED) | ~Q(reason=""),
                 name="warning_dismissed_has_reason",
-                violation_error_message="Say why the warning is dismissed.",
+                violation_error_message=_("Say why the warning is dismissed."),
             ),
         ]
 
@@ -233,8 +234,8 @@ class EarlyWarning(models.Model):
 
 
 class Effect(models.TextChoices):
-    HELPED = "helped", "Helped (a success factor)"
-    HINDERED = "hindered", "Hindered (a negative factor)"
+    HELPED = "helped", _("Helped (a success factor)")
+    HINDERED = "hindered", _("Hindered (a negative factor)")
 
 
 @pghistory.track()
@@ -268,7 +269,7 @@ class LessonFactor(models.Model):
             models.UniqueConstraint(
                 fields=["lesson", "factor"],
                 name="lesson_factor_once",
-                violation_error_message="This factor is already among the lessons.",
+                violation_error_message=_("This factor is already among the lessons."),
             ),
             models.CheckConstraint(
                 condition=Q(effect__in=Effect.values), name="lesson_factor_effect_valid"

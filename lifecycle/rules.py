@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -57,10 +59,10 @@ class Signal:
 
 
 SIGNAL_NAMES = {
-    "falling_health": "Falling health",
-    "missed_targets": "Missed targets",
-    "unreported_metrics": "Unreported metrics",
-    "agreement_expiring": "Agreement near expiry",
+    "falling_health": _("Falling health"),
+    "missed_targets": _("Missed targets"),
+    "unreported_metrics": _("Unreported metrics"),
+    "agreement_expiring": _("Agreement near expiry"),
 }
 
 

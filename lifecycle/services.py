@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.history import because
 from core.versioning import refuse_stale
 from health.models import Factor
 from notifications.models import Kind
-from notifications.services import Draft, email_on_commit, notifications_create
+from notifications.services import Draft, Readers, email_on_commit, notifications_create
 from partnerships.models import STAGES_BY_FAMILY, Partnership, Stage, StageFamily
 from partnerships.services import partnership_change_stage
 
@@ -64,7 +67,7 @@ def _notify(drafts: list[Draft]) -> int:
 
 def _require_potential(partnership: Partnership):
     if partnership.stage not in POTENTIAL:
-        raise ValidationError("Only a potential partnership is on the pipeline.")
+        raise ValidationError(_("Only a potential partnership is on the pipeline."))
 
 
 @transaction.atomic
@@ -97,7 +100,7 @@ def pipeline_move(*, partnership: Partnership, stage: str, by, note: str = ""):
     """Move a potential partnership along the pipeline, or make it active."""
     _require_potential(partnership)
     if stage not in PIPELINE_MOVES:
-        raise ValidationError({"stage": "Choose a stage of the pipeline, or active."})
+        raise ValidationError({"stage": _("Choose a stage of the pipeline, or active.")})
     reason = note.strip() or (
         f"Moved from {Stage(partnership.stage).label} to {Stage(stage).label} "
         f"on the pipeline board."
@@ -110,7 +113,7 @@ def pipeline_drop(*, partnership: Partnership, reason: str, by, today: dt.date):
     """Drop a potential partnership: it is withdrawn, and why is kept."""
     _require_potential(partnership)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the partnership is dropped."})
+        raise ValidationError({"reason": _("Say why the partnership is dropped.")})
     return partnership_change_stage(
         partnership=partnership, stage=Stage.WITHDRAWN, reason=reason, by=by, end_date=today
     )
@@ -212,25 +215,19 @@ def _warning_drafts(warnings: Sequence[EarlyWarning]) -> list[Draft]:
         )
     )
     owners = Partnership.objects.filter(pk__in=titles).leads_by_partnership()
+    readers = Readers(chain.from_iterable(owners.values()))
     drafts = []
     for warning in warnings:
         title = titles[warning.partnership_id]
-        reasons = "\n".join(
-            f"- {rules.SIGNAL_NAMES[signal['code']]}: {signal['evidence']}"
-            for signal in warning.signals
-        )
-        body = (
-            f"{title} shows several warning signs at once:\n\n{reasons}\n\n"
-            f"Confirm the warning (the partnership becomes struggling, with a recovery plan "
-            f"and its date) or dismiss it with a reason."
-        )
-        for user_id in owners[warning.partnership_id]:
+        for user_id, (subject, body) in readers.each(
+            owners[warning.partnership_id], partial(_warning_words, warning, title)
+        ):
             drafts.append(
                 Draft(
                     user_id,
                     f"early-warning:{warning.pk}",
                     WARNING_KIND,
-                    f"At risk: {title}",
+                    subject,
                     body,
                     reverse("lifecycle:warning_detail", args=[warning.pk]),
                 )
@@ -238,10 +235,31 @@ def _warning_drafts(warnings: Sequence[EarlyWarning]) -> list[Draft]:
     return drafts
 
 
+def _warning_words(warning: EarlyWarning, title: str) -> tuple[str, str]:
+    # The evidence was put in words when the warning was raised; the names of the signals
+    # are said in the reader's language.
+    reasons = "\n".join(
+        f"- {rules.SIGNAL_NAMES[signal['code']]}: {signal['evidence']}"
+        for signal in warning.signals
+    )
+    return (
+        _("At risk: %(title)s") % {"title": title},
+        _(
+            "%(title)s shows several warning signs at once:\n\n%(reasons)s\n\n"
+            "Confirm the warning (the partnership becomes struggling, with a recovery plan "
+            "and its date) or dismiss it with a reason."
+        )
+        % {"title": title, "reasons": reasons},
+    )
+
+
 def _lock_open(warning: EarlyWarning) -> EarlyWarning:
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     if warning.state != WarningState.OPEN:
-        raise ValidationError(f"This warning was {warning.get_state_display().lower()} already.")
+        raise ValidationError(
+            _("This warning was %(state)s already.")
+            % {"state": warning.get_state_display().lower()}
+        )
     return warning
 
 
@@ -259,11 +277,11 @@ def early_warning_confirm(
     warning = _lock_open(warning)
     errors = {}
     if not recovery_plan.strip():
-        errors["recovery_plan"] = "Say how the partnership is to recover."
+        errors["recovery_plan"] = _("Say how the partnership is to recover.")
     if recovery_by is None:
-        errors["recovery_by"] = "Say by when it should have recovered."
+        errors["recovery_by"] = _("Say by when it should have recovered.")
     elif recovery_by <= today:
-        errors["recovery_by"] = "Choose a date after today."
+        errors["recovery_by"] = _("Choose a date after today.")
     if errors:
         raise ValidationError(errors)
     warning.state = WarningState.CONFIRMED
@@ -291,7 +309,7 @@ def early_warning_dismiss(*, warning: EarlyWarning, by, reason: str) -> EarlyWar
     """The owner disagrees, and says why; the same evidence will not warn again."""
     warning = _lock_open(warning)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the warning is dismissed."})
+        raise ValidationError({"reason": _("Say why the warning is dismissed.")})
     warning.state = WarningState.DISMISSED
     warning.reason = reason.strip()
     warning.decided_by = by
@@ -317,18 +335,25 @@ def lesson_record(
     """Record what an ended partnership taught, coded against health-check factors."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if partnership.stage not in ENDED:
-        raise ValidationError("Lessons are recorded once the partnership has ended.")
+        raise ValidationError(_("Lessons are recorded once the partnership has ended."))
     if not entries and not summary.strip():
         raise ValidationError(
-            {"summary": "Name at least one factor that mattered, or write what was learnt."}
+            {"summary": _("Name at least one factor that mattered, or write what was learnt.")}
         )
     seen = set()
     for entry in entries:
         if entry.factor.pk in seen:
-            raise ValidationError({"factors": f"“{entry.factor}” is named twice."})
+            raise ValidationError(
+                {"factors": _("“%(factor)s” is named twice.") % {"factor": entry.factor}}
+            )
         seen.add(entry.factor.pk)
         if entry.effect not in Effect.values:
-            raise ValidationError({"factors": f"Say whether “{entry.factor}” helped or hindered."})
+            raise ValidationError(
+                {
+                    "factors": _("Say whether “%(factor)s” helped or hindered.")
+                    % {"factor": entry.factor}
+                }
+            )
     lesson = _save(Lesson(partnership=partnership, summary=summary.strip(), recorded_by=by))
     for entry in entries:
         _save(
@@ -344,19 +369,30 @@ def lessons_prompt(*, today: dt.date) -> int:
         Partnership.objects.filter(stage__in=ENDED, lesson__isnull=True).values_list("pk", "title")
     )
     owners = Partnership.objects.filter(pk__in=waiting).leads_by_partnership()
+    readers = Readers(chain.from_iterable(owners.values()))
     drafts = [
         Draft(
             user_id,
             f"lessons-due:{partnership_id}",
             LESSONS_KIND,
-            f"Record the lessons of {title}",
-            (
-                f"{title} has ended. Which factors helped it and which hindered it? "
-                f"The lessons you record feed the portfolio view of factors."
-            ),
+            subject,
+            body,
             reverse("lifecycle:lesson_record", args=[partnership_id]),
         )
         for partnership_id, title in waiting.items()
-        for user_id in owners[partnership_id]
+        for user_id, (subject, body) in readers.each(
+            owners[partnership_id], partial(_lessons_words, title)
+        )
     ]
     return _notify(drafts)
+
+
+def _lessons_words(title: str) -> tuple[str, str]:
+    return (
+        _("Record the lessons of %(title)s") % {"title": title},
+        _(
+            "%(title)s has ended. Which factors helped it and which hindered it? "
+            "The lessons you record feed the portfolio view of factors."
+        )
+        % {"title": title},
+    )

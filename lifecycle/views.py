@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.charts import chart
@@ -169,7 +170,7 @@ def next_step_edit(request, pk):
             expected_version=form.expected_version,
             **form.edited_data,
         )
-        return f"Next step of “{partnership}” saved."
+        return _("Next step of “%(partnership)s” saved.") % {"partnership": partnership}
 
     def make_form(data, partnership):
         step = NextStep.objects.filter(partnership=partnership).first()
@@ -184,7 +185,10 @@ def pipeline_move(request, pk):
         change = services.pipeline_move(
             partnership=partnership, by=request.user, **form.cleaned_data
         )
-        return f"“{partnership}” moved to {change.get_to_stage_display()}."
+        return _("“%(partnership)s” moved to %(stage)s.") % {
+            "partnership": partnership,
+            "stage": change.get_to_stage_display(),
+        }
 
     return _card_action(request, pk, lambda data, _: MoveForm(data), "move_form", act)
 
@@ -198,7 +202,7 @@ def pipeline_drop(request, pk):
             today=timezone.localdate(),
             **form.cleaned_data,
         )
-        return f"“{partnership}” is dropped; the reason is kept."
+        return _("“%(partnership)s” is dropped; the reason is kept.") % {"partnership": partnership}
 
     return _card_action(request, pk, lambda data, _: DropForm(data), "drop_form", act)
 
@@ -244,7 +248,7 @@ def fit_new(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Fit assessment kept with the partnership.")
+            messages.success(request, _("Fit assessment kept with the partnership."))
             return redirect("lifecycle:fit", pk=partnership.pk)
     return render(
         request,
@@ -332,7 +336,10 @@ def warning_confirm(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, f"“{warning.partnership}” is now struggling.")
+            messages.success(
+                request,
+                _("“%(partnership)s” is now struggling.") % {"partnership": warning.partnership},
+            )
             return redirect("lifecycle:warning_detail", pk=warning.pk)
     return _warning_page(request, warning, confirm_form=form)
 
@@ -348,7 +355,7 @@ def warning_dismiss(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Warning dismissed; the reason is kept.")
+            messages.success(request, _("Warning dismissed; the reason is kept."))
             return redirect("lifecycle:warning_detail", pk=warning.pk)
     return _warning_page(request, warning, dismiss_form=form)
 
@@ -398,7 +405,10 @@ def lesson_record(request, pk):
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, f"The lessons of “{partnership}” are recorded.")
+            messages.success(
+                request,
+                _("The lessons of “%(partnership)s” are recorded.") % {"partnership": partnership},
+            )
             return redirect("lifecycle:lessons", pk=partnership.pk)
     return render(
         request,
@@ -433,7 +443,7 @@ def factor_view(request):
     rows, links = [], []
     for code, name in factors.factor_names():
         cells = []
-        for column, _ in columns:
+        for column, _label in columns:
             count = len(behind[code][column])
             query = urlencode({**base, "factor": code, "column": column}, doseq=True)
             url = f"{reverse('lifecycle:factor_partnerships')}?{query}" if count else ""
@@ -442,8 +452,12 @@ def factor_view(request):
         rows.append((code, name, cells, total))
         query = urlencode({**base, "factor": code}, doseq=True)
         links.append(f"{reverse('lifecycle:factor_partnerships')}?{query}" if total else None)
-    noun = "success" if effect == "helped" else "negative"
     by = dict(factors.Dimension.choices)[dimension]
+    title = (
+        _("Partnerships where each success factor recurs, by %(by)s")
+        if effect == "helped"
+        else _("Partnerships where each negative factor recurs, by %(by)s")
+    ) % {"by": str(by).lower()}
     spec = chart(
         "horizontal-bar",
         [name for _, name, _, _ in rows],
@@ -451,9 +465,9 @@ def factor_view(request):
             {"label": label, "data": [cells[n][0] for _, _, cells, _ in rows]}
             for n, (_, label) in enumerate(columns)
         ],
-        title=f"Partnerships where each {noun} factor recurs, by {by.lower()}",
+        title=title,
         links=links,
-        unit="partnerships",
+        unit=_("partnerships"),
         stacked=True,
     )
     return render(

@@ -4,19 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    AGREEMENT_NOTICE = "agreement_notice", "Agreement in its notice period"
-    AGREEMENT_EXPIRY = "agreement_expiry", "Agreement expiring"
-    OBLIGATION_DUE = "obligation_due", "Obligation due"
-    OBLIGATION_OVERDUE = "obligation_overdue", "Obligation overdue"
-    METRIC_MISSING = "metric_missing", "Metric not reported"
-    SCORECARD_RETURNED = "scorecard_returned", "Scorecard returned"
-    REVIEW_DIGEST = "review_digest", "Scorecards awaiting review"
-    EARLY_WARNING = "early_warning", "Early warning"
-    LESSONS_DUE = "lessons_due", "Lessons to record"
-    HEALTH_CHECK = "health_check", "Health check to answer"
+    AGREEMENT_NOTICE = "agreement_notice", _("Agreement in its notice period")
+    AGREEMENT_EXPIRY = "agreement_expiry", _("Agreement expiring")
+    OBLIGATION_DUE = "obligation_due", _("Obligation due")
+    OBLIGATION_OVERDUE = "obligation_overdue", _("Obligation overdue")
+    METRIC_MISSING = "metric_missing", _("Metric not reported")
+    SCORECARD_RETURNED = "scorecard_returned", _("Scorecard returned")
+    REVIEW_DIGEST = "review_digest", _("Scorecards awaiting review")
+    EARLY_WARNING = "early_warning", _("Early warning")
+    LESSONS_DUE = "lessons_due", _("Lessons to record")
+    HEALTH_CHECK = "health_check", _("Health check to answer")
 
 
 # Kinds whose email is a message of its own (a health-check invitation carries
@@ -45,7 +46,7 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(
-        max_length=300, blank=True, help_text="A link within Accord to the record concerned."
+        max_length=300, blank=True, help_text=_("A link within Accord to the record concerned.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

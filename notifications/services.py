@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,11 +29,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from accounts.models import ReminderChannel
+from accounts.models import ReminderChannel, User
+from accounts.preferences import in_users_locale, user_language, user_time_zone
 
 from .models import INBOX_ONLY_KINDS, Kind, Notification
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Reminders still waiting for their email are retried for three days; older
 # ones are left in the inbox, so that a person who switches from "inbox only"
@@ -69,6 +73,31 @@ class Draft:
     subject: str
     body: str
     url: str = ""
+
+
+class Readers:
+    """The people some reminders go to, with the language and time zone each
+    reads Accord in: read once for a whole run, in one query.
+
+    A reminder is stored in its reader's words (subject and body, dates
+    included), as their pages would say it when it is created; a reader who
+    changes language later sees the old reminders as they were written.
+    """
+
+    def __init__(self, user_ids: Iterable[int]):
+        self.users = User.objects.only("pk", "language", "time_zone").in_bulk(set(user_ids))
+
+    def each(self, user_ids: Iterable[int], words: Callable[[], T]) -> Iterator[tuple[int, T]]:
+        """Each of `user_ids` with what `words()` says in their language and time
+        zone; `words` runs once per language and zone among them."""
+        said: dict[tuple[str, str], T] = {}
+        for user_id in user_ids:
+            user = self.users.get(user_id)
+            locale = (user_language(user), user_time_zone(user).key)
+            if locale not in said:
+                with in_users_locale(user):
+                    said[locale] = words()
+            yield user_id, said[locale]
 
 
 def notifications_create(*, drafts: Iterable[Draft]) -> list[Notification]:
@@ -198,16 +227,19 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 def _message(notification: Notification) -> EmailMessage:
+    """The reminder's email, in its reader's language and time zone (the worker
+    sends it, outside any request); its subject was stored in their words."""
     site = settings.SITE_URL.rstrip("/")
-    body = render_to_string(
-        "notifications/email.txt",
-        {
-            "notification": notification,
-            "link": f"{site}{notification.url}" if notification.url else "",
-            "inbox": f"{site}{reverse('notifications:inbox')}",
-            "preferences": f"{site}{reverse('notifications:preferences')}",
-        },
-    )
+    with in_users_locale(notification.user):
+        body = render_to_string(
+            "notifications/email.txt",
+            {
+                "notification": notification,
+                "link": f"{site}{notification.url}" if notification.url else "",
+                "inbox": f"{site}{reverse('notifications:inbox')}",
+                "preferences": f"{site}{reverse('notifications:preferences')}",
+            },
+        )
     return EmailMessage(
         subject=f"[Accord] {notification.subject}",
         body=body,

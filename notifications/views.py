@@ -58,7 +58,7 @@ def mark_all_read(request):
         messages.success(
             request,
             ngettext(
-                "Marked %(count)s reminder as read.", "Marked %(count)s reminders as read.", count
+                "Marked %(count)d reminder as read.", "Marked %(count)d reminders as read.", count
             )
             % {"count": count},
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
+from itertools import chain
 
 from django.db.models import (
     Case,
@@ -25,13 +27,15 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from core.formatting import day, link, plural
-from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from core.formatting import day, link, month
+from evaluation.models import Rating, ReviewState, Scorecard, ScorecardAction, ScorecardEvent
 from evaluation.selectors import expiry_warning_days
 from notifications.models import Kind
-from notifications.services import Draft
+from notifications.services import Draft, Readers
 from partnerships.models import (
     IN_FORCE,
     STAGES_BY_FAMILY,
@@ -108,37 +112,56 @@ def agreement_reminders(today: dt.date) -> list[Draft]:
         .order_by("expiry_date", "pk")
     )
     owners = _leads_of({agreement.partnership_id for agreement in agreements})
+    readers = Readers(chain.from_iterable(owners.values()))
     drafts = []
     for agreement in agreements:
         url = link("partnerships:agreement_detail", agreement.pk)
         events = []
         if not agreement.auto_renewal and agreement.notice_date <= today:
-            events.append(_notice(agreement))
+            events.append(partial(_notice, agreement))
         if agreement.auto_renewal and (
             today <= agreement.notice_date <= today + RENEWAL_NOTICE_WARNING
         ):
-            events.append(_renewal_notice(agreement))
+            events.append(partial(_renewal_notice, agreement))
         days_left = (agreement.expiry_date - today).days
         threshold = next((t for t in thresholds if days_left <= t), None)
         if threshold is not None:
-            events.append(_expiry(agreement, days_left, threshold))
+            events.append(partial(_expiry, agreement, days_left, threshold))
         drafts += [
             Draft(user_id, key, kind, subject, body, url)
-            for user_id in owners[agreement.partnership_id]
-            for kind, key, subject, body in events
+            for event in events
+            for user_id, (kind, key, subject, body) in readers.each(
+                owners[agreement.partnership_id], event
+            )
         ]
     return drafts
+
+
+def _when(days_left: int) -> str:
+    if days_left == 0:
+        return _("today")
+    if days_left == 1:
+        return _("tomorrow")
+    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
 
 
 def _notice(agreement: Agreement) -> tuple:
     return (
         Kind.AGREEMENT_NOTICE,
         f"agreement:{agreement.pk}:notice:{agreement.expiry_date}",
-        f"Notice period: {agreement.title}",
-        f"“{agreement.title}” ({agreement.partnership}) expires on "
-        f"{day(agreement.expiry_date)}. Its {agreement.notice_period_days}-day notice period "
-        f"began on {day(agreement.notice_date)}: the parties expect to hear now whether it "
-        f"will be renewed or ended.",
+        _("Notice period: %(title)s") % {"title": agreement.title},
+        _(
+            "“%(title)s” (%(partnership)s) expires on %(expiry)s. Its %(days)s-day notice "
+            "period began on %(notice)s: the parties expect to hear now whether it will be "
+            "renewed or ended."
+        )
+        % {
+            "title": agreement.title,
+            "partnership": agreement.partnership,
+            "expiry": day(agreement.expiry_date),
+            "days": agreement.notice_period_days,
+            "notice": day(agreement.notice_date),
+        },
     )
 
 
@@ -146,26 +169,41 @@ def _renewal_notice(agreement: Agreement) -> tuple:
     return (
         Kind.AGREEMENT_NOTICE,
         f"agreement:{agreement.pk}:renewal-notice:{agreement.expiry_date}",
-        f"Renews unless notice by {day(agreement.notice_date)}: {agreement.title}",
-        f"“{agreement.title}” ({agreement.partnership}) renews itself for "
-        f"{agreement.renewal_term_months} months on {day(agreement.expiry_date)}. To end or "
-        f"renegotiate it, the parties must be given notice by {day(agreement.notice_date)}.",
+        _("Renews unless notice by %(notice)s: %(title)s")
+        % {"notice": day(agreement.notice_date), "title": agreement.title},
+        _(
+            "“%(title)s” (%(partnership)s) renews itself for %(months)s months on %(expiry)s. "
+            "To end or renegotiate it, the parties must be given notice by %(notice)s."
+        )
+        % {
+            "title": agreement.title,
+            "partnership": agreement.partnership,
+            "months": agreement.renewal_term_months,
+            "expiry": day(agreement.expiry_date),
+            "notice": day(agreement.notice_date),
+        },
     )
 
 
 def _expiry(agreement: Agreement, days_left: int, threshold: int) -> tuple:
-    when = {0: "today", 1: "tomorrow"}.get(days_left, f"in {days_left} days")
     renewal = (
-        f" It renews itself for {agreement.renewal_term_months} months unless notice is given."
+        _("It renews itself for %(months)s months unless notice is given.")
+        % {"months": agreement.renewal_term_months}
         if agreement.auto_renewal
-        else " Renew it, or plan how the partnership goes on without it."
+        else _("Renew it, or plan how the partnership goes on without it.")
     )
     return (
         Kind.AGREEMENT_EXPIRY,
         f"agreement:{agreement.pk}:expires-{threshold}:{agreement.expiry_date}",
-        f"{agreement.title} expires {when}",
-        f"“{agreement.title}” ({agreement.partnership}) expires on "
-        f"{day(agreement.expiry_date)}.{renewal}",
+        _("%(title)s expires %(when)s") % {"title": agreement.title, "when": _when(days_left)},
+        _("“%(title)s” (%(partnership)s) expires on %(expiry)s.")
+        % {
+            "title": agreement.title,
+            "partnership": agreement.partnership,
+            "expiry": day(agreement.expiry_date),
+        }
+        + " "
+        + renewal,
     )
 
 
@@ -181,23 +219,12 @@ def obligation_reminders(today: dt.date) -> list[Draft]:
         .order_by("due_date", "pk")
     )
     owners = _leads_of({obligation.agreement.partnership_id for obligation in obligations})
+    readers = Readers(chain.from_iterable(owners.values()))
     drafts = []
     for obligation in obligations:
         agreement = obligation.agreement
-        who = f" Owed by {obligation.party}." if obligation.party else ""
-        if obligation.due_date >= today:
-            days_left = (obligation.due_date - today).days
-            when = {0: "today", 1: "tomorrow"}.get(days_left, f"in {days_left} days")
-            kind, state, verb = Kind.OBLIGATION_DUE, "due", "is"
-            subject = f"Due {when}: {obligation.description}"
-        else:
-            kind, state, verb = Kind.OBLIGATION_OVERDUE, "overdue", "was"
-            subject = f"Overdue: {obligation.description}"
-        body = (
-            f"“{obligation.description}” under “{agreement.title}” ({agreement.partnership}) "
-            f"{verb} due on {day(obligation.due_date)}.{who} Mark it completed on the agreement "
-            f"once it is met."
-        )
+        due = obligation.due_date >= today
+        kind, state = (Kind.OBLIGATION_DUE, "due") if due else (Kind.OBLIGATION_OVERDUE, "overdue")
         drafts += [
             Draft(
                 user_id,
@@ -207,9 +234,35 @@ def obligation_reminders(today: dt.date) -> list[Draft]:
                 body,
                 link("partnerships:agreement_detail", agreement.pk),
             )
-            for user_id in owners[agreement.partnership_id]
+            for user_id, (subject, body) in readers.each(
+                owners[agreement.partnership_id], partial(_obligation_words, obligation, today)
+            )
         ]
     return drafts
+
+
+def _obligation_words(obligation: Obligation, today: dt.date) -> tuple[str, str]:
+    agreement = obligation.agreement
+    words = {
+        "description": obligation.description,
+        "agreement": agreement.title,
+        "partnership": agreement.partnership,
+        "day": day(obligation.due_date),
+    }
+    if obligation.due_date >= today:
+        subject = _("Due %(when)s: %(description)s") % {
+            "when": _when((obligation.due_date - today).days),
+            "description": obligation.description,
+        }
+        body = _("“%(description)s” under “%(agreement)s” (%(partnership)s) is due on %(day)s.")
+    else:
+        subject = _("Overdue: %(description)s") % {"description": obligation.description}
+        body = _("“%(description)s” under “%(agreement)s” (%(partnership)s) was due on %(day)s.")
+    parts = [body % words]
+    if obligation.party:
+        parts.append(_("Owed by %(party)s.") % {"party": obligation.party})
+    parts.append(_("Mark it completed on the agreement once it is met."))
+    return subject, " ".join(parts)
 
 
 def reporting_due(today: dt.date) -> dict[Frequency, Period]:
@@ -245,6 +298,10 @@ def metric_reminders(today: dt.date) -> list[Draft]:
         .select_related("objective__partnership__owner", "owner")
         .order_by("pk")
     )
+    metrics = list(metrics)
+    readers = Readers(
+        user.pk for metric in metrics for user in (metric.owner, metric.objective.partnership.owner)
+    )
     drafts = []
     for metric in metrics:
         partnership = metric.objective.partnership
@@ -255,16 +312,34 @@ def metric_reminders(today: dt.date) -> list[Draft]:
                 user_id,
                 f"metric:{metric.pk}:missing:{period.start}",
                 Kind.METRIC_MISSING,
-                f"No value for {period.label}: {metric.name}",
-                f"“{metric.name}” ({partnership}) is reported "
-                f"{metric.get_frequency_display().lower()}; its value for {period.label} "
-                f"({day(period.start)} to {day(period.end)}) was expected by "
-                f"{day(period.end + REPORTING_GRACE)}. Enter it with its evidence.",
+                subject,
+                body,
                 link("partnerships:record", "partnerships.outcomemetric", metric.pk),
             )
-            for user_id in recipients
+            for user_id, (subject, body) in readers.each(
+                recipients, partial(_metric_words, metric, period)
+            )
         ]
     return drafts
+
+
+def _metric_words(metric: OutcomeMetric, period: Period) -> tuple[str, str]:
+    return (
+        _("No value for %(period)s: %(metric)s") % {"period": period.label, "metric": metric.name},
+        _(
+            "“%(metric)s” (%(partnership)s) is reported %(frequency)s; its value for %(period)s "
+            "(%(start)s to %(end)s) was expected by %(expected)s. Enter it with its evidence."
+        )
+        % {
+            "metric": metric.name,
+            "partnership": metric.objective.partnership,
+            "frequency": metric.get_frequency_display().lower(),
+            "period": period.label,
+            "start": day(period.start),
+            "end": day(period.end),
+            "expected": day(period.end + REPORTING_GRACE),
+        },
+    )
 
 
 def review_digests(today: dt.date) -> list[Draft]:
@@ -296,30 +371,43 @@ def review_digests(today: dt.date) -> list[Draft]:
             flag_count=Func(F("flags"), function="jsonb_array_length", output_field=IntegerField()),
         )
     )
+    readers = Readers(reviewers)
     drafts = []
     for reviewer_id in reviewers:
         theirs = [card for card in cards if card["partnership_id"] not in led[reviewer_id]]
         if not theirs:
             continue
-        lines = [
-            f"- {card['partnership__title']}, {card['period_start']:%B %Y}: "
-            f"{(card['override_rating'] or card['rating'] or 'no rating').capitalize()}, "
-            f"{plural(card['flag_count'], 'flag')}"
-            for card in theirs[:DIGEST_LISTED]
-        ]
-        if len(theirs) > DIGEST_LISTED:
-            lines.append(f"… and {len(theirs) - DIGEST_LISTED} more.")
-        drafts.append(
-            Draft(
-                reviewer_id,
-                f"review-digest:{today}",
-                Kind.REVIEW_DIGEST,
-                f"{plural(len(theirs), 'scorecard')} awaiting your review",
-                "Newest period first:\n" + "\n".join(lines),
-                link("evaluation:review_queue"),
+        for _reviewer, (subject, body) in readers.each([reviewer_id], partial(_digest, theirs)):
+            drafts.append(
+                Draft(
+                    reviewer_id,
+                    f"review-digest:{today}",
+                    Kind.REVIEW_DIGEST,
+                    subject,
+                    body,
+                    link("evaluation:review_queue"),
+                )
             )
-        )
     return drafts
+
+
+def _digest(cards: list[dict]) -> tuple[str, str]:
+    lines = []
+    for card in cards[:DIGEST_LISTED]:
+        rating = card["override_rating"] or card["rating"]
+        flags = card["flag_count"]
+        label = Rating(rating).label if rating else _("No rating")
+        count = ngettext("%(count)d flag", "%(count)d flags", flags) % {"count": flags}
+        when = month(card["period_start"])
+        lines.append(f"- {card['partnership__title']}, {when}: {label}, {count}")
+    if len(cards) > DIGEST_LISTED:
+        lines.append(_("… and %(count)d more.") % {"count": len(cards) - DIGEST_LISTED})
+    subject = ngettext(
+        "%(count)d scorecard awaiting your review",
+        "%(count)d scorecards awaiting your review",
+        len(cards),
+    ) % {"count": len(cards)}
+    return subject, _("Newest period first:") + "\n" + "\n".join(lines)
 
 
 def scorecard_returned(event_id: int) -> list[Draft]:
@@ -330,20 +418,34 @@ def scorecard_returned(event_id: int) -> list[Draft]:
     if event.action != ScorecardAction.RETURNED:
         return []
     card = event.scorecard
-    reviewer = event.actor or "A reviewer"
-    body = (
-        f"{reviewer} returned the scorecard of {card.partnership} for "
-        f"{card.period_start:%B %Y}:\n\n“{event.comment}”\n\n"
-        f"Mend what they point out; the scorecard is reviewed again once it is recomputed."
-    )
+    leads = _leads_of([card.partnership_id])[card.partnership_id]
     return [
         Draft(
             user_id,
             f"scorecard-returned:{event.pk}",
             Kind.SCORECARD_RETURNED,
-            f"Scorecard returned: {card.partnership}",
+            subject,
             body,
             link("evaluation:scorecard", card.pk),
         )
-        for user_id in _leads_of([card.partnership_id])[card.partnership_id]
+        for user_id, (subject, body) in Readers(leads).each(leads, partial(_returned, event))
     ]
+
+
+def _returned(event: ScorecardEvent) -> tuple[str, str]:
+    card = event.scorecard
+    words = {
+        "reviewer": event.actor or _("A reviewer"),
+        "partnership": card.partnership,
+        "month": month(card.period_start),
+        "comment": event.comment,
+    }
+    return (
+        _("Scorecard returned: %(partnership)s") % words,
+        _(
+            "%(reviewer)s returned the scorecard of %(partnership)s for %(month)s:\n\n"
+            "“%(comment)s”\n\n"
+            "Mend what they point out; the scorecard is reviewed again once it is recomputed."
+        )
+        % words,
+    )

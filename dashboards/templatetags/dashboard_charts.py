@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 
 from core.charts import table_of
 
@@ -16,5 +17,5 @@ def chart_number(value):
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
+        return formats.number_format(value, 1)  # 2.5, or 2,5 in French
     return f"{value:g}" if isinstance(value, float) else str(value)
