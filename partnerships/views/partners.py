@@ -15,6 +15,7 @@ from core.forms import add_service_errors
 from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
+from ..identifiers import normalize_iati_id, normalize_ror_id
 from ..models import Agreement, ImportKind, Partner
 
 # How many changes the partner page shows, newest first.
@@ -46,6 +47,7 @@ def partner_list(request):
                 Q(name__icontains=data["q"])
                 | Q(city__icontains=data["q"])
                 | Q(expertise_text__icontains=data["q"])
+                | _identifier_search(data["q"], exact=False)
             )
         for name in ("country", "sector", "organisation_type"):
             if data[name]:
@@ -69,20 +71,32 @@ def partner_list(request):
     )
 
 
+def _identifier_search(query: str, *, exact: bool) -> Q:
+    """Partners found by their ROR ID (typed bare or as its ror.org address) or
+    IATI organisation identifier; a blank one never matches."""
+    ror_id, iati_id = normalize_ror_id(query), normalize_iati_id(query)
+    if not ror_id:
+        return Q(pk__in=[])
+    if exact:
+        return Q(ror_id=ror_id) | Q(iati_id=iati_id)
+    return Q(ror_id__contains=ror_id) | Q(iati_id__icontains=iati_id)
+
+
 # Matches a picker shows: enough to choose from, few enough to send at once.
 SEARCH_RESULTS = 20
 
 
 @permission_required("partnerships.view_partner", raise_exception=True)
 def partner_search(request):
-    """The partners whose name holds `q`, for the partner pickers: one query, a
-    page of matches whatever the number of partners."""
+    """The partners whose name holds `q`, or whose ROR ID or IATI identifier is
+    `q`, for the partner pickers: one query, a page of matches whatever the
+    number of partners."""
     query = request.GET.get("q", "").strip()
     partners = []
     if query:
         partners = list(
-            Partner.objects.filter(name__icontains=query)
-            .only("name", "city", "country")
+            Partner.objects.filter(Q(name__icontains=query) | _identifier_search(query, exact=True))
+            .only("name", "city", "country", "ror_id", "iati_id")
             .order_by("name", "country")[: SEARCH_RESULTS + 1]
         )
     return render(
