@@ -189,6 +189,10 @@ class MemberWriteSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
 
+class MemberRoleSerializer(StrictSerializer):
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+
+
 class LeadWriteSerializer(StrictSerializer):
     """A dyad co-lead, as a row of the partnership form (`LeadForm`): a manager."""
 

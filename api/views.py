@@ -297,6 +297,31 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         return self._answer(pk, status=201)
 
     @extend_schema(
+        methods=["PATCH"],
+        request=serializers.MemberRoleSerializer,
+        responses={200: serializers.PartnershipSerializer},
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"members/(?P<partner_id>\d+)")
+    def member(self, request, pk=None, partner_id=None):
+        """Change a member organisation's role, or take it off the partnership
+        (refused while it is a party to one of its agreements)."""
+        partnership = self._editable(request, pk)
+        member = get_object_or_404(
+            PartnershipMember.objects.select_related("partner"),
+            partnership=partnership,
+            partner_id=partner_id,
+        )
+        if request.method == "DELETE":
+            services.partnership_member_remove(member=member)
+            return Response(status=204)
+        _valid(serializers.MemberRoleSerializer, request)
+        data = {"partner": member.partner_id, **request.data}
+        (form,) = _by_forms((MemberForm, data, "", {}))
+        services.partnership_member_update(member=member, role=form.cleaned_data["role"])
+        return self._answer(pk)
+
+    @extend_schema(
         request=serializers.StageChangeWriteSerializer,
         parameters=[IF_MATCH],
         responses={200: serializers.PartnershipSerializer},

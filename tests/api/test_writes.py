@@ -16,6 +16,7 @@ from partnerships.models import (
     OutcomeMetric,
     Partnership,
     PartnershipLead,
+    PartnershipMember,
 )
 from tests.factories import ObjectiveFactory, PartnerFactory, user_with_role
 
@@ -332,3 +333,56 @@ def test_leads_kept_by_a_patch(client_for, alice, bob, ours):
     assert list(
         PartnershipLead.objects.filter(partnership=ours).values_list("user", flat=True)
     ) == [bob.pk]
+
+
+# --- members: a role changed, a member taken off ------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "erin"])
+def test_only_its_owner_and_co_leads_change_or_remove_a_member(who, request, client_for, ours):
+    client = client_for(request.getfixturevalue(who))
+    member = ours.members.get()
+    other = PartnershipMember.objects.create(partnership=ours, partner=PartnerFactory())
+    url = f"/api/v1/partnerships/{ours.pk}/members/"
+    changed = client.patch(f"{url}{other.partner_id}/", {"role": "funder"}, format="json")
+    removed = client.delete(f"{url}{other.partner_id}/")
+    if who in LEADERS_OF_OURS:
+        assert (changed.status_code, removed.status_code) == (200, 204)
+        assert list(ours.members.all()) == [member]
+        events = PartnershipMember.pgh_event_model.objects.filter(pgh_obj_id=other.pk)
+        assert [event.role for event in events.order_by("pgh_id")][-2:] == ["funder", "funder"]
+    else:
+        assert (changed.status_code, removed.status_code) == (403, 403)
+        assert PartnershipMember.objects.get(pk=other.pk).role == "member"
+
+
+def test_a_party_to_an_agreement_stays_a_member(client_for, alice, ours):
+    from partnerships.models import AgreementParty
+
+    member = ours.members.get()
+    AgreementParty.objects.create(agreement=ours.agreements.get(), partner=member.partner)
+    response = client_for(alice).delete(
+        f"/api/v1/partnerships/{ours.pk}/members/{member.partner_id}/"
+    )
+    assert response.status_code == 400
+    assert "party to an agreement" in response.json()["errors"]["partner"][0]
+    assert ours.members.filter(pk=member.pk).exists()
+
+
+def test_a_second_lead_partner_is_refused_naming_the_role(client_for, alice, ours):
+    other = PartnershipMember.objects.create(partnership=ours, partner=PartnerFactory())
+    response = client_for(alice).patch(
+        f"/api/v1/partnerships/{ours.pk}/members/{other.partner_id}/",
+        {"role": "lead"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "at most one lead partner" in str(response.json())
+    other.refresh_from_db()
+    assert other.role == "member"
+
+
+def test_a_partner_that_is_not_a_member_is_404(client_for, alice, ours):
+    stranger = PartnerFactory()
+    response = client_for(alice).delete(f"/api/v1/partnerships/{ours.pk}/members/{stranger.pk}/")
+    assert response.status_code == 404

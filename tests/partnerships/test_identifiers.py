@@ -2,8 +2,12 @@
 (partnerships.identifiers), refused alike by the form, the import, the API and
 the database, unique when given, searchable and shown."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -225,3 +229,40 @@ def test_the_list_and_the_picker_find_a_partner_by_its_identifiers(client, erin)
     assert found(picker, "03YRM5C26") == ["California"]
     assert found(picker, "gb-chc-202918") == ["Oxfam"]
     assert found(picker, "GB-CHC") == []  # the picker matches whole identifiers
+
+
+# --- the export ---------------------------------------------------------------------------
+
+
+def test_the_export_lists_the_filtered_partners_in_the_imports_columns(client, erin, alice):
+    PartnerFactory(
+        name="California Digital Library",
+        country="US",
+        time_zone="America/Los_Angeles",
+        ror_id="03yrm5c26",
+        iati_id="US-EIN-941539563",
+        expertise=["libraries", "open science"],
+    )
+    PartnerFactory(name="Someone else")
+    client.force_login(erin)
+    response = client.get(reverse("partnerships:partner_export"), {"q": "03yrm5c26"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == HEADER
+    assert len(rows) == 2
+    exported = dict(zip(HEADER, rows[1], strict=True))
+    assert (exported["ror_id"], exported["iati_id"]) == ("03yrm5c26", "US-EIN-941539563")
+    assert exported["expertise"] == "libraries; open science"
+
+    # What is exported imports again as it was.
+    Partner.objects.filter(name="California Digital Library").delete()
+    upload = SimpleUploadedFile("partners.csv", response.content, content_type="text/csv")
+    result = imports.partners_import(upload=upload, user=alice)
+    assert result.errors == [] and result.created == 1
+    again = Partner.objects.get(name="California Digital Library")
+    assert (again.ror_id, again.iati_id, again.expertise) == (
+        "03yrm5c26",
+        "US-EIN-941539563",
+        ["libraries", "open science"],
+    )
