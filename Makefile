@@ -45,6 +45,7 @@ shell: install
 test: install
 	@$(PYTHON) -m tooling.servers ensure-browser
 	$(TOOL_KEY) $(VENV)/bin/python manage.py collectstatic --noinput -v0
+	$(TOOL_KEY) $(VENV)/bin/python manage.py compile_translations -v0
 	$(VENV)/bin/pytest $(ARGS)
 
 lint: install

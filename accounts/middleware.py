@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 
-from . import sessions
+from . import preferences, sessions
 
 
 class SessionTimeoutMiddleware:
@@ -143,3 +144,26 @@ class SingleSignOnFormActionMiddleware:
             update["form-action"] = [*update.get("form-action", []), *origins]
             response._csp_update = update
         return response
+
+
+class UserLocaleMiddleware:
+    """Pages in the signed-in user's language and time zone, when they chose them.
+
+    LocaleMiddleware (above) has already activated the browser's language; a
+    user's own choice wins. The time zone is set on every request, so a thread
+    never keeps the previous request's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            if user.language in preferences.language_codes():
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            timezone.activate(preferences.user_time_zone(user))
+        else:
+            timezone.activate(preferences.organisation_time_zone())
+        return self.get_response(request)

@@ -1,6 +1,10 @@
 import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .preferences import validate_time_zone
 
 
 class Role(models.TextChoices):
@@ -49,6 +53,21 @@ class User(AbstractUser):
         default=ReminderChannel.EMAIL,
         help_text="Every reminder reaches your Accord inbox; choose whether it is emailed too.",
     )
+    # Blank: the browser's language, and the organisation's time zone.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow your browser's language."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Dates and times appear in this zone. Leave empty for the organisation's."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -56,6 +75,11 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(reminder_channel__in=ReminderChannel.values),
                 name="user_reminder_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language="")
+                | models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="user_language_known",
             ),
         ]
         # Held by the Administrator role alone: the Django admin asks for it

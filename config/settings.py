@@ -90,9 +90,13 @@ MIDDLEWARE = [
     "accounts.middleware.SingleSignOnFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language; a signed-in user's own choice overrides it below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's language and time zone (Preferences).
+    "accounts.middleware.UserLocaleMiddleware",
     # Below WhiteNoise, so static files keep their long-lived caching.
     "core.middleware.PrivateCacheMiddleware",
     # Every page requires a signed-in user unless its view says otherwise.
@@ -125,6 +129,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
@@ -273,7 +279,19 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 
+# Accord's languages (issue #16), each named in itself. A user picks one in
+# Preferences; until then LocaleMiddleware follows the browser's. Messages live
+# in each app's locale/ folder (the shared templates' in locale/), as .po files
+# compiled by `manage.py compile_translations` at set-up; a string without a
+# translation falls back to English.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -3,10 +3,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.preferences import in_users_locale
+
 from . import services
-from .forms import ReminderChannelForm
+from .forms import PreferencesForm
 from .models import Notification
 
 PER_PAGE = 25
@@ -57,12 +60,19 @@ def mark_all_read(request):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    """How the person wants reminders: by email and in the inbox, or in the inbox only."""
-    form = ReminderChannelForm(request.POST or None, instance=request.user)
+    """How the person wants reminders (by email and in the inbox, or in the inbox
+    only), and the language and time zone they read Accord in."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
-        # Only this field: the rest of the user row belongs to other pages and the admin.
-        user.save(update_fields=["reminder_channel"])
-        messages.success(request, f"Saved. Reminders: {user.get_reminder_channel_display()}.")
+        # Only these fields: the rest of the user row belongs to other pages and the admin.
+        user.save(update_fields=PreferencesForm.Meta.fields)
+        # The new language applies from this response on, the message included.
+        with in_users_locale(user):
+            messages.success(
+                request,
+                _("Saved. Reminders: %(channel)s.")
+                % {"channel": user.get_reminder_channel_display()},
+            )
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

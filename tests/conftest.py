@@ -2,6 +2,7 @@ import json
 
 import pghistory.core
 import pytest
+from django.core.management import call_command
 from django.db import connections
 
 from accounts.models import Role, User
@@ -19,6 +20,13 @@ def django_db_setup(django_db_setup):
         if contents:
             rows = [row for row in json.loads(contents) if row["model"] not in events]
             connection._test_serialized_contents = json.dumps(rows)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The .mo files are built from the .po files at set-up, not kept in git:
+    compile them here too, so that a bare `pytest` reads today's catalogues."""
+    call_command("compile_translations", verbosity=0)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Starts a project-local PostgreSQL (var/postgres) and Redis (var/redis, with a
 password made for the run) unless DATABASE_URL / REDIS_URL are already set,
 uses the checkout's SECRET_KEY (var/secret-key) unless one is set, prepares the database (migrate,
-collectstatic, seed_demo, health_answer_links, assess, review_demo,
+collectstatic, compile_translations, seed_demo, health_answer_links, assess, review_demo,
 early_warning, send_reminders), then runs gunicorn, a Celery worker and Celery
 beat with their output prefixed, under a supervisor (tooling/supervisor.py):
 any of them that dies, and the PostgreSQL and Redis servers started here, is
@@ -394,6 +394,7 @@ def run() -> int:
 
         run_step(["migrate", "--noinput"], env)
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
+        run_step(["compile_translations", "--verbosity", "0"], env)
         if env.get("ACCORD_SEED", "1") == "1":
             run_step(["seed_demo"], env)
             # Answer links for the demo's open health-check round, to try

@@ -1,0 +1,59 @@
+"""Each person's language and time zone: the one home of how they are read.
+
+A user who has chosen neither reads Accord in the browser's language (Django's
+LocaleMiddleware) and in the organisation's time zone. Work done for a user
+outside a request (an email, a PDF made by the worker) runs inside
+`in_users_locale(user)`, so it reads as the user's pages do.
+"""
+
+import contextlib
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+def language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone. Choose one such as Europe/Paris or Asia/Kolkata."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+def organisation_time_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.ACCORD_ORGANISATION_TIME_ZONE)
+
+
+def user_time_zone(user) -> zoneinfo.ZoneInfo:
+    """The zone a user reads times in: theirs, else the organisation's."""
+    name = getattr(user, "time_zone", "") or ""
+    if name in time_zone_names():
+        return zoneinfo.ZoneInfo(name)
+    return organisation_time_zone()
+
+
+def user_language(user) -> str:
+    """The language a user reads Accord in outside a request: theirs, else the site's."""
+    code = getattr(user, "language", "") or ""
+    return code if code in language_codes() else settings.LANGUAGE_CODE
+
+
+@contextlib.contextmanager
+def in_users_locale(user):
+    """Render for `user` (an email, a PDF) in their language and time zone."""
+    with translation.override(user_language(user)), timezone.override(user_time_zone(user)):
+        yield
