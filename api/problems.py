@@ -50,6 +50,18 @@ def service_error(error: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError(detail)
 
 
+def form_errors(form, prefix: str = "") -> dict[str, list[str]]:
+    """A page form's errors by field, as the form would show them to a person;
+    with `prefix`, named as rows are (`members[1].partner`)."""
+    errors = {}
+    for name, messages in form.errors.get_json_data().items():
+        key = NON_FIELD if name == "__all__" else name
+        if prefix:
+            key = prefix if key == NON_FIELD else f"{prefix}.{key}"
+        errors[key] = [message["message"] for message in messages]
+    return errors
+
+
 def flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail as {"rows[1].value": [messages]}."""
     errors: dict[str, list[str]] = {}

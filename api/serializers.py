@@ -18,11 +18,14 @@ from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from evaluation.models import Rating, Scorecard
+from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
     PARTNER_ENTERED_FIELDS,
     Agreement,
     AgreementParty,
+    LeadArea,
     Measurement,
+    MemberRole,
     Objective,
     Obligation,
     OrganisationType,
@@ -94,6 +97,19 @@ class PartnerWriteSerializer(StrictSerializer):
         child=serializers.CharField(max_length=80), required=False, max_length=50
     )
     website = serializers.URLField(required=False, allow_blank=True)
+    ror_id = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="A ROR ID, bare (03yrm5c26) or as its https://ror.org/ address; "
+        "stored bare. Its check digits are checked.",
+    )
+    iati_id = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="An IATI organisation identifier, PREFIX-identifier (GB-CHC-202918).",
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -164,6 +180,49 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class MemberWriteSerializer(StrictSerializer):
+    """A member organisation, as a row of the partnership form (`MemberForm`)."""
+
+    partner = serializers.IntegerField(min_value=1)
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+
+class MemberRoleSerializer(StrictSerializer):
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+
+
+class LeadWriteSerializer(StrictSerializer):
+    """A dyad co-lead, as a row of the partnership form (`LeadForm`): a manager."""
+
+    user = serializers.IntegerField(min_value=1)
+    functional_area = serializers.ChoiceField(choices=LeadArea.choices)
+
+
+class PartnershipUpdateSerializer(StrictMixin, serializers.ModelSerializer):
+    """The fields of the partnership form (`PartnershipForm`): types here, the
+    rules in the form and the service. The owner is whoever creates it; the
+    stage moves through `stage/`."""
+
+    class Meta:
+        model = Partnership
+        fields = PartnershipForm.Meta.fields
+        # Types only: the uniqueness and other rules are the form's and the service's.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class PartnershipWriteSerializer(StrictMixin, serializers.ModelSerializer):
+    members = MemberWriteSerializer(many=True, required=False, max_length=100)
+    leads = LeadWriteSerializer(many=True, required=False, max_length=20)
+
+    class Meta:
+        model = Partnership
+        fields = [*PartnershipForm.Meta.fields, "members", "leads"]
+        validators = []
 
 
 class StageChangeWriteSerializer(StrictSerializer):
@@ -293,6 +352,28 @@ class MetricSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class ObjectiveWriteSerializer(StrictMixin, serializers.ModelSerializer):
+    """An objective of a partnership: the fields of its form (`ObjectiveForm`)."""
+
+    partnership = serializers.IntegerField(min_value=1)
+
+    class Meta:
+        model = Objective
+        fields = ["partnership", *ObjectiveForm.Meta.fields]
+        validators = []
+
+
+class MetricWriteSerializer(StrictMixin, serializers.ModelSerializer):
+    """A metric of an objective: the fields of its form (`MetricForm`)."""
+
+    objective = serializers.IntegerField(min_value=1)
+
+    class Meta:
+        model = OutcomeMetric
+        fields = ["objective", *MetricForm.Meta.fields]
+        validators = []
 
 
 class MeasurementSerializer(serializers.ModelSerializer):

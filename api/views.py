@@ -27,6 +27,14 @@ from evaluation import review
 from evaluation.models import Scorecard
 from partnerships import permissions as partnership_rights
 from partnerships import services
+from partnerships.forms_partnerships import (
+    LeadForm,
+    MemberForm,
+    MetricForm,
+    ObjectiveForm,
+    PartnershipForm,
+    StageChangeForm,
+)
 from partnerships.measurement_import import active_metrics
 from partnerships.models import (
     Agreement,
@@ -45,7 +53,7 @@ from .conditional import check_if_match, with_etag
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import idempotent
 from .permissions import ModelPermission
-from .problems import service_error
+from .problems import form_errors, service_error
 
 
 class ApiMixin:
@@ -149,6 +157,26 @@ def _valid(serializer_class, request, **kwargs) -> dict:
     return serializer.validated_data
 
 
+def _by_forms(*checks) -> list:
+    """Check the body with the pages' own forms, as if a person had typed it:
+    their rules and their messages are the API's. Each check is (form class,
+    data, prefix naming its rows in errors, form kwargs); every form's errors
+    are gathered before refusing, so one answer names every bad field."""
+    forms, errors = [], {}
+    for form_class, data, prefix, kwargs in checks:
+        # A field left out keeps what the form shows: its initial value, or
+        # the record's for an edit (`instance`), as a person would leave it.
+        shown = form_class(**kwargs)
+        values = {name: shown[name].value() for name in shown.fields} | dict(data)
+        form = form_class(data={shown.add_prefix(k): v for k, v in values.items()}, **kwargs)
+        if not form.is_valid():
+            errors.update(form_errors(form, prefix))
+        forms.append(form)
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return forms
+
+
 def _all_or_nothing(rows, save_row) -> list:
     """Save every row or none; a refusal names each bad row (`rows[2].name`).
 
@@ -194,7 +222,7 @@ def _partnerships():
     )
 
 
-class PartnershipViewSet(ReadViewSet):
+class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
     serializer_class = serializers.PartnershipSerializer
     filterset_class = filters.PartnershipFilter
     read_permission = "partnerships.view_partnership"
@@ -208,6 +236,94 @@ class PartnershipViewSet(ReadViewSet):
         partnership_rights.require_edit(request.user, partnership)
         return partnership
 
+    def _answer(self, pk, status=200):
+        partnership = _partnerships().get(pk=pk)
+        response = Response(self.get_serializer(partnership).data, status=status)
+        return with_etag(response, partnership)
+
+    @extend_schema(
+        request=serializers.PartnershipWriteSerializer,
+        responses={201: serializers.PartnershipSerializer},
+    )
+    def create(self, request):
+        """Create a partnership with its members and co-leads, as its page does:
+        the caller is its owner; every bad field and row is named."""
+        partnership_rights.require_create(request.user)
+        _valid(serializers.PartnershipWriteSerializer, request)
+        data = dict(request.data)
+        members, leads = data.pop("members", []), data.pop("leads", [])
+        form, *rows = _by_forms(
+            (PartnershipForm, data, "", {}),
+            *[(MemberForm, row, f"members[{i}]", {}) for i, row in enumerate(members)],
+            *[(LeadForm, row, f"leads[{i}]", {}) for i, row in enumerate(leads)],
+        )
+        partnership = services.partnership_create(
+            owner=request.user,  # whoever creates it, as on the page
+            members=[services.Member(**row.cleaned_data) for row in rows[: len(members)]],
+            leads=[services.Lead(**row.cleaned_data) for row in rows[len(members) :]],
+            **form.edited_data,
+        )
+        return self._answer(partnership.pk, status=201)
+
+    @extend_schema(
+        request=serializers.PartnershipUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.PartnershipSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        """Change the fields sent, as the edit page does (not the owner, not the stage)."""
+        self._editable(request, pk)
+        _valid(serializers.PartnershipUpdateSerializer, request)
+        with transaction.atomic():
+            partnership = Partnership.objects.select_for_update().get(pk=pk)
+            check_if_match(request, partnership)
+            # The edit page's form of the locked row, with the values sent.
+            (form,) = _by_forms((PartnershipForm, request.data, "", {"instance": partnership}))
+            services.partnership_update(
+                partnership=partnership,
+                expected_version=form.expected_version,
+                **form.edited_data,
+            )
+        return self._answer(pk)
+
+    @extend_schema(
+        request=serializers.MemberWriteSerializer,
+        responses={201: serializers.PartnershipSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="members")
+    def members(self, request, pk=None):
+        """Add a member organisation, as a member row of the partnership form."""
+        partnership = self._editable(request, pk)
+        _valid(serializers.MemberWriteSerializer, request)
+        (form,) = _by_forms((MemberForm, request.data, "", {}))
+        services.partnership_member_add(partnership=partnership, **form.cleaned_data)
+        return self._answer(pk, status=201)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=serializers.MemberRoleSerializer,
+        responses={200: serializers.PartnershipSerializer},
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"members/(?P<partner_id>\d+)")
+    def member(self, request, pk=None, partner_id=None):
+        """Change a member organisation's role, or take it off the partnership
+        (refused while it is a party to one of its agreements)."""
+        partnership = self._editable(request, pk)
+        member = get_object_or_404(
+            PartnershipMember.objects.select_related("partner"),
+            partnership=partnership,
+            partner_id=partner_id,
+        )
+        if request.method == "DELETE":
+            services.partnership_member_remove(member=member)
+            return Response(status=204)
+        _valid(serializers.MemberRoleSerializer, request)
+        data = {"partner": member.partner_id, **request.data}
+        (form,) = _by_forms((MemberForm, data, "", {}))
+        services.partnership_member_update(member=member, role=form.cleaned_data["role"])
+        return self._answer(pk)
+
     @extend_schema(
         request=serializers.StageChangeWriteSerializer,
         parameters=[IF_MATCH],
@@ -217,11 +333,15 @@ class PartnershipViewSet(ReadViewSet):
     def stage(self, request, pk=None):
         """Move the partnership to another stage, saying why (as on its stage page)."""
         self._editable(request, pk)
-        data = _valid(serializers.StageChangeWriteSerializer, request)
+        _valid(serializers.StageChangeWriteSerializer, request)
+        # The stage page's form: an ended partnership needs its end date.
+        (form,) = _by_forms((StageChangeForm, request.data, "", {}))
         with transaction.atomic():
             partnership = Partnership.objects.select_for_update().get(pk=pk)
             check_if_match(request, partnership)
-            services.partnership_change_stage(partnership=partnership, by=request.user, **data)
+            services.partnership_change_stage(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
         partnership = _partnerships().get(pk=pk)
         return with_etag(Response(self.get_serializer(partnership).data), partnership)
 
@@ -292,18 +412,61 @@ class AgreementViewSet(ReadViewSet):
     read_permission = "partnerships.view_agreement"
 
 
-class ObjectiveViewSet(ReadViewSet):
+def _parent(model, request, name):
+    """The record the body names as `name` (a partnership, an objective): a
+    field error when there is none; everyone who reads sees them all."""
+    parent = model.objects.filter(pk=request.data.get(name)).first()
+    if parent is None:
+        raise exceptions.ValidationError({name: [f"No {name} has this id."]})
+    return parent
+
+
+class ObjectiveViewSet(mixins.CreateModelMixin, ReadViewSet):
     queryset = Objective.objects.select_related("owner").order_by("pk")
     serializer_class = serializers.ObjectiveSerializer
     filterset_class = filters.ObjectiveFilter
     read_permission = "partnerships.view_objective"
 
+    @extend_schema(
+        request=serializers.ObjectiveWriteSerializer,
+        responses={201: serializers.ObjectiveSerializer},
+    )
+    def create(self, request):
+        """Add an objective to a partnership the caller owns or co-leads, as its page does."""
+        _valid(serializers.ObjectiveWriteSerializer, request)
+        partnership = _parent(Partnership, request, "partnership")
+        partnership_rights.require_edit(request.user, partnership)
+        data = {k: v for k, v in request.data.items() if k != "partnership"}
+        (form,) = _by_forms((ObjectiveForm, data, "", {}))
+        objective = services.objective_create(
+            partnership=partnership, owner=request.user, **form.cleaned_data
+        )
+        response = Response(self.get_serializer(objective).data, status=201)
+        return with_etag(response, objective)
 
-class MetricViewSet(ReadViewSet):
+
+class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
     queryset = OutcomeMetric.objects.select_related("objective").order_by("pk")
     serializer_class = serializers.MetricSerializer
     filterset_class = filters.MetricFilter
     read_permission = "partnerships.view_outcomemetric"
+
+    @extend_schema(
+        request=serializers.MetricWriteSerializer,
+        responses={201: serializers.MetricSerializer},
+    )
+    def create(self, request):
+        """Add a metric to an objective of a partnership the caller owns or co-leads."""
+        _valid(serializers.MetricWriteSerializer, request)
+        objective = _parent(Objective, request, "objective")
+        partnership_rights.require_edit(request.user, objective.partnership)
+        data = {k: v for k, v in request.data.items() if k != "objective"}
+        (form,) = _by_forms((MetricForm, data, "", {"objective": objective}))
+        metric = services.metric_create(
+            objective=objective, owner=request.user, **form.cleaned_data
+        )
+        response = Response(self.get_serializer(metric).data, status=201)
+        return with_etag(response, metric)
 
 
 class MeasurementViewSet(ReadViewSet):
@@ -427,11 +590,6 @@ class PortfolioView(ApiMixin, GenericAPIView):
     def get(self, request):
         form = PortfolioFilterForm(request.query_params)
         if not form.is_valid():
-            raise exceptions.ValidationError(
-                {
-                    name: [error["message"] for error in errors]
-                    for name, errors in form.errors.get_json_data().items()
-                }
-            )
+            raise exceptions.ValidationError(form_errors(form))
         summary = portfolio_summary(data=dict(form.cleaned_data), today=timezone.localdate())
         return Response(_plain(summary), status=status.HTTP_200_OK)

@@ -4,7 +4,7 @@ For the partnerships the person leads (`Partnership.objects.led_by`): the
 notice date and expiry of each agreement in force, obligations not yet met,
 the pipeline's next steps and the closing day of open health checks. For a
 reviewer: the day each scorecard awaiting their review should be reviewed by
-(computed + ACCORD_REVIEW_DAYS, as a day in the person's time zone).
+(computed + ACCORD_REVIEW_DAYS, a moment shown in the person's time zone).
 """
 
 from __future__ import annotations
@@ -32,10 +32,8 @@ class Event:
     day: dt.date
     summary: str
     description: str = ""
-
-
-def feed_zone(feed) -> ZoneInfo:
-    return feed.time_zone or ZoneInfo(settings.TIME_ZONE)
+    # A moment rather than a whole day, in the person's zone.
+    at: dt.datetime | None = None
 
 
 def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
@@ -119,12 +117,14 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
         )
         allowed = dt.timedelta(days=settings.ACCORD_REVIEW_DAYS)
         for card in cards:
+            due = (card.computed_at + allowed).astimezone(zone)
             events.append(
                 Event(
                     f"scorecard-{card.pk}-review",
-                    card.computed_at.astimezone(zone).date() + allowed,
+                    due.date(),
                     _("Review scorecard: %(partnership)s %(month)s")
                     % {"partnership": card.partnership, "month": f"{card.period_start:%Y-%m}"},
+                    at=due,
                 )
             )
     return sorted(events, key=lambda event: (event.day, event.uid))

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from accounts.preferences import user_language
+from accounts.preferences import user_language, user_time_zone
 
-from .events import Event, events_for, feed_zone
+from .events import Event, events_for
 from .models import CalendarFeed
 
 SECRET_PREFIX = "cal_"
@@ -25,7 +25,7 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def feed_create(*, user, time_zone=None) -> tuple[CalendarFeed, str]:
+def feed_create(*, user) -> tuple[CalendarFeed, str]:
     """A new feed address for the user; the one they had, if any, stops working."""
     CalendarFeed.objects.filter(user=user).delete()
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
@@ -33,7 +33,6 @@ def feed_create(*, user, time_zone=None) -> tuple[CalendarFeed, str]:
         user=user,
         token_hash=hash_secret(secret),
         prefix=secret[: len(SECRET_PREFIX) + 6],
-        time_zone=time_zone,
     )
     feed.full_clean()
     feed.save()
@@ -62,9 +61,14 @@ def _vevent(event: Event, *, stamp: dt.datetime) -> icalendar.Event:
     vevent.add("uid", f"{event.uid}@{DOMAIN}")
     vevent.add("dtstamp", stamp)
     vevent.add("summary", event.summary)
-    # All-day events: a date is a day in the feed's time zone, never shifted.
-    vevent.add("dtstart", event.day)
-    vevent.add("dtend", event.day + dt.timedelta(days=1))
+    if event.at is not None:
+        # A moment (a review deadline): its time in the person's zone, with
+        # that zone's TZID, so the calendar shows it at the right hour anywhere.
+        vevent.add("dtstart", event.at)
+    else:
+        # All-day events: a date is a day in the person's time zone, never shifted.
+        vevent.add("dtstart", event.day)
+        vevent.add("dtend", event.day + dt.timedelta(days=1))
     vevent.add("transp", "TRANSPARENT")
     if event.description:
         vevent.add("description", event.description)
@@ -72,7 +76,7 @@ def _vevent(event: Event, *, stamp: dt.datetime) -> icalendar.Event:
 
 
 def feed_ical(feed: CalendarFeed, *, now: dt.datetime) -> bytes:
-    zone = feed_zone(feed)
+    zone = user_time_zone(feed.user)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{settings.ACCORD_ORGANISATION_NAME}//Accord//EN")
     calendar.add("version", "2.0")
@@ -83,4 +87,6 @@ def feed_ical(feed: CalendarFeed, *, now: dt.datetime) -> bytes:
     with translation.override(user_language(feed.user)):
         for event in events_for(feed.user, zone=zone, now=now):
             calendar.add_component(_vevent(event, stamp=now))
+    # The VTIMEZONE of each TZID used, so that no program has to guess the zone.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -3,26 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from timezone_field import TimeZoneField
 
 
 class CalendarFeed(models.Model):
     """One feed per person. The address's secret is stored as its SHA-256 only,
     so a copy of the database does not open anyone's feed; deleting the row
-    revokes it."""
+    revokes it. Its times are in the person's time zone (their Preferences)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=16)
-    time_zone = TimeZoneField(
-        use_pytz=False,
-        blank=True,
-        null=True,
-        help_text=_("The dates of the feed's events are days in this time zone."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,28 +7,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.preferences import user_time_zone
 
 from . import feeds
-from .forms import FeedForm
 from .models import CalendarFeed
 
 
+@require_http_methods(["GET", "POST"])
 def preferences(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    form = FeedForm(request.POST or None, initial={"time_zone": feed and feed.time_zone})
     address = None
-    if request.method == "POST" and form.is_valid():
-        feed, secret = feeds.feed_create(
-            user=request.user, time_zone=form.cleaned_data["time_zone"]
-        )
+    if request.method == "POST":
+        feed, secret = feeds.feed_create(user=request.user)
         # Shown on this answer only: the secret is not stored.
         address = request.build_absolute_uri(reverse("calendars:feed", args=[secret]))
     return render(
         request,
         "calendars/preferences.html",
-        {"form": form, "feed": feed, "address": address},
-        status=400 if request.method == "POST" and address is None else 200,
+        # The feed's times are in the person's zone, chosen in their Preferences.
+        {"feed": feed, "address": address, "time_zone": user_time_zone(request.user)},
     )
 
 

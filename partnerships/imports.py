@@ -28,6 +28,7 @@ from core.copy import insert_with_history
 
 from .forms_partners import split_list
 from .geography import language_choices
+from .identifiers import normalize_iati_id, normalize_ror_id
 from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, PartnerKind, Sector
 
 MAX_SIZE = 5 * 1024 * 1024
@@ -44,6 +45,8 @@ EXAMPLE = [
     "Africa/Nairobi",
     "cardiology; nursing education",
     "https://knh.or.ke",
+    "",
+    "",
 ]
 # How often the check reports its progress (to a background import's page).
 PROGRESS_EVERY = 5000
@@ -53,6 +56,8 @@ COLUMN_PLURALS = {
     "organisation_type": gettext_lazy("organisation types"),
     "sector": gettext_lazy("sectors"),
 }
+# Identifiers another system gives: at most one partner each, stored normalised.
+IDENTIFIERS = {"ror_id": normalize_ror_id, "iati_id": normalize_iati_id}
 
 
 class ImportFileError(Exception):
@@ -253,6 +258,8 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
             gettext("Not ISO 639-1 languages: %(codes)s.") % {"codes": ", ".join(unknown)},
         )
     fields["expertise"] = split_list(values.get("expertise", ""))
+    for column, normalize in IDENTIFIERS.items():
+        fields[column] = normalize(values.get(column, ""))
     return fields, errors
 
 
@@ -275,6 +282,34 @@ def _stored(keys) -> set[tuple[str, str]]:
     return {(name, country) for name, country in stored}
 
 
+def _identifier_constraint(column: str):
+    return next(
+        constraint
+        for constraint in Partner._meta.constraints
+        if constraint.name == f"partner_{column}_unique"
+    )
+
+
+def _identifier_errors(found: dict[str, dict[int, tuple[str, str]]]) -> list[RowError]:
+    """Rows whose identifier another partner holds already: one query per identifier.
+    `found` has, by identifier and row number, the value and the text typed."""
+    errors = []
+    for column, by_row in found.items():
+        if not by_row:
+            continue
+        values = {value for value, _ in by_row.values()}
+        stored = set(
+            Partner.objects.filter(**{f"{column}__in": values}).values_list(column, flat=True)
+        )
+        message = _identifier_constraint(column).get_violation_error_message()
+        errors += [
+            RowError(number, column, message, text)
+            for number, (value, text) in by_row.items()
+            if value in stored
+        ]
+    return errors
+
+
 def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[RowError]]:
     """Every row's fields and every error in the file; the file's row numbers.
 
@@ -288,6 +323,9 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     # Row by row in memory: the model's field validation and the duplicates
     # within the file. The database is asked once, below, for the rest.
     parsed, errors, seen, candidates = [], [], {}, {}
+    # Each identifier: the row that first gave each value, and the rows to ask the database about.
+    first_with = {column: {} for column in IDENTIFIERS}
+    found = {column: {} for column in IDENTIFIERS}
     for number, row in enumerate(rows[1:], start=2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
@@ -336,10 +374,31 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                 )
             )
         seen.setdefault(key, number)
+        for column in IDENTIFIERS:
+            value = fields[column]
+            if not value or any(error.column == column for error in row_errors):
+                continue
+            if value in first_with[column]:
+                label = Partner._meta.get_field(column).verbose_name
+                row_errors.append(
+                    RowError(
+                        number,
+                        column,
+                        f"Same {label} as row {first_with[column][value]} of this file.",
+                        values.get(column, ""),
+                    )
+                )
+            else:
+                first_with[column][value] = number
+                found[column][number] = (value, values.get(column, ""))
         if fields["name"] and fields.get("country") and not row_errors:
             candidates[number] = (fields["name"].lower(), fields["country"], values["name"])
         errors += row_errors
         parsed.append(fields)
+    identifier_errors = _identifier_errors(found)
+    if identifier_errors:
+        errors += identifier_errors
+        errors.sort(key=lambda error: error.row)
     if candidates:
         stored = _stored({(name, country) for name, country, _ in candidates.values()})
         message = _unique_constraint().get_violation_error_message()
@@ -361,9 +420,13 @@ def partners_save(*, parsed: list[dict], user) -> ImportResult:
     try:
         with transaction.atomic():
             insert_with_history(Partner, [Partner(**fields) for fields in parsed], user=user)
-    except IntegrityError:
-        # Another user saved the same partner between the check and the save.
-        message = _unique_constraint().get_violation_error_message()
+    except IntegrityError as error:
+        # Another user saved the same partner (or identifier) between the check and the save.
+        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        constraint = next(
+            (c for c in Partner._meta.constraints if c.name == name), _unique_constraint()
+        )
+        message = constraint.get_violation_error_message()
         return ImportResult(
             errors=[
                 RowError(

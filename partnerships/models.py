@@ -36,6 +36,7 @@ from core.formatting import day
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
+from .identifiers import IATI_PATTERN, ROR_PATTERN, IatiIdField, RorIdField
 from .periods import Frequency, Period, is_period_start, unrecordable
 
 
@@ -123,6 +124,8 @@ PARTNER_ENTERED_FIELDS = [
     "time_zone",
     "expertise",
     "website",
+    "ror_id",
+    "iati_id",
     "notes",
 ]
 
@@ -146,11 +149,48 @@ class Partner(TimeStamped, Versioned):
     time_zone = TimeZoneField(use_pytz=False)
     expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     website = models.URLField(blank=True)
+    ror_id = RorIdField(
+        _("ROR ID"),
+        max_length=9,
+        blank=True,
+        help_text=_("From ror.org, e.g. 03yrm5c26: the ID or its https://ror.org/ address."),
+    )
+    iati_id = IatiIdField(
+        _("IATI organisation identifier"),
+        max_length=150,
+        blank=True,
+        help_text=_("The agency's prefix and the number there, e.g. GB-CHC-202918."),
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            # One partner per identifier; most partners have none (blank).
+            models.UniqueConstraint(
+                fields=["ror_id"],
+                condition=~Q(ror_id=""),
+                name="partner_ror_id_unique",
+                violation_error_message=_("Another partner has this ROR ID already."),
+                violation_error_code="unique",
+            ),
+            models.UniqueConstraint(
+                fields=["iati_id"],
+                condition=~Q(iati_id=""),
+                name="partner_iati_id_unique",
+                violation_error_message=_(
+                    "Another partner has this IATI organisation identifier already."
+                ),
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(ror_id="") | Q(ror_id__regex=ROR_PATTERN),
+                name="partner_ror_id_form",
+            ),
+            models.CheckConstraint(
+                condition=Q(iati_id="") | Q(iati_id__regex=IATI_PATTERN),
+                name="partner_iati_id_form",
+            ),
             models.UniqueConstraint(
                 Lower("name"),
                 "country",

@@ -127,6 +127,35 @@ def partnership_member_add(
     )
 
 
+@transaction.atomic
+def partnership_member_update(*, member: PartnershipMember, role: str) -> PartnershipMember:
+    """Give a member organisation another role (one lead partner at most)."""
+    member.role = role
+    portfolio_changed.fire_on_commit()
+    return _save(member)
+
+
+@transaction.atomic
+def partnership_member_remove(*, member: PartnershipMember) -> None:
+    """Take a partner off a partnership; its history keeps that it was a member.
+
+    Refused while the partner is a party to one of the partnership's
+    agreements: an agreement binds members only (see `agreement_create`).
+    """
+    bound = AgreementParty.objects.filter(
+        agreement__partnership_id=member.partnership_id, partner_id=member.partner_id
+    )
+    if bound.exists():
+        raise ValidationError(
+            {
+                "partner": f"{member.partner} is a party to an agreement of this partnership, "
+                "so it stays a member."
+            }
+        )
+    member.delete()
+    portfolio_changed.fire_on_commit()
+
+
 @dataclass
 class Party:
     partner: Partner | None = None

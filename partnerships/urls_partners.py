@@ -6,6 +6,7 @@ urlpatterns = [
     path("", partners.partner_list, name="partner_list"),
     path("new/", partners.partner_create, name="partner_create"),
     path("search/", partners.partner_search, name="partner_search"),
+    path("export.csv", partners.partner_export, name="partner_export"),
     path("import/", partners.partner_import, name="partner_import"),
     path(
         "import/template.csv",

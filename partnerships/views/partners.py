@@ -1,5 +1,7 @@
 """Partner pages: the list, one partner, create and edit, and the bulk import."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from core.forms import add_service_errors
 from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
+from ..identifiers import normalize_iati_id, normalize_ror_id
 from ..models import Agreement, ImportKind, Partner
 
 # How many changes the partner page shows, newest first.
@@ -28,10 +31,9 @@ def _require_edit_partner(user):
         raise PermissionDenied(gettext("Only partnership managers change partners."))
 
 
-@permission_required("partnerships.view_partner", raise_exception=True)
-def partner_list(request):
-    filters = PartnerFilterForm(request.GET or None)
-    partners = Partner.objects.annotate(partnership_count=Count("memberships"))
+def _filtered(filters: PartnerFilterForm):
+    """The partners the list's filters choose, and their order (the list and its export)."""
+    partners = Partner.objects.all()
     order = SORTS["name"][1]
     if filters.is_valid():
         data = filters.cleaned_data
@@ -48,6 +50,7 @@ def partner_list(request):
                 Q(name__icontains=data["q"])
                 | Q(city__icontains=data["q"])
                 | Q(expertise_text__icontains=data["q"])
+                | _identifier_search(data["q"], exact=False)
             )
         for name in ("country", "sector", "organisation_type"):
             if data[name]:
@@ -56,6 +59,14 @@ def partner_list(request):
             partners = partners.filter(country__in=countries_in(data["region"]))
         if data["sort"]:
             order = SORTS[data["sort"]][1]
+    return partners, order
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_list(request):
+    filters = PartnerFilterForm(request.GET or None)
+    partners, order = _filtered(filters)
+    partners = partners.annotate(partnership_count=Count("memberships"))
     page = Paginator(partners.order_by(*order), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,20 +82,55 @@ def partner_list(request):
     )
 
 
+def _identifier_search(query: str, *, exact: bool) -> Q:
+    """Partners found by their ROR ID (typed bare or as its ror.org address) or
+    IATI organisation identifier; a blank one never matches."""
+    ror_id, iati_id = normalize_ror_id(query), normalize_iati_id(query)
+    if not ror_id:
+        return Q(pk__in=[])
+    if exact:
+        return Q(ror_id=ror_id) | Q(iati_id=iati_id)
+    return Q(ror_id__contains=ror_id) | Q(iati_id__icontains=iati_id)
+
+
+@permission_required("partnerships.view_partner", raise_exception=True)
+def partner_export(request):
+    """The listed partners (the list's filters) as CSV, in the import's columns:
+    a file exported here imports elsewhere as it is. One query."""
+    partners, order = _filtered(PartnerFilterForm(request.GET or None))
+    response = HttpResponse(content_type=spreadsheets.CSV)
+    response["Content-Disposition"] = 'attachment; filename="partners.csv"'
+    writer = csv.writer(response)
+    writer.writerow(imports.COLUMNS)
+    for partner in partners.order_by(*order):
+        writer.writerow([spreadsheets.inert(_cell(partner, name)) for name in imports.COLUMNS])
+    return response
+
+
+def _cell(partner, name: str) -> str:
+    value = getattr(partner, name)
+    if isinstance(value, list):
+        return "; ".join(value)  # as the import reads lists
+    if name == "country":
+        return value.code
+    return str(value)
+
+
 # Matches a picker shows: enough to choose from, few enough to send at once.
 SEARCH_RESULTS = 20
 
 
 @permission_required("partnerships.view_partner", raise_exception=True)
 def partner_search(request):
-    """The partners whose name holds `q`, for the partner pickers: one query, a
-    page of matches whatever the number of partners."""
+    """The partners whose name holds `q`, or whose ROR ID or IATI identifier is
+    `q`, for the partner pickers: one query, a page of matches whatever the
+    number of partners."""
     query = request.GET.get("q", "").strip()
     partners = []
     if query:
         partners = list(
-            Partner.objects.filter(name__icontains=query)
-            .only("name", "city", "country")
+            Partner.objects.filter(Q(name__icontains=query) | _identifier_search(query, exact=True))
+            .only("name", "city", "country", "ror_id", "iati_id")
             .order_by("name", "country")[: SEARCH_RESULTS + 1]
         )
     return render(

@@ -1,7 +1,6 @@
 """The calendar feed, parsed back with `icalendar` and checked against the database."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -82,15 +81,51 @@ def test_it_lists_nothing_of_partnerships_others_lead(client, bob, ours):
 
 def test_a_reviewer_sees_review_deadlines_in_their_time_zone(client, rita, ours, settings):
     settings.ACCORD_REVIEW_DAYS = 14
+    settings.ACCORD_ORGANISATION_TIME_ZONE = "Europe/London"
     (card,) = assess(ours)
-    # Late on 29 November in UTC is the morning of the 30th in Auckland.
+    # Computed at 20:00 UTC on 29 November: due 14 days later, 20:00 UTC on
+    # 13 December, which is already 09:00 on the 14th in Auckland.
     Scorecard.objects.filter(pk=card.pk).update(
         computed_at=dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC)
     )
-    _, secret = feed_create(user=rita, time_zone=ZoneInfo("Pacific/Auckland"))
-    assert read(client, secret) == {f"scorecard-{card.pk}-review": dt.date(2026, 12, 14)}
-    _, secret = feed_create(user=rita)  # the server's time zone: UTC in the tests
-    assert read(client, secret) == {f"scorecard-{card.pk}-review": dt.date(2026, 12, 13)}
+    rita.time_zone = "Pacific/Auckland"
+    rita.save(update_fields=["time_zone"])
+    _, secret = feed_create(user=rita)
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/{secret}.ics").content)
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Pacific/Auckland"
+    due = event.decoded("DTSTART")
+    assert due == dt.datetime(2026, 12, 13, 20, 0, tzinfo=dt.UTC)
+    assert (due.date(), due.hour, due.utcoffset()) == (
+        dt.date(2026, 12, 14),
+        9,
+        dt.timedelta(hours=13),
+    )
+    assert due.tzinfo.key == "Pacific/Auckland"
+    # The zone is in the feed, so no calendar program has to know it.
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Pacific/Auckland"]
+    assert calendar["X-WR-TIMEZONE"] == "Pacific/Auckland"
+
+    # None chosen: the organisation's zone, London (GMT in December).
+    rita.time_zone = ""
+    rita.save(update_fields=["time_zone"])
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/{secret}.ics").content)
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    due = event.decoded("DTSTART")
+    assert (due.date(), due.hour) == (dt.date(2026, 12, 13), 20)
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+
+
+def test_the_days_of_a_person_east_of_the_organisation_are_their_own(client, alice, ours):
+    """All-day events stay days: no zone shifts them in a calendar program."""
+    alice.time_zone = "Asia/Kolkata"
+    alice.save(update_fields=["time_zone"])
+    _, secret = feed_create(user=alice)
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/{secret}.ics").content)
+    starts = [event.decoded("DTSTART") for event in calendar.walk("VEVENT")]
+    assert starts and all(type(start) is dt.date for start in starts)
+    assert calendar["X-WR-TIMEZONE"] == "Asia/Kolkata"
 
 
 def test_a_revoked_or_unknown_feed_is_not_found(client, alice, ours):
@@ -108,13 +143,15 @@ def test_a_new_address_replaces_the_old_one(client, alice, ours):
 
 
 def test_the_page_shows_the_address_once_and_stores_only_its_hash(client, alice):
+    alice.time_zone = "Africa/Nairobi"
+    alice.save(update_fields=["time_zone"])
     client.force_login(alice)
-    response = client.post("/calendar/", {"time_zone": "Africa/Nairobi"})
+    assert "Africa/Nairobi" in client.get("/calendar/").content.decode()
+    response = client.post("/calendar/")
     address = response.context["address"]
     secret = address.rsplit("/", 1)[1].removesuffix(".ics")
     feed = CalendarFeed.objects.get(user=alice)
     assert secret not in (feed.token_hash, feed.prefix)
-    assert str(feed.time_zone) == "Africa/Nairobi"
     assert secret not in client.get("/calendar/").content.decode()
     client.post("/calendar/revoke/")
     assert not CalendarFeed.objects.exists()

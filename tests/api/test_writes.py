@@ -1,0 +1,388 @@
+"""Writing partnerships, their members, objectives and metrics through the API:
+the pages' forms, services and rights, proven by the rows saved or not saved.
+
+alice owns `ours`, bob co-leads it; carol is a manager who leads nothing;
+erin is an executive, rita a reviewer, adam an administrator. `theirs` is led
+by someone else. A record one may not see answers 404; one seen but not
+changeable, 403; a refused write leaves no row.
+"""
+
+import pytest
+
+from accounts.models import Role
+from api.models import ApiToken
+from partnerships.models import (
+    Objective,
+    OutcomeMetric,
+    Partnership,
+    PartnershipLead,
+    PartnershipMember,
+)
+from tests.factories import ObjectiveFactory, PartnerFactory, user_with_role
+
+
+@pytest.fixture
+def carol(db):
+    return user_with_role("carol", Role.MANAGER, first_name="Carol")
+
+
+WHO = ["alice", "bob", "carol", "erin", "rita", "adam"]
+LEADERS_OF_OURS = {"alice", "bob"}
+
+
+def new_partnership(**extra):
+    return {
+        "title": "Kampala midwifery exchange",
+        "purpose": "exchange_programme",
+        "benefits_sought": ["knowledge_exchange"],
+        **extra,
+    }
+
+
+def new_objective(partnership, **extra):
+    return {
+        "partnership": partnership.pk,
+        "title": "Train 40 midwives",
+        "benefit": "knowledge_exchange",
+        "weight": "2",
+        **extra,
+    }
+
+
+def new_metric(objective, **extra):
+    return {
+        "objective": objective.pk,
+        "name": "Midwives trained",
+        "unit": "people",
+        "frequency": "quarterly",
+        "aggregation": "sum",
+        "direction": "higher",
+        "weight": "1",
+        **extra,
+    }
+
+
+# --- the rights matrix: roles × records × verbs ---------------------------------------------
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_only_managers_create_partnerships(who, request, client_for):
+    user = request.getfixturevalue(who)
+    response = client_for(user).post("/api/v1/partnerships/", new_partnership(), format="json")
+    saved = Partnership.objects.filter(title="Kampala midwifery exchange")
+    if who in {"alice", "bob", "carol"}:
+        assert response.status_code == 201, response.content
+        assert saved.get().owner == user  # whoever creates it, as on the page
+    else:
+        assert response.status_code == 403
+        assert not saved.exists()
+
+
+def try_every_verb(client, partnership) -> dict[str, tuple[int, bool]]:
+    """Each write on `partnership`: its status, and whether its row was saved."""
+    partner = PartnerFactory()
+    objective = partnership.objectives.first()
+    url = f"/api/v1/partnerships/{partnership.pk}/"
+    done = {}
+    response = client.patch(url, {"title": "Renamed"}, format="json")
+    done["change"] = (response.status_code, Partnership.objects.filter(title="Renamed").exists())
+    response = client.post(f"{url}members/", {"partner": partner.pk}, format="json")
+    done["add member"] = (response.status_code, partner.memberships.exists())
+    response = client.post("/api/v1/objectives/", new_objective(partnership), format="json")
+    done["add objective"] = (
+        response.status_code,
+        Objective.objects.filter(title="Train 40 midwives").exists(),
+    )
+    response = client.post("/api/v1/metrics/", new_metric(objective), format="json")
+    done["add metric"] = (
+        response.status_code,
+        OutcomeMetric.objects.filter(name="Midwives trained").exists(),
+    )
+    return done
+
+
+ALLOWED = {"change": 200, "add member": 201, "add objective": 201, "add metric": 201}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_only_its_owner_and_co_leads_change_a_partnership_and_what_is_under_it(
+    who, request, client_for, ours, theirs
+):
+    ObjectiveFactory(partnership=theirs)
+    client = client_for(request.getfixturevalue(who))
+    # Someone else's partnership first: nothing may be saved there by anyone here.
+    assert try_every_verb(client, theirs) == dict.fromkeys(ALLOWED, (403, False))
+    if who in LEADERS_OF_OURS:
+        expected = {verb: (status, True) for verb, status in ALLOWED.items()}
+    else:
+        expected = dict.fromkeys(ALLOWED, (403, False))
+    assert try_every_verb(client, ours) == expected
+
+
+def test_a_read_only_token_writes_nothing(client_for, alice, ours):
+    response = client_for(alice, scope="read").post(
+        "/api/v1/objectives/", new_objective(ours), format="json"
+    )
+    assert response.status_code == 403
+    assert not Objective.objects.filter(title="Train 40 midwives").exists()
+
+
+def test_a_partnership_that_does_not_exist_is_404(client_for, alice):
+    client = client_for(alice)
+    assert (
+        client.patch("/api/v1/partnerships/999999/", {"title": "x"}, format="json").status_code
+        == 404
+    )
+    response = client.post("/api/v1/partnerships/999999/members/", {"partner": 1}, format="json")
+    assert response.status_code == 404
+
+
+# --- the pages' rules and messages ------------------------------------------------------------
+
+
+def test_a_partnership_is_created_with_its_members_and_co_leads(client_for, alice, bob):
+    kenya, uganda = PartnerFactory(country="KE"), PartnerFactory(country="UG")
+    response = client_for(alice).post(
+        "/api/v1/partnerships/",
+        new_partnership(
+            members=[{"partner": kenya.pk, "role": "lead"}, {"partner": uganda.pk}],
+            leads=[{"user": bob.pk, "functional_area": "administrative"}],
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    partnership = Partnership.objects.get(pk=response.json()["id"])
+    assert sorted(partnership.members.values_list("partner_id", "role")) == sorted(
+        [(kenya.pk, "lead"), (uganda.pk, "member")]
+    )
+    assert list(partnership.leads.values_list("user_id", flat=True)) == [bob.pk]
+    assert response["ETag"]
+
+
+def test_every_bad_field_and_row_is_named_and_nothing_is_saved(client_for, alice, erin):
+    partner = PartnerFactory()
+    response = client_for(alice).post(
+        "/api/v1/partnerships/",
+        new_partnership(
+            members=[{"partner": partner.pk}, {"partner": 999999}],
+            # An executive cannot co-lead: the page's form offers managers only.
+            leads=[{"user": erin.pk, "functional_area": "clinical"}],
+        ),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"members[1].partner", "leads[0].user"}
+    assert not Partnership.objects.filter(purpose="exchange_programme").exists()
+
+
+def test_the_services_rule_is_named_by_its_row(client_for, alice):
+    partner = PartnerFactory()
+    response = client_for(alice).post(
+        "/api/v1/partnerships/",
+        new_partnership(members=[{"partner": partner.pk}, {"partner": partner.pk}]),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "members[1].partner": ["This partner is already a member of the partnership."]
+    } or "members[1]" in str(response.json()["errors"])
+    assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()
+
+
+def test_a_member_already_there_is_refused_by_the_database_rule(client_for, alice, ours):
+    member = ours.members.get()
+    response = client_for(alice).post(
+        f"/api/v1/partnerships/{ours.pk}/members/", {"partner": member.partner_id}, format="json"
+    )
+    assert response.status_code == 400
+    assert "already a member" in str(response.json()["errors"])
+    assert ours.members.count() == 1
+
+
+def test_a_patch_changes_only_what_it_sends_and_never_the_owner_or_stage(
+    client_for, alice, bob, ours
+):
+    before = Partnership.objects.get(pk=ours.pk)
+    response = client_for(bob).patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"description": "Now with Eldoret."}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    after = Partnership.objects.get(pk=ours.pk)
+    assert after.description == "Now with Eldoret."
+    assert (after.title, after.purpose, after.start_date, after.owner, after.stage) == (
+        before.title,
+        before.purpose,
+        before.start_date,
+        before.owner,
+        before.stage,
+    )
+    assert after.version == before.version + 1
+    for field in ("owner", "stage"):
+        refused = client_for(alice).patch(
+            f"/api/v1/partnerships/{ours.pk}/", {field: "x"}, format="json"
+        )
+        assert refused.status_code == 400
+        assert field in refused.json()["errors"]
+
+
+def test_the_forms_rule_on_dates_is_named(client_for, alice, ours):
+    response = client_for(alice).patch(
+        f"/api/v1/partnerships/{ours.pk}/",
+        {"start_date": "2026-01-01", "end_date": "2025-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"]
+    ours.refresh_from_db()
+    assert ours.end_date != "2025-01-01"
+
+
+def test_ending_a_partnership_needs_its_end_date_as_on_the_stage_page(client_for, alice, ours):
+    response = client_for(alice).post(
+        f"/api/v1/partnerships/{ours.pk}/stage/",
+        {"stage": "completed", "reason": "Done."},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"end_date": ["An ended partnership needs its end date."]}
+    ours.refresh_from_db()
+    assert ours.stage == "active"
+
+
+def test_an_objective_of_a_partnership_that_does_not_exist_names_the_field(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/objectives/",
+        {"partnership": 999999, "title": "x", "benefit": "knowledge_exchange"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "partnership" in response.json()["errors"]
+
+
+def test_a_metrics_bad_value_is_named_as_the_form_names_it(client_for, alice, ours):
+    objective = ours.objectives.get()
+    response = client_for(alice).post(
+        "/api/v1/metrics/", new_metric(objective, weight="0", unit=""), format="json"
+    )
+    assert response.status_code == 400
+    assert {"weight", "unit"} <= set(response.json()["errors"])
+    assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
+
+
+# --- If-Match: optional, and a stale one refused -------------------------------------------
+
+
+def test_a_patch_without_if_match_goes_ahead_last_writer_wins(client_for, alice, bob, ours):
+    client_for(bob).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Bob's"}, format="json")
+    response = client_for(alice).patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "Alice's"}, format="json"
+    )
+    assert response.status_code == 200
+    ours.refresh_from_db()
+    assert ours.title == "Alice's"
+
+
+def test_a_patch_with_a_stale_if_match_is_refused(client_for, alice, bob, ours):
+    mine = client_for(alice)
+    etag = mine.get(f"/api/v1/partnerships/{ours.pk}/")["ETag"]
+    client_for(bob).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Bob's"}, format="json")
+    response = mine.patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "Alice's"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412
+    assert response["Content-Type"] == "application/problem+json"
+    ours.refresh_from_db()
+    assert ours.title == "Bob's"
+    fresh = mine.get(f"/api/v1/partnerships/{ours.pk}/")["ETag"]
+    response = mine.patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "Alice's"}, format="json", HTTP_IF_MATCH=fresh
+    )
+    assert response.status_code == 200
+    assert response["ETag"] != fresh
+
+
+def test_a_partner_patch_without_if_match_goes_ahead(client_for, alice):
+    partner = PartnerFactory(city="Nairobi")
+    response = client_for(alice).patch(
+        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json"
+    )
+    assert response.status_code == 200
+    partner.refresh_from_db()
+    assert partner.city == "Kisumu"
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_a_write_by_token_is_in_the_history_with_its_token(client_for, bob, ours):
+    client = client_for(bob)
+    token = ApiToken.objects.get(user=bob)
+    client.patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Renamed"}, format="json")
+    made = client.post("/api/v1/objectives/", new_objective(ours), format="json").json()
+
+    event = Partnership.pgh_event_model.objects.filter(pgh_obj=ours).latest("pgh_id")
+    assert event.title == "Renamed"
+    assert (event.pgh_context["user"], event.pgh_context["api_token"]) == (bob.pk, token.prefix)
+    created = Objective.pgh_event_model.objects.get(pgh_obj_id=made["id"], pgh_label="insert")
+    assert created.pgh_context["api_token"] == token.prefix
+
+
+def test_leads_kept_by_a_patch(client_for, alice, bob, ours):
+    client_for(alice).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "x y"}, format="json")
+    assert list(
+        PartnershipLead.objects.filter(partnership=ours).values_list("user", flat=True)
+    ) == [bob.pk]
+
+
+# --- members: a role changed, a member taken off ------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "erin"])
+def test_only_its_owner_and_co_leads_change_or_remove_a_member(who, request, client_for, ours):
+    client = client_for(request.getfixturevalue(who))
+    member = ours.members.get()
+    other = PartnershipMember.objects.create(partnership=ours, partner=PartnerFactory())
+    url = f"/api/v1/partnerships/{ours.pk}/members/"
+    changed = client.patch(f"{url}{other.partner_id}/", {"role": "funder"}, format="json")
+    removed = client.delete(f"{url}{other.partner_id}/")
+    if who in LEADERS_OF_OURS:
+        assert (changed.status_code, removed.status_code) == (200, 204)
+        assert list(ours.members.all()) == [member]
+        events = PartnershipMember.pgh_event_model.objects.filter(pgh_obj_id=other.pk)
+        assert [event.role for event in events.order_by("pgh_id")][-2:] == ["funder", "funder"]
+    else:
+        assert (changed.status_code, removed.status_code) == (403, 403)
+        assert PartnershipMember.objects.get(pk=other.pk).role == "member"
+
+
+def test_a_party_to_an_agreement_stays_a_member(client_for, alice, ours):
+    from partnerships.models import AgreementParty
+
+    member = ours.members.get()
+    AgreementParty.objects.create(agreement=ours.agreements.get(), partner=member.partner)
+    response = client_for(alice).delete(
+        f"/api/v1/partnerships/{ours.pk}/members/{member.partner_id}/"
+    )
+    assert response.status_code == 400
+    assert "party to an agreement" in response.json()["errors"]["partner"][0]
+    assert ours.members.filter(pk=member.pk).exists()
+
+
+def test_a_second_lead_partner_is_refused_naming_the_role(client_for, alice, ours):
+    other = PartnershipMember.objects.create(partnership=ours, partner=PartnerFactory())
+    response = client_for(alice).patch(
+        f"/api/v1/partnerships/{ours.pk}/members/{other.partner_id}/",
+        {"role": "lead"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "at most one lead partner" in str(response.json())
+    other.refresh_from_db()
+    assert other.role == "member"
+
+
+def test_a_partner_that_is_not_a_member_is_404(client_for, alice, ours):
+    stranger = PartnerFactory()
+    response = client_for(alice).delete(f"/api/v1/partnerships/{ours.pk}/members/{stranger.pk}/")
+    assert response.status_code == 404
