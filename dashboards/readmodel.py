@@ -88,6 +88,8 @@ class _JsonbObjectAgg(Aggregate):
 def refresh(*, partnership_ids: Iterable[int] | None = None, **_payload) -> None:
     """Bring the read model up to date with what changed: these partnerships,
     or (None) possibly all. Once built, never before (see the module's doc)."""
+    if partnership_ids is not None and not partnership_ids:
+        return  # e.g. a new policy: its expiry window is read with the page
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         if not is_built():

@@ -1,6 +1,6 @@
 from functools import lru_cache
 
-from django import template
+from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -13,11 +13,15 @@ def select_options(field):
     """A select field's options in one pass of Python. The country list alone
     has 250: Django's widget renders a template per option, a template loop
     evaluates an `if` per option, and either was most of a cached page's time.
-    The options are escaped once per form, field and language (their choices
-    are fixed when the form class is defined); a request only marks its choice."""
+    Fixed choices (set when the form class is defined) are escaped once per
+    form, field and language; a request only marks its choice. A model's
+    choices (the owners) are read with the form, as Django's widget would."""
     value = field.value()
     chosen = "" if value is None else str(value)
-    keys, options = _options(type(field.form), field.name, get_language())
+    if isinstance(field.field, forms.ModelChoiceField):
+        keys, options = _escaped(field.field.choices)
+    else:
+        keys, options = _fixed_options(type(field.form), field.name, get_language())
     if chosen not in keys:
         return mark_safe("".join(options))
     index = keys.index(chosen)
@@ -27,10 +31,13 @@ def select_options(field):
 
 
 @lru_cache(maxsize=64)
-def _options(form_class, name: str, language: str | None) -> tuple[list[str], list[str]]:
-    choices = form_class.base_fields[name].choices
-    keys = [str(key) for key, _label in choices]
-    options = [
-        f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in choices
-    ]
+def _fixed_options(form_class, name: str, language: str | None) -> tuple[list[str], list[str]]:
+    return _escaped(form_class.base_fields[name].choices)
+
+
+def _escaped(choices) -> tuple[list[str], list[str]]:
+    keys, options = [], []
+    for key, label in choices:
+        keys.append(str(key))
+        options.append(f'<option value="{escape(key)}">{escape(label)}</option>')
     return keys, options
