@@ -67,7 +67,8 @@ benchmark: install
 
 # Builds 1,000- and 10,000-partnership portfolios with a year of scorecards in a
 # throwaway PostgreSQL and Redis and prints each dashboard's server time against
-# its SQL alone and an empty view. Pages: ARGS="--pages partnerships:partnership_list".
+# its SQL alone and the bare frame (base.html). Pages: ARGS="--pages partnerships:partnership_list";
+# the 100,000 tier: ARGS="--partnerships 1000 10000 100000 --no-history".
 benchmark-dashboards: install
 	$(VENV)/bin/python -m tooling.benchmarks.runner dashboards $(ARGS)
 

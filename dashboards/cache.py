@@ -6,7 +6,7 @@ Whatever changes what executives see (a run finishing, a scorecard approved or
 overridden, a new scoring policy, a manager's change to a partner, a
 partnership's stage or members, an agreement) bumps the generation once its
 transaction commits (the hooks of `evaluation.hooks` and `partnerships.hooks`,
-registered in `apps.py`), so every
+registered in `apps.py`, after the read model's refresh), so every
 cached portfolio is left behind at once, with no key to hunt down.
 
 The cached value is HTML the page shows unescaped, so it is signed with the
@@ -41,7 +41,7 @@ def generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
 
 
-def bump_generation() -> None:
+def bump_generation(**_payload) -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet, or evicted: any new number will do

@@ -1,7 +1,9 @@
 """What the dashboards keep of their own: the exchange rates that turn committed
-funding into the base currency (`settings.ACCORD_BASE_CURRENCY`)."""
+funding into the base currency (`settings.ACCORD_BASE_CURRENCY`), and the
+portfolio's read model (`readmodel.py`)."""
 
 import pghistory
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +50,102 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"{self.currency} {self.rate_to_base} from {self.valid_from:%d %b %Y}"
+
+
+# --- the portfolio's read model ----------------------------------------------------------
+#
+# Derived tables, rewritten from the partnerships and scorecards by
+# `dashboards.readmodel` whenever those change (and by `manage.py
+# rebuild_dashboards`). Not tracked by pghistory: every row is a function of
+# tracked rows (partnerships, members, agreements, scorecards), whose history
+# already says who changed what and when; a history of the sums would only
+# repeat it, many times over, at every assessment run.
+
+
+class PortfolioFact(models.Model):
+    """What the portfolio needs of one partnership, for one way of reading its
+    scorecards (`provisional`: also those not yet approved)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    provisional = models.BooleanField()
+    title = models.CharField(max_length=200)
+    stage = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=30)
+    benefits_sought = ArrayField(models.CharField(max_length=30), default=list)
+    countries = ArrayField(models.CharField(max_length=2), default=list)
+    sectors = ArrayField(models.CharField(max_length=30), default=list)
+    continents = ArrayField(models.CharField(max_length=2), default=list)
+    # The latest scorecard a reader may rely on: its shown rating ("none"
+    # without one), score, trend, whether it is approved, and its metrics.
+    rating = models.CharField(max_length=10)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    # None without a scorecard, as the source summary has it.
+    trend = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    approved = models.BooleanField(null=True)
+    on_track = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+    # {period_start: shown rating} of every reliable scorecard with a score.
+    months = models.JSONField(default=dict)
+    # [{"currency", "amount"}]: financial contributions of agreements in force.
+    funding = models.JSONField(default=list)
+    # Expiry dates of the agreements in force.
+    expiries = ArrayField(models.DateField(), default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "provisional"], name="portfolio_fact_once_per_reading"
+            ),
+        ]
+        indexes = [
+            # The best and the worst five: one short walk along an index each.
+            models.Index(
+                "provisional",
+                models.F("score").desc(),
+                "title",
+                name="portfolio_fact_best",
+                condition=Q(score__isnull=False),
+            ),
+            models.Index(
+                "provisional",
+                "score",
+                "title",
+                name="portfolio_fact_worst",
+                condition=Q(score__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        reading = "provisional" if self.provisional else "approved"
+        return f"{self.title} ({reading}): {self.rating}"
+
+
+class PortfolioTally(models.Model):
+    """One pre-aggregated figure of the whole portfolio: the partnerships of
+    one category (`dimension` and `key`, e.g. sector "academic") with one
+    shown rating, summed over the `PortfolioFact` rows of one reading."""
+
+    provisional = models.BooleanField()
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)
+    rating = models.CharField(max_length=10)
+    partnerships = models.IntegerField(default=0)
+    scored = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    on_track = models.IntegerField(default=0)
+    assessed = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provisional", "dimension", "key", "rating"],
+                name="portfolio_tally_once_per_category",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key} {self.rating}: {self.partnerships}"

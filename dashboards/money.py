@@ -30,15 +30,19 @@ def rates_on(day: dt.date) -> dict[str, Decimal]:
     return dict(rows)
 
 
+def committed():
+    """The contributions that count as committed funding: financial ones of
+    agreements in force (a contribution counts once its agreement binds the parties)."""
+    return AgreementParty.objects.filter(
+        contribution_kind=ContributionKind.FINANCIAL, agreement__status__in=IN_FORCE
+    )
+
+
 def committed_by_currency(partnerships) -> dict[str, Decimal]:
-    """Financial contributions of the agreements in force of these partnerships: a
-    contribution counts once its agreement binds the parties."""
+    """Committed funding of these partnerships, by currency."""
     rows = (
-        AgreementParty.objects.filter(
-            contribution_kind=ContributionKind.FINANCIAL,
-            agreement__status__in=IN_FORCE,
-            agreement__partnership__in=partnerships,
-        )
+        committed()
+        .filter(agreement__partnership__in=partnerships)
         .values("contribution_currency")
         .annotate(total=Sum("contribution_amount"))
         .order_by("contribution_currency")

@@ -64,31 +64,60 @@ def _metrics_with_status(*statuses: str):
     return _JsonbArrayLength(_JsonbPathQueryArray(F("metric_results"), path))
 
 
+def latest_card(*, period=None, provisional: bool = False) -> Subquery:
+    """The latest scorecard a reader may rely on of the partnership `OuterRef("pk")`,
+    as JSON (shown rating, score, trend, review state, metrics on track and
+    assessed): one step along its (partnership, period) index."""
+    return Subquery(
+        shown_candidates(period=period, provisional=provisional)
+        .order_by("-period_start")
+        .values(
+            json=JSONObject(
+                rating=shown_rating(),
+                score="overall_score",
+                trend="trend",
+                state="review_state",
+                on_track=_metrics_with_status(MetricStatus.ON_TRACK),
+                assessed=_metrics_with_status(*ASSESSED_STATUSES),
+            )
+        )[:1]
+    )
+
+
+def reads_whole_portfolio(data: dict) -> bool:
+    """Whether these filters show the whole portfolio as of today, which the
+    read model keeps summed up (`readmodel.py`); only the reading of the
+    scorecards (`provisional`) and the map's colour may be chosen."""
+    return not any(
+        value not in (None, "", False)
+        for name, value in data.items()
+        if name not in ("provisional", "colour")
+    )
+
+
 def portfolio_summary(*, data: dict, today: dt.date) -> dict:
-    """Every number of the portfolio dashboard for the filters in `data`."""
+    """Every number of the portfolio dashboard for the filters in `data`: the
+    whole portfolio from the read model once it is built, a narrowed one from
+    the source tables."""
+    if reads_whole_portfolio(data):
+        from .readmodel import whole_portfolio_summary
+
+        summary = whole_portfolio_summary(provisional=bool(data.get("provisional")), today=today)
+        if summary is not None:
+            return summary
+    return source_summary(data=data, today=today)
+
+
+def source_summary(*, data: dict, today: dt.date) -> dict:
+    """Every number of the portfolio dashboard, computed from the partnerships,
+    agreements and scorecards themselves."""
     period = data.get("period")
     provisional = bool(data.get("provisional"))
     partnerships = narrow(Partnership.objects.all(), data)
 
     facts = list(
         partnerships.with_member_places()
-        .annotate(
-            # The latest shown scorecard, one step along its index per partnership.
-            card=Subquery(
-                shown_candidates(period=period, provisional=provisional)
-                .order_by("-period_start")
-                .values(
-                    json=JSONObject(
-                        rating=shown_rating(),
-                        score="overall_score",
-                        trend="trend",
-                        state="review_state",
-                        on_track=_metrics_with_status(MetricStatus.ON_TRACK),
-                        assessed=_metrics_with_status(*ASSESSED_STATUSES),
-                    )
-                )[:1]
-            ),
-        )
+        .annotate(card=latest_card(period=period, provisional=provisional))
         .order_by()
         .values(
             "id", "title", "stage", "purpose", "benefits_sought", "countries", "sectors", "card"
@@ -119,7 +148,7 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
             partnerships, period=period, provisional=provisional, today=today
         ),
         "by_sector": _by_rating(facts, lambda fact: fact["sectors"]),
-        "by_spanned": _by_rating(facts, lambda fact: [str(min(len(fact["sectors"]), 3))]),
+        "by_spanned": _by_rating(facts, lambda fact: [spanned_key(len(fact["sectors"]))]),
         "by_region": _by_rating(facts, lambda fact: fact["continents"]),
         "by_purpose": _by_rating(facts, lambda fact: [fact["purpose"]]),
         "by_benefit": _by_rating(facts, lambda fact: fact["benefits_sought"]),
@@ -127,6 +156,23 @@ def portfolio_summary(*, data: dict, today: dt.date) -> dict:
         "best": _ranked(facts, best=True),
         "worst": _ranked(facts, best=False),
     }
+
+
+def spanned_key(sectors: int) -> str:
+    """The "sectors spanned" category: "0" (no members) to "3" (three or more)."""
+    return str(min(sectors, 3))
+
+
+def trend_start(*, period, today: dt.date) -> dt.date:
+    """The first month the rating trend reads: TREND_PERIODS before the month shown."""
+    first = Period.containing(period or today, Frequency.MONTHLY)
+    for _ in range(TREND_PERIODS):
+        first = first.previous()
+    return first.start
+
+
+def average_score(total: Decimal, count: int) -> Decimal | None:
+    return (total / count).quantize(Decimal("0.1")) if count else None
 
 
 def _families(facts) -> dict[str, int]:
@@ -165,11 +211,7 @@ def _countries(facts) -> dict[str, dict]:
     return {
         country: {
             "count": count,
-            "score": (
-                (sum(scores[country]) / len(scores[country])).quantize(Decimal("0.1"))
-                if scores[country]
-                else None
-            ),
+            "score": average_score(sum(scores[country]), len(scores[country])),
         }
         for country, count in counts.items()
     }
@@ -199,26 +241,27 @@ def _expiring(partnerships, today: dt.date) -> dict:
     )
     # The count rides along with the rows shown: a window function counts them
     # all before the limit, so the tile costs one query with the policy's.
-    shown = list(
-        agreements.order_by("expiry_date", "pk").values(
-            "title",
-            "expiry_date",
-            "partnership_id",
-            partnership_title=F("partnership__title"),
-            total=Window(Count("pk")),
-        )[:EXPIRING_SHOWN]
-    )
-    return {"days": days, "count": shown[0]["total"] if shown else 0, "shown": shown}
+    shown = list(expiring_shown(agreements, total=Window(Count("pk"))))
+    count = shown[0]["total"] if shown else 0
+    for row in shown:
+        del row["total"]
+    return {"days": days, "count": count, "shown": shown}
+
+
+def expiring_shown(agreements, **more):
+    """The first agreements to expire, as the tile lists them (with `more` values)."""
+    return agreements.order_by("expiry_date", "pk").values(
+        "title", "expiry_date", "partnership_id", partnership_title=F("partnership__title"), **more
+    )[:EXPIRING_SHOWN]
 
 
 def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) -> dict:
     """Ratings of the scorecards of the last months: {month: {rating: count}}."""
-    first = Period.containing(period or today, Frequency.MONTHLY)
-    for _ in range(TREND_PERIODS):
-        first = first.previous()
     # Only the months shown are read: the history grows every month, the chart does not.
     cards = (
-        Scorecard.objects.filter(partnership__in=partnerships, period_start__gte=first.start)
+        Scorecard.objects.filter(
+            partnership__in=partnerships, period_start__gte=trend_start(period=period, today=today)
+        )
         .exclude(overall_score=None)
         .reliable(provisional=provisional, as_of=period)
         .order_by()

@@ -119,7 +119,7 @@ def scorecard_approve(*, scorecard_id: int, reviewer, seen: str | None = None) -
     card.reviewed_at = timezone.now()
     card.save(update_fields=["review_state", "reviewer", "reviewed_at"])
     _record(card, actor=reviewer, action=ScorecardAction.APPROVED, before=before)
-    scorecards_changed.fire_on_commit()
+    scorecards_changed.fire_on_commit(partnership_ids=[card.partnership_id])
     return card
 
 
@@ -182,7 +182,7 @@ def scorecard_override(
             before=before,
             comment=justification,
         )
-    scorecards_changed.fire_on_commit()
+    scorecards_changed.fire_on_commit(partnership_ids=[card.partnership_id])
     return card
 
 

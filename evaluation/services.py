@@ -426,6 +426,7 @@ def policy_publish(*, created_by, **values) -> ScoringPolicy:
         current.save(update_fields=["is_active"])
     policy.is_active = True
     policy.save()
-    # The portfolio's expiring tile reads the policy's window.
-    scorecards_changed.fire_on_commit()
+    # The portfolio's expiring tile reads the policy's window, when it is
+    # shown: no partnership's figures moved.
+    scorecards_changed.fire_on_commit(partnership_ids=[])
     return policy

@@ -74,7 +74,9 @@ def partner_update(*, partner: Partner, expected_version: int | None = None, **f
     claim(partner, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partner, name, value)
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(
+        partnership_ids=list(partner.memberships.values_list("partnership_id", flat=True))
+    )
     return _save(partner)
 
 
@@ -113,7 +115,7 @@ def partnership_create(
             _save(PartnershipLead(partnership=partnership, **lead.__dict__))
         except ValidationError as error:
             raise _prefixed(error, f"leads[{index}]") from error
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return partnership
 
 
@@ -121,7 +123,7 @@ def partnership_create(
 def partnership_member_add(
     *, partnership: Partnership, partner: Partner, role: str = MemberRole.MEMBER, joined_on=None
 ) -> PartnershipMember:
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return _save(
         PartnershipMember(partnership=partnership, partner=partner, role=role, joined_on=joined_on)
     )
@@ -219,7 +221,7 @@ def agreement_create(
             )
         except ValidationError as error:
             raise _prefixed(error, f"obligations[{index}]") from error
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return agreement
 
 
@@ -267,7 +269,7 @@ def agreement_update(
             _save(obligation)
         except ValidationError as error:
             raise _prefixed(error, f"obligations[{index}]") from error
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[agreement.partnership_id])
     return agreement
 
 
@@ -362,7 +364,7 @@ def partnership_change_stage(
         _save(partnership)
         change.full_clean()
         change.save()
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return change
 
 
@@ -445,5 +447,5 @@ def partnership_update(
     claim(partnership, expected_version=expected_version)
     for name, value in fields.items():
         setattr(partnership, name, value)
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return _save(partnership)

@@ -1,24 +1,43 @@
-from django import template
-from django.utils.html import format_html_join
+from functools import lru_cache
+
+from django import forms, template
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
-
-SELECTED = mark_safe(" selected")
 
 
 @register.filter
 def select_options(field):
     """A select field's options in one pass of Python. The country list alone
     has 250: Django's widget renders a template per option, a template loop
-    evaluates an `if` per option, and either was most of a cached page's time."""
+    evaluates an `if` per option, and either was most of a cached page's time.
+    Fixed choices (set when the form class is defined) are escaped once per
+    form, field and language; a request only marks its choice. A model's
+    choices (the owners) are read with the form, as Django's widget would."""
     value = field.value()
     chosen = "" if value is None else str(value)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (key, SELECTED if str(key) == chosen else "", label)
-            for key, label in field.field.choices
-        ),
-    )
+    if isinstance(field.field, forms.ModelChoiceField):
+        keys, options = _escaped(field.field.choices)
+    else:
+        keys, options = _fixed_options(type(field.form), field.name, get_language())
+    if chosen not in keys:
+        return mark_safe("".join(options))
+    index = keys.index(chosen)
+    # The value is escaped: the first ">" closes the tag.
+    selected = options[index].replace(">", " selected>", 1)
+    return mark_safe("".join([*options[:index], selected, *options[index + 1 :]]))
+
+
+@lru_cache(maxsize=64)
+def _fixed_options(form_class, name: str, language: str | None) -> tuple[list[str], list[str]]:
+    return _escaped(form_class.base_fields[name].choices)
+
+
+def _escaped(choices) -> tuple[list[str], list[str]]:
+    keys, options = [], []
+    for key, label in choices:
+        keys.append(str(key))
+        options.append(f'<option value="{escape(key)}">{escape(label)}</option>')
+    return keys, options
