@@ -209,30 +209,35 @@ def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
     return card
 
 
-def submission_events(cards: list[Scorecard], states_before: dict[int, str], actor=None):
-    """The events of an assessment's upsert: a new scorecard is put up for
-    review, a returned one comes back computed again. One already in review
-    only gets fresher numbers, worth an event only when a person asked for it
-    (`actor`). `states_before` maps partnership ids to their scorecard's state
-    before the upsert."""
+def submission_events(cards, states_before: dict[int, str], actor=None) -> list[dict]:
+    """The events of an assessment's upsert, as ScorecardEvent rows (field
+    attnames to values): a new scorecard is put up for review, a returned one
+    comes back computed again. One already in review only gets fresher
+    numbers, worth an event only when a person asked for it (`actor`).
+    `cards` are the scorecards written (anything with their `pk`,
+    `partnership_id` and what `snapshot` reads); `states_before` maps
+    partnership ids to their scorecard's state before the upsert."""
     events = []
+    now = timezone.now()
     for card in cards:
         before_state = states_before.get(card.partnership_id, ReviewState.DRAFT)
         if before_state == ReviewState.IN_REVIEW and actor is None:
             continue
         events.append(
-            ScorecardEvent(
-                scorecard_id=card.pk,
-                actor=actor,
-                action=(
+            {
+                "scorecard_id": card.pk,
+                "actor_id": actor.pk if actor is not None else None,
+                "action": (
                     ScorecardAction.SUBMITTED
                     if before_state == ReviewState.DRAFT
                     else ScorecardAction.RECOMPUTED
                 ),
-                from_state=before_state,
-                to_state=ReviewState.IN_REVIEW,
-                before={"review_state": before_state},
-                after=snapshot(card),
-            )
+                "from_state": before_state,
+                "to_state": ReviewState.IN_REVIEW,
+                "comment": "",
+                "before": {"review_state": before_state},
+                "after": snapshot(card),
+                "created_at": now,
+            }
         )
     return events

@@ -18,6 +18,8 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.queries import AnyOf
+from core.upsert import insert_rows
 from partnerships.models import FAMILY_OF_STAGE, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
@@ -55,8 +58,8 @@ NO_LONGER_ACTIVE = "No longer active at the end of the month."
 # Columns a recomputation may change; the review fields are the reviewers'.
 COMPUTED_FIELDS = [
     "period_end",
-    "run",
-    "policy",
+    "run_id",
+    "policy_id",
     "outcomes_score",
     "objectives_score",
     "health_score",
@@ -68,6 +71,18 @@ COMPUTED_FIELDS = [
     "metric_results",
     "computed_at",
 ]
+
+
+@dataclass(frozen=True)
+class SubmittedScorecard:
+    """What the review events record of a scorecard the assessment wrote."""
+
+    pk: int
+    partnership_id: int
+    overall_score: Decimal | None
+    rating: str
+    review_state: str = ReviewState.IN_REVIEW
+    override_rating: str = ""
 
 
 def month_of(day: dt.date) -> Period:
@@ -344,7 +359,8 @@ def assess_partnerships(
     inputs = load_inputs(to_assess, period_start=period_start, period_end=period_end)
     rules = policy_values(policy)
     now = timezone.now()
-    scorecards = []
+    run_id = run.pk if run is not None else None
+    rows = []
     for p in to_assess:
         try:
             result = compute(inputs[p["id"]], rules)
@@ -352,36 +368,50 @@ def assess_partnerships(
             logger.exception("Assessing partnership %s failed", p["id"])
             errors.append({"partnership": p["id"], "error": f"{type(error).__name__}: {error}"})
             continue
-        scorecards.append(
-            Scorecard(
-                partnership_id=p["id"],
-                period_start=period_start,
-                period_end=period_end,
-                run=run,
-                policy=policy,
-                outcomes_score=result.outcomes,
-                objectives_score=result.objectives,
-                health_score=result.health,
-                agreement_score=result.agreement,
-                overall_score=result.overall,
-                rating=result.rating,
-                trend=result.trend,
-                flags=[flag.as_json() for flag in result.flags],
-                metric_results=[metric.as_json() for metric in result.metrics],
+        rows.append(
+            (
+                p["id"],
+                period_start,
+                period_end,
+                run_id,
+                policy.pk,
+                result.outcomes,
+                result.objectives,
+                result.health,
+                result.agreement,
+                result.overall,
+                result.rating,
+                result.trend,
+                [flag.as_json() for flag in result.flags],
+                [metric.as_json() for metric in result.metrics],
+                now,
                 # Computed is up for review: a new scorecard, a returned one
                 # computed again, or one in review with fresher numbers.
-                review_state=ReviewState.IN_REVIEW,
-                computed_at=now,
+                ReviewState.IN_REVIEW,
             )
         )
-    Scorecard.objects.bulk_create(
-        scorecards,
-        update_conflicts=True,
-        unique_fields=["partnership", "period_start"],
-        update_fields=[*COMPUTED_FIELDS, "review_state"],
+    # One upsert for the chunk. The approved were left out above; the
+    # condition keeps them out in the database too.
+    written = insert_rows(
+        Scorecard,
+        ["partnership_id", "period_start", *COMPUTED_FIELDS, "review_state"],
+        rows,
+        conflict=["partnership", "period_start"],
+        update=[*COMPUTED_FIELDS, "review_state"],
+        update_where=f"{Scorecard._meta.db_table}.review_state <> '{ReviewState.APPROVED}'",
+        returning=["id", "partnership"],
     )
-    ScorecardEvent.objects.bulk_create(submission_events(scorecards, existing, actor=actor))
-    return len(scorecards), skipped, errors
+    scorecard_of = {pid: card_id for card_id, pid in written}
+    cards = [
+        SubmittedScorecard(
+            pk=scorecard_of[row[0]], partnership_id=row[0], overall_score=row[9], rating=row[10]
+        )
+        for row in rows
+    ]
+    events = submission_events(cards, existing, actor=actor)
+    if events:
+        insert_rows(ScorecardEvent, list(events[0]), [tuple(e.values()) for e in events])
+    return len(rows), skipped, errors
 
 
 def last_closed_month_today() -> Period:

@@ -19,7 +19,7 @@ from evaluation.models import (
     ScorecardEvent,
     ScoringPolicy,
 )
-from partnerships.models import Measurement
+from partnerships.models import Measurement, Partnership
 from partnerships.services import partnership_change_stage
 from tests.factories import PartnershipFactory, partnership_with_data
 
@@ -272,6 +272,34 @@ def test_the_queries_of_an_assessment_do_not_grow_with_the_portfolio():
     # review events
     small, large = queries_to_assess(3), queries_to_assess(12)
     assert small == large == 10
+
+
+def queries_of_a_chunk(count: int) -> int:
+    """The queries of a run's only chunk, with `count` partnerships assessed in it."""
+    for _ in range(count - Partnership.objects.count()):
+        partnership_with_data(metrics=3)
+    run = services.assessment_run_start(period_start=OCTOBER, chunk_size=count)
+    (chunk_id,) = services.assessment_run_pending_chunks(run=run)
+    with CaptureQueriesContext(connection) as queries:
+        services.assessment_chunk_execute(chunk_id=chunk_id)
+    run.refresh_from_db()
+    assert run.assessed_count == count
+    ScorecardEvent.objects.all().delete()
+    Scorecard.objects.all().delete()
+    AssessmentRun.objects.all().delete()
+    return len(queries)
+
+
+def test_a_chunks_queries_do_not_grow_with_its_partnerships():
+    # the claim, the chunk's lock, the chunk; the ten of `assess_partnerships`
+    # (partnerships, lock, objectives, metrics with their measurements,
+    # agreements, obligations, health, previous scorecards, one upsert of the
+    # scorecards, one insert of their events); the chunk saved; finishing the
+    # run (its lock, pending chunks, the chunks' counts, the run saved); and,
+    # inside the test's transaction, a savepoint and its release for each of
+    # the chunk's and the finishing transactions
+    small, large = queries_of_a_chunk(3), queries_of_a_chunk(15)
+    assert small == large == 22
 
 
 def test_an_agreement_that_expired_at_the_end_of_the_month_still_counts_for_it():

@@ -65,6 +65,18 @@ def test_build_portfolio_creates_the_promised_rows():
     assert 0 < len(reported_last) < 25
 
 
+def test_the_built_rows_have_no_history_but_the_assessment_writes_its_own():
+    today = timezone.localdate()
+    build_portfolio(partnerships=2, months=3, today=today)
+    assert not Partnership.pgh_event_model.objects.exists()
+    assert not Measurement.pgh_event_model.objects.exists()
+
+    assessment.measure(services.last_closed_month(today).start, repeat=1)
+
+    history = Scorecard.pgh_event_model.objects
+    assert history.filter(pgh_label="insert").count() >= 2
+
+
 def test_build_portfolio_refuses_a_database_with_partnerships():
     build_portfolio(partnerships=1, months=2, today=timezone.localdate())
     with pytest.raises(ValueError, match="empty database"):
