@@ -11,7 +11,7 @@ ARGS ?=
 # makemigrations sign nothing, so any key will do for them.
 TOOL_KEY := SECRET_KEY="$${SECRET_KEY:-only-for-make-commands-that-serve-nothing}"
 
-.PHONY: install system-packages run shell test lint clean-data benchmark benchmark-dashboards benchmark-imports
+.PHONY: install system-packages run shell test lint messages clean-data benchmark benchmark-dashboards benchmark-imports
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-packages
 
@@ -55,6 +55,11 @@ lint: install
 	@# No database is running here; makemigrations only warns that it cannot check the history.
 	$(TOOL_KEY) $(VENV)/bin/python -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run
+
+# Gathers the strings marked for translation into each catalogue (.po), keeping
+# the translations; needs GNU gettext (apt-get install gettext).
+messages: install
+	$(VENV)/bin/python -m tooling.messages
 
 # Removes the data `make run` keeps (var/ and, if used, /var/lib/accord/<hash>).
 clean-data:
