@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
+from django.utils import translation
 
 from core.queries import AnyOf
 
@@ -128,12 +129,22 @@ def latest_factor_means(
     }
 
 
+def _named(factors) -> list[tuple[str, str]]:
+    """(code, name) of each factor, the name in the reader's language where the
+    instrument has it (its `translations`), else as written."""
+    language = (translation.get_language() or "").split("-")[0]
+    return [
+        (code, translations.get(language) or name)
+        for code, name, translations in factors.values_list("code", "name", "translations")
+    ]
+
+
 def factor_names() -> dict[str, str]:
     """Factor code → name, from the latest published instrument."""
     latest = latest_published_instrument()
     if latest is None:
         return {}
-    return dict(latest.factors.order_by("position", "pk").values_list("code", "name"))
+    return dict(_named(latest.factors.order_by("position", "pk")))
 
 
 def latest_published_instrument() -> Instrument | None:
@@ -172,7 +183,7 @@ def round_results(health_round: Round) -> RoundResults:
     ).get(health_round.partnership_id, [])
     previous = before[0].overall_means() if before else {}
     instrument = health_round.instrument
-    factors = list(instrument.factors.order_by("position", "pk").values_list("code", "name"))
+    factors = _named(instrument.factors.order_by("position", "pk"))
     if this:
         respondents, means = this[0].respondents, this[0].means
     else:

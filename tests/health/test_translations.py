@@ -11,14 +11,20 @@ from health.models import LANGUAGES, Statement
 LOCALE = Path(health.__file__).parent / "locale"
 
 
+def _text(value):
+    """A message's id or translation; a plural one (a list or tuple of forms) as a tuple."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 @pytest.mark.parametrize("language", ["fr", "es", "pt"])
 def test_the_compiled_catalogue_matches_its_po_file_and_translates_everything(language):
     folder = LOCALE / language / "LC_MESSAGES"
     with (folder / "django.po").open("rb") as po, (folder / "django.mo").open("rb") as mo:
         source, compiled = read_po(po, locale=language), read_mo(mo)
-    wanted = {m.id: m.string for m in source if m.id}
-    assert all(wanted.values()), "every message has its translation"
-    assert {m.id: m.string for m in compiled if m.id} == wanted, (
+    wanted = {_text(m.id): _text(m.string) for m in source if m.id}
+    forms = [text if isinstance(text, tuple) else (text,) for text in wanted.values()]
+    assert all(all(texts) for texts in forms), "every message has its translation"
+    assert {_text(m.id): _text(m.string) for m in compiled if m.id} == wanted, (
         "run `manage.py compile_translations` after editing the .po"
     )
     with translation.override(language):
