@@ -6,12 +6,14 @@ in UTF-8 with a byte-order mark (without it Excel on Windows reads UTF-8 as
 its local code page: "RheinhÃ¶he") and an XLSX workbook.
 
 Read: a CSV as Excel saves it in any locale (comma, semicolon or tab between
-the columns, UTF-8 with or without a byte-order mark, or Windows-1252), and an
+the columns, UTF-8 with or without a byte-order mark, Windows-1252, or the
+UTF-16 of Excel's "Unicode Text"), and an
 XLSX whose formulas without a saved value are told apart from blank cells.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -123,6 +125,12 @@ def expected_message(columns: Iterable[str]) -> str:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text", renamed .csv: tab-separated UTF-16.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

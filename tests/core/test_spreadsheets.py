@@ -79,6 +79,12 @@ class TestReadingACsv:
         table = read("name;kind;country\nHôpital de Genève;hospital;CH\n", encoding="cp1252")
         assert table.rows[1][0] == "Hôpital de Genève"
 
+    def test_excels_unicode_text_is_read(self):
+        """ "Unicode Text" is tab-separated UTF-16 with a byte-order mark."""
+        table = read("name\tkind\tcountry\r\nمستشفى الأمل\thospital\tJO\r\n", encoding="utf-16")
+        assert table.rows[1] == ["مستشفى الأمل", "hospital", "JO"]
+        assert table.delimiter == "\t"
+
     def test_bytes_neither_utf_8_nor_windows_1252_get_a_clear_message(self):
         with pytest.raises(spreadsheets.UnreadableFile, match="neither UTF-8 nor Windows-1252"):
             read(b"name,kind,country\n\x81\x8d\x8f,x,KE\n")
