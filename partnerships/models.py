@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
@@ -32,7 +33,6 @@ from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
-from core.formatting import day
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -1129,7 +1129,9 @@ class Measurement(TimeStamped, Versioned):
                         )
                         % {
                             "frequency": frequency.label.lower(),
-                            "day": day(Period.containing(self.period_start, frequency).start),
+                            "day": date_format(
+                                Period.containing(self.period_start, frequency).start, "d M Y"
+                            ),
                         }
                     }
                 )
