@@ -673,6 +673,15 @@ class Agreement(TimeStamped, Versioned):
 
     class Meta:
         ordering = ["partnership", "-effective_date", "title"]
+        indexes = [
+            # The first agreements in force to expire (the portfolio's tile, the
+            # reminders): a short walk from today, whatever the portfolio's size.
+            models.Index(
+                fields=["expiry_date", "id"],
+                name="agreement_in_force_expiry",
+                condition=Q(status__in=IN_FORCE),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
