@@ -76,14 +76,20 @@ SEARCH_RESULTS = 20
 @permission_required("partnerships.view_partner", raise_exception=True)
 def partner_search(request):
     """The partners whose name holds `q`, for the partner pickers: one query, a
-    page of matches whatever the number of partners."""
+    page of matches whatever the number of partners. With `partnership` (an
+    id), only that partnership's members: an agreement's parties are chosen
+    among them."""
     query = request.GET.get("q", "").strip()
+    scope = request.GET.get("partnership", "")
     partners = []
-    if query:
+    if query and (not scope or scope.isdigit()):
+        matches = Partner.objects.filter(name__icontains=query)
+        if scope:
+            matches = matches.filter(memberships__partnership=int(scope)).distinct()
         partners = list(
-            Partner.objects.filter(name__icontains=query)
-            .only("name", "city", "country")
-            .order_by("name", "country")[: SEARCH_RESULTS + 1]
+            matches.only("name", "city", "country").order_by("name", "country")[
+                : SEARCH_RESULTS + 1
+            ]
         )
     return render(
         request,
