@@ -17,6 +17,8 @@ without Django: what it needs comes in environment variables.
     LOADTEST_PARTNERSHIPS   how many partnerships (ids 1…N, as the builder gives them)
     LOADTEST_MANAGERS       how many managers (bench-manager-01…), owning the
                             partnerships round robin
+    LOADTEST_REVIEWERS      how many reviewers (load-reviewer-1…): each signs in
+                            once, as an authenticator code is accepted once per person
     LOADTEST_MAX_REQUESTS   stop the whole run after this many requests (0: no cap)
 """
 
@@ -38,15 +40,16 @@ from locust import HttpUser, between, events, task
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "accord-load-test")
 PARTNERSHIPS = int(os.environ.get("LOADTEST_PARTNERSHIPS", "10000"))
 MANAGERS = int(os.environ.get("LOADTEST_MANAGERS", "20"))
+REVIEWERS = int(os.environ.get("LOADTEST_REVIEWERS", "5"))
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "0"))
 # The public demo secret of `accounts.services` (README: never for a real account).
 DEMO_TOTP_SECRET = "ACCORDDEMOREVIEWERTOTPSECRETABCD"
 EXECUTIVE = "load-executive"
-REVIEWER = "bench-reviewer"
 SCORECARD_LINK = re.compile(r'href="/evaluation/scorecards/(\d+)/"')
 
 _requests = itertools.count(1)
 _managers = itertools.cycle(range(1, MANAGERS + 1))
+_reviewers = itertools.cycle(range(1, REVIEWERS + 1))
 
 
 _environment = None
@@ -189,7 +192,10 @@ class Manager(Person):
 
 class Reviewer(Person):
     weight = 1
-    username = REVIEWER
+
+    def on_start(self):
+        self.username = f"load-reviewer-{next(_reviewers)}"
+        super().on_start()
 
     def landing(self):
         self.queue()

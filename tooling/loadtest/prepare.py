@@ -4,10 +4,11 @@
 `tooling.benchmarks.portfolio.build_portfolio` and `build_scorecards` (the last
 months assessed and reviewed), and gives a password and a role to the people
 the journeys of `tooling/loadtest/locustfile.py` sign in as: the builder's
-managers (who own the partnerships), its reviewer (with the demo second
-factor) and an executive.
+managers (who own the partnerships), `reviewers` reviewers (with the demo
+second factor, each their own account: a code is accepted once per person)
+and an executive.
 
-    python -m tooling.loadtest.prepare PARTNERSHIPS PERIODS PASSWORD
+    python -m tooling.loadtest.prepare PARTNERSHIPS PERIODS PASSWORD [REVIEWERS]
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import sys
 import time
 
 EXECUTIVE = "load-executive"
-REVIEWER = "bench-reviewer"
 
 
-def prepare(*, partnerships: int, periods: int, password: str, out=sys.stdout) -> None:
+def prepare(
+    *, partnerships: int, periods: int, password: str, reviewers: int = 5, out=sys.stdout
+) -> None:
     # Imported here: `python -m` runs this file before Django is set up.
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -49,10 +51,14 @@ def prepare(*, partnerships: int, periods: int, password: str, out=sys.stdout) -
         user.save(update_fields=["password"])
         user.groups.add(managers)
     assert User.objects.filter(groups=managers).count() >= BENCH_USERS
-    reviewer = User.objects.get(username=REVIEWER)  # made by build_scorecards
-    reviewer.password = hashed
-    reviewer.save(update_fields=["password"])
-    user_set_demo_second_factor(user=reviewer)
+    for n in range(1, reviewers + 1):
+        reviewer, _ = User.objects.get_or_create(
+            username=f"load-reviewer-{n}", defaults={"first_name": "Load", "last_name": "Reviewer"}
+        )
+        reviewer.password = hashed
+        reviewer.save(update_fields=["password"])
+        reviewer.groups.add(Group.objects.get(name=Role.REVIEWER))
+        user_set_demo_second_factor(user=reviewer)
     executive, _ = User.objects.get_or_create(
         username=EXECUTIVE, defaults={"first_name": "Load", "last_name": "Executive"}
     )
@@ -66,5 +72,10 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    count, periods, password = sys.argv[1:4]
-    prepare(partnerships=int(count), periods=int(periods), password=password)
+    count, periods, password, *reviewers = sys.argv[1:]
+    prepare(
+        partnerships=int(count),
+        periods=int(periods),
+        password=password,
+        reviewers=int(reviewers[0]) if reviewers else 5,
+    )
