@@ -11,7 +11,7 @@ ARGS ?=
 # makemigrations sign nothing, so any key will do for them.
 TOOL_KEY := SECRET_KEY="$${SECRET_KEY:-only-for-make-commands-that-serve-nothing}"
 
-.PHONY: install system-packages run shell test lint messages clean-data benchmark benchmark-dashboards benchmark-imports
+.PHONY: install system-packages run shell test lint messages clean-data benchmark benchmark-dashboards benchmark-imports loadtest
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-packages
 
@@ -65,8 +65,9 @@ messages: install
 clean-data:
 	$(PYTHON) -m tooling.run clean-data
 
-# Builds 1,000- and 10,000-partnership portfolios in a throwaway PostgreSQL and
-# prints the time of a full assessment against its lower bound.
+# Builds 1,000-, 10,000- and 100,000-partnership portfolios in a throwaway
+# PostgreSQL and prints the time of a full assessment against its lower bound
+# (the 100,000 tier alone takes most of an hour; ARGS="--partnerships 1000 10000").
 benchmark: install
 	$(VENV)/bin/python -m tooling.benchmarks.runner assessment $(ARGS)
 
@@ -81,3 +82,9 @@ benchmark-dashboards: install
 # a throwaway PostgreSQL and prints rows per second next to a plain COPY.
 benchmark-imports: install
 	$(VENV)/bin/python -m tooling.benchmarks.runner imports $(ARGS)
+
+# A bounded headless Locust run (127.0.0.1 only) of executives, managers and
+# reviewers against gunicorn at 10,000 partnerships in throwaway servers;
+# prints per page the median, p95, throughput and failures.
+loadtest: install
+	$(VENV)/bin/python -m tooling.loadtest $(ARGS)

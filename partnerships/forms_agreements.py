@@ -14,6 +14,7 @@ from core.versioning import VersionedForm
 from . import documents
 from .geography import currency_choices, language_choices
 from .models import Agreement, AgreementParty, Obligation, Partner
+from .widgets import PartnerPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -113,9 +114,12 @@ class PartyForm(forms.ModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        # A party is one of the partnership's members: the picker searches them
+        # as you type, and a partner that is not one is refused on save.
         self.fields["partner"].queryset = Partner.objects.filter(
             memberships__partnership=partnership
-        ).order_by("name")
+        ).distinct()
+        self.fields["partner"].widget = PartnerPicker(partnership=partnership.pk)
         self.fields["contribution_currency"].choices = [("", "—")] + currency_choices()
 
 

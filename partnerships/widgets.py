@@ -2,6 +2,8 @@
 the server sends as you type (`partner_search`), over a hidden input holding
 the chosen partner's id. The page stays the same size with ten partners or
 ten thousand; `static/js/partner_picker.js` puts a chosen match in the input.
+With `partnership` (an id) it searches that partnership's members only, as an
+agreement's party picker does.
 """
 
 from django import forms
@@ -11,6 +13,10 @@ from .models import Partner
 
 
 class PartnerPicker(forms.Widget):
+    def __init__(self, attrs=None, *, partnership: int | None = None):
+        super().__init__(attrs)
+        self.partnership = partnership
+
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         label = ""
@@ -26,6 +32,7 @@ class PartnerPicker(forms.Widget):
                 "label": label,
                 "id": attrs.get("id", ""),
                 "invalid": "is-invalid" in attrs.get("class", ""),
+                "partnership": self.partnership,
             },
         )
 

@@ -124,14 +124,21 @@ SEARCH_RESULTS = 20
 def partner_search(request):
     """The partners whose name holds `q`, or whose ROR ID or IATI identifier is
     `q`, for the partner pickers: one query, a page of matches whatever the
-    number of partners."""
+    number of partners. With `partnership` (an id), only that partnership's
+    members: an agreement's parties are chosen among them."""
     query = request.GET.get("q", "").strip()
+    scope = request.GET.get("partnership", "")
     partners = []
-    if query:
+    if query and (not scope or scope.isdigit()):
+        matches = Partner.objects.filter(
+            Q(name__icontains=query) | _identifier_search(query, exact=True)
+        )
+        if scope:
+            matches = matches.filter(memberships__partnership=int(scope)).distinct()
         partners = list(
-            Partner.objects.filter(Q(name__icontains=query) | _identifier_search(query, exact=True))
-            .only("name", "city", "country", "ror_id", "iati_id")
-            .order_by("name", "country")[: SEARCH_RESULTS + 1]
+            matches.only("name", "city", "country", "ror_id", "iati_id").order_by(
+                "name", "country"
+            )[: SEARCH_RESULTS + 1]
         )
     return render(
         request,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.views.partners import SEARCH_RESULTS
-from tests.factories import PartnerFactory
+from tests.factories import MemberFactory, PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,18 +116,72 @@ def test_a_partner_that_does_not_exist_is_refused(client, alice):
     assert response.context["members"].forms[0].errors["partner"]
 
 
-def test_the_agreement_form_offers_only_the_members_however_many_partners(client, alice):
-    # A party must be a member: its select lists the partnership's few members,
-    # never the whole register, so it needs no search.
-    from tests.factories import MemberFactory, PartnershipFactory
+def members_and_partners(count, owner):
+    """A partnership of `owner`'s with `count` members, among `count` more partners."""
+    partnership = PartnershipFactory(owner=owner)
+    for n in range(count):
+        MemberFactory(partnership=partnership, partner__name=f"Member hospital {count}-{n}")
+    PartnerFactory.create_batch(count)
+    return partnership
 
-    partnership = PartnershipFactory(owner=alice)
-    MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital")
-    url = reverse("partnerships:agreement_create", args=[partnership.pk])
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_agreement_form_searches_the_parties_as_you_type(
+    client, alice, count, django_assert_max_num_queries
+):
+    partnership = members_and_partners(count, alice)
     client.force_login(alice)
-    PartnerFactory.create_batch(10)
-    small = client.get(url).content.decode()
-    PartnerFactory.create_batch(290)
-    large = client.get(url).content.decode()
-    assert "Kenyatta Hospital" in large and "Partner hospital" not in large
-    assert abs(len(large) - len(small)) < 100
+    # 1 the session; 2 the user; 3-4 their permissions and their groups';
+    # 5 SAVEPOINT; 6-8 the partnership, whether she may change it, its
+    # agreements (what one may amend); 9 the unread notifications; 10 RELEASE.
+    # None for the partners or the members, however many.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("partnerships:agreement_create", args=[partnership.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Member hospital" not in content and "Partner hospital" not in content
+    assert f'hx-get="/partners/search/?partnership={partnership.pk}"' in content
+
+
+def test_the_agreement_form_weighs_the_same_with_3_or_30_members(client, alice):
+    client.force_login(alice)
+    small_partnership = members_and_partners(3, alice)
+    large_partnership = members_and_partners(30, alice)
+    small = client.get(reverse("partnerships:agreement_create", args=[small_partnership.pk]))
+    large = client.get(reverse("partnerships:agreement_create", args=[large_partnership.pk]))
+    # The ids in the URLs and the CSRF token differ by a few characters.
+    assert abs(len(large.content) - len(small.content)) < 100
+
+
+def test_the_party_search_finds_only_the_partnerships_members(client, alice):
+    partnership = PartnershipFactory(owner=alice)
+    MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital", partner__country="KE")
+    MemberFactory(partner__name="Kijabe Hospital")  # a member of another partnership
+    PartnerFactory(name="Kisumu Hospital")  # a partner of none
+    client.force_login(alice)
+
+    response = client.get(SEARCH, {"q": "k", "partnership": partnership.pk})
+
+    content = response.content.decode()
+    assert 'data-partner-label="Kenyatta Hospital (KE)"' in content
+    assert "Kijabe" not in content and "Kisumu" not in content
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_party_search_sends_one_page_in_one_query(
+    client, alice, erin, count, django_assert_max_num_queries
+):
+    partnership = members_and_partners(count, alice)
+    client.force_login(erin)
+    # 1 the session; 2 the user; 3-4 their permissions and their groups';
+    # 5 SAVEPOINT; 6 the page of matching members; 7 RELEASE.
+    with django_assert_max_num_queries(7):
+        response = client.get(SEARCH, {"q": "hospital", "partnership": partnership.pk})
+    assert response.content.decode().count("data-partner-id") == min(count, SEARCH_RESULTS)
+    assert (b"More match" in response.content) == (count > SEARCH_RESULTS)
+
+
+def test_a_party_search_for_no_partnership_answers_nothing(client, erin):
+    PartnerFactory(name="Moi Teaching Hospital")
+    client.force_login(erin)
+    assert b"data-partner-id" not in client.get(SEARCH, {"q": "moi", "partnership": "x"}).content

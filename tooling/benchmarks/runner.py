@@ -7,7 +7,7 @@ dashboards (the pages render with the manifest storage), benchmark, and stop
 the servers whatever happens (error, Ctrl-C or SIGTERM). Other arguments go to
 the benchmark as given:
 
-    assessment [--partnerships 1000 10000] [--months 48] [--metrics 5] [--repeat 3]
+    assessment [--partnerships 1000 10000 100000] [--months 48] [--metrics 5] [--repeat 3]
     dashboards [--partnerships 1000 10000] [--pages NAME …] [--cold NAME …]
                [--requests 30] [--warmup 5] [--months 24] [--periods 12] [--metrics 5]
     imports [--partners 10000] [--measurements 100000]
