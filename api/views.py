@@ -1,8 +1,8 @@
 """The API's endpoints: thin, like the pages' views.
 
 Reads go through the QuerySet methods the pages use (`Scorecard.objects.
-visible_to`, `portfolio_summary`); every write goes through the page's service
-with the page's rights check. An object the user may not see answers 404; one
+visible_to`, `portfolio_summary`); every write is checked by the page's form
+(`_by_forms`) and goes through the page's service with the page's rights check. An object the user may not see answers 404; one
 they see but may not change, 403.
 """
 
