@@ -54,8 +54,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        # The list page also searches the expertise items; name and city here.
-        return queryset.filter(name__icontains=value) | queryset.filter(city__icontains=value)
+        return queryset.search(value)  # as the list page searches
 
     def in_region(self, queryset, name, value):
         return queryset.filter(country__in=countries_in(value))

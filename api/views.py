@@ -1,9 +1,10 @@
 """The API's endpoints: thin, like the pages' views.
 
 Reads go through the QuerySet methods the pages use (`Scorecard.objects.
-visible_to`, `portfolio_summary`); every write goes through the page's service
-with the page's rights check. An object the user may not see answers 404; one
-they see but may not change, 403.
+visible_to`, `portfolio_summary`); every write is checked by the page's form
+(`_by_forms`) and goes through the page's service with the page's rights
+check. An object the user may not see answers 404; one they see but may not
+change, 403.
 """
 
 from __future__ import annotations
@@ -412,6 +413,13 @@ class AgreementViewSet(ReadViewSet):
     read_permission = "partnerships.view_agreement"
 
 
+def _leads_some(request) -> None:
+    """Refuse before reading the body whoever leads no partnership at all
+    (an executive, a reviewer): their write could not be saved anywhere."""
+    if not partnership_rights.editable_partnerships(request.user).exists():
+        raise exceptions.PermissionDenied("Only the partnership's owner and co-leads change it.")
+
+
 def _parent(model, request, name):
     """The record the body names as `name` (a partnership, an objective): a
     field error when there is none; everyone who reads sees them all."""
@@ -433,6 +441,7 @@ class ObjectiveViewSet(mixins.CreateModelMixin, ReadViewSet):
     )
     def create(self, request):
         """Add an objective to a partnership the caller owns or co-leads, as its page does."""
+        _leads_some(request)
         _valid(serializers.ObjectiveWriteSerializer, request)
         partnership = _parent(Partnership, request, "partnership")
         partnership_rights.require_edit(request.user, partnership)
@@ -457,6 +466,7 @@ class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
     )
     def create(self, request):
         """Add a metric to an objective of a partnership the caller owns or co-leads."""
+        _leads_some(request)
         _valid(serializers.MetricWriteSerializer, request)
         objective = _parent(Objective, request, "objective")
         partnership_rights.require_edit(request.user, objective.partnership)

@@ -22,7 +22,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -36,7 +36,14 @@ from core.dates import EARLIEST, validate_plausible
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
-from .identifiers import IATI_PATTERN, ROR_PATTERN, IatiIdField, RorIdField
+from .identifiers import (
+    IATI_PATTERN,
+    ROR_PATTERN,
+    IatiIdField,
+    RorIdField,
+    normalize_iati_id,
+    normalize_ror_id,
+)
 from .periods import Frequency, Period, is_period_start, unrecordable
 
 
@@ -130,6 +137,40 @@ PARTNER_ENTERED_FIELDS = [
 ]
 
 
+class PartnerQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Partners whose name, city or an expertise item holds `text`, or whose
+        ROR ID or IATI identifier does (the ROR ID typed bare or as its
+        ror.org address): the partner list's search box and the API's `q`."""
+        found = Q(name__icontains=text) | Q(city__icontains=text)
+        found |= Q(expertise_text__icontains=text)
+        found |= _identifiers(text, lookup="contains")
+        # Expertise is an array: search its items joined into one text.
+        return self.alias(
+            expertise_text=Func(
+                F("expertise"),
+                Value("\n"),
+                function="array_to_string",
+                output_field=models.CharField(),
+            )
+        ).filter(found)
+
+    def pick(self, text: str):
+        """Partners for a picker: the name holds `text`, or an identifier is it."""
+        return self.filter(Q(name__icontains=text) | _identifiers(text, lookup="exact"))
+
+
+def _identifiers(text: str, *, lookup: str) -> Q:
+    """Partners by ROR ID or IATI identifier; a blank one (none) never matches."""
+    ror_id, iati_id = normalize_ror_id(text), normalize_iati_id(text)
+    found = Q(pk__in=[])
+    if ror_id:
+        found |= Q(**{f"ror_id__{lookup}": ror_id})
+    if iati_id:
+        found |= Q(**{f"iati_id__{'icontains' if lookup == 'contains' else lookup}": iati_id})
+    return found
+
+
 @pghistory.track(exclude=["updated_at", "version"])
 class Partner(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
@@ -162,6 +203,8 @@ class Partner(TimeStamped, Versioned):
         help_text=_("The agency's prefix and the number there, e.g. GB-CHC-202918."),
     )
     notes = models.TextField(blank=True)
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, Func, Q, Value
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -19,7 +19,6 @@ from core.forms import add_service_errors
 from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
 from ..geography import countries_in, language_name
-from ..identifiers import normalize_iati_id, normalize_ror_id
 from ..models import Agreement, ImportKind, Partner
 
 # How many changes the partner page shows, newest first.
@@ -38,20 +37,7 @@ def _filtered(filters: PartnerFilterForm):
     if filters.is_valid():
         data = filters.cleaned_data
         if data["q"]:
-            # Expertise is an array: search its items joined into one text.
-            partners = partners.alias(
-                expertise_text=Func(
-                    F("expertise"),
-                    Value("\n"),
-                    function="array_to_string",
-                    output_field=CharField(),
-                )
-            ).filter(
-                Q(name__icontains=data["q"])
-                | Q(city__icontains=data["q"])
-                | Q(expertise_text__icontains=data["q"])
-                | _identifier_search(data["q"], exact=False)
-            )
+            partners = partners.search(data["q"])
         for name in ("country", "sector", "organisation_type"):
             if data[name]:
                 partners = partners.filter(**{name: data[name]})
@@ -80,17 +66,6 @@ def partner_list(request):
             "can_create": permissions.can_create(request.user),
         },
     )
-
-
-def _identifier_search(query: str, *, exact: bool) -> Q:
-    """Partners found by their ROR ID (typed bare or as its ror.org address) or
-    IATI organisation identifier; a blank one never matches."""
-    ror_id, iati_id = normalize_ror_id(query), normalize_iati_id(query)
-    if not ror_id:
-        return Q(pk__in=[])
-    if exact:
-        return Q(ror_id=ror_id) | Q(iati_id=iati_id)
-    return Q(ror_id__contains=ror_id) | Q(iati_id__icontains=iati_id)
 
 
 @permission_required("partnerships.view_partner", raise_exception=True)
@@ -130,9 +105,7 @@ def partner_search(request):
     scope = request.GET.get("partnership", "")
     partners = []
     if query and (not scope or scope.isdigit()):
-        matches = Partner.objects.filter(
-            Q(name__icontains=query) | _identifier_search(query, exact=True)
-        )
+        matches = Partner.objects.pick(query)
         if scope:
             matches = matches.filter(memberships__partnership=int(scope)).distinct()
         partners = list(

@@ -60,3 +60,16 @@ def test_the_api_refuses_a_bad_or_taken_identifier_naming_the_field(
     assert message in response.json()["errors"][field][0]
     partner.refresh_from_db()
     assert getattr(partner, field) == ""
+
+
+def test_the_api_searches_as_the_partner_list_does(client_for, erin):
+    PartnerFactory(name="California Digital Library", ror_id="03yrm5c26")
+    PartnerFactory(name="Oxfam GB", iati_id="GB-CHC-202918", expertise=["water"])
+    api = client_for(erin, scope="read")
+
+    def found(query):
+        return [p["name"] for p in api.get("/api/v1/partners/", {"q": query}).json()["results"]]
+
+    assert found("https://ror.org/03yrm5c26") == ["California Digital Library"]
+    assert found("gb-chc") == ["Oxfam GB"]
+    assert found("water") == ["Oxfam GB"]  # an expertise item, as on the page

@@ -250,7 +250,7 @@ def test_ending_a_partnership_needs_its_end_date_as_on_the_stage_page(client_for
     assert ours.stage == "active"
 
 
-def test_an_objective_of_a_partnership_that_does_not_exist_names_the_field(client_for, alice):
+def test_an_objective_of_a_partnership_that_does_not_exist_names_the_field(client_for, alice, ours):
     response = client_for(alice).post(
         "/api/v1/objectives/",
         {"partnership": 999999, "title": "x", "benefit": "knowledge_exchange"},
