@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0010_versions'),
+        ('partnerships', '0011_agreement_in_force_expiry_index'),
     ]
 
     operations = [
