@@ -68,12 +68,19 @@ def _strings(message) -> tuple:
     return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
+def _real_path(filename: str) -> str:
+    app, _sep, rest = filename.partition(f"/{LINK}/")
+    return f"templates/{app}/{rest}" if rest else filename
+
+
 def settle(po: Path, known: dict) -> list[str]:
     """Fill new or fuzzy entries from the memory; empty the guesses msgmerge made
     (a fuzzy guess is not compiled anyway), so that a missing one is plain to see."""
     catalogue = _read(po)
     missing = []
     for message in catalogue:
+        # Where the string is: the template's own path, not the link's.
+        message.locations = [(_real_path(filename), line) for filename, line in message.locations]
         if not message.id:
             continue
         key = (po.parents[1].name, message.context, message.id)
