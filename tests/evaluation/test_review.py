@@ -83,7 +83,9 @@ class TestAllowed:
             "in_review",
             "returned",
         )
-        assert len(callbacks) == 1  # the owner's reminder, sent after the commit
+        # After the commit: the owner's reminder, the dashboards' read model and cache.
+        reactions = {callback.__qualname__.split(" → ")[1] for callback in callbacks}
+        assert reactions == {"queue_scorecard_returned", "refresh_returned", "bump_generation"}
 
     def test_an_override_keeps_the_computed_rating_beside_it(self, card, rita):
         other = "red" if card.rating != "red" else "green"
