@@ -1,6 +1,8 @@
 """The load test's journeys, run very briefly against the live server on a tiny
 portfolio: every person signs in (the reviewer with the demo second factor)
-and walks their pages without one failure. Not timed: `make loadtest` measures."""
+and walks their pages without one failure. Not timed: `make loadtest` measures.
+Locust runs in its own process: imported here, it would patch the standard
+library (gevent) under the test server."""
 
 import io
 import subprocess
@@ -8,8 +10,8 @@ import subprocess
 import pytest
 
 from tooling.loadtest.__main__ import locust_command, read_stats, report
-from tooling.loadtest.locustfile import DEMO_TOTP_SECRET, totp_code
 from tooling.loadtest.prepare import prepare
+from tooling.loadtest.totp import DEMO_TOTP_SECRET, totp_code
 
 PASSWORD = "a load-test password"
 
