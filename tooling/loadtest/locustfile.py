@@ -24,26 +24,23 @@ without Django: what it needs comes in environment variables.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import itertools
 import os
 import random
 import re
-import struct
-import time
 
 import gevent
 from locust import HttpUser, between, events, task
+
+# A sibling module (Locust puts this file's folder on the path): importing this
+# file would import Locust, which patches the standard library for gevent.
+from totp import DEMO_TOTP_SECRET, totp_code
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "accord-load-test")
 PARTNERSHIPS = int(os.environ.get("LOADTEST_PARTNERSHIPS", "10000"))
 MANAGERS = int(os.environ.get("LOADTEST_MANAGERS", "20"))
 REVIEWERS = int(os.environ.get("LOADTEST_REVIEWERS", "5"))
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "0"))
-# The public demo secret of `accounts.services` (README: never for a real account).
-DEMO_TOTP_SECRET = "ACCORDDEMOREVIEWERTOTPSECRETABCD"
 EXECUTIVE = "load-executive"
 SCORECARD_LINK = re.compile(r'href="/evaluation/scorecards/(\d+)/"')
 
@@ -66,17 +63,6 @@ def _stop_at_the_cap(**kwargs):
     """The run is bounded by its time and, with LOADTEST_MAX_REQUESTS, its requests."""
     if MAX_REQUESTS and next(_requests) == MAX_REQUESTS and _environment.runner is not None:
         gevent.spawn(_environment.runner.quit)
-
-
-def totp_code(secret: str, at: float | None = None) -> str:
-    """What an authenticator app shows (RFC 6238: SHA-1, 30 s, 6 digits). Written
-    out because this process runs without Django, whose allauth does the same."""
-    key = base64.b32decode(secret)
-    counter = struct.pack(">Q", int((time.time() if at is None else at) // 30))
-    digest = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
 
 
 class Person(HttpUser):
