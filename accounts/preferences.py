@@ -25,13 +25,17 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def not_a_time_zone(value: str) -> ValidationError:
+    return ValidationError(
+        _("“%(value)s” is not a time zone. Choose one such as Europe/Paris or Asia/Kolkata."),
+        params={"value": value},
+        code="invalid_time_zone",
+    )
+
+
 def validate_time_zone(value: str) -> None:
     if value and value not in time_zone_names():
-        raise ValidationError(
-            _("“%(value)s” is not a time zone. Choose one such as Europe/Paris or Asia/Kolkata."),
-            params={"value": value},
-            code="invalid_time_zone",
-        )
+        raise not_a_time_zone(value)
 
 
 def organisation_time_zone() -> zoneinfo.ZoneInfo:

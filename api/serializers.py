@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
+from accounts.preferences import not_a_time_zone, time_zone_names
 from evaluation.models import Rating, Scorecard
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
@@ -60,6 +61,17 @@ class StrictSerializer(StrictMixin, serializers.Serializer):
     pass
 
 
+class ZoneField(TimeZoneSerializerField):
+    """An IANA zone name. Anything else (a control character included, on which
+    zoneinfo raises ValueError rather than "not found") is a 400 naming the field."""
+
+    def to_internal_value(self, data):
+        name = data if isinstance(data, str) else ""
+        if name not in time_zone_names():
+            raise serializers.ValidationError(not_a_time_zone(name[:64]).messages)
+        return super().to_internal_value(name)
+
+
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
@@ -92,7 +104,7 @@ class PartnerWriteSerializer(StrictSerializer):
     languages = serializers.ListField(
         child=serializers.CharField(max_length=3), required=False, max_length=20
     )
-    time_zone = TimeZoneSerializerField(use_pytz=False)
+    time_zone = ZoneField(use_pytz=False)
     expertise = serializers.ListField(
         child=serializers.CharField(max_length=80), required=False, max_length=50
     )

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
@@ -46,7 +47,10 @@ def inert(value):
     """Text that would start a formula kept as text (a leading apostrophe).
 
     The one guard of every file Accord writes: the writers below call it on
-    every cell, so no caller has to remember to."""
+    every cell, so no caller has to remember to. A lazy translation (a choice's
+    label) is written as the text it reads in the active language."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -1,6 +1,5 @@
 """Partner pages: the list, one partner, create and edit, and the bulk import."""
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -75,10 +74,10 @@ def partner_export(request):
     partners, order = _filtered(PartnerFilterForm(request.GET or None))
     response = HttpResponse(content_type=spreadsheets.CSV)
     response["Content-Disposition"] = 'attachment; filename="partners.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.CsvWriter(response)
     writer.writerow(imports.COLUMNS)
     for partner in partners.order_by(*order):
-        writer.writerow([spreadsheets.inert(_cell(partner, name)) for name in imports.COLUMNS])
+        writer.writerow([_cell(partner, name) for name in imports.COLUMNS])
     return response
 
 

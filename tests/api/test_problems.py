@@ -109,3 +109,23 @@ def test_the_partner_filters_use_the_list_pages_names(client_for, alice):
     assert names("country=PE") == ["Universidad Cayetano"]
     assert names("sector=government&q=moi") == ["Moi Teaching Hospital"]
     assert names("region=SA") == ["Universidad Cayetano"]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "v\x07\x00K", "", 42])
+def test_a_time_zone_that_is_not_one_is_named_never_a_500(client_for, alice, zone):
+    """Found by schemathesis: a control character made zoneinfo raise ValueError."""
+    response = client_for(alice).post(
+        "/api/v1/partners/",
+        {
+            "name": "Hôpital X",
+            "kind": "hospital",
+            "organisation_type": "10",
+            "sector": "nonprofit",
+            "country": "FR",
+            "time_zone": zone,
+        },
+        format="json",
+    )
+    body = assert_problem(response, 400)
+    assert list(body["errors"]) == ["time_zone"]
+    assert not Partner.objects.filter(name="Hôpital X").exists()
