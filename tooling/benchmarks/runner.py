@@ -37,6 +37,21 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def throwaway_env(servers: ThrowawayServers, **extra: str) -> dict[str, str]:
+    """The environment of a command run against the throwaway servers."""
+    return {
+        **os.environ,
+        "DATABASE_URL": servers.database_url,
+        "REDIS_URL": servers.redis_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        # Throwaway servers, throwaway key: the settings require one without DEBUG.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
 def run_in_throwaway_servers(
     steps: list[list[str]], *, what: str, env: dict[str, str] | None = None
 ) -> int:
@@ -50,17 +65,7 @@ def run_in_throwaway_servers(
     try:
         log(f"starting throwaway PostgreSQL and Redis for the {what}")
         servers.start()
-        step_env = {
-            **os.environ,
-            "DATABASE_URL": servers.database_url,
-            "REDIS_URL": servers.redis_url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "false",
-            # Throwaway servers, throwaway key: the settings require one without DEBUG.
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "PYTHONUNBUFFERED": "1",
-            **(env or {}),
-        }
+        step_env = throwaway_env(servers, **(env or {}))
         for step in [["manage.py", "migrate", "--noinput", "--verbosity", "0"], *steps]:
             result = subprocess.run(
                 [python, *step], env=step_env, cwd=REPO_DIR, stdin=subprocess.DEVNULL

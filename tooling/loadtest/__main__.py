@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tooling.benchmarks.runner import venv_python
+from tooling.benchmarks.runner import throwaway_env, venv_python
 from tooling.servers import REPO_DIR, ServerError, ThrowawayServers, free_port, log, port_accepts
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -109,15 +109,7 @@ def main(argv: list[str]) -> int:
         log("starting throwaway PostgreSQL and Redis for the load test")
         servers.start()
         password = secrets.token_urlsafe(16)
-        env = {
-            **os.environ,
-            "DATABASE_URL": servers.database_url,
-            "REDIS_URL": servers.redis_url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "PYTHONUNBUFFERED": "1",
-        }
+        env = throwaway_env(servers)
         for step in (
             ["manage.py", "migrate", "--noinput", "--verbosity", "0"],
             ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
