@@ -1,6 +1,5 @@
 """Partner pages: the list, one partner, create and edit, and the bulk import."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
