@@ -76,24 +76,28 @@ def _file_name(partnership, suffix):
     return f"{slugify(partnership.title) or 'partnership'}-{partnership.pk}{suffix}"
 
 
+def _download(user, record, name: str, write, content_type: str) -> HttpResponse:
+    """A dashboard's file, written for `user` by its exporter (`write`)."""
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    write(response, record, user=user, today=timezone.localdate())
+    return response
+
+
 @login_required
 @require_safe
 def partnership_csv(request, pk):
     partnership = _readable_partnership(request.user, pk)
-    response = HttpResponse(content_type=spreadsheets.CSV)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(partnership, ".csv")}"'
-    exports_detail.write_csv(response, partnership, user=request.user, today=timezone.localdate())
-    return response
+    name = _file_name(partnership, ".csv")
+    return _download(request.user, partnership, name, exports_detail.write_csv, spreadsheets.CSV)
 
 
 @login_required
 @require_safe
 def partnership_xlsx(request, pk):
     partnership = _readable_partnership(request.user, pk)
-    response = HttpResponse(content_type=spreadsheets.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(partnership, ".xlsx")}"'
-    exports_detail.write_xlsx(response, partnership, user=request.user, today=timezone.localdate())
-    return response
+    name = _file_name(partnership, ".xlsx")
+    return _download(request.user, partnership, name, exports_detail.write_xlsx, spreadsheets.XLSX)
 
 
 def _partner_file_name(partner, suffix):
@@ -105,22 +109,16 @@ def _partner_file_name(partner, suffix):
 def partner_csv(request, pk):
     """The partner dashboard as CSV, for whoever may read the dashboard."""
     partner = _readable_partner(request.user, pk)
-    response = HttpResponse(content_type=spreadsheets.CSV)
     name = _partner_file_name(partner, ".csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    exports_partner.write_csv(response, partner, user=request.user, today=timezone.localdate())
-    return response
+    return _download(request.user, partner, name, exports_partner.write_csv, spreadsheets.CSV)
 
 
 @login_required
 @require_safe
 def partner_xlsx(request, pk):
     partner = _readable_partner(request.user, pk)
-    response = HttpResponse(content_type=spreadsheets.XLSX)
     name = _partner_file_name(partner, ".xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    exports_partner.write_xlsx(response, partner, user=request.user, today=timezone.localdate())
-    return response
+    return _download(request.user, partner, name, exports_partner.write_xlsx, spreadsheets.XLSX)
 
 
 def _pdf_response(card):
