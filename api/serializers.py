@@ -18,6 +18,7 @@ from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from accounts.preferences import not_a_time_zone, time_zone_names
+from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
@@ -442,9 +443,17 @@ class ComponentsSerializer(serializers.Serializer):
 
 class FlagSerializer(serializers.Serializer):
     code = serializers.CharField()
-    message = serializers.CharField()
     severity = serializers.CharField(required=False)
+    # The values the flag quotes (`core.phrases`); absent from flags computed before them.
+    params = serializers.DictField(required=False)
+    # The English sentence, as stored: stable for a client that matches on it.
+    message = serializers.CharField()
+    # The sentence in the request's language (Accept-Language, or the token owner's choice).
+    text = serializers.SerializerMethodField()
     ref = serializers.DictField(required=False, allow_null=True)
+
+    def get_text(self, flag) -> str:
+        return flag_text(flag)
 
 
 class ScorecardSerializer(serializers.ModelSerializer):

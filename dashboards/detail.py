@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import charts
 from core.dates import EARLIEST, latest_plausible
+from evaluation.codes import flag_text
 from evaluation.models import Scorecard, ScorecardEvent
 from evaluation.templatetags.evaluation_tags import flag_url
 from partnerships.geography import SharedHours, language_name, shared_working_hours
@@ -79,7 +80,7 @@ def flag_link(flag: dict, *, partnership_id: int) -> str:
 
 
 def flags_in_words(card) -> str:
-    return "; ".join(flag["message"] for flag in card.flags)
+    return "; ".join(flag_text(flag) for flag in card.flags)
 
 
 # --- metrics against their trajectory -------------------------------------------

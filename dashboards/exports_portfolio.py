@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
+from evaluation.codes import flag_text
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
 from partnerships.models import Partnership, Purpose, Stage
 
@@ -128,7 +129,7 @@ def portfolio_rows(data: dict) -> list[list]:
                 card["objectives_score"],
                 card["health_score"],
                 card["agreement_score"],
-                "; ".join(flag["message"] for flag in card["flags"]),
+                "; ".join(flag_text(flag) for flag in card["flags"]),
                 "; ".join(comments[card["pk"]]),
             ]
         )

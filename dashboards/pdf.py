@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from fpdf import FPDF
 
 from core.numbers import percent_text, score_text
-from evaluation.codes import status_label
+from evaluation.codes import flag_text, status_label
 from evaluation.models import Rating, Scorecard, Trend
 from partnerships.models import OutcomeMetric
 
@@ -247,7 +247,7 @@ def render(card: Scorecard) -> _Page:
     if not card.flags:
         page.line(_("No flags."))
     for flag in card.flags[:FLAGS_SHOWN]:
-        page.line(f"• {flag['message']}")
+        page.line(f"• {flag_text(flag)}")
     if len(card.flags) > FLAGS_SHOWN:
         page.line(_more(len(card.flags) - FLAGS_SHOWN))
 

@@ -1,8 +1,10 @@
 """How a scorecard is computed: plain values in, scores out.
 
-Nothing here touches the database, the clock or Django settings, so every rule
-can be tested by hand and a rerun with the same inputs gives the same numbers.
+Nothing here touches the database or the clock, so every rule can be tested by
+hand and a rerun with the same inputs gives the same numbers.
 `evaluation.services` loads the inputs set-based and stores what comes out.
+Flags carry the values they quote, not sentences: `codes.FLAG_WORDING` words
+them in the reader's language.
 
 Scores are Decimals rounded to two places (what the scorecard table stores),
 computed from Decimal inputs without floats, so they reproduce to the cent.
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.numbers import HUNDRED, ONE, ZERO, clamp
+from core.phrases import date, number
 from partnerships.progress import planned_progress, progress_of
 
-from .codes import FlagCode, MetricStatus, Severity
+from .codes import FLAG_WORDING, FlagCode, MetricStatus, Severity
 
 CENT = Decimal("0.01")
 
@@ -44,16 +47,25 @@ class Policy:
 
 @dataclass(frozen=True)
 class Flag:
+    """A reason behind the numbers: its code, the values it quotes (`core.phrases`)
+    and the record it names. It is stored as a phrase and read in the reader's
+    language; `message` is its English sentence."""
+
     code: FlagCode
     severity: Severity
-    message: str
+    params: dict = field(default_factory=dict)
     model: str = ""
     object_id: int | None = None
+
+    @property
+    def message(self) -> str:
+        return FLAG_WORDING.english({"code": self.code, "params": self.params})
 
     def as_json(self) -> dict:
         return {
             "code": self.code,
             "severity": self.severity,
+            "params": self.params,
             "message": self.message,
             "ref": {"model": self.model, "id": self.object_id} if self.model else None,
         }
@@ -305,7 +317,11 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
                 Flag(
                     FlagCode.HEALTH_FELL,
                     Severity.WARNING,
-                    f"{factor.name} fell from {factor.previous:.1f} to {factor.overall:.1f}.",
+                    {
+                        "factor": factor.name,
+                        "previous": number(factor.previous, 1),
+                        "now": number(factor.overall, 1),
+                    },
                     "health.round",
                     health.round_id,
                 )
@@ -317,8 +333,10 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
                     Flag(
                         FlagCode.HEALTH_GAP,
                         Severity.WARNING,
-                        f"The sides disagree on {factor.name[0].lower()}{factor.name[1:]} "
-                        f"by {apart:.1f}.",
+                        {
+                            "factor": f"{factor.name[0].lower()}{factor.name[1:]}",
+                            "gap": number(apart, 1),
+                        },
                         "health.round",
                         health.round_id,
                     )
@@ -424,17 +442,13 @@ def assess(data: ScorecardInput, policy: Policy) -> ScorecardResult:
     )
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -> list[Flag]:
     """The reasons behind the numbers, in words, each naming its record."""
     on = data.period_end
     flags: list[Flag] = []
     agreement = data.agreement
     if agreement is None:
-        flags.append(Flag(FlagCode.NO_AGREEMENT, Severity.CRITICAL, "No agreement is in force."))
+        flags.append(Flag(FlagCode.NO_AGREEMENT, Severity.CRITICAL))
     elif agreement.expiry_date is not None:
         days_left = (agreement.expiry_date - on).days
         notice_from = agreement.expiry_date - dt.timedelta(days=agreement.notice_period_days)
@@ -445,8 +459,11 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                 Flag(
                     FlagCode.AGREEMENT_NOTICE,
                     Severity.CRITICAL,
-                    f"“{agreement.title}” expires in {_days(days_left)}: "
-                    f"its {agreement.notice_period_days}-day notice period has begun.",
+                    {
+                        "title": agreement.title,
+                        "count": days_left,
+                        "notice": agreement.notice_period_days,
+                    },
                     "partnerships.agreement",
                     agreement.id,
                 )
@@ -456,7 +473,7 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                 Flag(
                     FlagCode.AGREEMENT_EXPIRING,
                     Severity.WARNING,
-                    f"“{agreement.title}” expires in {_days(days_left)}.",
+                    {"title": agreement.title, "count": days_left},
                     "partnerships.agreement",
                     agreement.id,
                 )
@@ -466,8 +483,7 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
             Flag(
                 FlagCode.OBLIGATION_OVERDUE,
                 Severity.WARNING,
-                f"Obligation overdue since {obligation.due_date:%d %b %Y}: "
-                f"{obligation.description}.",
+                {"due": date(obligation.due_date), "description": obligation.description},
                 "partnerships.obligation",
                 obligation.id,
             )
@@ -476,16 +492,11 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
     for result in results:
         metric = by_id[result.id]
         if metric.periods_missing:
-            last = (
-                "the last period"
-                if metric.periods_missing == 1
-                else f"the last {metric.periods_missing} periods"
-            )
             flags.append(
                 Flag(
                     FlagCode.NOT_REPORTED,
                     Severity.WARNING,
-                    f"“{metric.name}” not reported for {last}.",
+                    {"name": metric.name, "count": metric.periods_missing},
                     "partnerships.outcomemetric",
                     metric.id,
                 )
@@ -495,7 +506,7 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                 Flag(
                     FlagCode.NO_TARGET,
                     Severity.INFO,
-                    f"“{metric.name}” has no target, so it is not rated.",
+                    {"name": metric.name},
                     "partnerships.outcomemetric",
                     metric.id,
                 )
@@ -505,8 +516,11 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                 Flag(
                     FlagCode.METRIC_OFF_TRACK,
                     Severity.WARNING,
-                    f"“{metric.name}” is at {result.progress:.0%} of its target "
-                    f"where {result.planned:.0%} was planned by now.",
+                    {
+                        "name": metric.name,
+                        "progress": number(result.progress * 100, 0),
+                        "planned": number(result.planned * 100, 0),
+                    },
                     "partnerships.outcomemetric",
                     metric.id,
                 )
@@ -517,8 +531,7 @@ def explain(data: ScorecardInput, results: list[MetricResult], policy: Policy) -
                 Flag(
                     FlagCode.OBJECTIVE_OVERDUE,
                     Severity.WARNING,
-                    f"Objective “{objective.title}” was due {objective.due_date:%d %b %Y} "
-                    f"and is not achieved.",
+                    {"title": objective.title, "due": date(objective.due_date)},
                     "partnerships.objective",
                     objective.id,
                 )

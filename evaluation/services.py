@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.queries import AnyOf
@@ -34,6 +34,7 @@ from partnerships.models import FAMILY_OF_STAGE, Partnership, StageFamily
 from partnerships.periods import Frequency, Period
 
 from . import scoring
+from .codes import SkipReason
 from .hooks import scorecards_changed
 from .inputs import load_inputs, policy_values
 from .models import (
@@ -52,9 +53,15 @@ from .review import submission_events
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
-APPROVED_ALREADY = "Approved already; kept as approved."
-NOT_YET_ACTIVE = "Not yet active at the end of the month."
-NO_LONGER_ACTIVE = "No longer active at the end of the month."
+
+
+def _skipped(reason: SkipReason) -> dict:
+    # The code is read in the reader's language (`codes.skip_text`); the English
+    # reason is kept for the log and the API.
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"code": reason.value, "reason": str(reason.label)}
+
+
 # Columns a recomputation may change; the review fields are the reviewers'.
 COMPUTED_FIELDS = [
     "period_end",
@@ -336,9 +343,9 @@ def assess_partnerships(
     for pid, stage, start_date in partnerships:
         family = FAMILY_OF_STAGE[stage]
         if family == StageFamily.POTENTIAL:
-            skipped.append({"partnership": pid, "reason": NOT_YET_ACTIVE})
+            skipped.append({"partnership": pid, **_skipped(SkipReason.NOT_YET_ACTIVE)})
         elif family == StageFamily.ENDED:
-            skipped.append({"partnership": pid, "reason": NO_LONGER_ACTIVE})
+            skipped.append({"partnership": pid, **_skipped(SkipReason.NO_LONGER_ACTIVE)})
         else:
             eligible.append({"id": pid, "start_date": start_date})
     # Lock every existing scorecard of the period, not only the approved ones,
@@ -352,7 +359,7 @@ def assess_partnerships(
     to_assess = []
     for p in eligible:
         if existing.get(p["id"]) == ReviewState.APPROVED:
-            skipped.append({"partnership": p["id"], "reason": APPROVED_ALREADY})
+            skipped.append({"partnership": p["id"], **_skipped(SkipReason.APPROVED_ALREADY)})
         else:
             to_assess.append(p)
 

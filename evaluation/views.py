@@ -14,6 +14,7 @@ from ops.outbox import broker_reachable
 from partnerships.models import Partnership
 
 from . import review, selectors, services, tasks
+from .codes import skip_text
 from .forms import OverrideForm, PolicyForm, QueueFilterForm, ReturnForm, RunStartForm
 from .models import AssessmentRun, RunTrigger, Scorecard, ScoringPolicy
 
@@ -87,7 +88,7 @@ def run_detail(request, pk):
     )
     context |= {
         "scorecards": scorecards,
-        "skipped": [(titles.get(e["partnership"]), e["reason"]) for e in run.skipped],
+        "skipped": [(titles.get(e["partnership"]), skip_text(e)) for e in run.skipped],
         "failed": [(titles.get(e["partnership"]), e["error"]) for e in run.errors],
     }
     return render(request, "evaluation/run_detail.html", context)

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from core.phrases import Wording, date, number
+from evaluation.codes import FLAG_WORDING
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,52 @@ class Evidence:
     previous_health: Decimal | None = None
     outcomes: Decimal | None = None
     previous_outcomes: Decimal | None = None
-    # The messages of the latest scorecard's flags, by kind.
-    health_flags: tuple[str, ...] = ()
-    off_track: tuple[str, ...] = ()
-    not_reported: tuple[str, ...] = ()
+    # The latest scorecard's flags (stored phrases, `core.phrases`), by kind.
+    health_flags: tuple[dict, ...] = ()
+    off_track: tuple[dict, ...] = ()
+    not_reported: tuple[dict, ...] = ()
     # (title, expiry date) of agreements in force that expire soon.
     expiring: tuple[tuple[str, dt.date], ...] = field(default_factory=tuple)
 
 
+# The evidence of a signal: the scorecard's own flags, quoted, and these.
+EVIDENCE_WORDING = Wording(
+    FLAG_WORDING,
+    {
+        "health_score_fell": _("Relationship health fell from %(before)s to %(now)s."),
+        "outcomes_score_fell": _("The outcomes score fell from %(before)s to %(now)s."),
+        "agreement_expires_on": ngettext_lazy(
+            "“%(title)s” expires on %(expiry)s, in %(count)s day.",
+            "“%(title)s” expires on %(expiry)s, in %(count)s days.",
+            "count",
+        ),
+    },
+)
+
+
 @dataclass(frozen=True)
 class Signal:
+    """A signal and its evidence: phrases read in the reader's language."""
+
     code: str
-    evidence: str
+    reasons: tuple[dict, ...]
+
+    @property
+    def evidence(self) -> str:
+        """The evidence in English, as stored beside the phrases."""
+        return " ".join(reason["message"] for reason in self.reasons)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "evidence": self.evidence}
+        return {"code": self.code, "evidence": self.evidence, "reasons": list(self.reasons)}
+
+
+def evidence_text(signal: dict) -> str:
+    """A stored signal's evidence in the reader's language; a warning raised
+    before the evidence was kept as phrases reads as it was written."""
+    reasons = signal.get("reasons")
+    if reasons is None:
+        return signal.get("evidence", "")
+    return " ".join(EVIDENCE_WORDING.say(reason) for reason in reasons)
 
 
 SIGNAL_NAMES = {
@@ -77,24 +112,30 @@ def signals(evidence: Evidence, *, today: dt.date, policy: Policy = POLICY) -> l
     if _fell(evidence.health, evidence.previous_health, policy.health_drop):
         health_reasons.insert(
             0,
-            f"Relationship health fell from {evidence.previous_health:.0f} "
-            f"to {evidence.health:.0f}.",
+            EVIDENCE_WORDING.phrase(
+                "health_score_fell",
+                before=number(evidence.previous_health, 0),
+                now=number(evidence.health, 0),
+            ),
         )
     if health_reasons:
-        found.append(Signal("falling_health", " ".join(health_reasons)))
+        found.append(Signal("falling_health", tuple(health_reasons)))
 
     target_reasons = list(evidence.off_track)
     if _fell(evidence.outcomes, evidence.previous_outcomes, policy.outcomes_drop):
         target_reasons.insert(
             0,
-            f"The outcomes score fell from {evidence.previous_outcomes:.0f} "
-            f"to {evidence.outcomes:.0f}.",
+            EVIDENCE_WORDING.phrase(
+                "outcomes_score_fell",
+                before=number(evidence.previous_outcomes, 0),
+                now=number(evidence.outcomes, 0),
+            ),
         )
     if target_reasons:
-        found.append(Signal("missed_targets", " ".join(target_reasons)))
+        found.append(Signal("missed_targets", tuple(target_reasons)))
 
     if evidence.not_reported:
-        found.append(Signal("unreported_metrics", " ".join(evidence.not_reported)))
+        found.append(Signal("unreported_metrics", tuple(evidence.not_reported)))
 
     last_day = today + dt.timedelta(days=policy.expiry_days)
     soon = sorted(
@@ -104,8 +145,13 @@ def signals(evidence: Evidence, *, today: dt.date, policy: Policy = POLICY) -> l
         found.append(
             Signal(
                 "agreement_expiring",
-                " ".join(
-                    f"“{title}” expires on {expiry:%d %b %Y}, in {(expiry - today).days} days."
+                tuple(
+                    EVIDENCE_WORDING.phrase(
+                        "agreement_expires_on",
+                        title=title,
+                        expiry=date(expiry),
+                        count=(expiry - today).days,
+                    )
                     for expiry, title in soon
                 ),
             )

@@ -18,8 +18,13 @@ from partnerships.models import Agreement, Partnership, Stage
 from .rules import Evidence, Policy
 
 
-def _messages(flags: list[dict], wanted) -> tuple[str, ...]:
-    return tuple(flag.get("message", "") for flag in flags if wanted(flag.get("code", "")))
+def _quoted(flags: list[dict], wanted) -> tuple[dict, ...]:
+    """The flags of the kinds wanted, as the evidence quotes them (a phrase)."""
+    return tuple(
+        {key: flag[key] for key in ("code", "params", "message") if key in flag}
+        for flag in flags
+        if wanted(flag.get("code", ""))
+    )
 
 
 def watched_partnerships():
@@ -82,9 +87,9 @@ def warning_evidence(
             previous_health=previous.get("health_score"),
             outcomes=latest["outcomes_score"] if latest else None,
             previous_outcomes=previous.get("outcomes_score"),
-            health_flags=_messages(flags, HEALTH_FLAGS.__contains__),
-            off_track=_messages(flags, {FlagCode.METRIC_OFF_TRACK}.__contains__),
-            not_reported=_messages(flags, {FlagCode.NOT_REPORTED}.__contains__),
+            health_flags=_quoted(flags, HEALTH_FLAGS.__contains__),
+            off_track=_quoted(flags, {FlagCode.METRIC_OFF_TRACK}.__contains__),
+            not_reported=_quoted(flags, {FlagCode.NOT_REPORTED}.__contains__),
             expiring=tuple(expiring[partnership_id]),
         )
     return evidence

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import day
 from core.history import because
 from core.versioning import refuse_stale
 from health.models import Factor
@@ -236,10 +237,9 @@ def _warning_drafts(warnings: Sequence[EarlyWarning]) -> list[Draft]:
 
 
 def _warning_words(warning: EarlyWarning, title: str) -> tuple[str, str]:
-    # The evidence was put in words when the warning was raised; the names of the signals
-    # are said in the reader's language.
+    # The signals and their evidence, in the reader's language.
     reasons = "\n".join(
-        f"- {rules.SIGNAL_NAMES[signal['code']]}: {signal['evidence']}"
+        f"- {rules.SIGNAL_NAMES[signal['code']]}: {rules.evidence_text(signal)}"
         for signal in warning.signals
     )
     return (
@@ -295,10 +295,8 @@ def early_warning_confirm(
     partnership_change_stage(
         partnership=warning.partnership,
         stage=Stage.STRUGGLING,
-        reason=(
-            f"Early warning confirmed ({signals}). Recovery plan, by "
-            f"{recovery_by:%d %b %Y}: {warning.recovery_plan}"
-        ),
+        reason=_("Early warning confirmed (%(signals)s). Recovery plan, by %(by)s: %(plan)s")
+        % {"signals": signals, "by": day(recovery_by), "plan": warning.recovery_plan},
         by=by,
     )
     return warning

@@ -285,7 +285,7 @@ def warning_list(request):
 
 def _named(warning: EarlyWarning) -> EarlyWarning:
     warning.named_signals = [
-        (rules.SIGNAL_NAMES.get(signal["code"], signal["code"]), signal["evidence"])
+        (rules.SIGNAL_NAMES.get(signal["code"], signal["code"]), rules.evidence_text(signal))
         for signal in warning.signals
     ]
     return warning

@@ -19,5 +19,11 @@ def flag_url(flag) -> str:
 
 
 @register.filter
+def flag_text(flag) -> str:
+    """A flag in the reader's language (`evaluation.codes.FLAG_WORDING`)."""
+    return codes.flag_text(flag)
+
+
+@register.filter
 def status_label(status) -> str:
     return codes.status_label(status)

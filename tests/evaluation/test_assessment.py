@@ -127,7 +127,13 @@ def test_a_recompute_of_a_month_before_it_was_active_says_why(alice):
         )
     assert (assessed, skipped) == (
         0,
-        [{"partnership": partnership.pk, "reason": "Not yet active at the end of the month."}],
+        [
+            {
+                "partnership": partnership.pk,
+                "code": "not_yet_active",
+                "reason": "Not yet active at the end of the month.",
+            }
+        ],
     )
 
 
@@ -155,7 +161,11 @@ def test_a_rerun_leaves_an_approved_scorecard_alone(rita):
 
     assert scorecard_rows() == approved
     assert rerun.skipped == [
-        {"partnership": partnership.pk, "reason": "Approved already; kept as approved."}
+        {
+            "partnership": partnership.pk,
+            "code": "approved_already",
+            "reason": "Approved already; kept as approved.",
+        }
     ]
 
 

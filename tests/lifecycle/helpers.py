@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.phrases import number
+from evaluation.codes import FLAG_WORDING
 from evaluation.models import Scorecard, ScoringPolicy
 from health.models import Factor
 from partnerships.models import PartnershipLead
@@ -33,13 +35,21 @@ def scorecard(partnership, period_start, *, health=70, outcomes=70, flags=()):
     )
 
 
-def flag(code, message):
-    return {"code": code, "message": message, "severity": "warning"}
+def flag(code, **params):
+    """A flag as an assessment stores it: a phrase with its values (`core.phrases`)."""
+    return {**FLAG_WORDING.phrase(code, **params), "severity": "warning"}
 
 
-OFF_TRACK = flag("metric_off_track", "“Referrals” is at 20% of its target where 60% was planned.")
-NOT_REPORTED = flag("not_reported", "“Referrals” not reported for the last period.")
-HEALTH_FLAG = flag("health_fell", "Trust fell from 4.1 to 2.8.")  # as the health checks write it
+OFF_TRACK = flag(
+    "metric_off_track", name="Referrals", progress=number(20, 0), planned=number(60, 0)
+)
+NOT_REPORTED = flag("not_reported", name="Referrals", count=1)
+# As a scorecard computed before flags kept their values stored it: text only.
+HEALTH_FLAG = {
+    "code": "health_fell",
+    "message": "Trust fell from 4.1 to 2.8.",
+    "severity": "warning",
+}
 
 
 def watched(owner, *, co_lead=None, expiring_on=None, **fields):

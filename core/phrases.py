@@ -1,0 +1,83 @@
+"""Sentences composed when something is computed and read later, each time in
+its reader's language.
+
+A scorecard's flags, an early warning's evidence and an assessment run's skip
+reasons are put together by the worker once and read for years, by people who
+read French, Spanish, Portuguese or English. So what is stored is a *phrase*: a
+code and its parameters,
+
+    {"code": "not_reported", "params": {"name": "Referrals", "count": 2}, "message": "…"}
+
+and the sentence is made when it is read, in the active language, from the
+wording the code's app keeps (a `Wording`). `message` is the English sentence,
+stored beside it for readers that want the text as it was (the API's clients,
+a search in the database) and as what a record older than phrases shows.
+
+Parameters are JSON: text as it was written (names and titles are the users'
+own), a whole number as it is (under `count` it also chooses the plural form),
+and `number(value, places)` and `date(value)`, shown in the reader's locale
+("4,1", "9 janvier 2027").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import formats, translation
+
+from .formatting import day
+
+
+def number(value: Decimal | float | int, places: int) -> dict:
+    """A number shown with `places` decimals in the reader's locale."""
+    return {"number": f"{Decimal(value):.{places}f}"}
+
+
+def date(value: dt.date) -> dict:
+    """A date shown as the reader's language writes a day (`9 January 2027`)."""
+    return {"date": value.isoformat()}
+
+
+def _shown(value):
+    if isinstance(value, dict):
+        if "number" in value:
+            digits = value["number"]
+            places = len(digits.partition(".")[2])
+            return formats.number_format(Decimal(digits), places, use_l10n=True)
+        if "date" in value:
+            return day(dt.date.fromisoformat(value["date"]))
+    return value
+
+
+class Wording:
+    """The sentences of a set of codes: `{code: gettext_lazy(…) or ngettext_lazy(…, "count")}`.
+
+    Wordings combine (`Wording(flags, {…})`) when one record quotes another's
+    phrases, as an early warning quotes a scorecard's flags."""
+
+    def __init__(self, *parts: Wording | Mapping):
+        self.texts: dict = {}
+        for part in parts:
+            self.texts.update(part.texts if isinstance(part, Wording) else part)
+
+    def phrase(self, code: str, **params) -> dict:
+        """The stored form: code, parameters and the English sentence."""
+        phrase = {"code": str(code), "params": params}
+        phrase["message"] = self.english(phrase)
+        return phrase
+
+    def say(self, phrase: Mapping, fallback: str | None = None) -> str:
+        """The sentence in the active language; a phrase stored before its app had
+        a wording for it (no parameters, or a code unknown here) reads as stored."""
+        template = self.texts.get(phrase.get("code"))
+        params = phrase.get("params")
+        if template is None or params is None:
+            return phrase.get("message", "") if fallback is None else fallback
+        return template % {name: _shown(value) for name, value in params.items()}
+
+    def english(self, phrase: Mapping) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.say(phrase)
