@@ -261,6 +261,9 @@ def test_an_executive_narrows_the_portfolio_and_follows_it_to_a_partnership_with
     cache.clear()
     sign_in_with_keys(page, live_server, "erin")
     expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
+    # The map coloured by average score instead of count.
+    follow(page, page.get_by_role("link", name="Average score"))
+    expect(page.locator("#partner-map")).to_contain_text("average latest score")
 
     choose(page, page.get_by_label("Sector", exact=True), "Industry")
     follow(page, page.get_by_role("button", name="Apply filters"))
