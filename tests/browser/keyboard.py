@@ -1,5 +1,7 @@
 """Moving through a page with the keyboard alone, checking that focus shows."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.factories import TOTP_SECRET, totp_code
 
 # The element that shows the focus: a radio drawn as a button (.btn-check) is
@@ -11,7 +13,12 @@ FOCUS_SHOWN = """() => {
   return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
 }"""
 FOCUSED = "element => element === document.activeElement"
-DESCRIBE_FOCUS = "() => document.activeElement.outerHTML.slice(0, 160)"
+DESCRIBE_FOCUS = """() => {
+  const focused = document.activeElement;
+  const style = getComputedStyle(focused);
+  const outline = `${style.outlineStyle} ${style.outlineWidth}`;
+  return `${focused.outerHTML.slice(0, 160)} (outline: ${outline})`;
+}"""
 
 
 def tab_to(page, locator, *, backwards=False, limit=150):
@@ -22,10 +29,33 @@ def tab_to(page, locator, *, backwards=False, limit=150):
         return
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
-        assert page.evaluate(FOCUS_SHOWN), f"no visible focus on {page.evaluate(DESCRIBE_FOCUS)}"
+        assert_focus_shown(page)
         if target.evaluate(FOCUSED):
             return
     raise AssertionError(f"{limit} presses of Tab never reached {locator}")
+
+
+def assert_focus_shown(page):
+    # A frame may pass before the style follows the focus (a date field
+    # moving it between its day, month and year): a second to show.
+    try:
+        page.wait_for_function(FOCUS_SHOWN, timeout=1_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"no visible focus on {page.evaluate(DESCRIBE_FOCUS)}") from None
+
+
+def press(page, key):
+    """A key that keeps the page (an arrow, Space on a toggle): the focus
+    must still show wherever the key has put it."""
+    page.keyboard.press(key)
+    assert_focus_shown(page)
+
+
+def follow(page, locator, key="Enter"):
+    """Tab to a link or a submit button and press Enter: a new page loads."""
+    tab_to(page, locator)
+    with page.expect_navigation():
+        page.keyboard.press(key)
 
 
 def type_into(page, locator, text):

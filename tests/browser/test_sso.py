@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
+from tests.browser.keyboard import follow, tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -141,3 +142,31 @@ def test_without_auto_create_an_unknown_person_is_refused_clearly(live_server, p
     expect(page.get_by_role("heading", name="No Accord account for you yet")).to_be_visible()
     expect(page.get_by_text("ask an Accord administrator")).to_be_visible()
     assert not User.objects.filter(email="oscar@example.org").exists()
+
+
+def test_a_first_sign_in_through_the_provider_with_the_keyboard(live_server, page, sso, settings):
+    settings.ACCORD_OIDC_AUTO_CREATE = True
+    known_to_the_provider(
+        sso,
+        "olive-at-idp",
+        email="olive@example.org",
+        email_verified=True,
+        preferred_username="olive",
+        groups=["accord-executives"],
+    )
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    follow(page, page.get_by_role("link", name=BUTTON))
+    # allauth's own step before leaving for the provider: a form to send.
+    follow(page, page.get_by_role("button", name="Continue"))
+    # The provider's page is not Accord's (oidc-provider-mock stands in for
+    # it): its box has the focus on arrival, Enter sends it.
+    expect(page.get_by_placeholder("sub")).to_be_focused()
+    page.keyboard.type("olive-at-idp")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
+    olive = User.objects.get(email="olive@example.org")
+    assert set(olive.groups.values_list("name", flat=True)) == {Role.EXECUTIVE}
+    # Back in Accord, the keyboard goes on from the top of the page.
+    tab_to(page, page.get_by_role("button", name="Apply filters"))
