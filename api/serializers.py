@@ -448,7 +448,7 @@ class FlagSerializer(serializers.Serializer):
     params = serializers.DictField(required=False)
     # The English sentence, as stored: stable for a client that matches on it.
     message = serializers.CharField()
-    # The sentence in the request's language (Accept-Language, or the token owner's choice).
+    # The sentence in the request's language: Accept-Language (a signed-in user's choice).
     text = serializers.SerializerMethodField()
     ref = serializers.DictField(required=False, allow_null=True)
 

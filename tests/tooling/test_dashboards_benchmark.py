@@ -137,7 +137,7 @@ def test_its_scorecards_read_like_reviewed_assessments():
         assert {r["id"] for r in card.metric_results} == metric_ids
         assert all(set(r) == {"id", "progress", "planned", "attainment", "status"}
                    for r in card.metric_results)  # fmt: skip
-        assert all(set(f) == {"code", "severity", "message", "ref"} for f in card.flags)
+        assert all(set(f) == {"code", "severity", "params", "message", "ref"} for f in card.flags)
         expected = "green" if card.overall_score >= green else (
             "amber" if card.overall_score >= amber else "red")  # fmt: skip
         assert card.rating == expected
