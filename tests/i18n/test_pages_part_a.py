@@ -329,6 +329,29 @@ def test_the_partnership_page_is_translated(client, alice, partnership, language
     )
 
 
+SPOKEN = {
+    "fr": {"Fil d'Ariane", "Progression vers la cible", "Menu"},
+    "es": {"Ruta de navegación", "Avance hacia la meta", "Menú"},
+    "pt": {"Trilha de navegação", "Progresso em direção à meta", "Menu"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_a_screen_reader_says_of_the_page_is_translated(client, alice, partnership, language):
+    """The labels a screen reader speaks but nobody sees (`aria-label`)."""
+    client.force_login(reading_in(alice, language))
+    spoken = set()
+    for url in (
+        reverse("partnerships:partnership_detail", args=[partnership.pk]),
+        reverse("dashboards:partnership", args=[partnership.pk]),
+    ):
+        page = client.get(url).content.decode()
+        spoken |= {html.unescape(label) for label in re.findall(r'aria-label="([^"]*)"', page)}
+
+    assert SPOKEN[language] <= spoken
+    assert not spoken & {"breadcrumb", "Breadcrumb", "Progress to target"}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_agreement_page_is_translated(client, alice, partnership, language):
     agreement = AgreementFactory(
