@@ -47,6 +47,9 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
     # A partnership with it.
     page.get_by_role("link", name="Partnerships", exact=True).click()
     page.get_by_role("link", name="New partnership").click()
+    # Typed once the page has loaded (htmx with it), as a person would: typing
+    # into a page still loading would search nothing, on a busy machine.
+    page.wait_for_load_state()
     page.locator("[name=title]").fill("Stroke nursing exchange")
     page.locator("[name=purpose]").select_option("clinical_exchange")
     # The member picker searches the partners as you type, then one is chosen.
