@@ -16,6 +16,7 @@ the tables can disable them) breaks the chain at that row.
 
 import pghistory.models
 import pgtrigger
+import pgtrigger.compiler
 from django.db import models
 
 CHAIN_HASH_FUNCTION = "accord_chain_hash"
@@ -40,12 +41,59 @@ $$;
 DROP_CHAIN_HASH_SQL = f"DROP FUNCTION IF EXISTS {CHAIN_HASH_FUNCTION}(text, anyelement);"
 
 
+class UnignorableTriggerSql(pgtrigger.compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL without its escape hatch: pgtrigger starts
+    every trigger with a call that skips it for a session whose
+    `pgtrigger.ignore` setting names it, which any session may set. The
+    triggers guarding the history answer to no session setting (only the
+    tables' owner can switch them off), and a bulk write does not pay that call
+    on each row (it opens a subtransaction, and while the setting is unset it
+    raises and catches an error; each such rollback made PostgreSQL walk every
+    pending after-trigger event, such as Django's deferred foreign-key checks:
+    quadratic in the rows of a transaction)."""
+
+    def get_template(self) -> str:
+        return """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+
+
+class Unignorable:
+    """A pgtrigger trigger installed with `UnignorableTriggerSql`."""
+
+    def compile(self, model) -> pgtrigger.compiler.Trigger:
+        compiled = super().compile(model)
+        return pgtrigger.compiler.Trigger(
+            name=compiled.name, sql=UnignorableTriggerSql(**compiled.sql.kwargs)
+        )
+
+
+class AppendOnly(Unignorable, pgtrigger.Protect):
+    """PostgreSQL refuses the operation, naming the table."""
+
+
 # Where a transaction keeps, between the event rows it writes to a table, the
 # newest hash of that table's chain (see HashChain).
 CHAIN_HEAD_SETTING = "accord_chain"
 
 
-class HashChain(pgtrigger.Trigger):
+class HashChain(Unignorable, pgtrigger.Trigger):
     """Before an event row is inserted: give it the next id of its table and hash
     it onto the row before it, so that id order is chain order.
 
@@ -55,33 +103,28 @@ class HashChain(pgtrigger.Trigger):
     the lock committed. A transaction with an older snapshot (REPEATABLE READ,
     SERIALIZABLE) could chain onto a row that is no longer the newest, so it is
     refused instead. Each row then leaves its own hash in a transaction-local
-    setting, stamped with the transaction's id, for the next row to chain onto:
-    no one else can write to the table while we hold its lock, so the setting
-    is the table's newest hash, and PostgreSQL puts a setting back when a
-    savepoint is rolled back, as it takes back the rows. A bulk write (an
-    INSERT … SELECT of the history triggers, a COPY) thus pays one lock and one
-    lookup per table and transaction, not one per row. A forged setting can
-    only make a row whose hash does not follow its predecessor, which
-    `verify_audit` finds.
+    setting for the next row to chain onto: no one else writes to the table
+    while we hold its lock, so the setting is the table's newest hash, and
+    PostgreSQL puts a setting back when a savepoint is rolled back, as it takes
+    back the rows (an empty setting is read as unset: a new transaction, or an
+    empty chain, which looks again). A bulk write (an INSERT … SELECT of the
+    history triggers, a COPY) thus pays one lock and one lookup per table and
+    transaction, not one per row. A session that sets the setting itself can
+    only write rows that do not follow their predecessor, which `verify_audit`
+    finds.
 
-    pgtrigger prefixes every trigger with a check of its `pgtrigger.ignore`
-    setting that raises and catches an error while the setting is unset; each
-    caught error rolls back a subtransaction, and PostgreSQL then walks every
-    after-trigger event still pending (Django's deferred foreign-key checks, two
-    per measurement of an import): quadratic in the rows of a bulk write. Set
-    to the empty list (nothing is ignored, as when unset) for the rest of the
-    transaction, it costs nothing."""
+    The pghistory triggers of the tracked tables still start with pgtrigger's
+    check of `pgtrigger.ignore` (see UnignorableTriggerSql), once per
+    statement; set to the empty list (nothing ignored, as when unset) for the
+    rest of the transaction, it no longer raises and catches an error."""
 
     when = pgtrigger.Before
     operation = pgtrigger.Insert
-    declare = [("previous", "text"), ("head", "text"), ("stamp", "text")]
+    declare = [("previous", "text")]
     func = pgtrigger.Func(
         f"""
-        stamp := pg_current_xact_id()::text || ':';
-        head := current_setting('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, true);
-        IF head IS NOT NULL AND starts_with(head, stamp) THEN
-            previous := substr(head, length(stamp) + 1);
-        ELSE
+        previous := current_setting('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, true);
+        IF coalesce(previous, '') = '' THEN
             IF current_setting('transaction_isolation') <> 'read committed' THEN
                 RAISE EXCEPTION 'audit: events of % are written only under READ COMMITTED',
                     TG_TABLE_NAME;
@@ -94,7 +137,7 @@ class HashChain(pgtrigger.Trigger):
         END IF;
         NEW.pgh_id := nextval(pg_get_serial_sequence('"{{meta.db_table}}"', 'pgh_id'));
         NEW.pgh_hash := {CHAIN_HASH_FUNCTION}(previous, NEW);
-        PERFORM set_config('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, stamp || NEW.pgh_hash, true);
+        PERFORM set_config('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, NEW.pgh_hash, true);
         RETURN NEW;
         """
     )
@@ -119,7 +162,7 @@ class Event(pghistory.models.Event):
 def chain_triggers() -> list[pgtrigger.Trigger]:
     """Append-only (PostgreSQL refuses UPDATE and DELETE, naming the table) and chained."""
     return [
-        pgtrigger.Protect(name="append_only_update", operation=pgtrigger.Update),
-        pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+        AppendOnly(name="append_only_update", operation=pgtrigger.Update),
+        AppendOnly(name="append_only_delete", operation=pgtrigger.Delete),
         HashChain(name="hash_chain"),
     ]

@@ -5,6 +5,7 @@ history, not one per row; two writers at once still make one chain."""
 import threading
 
 import pghistory
+import pgtrigger
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
@@ -243,3 +244,27 @@ def test_two_transactions_writing_at_once_make_one_unforked_chain():
         "pgh_id", flat=True
     )
     assert max(first_ids) < min(second_ids)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("trigger", "statement"),
+    [
+        ("append_only_update", f"UPDATE {TABLE} SET name = 'Forged'"),
+        ("append_only_delete", f"DELETE FROM {TABLE}"),
+    ],
+    ids=["update", "delete"],
+)
+def test_no_session_setting_switches_off_the_append_only_triggers(trigger, statement):
+    """pgtrigger lets a session skip a trigger through its `pgtrigger.ignore`
+    setting; the history's triggers do not listen to it."""
+    PartnerFactory(name="Kept")
+
+    with (
+        pytest.raises(InternalError, match=TABLE),
+        pgtrigger.ignore(f"{PartnerEvent._meta.label}:{trigger}"),
+        transaction.atomic(),
+    ):
+        execute(statement)
+
+    assert list(PartnerEvent.objects.values_list("name", flat=True)) == ["Kept"]
