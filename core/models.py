@@ -133,7 +133,9 @@ class HashChain(Unignorable, pgtrigger.Trigger):
                 PERFORM set_config('pgtrigger.ignore', '{{{{}}}}', true);
             END IF;
             PERFORM pg_advisory_xact_lock(hashtext('accord.audit_chain'), hashtext(TG_TABLE_NAME));
-            SELECT pgh_hash INTO previous FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1;
+            -- Planned afresh (a plan cached while the table was empty scans it all).
+            EXECUTE 'SELECT pgh_hash FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1'
+                INTO previous;
         END IF;
         NEW.pgh_id := nextval(pg_get_serial_sequence('"{{meta.db_table}}"', 'pgh_id'));
         NEW.pgh_hash := {CHAIN_HASH_FUNCTION}(previous, NEW);
