@@ -12,10 +12,10 @@ from django.db import connection, connections, transaction
 from django.db.utils import InternalError
 from pghistory.models import Context
 
-from audit.chain import verify_table
+from audit.chain import verify_all, verify_table
 from core.copy import insert_with_history
 from partnerships.models import Partner
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, PartnershipFactory
 
 PartnerEvent = Partner.pgh_event_model
 TABLE = PartnerEvent._meta.db_table
@@ -140,6 +140,19 @@ def test_writes_in_savepoints_rolled_back_or_kept_still_chain():
     assert not PartnerEvent.objects.filter(name__startswith="Undone").exists()
     assert PartnerEvent.objects.filter(name__startswith="Kept").count() == 21
     assert_intact()
+
+
+@pytest.mark.django_db
+def test_one_transaction_writing_several_tables_in_turn_keeps_each_chain():
+    with transaction.atomic():
+        for index in range(3):
+            PartnerFactory(name=f"Turn {index}")
+            PartnershipFactory(title=f"Turn {index}")
+            insert_select(10, prefix=f"Turn {index}")
+
+    reports = verify_all()
+    assert [report.table for report in reports if not report.intact] == []
+    assert sum(report.rows for report in reports if report.table == TABLE) >= 3 * 12
 
 
 @pytest.mark.django_db
