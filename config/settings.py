@@ -12,6 +12,8 @@ import pghistory
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from core.history import DEFAULT_TRACKERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -314,13 +316,13 @@ ACCORD_ORGANISATION_LANGUAGES = env.list("ACCORD_ORGANISATION_LANGUAGES", defaul
 # task and task id of a Celery task, reason of a decision) is stored in the
 # event row itself, inside the chain, rather than in a shared mutable table.
 PGHISTORY_BASE_MODEL = "core.models.Event"  # append-only and chained
+# One trigger run per statement, writing the events of all its rows with one
+# INSERT … SELECT from the statement's transition table: a bulk write (an
+# import's COPY, an assessment's INSERT … SELECT) pays set-based cost.
+PGHISTORY_LEVEL = pghistory.Statement
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="history")
-PGHISTORY_DEFAULT_TRACKERS = (
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+PGHISTORY_DEFAULT_TRACKERS = DEFAULT_TRACKERS  # insert, update and delete
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

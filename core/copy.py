@@ -2,9 +2,10 @@
 
 An ORM `bulk_create` spends most of its time building the SQL (a placeholder
 and an adapted parameter per field per row); COPY sends the rows as text and
-PostgreSQL does the rest, several times faster. Constraints and row triggers
-still run; what the ORM does on save (`full_clean`, signals) does not, so the
-caller checks the rows first, as the imports do.
+PostgreSQL does the rest, several times faster. Constraints and triggers
+still run (the history's once per COPY statement); what the ORM does on save
+(`full_clean`, signals) does not, so the caller checks the rows first, as the
+imports do.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def copy_instances(model, objs: list, *, with_pk: bool = True) -> None:
 
 def insert_with_history(model, objs: list, *, user) -> None:
     """INSERT unsaved instances (or records with their fields' attributes, see
-    `copy_instances`) by COPY. The history is PostgreSQL's own: its row triggers
+    `copy_instances`) by COPY. The history is PostgreSQL's own: its triggers
     fire on COPY as on INSERT, so each row's "created" event is written, chained
     and naming `user` (added to the history context of the request or task)."""
     pk_name = model._meta.pk.attname

@@ -1,6 +1,7 @@
 """The why of a change, for the history the database writes (see core.models)."""
 
 import contextlib
+import copy
 
 import pghistory
 
@@ -21,3 +22,20 @@ def because(reason: str):
                 context.metadata.pop("reason", None)
             else:
                 context.metadata["reason"] = previous
+
+
+class DefaultTrackers(tuple):
+    """pghistory gives each tracked model its own copy of the default trackers
+    with `copy.deepcopy`, which also copies pgtrigger's Insert, Update and
+    Delete markers inside them; pgtrigger recognises those markers by identity,
+    so a statement-level trigger built from a copied marker gets no transition
+    table and fails to compile. A shallow copy of each tracker is as separate
+    from the others and keeps the markers themselves."""
+
+    def __deepcopy__(self, memo):
+        return tuple(copy.copy(tracker) for tracker in self)
+
+
+DEFAULT_TRACKERS = DefaultTrackers(
+    (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+)

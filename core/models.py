@@ -16,6 +16,7 @@ the tables can disable them) breaks the chain at that row.
 
 import pghistory.models
 import pgtrigger
+import pgtrigger.compiler
 from django.db import models
 
 CHAIN_HASH_FUNCTION = "accord_chain_hash"
@@ -40,29 +41,105 @@ $$;
 DROP_CHAIN_HASH_SQL = f"DROP FUNCTION IF EXISTS {CHAIN_HASH_FUNCTION}(text, anyelement);"
 
 
-class HashChain(pgtrigger.Trigger):
-    """Before an event row is inserted: take the table's chain lock, give the row
-    the next id under it (so id order is chain order even when transactions
-    commit out of order) and hash it onto the newest row.
+class UnignorableTriggerSql(pgtrigger.compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL without its escape hatch: pgtrigger starts
+    every trigger with a call that skips it for a session whose
+    `pgtrigger.ignore` setting names it, which any session may set. The
+    triggers guarding the history answer to no session setting (only the
+    tables' owner can switch them off), and a bulk write does not pay that call
+    on each row (it opens a subtransaction, and while the setting is unset it
+    raises and catches an error; each such rollback made PostgreSQL walk every
+    pending after-trigger event, such as Django's deferred foreign-key checks:
+    quadratic in the rows of a transaction)."""
 
-    The lock is held to the end of the transaction, and under READ COMMITTED
-    each statement of the function sees what the previous holder committed. A
-    transaction with an older snapshot (REPEATABLE READ, SERIALIZABLE) could
-    chain onto a row that is no longer the newest, so it is refused instead."""
+    def get_template(self) -> str:
+        return """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+
+
+class Unignorable:
+    """A pgtrigger trigger installed with `UnignorableTriggerSql`."""
+
+    def compile(self, model) -> pgtrigger.compiler.Trigger:
+        compiled = super().compile(model)
+        return pgtrigger.compiler.Trigger(
+            name=compiled.name, sql=UnignorableTriggerSql(**compiled.sql.kwargs)
+        )
+
+
+class AppendOnly(Unignorable, pgtrigger.Protect):
+    """PostgreSQL refuses the operation, naming the table."""
+
+
+# Where a transaction keeps, between the event rows it writes to a table, the
+# newest hash of that table's chain (see HashChain).
+CHAIN_HEAD_SETTING = "accord_chain"
+
+
+class HashChain(Unignorable, pgtrigger.Trigger):
+    """Before an event row is inserted: give it the next id of its table and hash
+    it onto the row before it, so that id order is chain order.
+
+    The first event a transaction writes to a table takes the table's chain lock
+    (held to the end of the transaction) and reads the newest hash from the
+    table; under READ COMMITTED that statement sees what the previous holder of
+    the lock committed. A transaction with an older snapshot (REPEATABLE READ,
+    SERIALIZABLE) could chain onto a row that is no longer the newest, so it is
+    refused instead. Each row then leaves its own hash in a transaction-local
+    setting for the next row to chain onto: no one else writes to the table
+    while we hold its lock, so the setting is the table's newest hash, and
+    PostgreSQL puts a setting back when a savepoint is rolled back, as it takes
+    back the rows (an empty setting is read as unset: a new transaction, or an
+    empty chain, which looks again). A bulk write (an INSERT … SELECT of the
+    history triggers, a COPY) thus pays one lock and one lookup per table and
+    transaction, not one per row. A session that sets the setting itself can
+    only write rows that do not follow their predecessor, which `verify_audit`
+    finds.
+
+    The pghistory triggers of the tracked tables still start with pgtrigger's
+    check of `pgtrigger.ignore` (see UnignorableTriggerSql), once per
+    statement; set to the empty list (nothing ignored, as when unset) for the
+    rest of the transaction, it no longer raises and catches an error."""
 
     when = pgtrigger.Before
     operation = pgtrigger.Insert
     declare = [("previous", "text")]
     func = pgtrigger.Func(
         f"""
-        IF current_setting('transaction_isolation') <> 'read committed' THEN
-            RAISE EXCEPTION 'audit: events of % are written only under READ COMMITTED',
-                TG_TABLE_NAME;
+        previous := current_setting('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, true);
+        IF coalesce(previous, '') = '' THEN
+            IF current_setting('transaction_isolation') <> 'read committed' THEN
+                RAISE EXCEPTION 'audit: events of % are written only under READ COMMITTED',
+                    TG_TABLE_NAME;
+            END IF;
+            IF coalesce(current_setting('pgtrigger.ignore', true), '') = '' THEN
+                PERFORM set_config('pgtrigger.ignore', '{{{{}}}}', true);
+            END IF;
+            PERFORM pg_advisory_xact_lock(hashtext('accord.audit_chain'), hashtext(TG_TABLE_NAME));
+            -- Planned afresh (a plan cached while the table was empty scans it all).
+            EXECUTE 'SELECT pgh_hash FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1'
+                INTO previous;
         END IF;
-        PERFORM pg_advisory_xact_lock(hashtext('accord.audit_chain'), hashtext(TG_TABLE_NAME));
         NEW.pgh_id := nextval(pg_get_serial_sequence('"{{meta.db_table}}"', 'pgh_id'));
-        SELECT pgh_hash INTO previous FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1;
         NEW.pgh_hash := {CHAIN_HASH_FUNCTION}(previous, NEW);
+        PERFORM set_config('{CHAIN_HEAD_SETTING}.' || TG_TABLE_NAME, NEW.pgh_hash, true);
         RETURN NEW;
         """
     )
@@ -87,7 +164,7 @@ class Event(pghistory.models.Event):
 def chain_triggers() -> list[pgtrigger.Trigger]:
     """Append-only (PostgreSQL refuses UPDATE and DELETE, naming the table) and chained."""
     return [
-        pgtrigger.Protect(name="append_only_update", operation=pgtrigger.Update),
-        pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+        AppendOnly(name="append_only_update", operation=pgtrigger.Update),
+        AppendOnly(name="append_only_delete", operation=pgtrigger.Delete),
         HashChain(name="hash_chain"),
     ]

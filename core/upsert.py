@@ -4,8 +4,8 @@ An ORM `bulk_create` builds a placeholder and adapts a parameter per field per
 row (and a model instance per row before that): for thousands of rows that is
 most of the write. Here each column travels as one array parameter, so the
 statement is the same size for ten rows or ten thousand, and an upsert
-(`ON CONFLICT … DO UPDATE`) can say which rows it may overwrite. Row triggers
-(the history) and constraints run as for any INSERT.
+(`ON CONFLICT … DO UPDATE`) can say which rows it may overwrite. Triggers
+(the history, once per statement) and constraints run as for any INSERT.
 
 Values go to the driver as they are (None, str, int, Decimal, bool, date,
 datetime); a JSON field's values are dumped here. A field not given gets its

@@ -206,9 +206,10 @@ def copy_model(model, rows, varying: list[str], constants: dict | None = None) -
 def without_history(models):
     """Inside a transaction: the rows these models get are written without their
     history events. A built portfolio stands for years of data entered before:
-    its history is not what the benchmarks measure, and writing it (one chained
-    event per row, by pghistory's row triggers, which fire on COPY too) took
-    most of a build: 45 s for 1,000 partnerships. What the measured code then
+    its history is not what the benchmarks measure (writing it, one chained
+    event per row by pghistory's triggers, which fire on COPY too, took most of
+    a build, 45 s for 1,000 partnerships, while the history cost grew with the
+    square of the rows of a transaction; see core.models.HashChain). What the measured code then
     writes (scorecards, review events, imports) keeps its history."""
     uris = [
         f"{model._meta.label}:{trigger.name}"
