@@ -52,6 +52,14 @@ def _shown(value):
     return value
 
 
+def _as_stored(value):
+    # English as the worker writes it, once per flag of every scorecard: the
+    # stored digits are already written the English way ("4.1", no grouping).
+    if isinstance(value, dict) and "number" in value:
+        return value["number"]
+    return _shown(value)
+
+
 class Wording:
     """The sentences of a set of codes: `{code: gettext_lazy(…) or ngettext_lazy(…, "count")}`.
 
@@ -69,15 +77,15 @@ class Wording:
         phrase["message"] = self.english(phrase)
         return phrase
 
-    def say(self, phrase: Mapping, fallback: str | None = None) -> str:
+    def say(self, phrase: Mapping, fallback: str | None = None, *, shown=_shown) -> str:
         """The sentence in the active language; a phrase stored before its app had
         a wording for it (no parameters, or a code unknown here) reads as stored."""
         template = self.texts.get(phrase.get("code"))
         params = phrase.get("params")
         if template is None or params is None:
             return phrase.get("message", "") if fallback is None else fallback
-        return template % {name: _shown(value) for name, value in params.items()}
+        return template % {name: shown(value) for name, value in params.items()}
 
     def english(self, phrase: Mapping) -> str:
         with translation.override(settings.LANGUAGE_CODE):
-            return self.say(phrase)
+            return self.say(phrase, shown=_as_stored)
