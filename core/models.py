@@ -159,6 +159,30 @@ class Event(pghistory.models.Event):
         super().pghistory_setup()
         if not cls._meta.abstract:
             pgtrigger.register(*chain_triggers())(cls)
+            keep_primary_key(cls.pgh_tracked_model)
+
+
+class KeptPrimaryKey(Unignorable, pgtrigger.Protect):
+    """PostgreSQL refuses an UPDATE that changes a tracked row's primary key.
+
+    The history triggers run once per statement and pair a row's old and new
+    values by primary key; a row whose key changed would have no pair and so
+    no update event. Django never changes a primary key; this stops raw SQL
+    from changing a row unseen that way."""
+
+
+def keep_primary_key(model) -> None:
+    name = "primary_key_kept"
+    if f"{model._meta.label}:{name}" in pgtrigger.registry._registry:
+        return  # a model with several event models gets it once
+    pk = model._meta.pk.name
+    pgtrigger.register(
+        KeptPrimaryKey(
+            name=name,
+            operation=pgtrigger.Update,
+            condition=pgtrigger.Q(**{f"old__{pk}__df": pgtrigger.F(f"new__{pk}")}),
+        )
+    )(model)
 
 
 def chain_triggers() -> list[pgtrigger.Trigger]:

@@ -51,7 +51,8 @@ def history_trigger_calls() -> dict[str, int]:
         cursor.execute(
             "SELECT t.tgname, coalesce(f.calls, 0) FROM pg_trigger t"
             " LEFT JOIN pg_stat_xact_user_functions f ON f.funcid = t.tgfoid"
-            " WHERE t.tgrelid = %s::regclass AND t.tgname LIKE 'pgtrigger_%%'",
+            " WHERE t.tgrelid = %s::regclass AND t.tgname LIKE 'pgtrigger_%%'"
+            " AND t.tgname NOT LIKE 'pgtrigger_primary_key_kept_%%'",
             [PARTNERS],
         )
         return {name.split("_")[1]: calls for name, calls in cursor.fetchall()}
@@ -281,3 +282,20 @@ def test_no_session_setting_switches_off_the_append_only_triggers(trigger, state
         execute(statement)
 
     assert list(PartnerEvent.objects.values_list("name", flat=True)) == ["Kept"]
+
+
+@pytest.mark.django_db
+def test_no_statement_changes_a_tracked_rows_primary_key_unseen():
+    """The history pairs a row's old and new values by primary key: a key changed
+    by raw SQL would leave no update event, so PostgreSQL refuses it."""
+    partner = PartnerFactory(name="Keeps its key")
+    events = PartnerEvent.objects.count()
+
+    with pytest.raises(InternalError, match="primary_key_kept"), transaction.atomic():
+        execute(f"UPDATE {PARTNERS} SET id = id + 1000000 WHERE id = %s", [partner.pk])
+
+    assert Partner.objects.filter(pk=partner.pk, name="Keeps its key").exists()
+    assert PartnerEvent.objects.count() == events
+    # Any other change of the row goes through, with its event.
+    execute(f"UPDATE {PARTNERS} SET name = 'Renamed' WHERE id = %s", [partner.pk])
+    assert PartnerEvent.objects.filter(pgh_obj_id=partner.pk, pgh_label="update").count() == 1
