@@ -173,7 +173,7 @@ class KeptPrimaryKey(Unignorable, pgtrigger.Protect):
 
 def keep_primary_key(model) -> None:
     name = "primary_key_kept"
-    if f"{model._meta.label}:{name}" in pgtrigger.registry._registry:
+    if any(trigger.name == name for trigger in getattr(model._meta, "triggers", [])):
         return  # a model with several event models gets it once
     pk = model._meta.pk.name
     pgtrigger.register(
