@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from evaluation import codes
+from evaluation.models import Rating
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def flag_url(flag) -> str:
 def flag_text(flag) -> str:
     """A flag in the reader's language (`evaluation.codes.FLAG_WORDING`)."""
     return codes.flag_text(flag)
+
+
+@register.filter
+def rating_label(rating) -> str:
+    """A rating's name in the reader's language (“Orange” for amber in French)."""
+    return Rating(rating).label if rating in Rating.values else rating
 
 
 @register.filter

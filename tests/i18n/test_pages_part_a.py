@@ -658,3 +658,17 @@ def test_the_audit_trail_is_translated(client, language):
     header = export.content.decode("utf-8-sig").splitlines()[0]
     with translation.override(language):
         assert header.startswith(translation.gettext("When (UTC)"))
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("en-gb", ["Green", "Amber", "Red"]), ("fr", ["Vert", "Orange", "Rouge"])],
+)
+def test_a_ratings_badge_names_it_in_the_readers_language(client, rita, card, language, names):
+    client.force_login(reading_in(rita, language))
+    url = reverse("evaluation:scorecard", args=[card.pk])
+
+    for rating, name in zip(["green", "amber", "red"], names, strict=True):
+        Scorecard.objects.filter(pk=card.pk).update(rating=rating)
+        page = client.get(url).content.decode()
+        assert f'<span class="badge rating-{rating}">{name}</span>' in page
