@@ -22,6 +22,7 @@ and `number(value, places)` and `date(value)`, shown in the reader's locale
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -52,12 +53,21 @@ def _shown(value):
     return value
 
 
+@functools.lru_cache(maxsize=4096)
+def _english_day(iso: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return day(dt.date.fromisoformat(iso))
+
+
 def _as_stored(value):
     # English as the worker writes it, once per flag of every scorecard: the
     # stored digits are already written the English way ("4.1", no grouping).
-    if isinstance(value, dict) and "number" in value:
-        return value["number"]
-    return _shown(value)
+    if isinstance(value, dict):
+        if "number" in value:
+            return value["number"]
+        if "date" in value:
+            return _english_day(value["date"])
+    return value
 
 
 class Wording:
@@ -70,6 +80,10 @@ class Wording:
         self.texts: dict = {}
         for part in parts:
             self.texts.update(part.texts if isinstance(part, Wording) else part)
+        # The English sentence of each (code, count): a run writes tens of
+        # thousands of flags, and looking each one up again (switching to
+        # English, through every catalogue) cost more than its scoring.
+        self._english: dict[tuple, str] = {}
 
     def phrase(self, code: str, **params) -> dict:
         """The stored form: code, parameters and the English sentence."""
@@ -87,5 +101,23 @@ class Wording:
         return template % {name: shown(value) for name, value in params.items()}
 
     def english(self, phrase: Mapping) -> str:
-        with translation.override(settings.LANGUAGE_CODE):
-            return self.say(phrase, shown=_as_stored)
+        """The sentence in English (`LANGUAGE_CODE`), whatever the active language."""
+        code, params = phrase.get("code"), phrase.get("params")
+        if code not in self.texts or params is None:
+            return phrase.get("message", "")
+        template = self._english_template(code, params.get("count"))
+        return template % {name: _as_stored(value) for name, value in params.items()}
+
+    def _english_template(self, code, count) -> str:
+        key = (code, count)
+        template = self._english.get(key)
+        if template is None:
+            wording = self.texts[code]
+            with translation.override(settings.LANGUAGE_CODE):
+                # A plural wording (`ngettext_lazy(…, "count")`) gives the form
+                # for a count through `format`, its documented way to resolve
+                # without interpolating; the wordings use no braces.
+                template = str(wording) if count is None else wording.format(count=count)
+            if len(self._english) < 10_000:  # counts are small; bounded all the same
+                self._english[key] = template
+        return template
