@@ -107,3 +107,19 @@ def test_the_command_refuses_a_database_that_is_not_empty():
     with pytest.raises(SystemExit, match="not empty"):
         assessment.main(["--partnerships", "1"])
     assert Partnership.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_pool_assesses_every_partnership_as_the_worker_would():
+    today = timezone.localdate()
+    build_portfolio(partnerships=3, months=4, today=today)
+    period = services.last_closed_month(today)
+
+    figures = assessment.measure(period.start, repeat=1, processes=2)
+
+    assert figures.processes == 2 and len(figures.pooled_seconds) == 1
+    cards = Scorecard.objects.filter(period_start=period.start)
+    # The pooled run's scorecards are the ones left, written by the other processes.
+    assert cards.count() == 3
+    assert cards.filter(run__status="completed").count() == 3
+    assert f"{figures.pooled_ratio:.2f}×" in assessment.table([(Portfolio(seconds=1.0), figures)])

@@ -39,14 +39,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -154,6 +156,8 @@ class Figures:
     assessment_seconds: list[float]
     lower_bound_seconds: list[float]
     bound_matches: bool  # the lower bound's aggregates equal what the scoring reads
+    processes: int = 0  # the worker pool's processes for `pooled_seconds` (0: not measured)
+    pooled_seconds: list[float] = field(default_factory=list)
 
     @property
     def assessment(self) -> float:
@@ -166,6 +170,16 @@ class Figures:
     @property
     def ratio(self) -> float:
         return self.assessment / self.lower_bound if self.lower_bound else float("inf")
+
+    @property
+    def pooled(self) -> float | None:
+        return statistics.median(self.pooled_seconds) if self.pooled_seconds else None
+
+    @property
+    def pooled_ratio(self) -> float | None:
+        if self.pooled is None or not self.lower_bound:
+            return None
+        return self.pooled / self.lower_bound
 
 
 class _QueryCounter:
@@ -205,6 +219,36 @@ def _full_assessment(period_start: dt.date, counter: _QueryCounter):
     return run, per_chunk
 
 
+def _start_worker() -> None:
+    # A forked process must not run its parent's handlers (which stop the
+    # throwaway servers) when the pool ends it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    connection.ensure_connection()
+
+
+def _execute_chunk(chunk_id: int) -> None:
+    services.assessment_chunk_execute(chunk_id=chunk_id)
+
+
+def worker_pool(processes: int):
+    """`processes` forked processes, each with its own connection, as the Celery
+    worker's prefork pool runs the chunks (its default: one process per CPU).
+    The caller's connections are closed first, so no child shares one."""
+    connections.close_all()
+    return multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker)
+
+
+def _pooled_assessment(period_start: dt.date, pool) -> AssessmentRun:
+    """Start a run here and have the pool's processes execute its chunks, each
+    taking the next chunk as it finishes one, as the worker's processes take
+    the queued chunk tasks; returns when the last chunk has completed the run."""
+    run = services.assessment_run_start(period_start=period_start)
+    chunk_ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
+    pool.map(_execute_chunk, chunk_ids, chunksize=1)
+    return run
+
+
 def _lower_bound(period_end: dt.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(lower_bound_sql(), {"end": period_end})
@@ -233,7 +277,7 @@ def _bound_matches_inputs(period: Period) -> bool:
     return read == bound
 
 
-def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
+def measure(period_start: dt.date, *, repeat: int = 3, processes: int = 0) -> Figures:
     """Time a full assessment of the month starting `period_start` and the lower bound.
 
     Fairness: before timing, the previous month is assessed once (untimed; it
@@ -242,6 +286,12 @@ def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
     scorecards and runs are removed, a full assessment is timed (run start plus
     every chunk, sequentially, in this process, wall clock), and the lower
     bound is timed (execute and fetch every row, wall clock). Medians count.
+
+    With `processes`, the same full assessment is also timed `repeat` times as
+    the worker runs it in production: the chunks executed by that many forked
+    processes (started, and connected, before the clock starts), wall clock
+    from the run's start to its last chunk done. The processes must see the
+    data, so this needs it committed (not inside a test's transaction).
     """
     period = services.month_of(period_start)
     if period.start != period_start:
@@ -265,6 +315,23 @@ def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
         lower_bound_seconds.append(time.perf_counter() - started)
 
     run.refresh_from_db()
+    written = Scorecard.objects.filter(period_start=period_start, run=run).count()
+    pooled_seconds = []
+    if processes:
+        pool = worker_pool(processes)
+        try:
+            for _ in range(max(1, repeat)):
+                _forget_period(period_start)
+                started = time.perf_counter()
+                pooled_run = _pooled_assessment(period_start, pool)
+                pooled_seconds.append(time.perf_counter() - started)
+        finally:
+            pool.close()
+            pool.join()
+        pooled_run.refresh_from_db()
+        if (pooled_run.status, pooled_run.assessed_count) != ("completed", run.assessed_count):
+            raise RuntimeError(f"The pooled run ended {pooled_run.status}, unlike the others.")
+
     measurements_read = _count_read(period.end)
     bound_matches = _bound_matches_inputs(period)
     return Figures(
@@ -276,7 +343,7 @@ def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
         assessed=run.assessed_count,
         skipped=run.skipped_count,
         failed=run.failed_count,
-        scorecards=Scorecard.objects.filter(period_start=period_start, run=run).count(),
+        scorecards=written,
         chunks=len(per_chunk),
         queries=counter.count,
         queries_per_chunk=per_chunk,
@@ -284,6 +351,8 @@ def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
         assessment_seconds=assessment_seconds,
         lower_bound_seconds=lower_bound_seconds,
         bound_matches=bound_matches,
+        processes=processes,
+        pooled_seconds=pooled_seconds,
     )
 
 
@@ -291,17 +360,23 @@ def measure(period_start: dt.date, *, repeat: int = 3) -> Figures:
 
 
 def table(rows: list[tuple[Portfolio, Figures]]) -> str:
+    pooled = next((f.processes for _, f in rows if f.pooled is not None), 0)
     head = (
         f"{'partnerships':>12} {'metrics':>8} {'measurements':>12} {'build s':>8} "
         f"{'assessment s':>12} {'lower bound s':>13} {'ratio':>6}"
     )
+    if pooled:
+        head += f" {f'{pooled} processes s':>13} {'ratio':>6}"
     lines = [head, "-" * len(head)]
     for portfolio, f in rows:
-        lines.append(
+        line = (
             f"{f.partnerships:>12,} {f.metrics:>8,} {f.measurements:>12,} "
             f"{portfolio.seconds:>8.1f} {f.assessment:>12.2f} {f.lower_bound:>13.2f} "
             f"{f.ratio:>5.2f}×"
         )
+        if pooled and f.pooled is not None:
+            line += f" {f.pooled:>13.2f} {f.pooled_ratio:>5.2f}×"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -332,6 +407,14 @@ def details(f: Figures) -> str:
             f"{'equal' if f.bound_matches else 'DIFFER FROM'} the assessment's inputs",
             f"  queries per full assessment: {f.queries}: {_query_split(f)}",
             f"  assessment runs (s): {runs}; lower bound runs (s): {bounds}",
+            *(
+                [
+                    f"  with the worker's {f.processes} processes (s): "
+                    + ", ".join(f"{s:.2f}" for s in f.pooled_seconds)
+                ]
+                if f.pooled_seconds
+                else []
+            ),
         ]
     )
 
@@ -360,6 +443,16 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--metrics", type=int, default=5, help="Metrics per partnership.")
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs (median).")
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=(
+            "Also time the assessment with its chunks executed by this many processes, as "
+            "the Celery worker's pool runs them (default: one per CPU, Celery's default); "
+            "0 to skip."
+        ),
+    )
+    parser.add_argument(
         "--i-know-this-wipes",
         action="store_true",
         dest="wipe",
@@ -380,7 +473,7 @@ def main(argv: list[str], *, stdout=None) -> int:
     out = stdout or sys.stdout
     options = parser().parse_args(argv)
     sizes = options.partnerships
-    if any(n < 1 for n in sizes) or options.months < 1 or options.metrics < 1:
+    if any(n < 1 for n in sizes) or min(options.months, options.metrics) < 1 or options.processes < 0:
         raise SystemExit("Sizes, months and metrics must be positive.")
     tables = tables_to_wipe()
     occupied = tables_with_rows(tables)
@@ -430,14 +523,15 @@ def main(argv: list[str], *, stdout=None) -> int:
             f"in {portfolio.seconds:.1f} s (COPY, then VACUUM ANALYZE); measuring…",
             file=out,
         )
-        figures = measure(period.start, repeat=options.repeat)
+        figures = measure(period.start, repeat=options.repeat, processes=options.processes)
         print(details(figures), file=out)
         rows.append((portfolio, figures))
     print("", file=out)
     print(table(rows), file=out)
     print(
         "\nassessment: run start + every chunk in turn, in this process (scorecards upserted); "
-        "lower bound: one SQL statement aggregating the same measurements, rows fetched.",
+        "lower bound: one SQL statement aggregating the same measurements, rows fetched; "
+        "processes: the same assessment with its chunks shared by the worker's processes.",
         file=out,
     )
     return 0
