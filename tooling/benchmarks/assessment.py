@@ -473,8 +473,10 @@ def main(argv: list[str], *, stdout=None) -> int:
     out = stdout or sys.stdout
     options = parser().parse_args(argv)
     sizes = options.partnerships
-    if any(n < 1 for n in sizes) or min(options.months, options.metrics) < 1 or options.processes < 0:
+    if any(n < 1 for n in sizes) or min(options.months, options.metrics) < 1:
         raise SystemExit("Sizes, months and metrics must be positive.")
+    if options.processes < 0:
+        raise SystemExit("Processes: 0 (not measured) or more.")
     tables = tables_to_wipe()
     occupied = tables_with_rows(tables)
     if occupied and not options.wipe:
