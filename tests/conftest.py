@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup):
             connection._test_serialized_contents = json.dumps(rows)
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """The tests make thousands of people: each password hashed with Argon2 (or
+    PBKDF2's million rounds) would cost a tenth of a second or more, so they
+    hash with MD5, as Django's testing guide suggests. The production list,
+    and the upgrade of older hashes, is tested in tests/accounts/test_passwords.py
+    (which asks for `production_hashers`)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
     """The .mo files are built from the .po files at set-up, not kept in git:

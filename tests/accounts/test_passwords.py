@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 
@@ -118,3 +119,48 @@ def test_there_is_no_sign_up(client):
         },
     )
     assert not response.context["user"].is_authenticated
+
+
+# --- how passwords are kept ------------------------------------------------------------
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """The hashers of config/settings.py (the suite otherwise hashes with MD5 for speed)."""
+    from config import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    return production.PASSWORD_HASHERS
+
+
+def test_a_password_chosen_now_is_kept_as_an_argon2id_hash(client, alice, production_hashers):
+    link = reset_link(client, "alice@example.org")
+
+    set_new_password(client, link)
+
+    alice.refresh_from_db()
+    assert alice.password.startswith("argon2$argon2id$")
+    assert alice.check_password(NEW_PASSWORD)
+
+
+def test_an_older_pbkdf2_hash_still_signs_in_and_is_hashed_again_with_argon2(
+    client, alice, production_hashers
+):
+    alice.password = make_password(NEW_PASSWORD, hasher="pbkdf2_sha256")
+    alice.save(update_fields=["password"])
+
+    response = client.post(reverse("account_login"), {"login": "alice", "password": NEW_PASSWORD})
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    alice.refresh_from_db()
+    assert alice.password.startswith("argon2$argon2id$")
+
+
+def test_a_wrong_password_leaves_an_older_hash_as_it_was(client, alice, production_hashers):
+    alice.password = old = make_password(NEW_PASSWORD, hasher="pbkdf2_sha256")
+    alice.save(update_fields=["password"])
+
+    client.post(reverse("account_login"), {"login": "alice", "password": "not the password"})
+
+    alice.refresh_from_db()
+    assert alice.password == old
