@@ -7,7 +7,8 @@ the static files, builds a benchmark portfolio with its people
 count the README recommends (`WEB_CONCURRENCY`, default 2), runs the journeys
 of `tooling/loadtest/locustfile.py` for a fixed time (and at most a number of
 requests), prints per page the requests, failures, median, p95 and
-throughput, and stops everything whatever happens. Exit 1 if any request failed.
+throughput — for the burst while everyone signs in, and for the steady state
+after it — and stops everything whatever happens. Exit 1 if any request failed.
 
     --partnerships 10000   portfolio size          --periods 3     months of scorecards
     --users 20             concurrent people       --spawn-rate 5  people started per second
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
 import secrets
@@ -81,12 +83,23 @@ def read_stats(csv_prefix: str) -> list[dict]:
         return list(csv.DictReader(file))
 
 
+def read_sign_in(path: str) -> list[dict]:
+    """The figures of the sign-in burst (see the locustfile), if it ended."""
+    try:
+        with open(path) as file:
+            return json.load(file)
+    except FileNotFoundError:
+        return []
+
+
 def report(rows: list[dict]) -> str:
     head = (
         f"{'page':<28} {'requests':>8} {'failures':>8} {'median ms':>9} {'p95 ms':>7} {'req/s':>6}"
     )
     lines = [head, "-" * len(head)]
     for row in rows:
+        if int(row["Request Count"]) == 0 and row["Name"] != "Aggregated":
+            continue  # a page nobody opened in this part of the run
         name = "all pages" if row["Name"] == "Aggregated" else row["Name"]
         lines.append(
             f"{name:<28} {int(row['Request Count']):>8} {int(row['Failure Count']):>8} "
@@ -139,8 +152,10 @@ def main(argv: list[str]) -> int:
                 seconds=options.run_time,
                 csv_prefix=prefix,
             )
+            sign_in_json = f"{tmp}/sign-in.json"
             locust_env = {
                 **env,
+                "LOADTEST_SIGN_IN_JSON": sign_in_json,
                 "LOADTEST_PASSWORD": password,
                 "LOADTEST_PARTNERSHIPS": str(options.partnerships),
                 "LOADTEST_MAX_REQUESTS": str(options.max_requests),
@@ -154,13 +169,22 @@ def main(argv: list[str]) -> int:
             subprocess.run(command, env=locust_env, cwd=REPO_DIR, timeout=MAX_RUN_SECONDS + 60)
             seconds = time.perf_counter() - started
             rows = read_stats(prefix)
+            burst = read_sign_in(sign_in_json)
         print(
             f"\n{options.partnerships:,} partnerships, {options.users} users, "
             f"gunicorn {options.workers} workers, {seconds:.0f} s; load average "
             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n"
         )
+        if burst:
+            print(f"While the {options.users} people sign in ({options.spawn_rate}/s):\n")
+            print(report(burst))
+            print("\nOnce everyone has signed in (the steady state):\n")
+        else:
+            print("Not everyone had signed in when the run ended: the whole run.\n")
         print(report(rows))
-        failures = sum(int(r["Failure Count"]) for r in rows if r["Name"] == "Aggregated")
+        failures = sum(
+            int(r["Failure Count"]) for r in [*burst, *rows] if r["Name"] == "Aggregated"
+        )
         return 1 if failures else 0
     except (ServerError, subprocess.CalledProcessError) as error:
         log(f"load test failed: {error}")
