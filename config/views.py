@@ -32,10 +32,10 @@ def home(request):
     families = [
         {"label": label, "count": counts[key]}
         for key, label in (
-            ("potential", "Potential"),
-            ("active", "Active"),
-            ("struggling", "Struggling"),
-            ("ended", "Ended"),
+            ("potential", StageFamily.POTENTIAL.label),
+            ("active", Stage.ACTIVE.label),
+            ("struggling", Stage.STRUGGLING.label),
+            ("ended", StageFamily.ENDED.label),
         )
     ]
     expiry_days = expiry_warning_days()

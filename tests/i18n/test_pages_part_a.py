@@ -105,15 +105,17 @@ def partnership(alice):
 def test_the_portfolio_and_the_navigation_read_in_the_users_language(client, alice, language):
     client.force_login(reading_in(alice, language))
     response = client.get(reverse("home"))
-    labels = [*NAVBAR, "Partnership portfolio", "Agreements expiring in the next", "None."]
+    # The tiles counting the partnerships of each lifecycle family too.
+    families = ["Potential", "Active", "Struggling", "Ended"]
+    labels = [*NAVBAR, *families, "Partnership portfolio", "Agreements expiring in the next"]
     assert_translated(
         response,
-        labels,
+        [*labels, "None."],
         language,
         {
-            "fr": ["Portefeuille de partenariats", "Se déconnecter", "Partenariats"],
-            "es": ["Cartera de alianzas", "Cerrar sesión", "Alianzas"],
-            "pt": ["Carteira de parcerias", "Terminar sessão", "Parcerias"],
+            "fr": ["Portefeuille de partenariats", "Se déconnecter", "Potentiel", "En difficulté"],
+            "es": ["Cartera de alianzas", "Cerrar sesión", "Potencial", "En dificultades"],
+            "pt": ["Carteira de parcerias", "Terminar sessão", "Potencial", "Em dificuldades"],
         },
     )
 
