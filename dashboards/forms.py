@@ -75,6 +75,8 @@ class PartnershipFilterForm(forms.Form):
             Exists(Partnership.objects.filter(owner=OuterRef("pk")))
         )
         for field in self.fields.values():
+            if field.widget.is_hidden:
+                continue
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             elif isinstance(field.widget, forms.Select):
