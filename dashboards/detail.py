@@ -214,7 +214,9 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
 
 def _history(partnership: Partnership, user):
     """The partnership's scorecards the user may read, oldest first."""
-    return Scorecard.objects.visible_to(user).filter(partnership=partnership).order_by("period_start")
+    return (
+        Scorecard.objects.visible_to(user).filter(partnership=partnership).order_by("period_start")
+    )
 
 
 def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> dict:

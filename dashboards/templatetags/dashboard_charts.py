@@ -119,8 +119,36 @@ def chart_rows(table: dict) -> str:
     return "\n".join(rows)
 
 
+TARGETS = """<details class="small">
+  <summary>{summary}</summary>
+  <div class="table-responsive"><table class="table table-sm mb-0 mt-1" data-targets="{pk}">
+    <thead><tr><th>{period}</th><th class="text-end">{planned}</th>\
+<th class="text-end">{actual}</th><th class="text-end">{progress}</th></tr></thead>
+    <tbody>
+    {rows}
+    </tbody>
+  </table></div>
+</details>
+"""
+
+
 @register.simple_tag
-def targets_rows(trajectory) -> SafeString:
+def targets_table(metric) -> SafeString:
+    """A metric's targets against its actuals, period by period (`metric.trajectory`)."""
+    return SafeString(
+        TARGETS.format(
+            summary=gettext("Targets vs actuals by period"),
+            pk=int(metric.pk),
+            period=gettext("Period"),
+            planned=gettext("Planned"),
+            actual=gettext("Actual"),
+            progress=gettext("Progress"),
+            rows=targets_rows(metric.trajectory),
+        )
+    )
+
+
+def targets_rows(trajectory) -> str:
     """A metric's targets against its actuals, one row per period."""
     numbers = LocalNumbers()
 
@@ -130,12 +158,10 @@ def targets_rows(trajectory) -> SafeString:
     def progress(value) -> str:
         return DASH if value is None else percent_text(value)
 
-    return SafeString(
-        "\n".join(
-            f'<tr><th scope="row" class="fw-normal">{point.period.label}</th>'
-            f'<td class="text-end">{amount(point.planned)}</td>'
-            f'<td class="text-end">{amount(point.actual)}</td>'
-            f'<td class="text-end">{progress(point.progress)}</td></tr>'
-            for point in trajectory
-        )
+    return "\n".join(
+        f'<tr><th scope="row" class="fw-normal">{point.period.label}</th>'
+        f'<td class="text-end">{amount(point.planned)}</td>'
+        f'<td class="text-end">{amount(point.actual)}</td>'
+        f'<td class="text-end">{progress(point.progress)}</td></tr>'
+        for point in trajectory
     )
