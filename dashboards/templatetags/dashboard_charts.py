@@ -43,7 +43,7 @@ def _chart_number(value, numbers: LocalNumbers) -> str:
 @register.filter
 def chart_number(value):
     """A value as a chart's table shows it: whole numbers plainly, others to one decimal."""
-    return _chart_number(value, LocalNumbers())
+    return SafeString(_chart_number(value, LocalNumbers()))  # escaped there
 
 
 FIGURE = """<figure class="accord-chart mb-3" id="{id}">
