@@ -1,12 +1,15 @@
-"""How dates and counts read in Accord's messages, in one place."""
+"""How dates, counts and numbers read in Accord's messages and tables, in one place."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
 
+from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateformat import format as date_format
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 
 
 def _spelt(name: str, default: str) -> str:
@@ -37,3 +40,46 @@ def link(viewname: str, *args) -> str:
         return reverse(viewname, args=args)
     except NoReverseMatch:
         return ""
+
+
+# Django's floatformat and number_format look up the language and its formats
+# for every number; a table of a few hundred of them reads them once instead.
+_LONGEST = 200  # digits: floatformat writes longer numbers as they come
+
+
+class LocalNumbers:
+    """Numbers written as Django's `floatformat` and `number_format` write them
+    in the language active when this is made, character for character, for a
+    table's worth at a time. Where the settings group thousands, or a number
+    is out of the ordinary, Django's own functions answer."""
+
+    def __init__(self):
+        self.mark = get_format("DECIMAL_SEPARATOR")
+        # Thousands grouped: leave every number to Django.
+        self.plain = not settings.USE_THOUSAND_SEPARATOR
+
+    def places(self, value, places: int) -> str:
+        """`floatformat(value, -places)`: whole numbers bare, others to `places`
+        decimals rounded half up ("" for None, as floatformat's)."""
+        if value is None:
+            return ""
+        if not (self.plain and isinstance(value, Decimal) and value.is_finite()):
+            return floatformat(value, -places)
+        _sign, digits, exponent = value.as_tuple()
+        if len(digits) + abs(exponent) > _LONGEST:
+            return floatformat(value, -places)
+        if value == value.to_integral_value():
+            return str(int(value))
+        # Precision enough for every digit kept, as floatformat's.
+        context = Context(prec=max(getcontext().prec, places + len(digits) - exponent + 1))
+        rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, context)
+        text = f"{abs(rounded):f}".replace(".", self.mark)
+        return f"-{text}" if rounded < 0 else text
+
+    def tenths(self, value: float) -> str:
+        """`number_format(value, 1)` of a float: cut (not rounded) to one decimal."""
+        text = repr(value)
+        if not self.plain or "e" in text or "n" in text:  # 1e-05, inf, nan
+            return number_format(value, 1)
+        whole, _, decimals = text.partition(".")
+        return f"{whole}{self.mark}{(decimals or '0')[:1]}"

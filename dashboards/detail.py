@@ -215,10 +215,7 @@ def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
 def _history(partnership: Partnership, user):
     """The partnership's scorecards the user may read, oldest first."""
     return (
-        Scorecard.objects.visible_to(user)
-        .filter(partnership=partnership)
-        .select_related("reviewer")
-        .order_by("period_start")
+        Scorecard.objects.visible_to(user).filter(partnership=partnership).order_by("period_start")
     )
 
 
@@ -453,8 +450,8 @@ def partner_charts(partner: Partner, data: dict) -> dict:
 
 def scorecard_history(partnership: Partnership, *, user) -> list[Scorecard]:
     """The scorecards the user may read, oldest first, each with `.comments`
-    (the review events that carry one): two queries."""
-    cards = list(_history(partnership, user))
+    (the review events that carry one) and their reviewer: two queries."""
+    cards = list(_history(partnership, user).select_related("reviewer"))
     comments = defaultdict(list)
     for event in (
         ScorecardEvent.objects.filter(scorecard__in=[card.pk for card in cards])

@@ -33,15 +33,14 @@ class PortfolioFilterForm(PartnershipFilterForm):
     """The list's filters that make sense for the whole portfolio, plus the map's colour."""
 
     colour = forms.ChoiceField(
-        choices=[("count", _("Partnerships")), ("score", _("Average score"))], required=False
+        choices=[("count", _("Partnerships")), ("score", _("Average score"))],
+        required=False,
+        widget=forms.HiddenInput,
     )
+    # Removed from the class rather than from each form: a form deep-copies
+    # every field it declares, choices and all, before it could drop them.
+    family = benefit = spanned = rating = None
     LINK_EXCLUDED = ("colour",)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("family", "benefit", "spanned", "rating"):
-            del self.fields[name]
-        self.fields["colour"].widget = forms.HiddenInput()
 
 
 def portfolio_filters(request) -> tuple[PortfolioFilterForm, dict]:

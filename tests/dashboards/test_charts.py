@@ -68,3 +68,35 @@ def test_the_table_shows_what_the_chart_shows():
     assert '<script id="ratings-spec" type="application/json">' in html
     assert '<a href="/p/?period=2026-09">2026-09</a>' in html
     assert '<td class="text-end">—</td>' in html  # a missing value is shown as missing
+
+
+def test_a_figure_escapes_what_people_typed_and_speaks_the_readers_language():
+    from django.utils import translation
+
+    spec = chart(
+        "horizontal-bar",
+        ["<b>Ours</b>", "Theirs"],
+        [{"label": "Score & trend", "data": [2.56, None]}],
+        title="Best <i>and</i> worst",
+        links=["/p/?a=1&b=2", None],
+        unit="<kg>",
+    )
+    with translation.override("fr"):
+        html = render_to_string("dashboards/_chart.html", {"spec": spec, "id": "ranked"})
+    assert '<span class="fw-semibold">Best &lt;i&gt;and&lt;/i&gt; worst</span>' in html
+    assert '<a href="/p/?a=1&amp;b=2">&lt;b&gt;Ours&lt;/b&gt;</a>' in html
+    assert '<th scope="col" class="text-end">Score &amp; trend (&lt;kg&gt;)</th>' in html
+    assert '<td class="text-end">2,5</td>' in html  # the French decimal mark, one decimal
+    assert ">Afficher sous forme de tableau</button>" in html
+    assert 'aria-controls="ranked-table"' in html and 'id="ranked-table"' in html
+    assert "accord-chart-map" not in html
+
+
+def test_a_figure_with_no_numbers_says_so():
+    from django.utils import translation
+
+    spec = world_map({}, title="Where", label="Partners")
+    with translation.override("en-gb"):
+        html = render_to_string("dashboards/_chart.html", {"spec": spec, "id": "where"})
+    assert '<tr><td colspan="2" class="text-body-secondary">Nothing to show.</td></tr>' in html
+    assert 'class="accord-chart-canvas accord-chart-map"' in html
