@@ -159,7 +159,7 @@ def targets_rows(trajectory) -> str:
         return DASH if value is None else percent_text(value)
 
     return "\n".join(
-        f'<tr><th scope="row" class="fw-normal">{point.period.label}</th>'
+        f'<tr><th scope="row" class="fw-normal">{_text(point.period.label)}</th>'
         f'<td class="text-end">{amount(point.planned)}</td>'
         f'<td class="text-end">{amount(point.actual)}</td>'
         f'<td class="text-end">{progress(point.progress)}</td></tr>'

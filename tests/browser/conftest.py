@@ -1,11 +1,14 @@
 """Browser tests: Playwright drives Debian's Chromium (it cannot download its own here)."""
 
+import contextlib
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
 
-from tests.factories import TOTP_SECRET, totp_code
+from partnerships.models import PartnershipLead
+from tests.factories import TOTP_SECRET, PartnershipFactory, totp_code
 from tooling.servers import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; Django's guard
@@ -62,3 +65,27 @@ def sign_in(page, live_server, username, password="password", totp_secret=TOTP_S
     if "/2fa/authenticate/" in page.url:
         page.get_by_label("Code").fill(totp_code(totp_secret))
         page.get_by_role("button", name="Sign in").click()
+
+
+@contextlib.contextmanager
+def two_editors(live_server, alice, bob, sign_in_as):
+    """alice and bob, each signed in (by `sign_in_as`) in a browser context of
+    their own, both on the edit form of "Nairobi exchange": alice owns it and
+    bob co-leads it. Yields their pages by username."""
+    partnership = PartnershipFactory(owner=alice, title="Nairobi exchange")
+    PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="research")
+    edit = f"{live_server.url}{reverse('partnerships:partnership_edit', args=[partnership.pk])}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pages = {}
+            for username in ("alice", "bob"):
+                page = browser.new_context().new_page()
+                page.set_default_timeout(10_000)
+                sign_in_as(page, live_server, username)
+                expect(page.get_by_role("link", name="Partnerships", exact=True)).to_be_visible()
+                page.goto(edit)
+                pages[username] = page
+            yield pages
+        finally:
+            browser.close()

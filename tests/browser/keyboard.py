@@ -69,6 +69,17 @@ def choose(page, select, label):
     page.keyboard.type(label)
 
 
+def fill_partner_with_keys(page, name="Hôpital Lac-Bleu"):
+    """The new-partner form's fields, each reached with Tab and typed or chosen."""
+    type_into(page, page.locator("[name=name]"), name)
+    choose(page, page.locator("[name=kind]"), "Hospital")
+    choose(page, page.locator("[name=organisation_type]"), "Other public")
+    choose(page, page.locator("[name=sector]"), "Government")
+    choose(page, page.locator("[name=country]"), "Canada")
+    type_into(page, page.locator("[name=city]"), "Québec")
+    choose(page, page.locator("[name=time_zone]"), "America/Toronto")
+
+
 def sign_in_with_keys(page, live_server, username, password="password"):
     """The sign-in form, and the second factor for a reviewer or administrator, by keyboard."""
     page.goto(f"{live_server.url}/login/")

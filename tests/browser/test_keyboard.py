@@ -16,7 +16,12 @@ from health.models import Respondent, Statement
 from partnerships.models import Measurement, Partner
 from partnerships.periods import Period
 from tests.browser.conftest import sign_in
-from tests.browser.keyboard import choose, sign_in_with_keys, tab_to, type_into
+from tests.browser.keyboard import (
+    fill_partner_with_keys,
+    sign_in_with_keys,
+    tab_to,
+    type_into,
+)
 from tests.factories import PartnershipFactory, partnership_with_data
 from tests.health.builders import open_round
 
@@ -36,13 +41,7 @@ def test_a_manager_signs_in_and_creates_a_partner_with_the_keyboard(live_server,
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="New partner")).to_be_visible()
 
-    type_into(page, page.locator("[name=name]"), "Hôpital Lac-Bleu")
-    choose(page, page.locator("[name=kind]"), "Hospital")
-    choose(page, page.locator("[name=organisation_type]"), "Other public")
-    choose(page, page.locator("[name=sector]"), "Government")
-    choose(page, page.locator("[name=country]"), "Canada")
-    type_into(page, page.locator("[name=city]"), "Québec")
-    choose(page, page.locator("[name=time_zone]"), "America/Toronto")
+    fill_partner_with_keys(page)
     # Back up to the name with Shift+Tab to correct it.
     tab_to(page, page.locator("[name=name]"), backwards=True)
     page.keyboard.press("End")

@@ -7,18 +7,18 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from evaluation import review
 from evaluation import services as evaluation
 from evaluation.models import Scorecard
-from partnerships.models import Agreement, Measurement, Partner, Partnership, PartnershipLead
+from partnerships.models import Agreement, Measurement, Partner, Partnership
 from partnerships.periods import Period
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.conftest import two_editors
 from tests.browser.keyboard import (
     FOCUSED,
     choose,
+    fill_partner_with_keys,
     follow,
     press,
     sign_in_with_keys,
@@ -26,9 +26,8 @@ from tests.browser.keyboard import (
     type_into,
 )
 from tests.dashboards.test_portfolio import seed_portfolio
-from tests.factories import PartnerFactory, PartnershipFactory, partnership_with_data
+from tests.factories import PartnerFactory, partnership_with_data
 from tests.partnerships.test_documents import TINY_PDF
-from tooling.servers import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,13 +54,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements_with_the_ke
     # A partner.
     follow(page, page.get_by_role("link", name="Partners", exact=True))
     follow(page, page.get_by_role("link", name="New partner"))
-    type_into(page, page.locator("[name=name]"), "Hôpital Lac-Bleu")
-    choose(page, page.locator("[name=kind]"), "Hospital")
-    choose(page, page.locator("[name=organisation_type]"), "Other public")
-    choose(page, page.locator("[name=sector]"), "Government")
-    choose(page, page.locator("[name=country]"), "Canada")
-    type_into(page, page.locator("[name=city]"), "Québec")
-    choose(page, page.locator("[name=time_zone]"), "America/Toronto")
+    fill_partner_with_keys(page)
     follow(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_role("heading", name="Hôpital Lac-Bleu")).to_be_visible()
     partner = Partner.objects.get(name="Hôpital Lac-Bleu")
@@ -334,39 +327,22 @@ def retitle(page, title):
 
 
 def test_the_second_of_two_editors_keeps_their_typing_with_the_keyboard(live_server, alice, bob):
-    partnership = PartnershipFactory(owner=alice, title="Nairobi exchange")
-    PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="research")
-    edit = f"{live_server.url}{reverse('partnerships:partnership_edit', args=[partnership.pk])}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            pages = {}
-            for username in ("alice", "bob"):
-                page = browser.new_context().new_page()
-                page.set_default_timeout(10_000)
-                sign_in_with_keys(page, live_server, username)
-                page.goto(edit)
-                pages[username] = page
+    with two_editors(live_server, alice, bob, sign_in_with_keys) as pages:
+        retitle(pages["alice"], "Nairobi nursing exchange")
+        expect(
+            pages["alice"].get_by_role("heading", name="Nairobi nursing exchange")
+        ).to_be_visible()
+        assert Partnership.objects.get().title == "Nairobi nursing exchange"
 
-            retitle(pages["alice"], "Nairobi nursing exchange")
-            expect(
-                pages["alice"].get_by_role("heading", name="Nairobi nursing exchange")
-            ).to_be_visible()
-            assert Partnership.objects.get().title == "Nairobi nursing exchange"
+        bob_page = pages["bob"]
+        retitle(bob_page, "Nairobi research exchange")
+        expect(bob_page.locator(".alert-danger")).to_contain_text(
+            "Title: “Nairobi exchange” → “Nairobi nursing exchange”"
+        )
+        expect(bob_page.locator("[name=title]")).to_have_value("Nairobi research exchange")
+        assert Partnership.objects.get().title == "Nairobi nursing exchange"
 
-            bob_page = pages["bob"]
-            retitle(bob_page, "Nairobi research exchange")
-            expect(bob_page.locator(".alert-danger")).to_contain_text(
-                "Title: “Nairobi exchange” → “Nairobi nursing exchange”"
-            )
-            expect(bob_page.locator("[name=title]")).to_have_value("Nairobi research exchange")
-            assert Partnership.objects.get().title == "Nairobi nursing exchange"
-
-            # Having read it, bob keeps his title: Tab to Save again.
-            follow(bob_page, bob_page.get_by_role("button", name="Save"))
-            expect(
-                bob_page.get_by_role("heading", name="Nairobi research exchange")
-            ).to_be_visible()
-        finally:
-            browser.close()
+        # Having read it, bob keeps his title: Tab to Save again.
+        follow(bob_page, bob_page.get_by_role("button", name="Save"))
+        expect(bob_page.get_by_role("heading", name="Nairobi research exchange")).to_be_visible()
     assert Partnership.objects.get().title == "Nairobi research exchange"
