@@ -164,10 +164,17 @@ class UserLocaleMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            if user.language in preferences.language_codes():
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-            timezone.activate(preferences.user_time_zone(user))
+            use_preferences(request, user)
         else:
             timezone.activate(preferences.organisation_time_zone())
         return self.get_response(request)
+
+
+def use_preferences(request, user) -> None:
+    """The rest of the request in `user`'s language and time zone: on each of
+    their requests, and from the moment they sign in (so the sign-in's own
+    message and redirect already speak their language)."""
+    if user.language in preferences.language_codes():
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+    timezone.activate(preferences.user_time_zone(user))

@@ -103,3 +103,18 @@ def test_the_preferences_page_offers_the_languages_in_their_own_names(client, al
     html = client.get(PREFERENCES).content.decode()
     for name in ("Français", "Español", "Português", "English"):
         assert name in html
+
+
+@pytest.mark.django_db
+def test_signing_in_already_speaks_the_users_language(client, alice):
+    """The sign-in's own confirmation is in the language alice chose, though the
+    request that signed her in was anonymous (the browser's English) until then."""
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+
+    response = client.post(
+        reverse("account_login"), {"login": "alice", "password": "password"}, follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [f"Connexion avec {alice.get_full_name()} réussie."]
