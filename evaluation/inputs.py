@@ -194,6 +194,7 @@ def load_inputs(
     previous = dict(
         Scorecard.objects.filter(AnyOf(F("partnership_id"), ids), period_start=previous_period)
         .exclude(overall_score__isnull=True)
+        .order_by()  # not the default's join to every partnership for its title
         .values_list("partnership_id", "overall_score")
     )
 

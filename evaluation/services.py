@@ -337,6 +337,7 @@ def assess_partnerships(
     partnerships = list(
         Partnership.objects.filter(AnyOf(F("id"), ids))
         .with_stage_on(period_end)
+        .order_by()
         .values_list("id", "stage_on", "start_date")
     )
     skipped, errors, eligible = [], [], []
@@ -349,11 +350,14 @@ def assess_partnerships(
         else:
             eligible.append({"id": pid, "start_date": start_date})
     # Lock every existing scorecard of the period, not only the approved ones,
-    # so an approval cannot land between this read and the upsert below.
+    # so an approval cannot land between this read and the upsert below. Only
+    # the scorecards, in key order: the default ordering would join (and lock)
+    # every partnership for their titles, reading the whole table per chunk.
     existing = dict(
-        Scorecard.objects.select_for_update()
+        Scorecard.objects.select_for_update(of=("self",))
         .filter(AnyOf(F("partnership_id"), [p["id"] for p in eligible]))
         .filter(period_start=period_start)
+        .order_by("pk")
         .values_list("partnership_id", "review_state")
     )
     to_assess = []

@@ -407,8 +407,11 @@ def measurement_save(
 def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:
     """The period's stored value, locked; refused if it is not the version expected."""
     stored = (
-        Measurement.objects.select_for_update()
+        # Only the measurement: the default ordering would join its metric,
+        # objective and partnership, and FOR UPDATE would lock them all.
+        Measurement.objects.select_for_update(of=("self",))
         .filter(metric=metric, period_start=period_start)
+        .order_by("pk")
         .first()
     )
     refuse_stale(stored, expected_version=expected_version)

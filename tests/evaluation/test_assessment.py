@@ -22,6 +22,7 @@ from evaluation.models import (
 from partnerships.models import Measurement, Partnership
 from partnerships.services import partnership_change_stage
 from tests.factories import PartnershipFactory, partnership_with_data
+from tests.locks import locked_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -310,6 +311,40 @@ def test_a_chunks_queries_do_not_grow_with_its_partnerships():
     # the chunk's and the finishing transactions
     small, large = queries_of_a_chunk(3), queries_of_a_chunk(15)
     assert small == large == 22
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_chunk_locks_its_scorecards_and_no_partnership():
+    partnership = partnership_with_data()
+    run_to_completion()
+    card = Scorecard.objects.get()
+    run = AssessmentRun.objects.get()
+
+    with transaction.atomic():
+        services.assess_partnerships(
+            [partnership.pk],
+            period_start=run.period_start,
+            period_end=run.period_end,
+            policy=run.policy,
+        )
+        assert locked_elsewhere(Scorecard, card.pk)  # an approval waits for the chunk
+        # ... but a manager's save of the partnership does not
+        assert not locked_elsewhere(Partnership, partnership.pk)
+
+
+def test_a_chunk_reads_the_scorecards_it_needs_without_the_partnerships_table():
+    # The scorecards' default ordering (by partnership title) would join every
+    # partnership: a read of the whole table per chunk, which grows with the
+    # portfolio, not with the chunk.
+    partnership_with_data()
+    run_to_completion()
+    with CaptureQueriesContext(connection) as queries:
+        run_to_completion(period_start=dt.date(2025, 9, 1))
+    scorecard_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "evaluation_scorecard"')
+    ]
+    assert len(scorecard_reads) == 2  # the chunk's lock, the previous month's scores
+    assert not [sql for sql in scorecard_reads if "partnerships_partnership" in sql]
 
 
 def test_an_agreement_that_expired_at_the_end_of_the_month_still_counts_for_it():

@@ -10,13 +10,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from core.versioning import StaleVersion
 from partnerships import services
-from partnerships.models import Agreement, Measurement, Partner, Partnership, PartnershipLead
+from partnerships.models import (
+    Agreement,
+    Measurement,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipLead,
+)
 from tests.factories import MemberFactory, PartnerFactory, PartnershipFactory, partnership_with_data
 from tests.forms import opened
+from tests.locks import locked_elsewhere
 from tests.partnerships.test_agreement_pages import existing_agreement, form_data
 from tests.partnerships.test_measurement_grid import HTMX
 from tests.partnerships.test_partner_pages import VALID
@@ -212,6 +221,26 @@ class TestMeasurementCell:
 
         assert self.post(client, metric, "7", version=1).status_code == 200
         assert Measurement.objects.get(period_start=dt.date(2024, 7, 1)).value == 7
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_correction_locks_its_value_and_not_its_metric_or_partnership(self, bob, metric):
+        services.measurement_save(
+            metric=metric, period_start=dt.date(2024, 7, 1), value=Decimal(5), entered_by=bob
+        )
+        stored = Measurement.objects.get(metric=metric, period_start=dt.date(2024, 7, 1))
+        with transaction.atomic():
+            services.measurement_save(
+                metric=metric,
+                period_start=dt.date(2024, 7, 1),
+                value=Decimal(6),
+                entered_by=bob,
+                expected_version=stored.version,
+            )
+            assert locked_elsewhere(Measurement, stored.pk)
+            # Others go on entering the partnership's other values meanwhile.
+            assert not locked_elsewhere(OutcomeMetric, metric.pk)
+            assert not locked_elsewhere(Partnership, metric.objective.partnership_id)
+        assert Measurement.objects.get(pk=stored.pk).value == 6
 
     def test_a_value_cleared_since_the_grid_opened_is_said_to_be_empty(
         self, client, alice, bob, metric

@@ -1,0 +1,35 @@
+"""Whether another transaction holds a row: asked from a second connection."""
+
+import threading
+
+from django.db import OperationalError, connections, transaction
+
+
+def locked_elsewhere(model, pk) -> bool:
+    """Whether a transaction other than a fresh one holds a lock on the row
+    (FOR UPDATE, or a write): a second connection, in its own thread, asks for
+    it with NOWAIT. Call it from inside the transaction under test."""
+    answers: list[bool | BaseException] = []
+
+    def probe():
+        try:
+            with transaction.atomic():
+                list(
+                    model.objects.select_for_update(nowait=True)
+                    .filter(pk=pk)
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+            answers.append(False)
+        except OperationalError as error:
+            answers.append(True if "could not obtain lock" in str(error) else error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join(timeout=30)
+    (answer,) = answers
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
