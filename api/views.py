@@ -480,7 +480,11 @@ class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
 
 
 class MeasurementViewSet(ReadViewSet):
-    queryset = Measurement.objects.select_related("entered_by").order_by("metric", "period_start")
+    # By the metric's key: "metric" would order by the metric's own ordering,
+    # joining its objective and partnership to sort every measurement by title.
+    queryset = Measurement.objects.select_related("entered_by").order_by(
+        "metric_id", "period_start"
+    )
     serializer_class = serializers.MeasurementSerializer
     filterset_class = filters.MeasurementFilter
     read_permission = "partnerships.view_measurement"

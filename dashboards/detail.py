@@ -168,7 +168,7 @@ def metrics_with_trajectories(partnership_id: int, *, today: dt.date) -> list[Ou
     values = defaultdict(dict)
     for metric_id, period_start, value in Measurement.objects.filter(
         metric__objective__partnership_id=partnership_id, metric__is_active=True
-    ).values_list("metric_id", "period_start", "value"):
+    ).order_by().values_list("metric_id", "period_start", "value"):
         values[metric_id][period_start] = value
     for metric in metrics:
         metric.trajectory = metric_trajectory(metric, values[metric.pk], today=today)

@@ -58,6 +58,7 @@ def warning_evidence(
             )
         )
         .filter(rank__lte=2)
+        .order_by()  # not the default's join to every partnership for its title
         .values(
             "partnership_id",
             "rank",

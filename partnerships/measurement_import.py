@@ -177,7 +177,7 @@ def check(
     metrics = {metric.pk: metric for metric in active_metrics(partnership)}
     existing = {
         (measurement.metric_id, measurement.period_start): measurement
-        for measurement in Measurement.objects.filter(metric__in=list(metrics.values()))
+        for measurement in Measurement.objects.filter(metric__in=list(metrics.values())).order_by()
     }
     parsed, errors, seen, period_errors = [], [], {}, {}
     for number, row in enumerate(rows[1:], start=2):

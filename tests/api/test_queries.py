@@ -1,8 +1,15 @@
 """The lists cost a fixed number of queries, whatever the size of the page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AgreementFactory, MemberFactory, PartnershipFactory
+from tests.factories import (
+    AgreementFactory,
+    MemberFactory,
+    PartnershipFactory,
+    partnership_with_data,
+)
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -32,3 +39,22 @@ def test_the_agreement_list_costs_the_same_at_any_size(
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/agreements/?page_size=100")
     assert response.json()["count"] == size
+
+
+def test_a_page_of_measurements_is_read_in_the_order_of_their_index(
+    client_for, erin, django_assert_max_num_queries
+):
+    # Ordered by the metric's key and the period (the unique index), not by the
+    # metric's own ordering: that joined every measurement to its objective and
+    # partnership and sorted them all by title for each page.
+    partnership_with_data(metrics=2)
+    client = client_for(erin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/measurements/?page_size=5")
+    assert response.status_code == 200
+    (page,) = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "measurement" in q["sql"]]
+    assert "partnerships_partnership" not in page
+    assert "partnerships_objective" not in page
+    assert page.rstrip().endswith('"partnerships_measurement"."period_start" ASC LIMIT 5')
+    rows = [(m["metric"], m["period_start"]) for m in response.json()["results"]]
+    assert rows == sorted(rows)
