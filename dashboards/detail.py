@@ -166,9 +166,13 @@ def metrics_with_trajectories(partnership_id: int, *, today: dt.date) -> list[Ou
         .order_by("objective__title", "name", "pk")
     )
     values = defaultdict(dict)
-    for metric_id, period_start, value in Measurement.objects.filter(
-        metric__objective__partnership_id=partnership_id, metric__is_active=True
-    ).order_by().values_list("metric_id", "period_start", "value"):
+    for metric_id, period_start, value in (
+        Measurement.objects.filter(
+            metric__objective__partnership_id=partnership_id, metric__is_active=True
+        )
+        .order_by()
+        .values_list("metric_id", "period_start", "value")
+    ):
         values[metric_id][period_start] = value
     for metric in metrics:
         metric.trajectory = metric_trajectory(metric, values[metric.pk], today=today)
