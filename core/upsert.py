@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection, models
+from django.db.models.sql import Query
 from django.utils import timezone
 
 
@@ -37,8 +38,11 @@ def insert_rows(
     With `conflict` (the fields of a unique constraint) a row that exists is
     updated instead: its `update` fields take the new values, where
     `update_where` (SQL about the existing row, named by the table, and the
-    new one, `EXCLUDED`) holds. Returns the `returning` fields of each row
-    written (inserted or updated), in no particular order."""
+    new one, `EXCLUDED`) holds; without `update`, it is left as it is and the
+    new row is not written. A constraint with a condition (a partial unique
+    index, such as "one open warning per partnership") is named by its fields
+    too: its condition is read from the model. Returns the `returning` fields
+    of each row written (inserted or updated), in no particular order."""
     if not rows:
         return []
     opts = model._meta
@@ -70,20 +74,40 @@ def insert_rows(
     )
     params = [*default_params, *params]
     if conflict:
-        target = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in conflict)
+        columns = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in conflict)
+        predicate, predicate_params = _partial_index_predicate(model, conflict)
+        target = f"({columns}){predicate}"
+        params += predicate_params
         if update:
             sets = ", ".join(
                 f"{c} = EXCLUDED.{c}"
                 for c in (connection.ops.quote_name(opts.get_field(f).column) for f in update)
             )
-            sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+            sql += f" ON CONFLICT {target} DO UPDATE SET {sets}"
             if update_where:
                 sql += f" WHERE {update_where}"
         else:
-            sql += f" ON CONFLICT ({target}) DO NOTHING"
+            sql += f" ON CONFLICT {target} DO NOTHING"
     if returning:
         names = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in returning)
         sql += f" RETURNING {names}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if returning else []
+
+
+def _partial_index_predicate(model, conflict: list[str]) -> tuple[str, list]:
+    """` WHERE <condition>` of the model's unique constraint on exactly these
+    fields, if it has a condition, for PostgreSQL to infer its partial index."""
+    fields = {model._meta.get_field(name).name for name in conflict}
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and set(constraint.fields) == fields
+            and constraint.condition is not None
+        ):
+            query = Query(model=model, alias_cols=False)
+            where = query.build_where(constraint.condition)
+            sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
+            return f" WHERE {sql}", list(params)
+    return "", []

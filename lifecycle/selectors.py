@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from core.queries import AnyOf
 from evaluation.codes import HEALTH_FLAGS, FlagCode
 from evaluation.models import Scorecard
 from evaluation.selectors import active_policy
@@ -51,7 +52,7 @@ def warning_evidence(
     """The evidence for each partnership, from its two latest scorecards and its
     agreements expiring soon: two queries however many partnerships."""
     latest_two = (
-        Scorecard.objects.filter(partnership_id__in=partnership_ids)
+        Scorecard.objects.filter(AnyOf(F("partnership_id"), partnership_ids))
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=F("partnership_id"), order_by=F("period_start").desc()

@@ -14,13 +14,16 @@ from functools import partial
 from itertools import chain
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import day
 from core.history import because
+from core.queries import AnyOf
+from core.upsert import insert_rows
 from core.versioning import refuse_stale
 from health.models import Factor
 from notifications.models import Kind
@@ -169,19 +172,19 @@ def early_warnings_raise(
     not raised again.
     """
     policy = policy or warning_policy()
-    ids = list(watched_partnerships().values_list("pk", flat=True))
+    ids = list(watched_partnerships().order_by("pk").values_list("pk", flat=True))
     evidence = warning_evidence(ids, today=today, expiry_days=policy.expiry_days)
     open_ = set(
         EarlyWarning.objects.open()
-        .filter(partnership_id__in=ids)
+        .filter(AnyOf(F("partnership_id"), ids))
         .values_list("partnership_id", flat=True)
     )
     dismissed = set(
         EarlyWarning.objects.filter(
-            partnership_id__in=ids, state=WarningState.DISMISSED
+            AnyOf(F("partnership_id"), ids), state=WarningState.DISMISSED
         ).values_list("partnership_id", "evidence_key")
     )
-    raised = []
+    rows = []
     for partnership_id in ids:
         found = rules.signals(evidence[partnership_id], today=today, policy=policy)
         if partnership_id in open_ or not rules.at_risk(found, policy=policy):
@@ -189,20 +192,23 @@ def early_warnings_raise(
         key = rules.evidence_key(evidence[partnership_id], found)
         if (partnership_id, key) in dismissed:
             continue
-        warning = EarlyWarning(
-            partnership_id=partnership_id,
-            raised_on=today,
-            signals=[signal.as_dict() for signal in found],
-            evidence_key=key,
+        rows.append((partnership_id, today, [signal.as_dict() for signal in found], key))
+    # One statement for all of them, whatever their number. A second run at the
+    # same moment meets the partial unique index (one open warning per
+    # partnership): its rows are left out, not raised twice. The constraints
+    # in the database hold each row (the warnings are open and undecided).
+    written = insert_rows(
+        EarlyWarning,
+        ["partnership_id", "raised_on", "signals", "evidence_key"],
+        rows,
+        conflict=["partnership"],
+        returning=["id"],
+    )
+    raised = list(
+        EarlyWarning.objects.filter(AnyOf(F("pk"), [pk for (pk,) in written])).order_by(
+            "partnership_id"
         )
-        warning.full_clean()
-        try:
-            # A second run at the same moment meets the partial unique index.
-            with transaction.atomic():
-                warning.save()
-        except IntegrityError:
-            continue
-        raised.append(warning)
+    )
     _notify(_warning_drafts(raised))
     return raised
 

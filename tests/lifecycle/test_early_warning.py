@@ -6,12 +6,15 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from lifecycle import services
 from lifecycle.models import EarlyWarning
 from lifecycle.tasks import raise_early_warnings
 from notifications.models import Notification
+from partnerships.models import Partnership
 from tests.factories import PartnershipFactory, publish_policy
 
 from .helpers import (
@@ -147,6 +150,47 @@ class TestReruns:
         [warning] = raise_now()
         services.early_warning_dismiss(warning=warning, by=alice, reason="The data is late.")
         assert raise_now() == []
+
+    def test_a_warning_opened_by_a_run_at_the_same_moment_is_not_raised_twice(self, alice):
+        # The other run committed its warning after this one read the open ones:
+        # the insert meets the partial unique index and leaves that row out.
+        first, second = watched(alice), watched(alice)
+        for partnership in (first, second):
+            scorecard(partnership, LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+        reads_open_warnings = EarlyWarning.objects.open
+
+        def open_then_another_run(*args, **kwargs):
+            found = reads_open_warnings(*args, **kwargs)
+            EarlyWarning.objects.create(
+                partnership=first, raised_on=TODAY, signals=[], evidence_key="other run"
+            )
+            return found
+
+        EarlyWarning.objects.open = open_then_another_run
+        try:
+            raised = raise_now()
+        finally:
+            del EarlyWarning.objects.open
+        assert [w.partnership_id for w in raised] == [second.pk]
+        assert EarlyWarning.objects.filter(partnership=first).get().evidence_key == "other run"
+
+    def test_its_queries_do_not_grow_with_the_warnings_raised(self, alice):
+        def queries_to_raise(count):
+            """The queries of a run raising `count` warnings, on as many partnerships."""
+            EarlyWarning.objects.all().delete()
+            Notification.objects.all().delete()
+            while Partnership.objects.count() < count:
+                scorecard(watched(alice), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+            with CaptureQueriesContext(connection) as queries:
+                assert len(raise_now()) == count
+            return len(queries)
+
+        # the partnerships watched, their scorecards, the agreements expiring,
+        # the open and the dismissed warnings, the policy, one insert of the
+        # warnings, reading them back, their titles, owners and co-leads, the
+        # readers' languages, one insert of the notifications, and the
+        # savepoints around them
+        assert queries_to_raise(1) == queries_to_raise(4) == 15
 
     def test_a_dismissed_warning_is_raised_again_on_new_evidence(self, alice):
         partnership = watched(alice)
