@@ -7,6 +7,11 @@ that, so a domain record is shown read-only there, to administrators and
 superusers alike.
 """
 
+# The list of a table that grows with the portfolio: newest first, along the
+# primary key. The models' own orderings (a metric by its objective's
+# partnership's title, …) would join and sort the whole table for each page.
+NEWEST_FIRST = ["-pk"]
+
 
 class ReadOnlyAdmin:
     """For a ModelAdmin or an inline: no add, change or delete, whoever asks.

@@ -10,7 +10,7 @@ every change. So the admin shows them and changes none
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import NEWEST_FIRST, ReadOnlyAdmin
 
 from .models import AssessmentRun, Scorecard, ScoringPolicy
 
@@ -60,3 +60,5 @@ class ScorecardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["review_state", "rating", "trend", "period_start"]
     list_select_related = ["partnership", "reviewer"]
     search_fields = ["partnership__title"]
+    ordering = NEWEST_FIRST
+    show_full_result_count = False

@@ -11,7 +11,7 @@ of that, for an administrator as much as anyone, so it only shows them
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import NEWEST_FIRST, ReadOnlyAdmin
 
 from .models import (
     Agreement,
@@ -90,6 +90,7 @@ class AgreementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_select_related = ["partnership"]
     search_fields = ["title", "reference", "partnership__title"]
     autocomplete_fields = ["partnership", "changes"]
+    ordering = NEWEST_FIRST
     inlines = [PartyInline, ObligationInline]
 
 
@@ -107,6 +108,7 @@ class ObjectiveAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ["title", "partnership__title"]
     autocomplete_fields = ["partnership"]
     inlines = [MetricInline]
+    ordering = NEWEST_FIRST
 
 
 @admin.register(OutcomeMetric)
@@ -126,6 +128,7 @@ class OutcomeMetricAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_select_related = ["objective"]
     search_fields = ["name", "objective__title", "objective__partnership__title"]
     autocomplete_fields = ["objective"]
+    ordering = NEWEST_FIRST
 
 
 @admin.register(Measurement)
@@ -135,7 +138,10 @@ class MeasurementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_select_related = ["metric", "entered_by"]
     search_fields = ["metric__name", "metric__objective__partnership__title"]
     autocomplete_fields = ["metric"]
-    date_hierarchy = "period_start"
+    # Millions of rows: newest first along the primary key, one count, and no
+    # date hierarchy (its years and months are a scan of the whole table).
+    ordering = NEWEST_FIRST
+    show_full_result_count = False
 
 
 @admin.register(DocumentDownload)

@@ -7,6 +7,7 @@ table by table before and after, so a refusal that still wrote is caught.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -278,3 +279,24 @@ def test_the_admin_sign_in_page_sends_to_accords_own(client):
     assert response["Location"] == reverse("account_login") + "?next=/admin/"
     forged = client.post(reverse("admin:login"), {"username": "root", "password": "password"})
     assert forged.status_code == 302 and "_auth_user_id" not in client.session
+
+
+# Reference data with a handful of rows: sorting them by their parents costs nothing.
+SMALL_TABLES = {Factor}
+
+
+@pytest.mark.parametrize(
+    "model",
+    [model for model in admin.site._registry if model not in SMALL_TABLES],
+    ids=lambda model: model._meta.label,
+)
+def test_a_list_is_sorted_by_its_own_columns(model, rf, superuser):
+    # A model ordered by a parent (a measurement by its metric's objective's
+    # partnership's title) would have the list join and sort the whole table
+    # for each page: 1.6 s for a page of 1.1 million measurements, 0.07 s now.
+    request = rf.get("/")
+    request.user = superuser
+    changelist = admin.site._registry[model].get_changelist_instance(request)
+    sql = str(changelist.queryset.query)
+    ordering = sql.rsplit(" ORDER BY ", 1)[1]
+    assert set(re.findall(r'"(\w+)"\."\w+"', ordering)) == {model._meta.db_table}
