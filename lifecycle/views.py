@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,6 +51,8 @@ from .selectors import latest_factors
 POTENTIAL = STAGES_BY_FAMILY[StageFamily.POTENTIAL]
 ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]
 RECENTLY_DROPPED = 5
+
+WARNINGS_PER_PAGE = 50
 
 
 def _members():
@@ -273,12 +276,17 @@ def warning_list(request):
     warnings = EarlyWarning.objects.open().select_related("partnership__owner")
     if scope == "mine":
         warnings = warnings.filter(partnership__in=Partnership.objects.led_by(request.user))
+    page = Paginator(warnings.order_by("-raised_on", "-pk"), WARNINGS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "lifecycle/warnings.html",
         {
-            "warnings": [_named(warning) for warning in warnings.order_by("-raised_on", "-pk")],
+            "warnings": [_named(warning) for warning in page],
+            "page": page,
             "scope": scope,
+            "query": urlencode({"scope": scope}),
         },
     )
 

@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,18 +53,39 @@ from ..progress import actual_value, progress_of
 GRID_PERIODS = 6
 HISTORY_SHOWN = 20
 
+# The cards a column of the board shows; the others are a click away in the list.
+BOARD_CARDS = 50
+
 
 # --- reading --------------------------------------------------------------------
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def partnership_board(request):
-    """Every partnership as a card in the column of its stage: one query."""
+    """Each stage's column: how many partnerships are in it, and the first
+    BOARD_CARDS of them by title as cards (the column links to the list of all
+    of them). Two queries, and a page of the same size however large the
+    portfolio."""
+    counts = dict(
+        Partnership.objects.order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
     by_stage = {}
-    for partnership in Partnership.objects.select_related("owner").order_by("title"):
+    for partnership in (
+        Partnership.objects.select_related("owner")
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=F("stage"), order_by=[F("title").asc(), F("pk").asc()]
+            )
+        )
+        .filter(place__lte=BOARD_CARDS)
+        .order_by("title", "pk")
+    ):
         by_stage.setdefault(partnership.stage, []).append(partnership)
     families = [
-        (family, [(stage, by_stage.get(stage, [])) for stage in stages])
+        (family, [(stage, by_stage.get(stage, []), counts.get(stage, 0)) for stage in stages])
         for family, stages in STAGES_BY_FAMILY.items()
     ]
     return render(request, "partnerships/partnerships/board.html", {"families": families})

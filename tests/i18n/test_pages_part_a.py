@@ -674,3 +674,14 @@ def test_a_ratings_badge_names_it_in_the_readers_language(client, rita, card, la
         Scorecard.objects.filter(pk=card.pk).update(rating=rating)
         page = client.get(url).content.decode()
         assert f'<span class="badge rating-{rating}">{name}</span>' in page
+
+
+@pytest.mark.parametrize(
+    "language, following", [("fr", "Suivant"), ("es", "Siguiente"), ("pt", "Seguinte")]
+)
+def test_the_pages_of_a_list_are_turned_in_the_readers_language(client, alice, language, following):
+    PartnerFactory.create_batch(26)  # a list of 25 a page
+    client.force_login(reading_in(alice, language))
+    html = client.get(reverse("partnerships:partner_list")).content.decode()
+    assert f">{following}</a>" in html
+    assert ">Next</a>" not in html

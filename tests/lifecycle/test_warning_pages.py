@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lifecycle import services
+from lifecycle import services, views
 from lifecycle.models import EarlyWarning
 from partnerships.models import StageChange
 from tests.factories import UserFactory
@@ -196,11 +196,29 @@ class TestList:
         services.early_warnings_raise(today=TODAY)
         client.force_login(alice)
         # session, user, savepoint and release, whether alice leads any partnership,
-        # the warnings with their partnerships and owners, user and group
-        # permissions (menu), unread notifications
-        with django_assert_max_num_queries(9):
+        # the count of the warnings, a page of them with their partnerships and
+        # owners, user and group permissions (menu), unread notifications
+        with django_assert_max_num_queries(10):
             response = client.get(reverse("lifecycle:warnings"))
         assert len(response.context["warnings"]) == count
+
+    @pytest.mark.parametrize("count", [2, 3])
+    def test_the_list_comes_in_pages(self, client, alice, erin, monkeypatch, count):
+        monkeypatch.setattr(views, "WARNINGS_PER_PAGE", 2)
+        for n in range(count):
+            scorecard(watched(alice, title=f"P{n}"), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+        services.early_warnings_raise(today=TODAY)
+        client.force_login(erin)
+        first = client.get(reverse("lifecycle:warnings"))
+        assert len(first.context["warnings"]) == 2
+        html = first.content.decode()
+        assert f'<span class="badge text-bg-light">{count}</span>' in html
+        assert ('href="?scope=all&amp;page=2"' in html) == (count > 2)
+        second = client.get(reverse("lifecycle:warnings"), {"scope": "all", "page": 2})
+        shown = {w.pk for w in first.context["warnings"]} | {
+            w.pk for w in second.context["warnings"]
+        }
+        assert len(shown) == count
 
     @pytest.mark.parametrize("signals", [2, 4])
     def test_the_warning_page_takes_the_same_queries_whatever_it_holds(

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
+from partnerships.views import partnerships as partnership_views
 from tests.factories import (
     AgreementFactory,
     MemberFactory,
@@ -97,13 +98,14 @@ class TestBoard:
         PartnershipFactory(title="Ended", stage="completed", end_date=dt.date(2025, 6, 30))
         client.force_login(erin)
         # session, user, permissions (user and group), a savepoint and its
-        # release, unread notifications, partnerships with their owners
-        with django_assert_max_num_queries(8):
+        # release, unread notifications, the count of each stage, the first
+        # partnerships of each with their owners
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("partnerships:partnership_board"))
         columns = {
             stage: [p.title for p in cards]
             for _family, stages in response.context["families"]
-            for stage, cards in stages
+            for stage, cards, _count in stages
         }
         assert columns["outreach"] == ["Talking"]
         assert columns["completed"] == ["Ended"]
@@ -113,6 +115,29 @@ class TestBoard:
             "active",
             "ended",
         ]
+
+    @pytest.mark.parametrize("in_stage", [2, 3])
+    def test_a_column_shows_its_first_cards_and_counts_all_of_them(
+        self, client, erin, monkeypatch, in_stage, django_assert_max_num_queries
+    ):
+        monkeypatch.setattr(partnership_views, "BOARD_CARDS", 2)
+        titles = ["Cedar", "Alder", "Birch"][:in_stage]
+        for title in titles:
+            PartnershipFactory(title=title, stage="outreach")
+        client.force_login(erin)
+        with django_assert_max_num_queries(9):  # the counts by stage, and the cards
+            response = client.get(reverse("partnerships:partnership_board"))
+        columns = {
+            stage: ([p.title for p in cards], count)
+            for _family, stages in response.context["families"]
+            for stage, cards, count in stages
+        }
+        assert columns["outreach"] == (sorted(titles)[:2], in_stage)
+        html = response.content.decode()
+        to_the_list = f'href="{reverse("dashboards:partnership_list")}?stage=outreach"'
+        assert (to_the_list in html) == (in_stage > 2)
+        if in_stage > 2:
+            assert "All 3 in the list" in html
 
 
 class TestDetail:
