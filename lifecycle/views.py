@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.charts import chart
 from core.forms import add_service_errors
+from core.queries import AnyOf
 from partnerships import permissions
 from partnerships.models import (
     STAGES_BY_FAMILY,
@@ -53,6 +55,8 @@ ENDED = STAGES_BY_FAMILY[StageFamily.ENDED]
 RECENTLY_DROPPED = 5
 
 WARNINGS_PER_PAGE = 50
+# The cards a column of the pipeline shows; the others are in the list by stage.
+PIPELINE_CARDS = 50
 
 
 def _members():
@@ -78,13 +82,7 @@ def pipeline_board(request):
     entered_stage = StageChange.objects.filter(
         partnership=OuterRef("pk"), to_stage=OuterRef("stage")
     ).order_by("-changed_at")
-    partnerships = (
-        Partnership.objects.filter(stage__in=POTENTIAL)
-        .select_related("owner", "next_step")
-        .annotate(entered_stage_at=Subquery(entered_stage.values("changed_at")[:1]))
-        .prefetch_related(_members())
-        .order_by("next_step__due_on", "title", "pk")
-    )
+    potential = Partnership.objects.filter(stage__in=POTENTIAL)
     dropped = (
         Partnership.objects.filter(stage=Stage.WITHDRAWN)
         .select_related("owner")
@@ -92,12 +90,28 @@ def pipeline_board(request):
         .order_by("-end_date", "-pk")
     )
     if owner is not None:
-        partnerships = partnerships.filter(owner=owner)
+        potential = potential.filter(owner=owner)
         dropped = dropped.filter(owner=owner)
+    counts = dict(
+        potential.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    # Each column's first PIPELINE_CARDS, the next step due soonest first: the
+    # page keeps its size however many prospects there are.
+    soonest_first = [F("next_step__due_on").asc(nulls_last=True), F("title").asc(), F("pk").asc()]
+    partnerships = list(
+        potential.select_related("owner", "next_step")
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("stage"), order_by=soonest_first),
+            entered_stage_at=Subquery(entered_stage.values("changed_at")[:1]),
+        )
+        .filter(place__lte=PIPELINE_CARDS)
+        .prefetch_related(_members())
+        .order_by(*soonest_first)
+    )
     today = timezone.localdate()
     editable = set(
         permissions.editable_partnerships(request.user)
-        .filter(stage__in=POTENTIAL)
+        .filter(AnyOf(F("pk"), [partnership.pk for partnership in partnerships]))
         .values_list("pk", flat=True)
     )
     by_stage = {stage: [] for stage in POTENTIAL}
@@ -106,7 +120,7 @@ def pipeline_board(request):
         partnership.days_in_stage = (today - timezone.localdate(since)).days
         partnership.can_move = partnership.pk in editable
         by_stage[partnership.stage].append(partnership)
-    columns = [(Stage(stage), by_stage[stage]) for stage in POTENTIAL]
+    columns = [(Stage(stage), by_stage[stage], counts.get(stage, 0)) for stage in POTENTIAL]
     return render(
         request,
         "lifecycle/pipeline.html",

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lifecycle import services
+from lifecycle import services, views
 from lifecycle.models import NextStep
 from partnerships.models import PartnershipLead, StageChange
 from tests.factories import MemberFactory, PartnershipFactory, UserFactory
@@ -32,7 +32,7 @@ def board(client, **params):
 
 
 def cards(response):
-    return {stage.value: [p.title for p in ps] for stage, ps in response.context["columns"]}
+    return {stage.value: [p.title for p in ps] for stage, ps, _count in response.context["columns"]}
 
 
 class TestBoard:
@@ -90,6 +90,28 @@ class TestBoard:
         assert reverse("lifecycle:pipeline_move", args=[hers.pk]) in html
         assert reverse("lifecycle:pipeline_move", args=[his.pk]) not in html
 
+    @pytest.mark.parametrize("in_stage", [2, 3])
+    def test_a_column_shows_its_most_pressing_cards_and_counts_all(
+        self, client, alice, bob, monkeypatch, in_stage
+    ):
+        monkeypatch.setattr(views, "PIPELINE_CARDS", 2)
+        due = {"Later": dt.date(2026, 12, 9), "Sooner": dt.date(2026, 12, 1), "Undated": None}
+        for title in list(due)[:in_stage]:
+            partnership = prospect(alice, title=title)
+            if due[title]:
+                services.next_step_set(
+                    partnership=partnership, description="Call", due_on=due[title], by=alice
+                )
+        prospect(bob, title="His")  # not counted when the board is alice's only
+        client.force_login(alice)
+        response = board(client, owner=alice.pk)
+        [(stage, shown, count)] = [c for c in response.context["columns"] if c[0] == "outreach"]
+        assert [p.title for p in shown] == ["Sooner", "Later"]
+        assert count == in_stage
+        html = response.content.decode()
+        link = f"{reverse('dashboards:partnership_list')}?stage=outreach&amp;owner={alice.pk}"
+        assert (f'href="{link}"' in html) == (in_stage > 2)
+
     @pytest.mark.parametrize("count", [3, 30])
     def test_it_takes_the_same_queries_for_3_or_30_cards(
         self, client, alice, count, django_assert_max_num_queries
@@ -101,12 +123,13 @@ class TestBoard:
             )
         client.force_login(alice)
         # session, user, savepoint and release, owners for the filter, the
-        # partnerships with owner, next step and days in stage, their members
-        # and partners, the ones alice may move, recently dropped, user and
-        # group permissions (menu), unread notifications
-        with django_assert_max_num_queries(12):
+        # count of each column, the first partnerships of each with owner, next
+        # step and days in stage, their members and partners, the ones alice
+        # may move, recently dropped, user and group permissions (menu),
+        # unread notifications
+        with django_assert_max_num_queries(13):
             response = board(client)
-        assert sum(len(ps) for _, ps in response.context["columns"]) == count
+        assert sum(len(ps) for _, ps, _count in response.context["columns"]) == count
 
 
 class TestMove:
