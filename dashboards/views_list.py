@@ -5,7 +5,7 @@ filters by the latest rating a reader may rely on."""
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from partnerships import permissions
@@ -20,7 +20,7 @@ def partnership_list(request):
     filters = PartnershipFilterForm(request.GET or None)
     partnerships = (
         Partnership.objects.select_related("owner")
-        .annotate(sectors_spanned=Count("members__partner__sector", distinct=True))
+        .with_sectors_spanned()
         .prefetch_related(
             Prefetch("members", queryset=PartnershipMember.objects.select_related("partner"))
         )

@@ -22,7 +22,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -390,6 +390,20 @@ class PartnershipQuerySet(models.QuerySet):
             if user_id not in leads[partnership_id]:
                 leads[partnership_id].append(user_id)
         return leads
+
+    def with_sectors_spanned(self):
+        """Each partnership with `sectors_spanned`: how many sectors its members
+        come from (0 without members). A subquery of its own members: a page of
+        partnerships, ordered and cut first, counts only its own, where a join
+        grouped by partnership would count every partnership's for each page."""
+        spanned = (
+            PartnershipMember.objects.filter(partnership=OuterRef("pk"))
+            .order_by()
+            .values("partnership")
+            .annotate(n=Count("partner__sector", distinct=True))
+            .values("n")
+        )
+        return self.annotate(sectors_spanned=Coalesce(Subquery(spanned), 0))
 
     def with_member_places(self):
         """Each partnership with its members' countries and sectors (the sectors

@@ -4,6 +4,8 @@ lifecycle, region, benefit sought, latest rating and month."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.dashboards.test_portfolio import add_card, cold_cache_in_november_2026, seed_portfolio
@@ -96,3 +98,30 @@ def test_a_rating_filter_costs_the_same_queries_for_5_or_50_rows(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("dashboards:partnership_list"), {"rating": "green"})
     assert response.context["page"].paginator.count == rows
+
+
+def test_a_page_counts_the_sectors_of_its_own_members_only(client, erin, alice):
+    alpha = PartnershipFactory(owner=alice, title="Alpha")
+    MemberFactory(partnership=alpha, partner__sector="nonprofit")
+    MemberFactory(partnership=alpha, partner__sector="academic")
+    MemberFactory(partnership=alpha, partner__sector="academic")
+    PartnershipFactory(owner=alice, title="Beta")  # no members yet
+    client.force_login(erin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboards:partnership_list"))
+    assert [(p.title, p.sectors_spanned) for p in response.context["page"]] == [
+        ("Alpha", 2),
+        ("Beta", 0),
+    ]
+    # The count reads the partnerships alone, and the page groups no join of
+    # every partnership's members: both were O(portfolio) for each page.
+    counts = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "partnerships_partnership" in q["sql"]
+    ]
+    assert counts == ['SELECT COUNT(*) AS "__count" FROM "partnerships_partnership"']
+    (page,) = [q["sql"] for q in queries if '"sectors_spanned"' in q["sql"]]
+    # Its one GROUP BY is inside the subquery of a row's own members.
+    assert page.count("GROUP BY") == 1
+    assert 'WHERE U0."partnership_id" = ("partnerships_partnership"."id") GROUP BY' in page
