@@ -138,6 +138,20 @@ PARTNER_ENTERED_FIELDS = [
 
 
 class PartnerQuerySet(models.QuerySet):
+    def with_partnership_count(self):
+        """Each partner with `partnership_count`: the partnerships it is a member
+        of. A subquery of its own memberships, so a page of partners, ordered
+        and cut first, counts only its own (a join grouped by partner counted
+        every partner's memberships for each page)."""
+        memberships = (
+            PartnershipMember.objects.filter(partner=OuterRef("pk"))
+            .order_by()
+            .values("partner")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(partnership_count=Coalesce(Subquery(memberships), 0))
+
     def search(self, text: str):
         """Partners whose name, city or an expertise item holds `text`, or whose
         ROR ID or IATI identifier does (the ROR ID typed bare or as its

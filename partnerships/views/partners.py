@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -50,7 +49,7 @@ def _filtered(filters: PartnerFilterForm):
 def partner_list(request):
     filters = PartnerFilterForm(request.GET or None)
     partners, order = _filtered(filters)
-    partners = partners.annotate(partnership_count=Count("memberships"))
+    partners = partners.with_partnership_count()
     page = Paginator(partners.order_by(*order), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
