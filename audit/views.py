@@ -2,6 +2,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,12 @@ def audit_events(request):
     )
 
 
+def _json(value) -> str:
+    """A value as JSON, readable: a choice by its label (a lazy translation),
+    dates and decimals as text, letters as they are (not \\u escapes)."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
 def audit_export(request):
     form = _filters(request)
     if not form.is_valid():
@@ -61,8 +68,7 @@ def audit_export(request):
     for entry in entries(form.events().iterator(chunk_size=2000)):
         event = entry.event
         changes = "; ".join(
-            f"{change.field}: {json.dumps(change.old)} → {json.dumps(change.new)}"
-            for change in entry.changes
+            f"{change.field}: {_json(change.old)} → {_json(change.new)}" for change in entry.changes
         )
         row = [
             event.pgh_created_at.isoformat(),

@@ -152,10 +152,12 @@ def placement(dimension: str) -> dict[int, set[str]]:
     continents. Two queries."""
     where = defaultdict(set)
     if dimension == Dimension.GROUP:
-        for pk, stage in Partnership.objects.values_list("pk", "stage"):
+        for pk, stage in Partnership.objects.order_by().values_list("pk", "stage"):
             where[pk].add(GROUP_OF_STAGE[stage])
         return where
-    for pk, sector, country in PartnershipMember.objects.values_list(
+    # Unordered: the default order would sort every member by its
+    # partnership's title and partner's name for nothing.
+    for pk, sector, country in PartnershipMember.objects.order_by().values_list(
         "partnership_id", "partner__sector", "partner__country"
     ):
         if dimension == Dimension.SECTOR:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.history import because
-from partnerships.models import Partner
+from partnerships.models import Partner, Partnership
 from tests.factories import (
     PartnerFactory,
     PartnershipFactory,
@@ -132,6 +132,22 @@ def test_it_exports_the_filtered_list_as_csv_with_formulas_made_inert(client, ad
     ]
     assert lines[0][6] == "'=SUM(A1)"
     assert lines[0][8] == 'name: "Plain" → "Renamed"'
+
+
+def test_the_export_names_a_changed_choice_by_its_label(client, ada):
+    # A choice's label is a lazy translation, which JSON could not write: any
+    # change of a stage, a state or a rating made the whole export a 500.
+    partnership = PartnershipFactory(title="Zürich exchange", stage="active")
+    Partnership.objects.filter(pk=partnership.pk).update(stage="struggling", title="Zürich link")
+    client.force_login(ada)
+
+    response = client.get(EXPORT, {"model": "partnerships.Partnership"})
+
+    assert response.status_code == 200
+    _header, changed, _created = csv_rows(response.content)
+    assert changed[3] == "Changed"
+    assert 'stage: "Active" → "Struggling"' in changed[8]
+    assert 'title: "Zürich exchange" → "Zürich link"' in changed[8]
 
 
 @pytest.mark.parametrize("count", [1, 10])
