@@ -80,10 +80,11 @@ class Wording:
         self.texts: dict = {}
         for part in parts:
             self.texts.update(part.texts if isinstance(part, Wording) else part)
-        # The English sentence of each (code, count): a run writes tens of
-        # thousands of flags, and looking each one up again (switching to
-        # English, through every catalogue) cost more than its scoring.
-        self._english: dict[tuple, str] = {}
+        # The sentence of each (language, code, count), looked up once: a run
+        # writes tens of thousands of flags in English and an export reads
+        # them back in its reader's language, and looking each one up again
+        # (through every catalogue) cost more than the scoring or the export.
+        self._templates: dict[tuple, str] = {}
 
     def phrase(self, code: str, **params) -> dict:
         """The stored form: code, parameters and the English sentence."""
@@ -94,10 +95,10 @@ class Wording:
     def say(self, phrase: Mapping, fallback: str | None = None, *, shown=_shown) -> str:
         """The sentence in the active language; a phrase stored before its app had
         a wording for it (no parameters, or a code unknown here) reads as stored."""
-        template = self.texts.get(phrase.get("code"))
-        params = phrase.get("params")
-        if template is None or params is None:
+        code, params = phrase.get("code"), phrase.get("params")
+        if code not in self.texts or params is None:
             return phrase.get("message", "") if fallback is None else fallback
+        template = self._template(translation.get_language(), code, params.get("count"))
         return template % {name: shown(value) for name, value in params.items()}
 
     def english(self, phrase: Mapping) -> str:
@@ -105,19 +106,19 @@ class Wording:
         code, params = phrase.get("code"), phrase.get("params")
         if code not in self.texts or params is None:
             return phrase.get("message", "")
-        template = self._english_template(code, params.get("count"))
+        template = self._template(settings.LANGUAGE_CODE, code, params.get("count"))
         return template % {name: _as_stored(value) for name, value in params.items()}
 
-    def _english_template(self, code, count) -> str:
-        key = (code, count)
-        template = self._english.get(key)
+    def _template(self, language: str | None, code, count) -> str:
+        key = (language, code, count)
+        template = self._templates.get(key)
         if template is None:
             wording = self.texts[code]
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(language):
                 # A plural wording (`ngettext_lazy(…, "count")`) gives the form
                 # for a count through `format`, its documented way to resolve
                 # without interpolating; the wordings use no braces.
                 template = str(wording) if count is None else wording.format(count=count)
-            if len(self._english) < 10_000:  # counts are small; bounded all the same
-                self._english[key] = template
+            if len(self._templates) < 10_000:  # counts are small; bounded all the same
+                self._templates[key] = template
         return template

@@ -78,8 +78,15 @@ def portfolio_rows(data: dict) -> list[list]:
         .values_list("scorecard_id", "comment")
     ):
         comments[scorecard_id].append(comment)
-    stages, purposes = dict(Stage.choices), dict(Purpose.choices)
-    ratings, trends, states = dict(Rating.choices), dict(Trend.choices), dict(ReviewState.choices)
+    # Each label translated once, not once per cell: a choice's label is a lazy
+    # translation, looked up again each time it is written.
+    stages, purposes = _labels(Stage), _labels(Purpose)
+    ratings, trends, states = _labels(Rating), _labels(Trend), _labels(ReviewState)
+    approved = gettext("Approved")
+    provisional = {
+        state: gettext("Provisional (%(state)s)") % {"state": label.lower()}
+        for state, label in states.items()
+    }
     rows = []
     for partnership in (
         partnerships.with_member_places()
@@ -117,10 +124,9 @@ def portfolio_rows(data: dict) -> list[list]:
             row
             + [
                 card["period_start"].strftime("%Y-%m"),
-                gettext("Approved")
+                approved
                 if card["review_state"] == ReviewState.APPROVED
-                else gettext("Provisional (%(state)s)")
-                % {"state": states[card["review_state"]].lower()},
+                else provisional[card["review_state"]],
                 ratings.get(card["shown_rating"], ""),
                 ratings.get(card["rating"], ""),
                 card["overall_score"],
@@ -134,6 +140,10 @@ def portfolio_rows(data: dict) -> list[list]:
             ]
         )
     return rows
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def response(data: dict, *, fmt: str) -> HttpResponse:
