@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from evaluation.models import Scorecard
 from partnerships.geography import countries_in
@@ -74,11 +74,15 @@ def narrow(partnerships, data: dict):
     if data.get("sector"):
         partnerships = partnerships.filter(_with_members(partner__sector=data["sector"]))
     if data.get("spanned"):
-        spanning = Partnership.objects.with_sectors_spanned()
+        # Over the whole table one grouped join is quicker than a subquery per
+        # partnership (`with_sectors_spanned`, which is for a page of them).
+        spanning = Partnership.objects.annotate(
+            spanned=Count("members__partner__sector", distinct=True)
+        )
         if data["spanned"] == "3":
-            spanning = spanning.filter(sectors_spanned__gte=3)
+            spanning = spanning.filter(spanned__gte=3)
         else:
-            spanning = spanning.filter(sectors_spanned=int(data["spanned"]))
+            spanning = spanning.filter(spanned=int(data["spanned"]))
         partnerships = partnerships.filter(pk__in=spanning.values("pk"))
     period = data.get("period")
     if period:

@@ -337,7 +337,6 @@ def assess_partnerships(
     partnerships = list(
         Partnership.objects.filter(AnyOf(F("id"), ids))
         .with_stage_on(period_end)
-        .order_by()
         .values_list("id", "stage_on", "start_date")
     )
     skipped, errors, eligible = [], [], []

@@ -73,9 +73,11 @@ def warning_evidence(
     for card in latest_two:
         cards[card["partnership_id"]][card["rank"]] = card
     expiring = defaultdict(list)
-    for title, partnership_id, expiry in Agreement.objects.expiring_within(
-        expiry_days, on=today
-    ).values_list("title", "partnership_id", "expiry_date"):
+    for title, partnership_id, expiry in (
+        Agreement.objects.expiring_within(expiry_days, on=today)
+        .order_by("expiry_date", "pk")  # along its index, not by each partnership's title
+        .values_list("title", "partnership_id", "expiry_date")
+    ):
         expiring[partnership_id].append((title, expiry))
 
     evidence = {}

@@ -205,9 +205,9 @@ def early_warnings_raise(
         returning=["id"],
     )
     raised = list(
-        EarlyWarning.objects.filter(AnyOf(F("pk"), [pk for (pk,) in written])).order_by(
-            "partnership_id"
-        )
+        EarlyWarning.objects.filter(AnyOf(F("pk"), [pk for (pk,) in written]))
+        .select_related("partnership")
+        .order_by("partnership__title", "pk")
     )
     _notify(_warning_drafts(raised))
     return raised

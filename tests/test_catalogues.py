@@ -4,8 +4,10 @@ A message marked done (not fuzzy) with an empty translation would show an empty
 label: it fails here. A fuzzy one is left out of the .mo, so English shows.
 """
 
+import ast
 import gettext
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -73,3 +75,37 @@ def test_a_fuzzy_or_empty_translation_falls_back_to_english(tmp_path):
     assert translations.gettext("Partners") == "Partenaires"
     assert translations.gettext("Agreements") == "Agreements"
     assert translations.gettext("Metrics") == "Metrics"
+
+
+TRANSLATING = {"gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "_"}
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _calls_inside_fstrings(tree) -> list[int]:
+    """Lines of translation calls written inside an f-string's braces."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in TRANSLATING
+                ):
+                    lines.append(inner.lineno)
+    return lines
+
+
+def test_no_string_is_marked_for_translation_where_makemessages_cannot_see_it():
+    # xgettext reads no call inside an f-string: its message drops out of the
+    # catalogues at the next `make messages`, and the page shows it in English
+    # ("Nothing to show." in an empty chart's table did).
+    hidden = {}
+    for path in PROJECT.glob("*/**/*.py"):
+        parts = path.relative_to(PROJECT).parts
+        if parts[0] in {".venv", "node_modules", "tests"} or "migrations" in parts:
+            continue
+        lines = _calls_inside_fstrings(ast.parse(path.read_text(), str(path)))
+        if lines:
+            hidden[str(path.relative_to(PROJECT))] = lines
+    assert hidden == {}

@@ -102,9 +102,11 @@ def chart(spec: dict, id: str) -> SafeString:
 def chart_rows(table: dict) -> str:
     """The rows of a chart's table, as HTML."""
     if not table["rows"]:
+        # Outside the f-string, where makemessages finds it.
+        nothing = gettext("Nothing to show.")
         return (
             f'<tr><td colspan="{len(table["columns"]) + 1}" class="text-body-secondary">'
-            f"{_text(gettext('Nothing to show.'))}</td></tr>"
+            f"{_text(nothing)}</td></tr>"
         )
     numbers = LocalNumbers()
     rows = []

@@ -103,11 +103,15 @@ class TestBoard:
                     partnership=partnership, description="Call", due_on=due[title], by=alice
                 )
         prospect(bob, title="His")  # not counted when the board is alice's only
+        # Another column's first cards do not count against this one's.
+        for title in ["Aardvark", "Abbey"]:
+            prospect(alice, stage="identified", title=title)
         client.force_login(alice)
         response = board(client, owner=alice.pk)
         [(stage, shown, count)] = [c for c in response.context["columns"] if c[0] == "outreach"]
         assert [p.title for p in shown] == ["Sooner", "Later"]
         assert count == in_stage
+        assert cards(response)["identified"] == ["Aardvark", "Abbey"]
         html = response.content.decode()
         link = f"{reverse('dashboards:partnership_list')}?stage=outreach&amp;owner={alice.pk}"
         assert (f'href="{link}"' in html) == (in_stage > 2)

@@ -124,6 +124,9 @@ class TestBoard:
         titles = ["Cedar", "Alder", "Birch"][:in_stage]
         for title in titles:
             PartnershipFactory(title=title, stage="outreach")
+        # Another column's first cards do not count against this one's.
+        for title in ["Aardvark", "Abbey"]:
+            PartnershipFactory(title=title, stage="identified")
         client.force_login(erin)
         with django_assert_max_num_queries(9):  # the counts by stage, and the cards
             response = client.get(reverse("partnerships:partnership_board"))
@@ -133,6 +136,7 @@ class TestBoard:
             for stage, cards, count in stages
         }
         assert columns["outreach"] == (sorted(titles)[:2], in_stage)
+        assert columns["identified"] == (["Aardvark", "Abbey"], 2)
         html = response.content.decode()
         to_the_list = f'href="{reverse("dashboards:partnership_list")}?stage=outreach"'
         assert (to_the_list in html) == (in_stage > 2)
