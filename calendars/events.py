@@ -4,7 +4,8 @@ For the partnerships the person leads (`Partnership.objects.led_by`): the
 notice date and expiry of each agreement in force, obligations not yet met,
 the pipeline's next steps and the closing day of open health checks. For a
 reviewer: the day each scorecard awaiting their review should be reviewed by
-(computed + ACCORD_REVIEW_DAYS, a moment shown in the person's time zone).
+(computed + ACCORD_REVIEW_DAYS, a moment shown in the person's time zone), or,
+on a day more than REVIEWS_A_DAY are due, one event saying how many.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min
+from django.db.models.functions import TruncDate
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.models import Scorecard
 from health.models import Round
@@ -24,6 +28,8 @@ from partnerships.models import Agreement, Obligation, Partnership
 
 # Events older than this are left out: a feed is for what is coming.
 PAST_DAYS = 90
+# Scorecards due for review on one day shown one by one; more are one event.
+REVIEWS_A_DAY = 10
 
 
 @dataclass(frozen=True)
@@ -109,13 +115,36 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
         )
 
     if user.has_perm("evaluation.change_scorecard"):
+        allowed = dt.timedelta(days=settings.ACCORD_REVIEW_DAYS)
         # Never those of partnerships the reviewer leads: they may not review them.
-        cards = (
+        awaiting = (
             Scorecard.objects.awaiting_review()
             .exclude(partnership__in=led)
-            .select_related("partnership")
+            .annotate(
+                due_on=TruncDate(
+                    ExpressionWrapper(F("computed_at") + allowed, output_field=DateTimeField()),
+                    tzinfo=zone,
+                )
+            )
+            .order_by()
         )
-        allowed = dt.timedelta(days=settings.ACCORD_REVIEW_DAYS)
+        # A day with more than REVIEWS_A_DAY due (a month's run: thousands) is
+        # one event saying how many, not thousands of events.
+        days = awaiting.values("due_on").annotate(count=Count("pk"), first=Min("computed_at"))
+        crowded = {row["due_on"]: row for row in days if row["count"] > REVIEWS_A_DAY}
+        for day, row in crowded.items():
+            events.append(
+                Event(
+                    f"scorecards-review-{day.isoformat()}",
+                    day,
+                    ngettext(
+                        "Review %(count)s scorecard", "Review %(count)s scorecards", row["count"]
+                    )
+                    % {"count": row["count"]},
+                    at=(row["first"] + allowed).astimezone(zone),
+                )
+            )
+        cards = awaiting.exclude(due_on__in=list(crowded)).select_related("partnership")
         for card in cards:
             due = (card.computed_at + allowed).astimezone(zone)
             events.append(

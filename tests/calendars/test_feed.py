@@ -6,6 +6,7 @@ import icalendar
 import pytest
 import time_machine
 
+from calendars import events as calendar_events
 from calendars.feeds import feed_create, feed_revoke
 from calendars.models import CalendarFeed
 from evaluation.models import Scorecard
@@ -115,6 +116,45 @@ def test_a_reviewer_sees_review_deadlines_in_their_time_zone(client, rita, ours,
     due = event.decoded("DTSTART")
     assert (due.date(), due.hour) == (dt.date(2026, 12, 13), 20)
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+
+
+@pytest.mark.parametrize("on_the_day", [2, 3])
+def test_a_day_with_more_reviews_due_than_are_listed_is_one_event_saying_how_many(
+    client, rita, monkeypatch, settings, on_the_day
+):
+    settings.ACCORD_REVIEW_DAYS = 14
+    settings.ACCORD_ORGANISATION_TIME_ZONE = "Europe/London"
+    monkeypatch.setattr(calendar_events, "REVIEWS_A_DAY", 2)
+    cards = assess(*[partnership_with_data() for _ in range(on_the_day + 1)])
+    # All but one due at 09:00 UTC on 13 December; the last, computed later
+    # that day, due at 23:30 UTC: the 13th in London, the 14th in Auckland.
+    *crowd, late = cards
+    Scorecard.objects.filter(pk__in=[card.pk for card in crowd]).update(
+        computed_at=dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+    )
+    Scorecard.objects.filter(pk=late.pk).update(
+        computed_at=dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+    )
+    _, secret = feed_create(user=rita)
+    listed = {card.pk: f"scorecard-{card.pk}-review" for card in cards}
+
+    # Three or four due on the 13th in London: one event, at the first one's time.
+    assert list(read(client, secret)) == ["scorecards-review-2026-12-13"]
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/{secret}.ics").content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"Review {on_the_day + 1} scorecards"
+    assert event.decoded("DTSTART") == dt.datetime(2026, 12, 13, 9, 0, tzinfo=dt.UTC)
+
+    rita.time_zone = "Pacific/Auckland"
+    rita.save(update_fields=["time_zone"])
+    in_auckland = read(client, secret)
+    if on_the_day > 2:  # three on the 13th: one event; the late one on the 14th, by itself
+        assert set(in_auckland) == {"scorecards-review-2026-12-13", listed[late.pk]}
+    else:  # two on the 13th, each listed; the late one on the 14th
+        assert in_auckland == {
+            **{listed[card.pk]: dt.datetime(2026, 12, 13, 9, 0, tzinfo=dt.UTC) for card in crowd},
+            listed[late.pk]: dt.datetime(2026, 12, 13, 23, 30, tzinfo=dt.UTC),
+        }
 
 
 def test_the_days_of_a_person_east_of_the_organisation_are_their_own(client, alice, ours):
