@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -172,6 +173,20 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
         raise UnreadableFile(expected_message(sorted(required) or columns))
     delimiter = chosen[0]
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # A NUL is no character of text (PostgreSQL refuses to store one): such a
+    # file is refused naming its rows, whichever import reads it.
+    with_nul = [number for number, row in enumerate(rows, start=1) if "\x00" in "".join(row)]
+    if with_nul:
+        raise UnreadableFile(
+            ngettext(
+                "Could not read the file: row %(rows)s holds a null character, which is not "
+                "text. Save the file from Excel as “CSV UTF-8”.",
+                "Could not read the file: rows %(rows)s hold a null character, which is not "
+                "text. Save the file from Excel as “CSV UTF-8”.",
+                len(with_nul),
+            )
+            % {"rows": ", ".join(map(str, with_nul))}
+        )
     return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 

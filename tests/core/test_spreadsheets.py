@@ -106,6 +106,14 @@ class TestReadingACsv:
             "commas, semicolons or tabs."
         )
 
+    def test_null_characters_are_refused_naming_every_row_that_holds_one(self):
+        with pytest.raises(spreadsheets.UnreadableFile) as error:
+            read("name,kind,country\nA\x00,b,KE\nB,c,KE\nC,d\x00,KE\n")
+        assert str(error.value) == (
+            "Could not read the file: rows 2, 4 hold a null character, which is not text. "
+            "Save the file from Excel as “CSV UTF-8”."
+        )
+
     def test_a_header_lacking_a_column_is_read_for_the_import_to_name_it(self):
         assert read("name;kind\nA;b\n").rows == [["name", "kind"], ["A", "b"]]
 
