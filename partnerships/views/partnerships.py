@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
 from core.forms import add_service_errors
-from core.numbers import whole_percent
+from core.numbers import plain_int, whole_percent
 from core.versioning import StaleVersion
 
 from .. import permissions, services
@@ -403,8 +403,8 @@ def measurement_save(request, pk):
     partnership = get_object_or_404(Partnership, pk=pk)
     permissions.require_edit(request.user, partnership)
     form = MeasurementCellForm(request.POST)
-    metric_id = form.data.get("metric")
-    if not str(metric_id).isdigit():
+    metric_id = plain_int(form.data.get("metric"))
+    if metric_id is None:
         raise Http404
     metric = get_object_or_404(
         OutcomeMetric, pk=metric_id, objective__partnership=partnership, is_active=True

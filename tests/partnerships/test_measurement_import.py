@@ -178,6 +178,18 @@ def test_a_null_character_in_the_evidence_is_refused_and_saves_nothing(
     assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
 
 
+@pytest.mark.parametrize("metric_id", ["²", "¹²", "99999999999999999999"])
+def test_a_metric_id_that_is_no_plain_number_is_named(
+    client, alice, partnership, metric, metric_id
+):
+    """ "²" passes str.isdigit() but not int(): a row error, not a server error."""
+    rows = [HEADER, [metric_id, *row(metric, "2024-10-01", "12")[1:]]]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["result"].errors] == [(2, "metric_id")]
+
+
 def test_an_inactive_metric_is_refused(client, alice, partnership, metric):
     metric.is_active = False
     metric.save()
