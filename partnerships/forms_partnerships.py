@@ -24,6 +24,7 @@ from .models import (
     OutcomeMetric,
     Partner,
     Partnership,
+    Stage,
     StageFamily,
 )
 from .periods import Frequency
@@ -95,12 +96,33 @@ class StageChangeForm(forms.Form):
         help_text=_("Needed when the partnership ends."),
     )
 
+    # The stage the page showed: a move made on it is refused if someone else
+    # has moved the partnership since (the service checks it on the locked row).
+    expected_stage = forms.ChoiceField(
+        choices=Stage.choices, widget=forms.HiddenInput, required=False
+    )
+
     def clean(self):
         cleaned = super().clean()
         ended = STAGES_BY_FAMILY[StageFamily.ENDED]
         if cleaned.get("stage") in ended and not cleaned.get("end_date"):
             self.add_error("end_date", gettext("An ended partnership needs its end date."))
         return cleaned
+
+    def show_stale(self, current: Partnership) -> None:
+        """Refuse the move made on a stage that is no longer the partnership's,
+        the person's choice and reason kept; sent again, it starts from the new stage."""
+        data = self.data.copy()
+        data[self.add_prefix("expected_stage")] = current.stage
+        self.data = data
+        self.add_error(
+            "stage",
+            gettext(
+                "Someone else moved it to “%(stage)s” since you opened this page: "
+                "check your choice and send it again."
+            )
+            % {"stage": current.get_stage_display()},
+        )
 
 
 class ObjectiveForm(forms.ModelForm):

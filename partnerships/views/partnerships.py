@@ -202,7 +202,10 @@ def partnership_edit(request, pk):
 def partnership_stage(request, pk):
     partnership = get_object_or_404(Partnership, pk=pk)
     permissions.require_edit(request.user, partnership)
-    form = StageChangeForm(request.POST or None, initial={"stage": partnership.stage})
+    form = StageChangeForm(
+        request.POST or None,
+        initial={"stage": partnership.stage, "expected_stage": partnership.stage},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             change = services.partnership_change_stage(
@@ -210,6 +213,7 @@ def partnership_stage(request, pk):
             )
         except ValidationError as error:
             add_service_errors(error, form)
+            partnership.refresh_from_db()  # the page says where it is now
         else:
             messages.success(
                 request, gettext("Moved to “%(stage)s”.") % {"stage": change.get_to_stage_display()}

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from partnerships import services
 from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
 from tests.factories import (
     AgreementFactory,
@@ -362,6 +363,45 @@ class TestStageChange:
         assert response.status_code == 302
         partnership.refresh_from_db()
         assert (partnership.stage, partnership.end_date) == ("completed", dt.date(2025, 12, 31))
+
+    def test_a_stage_change_made_meanwhile_is_not_overwritten(self, client, alice, bob):
+        """bob ends the partnership while alice has its stage page open on
+        "active": her move to "struggling" is refused, her reason kept, and
+        sent again (having seen it) it goes ahead from the stage it is at now."""
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        partnership.leads.create(user=bob, functional_area="administrative")
+        url = reverse("partnerships:partnership_stage", args=[partnership.pk])
+        client.force_login(alice)
+        shown_stage = client.get(url).context["form"]["expected_stage"].value()
+        assert shown_stage == "active"
+        services.partnership_change_stage(
+            partnership=partnership,
+            stage="completed",
+            reason="Finished early.",
+            by=bob,
+            end_date=dt.date(2025, 6, 30),
+        )
+
+        typed = {"stage": "struggling", "reason": "Waits are growing."}
+        typed["expected_stage"] = shown_stage
+        response = client.post(url, typed)
+
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert "moved it to “Completed”" in form.errors["stage"][0]
+        assert (form["reason"].value(), form["expected_stage"].value()) == (
+            "Waits are growing.",
+            "completed",
+        )
+        partnership.refresh_from_db()
+        assert partnership.stage == "completed"
+        assert StageChange.objects.count() == 1
+
+        again = client.post(url, {**typed, "expected_stage": form["expected_stage"].value()})
+        assert again.status_code == 302
+        partnership.refresh_from_db()
+        assert partnership.stage == "struggling"
+        assert StageChange.objects.order_by("changed_at").last().from_stage == "completed"
 
     def test_it_refuses_the_same_stage_next_to_the_field(self, client, alice):
         partnership = PartnershipFactory(owner=alice, stage="active")
