@@ -101,6 +101,8 @@ def partner_search(request):
     number of partners. With `partnership` (an id), only that partnership's
     members: an agreement's parties are chosen among them."""
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:
+        query = ""  # a NUL is no text a name holds (and PostgreSQL refuses it)
     scope = request.GET.get("partnership", "")
     partnership = plain_int(scope)
     partners = []
