@@ -384,7 +384,8 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                     RowError(
                         number,
                         column,
-                        f"Same {label} as row {first_with[column][value]} of this file.",
+                        gettext("Same %(label)s as row %(row)s of this file.")
+                        % {"label": label, "row": first_with[column][value]},
                         values.get(column, ""),
                     )
                 )

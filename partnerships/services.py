@@ -150,8 +150,11 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
     if bound.exists():
         raise ValidationError(
             {
-                "partner": f"{member.partner} is a party to an agreement of this partnership, "
-                "so it stays a member."
+                "partner": gettext(
+                    "%(partner)s is a party to an agreement of this partnership, "
+                    "so it stays a member."
+                )
+                % {"partner": member.partner}
             }
         )
     member.delete()

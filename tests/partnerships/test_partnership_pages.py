@@ -283,6 +283,20 @@ class TestEdit:
         partnership.refresh_from_db()
         assert partnership.title == "Kept"
 
+    def test_a_french_reader_reads_why_the_dates_are_refused_in_french(self, client, alice):
+        alice.language = "fr"
+        alice.save()
+        partnership = PartnershipFactory(owner=alice)
+        client.force_login(alice)
+        url = reverse("partnerships:partnership_edit", args=[partnership.pk])
+        typed = {"title": "T", "purpose": "clinical_exchange"}
+        typed |= {"start_date": "2025-06-01", "end_date": "2025-01-01"}
+        response = client.post(url, typed | opened(client, url))
+        assert response.status_code == 400
+        assert response.context["form"].errors["end_date"] == [
+            "La date de fin ne peut pas précéder la date de début."
+        ]
+
     @pytest.mark.parametrize("who", ["bob", "erin", "rita"])
     def test_it_refuses_a_forged_post_by_a_non_editor_and_changes_nothing(
         self, client, alice, who, request
