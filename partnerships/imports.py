@@ -107,6 +107,10 @@ def count_rows(upload) -> int | None:
         upload.seek(0)
         return lines
     try:
+        spreadsheets.check_unpacked_size(upload)
+    except spreadsheets.UnreadableFile as error:
+        raise ImportFileError(str(error)) from error
+    try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise ImportFileError(_("The file could not be read as an XLSX workbook.")) from error

@@ -132,6 +132,16 @@ def test_a_null_character_is_refused_naming_its_rows_and_saves_nothing(client, a
     assert Partner.objects.count() == 0
 
 
+def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused(client, alice, monkeypatch):
+    monkeypatch.setattr("core.spreadsheets.MAX_UNPACKED_SIZE", 1000)
+    client.force_login(alice)
+    response = client.post(IMPORT, {"file": xlsx_file([HEADER, *GOOD_ROWS])})
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["file"]
+    assert "would unpack to more than" in message
+    assert Partner.objects.count() == 0
+
+
 def test_a_large_file_is_refused(client, alice, monkeypatch):
     monkeypatch.setattr(imports, "MAX_SIZE", 10)
     client.force_login(alice)
