@@ -75,8 +75,15 @@ class LeadForm(forms.Form):
         self.fields["user"].queryset = get_user_model().objects.filter(groups__name=Role.MANAGER)
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=3)
-LeadFormSet = forms.formset_factory(LeadForm, extra=2)
+# The most rows a page builds, whatever the POST's TOTAL_FORMS claims (Django
+# would build up to 2,000 of each): as many as the API takes.
+MAX_MEMBERS, MAX_LEADS = 100, 20
+MemberFormSet = forms.formset_factory(
+    MemberForm, extra=3, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS, validate_max=True
+)
+LeadFormSet = forms.formset_factory(
+    LeadForm, extra=2, max_num=MAX_LEADS, absolute_max=MAX_LEADS, validate_max=True
+)
 
 
 class StageChangeForm(forms.Form):

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships import services
+from partnerships.forms_partnerships import MAX_LEADS, MAX_MEMBERS
 from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
 from tests.factories import (
     AgreementFactory,
@@ -232,6 +233,26 @@ class TestCreate:
             "A partnership has at most one lead partner."
         ]
         assert response.context["form"]["title"].value() == "Two leads"
+        assert not Partnership.objects.exists()
+
+    def test_a_forged_count_of_rows_is_refused_without_building_them(self, client, alice):
+        client.force_login(alice)
+        response = client.post(
+            reverse("partnerships:partnership_create"),
+            {
+                "title": "Many rows",
+                "purpose": "clinical_exchange",
+                "members-TOTAL_FORMS": "100000",
+                "members-INITIAL_FORMS": "0",
+                "leads-TOTAL_FORMS": "100000",
+                "leads-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 400
+        members, leads = response.context["members"], response.context["leads"]
+        assert (len(members.forms), len(leads.forms)) == (MAX_MEMBERS, MAX_LEADS)
+        assert f"at most {MAX_MEMBERS} forms" in " ".join(members.non_form_errors())
+        assert f"at most {MAX_LEADS} forms" in response.content.decode()
         assert not Partnership.objects.exists()
 
     @pytest.mark.parametrize("who", ["erin", "rita"])
