@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
+from core.numbers import plain_int
+
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 
@@ -17,7 +19,8 @@ class PagePagination(PageNumberPagination):
         text = request.query_params.get(self.page_size_query_param)
         if text is None:
             return self.page_size
-        if not text.isdigit() or not 1 <= int(text) <= self.max_page_size:
+        size = plain_int(text)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {
                     "page_size": [
@@ -25,7 +28,7 @@ class PagePagination(PageNumberPagination):
                     ]
                 }
             )
-        return int(text)
+        return size
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

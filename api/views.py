@@ -417,7 +417,7 @@ def _leads_some(request) -> None:
     """Refuse before reading the body whoever leads no partnership at all
     (an executive, a reviewer): their write could not be saved anywhere."""
     if not partnership_rights.editable_partnerships(request.user).exists():
-        raise exceptions.PermissionDenied("Only the partnership's owner and co-leads change it.")
+        raise exceptions.PermissionDenied(_("Only the partnership's owner and co-leads change it."))
 
 
 def _parent(model, request, name):
@@ -425,7 +425,7 @@ def _parent(model, request, name):
     field error when there is none; everyone who reads sees them all."""
     parent = model.objects.filter(pk=request.data.get(name)).first()
     if parent is None:
-        raise exceptions.ValidationError({name: [f"No {name} has this id."]})
+        raise exceptions.ValidationError({name: [_("No %(name)s has this id.") % {"name": name}]})
     return parent
 
 

@@ -15,6 +15,14 @@ WHOLE = Decimal(1)
 DASH = "—"
 
 
+def plain_int(text) -> int | None:
+    """`text` as a whole number when it is written with the digits 0-9 alone
+    (an id or a count from a URL or a file), else None. `str.isdigit` is not
+    that test: it takes "²", which int() refuses, and "٣", which it reads as 3."""
+    text = str(text)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 

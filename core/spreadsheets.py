@@ -17,12 +17,14 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -41,6 +43,34 @@ DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 class UnreadableFile(Exception):
     """The file as a whole cannot be read as a table."""
+
+
+# An XLSX is a zip of XML: an upload of a few megabytes may declare a sheet of
+# gigabytes, which openpyxl would unpack and every row of which would be held
+# in memory. A real workbook of the imports' size unpacks to a few tens of MB.
+MAX_UNPACKED_SIZE = 100 * 1024 * 1024
+
+
+def check_unpacked_size(upload) -> None:
+    """Refuse a workbook whose parts would unpack to more than MAX_UNPACKED_SIZE,
+    from the sizes its zip declares (zipfile never unpacks more than declared).
+    A file that is no zip at all is left for openpyxl to refuse."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        upload.seek(0)
+    if unpacked > MAX_UNPACKED_SIZE:
+        raise UnreadableFile(
+            _(
+                "This workbook would unpack to more than %(size)d MB, far more than it "
+                "weighs: Accord does not open it. Save it again from Excel, or as CSV."
+            )
+            % {"size": MAX_UNPACKED_SIZE // (1024 * 1024)}
+        )
 
 
 def inert(value):
@@ -172,6 +202,20 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
         raise UnreadableFile(expected_message(sorted(required) or columns))
     delimiter = chosen[0]
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # A NUL is no character of text (PostgreSQL refuses to store one): such a
+    # file is refused naming its rows, whichever import reads it.
+    with_nul = [number for number, row in enumerate(rows, start=1) if "\x00" in "".join(row)]
+    if with_nul:
+        raise UnreadableFile(
+            ngettext(
+                "Could not read the file: row %(rows)s holds a null character, which is not "
+                "text. Save the file from Excel as “CSV UTF-8”.",
+                "Could not read the file: rows %(rows)s hold a null character, which is not "
+                "text. Save the file from Excel as “CSV UTF-8”.",
+                len(with_nul),
+            )
+            % {"rows": ", ".join(map(str, with_nul))}
+        )
     return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 
@@ -195,6 +239,7 @@ def read_xlsx(upload) -> Table:
     Read once as written (formulas as their text); only a workbook holding a
     formula is read a second time for the values saved with them, which
     doubles the time of a large file."""
+    check_unpacked_size(upload)
     try:
         book = load_workbook(upload, read_only=True, data_only=False)
         written = _rows(book)
@@ -270,6 +315,7 @@ __all__ = [
     "Formula",
     "Table",
     "UnreadableFile",
+    "check_unpacked_size",
     "csv_bytes",
     "inert",
     "read_csv",

@@ -279,8 +279,24 @@ def early_warning_confirm(
     today: dt.date,
     factors: Iterable[Factor] = (),
 ) -> EarlyWarning:
-    """The owner agrees: the partnership becomes struggling, with a recovery plan and date."""
+    """The owner agrees: the partnership becomes struggling, with a recovery plan and date.
+
+    Its stage is read locked, as it is now: one moved to struggling since the
+    warning keeps its stage and gets the plan; one ended (or put back on the
+    pipeline) since has nothing to recover, and confirming it is refused
+    rather than reviving it.
+    """
     warning = _lock_open(warning)
+    partnership = Partnership.objects.select_for_update().get(pk=warning.partnership_id)
+    if partnership.stage not in STAGES_BY_FAMILY[StageFamily.ACTIVE]:
+        raise ValidationError(
+            _(
+                "“%(title)s” has ended or left the active partnerships since this warning "
+                "was raised (it is %(stage)s now): there is nothing to recover. "
+                "Dismiss the warning, saying so."
+            )
+            % {"title": partnership.title, "stage": partnership.get_stage_display().lower()}
+        )
     errors = {}
     if not recovery_plan.strip():
         errors["recovery_plan"] = _("Say how the partnership is to recover.")
@@ -297,9 +313,11 @@ def early_warning_confirm(
     warning.decided_at = timezone.now()
     _save(warning)
     warning.factors.set(factors)
+    if partnership.stage == Stage.STRUGGLING:
+        return warning  # moved there since the warning: its plan is recorded above
     signals = "; ".join(rules.SIGNAL_NAMES[signal["code"]].lower() for signal in warning.signals)
     partnership_change_stage(
-        partnership=warning.partnership,
+        partnership=partnership,
         stage=Stage.STRUGGLING,
         reason=_("Early warning confirmed (%(signals)s). Recovery plan, by %(by)s: %(plan)s")
         % {"signals": signals, "by": day(recovery_by), "plan": warning.recovery_plan},

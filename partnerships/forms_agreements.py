@@ -179,6 +179,12 @@ class BaseObligationFormSet(forms.BaseInlineFormSet):
         return form
 
 
+# The most rows a page builds, whatever the POST's TOTAL_FORMS claims: Django
+# would build up to 2,000 of each, and a party row with its currency list
+# costs tens of milliseconds and megabytes to build and show (a forged count
+# of a thousand took a worker minutes and gigabytes).
+MAX_PARTIES, MAX_OBLIGATIONS = 50, 200
+
 PartyFormSet = forms.inlineformset_factory(
     Agreement,
     AgreementParty,
@@ -186,6 +192,9 @@ PartyFormSet = forms.inlineformset_factory(
     formset=BasePartyFormSet,
     extra=2,
     can_delete=False,
+    max_num=MAX_PARTIES,
+    absolute_max=MAX_PARTIES,
+    validate_max=True,
 )
 
 ObligationFormSet = forms.inlineformset_factory(
@@ -195,6 +204,9 @@ ObligationFormSet = forms.inlineformset_factory(
     formset=BaseObligationFormSet,
     extra=2,
     can_delete=False,
+    max_num=MAX_OBLIGATIONS,
+    absolute_max=MAX_OBLIGATIONS,
+    validate_max=True,
 )
 
 

@@ -24,6 +24,7 @@ from .models import (
     OutcomeMetric,
     Partner,
     Partnership,
+    Stage,
     StageFamily,
 )
 from .periods import Frequency
@@ -74,8 +75,15 @@ class LeadForm(forms.Form):
         self.fields["user"].queryset = get_user_model().objects.filter(groups__name=Role.MANAGER)
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=3)
-LeadFormSet = forms.formset_factory(LeadForm, extra=2)
+# The most rows a page builds, whatever the POST's TOTAL_FORMS claims (Django
+# would build up to 2,000 of each): as many as the API takes.
+MAX_MEMBERS, MAX_LEADS = 100, 20
+MemberFormSet = forms.formset_factory(
+    MemberForm, extra=3, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS, validate_max=True
+)
+LeadFormSet = forms.formset_factory(
+    LeadForm, extra=2, max_num=MAX_LEADS, absolute_max=MAX_LEADS, validate_max=True
+)
 
 
 class StageChangeForm(forms.Form):
@@ -95,12 +103,33 @@ class StageChangeForm(forms.Form):
         help_text=_("Needed when the partnership ends."),
     )
 
+    # The stage the page showed: a move made on it is refused if someone else
+    # has moved the partnership since (the service checks it on the locked row).
+    expected_stage = forms.ChoiceField(
+        choices=Stage.choices, widget=forms.HiddenInput, required=False
+    )
+
     def clean(self):
         cleaned = super().clean()
         ended = STAGES_BY_FAMILY[StageFamily.ENDED]
         if cleaned.get("stage") in ended and not cleaned.get("end_date"):
             self.add_error("end_date", gettext("An ended partnership needs its end date."))
         return cleaned
+
+    def show_stale(self, current: Partnership) -> None:
+        """Refuse the move made on a stage that is no longer the partnership's,
+        the person's choice and reason kept; sent again, it starts from the new stage."""
+        data = self.data.copy()
+        data[self.add_prefix("expected_stage")] = current.stage
+        self.data = data
+        self.add_error(
+            "stage",
+            gettext(
+                "Someone else moved it to “%(stage)s” since you opened this page: "
+                "check your choice and send it again."
+            )
+            % {"stage": current.get_stage_display()},
+        )
 
 
 class ObjectiveForm(forms.ModelForm):

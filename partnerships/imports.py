@@ -107,6 +107,10 @@ def count_rows(upload) -> int | None:
         upload.seek(0)
         return lines
     try:
+        spreadsheets.check_unpacked_size(upload)
+    except spreadsheets.UnreadableFile as error:
+        raise ImportFileError(str(error)) from error
+    try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise ImportFileError(_("The file could not be read as an XLSX workbook.")) from error
@@ -384,7 +388,8 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                     RowError(
                         number,
                         column,
-                        f"Same {label} as row {first_with[column][value]} of this file.",
+                        gettext("Same %(label)s as row %(row)s of this file.")
+                        % {"label": label, "row": first_with[column][value]},
                         values.get(column, ""),
                     )
                 )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from core.copy import insert_with_history
+from core.numbers import plain_int
 
 from .imports import (
     MAX_SIZE,
@@ -205,9 +206,7 @@ def check(
         metric_id = values.get("metric_id", "")
         if not metric_id:
             bad("metric_id", gettext("Give the metric’s id, as in the template."))
-        elif not metric_id.removesuffix(".0").isdigit() or (
-            (metric := metrics.get(int(metric_id.removesuffix(".0")))) is None
-        ):
+        elif (metric := metrics.get(plain_int(metric_id.removesuffix(".0")))) is None:
             bad(
                 "metric_id",
                 gettext("“%(value)s” is not an active metric of this partnership.")

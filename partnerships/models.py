@@ -491,9 +491,11 @@ class Partnership(TimeStamped, Versioned):
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            raise ValidationError(
+                {"end_date": gettext("The end date cannot be before the start date.")}
+            )
         if self.stage in STAGES_BY_FAMILY[StageFamily.ENDED] and not self.end_date:
-            raise ValidationError({"end_date": "An ended partnership needs its end date."})
+            raise ValidationError({"end_date": gettext("An ended partnership needs its end date.")})
 
 
 class LeadArea(models.TextChoices):

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from core.history import because
-from core.versioning import claim, refuse_stale
+from core.versioning import StaleVersion, claim, refuse_stale
 
 from .hooks import portfolio_changed
 from .models import (
@@ -150,8 +150,11 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
     if bound.exists():
         raise ValidationError(
             {
-                "partner": f"{member.partner} is a party to an agreement of this partnership, "
-                "so it stays a member."
+                "partner": gettext(
+                    "%(partner)s is a party to an agreement of this partnership, "
+                    "so it stays a member."
+                )
+                % {"partner": member.partner}
             }
         )
     member.delete()
@@ -335,16 +338,26 @@ def measurement_record(
 
 @transaction.atomic
 def partnership_change_stage(
-    *, partnership: Partnership, stage: str, reason: str, by, end_date: dt.date | None = None
+    *,
+    partnership: Partnership,
+    stage: str,
+    reason: str,
+    by,
+    end_date: dt.date | None = None,
+    expected_stage: str | None = None,
 ):
     """Move a partnership to another lifecycle stage, recording who and why.
 
     Ending it (completed, failed, withdrawn) needs its end date; nothing is
     deleted: an ended partnership keeps its agreements, metrics and history.
+    `expected_stage` is the stage the person's page showed: refused
+    (StaleVersion) if someone else has moved the partnership since.
     """
     from .models import StageChange
 
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if expected_stage and partnership.stage != expected_stage:
+        raise StaleVersion(partnership)
     partnership.version += 1  # locked above: an open edit form of it is now stale
     if stage == partnership.stage:
         raise ValidationError({"stage": gettext("The partnership is at this stage already.")})

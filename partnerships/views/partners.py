@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.history import object_history
 from core import spreadsheets
 from core.forms import add_service_errors
+from core.numbers import plain_int
 
 from .. import import_jobs, imports, permissions, services
 from ..forms_partners import SORTS, ImportForm, PartnerFilterForm, PartnerForm
@@ -99,12 +100,15 @@ def partner_search(request):
     number of partners. With `partnership` (an id), only that partnership's
     members: an agreement's parties are chosen among them."""
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:
+        query = ""  # a NUL is no text a name holds (and PostgreSQL refuses it)
     scope = request.GET.get("partnership", "")
+    partnership = plain_int(scope)
     partners = []
-    if query and (not scope or scope.isdigit()):
+    if query and (not scope or partnership is not None):
         matches = Partner.objects.pick(query)
         if scope:
-            matches = matches.filter(memberships__partnership=int(scope)).distinct()
+            matches = matches.filter(memberships__partnership=partnership).distinct()
         partners = list(
             matches.only("name", "city", "country", "ror_id", "iati_id").order_by(
                 "name", "country"

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
 from core.forms import add_service_errors
-from core.numbers import whole_percent
+from core.numbers import plain_int, whole_percent
 from core.versioning import StaleVersion
 
 from .. import permissions, services
@@ -224,7 +224,10 @@ def partnership_edit(request, pk):
 def partnership_stage(request, pk):
     partnership = get_object_or_404(Partnership, pk=pk)
     permissions.require_edit(request.user, partnership)
-    form = StageChangeForm(request.POST or None, initial={"stage": partnership.stage})
+    form = StageChangeForm(
+        request.POST or None,
+        initial={"stage": partnership.stage, "expected_stage": partnership.stage},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             change = services.partnership_change_stage(
@@ -232,6 +235,7 @@ def partnership_stage(request, pk):
             )
         except ValidationError as error:
             add_service_errors(error, form)
+            partnership.refresh_from_db()  # the page says where it is now
         else:
             messages.success(
                 request, gettext("Moved to “%(stage)s”.") % {"stage": change.get_to_stage_display()}
@@ -425,8 +429,8 @@ def measurement_save(request, pk):
     partnership = get_object_or_404(Partnership, pk=pk)
     permissions.require_edit(request.user, partnership)
     form = MeasurementCellForm(request.POST)
-    metric_id = form.data.get("metric")
-    if not str(metric_id).isdigit():
+    metric_id = plain_int(form.data.get("metric"))
+    if metric_id is None:
         raise Http404
     metric = get_object_or_404(
         OutcomeMetric, pk=metric_id, objective__partnership=partnership, is_active=True

@@ -68,7 +68,7 @@ def test_a_service_refusal_keeps_its_field(client_for, alice):
     assert "already exists" in str(body["errors"])
 
 
-@pytest.mark.parametrize("page_size", ["101", "0", "-1", "ten"])
+@pytest.mark.parametrize("page_size", ["101", "0", "-1", "ten", "²"])
 def test_an_oversize_or_bad_page_size_is_a_400(client_for, alice, page_size):
     response = client_for(alice).get(f"/api/v1/partners/?page_size={page_size}")
     body = assert_problem(response, 400)

@@ -119,6 +119,16 @@ def test_only_its_owner_and_co_leads_change_a_partnership_and_what_is_under_it(
     assert try_every_verb(client, ours) == expected
 
 
+def test_a_refusal_to_one_who_leads_nothing_speaks_their_language(client_for, erin, ours):
+    response = client_for(erin).post(
+        "/api/v1/objectives/", new_objective(ours), format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Seuls le responsable du partenariat et ses co-responsables peuvent le modifier."
+    )
+
+
 def test_a_read_only_token_writes_nothing(client_for, alice, ours):
     response = client_for(alice, scope="read").post(
         "/api/v1/objectives/", new_objective(ours), format="json"

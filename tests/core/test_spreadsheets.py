@@ -3,6 +3,7 @@ Excel in any locale reads them right and runs none of their text."""
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -106,6 +107,14 @@ class TestReadingACsv:
             "commas, semicolons or tabs."
         )
 
+    def test_null_characters_are_refused_naming_every_row_that_holds_one(self):
+        with pytest.raises(spreadsheets.UnreadableFile) as error:
+            read("name,kind,country\nA\x00,b,KE\nB,c,KE\nC,d\x00,KE\n")
+        assert str(error.value) == (
+            "Could not read the file: rows 2, 4 hold a null character, which is not text. "
+            "Save the file from Excel as “CSV UTF-8”."
+        )
+
     def test_a_header_lacking_a_column_is_read_for_the_import_to_name_it(self):
         assert read("name;kind\nA;b\n").rows == [["name", "kind"], ["A", "b"]]
 
@@ -134,6 +143,23 @@ class TestReadingNumbers:
 
 
 class TestReadingAnXlsx:
+    def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_unopened(self):
+        """5 MB of upload may hold a sheet of gigabytes (a zip bomb): its
+        declared size is read, nothing is unpacked."""
+        book = Workbook()
+        book.active.append(["name"])
+        out = io.BytesIO()
+        book.save(out)
+        with (
+            zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+            archive.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as entry,
+        ):
+            for _ in range(spreadsheets.MAX_UNPACKED_SIZE // (1 << 20) + 1):
+                entry.write(b" " * (1 << 20))
+        out.seek(0)
+        with pytest.raises(spreadsheets.UnreadableFile, match="would unpack to more than"):
+            spreadsheets.read_xlsx(out)
+
     def test_a_formula_without_its_value_is_told_apart_from_a_blank_cell(self):
         book = Workbook()
         book.active.append(["name", "value", "note"])

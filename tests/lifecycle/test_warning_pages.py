@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from lifecycle import services, views
 from lifecycle.models import EarlyWarning
+from partnerships import services as partnerships_services
 from partnerships.models import StageChange
 from tests.factories import UserFactory
 
@@ -96,6 +97,48 @@ class TestConfirm:
         form = response.context["confirm_form"]
         assert form.errors == {"recovery_by": ["Choose a date after today."]}
         assert "Reset the plan." in response.content.decode()
+
+    def test_a_warning_on_a_partnership_ended_since_is_refused_and_it_stays_ended(
+        self, client, alice
+    ):
+        """Confirming would move it to struggling: an ended partnership revived."""
+        warning = open_warning(alice)
+        partnerships_services.partnership_change_stage(
+            partnership=warning.partnership,
+            stage="completed",
+            reason="Finished early.",
+            by=alice,
+            end_date=dt.date(2026, 11, 15),
+        )
+        client.force_login(alice)
+        response = client.post(
+            confirm_url(warning), {"recovery_plan": "Reset the plan.", "recovery_by": "2027-01-31"}
+        )
+        assert response.status_code == 400
+        assert "has ended" in response.context["confirm_form"].non_field_errors()[0]
+        warning.refresh_from_db()
+        assert warning.state == "open"
+        warning.partnership.refresh_from_db()
+        assert warning.partnership.stage == "completed"
+        assert StageChange.objects.filter(partnership=warning.partnership).count() == 1
+
+    def test_a_partnership_moved_to_struggling_since_keeps_its_stage_and_gets_the_plan(
+        self, client, alice
+    ):
+        warning = open_warning(alice)
+        partnerships_services.partnership_change_stage(
+            partnership=warning.partnership, stage="struggling", reason="Seen it coming.", by=alice
+        )
+        client.force_login(alice)
+        response = client.post(
+            confirm_url(warning), {"recovery_plan": "Reset the plan.", "recovery_by": "2027-01-31"}
+        )
+        assert response.status_code == 302
+        warning.refresh_from_db()
+        assert (warning.state, warning.recovery_plan) == ("confirmed", "Reset the plan.")
+        warning.partnership.refresh_from_db()
+        assert warning.partnership.stage == "struggling"
+        assert StageChange.objects.filter(partnership=warning.partnership).count() == 1
 
     def test_a_decided_warning_cannot_be_decided_again(self, client, alice):
         warning = open_warning(alice)

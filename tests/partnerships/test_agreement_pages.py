@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from partnerships import services
+from partnerships.forms_agreements import MAX_OBLIGATIONS, MAX_PARTIES
 from partnerships.models import Agreement, AgreementParty, PartnershipLead
 from tests.factories import AgreementFactory, MemberFactory, PartnershipFactory, user_with_role
 from tests.forms import opened
@@ -143,6 +144,23 @@ class TestCreate:
         response = client.post(create_url(partnership), form_data(parties=parties))
         assert response.status_code == 302
         assert AgreementParty.objects.count() == 2
+
+    def test_a_forged_count_of_rows_is_refused_without_building_them(
+        self, client, alice, partnership
+    ):
+        """A POST claiming a thousand parties and obligations made the page build
+        and render every one (minutes and gigabytes): refused, at most the
+        allowed rows built."""
+        client.force_login(alice)
+        data = form_data(parties=two_parties(partnership))
+        data |= {"parties-TOTAL_FORMS": "1000", "obligations-TOTAL_FORMS": "100000"}
+        response = client.post(create_url(partnership), data)
+        parties, obligations = response.context["parties"], response.context["obligations"]
+        assert len(parties.forms) == MAX_PARTIES
+        assert len(obligations.forms) == MAX_OBLIGATIONS
+        assert f"at most {MAX_PARTIES} forms" in " ".join(parties.non_form_errors())
+        assert f"at most {MAX_OBLIGATIONS} forms" in " ".join(obligations.non_form_errors())
+        assert not Agreement.objects.exists()
 
     def test_it_shows_a_negative_amount_next_to_its_field_and_keeps_the_input(
         self, client, alice, partnership

@@ -126,6 +126,19 @@ def test_it_does_not_find_a_metric_of_another_partnership(client, alice, partner
     assert not elsewhere.measurements.exists()
 
 
+@pytest.mark.parametrize("forged", ["²", "x", ""])
+def test_a_metric_that_is_no_id_is_not_found(client, alice, partnership, metric, forged):
+    """ "²" passes str.isdigit() but not int(): a 404, not a server error."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("partnerships:measurement_save", args=[partnership.pk]),
+        {"metric": forged, "period_start": "2024-10-01", "value": "5", "version": 0},
+        **HTMX,
+    )
+    assert response.status_code == 404
+    assert metric.measurements.count() == 3
+
+
 @pytest.mark.parametrize("who", ["bob", "erin", "rita"])
 def test_it_refuses_a_non_editor(client, who, request, partnership, metric):
     client.force_login(request.getfixturevalue(who))

@@ -165,6 +165,31 @@ def test_a_period_that_cannot_be_recorded_is_named_by_row_and_column(
     assert message in response.content.decode()
 
 
+def test_a_null_character_in_the_evidence_is_refused_and_saves_nothing(
+    client, alice, partnership, metric
+):
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    rows = [HEADER, row(metric, "2024-10-01", "12", "HMIS\x00 report")]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["file"]
+    assert "row 2 holds a null character" in message
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+
+
+@pytest.mark.parametrize("metric_id", ["²", "¹²", "99999999999999999999"])
+def test_a_metric_id_that_is_no_plain_number_is_named(
+    client, alice, partnership, metric, metric_id
+):
+    """ "²" passes str.isdigit() but not int(): a row error, not a server error."""
+    rows = [HEADER, [metric_id, *row(metric, "2024-10-01", "12")[1:]]]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["result"].errors] == [(2, "metric_id")]
+
+
 def test_an_inactive_metric_is_refused(client, alice, partnership, metric):
     metric.is_active = False
     metric.save()

@@ -118,6 +118,30 @@ def test_other_files_are_refused(client, alice, upload):
     assert Partner.objects.count() == 0
 
 
+@pytest.mark.parametrize("column", [0, 5])  # the name (checked for duplicates), the city
+def test_a_null_character_is_refused_naming_its_rows_and_saves_nothing(client, alice, column):
+    """A NUL is not text (PostgreSQL refuses it): the file is refused with its
+    rows named, not answered with a server error."""
+    spoilt = [*GOOD_ROWS[0]]
+    spoilt[column] = spoilt[column][:3] + "\x00" + spoilt[column][3:]
+    client.force_login(alice)
+    response = client.post(IMPORT, {"file": csv_file([HEADER, GOOD_ROWS[1], spoilt])})
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["file"]
+    assert "row 3 holds a null character" in message
+    assert Partner.objects.count() == 0
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused(client, alice, monkeypatch):
+    monkeypatch.setattr("core.spreadsheets.MAX_UNPACKED_SIZE", 1000)
+    client.force_login(alice)
+    response = client.post(IMPORT, {"file": xlsx_file([HEADER, *GOOD_ROWS])})
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["file"]
+    assert "would unpack to more than" in message
+    assert Partner.objects.count() == 0
+
+
 def test_a_large_file_is_refused(client, alice, monkeypatch):
     monkeypatch.setattr(imports, "MAX_SIZE", 10)
     client.force_login(alice)

@@ -167,6 +167,25 @@ def test_the_party_search_finds_only_the_partnerships_members(client, alice):
     assert "Kijabe" not in content and "Kisumu" not in content
 
 
+def test_a_query_holding_a_null_character_finds_nothing(client, alice):
+    """PostgreSQL cannot compare text holding a NUL: no match, not a server error."""
+    PartnerFactory(name="Kenyatta Hospital")
+    client.force_login(alice)
+    response = client.get(SEARCH, {"q": "Ken\x00"})
+    assert response.status_code == 200
+    assert "Kenyatta" not in response.content.decode()
+
+
+@pytest.mark.parametrize("scope", ["²", "x", "-1"])
+def test_the_party_search_finds_nothing_for_a_partnership_that_is_no_id(client, alice, scope):
+    """ "²" passes str.isdigit() but not int(): no match, not a server error."""
+    MemberFactory(partner__name="Kenyatta Hospital")
+    client.force_login(alice)
+    response = client.get(SEARCH, {"q": "k", "partnership": scope})
+    assert response.status_code == 200
+    assert "Kenyatta" not in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_party_search_sends_one_page_in_one_query(
     client, alice, erin, count, django_assert_max_num_queries

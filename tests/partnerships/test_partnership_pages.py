@@ -10,6 +10,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from partnerships import services
+from partnerships.forms_partnerships import MAX_LEADS, MAX_MEMBERS
 from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
 from partnerships.views import partnerships as partnership_views
 from tests.factories import (
@@ -262,6 +264,26 @@ class TestCreate:
         assert response.context["form"]["title"].value() == "Two leads"
         assert not Partnership.objects.exists()
 
+    def test_a_forged_count_of_rows_is_refused_without_building_them(self, client, alice):
+        client.force_login(alice)
+        response = client.post(
+            reverse("partnerships:partnership_create"),
+            {
+                "title": "Many rows",
+                "purpose": "clinical_exchange",
+                "members-TOTAL_FORMS": "100000",
+                "members-INITIAL_FORMS": "0",
+                "leads-TOTAL_FORMS": "100000",
+                "leads-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 400
+        members, leads = response.context["members"], response.context["leads"]
+        assert (len(members.forms), len(leads.forms)) == (MAX_MEMBERS, MAX_LEADS)
+        assert f"at most {MAX_MEMBERS} forms" in " ".join(members.non_form_errors())
+        assert f"at most {MAX_LEADS} forms" in response.content.decode()
+        assert not Partnership.objects.exists()
+
     @pytest.mark.parametrize("who", ["erin", "rita"])
     def test_it_refuses_creation_to_executives_and_reviewers(self, client, who, request):
         client.force_login(request.getfixturevalue(who))
@@ -310,6 +332,20 @@ class TestEdit:
         assert response.context["form"]["title"].value() == "Typed"
         partnership.refresh_from_db()
         assert partnership.title == "Kept"
+
+    def test_a_french_reader_reads_why_the_dates_are_refused_in_french(self, client, alice):
+        alice.language = "fr"
+        alice.save()
+        partnership = PartnershipFactory(owner=alice)
+        client.force_login(alice)
+        url = reverse("partnerships:partnership_edit", args=[partnership.pk])
+        typed = {"title": "T", "purpose": "clinical_exchange"}
+        typed |= {"start_date": "2025-06-01", "end_date": "2025-01-01"}
+        response = client.post(url, typed | opened(client, url))
+        assert response.status_code == 400
+        assert response.context["form"].errors["end_date"] == [
+            "La date de fin ne peut pas précéder la date de début."
+        ]
 
     @pytest.mark.parametrize("who", ["bob", "erin", "rita"])
     def test_it_refuses_a_forged_post_by_a_non_editor_and_changes_nothing(
@@ -391,6 +427,45 @@ class TestStageChange:
         assert response.status_code == 302
         partnership.refresh_from_db()
         assert (partnership.stage, partnership.end_date) == ("completed", dt.date(2025, 12, 31))
+
+    def test_a_stage_change_made_meanwhile_is_not_overwritten(self, client, alice, bob):
+        """bob ends the partnership while alice has its stage page open on
+        "active": her move to "struggling" is refused, her reason kept, and
+        sent again (having seen it) it goes ahead from the stage it is at now."""
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        partnership.leads.create(user=bob, functional_area="administrative")
+        url = reverse("partnerships:partnership_stage", args=[partnership.pk])
+        client.force_login(alice)
+        shown_stage = client.get(url).context["form"]["expected_stage"].value()
+        assert shown_stage == "active"
+        services.partnership_change_stage(
+            partnership=partnership,
+            stage="completed",
+            reason="Finished early.",
+            by=bob,
+            end_date=dt.date(2025, 6, 30),
+        )
+
+        typed = {"stage": "struggling", "reason": "Waits are growing."}
+        typed["expected_stage"] = shown_stage
+        response = client.post(url, typed)
+
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert "moved it to “Completed”" in form.errors["stage"][0]
+        assert (form["reason"].value(), form["expected_stage"].value()) == (
+            "Waits are growing.",
+            "completed",
+        )
+        partnership.refresh_from_db()
+        assert partnership.stage == "completed"
+        assert StageChange.objects.count() == 1
+
+        again = client.post(url, {**typed, "expected_stage": form["expected_stage"].value()})
+        assert again.status_code == 302
+        partnership.refresh_from_db()
+        assert partnership.stage == "struggling"
+        assert StageChange.objects.order_by("changed_at").last().from_stage == "completed"
 
     def test_it_refuses_the_same_stage_next_to_the_field(self, client, alice):
         partnership = PartnershipFactory(owner=alice, stage="active")
