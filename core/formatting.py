@@ -73,7 +73,8 @@ class LocalNumbers:
         # Precision enough for every digit kept, as floatformat's.
         context = Context(prec=max(getcontext().prec, places + len(digits) - exponent + 1))
         rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, context)
-        text = f"{abs(rounded):f}".replace(".", self.mark)
+        # copy_abs, not abs(): abs() rounds to the context's 28 digits again.
+        text = f"{rounded.copy_abs():f}".replace(".", self.mark)
         return f"-{text}" if rounded < 0 else text
 
     def tenths(self, value: float) -> str:

@@ -183,6 +183,24 @@ class ObligationSpec:
     completed_on: dt.date | None = None
 
 
+def _require_members(partnership_id: int, parties) -> None:
+    """A party that is a partner must be a member of the partnership: an agreement
+    binds the organisations the partnership is with. Checked here for a new
+    agreement and a changed one alike, whatever form or client sent the parties
+    (`parties`: specs or AgreementParty rows, in the order the person sees them)."""
+    members = set(
+        PartnershipMember.objects.filter(partnership_id=partnership_id).values_list(
+            "partner_id", flat=True
+        )
+    )
+    for index, party in enumerate(parties):
+        if party.partner is not None and party.partner.pk not in members:
+            message = gettext("%(partner)s is not a member of this partnership.") % {
+                "partner": party.partner
+            }
+            raise ValidationError({f"parties[{index}].partner": message})
+
+
 @transaction.atomic
 def agreement_create(
     *,
@@ -194,18 +212,13 @@ def agreement_create(
 ) -> Agreement:
     """An agreement with its parties and obligations, all or nothing.
 
-    A party that is a partner must be a member of the partnership: an agreement
-    binds the organisations the partnership is with.
+    A party that is a partner must be a member of the partnership
+    (`_require_members`).
     """
     agreement = _save(Agreement(partnership=partnership, title=title, **fields))
-    member_ids = set(partnership.members.values_list("partner_id", flat=True))
+    _require_members(partnership.pk, parties)
     saved_parties = []
     for index, party in enumerate(parties):
-        if party.partner is not None and party.partner.pk not in member_ids:
-            message = gettext("%(partner)s is not a member of this partnership.") % {
-                "partner": party.partner
-            }
-            raise ValidationError({f"parties[{index}].partner": message})
         try:
             saved_parties.append(_save(AgreementParty(agreement=agreement, **party.__dict__)))
         except ValidationError as error:
@@ -253,6 +266,7 @@ def agreement_update(
     problem = agreement_status_error(stored.status, new_status)
     if problem:
         raise ValidationError({"status": problem})
+    _require_members(agreement.partnership_id, parties)
     for name, value in fields.items():
         setattr(agreement, name, value)
     if fields:

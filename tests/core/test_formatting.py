@@ -27,6 +27,8 @@ LANGUAGES = ["en-gb", "fr", "es", "pt"]
 @example(value=Decimal("1E+3"), language="es")
 @example(value=Decimal("0.1234567890123456789012345678901"), language="fr")
 @example(value=Decimal("1E+250"), language="en-gb")
+# 29 digits once rounded: abs() cut the last back to 28 (".5", not ".50").
+@example(value=Decimal("100000000000000000000000000.5"), language="en-gb")
 def test_places_is_floatformat_to_two_decimals(value, language):
     with translation.override(language):
         assert LocalNumbers().places(value, 2) == floatformat(value, "-2")

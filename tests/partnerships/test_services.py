@@ -231,6 +231,22 @@ class TestAgreementCreate:
         }
         assert not Agreement.objects.exists()
 
+    def test_a_changed_agreement_refuses_a_party_that_is_not_a_member_too(self, partnership):
+        # The rule lives in the service for a new agreement and a changed one:
+        # the edit form's picker offers members only, but no door is exempt.
+        agreement = AgreementFactory(partnership=partnership, title="Data-sharing agreement")
+        stranger = AgreementParty(partner=PartnerFactory(name="Stranger Clinic"))
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_update(
+                agreement=agreement, fields={"title": "Renamed"}, parties=[stranger]
+            )
+        assert errors_of(excinfo) == {
+            "parties[0].partner": ["Stranger Clinic is not a member of this partnership."]
+        }
+        agreement.refresh_from_db()
+        assert agreement.title == "Data-sharing agreement"
+        assert not AgreementParty.objects.filter(agreement=agreement).exists()
+
     def test_it_names_the_expiry_when_it_is_not_after_the_effective_date(self, partnership):
         with pytest.raises(ValidationError) as excinfo:
             services.agreement_create(
