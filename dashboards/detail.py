@@ -223,6 +223,18 @@ def _history(partnership: Partnership, user):
     )
 
 
+# What a dashboard's agreement rows show: fetching only these keeps a wide
+# model's columns (and Django's work on each) out of the page.
+AGREEMENT_ROW = (
+    "partnership_id",
+    "title",
+    "status",
+    "effective_date",
+    "expiry_date",
+    "notice_period_days",
+)
+
+
 def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> dict:
     """Everything the partnership dashboard shows: six queries.
 
@@ -244,6 +256,9 @@ def partnership_dashboard(partnership: Partnership, *, user, today: dt.date) -> 
     agreements = list(
         Agreement.objects.filter(partnership=partnership)
         .select_related("changes")
+        .only(
+            *AGREEMENT_ROW, "change_kind", "auto_renewal", "renewal_term_months", "changes__title"
+        )
         .order_by("effective_date", "pk")
     )
     flags = [
@@ -340,6 +355,7 @@ def partner_dashboard(partner: Partner, *, user, today: dt.date) -> dict:
     agreements = list(
         Agreement.objects.filter(parties__partner=partner)
         .select_related("partnership")
+        .only(*AGREEMENT_ROW, "partnership__title")
         .distinct()
         .order_by("expiry_date", "title", "pk")
     )

@@ -254,6 +254,17 @@ def grow(partnership, *, metrics, members):
             partnership=partnership,
             partner=PartnerFactory(country="JP", time_zone="Asia/Tokyo", name=f"東京 {index}"),
         )
+    if metrics:
+        # An amendment renewing itself: every field of the agreement timeline
+        # is read (a field left unfetched would cost a query per agreement).
+        AgreementFactory(
+            partnership=partnership,
+            changes=partnership.agreements.get(),
+            change_kind="amendment",
+            expiry_date=dt.date(2027, 12, 31),
+            auto_renewal=True,
+            renewal_term_months=12,
+        )
 
 
 @pytest.mark.django_db
@@ -264,7 +275,7 @@ def grow(partnership, *, metrics, members):
 def test_its_queries_do_not_grow_with_periods_metrics_or_members(
     client, request, rita, django_assert_max_num_queries, viewer, months, metrics, members
 ):
-    """3 vs 12 periods, 1 vs 5 metrics, 1 vs 4 members, the same 14 queries:
+    """3 vs 12 periods, 1 vs 5 metrics, 1 vs 4 members, 1 vs 2 agreements, the same 14 queries:
     session, user, savepoint, user permissions, group permissions, the
     partnership, its scorecards, metrics, measurements, objectives, agreements,
     members, unread notifications, release."""
