@@ -53,6 +53,27 @@ def _shown(value):
     return value
 
 
+def shown_memo():
+    """A `shown` for `Wording.say` that writes each number and date once: an
+    export writes the flags of thousands of scorecards in one language, and
+    their dates and figures repeat (the same month, the same thresholds)."""
+    memo: dict = {}
+
+    def shown(value):
+        if not isinstance(value, dict):
+            return value
+        key = tuple(value.items())
+        try:
+            return memo[key]
+        except KeyError:
+            text = memo[key] = _shown(value)
+            return text
+        except TypeError:  # a parameter that is not a number or a date
+            return _shown(value)
+
+    return shown
+
+
 @functools.lru_cache(maxsize=4096)
 def _english_day(iso: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):

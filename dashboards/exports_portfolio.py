@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import spreadsheets
+from core import phrases, spreadsheets
+from core.queries import AnyOf
 from evaluation.codes import flag_text
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
 from partnerships.models import Partnership, Purpose, Stage
@@ -72,7 +74,9 @@ def portfolio_rows(data: dict) -> list[list]:
     }
     comments = defaultdict(list)
     for scorecard_id, comment in (
-        ScorecardEvent.objects.filter(scorecard__in=shown.values("pk"))
+        # The scorecards read above, by key: `shown` as a subquery would find
+        # every partnership's latest scorecard a second time.
+        ScorecardEvent.objects.filter(AnyOf(F("scorecard_id"), [c["pk"] for c in cards.values()]))
         .exclude(comment="")
         .order_by("created_at", "pk")
         .values_list("scorecard_id", "comment")
@@ -87,6 +91,7 @@ def portfolio_rows(data: dict) -> list[list]:
         state: gettext("Provisional (%(state)s)") % {"state": label.lower()}
         for state, label in states.items()
     }
+    shown_once = phrases.shown_memo()
     rows = []
     for partnership in (
         partnerships.with_member_places()
@@ -135,7 +140,7 @@ def portfolio_rows(data: dict) -> list[list]:
                 card["objectives_score"],
                 card["health_score"],
                 card["agreement_score"],
-                "; ".join(flag_text(flag) for flag in card["flags"]),
+                "; ".join(flag_text(flag, shown=shown_once) for flag in card["flags"]),
                 "; ".join(comments[card["pk"]]),
             ]
         )

@@ -96,9 +96,12 @@ FLAG_WORDING = Wording(
 )
 
 
-def flag_text(flag: dict) -> str:
-    """A scorecard's flag in the reader's language."""
-    return FLAG_WORDING.say(flag)
+def flag_text(flag: dict, *, shown=None) -> str:
+    """A scorecard's flag in the reader's language. `shown`: how its numbers and
+    dates are written (`core.phrases.shown_memo()` for an export of thousands)."""
+    if shown is None:
+        return FLAG_WORDING.say(flag)
+    return FLAG_WORDING.say(flag, shown=shown)
 
 
 def status_label(status: str) -> str:

@@ -5,6 +5,7 @@ and put in words when a page, an export, the PDF or the API reads them."""
 
 import datetime as dt
 import html
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from core.phrases import Wording, date, number
+from core.phrases import Wording, date, number, shown_memo
 from evaluation import review, services
 from evaluation.codes import FLAG_WORDING, FlagCode, flag_text, skip_text
 from evaluation.models import Scorecard
@@ -84,6 +85,28 @@ def test_numbers_and_dates_follow_the_readers_locale():
         assert "9 janvier 2027" in flag_text(due)
     with translation.override("es"):
         assert "9 de enero de 2027" in flag_text(due)
+
+
+def test_an_exports_memo_writes_each_number_and_date_as_the_reader_would_once():
+    """`shown_memo` (an export's) writes what `flag_text` writes, in the
+    language active; a value met again comes from the memo, not formatted again."""
+    overdue = FLAG_WORDING.phrase("health_fell", **VALUES)
+    due = FLAG_WORDING.phrase("objective_overdue", title="Clinic", due=date(dt.date(2027, 1, 9)))
+    with translation.override("fr"):
+        shown = shown_memo()
+        for flag in (overdue, due, overdue, due):
+            assert flag_text(flag, shown=shown) == flag_text(flag)
+        assert (
+            flag_text(due, shown=shown)
+            == "L'objectif « Clinic » était attendu le 9 janvier 2027 et n'est pas atteint."
+        )
+    calls = []
+    with translation.override("es"):
+        shown = shown_memo()
+        with mock.patch("core.phrases._shown", side_effect=lambda v: calls.append(v) or "X"):
+            texts = [flag_text(due, shown=shown) for _ in range(3)]
+    assert calls == [{"date": "2027-01-09"}]
+    assert len(set(texts)) == 1
 
 
 @pytest.mark.parametrize(
