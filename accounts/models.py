@@ -24,6 +24,9 @@ class ReminderChannel(models.TextChoices):
     """How a user wants reminders: every reminder lands in the inbox either way."""
 
     EMAIL = "email", _("Email and inbox")
+    # One email a day listing what came since the last one: for someone who
+    # leads many partnerships and would otherwise get an email per reminder.
+    DIGEST = "digest", _("A daily email of them all, and inbox")
     INBOX = "inbox", _("Inbox only")
 
 

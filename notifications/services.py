@@ -9,6 +9,10 @@ Once per email: an email is sent with its row locked and only while its
 `emailed_at` is empty, which is set in the same transaction. A send that fails
 leaves `emailed_at` empty and raises EmailNotSent, so that the task retries
 it; the daily task also sweeps recent reminders still waiting for their email.
+
+Once a day: those who chose a daily digest get no email per reminder; the
+daily task sends each of them one email naming every reminder owed to them,
+and marks them all emailed with it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from accounts.models import ReminderChannel, User
 from accounts.preferences import in_users_locale, user_language, user_time_zone
@@ -43,13 +48,23 @@ T = TypeVar("T")
 # to email is not sent a backlog of stale reminders.
 EMAIL_RETRY_WINDOW = dt.timedelta(days=3)
 
-# Who is emailed: active people who chose email and have an address, for a
-# kind that is emailed through the inbox at all.
-EMAIL_WANTED = (
-    Q(user__reminder_channel=ReminderChannel.EMAIL, user__is_active=True)
-    & ~Q(user__email="")
-    & ~Q(kind__in=INBOX_ONLY_KINDS)
-)
+
+def _wanted_by(channel: ReminderChannel) -> Q:
+    """Reminders emailed through `channel`: to active people who chose it and
+    have an address, of a kind that is emailed through the inbox at all."""
+    return (
+        Q(user__reminder_channel=channel, user__is_active=True)
+        & ~Q(user__email="")
+        & ~Q(kind__in=INBOX_ONLY_KINDS)
+    )
+
+
+# Each reminder its own email, as it is stored.
+EMAIL_WANTED = _wanted_by(ReminderChannel.EMAIL)
+# Reminders gathered into one email a day (`notifications_digests_send`).
+DIGEST_WANTED = _wanted_by(ReminderChannel.DIGEST)
+# A digest names this many reminders; the rest wait in the inbox, which it links.
+DIGEST_LISTED = 50
 
 INSERT_BATCH = 500
 
@@ -229,15 +244,15 @@ def notification_email_send(*, notification_id: int) -> bool:
 def _message(notification: Notification) -> EmailMessage:
     """The reminder's email, in its reader's language and time zone (the worker
     sends it, outside any request); its subject was stored in their words."""
-    site = settings.SITE_URL.rstrip("/")
+    links = _links()
     with in_users_locale(notification.user):
         body = render_to_string(
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": f"{site}{notification.url}" if notification.url else "",
-                "inbox": f"{site}{reverse('notifications:inbox')}",
-                "preferences": f"{site}{reverse('notifications:preferences')}",
+                "link": f"{links['site']}{notification.url}" if notification.url else "",
+                "inbox": links["inbox"],
+                "preferences": links["preferences"],
             },
         )
     return EmailMessage(
@@ -245,6 +260,87 @@ def _message(notification: Notification) -> EmailMessage:
         body=body,
         to=[notification.user.email],
     )
+
+
+def notifications_digests_send(*, now: dt.datetime | None = None) -> int:
+    """Email each person who chose a daily digest one message with the reminders
+    not yet emailed to them (those of the last EMAIL_RETRY_WINDOW).
+
+    Each person's digest is sent in its own transaction, its reminders locked
+    and marked emailed with it, so a rerun or a second worker sends nobody a
+    second digest; the failures are raised together at the end, leaving those
+    reminders for the retry. Returns how many digests went out."""
+    since = (now or timezone.now()) - EMAIL_RETRY_WINDOW
+    owed = Notification.objects.filter(
+        DIGEST_WANTED, emailed_at__isnull=True, created_at__gte=since
+    )
+    user_ids = sorted(set(owed.order_by().values_list("user_id", flat=True)))
+    sent, failed = 0, []
+    for user_id in user_ids:
+        try:
+            sent += notification_digest_send(user_id=user_id, since=since)
+        except Exception:
+            logger.exception("The reminders digest of user %s could not be emailed", user_id)
+            failed.append(user_id)
+    if failed:
+        raise EmailNotSent(list(owed.filter(user_id__in=failed).values_list("pk", flat=True)))
+    return sent
+
+
+@transaction.atomic
+def notification_digest_send(*, user_id: int, since: dt.datetime) -> bool:
+    """Email one person's digest of the reminders owed to them since `since`;
+    True if it went out now (False: none owed, or another worker has them)."""
+    notifications = list(
+        Notification.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("user")
+        .filter(DIGEST_WANTED, user_id=user_id, emailed_at__isnull=True, created_at__gte=since)
+        .order_by("created_at", "pk")
+    )
+    if not notifications:
+        return False
+    _digest(notifications).send()
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        emailed_at=timezone.now()
+    )
+    return True
+
+
+def _links() -> dict[str, str]:
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "site": site,
+        "inbox": f"{site}{reverse('notifications:inbox')}",
+        "preferences": f"{site}{reverse('notifications:preferences')}",
+    }
+
+
+def _digest(notifications: list[Notification]) -> EmailMessage:
+    """One person's reminders as one email, oldest first, in their language."""
+    user = notifications[0].user
+    links = _links()
+    listed = notifications[:DIGEST_LISTED]
+    with in_users_locale(user):
+        subject = ngettext("%(count)d reminder", "%(count)d reminders", len(notifications)) % {
+            "count": len(notifications)
+        }
+        body = render_to_string(
+            "notifications/digest.txt",
+            {
+                "user": user,
+                "count": len(notifications),
+                "reminders": [
+                    {
+                        "subject": notification.subject,
+                        "link": f"{links['site']}{notification.url}" if notification.url else "",
+                    }
+                    for notification in listed
+                ],
+                "more": len(notifications) - len(listed),
+                **links,
+            },
+        )
+    return EmailMessage(subject=f"[Accord] {subject}", body=body, to=[user.email])
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -5,8 +5,8 @@ and put in words when a page, an export, the PDF or the API reads them."""
 
 import datetime as dt
 import html
-from unittest import mock
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 import time_machine

@@ -4,20 +4,22 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from notifications.models import Kind
-from notifications.services import notifications_email_pending
+from notifications.services import notifications_digests_send, notifications_email_pending
 from reminders import services
 
 
 class Command(BaseCommand):
     help = (
         "Store and email today's reminders (agreements, obligations, metrics, review "
-        "digests). Safe to run again: nobody hears of the same event twice."
+        "digests), and the daily digests of those who chose one. Safe to run again: "
+        "nobody hears of the same event twice."
     )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         counts = services.reminders_send(today=today)
         sent = notifications_email_pending()
+        digests = notifications_digests_send()
         self.stdout.write(f"Reminders as of {today:%d %b %Y}:")
         for kind in Kind:
             if counts.get(kind.value):
@@ -26,3 +28,5 @@ class Command(BaseCommand):
             self.stdout.write("  none due that was not sent before")
         if sent:
             self.stdout.write(f"Emailed {sent} reminder(s) an earlier run could not send.")
+        if digests:
+            self.stdout.write(f"Emailed {digests} daily digest(s).")
