@@ -7,6 +7,7 @@ from accounts.models import Role
 from core.dates import validate_plausible
 from core.versioning import VersionedForm
 from health.models import Factor
+from partnerships.forms_partnerships import StageShownForm
 from partnerships.models import Stage
 
 from .models import FIT_CRITERIA, Effect, FitAssessment, NextStep
@@ -39,7 +40,7 @@ class NextStepForm(VersionedForm):
         widgets = {"due_on": DATE}
 
 
-class MoveForm(forms.Form):
+class MoveForm(StageShownForm):
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[(stage, Stage(stage).label) for stage in PIPELINE_MOVES]
     )
@@ -51,7 +52,7 @@ class MoveForm(forms.Form):
     )
 
 
-class DropForm(forms.Form):
+class DropForm(StageShownForm):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

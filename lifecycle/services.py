@@ -69,8 +69,8 @@ def _notify(drafts: list[Draft]) -> int:
 # --- the pipeline ---------------------------------------------------------------
 
 
-def _require_potential(partnership: Partnership):
-    if partnership.stage not in POTENTIAL:
+def _require_potential(stage: str):
+    if stage not in POTENTIAL:
         raise ValidationError(_("Only a potential partnership is on the pipeline."))
 
 
@@ -87,7 +87,7 @@ def next_step_set(
 
     Refused (StaleVersion) if the next step is no longer at `expected_version`
     (0: there was none), the one the person's card was opened on."""
-    _require_potential(partnership)
+    _require_potential(partnership.stage)
     step = NextStep.objects.select_for_update().filter(partnership=partnership).first()
     refuse_stale(step, expected_version=expected_version)
     if step is not None:
@@ -100,26 +100,54 @@ def next_step_set(
 
 
 @transaction.atomic
-def pipeline_move(*, partnership: Partnership, stage: str, by, note: str = ""):
-    """Move a potential partnership along the pipeline, or make it active."""
-    _require_potential(partnership)
+def pipeline_move(
+    *, partnership: Partnership, stage: str, by, note: str = "", expected_stage: str | None = None
+):
+    """Move a potential partnership along the pipeline, or make it active.
+
+    `expected_stage` is the stage the person's card showed: refused
+    (StaleVersion) if someone else has moved the partnership since, also off
+    the pipeline (`partnership_change_stage` checks it on the locked row)."""
+    # The stage the card showed, when it says: one moved off the pipeline since
+    # is then refused as stale, with where it is now, not as off the pipeline.
+    _require_potential(expected_stage or partnership.stage)
     if stage not in PIPELINE_MOVES:
         raise ValidationError({"stage": _("Choose a stage of the pipeline, or active.")})
     reason = note.strip() or (
         f"Moved from {Stage(partnership.stage).label} to {Stage(stage).label} "
         f"on the pipeline board."
     )
-    return partnership_change_stage(partnership=partnership, stage=stage, reason=reason, by=by)
+    return partnership_change_stage(
+        partnership=partnership,
+        stage=stage,
+        reason=reason,
+        by=by,
+        expected_stage=expected_stage,
+    )
 
 
 @transaction.atomic
-def pipeline_drop(*, partnership: Partnership, reason: str, by, today: dt.date):
-    """Drop a potential partnership: it is withdrawn, and why is kept."""
-    _require_potential(partnership)
+def pipeline_drop(
+    *,
+    partnership: Partnership,
+    reason: str,
+    by,
+    today: dt.date,
+    expected_stage: str | None = None,
+):
+    """Drop a potential partnership: it is withdrawn, and why is kept.
+
+    Refused (StaleVersion) if it is no longer at `expected_stage`, as a move is."""
+    _require_potential(expected_stage or partnership.stage)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the partnership is dropped.")})
     return partnership_change_stage(
-        partnership=partnership, stage=Stage.WITHDRAWN, reason=reason, by=by, end_date=today
+        partnership=partnership,
+        stage=Stage.WITHDRAWN,
+        reason=reason,
+        by=by,
+        end_date=today,
+        expected_stage=expected_stage,
     )
 
 

@@ -137,14 +137,16 @@ def pipeline_board(request):
 def _card_page(request, partnership, *, next_step_form=None, move_form=None, drop_form=None):
     step = NextStep.objects.filter(partnership=partnership).first()
     bound = any(form is not None for form in (next_step_form, move_form, drop_form))
+    # The stage the card shows: a move or drop made on it refuses to overwrite a later one.
+    shown = {"expected_stage": partnership.stage}
     return render(
         request,
         "lifecycle/pipeline_card.html",
         {
             "partnership": partnership,
             "next_step_form": next_step_form or NextStepForm(instance=step),
-            "move_form": move_form or MoveForm(initial={"stage": partnership.stage}),
-            "drop_form": drop_form or DropForm(),
+            "move_form": move_form or MoveForm(initial={"stage": partnership.stage} | shown),
+            "drop_form": drop_form or DropForm(initial=shown),
         },
         status=400 if bound and request.method == "POST" else 200,
     )
@@ -162,16 +164,21 @@ def _card_action(request, pk, make_form, slot: str, act):
     `make_form(data, partnership)` and, valid, calls `act(partnership, form)`
     (the service), which returns the message to show on the board; a refused
     one shows the card again with the form's errors next to their fields."""
-    partnership = _potential_or_404(pk)
-    permissions.require_edit(request.user, partnership)
     if request.method == "GET":
+        partnership = _potential_or_404(pk)
+        permissions.require_edit(request.user, partnership)
         return _card_page(request, partnership)
+    # At any stage: a card posted after someone moved it off the pipeline is
+    # refused by the service, saying where it is now, rather than not found.
+    partnership = get_object_or_404(Partnership, pk=pk)
+    permissions.require_edit(request.user, partnership)
     form = make_form(request.POST, partnership)
     if form.is_valid():
         try:
             message = act(partnership, form)
         except ValidationError as error:
             add_service_errors(error, form)
+            partnership.refresh_from_db()  # the card says where it is now
         else:
             messages.success(request, message)
             return redirect("lifecycle:pipeline")

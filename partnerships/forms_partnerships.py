@@ -86,7 +86,33 @@ LeadFormSet = forms.formset_factory(
 )
 
 
-class StageChangeForm(forms.Form):
+class StageShownForm(forms.Form):
+    """A form that moves a partnership's stage (the stage page, the pipeline
+    board's move and drop) carries the stage its page showed: a move made on it
+    is refused if someone else has moved the partnership since (the service,
+    `services.partnership_change_stage`, checks it on the locked row)."""
+
+    expected_stage = forms.ChoiceField(
+        choices=Stage.choices, widget=forms.HiddenInput, required=False
+    )
+
+    def show_stale(self, current: Partnership) -> None:
+        """Refuse the move made on a stage that is no longer the partnership's,
+        the person's choice and reason kept; sent again, it starts from the new stage."""
+        data = self.data.copy()
+        data[self.add_prefix("expected_stage")] = current.stage
+        self.data = data
+        self.add_error(
+            "stage" if "stage" in self.fields else None,
+            gettext(
+                "Someone else moved it to “%(stage)s” since you opened this page: "
+                "check your choice and send it again."
+            )
+            % {"stage": current.get_stage_display()},
+        )
+
+
+class StageChangeForm(StageShownForm):
     stage = forms.ChoiceField(
         label=_("New stage"),
         choices=[
@@ -103,33 +129,12 @@ class StageChangeForm(forms.Form):
         help_text=_("Needed when the partnership ends."),
     )
 
-    # The stage the page showed: a move made on it is refused if someone else
-    # has moved the partnership since (the service checks it on the locked row).
-    expected_stage = forms.ChoiceField(
-        choices=Stage.choices, widget=forms.HiddenInput, required=False
-    )
-
     def clean(self):
         cleaned = super().clean()
         ended = STAGES_BY_FAMILY[StageFamily.ENDED]
         if cleaned.get("stage") in ended and not cleaned.get("end_date"):
             self.add_error("end_date", gettext("An ended partnership needs its end date."))
         return cleaned
-
-    def show_stale(self, current: Partnership) -> None:
-        """Refuse the move made on a stage that is no longer the partnership's,
-        the person's choice and reason kept; sent again, it starts from the new stage."""
-        data = self.data.copy()
-        data[self.add_prefix("expected_stage")] = current.stage
-        self.data = data
-        self.add_error(
-            "stage",
-            gettext(
-                "Someone else moved it to “%(stage)s” since you opened this page: "
-                "check your choice and send it again."
-            )
-            % {"stage": current.get_stage_display()},
-        )
 
 
 class ObjectiveForm(forms.ModelForm):

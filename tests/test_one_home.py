@@ -200,7 +200,7 @@ class TestAgreementStatus:
         }
         data = {k: v for k, v in data.items() if v is not False}
         response = client.post(url, data)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "can only become superseded" in " ".join(response.context["form"].errors["status"])
         assert response.context["form"]["title"].value() == "Typed again"
         title = expired.title

@@ -165,7 +165,14 @@ PARTY_FIELDS = [field.name for field in dataclasses.fields(services.Party)]
 
 
 def _render_form(request, template, context):
-    return render(request, f"partnerships/agreements/{template}", context)
+    # A saved POST has redirected: one shown again was refused (400, as on the
+    # partnership pages), its errors next to the fields and the input kept.
+    return render(
+        request,
+        f"partnerships/agreements/{template}",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

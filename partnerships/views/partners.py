@@ -171,7 +171,12 @@ def partner_create(request):
         if partner is not None:
             messages.success(request, gettext("%(partner)s is saved.") % {"partner": partner})
             return redirect("partnerships:partner_detail", pk=partner.pk)
-    return render(request, "partnerships/partners/form.html", {"form": form})
+    return render(
+        request,
+        "partnerships/partners/form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,7 +197,12 @@ def partner_edit(request, pk):
             return redirect("partnerships:partner_detail", pk=saved.pk)
     # The heading names the partner as stored, not as half-typed in the form.
     stored = Partner.objects.get(pk=pk) if form.is_bound else partner
-    return render(request, "partnerships/partners/form.html", {"form": form, "partner": stored})
+    return render(
+        request,
+        "partnerships/partners/form.html",
+        {"form": form, "partner": stored},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

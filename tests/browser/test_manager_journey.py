@@ -65,6 +65,15 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
     page.get_by_role("link", name="New agreement").click()
     page.locator("[name=title]").fill("Memorandum of understanding 2026")
     page.locator("[name=parties-0-is_our_organisation]").check()
+    # Refused first (a 400, shown as any page): the error is next to the
+    # field and what was typed is still there to correct.
+    page.locator("[name=effective_date]").fill("2026-06-01")
+    page.locator("[name=expiry_date]").fill("2026-01-01")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The expiry date must be after the effective date.")).to_be_visible()
+    expect(page.locator("[name=title]")).to_have_value("Memorandum of understanding 2026")
+    assert not Agreement.objects.exists()
+    page.locator("[name=expiry_date]").fill("2029-05-31")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Memorandum of understanding 2026")).to_be_visible()
     page.locator("[name=document]").set_input_files(str(document))

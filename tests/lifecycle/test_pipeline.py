@@ -1,9 +1,11 @@
 """The pipeline board: potential partnerships by stage, their next steps, moves and drops."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from lifecycle import services, views
@@ -243,6 +245,123 @@ class TestDrop:
             services.pipeline_drop(
                 partnership=prospect(alice), reason=" ", by=alice, today=dt.date(2026, 11, 20)
             )
+
+
+class TestAMoveMadeOnAnOlderBoard:
+    """alice's board shows "Hanoi exchange" in outreach; bob, its co-lead, moves
+    it on the partnership's stage page meanwhile. Her move or drop, made on what
+    her board showed, is refused and says where the partnership is now; bob's
+    move stands, and what alice chose is kept for her to send again."""
+
+    @pytest.fixture
+    def partnership(self, alice, bob):
+        partnership = prospect(alice, stage="outreach", title="Hanoi exchange")
+        PartnershipLead.objects.create(
+            partnership=partnership, user=bob, functional_area="administrative"
+        )
+        return partnership
+
+    @staticmethod
+    def bob_moves(bob, partnership, stage):
+        """bob, in his own browser, moves it on the stage page as that page showed it."""
+        browser = Client()
+        browser.force_login(bob)
+        url = reverse("partnerships:partnership_stage", args=[partnership.pk])
+        shown = browser.get(url).context["form"]["expected_stage"].value()
+        response = browser.post(
+            url, {"stage": stage, "reason": "The dean said yes.", "expected_stage": shown}
+        )
+        assert response.status_code == 302
+
+    @staticmethod
+    def shown_on_card(client, partnership) -> str:
+        """The stage the card's move form carries, as alice's board shows it."""
+        html = board(client).content.decode()
+        card = html.split(f'id="card-{partnership.pk}"')[1].split("</article>")[0]
+        return re.search(r'name="expected_stage" value="(\w+)"', card)[1]
+
+    @pytest.mark.parametrize(
+        ("bobs", "hers"), [("negotiating", "active"), ("active", "negotiating")]
+    )
+    def test_a_card_moved_meanwhile_is_not_moved_again(
+        self, client, alice, bob, partnership, bobs, hers
+    ):
+        client.force_login(alice)
+        shown = self.shown_on_card(client, partnership)
+        assert shown == "outreach"
+        self.bob_moves(bob, partnership, bobs)
+
+        # As htmx posts the card's form (the same fields a plain POST sends).
+        response = client.post(
+            reverse("lifecycle:pipeline_move", args=[partnership.pk]),
+            {"stage": hers, "expected_stage": shown},
+            headers={"HX-Request": "true"},
+        )
+
+        assert response.status_code == 400
+        partnership.refresh_from_db()
+        assert partnership.stage == bobs
+        assert list(StageChange.objects.values_list("to_stage", "changed_by")) == [(bobs, bob.pk)]
+        form = response.context["move_form"]
+        now = {"negotiating": "Negotiating", "active": "Active"}[bobs]
+        assert form.errors == {
+            "stage": [
+                f"Someone else moved it to “{now}” since you opened this page: "
+                "check your choice and send it again."
+            ]
+        }
+        assert (form["stage"].value(), form["expected_stage"].value()) == (hers, bobs)
+        assert f"Someone else moved it to “{now}”" in response.content.decode()
+
+    def test_sent_again_having_seen_it_the_move_goes_ahead_from_where_it_is(
+        self, client, alice, bob, partnership
+    ):
+        client.force_login(alice)
+        shown = self.shown_on_card(client, partnership)
+        self.bob_moves(bob, partnership, "negotiating")
+        url = reverse("lifecycle:pipeline_move", args=[partnership.pk])
+        typed = {"stage": "identified", "note": "Their dean left."}
+        refused = client.post(url, typed | {"expected_stage": shown})
+        assert refused.context["move_form"]["note"].value() == "Their dean left."
+
+        again = client.post(
+            url, typed | {"expected_stage": refused.context["move_form"]["expected_stage"].value()}
+        )
+
+        assert again.status_code == 302
+        partnership.refresh_from_db()
+        assert partnership.stage == "identified"
+        assert list(
+            StageChange.objects.order_by("changed_at").values_list("from_stage", "to_stage")
+        ) == [
+            ("outreach", "negotiating"),
+            ("negotiating", "identified"),
+        ]
+
+    @pytest.mark.parametrize("bobs", ["negotiating", "active"])
+    def test_a_drop_made_on_an_older_card_is_refused(self, client, alice, bob, partnership, bobs):
+        client.force_login(alice)
+        card = client.get(reverse("lifecycle:pipeline_card", args=[partnership.pk]))
+        shown = card.context["drop_form"]["expected_stage"].value()
+        assert shown == "outreach"
+        self.bob_moves(bob, partnership, bobs)
+
+        response = client.post(
+            reverse("lifecycle:pipeline_drop", args=[partnership.pk]),
+            {"reason": "No budget this year.", "expected_stage": shown},
+        )
+
+        assert response.status_code == 400
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == (bobs, None)
+        assert StageChange.objects.count() == 1
+        form = response.context["drop_form"]
+        [message] = form.non_field_errors()
+        assert message.startswith("Someone else moved it to “")
+        assert (form["reason"].value(), form["expected_stage"].value()) == (
+            "No budget this year.",
+            bobs,
+        )
 
 
 class TestNextStep:

@@ -174,7 +174,7 @@ class TestCreate:
         )
         response = client.post(create_url(partnership), form_data(parties=parties))
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert field_errors(response, "parties", 1, "contribution_amount")
         assert not field_errors(response, "parties", 0, "contribution_amount")
         assert b'value="-10"' in response.content
@@ -198,6 +198,7 @@ class TestCreate:
         data = form_data(effective_date="2026-01-01", expiry_date="2025-01-01")
         response = client.post(create_url(partnership), data)
 
+        assert response.status_code == 400
         assert response.context["form"].errors["expiry_date"] == [
             "The expiry date must be after the effective date."
         ]
@@ -211,7 +212,7 @@ class TestCreate:
         us = two_parties(partnership)[0]
         response = client.post(create_url(partnership), form_data(parties=[us, dict(us)]))
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["parties"].forms[1].non_field_errors()
         assert not Agreement.objects.exists()
 
@@ -373,6 +374,48 @@ class TestEdit:
         foreign.refresh_from_db()
         assert foreign.signatory_name == "Prof B. Mwangi"
         assert foreign.agreement == other
+
+    def test_a_refused_edit_answers_400_saves_nothing_and_keeps_what_was_typed(
+        self, client, alice, partnership
+    ):
+        """As the partnership pages do: a refused post is a 400, the page shown
+        again with the errors next to the fields and the input kept."""
+        agreement = existing_agreement(partnership)
+        party = agreement.parties.get()
+        client.force_login(alice)
+        data = form_data(
+            title="Exchange MoU (renewed)",
+            status="active",
+            effective_date="2028-01-01",
+            expiry_date="2027-12-31",
+            parties=[
+                {
+                    "id": str(party.pk),
+                    "partner": str(party.partner_id),
+                    "signatory_name": "Prof C. Otieno",
+                }
+            ],
+            initial_parties=1,
+        )
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        response = client.post(url, data | opened(client, url))
+
+        assert response.status_code == 400
+        assert response.context["form"].errors["expiry_date"] == [
+            "The expiry date must be after the effective date."
+        ]
+        assert response.context["form"]["title"].value() == "Exchange MoU (renewed)"
+        assert b'value="Exchange MoU (renewed)"' in response.content
+        assert b'value="Prof C. Otieno"' in response.content
+        agreement.refresh_from_db()
+        assert (agreement.title, agreement.effective_date, agreement.version) == (
+            "Exchange MoU",
+            dt.date(2025, 1, 1),
+            1,
+        )
+        assert agreement.history.count() == 1
+        party.refresh_from_db()
+        assert party.signatory_name == "Prof B. Mwangi"
 
     def test_it_shows_the_saved_rows(self, client, alice, partnership):
         agreement = existing_agreement(partnership)

@@ -134,7 +134,7 @@ def test_the_form_stores_a_pasted_ror_address_bare(client, alice):
 def test_the_form_refuses_a_bad_checksum_next_to_the_field_keeping_it(client, alice):
     client.force_login(alice)
     response = client.post(NEW, VALID | {"ror_id": "03yrm5c27"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "check digits" in response.context["form"].errors["ror_id"][0]
     assert b'value="03yrm5c27"' in response.content
     assert not Partner.objects.exists()

@@ -119,6 +119,7 @@ class TestPartner:
 
         response = client.post(url, VALID | {"notes": "Hers"} | form)
 
+        assert response.status_code == 400
         assert Partner.objects.get().city == "Mombasa"
         [message] = response.context["form"].non_field_errors()
         assert "City: “Nairobi” → “Mombasa” (now shown)" in message
@@ -144,6 +145,7 @@ class TestAgreement:
 
         response = client.post(url, form_data(title="Alice's MoU", status="active") | form)
 
+        assert response.status_code == 400
         assert Agreement.objects.get().title == "Bob's MoU"
         [message] = response.context["form"].non_field_errors()
         assert "Title: “Exchange MoU” → “Bob's MoU”" in message

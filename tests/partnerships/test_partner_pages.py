@@ -197,17 +197,36 @@ class TestCreateAndEdit:
     def test_invalid_input_is_refused_next_to_the_field_and_kept(self, client, alice):
         client.force_login(alice)
         response = client.post(NEW, VALID | {"website": "not a web address", "city": "Kisumu"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert Partner.objects.count() == 0
         assert "website" in response.context["form"].errors
         assert b'id="error_1_id_website"' in response.content
         assert b'value="not a web address"' in response.content
         assert b'value="Kisumu"' in response.content
 
+    def test_a_refused_edit_answers_400_saves_nothing_and_keeps_what_was_typed(self, client, alice):
+        partner = PartnerFactory(name="Old name", city="Nairobi", website="https://old.example")
+        client.force_login(alice)
+        edit = reverse("partnerships:partner_edit", args=[partner.pk])
+        typed = VALID | {"name": "New name", "website": "not a web address", "city": "Kisumu"}
+        response = client.post(edit, typed | opened(client, edit))
+        assert response.status_code == 400
+        assert "website" in response.context["form"].errors
+        assert b'value="New name"' in response.content
+        assert b'value="Kisumu"' in response.content
+        partner.refresh_from_db()
+        assert (partner.name, partner.city, partner.website, partner.version) == (
+            "Old name",
+            "Nairobi",
+            "https://old.example",
+            1,
+        )
+
     def test_a_duplicate_name_is_refused_next_to_the_name(self, client, alice):
         PartnerFactory(name="Aga Khan University Hospital", country="KE")
         client.force_login(alice)
         response = client.post(NEW, VALID | {"name": "AGA KHAN university hospital"})
+        assert response.status_code == 400
         assert response.context["form"].errors["name"] == [
             "A partner with this name already exists in this country."
         ]
