@@ -207,6 +207,35 @@ class TestInvitations:
         assert not Respondent.objects.exists()
         assert not Round.objects.exists()
 
+    def test_a_round_is_sent_to_the_cap_of_addresses_and_not_one_more(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        partner = partner_of(partnership)
+        cap = services.MAX_ADDRESSES_PER_ROUND
+        people = [
+            services.PartnerPerson(f"p{n}@partner.example", partner.pk) for n in range(cap + 1)
+        ]
+        opening = {
+            "partnership": partnership,
+            "opened_by": alice,
+            "opened_on": dt.date(2026, 1, 5),
+            "closes_on": dt.date(2026, 1, 20),
+        }
+
+        with pytest.raises(ValidationError) as refused:
+            services.round_open(**opening, partner_people=people)
+        assert refused.value.messages == [
+            f"A health check is sent to at most {cap} email addresses; this would make {cap + 1}."
+        ]
+        assert not Round.objects.exists() and not Respondent.objects.exists()
+
+        health_round = services.round_open(**opening, partner_people=people[:cap])
+        assert health_round.respondents.filter(side="partner").count() == cap
+
+        # The cap is the round's: inviting more later does not get round it.
+        with pytest.raises(ValidationError):
+            services.respondents_invite(health_round=health_round, partner_people=people[cap:])
+        assert health_round.respondents.count() == cap
+
 
 class TestSchedule:
     def test_a_due_cadence_opens_a_round_for_the_usual_respondents(
