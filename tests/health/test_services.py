@@ -272,6 +272,28 @@ class TestSchedule:
             first.respondents.values_list("user", flat=True)
         )
 
+    def test_a_round_over_the_cap_is_left_unopened_and_the_others_still_open(self, alice):
+        crowded, usual = PartnershipFactory(owner=alice), PartnershipFactory(owner=alice)
+        partner = partner_of(crowded)
+        Contact.objects.bulk_create(
+            Contact(partner=partner, name=f"Person {n}", email=f"p{n}@partner.example")
+            for n in range(services.MAX_ADDRESSES_PER_ROUND + 1)
+        )
+        for partnership in (crowded, usual):
+            services.cadence_set(partnership=partnership, every_months=6)
+        ending = open_round(
+            PartnershipFactory(owner=alice), by=alice, ours=1, closes_on=dt.date(2026, 3, 1)
+        )
+
+        counts = services.health_checks_run(today=dt.date(2026, 3, 2))
+
+        assert counts["opened"] == 1 and counts["closed"] == 1
+        assert not Round.objects.filter(partnership=crowded).exists()
+        assert not Respondent.objects.filter(partner=partner).exists()
+        assert Round.objects.open().filter(partnership=usual).exists()
+        ending.refresh_from_db()
+        assert not ending.is_open
+
     def test_a_round_past_its_last_day_is_closed(self, alice):
         health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1)
         services.health_checks_run(today=health_round.closes_on)
