@@ -124,3 +124,28 @@ def test_a_member_added_through_the_service_the_pages_use_makes_the_etag_stale(
 
     before, after, _revalidated, refused = _stale_after(client, ours, add)
     assert after["ETag"] != before and refused.status_code == 412
+
+
+def test_a_member_change_on_a_stale_partnership_is_refused(client_for, alice, ours):
+    client, partner = client_for(alice), PartnerFactory()
+    etag = client.get(f"/api/v1/partnerships/{ours.pk}/")["ETag"]
+    partnership_services.partnership_update(partnership=ours, description="Changed meanwhile.")
+
+    response = client.post(
+        f"/api/v1/partnerships/{ours.pk}/members/",
+        {"partner": partner.pk},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+
+    assert response.status_code == 412
+    assert not PartnershipMember.objects.filter(partner=partner).exists()
+    member = ours.members.get()
+    response = client.patch(
+        f"/api/v1/partnerships/{ours.pk}/members/{member.partner_id}/",
+        {"role": "funder"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 412
+    assert ours.members.get().role == member.role
