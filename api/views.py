@@ -289,40 +289,51 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     @extend_schema(
         request=serializers.MemberWriteSerializer,
+        parameters=[IF_MATCH],
         responses={201: serializers.PartnershipSerializer},
     )
     @action(detail=True, methods=["post"], url_path="members")
     def members(self, request, pk=None):
-        """Add a member organisation, as a member row of the partnership form."""
-        partnership = self._editable(request, pk)
+        """Add a member organisation, as a member row of the partnership form.
+        The partnership's ETag changes: its members are part of it."""
+        self._editable(request, pk)
         _valid(serializers.MemberWriteSerializer, request)
         (form,) = _by_forms((MemberForm, request.data, "", {}))
-        services.partnership_member_add(partnership=partnership, **form.cleaned_data)
+        with transaction.atomic():
+            partnership = Partnership.objects.select_for_update().get(pk=pk)
+            check_if_match(request, partnership)
+            services.partnership_member_add(partnership=partnership, **form.cleaned_data)
         return self._answer(pk, status=201)
 
     @extend_schema(
         methods=["PATCH"],
         request=serializers.MemberRoleSerializer,
+        parameters=[IF_MATCH],
         responses={200: serializers.PartnershipSerializer},
     )
-    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @extend_schema(methods=["DELETE"], request=None, parameters=[IF_MATCH], responses={204: None})
     @action(detail=True, methods=["patch", "delete"], url_path=r"members/(?P<partner_id>\d+)")
     def member(self, request, pk=None, partner_id=None):
         """Change a member organisation's role, or take it off the partnership
-        (refused while it is a party to one of its agreements)."""
+        (refused while it is a party to one of its agreements). Either changes
+        the partnership's ETag: its members are part of it."""
         partnership = self._editable(request, pk)
         member = get_object_or_404(
             PartnershipMember.objects.select_related("partner"),
             partnership=partnership,
             partner_id=partner_id,
         )
-        if request.method == "DELETE":
-            services.partnership_member_remove(member=member)
-            return Response(status=204)
-        _valid(serializers.MemberRoleSerializer, request)
-        data = {"partner": member.partner_id, **request.data}
-        (form,) = _by_forms((MemberForm, data, "", {}))
-        services.partnership_member_update(member=member, role=form.cleaned_data["role"])
+        if request.method != "DELETE":
+            _valid(serializers.MemberRoleSerializer, request)
+            data = {"partner": member.partner_id, **request.data}
+            (form,) = _by_forms((MemberForm, data, "", {}))
+        with transaction.atomic():
+            member.partnership = Partnership.objects.select_for_update().get(pk=pk)
+            check_if_match(request, member.partnership)
+            if request.method == "DELETE":
+                services.partnership_member_remove(member=member)
+                return Response(status=204)
+            services.partnership_member_update(member=member, role=form.cleaned_data["role"])
         return self._answer(pk)
 
     @extend_schema(

@@ -9,7 +9,12 @@ from accounts.models import User
 from core.dates import validate_plausible
 
 from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
-from .services import PartnerPerson, invitable_users
+from .services import (
+    MAX_ADDRESSES_PER_ROUND,
+    PartnerPerson,
+    invitable_users,
+    require_address_cap,
+)
 
 # Addresses typed one a line, or pasted from a mail program with commas or semicolons.
 ADDRESS_SEPARATORS = re.compile(r"[\n\r,;]+")
@@ -70,24 +75,36 @@ class RoundOpenForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        people = []
-        for partner in self.partners:
-            typed = ADDRESS_SEPARATORS.split(cleaned.get(f"emails_{partner.pk}") or "")
-            bad = []
-            for line in filter(None, (address.strip() for address in typed)):
-                try:
-                    validate_email(line)
-                except ValidationError:
-                    bad.append(line)
-                else:
-                    people.append(
-                        PartnerPerson(line, partner.pk, cleaned.get(f"language_{partner.pk}", "en"))
-                    )
-            if bad:
-                self.add_error(
-                    f"emails_{partner.pk}",
-                    _("Not an email address: %(addresses)s.") % {"addresses": ", ".join(bad)},
-                )
+        typed = [
+            (partner, address)
+            for partner in self.partners
+            for address in map(
+                str.strip, ADDRESS_SEPARATORS.split(cleaned.get(f"emails_{partner.pk}") or "")
+            )
+            if address
+        ]
+        try:
+            require_address_cap(len(typed))
+        except ValidationError as error:
+            # Shown next to the box that goes over the cap, and before thousands
+            # of addresses are each checked.
+            over, _address = typed[MAX_ADDRESSES_PER_ROUND]
+            self.add_error(f"emails_{over.pk}", error)
+            return cleaned
+        people, bad = [], {}
+        for partner, address in typed:
+            try:
+                validate_email(address)
+            except ValidationError:
+                bad.setdefault(partner.pk, []).append(address)
+            else:
+                language = cleaned.get(f"language_{partner.pk}", "en")
+                people.append(PartnerPerson(address, partner.pk, language))
+        for partner_pk, addresses in bad.items():
+            self.add_error(
+                f"emails_{partner_pk}",
+                _("Not an email address: %(addresses)s.") % {"addresses": ", ".join(addresses)},
+            )
         if not people and not cleaned.get("users"):
             raise ValidationError(_("Invite at least one person."))
         cleaned["partner_people"] = people

@@ -107,7 +107,7 @@ def partnership_create(
     partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
     for index, member in enumerate(members):
         try:
-            partnership_member_add(partnership=partnership, **member.__dict__)
+            _save(PartnershipMember(partnership=partnership, **member.__dict__))
         except ValidationError as error:
             raise _prefixed(error, f"members[{index}]") from error
     for index, lead in enumerate(leads):
@@ -119,10 +119,25 @@ def partnership_create(
     return partnership
 
 
+def _members_change(partnership: Partnership) -> None:
+    """Move the partnership to its next version before its members change.
+
+    Its members are part of it as a person or a client reads it (its page, its
+    API representation, whose ETag is its version), so a change to them makes a
+    copy read before it stale. The lock comes first, so two changes to one
+    partnership's members take turns and each checks its rules (one lead
+    partner) against the other's. An edit form opened before still saves: it
+    shows no member, so nothing it shows has changed (`VersionedForm`).
+    """
+    claim(partnership)
+    partnership.save(update_fields=["version", "updated_at"])
+
+
 @transaction.atomic
 def partnership_member_add(
     *, partnership: Partnership, partner: Partner, role: str = MemberRole.MEMBER, joined_on=None
 ) -> PartnershipMember:
+    _members_change(partnership)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return _save(
         PartnershipMember(partnership=partnership, partner=partner, role=role, joined_on=joined_on)
@@ -132,6 +147,7 @@ def partnership_member_add(
 @transaction.atomic
 def partnership_member_update(*, member: PartnershipMember, role: str) -> PartnershipMember:
     """Give a member organisation another role (one lead partner at most)."""
+    _members_change(member.partnership)
     member.role = role
     portfolio_changed.fire_on_commit()
     return _save(member)
@@ -144,6 +160,7 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
     Refused while the partner is a party to one of the partnership's
     agreements: an agreement binds members only (see `agreement_create`).
     """
+    _members_change(member.partnership)
     bound = AgreementParty.objects.filter(
         agreement__partnership_id=member.partnership_id, partner_id=member.partner_id
     )

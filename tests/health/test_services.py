@@ -207,6 +207,35 @@ class TestInvitations:
         assert not Respondent.objects.exists()
         assert not Round.objects.exists()
 
+    def test_a_round_is_sent_to_the_cap_of_addresses_and_not_one_more(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        partner = partner_of(partnership)
+        cap = services.MAX_ADDRESSES_PER_ROUND
+        people = [
+            services.PartnerPerson(f"p{n}@partner.example", partner.pk) for n in range(cap + 1)
+        ]
+        opening = {
+            "partnership": partnership,
+            "opened_by": alice,
+            "opened_on": dt.date(2026, 1, 5),
+            "closes_on": dt.date(2026, 1, 20),
+        }
+
+        with pytest.raises(ValidationError) as refused:
+            services.round_open(**opening, partner_people=people)
+        assert refused.value.messages == [
+            f"A health check is sent to at most {cap} email addresses; this would make {cap + 1}."
+        ]
+        assert not Round.objects.exists() and not Respondent.objects.exists()
+
+        health_round = services.round_open(**opening, partner_people=people[:cap])
+        assert health_round.respondents.filter(side="partner").count() == cap
+
+        # The cap is the round's: inviting more later does not get round it.
+        with pytest.raises(ValidationError):
+            services.respondents_invite(health_round=health_round, partner_people=people[cap:])
+        assert health_round.respondents.count() == cap
+
 
 class TestSchedule:
     def test_a_due_cadence_opens_a_round_for_the_usual_respondents(
@@ -242,6 +271,28 @@ class TestSchedule:
         assert set(second.respondents.values_list("user", flat=True)) == set(
             first.respondents.values_list("user", flat=True)
         )
+
+    def test_a_round_over_the_cap_is_left_unopened_and_the_others_still_open(self, alice):
+        crowded, usual = PartnershipFactory(owner=alice), PartnershipFactory(owner=alice)
+        partner = partner_of(crowded)
+        Contact.objects.bulk_create(
+            Contact(partner=partner, name=f"Person {n}", email=f"p{n}@partner.example")
+            for n in range(services.MAX_ADDRESSES_PER_ROUND + 1)
+        )
+        for partnership in (crowded, usual):
+            services.cadence_set(partnership=partnership, every_months=6)
+        ending = open_round(
+            PartnershipFactory(owner=alice), by=alice, ours=1, closes_on=dt.date(2026, 3, 1)
+        )
+
+        counts = services.health_checks_run(today=dt.date(2026, 3, 2))
+
+        assert counts["opened"] == 1 and counts["closed"] == 1
+        assert not Round.objects.filter(partnership=crowded).exists()
+        assert not Respondent.objects.filter(partner=partner).exists()
+        assert Round.objects.open().filter(partnership=usual).exists()
+        ending.refresh_from_db()
+        assert not ending.is_open
 
     def test_a_round_past_its_last_day_is_closed(self, alice):
         health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1)

@@ -5,9 +5,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Role
+from health import services
 from health.models import Cadence, Respondent, Round, Statement
 from partnerships.models import PartnershipLead
-from tests.factories import PartnershipFactory, UserFactory
+from tests.factories import MemberFactory, PartnershipFactory, UserFactory
 from tests.health.builders import (
     answer_all,
     closed_round,
@@ -114,6 +115,61 @@ class TestOpeningARound:
             "ana@partner.example",
             "joao@partner.example",
         ]
+
+    def test_the_cap_of_addresses_is_invited(self, client, alice, partnership):
+        partner = partner_of(partnership)
+        client.force_login(alice)
+        addresses = [f"p{n}@partner.example" for n in range(services.MAX_ADDRESSES_PER_ROUND)]
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2070-01-31",
+                f"emails_{partner.pk}": "\n".join(addresses),
+                f"language_{partner.pk}": "en",
+            },
+        )
+
+        assert response.status_code == 302
+        health_round = Round.objects.get(partnership=partnership)
+        assert sorted(health_round.respondents.values_list("email", flat=True)) == sorted(addresses)
+
+    def test_one_address_over_the_cap_is_refused_next_to_its_box_and_kept(
+        self, client, alice, partnership
+    ):
+        first, second = (
+            MemberFactory(partnership=partnership, partner__name=name).partner
+            for name in ("Aga Khan Hospital", "Moi Teaching Hospital")
+        )
+        client.force_login(alice)
+        cap = services.MAX_ADDRESSES_PER_ROUND
+        # Over the cap between the two boxes: the second one takes it over.
+        typed = {
+            first.pk: ", ".join(f"a{n}@first.example" for n in range(cap - 10)),
+            second.pk: "\n".join(f"b{n}@second.example" for n in range(11)),
+        }
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2070-01-31",
+                "users": [alice.pk],
+                **{f"emails_{pk}": text for pk, text in typed.items()},
+                **{f"language_{pk}": "en" for pk in typed},
+            },
+        )
+
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors == {
+            f"emails_{second.pk}": [
+                f"A health check is sent to at most {cap} email addresses; "
+                f"this would make {cap + 1}."
+            ]
+        }
+        page = response.content.decode()
+        assert typed[first.pk] in page and typed[second.pk] in page
+        assert not Round.objects.exists() and not Respondent.objects.exists()
 
     def test_a_second_open_round_is_refused_on_the_form(self, client, alice, partnership):
         open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))

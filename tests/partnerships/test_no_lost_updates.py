@@ -77,6 +77,23 @@ class TestPartnership:
         assert client.post(url, typed | opened(client, url)).status_code == 302
         assert Partnership.objects.get().version == 3
 
+    def test_a_member_change_moves_the_version_but_does_not_refuse_the_edit_form(
+        self, client, alice, partnership
+    ):
+        url = reverse("partnerships:partnership_edit", args=[partnership.pk])
+        client.force_login(alice)
+        form = opened(client, url)
+        services.partnership_member_add(partnership=partnership, partner=PartnerFactory())
+        assert Partnership.objects.get().version == 2
+
+        response = client.post(url, {"title": "Renamed", "purpose": partnership.purpose} | form)
+
+        assert response.status_code == 302
+        assert (Partnership.objects.get().title, Partnership.objects.get().version) == (
+            "Renamed",
+            3,
+        )
+
     def test_a_change_to_nothing_the_form_shows_does_not_refuse_it(
         self, client, alice, bob, partnership
     ):
