@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -289,8 +290,11 @@ def metric_create(request, pk, oid):
 
 
 def _shown(value) -> str:
-    """A value as a person would type it: 12.5 rather than 12.5000, 20 rather than 2E+1."""
-    return "" if value is None else f"{value.normalize():f}"
+    """A value as a person would type it: 12.5 rather than 12.5000, 20 rather than
+    2E+1, with the reader's decimal mark (12,5 in French), as the cell reads it."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def _first_period(partnership, metrics, frequency: str) -> Period | None:

@@ -90,6 +90,38 @@ def test_it_saves_a_value_in_place(client, alice, partnership, metric):
     assert (measurement.value, measurement.entered_by) == (Decimal("12.5"), alice)
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [
+        ("fr", "12,5", "12,5"),
+        ("fr", "12.5", "12,5"),
+        ("es", "12,5", "12,5"),
+        ("pt", "0,25", "0,25"),
+    ],
+)
+def test_a_reader_of_a_decimal_comma_language_types_and_reads_it(
+    client, alice, partnership, metric, language, typed, shown
+):
+    alice.language = language
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", typed)
+    assert response.status_code == 200
+    assert f'value="{shown}"' in response.content.decode()
+    measurement = Measurement.objects.get(metric=metric, period_start=dt.date(2024, 10, 1))
+    assert measurement.value == Decimal(typed.replace(",", "."))
+
+
+def test_in_english_a_comma_is_no_decimal_mark_and_nothing_is_saved(
+    client, alice, partnership, metric
+):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", "12,5")
+    assert response.status_code == 400
+    assert 'value="12,5"' in response.content.decode()
+    assert not metric.measurements.filter(period_start=dt.date(2024, 10, 1)).exists()
+
+
 def test_it_updates_the_value_of_a_period(client, alice, bob, partnership, metric):
     partnership.leads.create(user=bob, functional_area="administrative")
     client.force_login(bob)
