@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import results
@@ -101,6 +102,10 @@ class Factor(models.Model):
 
     def name_in(self, language: str) -> str:
         return self.translations.get(language) or self.name
+
+    def shown_name(self) -> str:
+        """The name in the active language, where the instrument has it."""
+        return self.name_in((translation.get_language() or "").split("-")[0])
 
 
 @pghistory.track()

@@ -107,6 +107,7 @@ class ConfirmWarningForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["factors"].queryset = latest_factors()
+        self.fields["factors"].label_from_instance = Factor.shown_name
 
 
 class DismissWarningForm(forms.Form):
@@ -127,7 +128,7 @@ class LessonForm(forms.Form):
             self.fields[f"effect_{factor.code}"] = forms.ChoiceField(
                 choices=[("", _("Did not matter"))] + list(Effect.choices),
                 required=False,
-                label=factor.name,
+                label=factor.shown_name(),
                 help_text=factor.description,
             )
             self.fields[f"note_{factor.code}"] = forms.CharField(

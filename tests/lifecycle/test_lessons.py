@@ -156,6 +156,14 @@ class TestPages:
             "leadership",
         ]
 
+    def test_the_factors_read_in_the_readers_language(self, client, alice):
+        alice.language = "fr"
+        alice.save(update_fields=["language"])
+        client.force_login(alice)
+        response = client.get(reverse("lifecycle:lesson_record", args=[ended(alice).pk]))
+        assert response.context["form"]["effect_trust"].label == "Confiance"
+        assert "Confiance" in response.content.decode()
+
     def test_an_active_partnership_has_no_lessons_form(self, client, alice):
         client.force_login(alice)
         partnership = PartnershipFactory(owner=alice, stage="active")

@@ -38,6 +38,16 @@ def dismiss_url(warning):
     return reverse("lifecycle:warning_dismiss", args=[warning.pk])
 
 
+def test_the_factors_to_confirm_read_in_the_readers_language(client, alice):
+    warning = open_warning(alice)
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    response = client.get(reverse("lifecycle:warning_detail", args=[warning.pk]))
+    labels = [label for _, label in response.context["confirm_form"].fields["factors"].choices]
+    assert "Confiance" in labels and "Trust" not in labels
+
+
 class TestConfirm:
     def test_the_owner_confirms_and_the_partnership_is_struggling(self, client, alice):
         warning = open_warning(alice)
