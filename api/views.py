@@ -237,6 +237,14 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         partnership_rights.require_edit(request.user, partnership)
         return partnership
 
+    @staticmethod
+    def _locked(request, pk) -> Partnership:
+        """The partnership's row locked for a write (inside its transaction),
+        refused (412) if the client's If-Match names an older state of it."""
+        partnership = Partnership.objects.select_for_update().get(pk=pk)
+        check_if_match(request, partnership)
+        return partnership
+
     def _answer(self, pk, status=200):
         partnership = _partnerships().get(pk=pk)
         response = Response(self.get_serializer(partnership).data, status=status)
@@ -276,8 +284,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         self._editable(request, pk)
         _valid(serializers.PartnershipUpdateSerializer, request)
         with transaction.atomic():
-            partnership = Partnership.objects.select_for_update().get(pk=pk)
-            check_if_match(request, partnership)
+            partnership = self._locked(request, pk)
             # The edit page's form of the locked row, with the values sent.
             (form,) = _by_forms((PartnershipForm, request.data, "", {"instance": partnership}))
             services.partnership_update(
@@ -300,8 +307,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         _valid(serializers.MemberWriteSerializer, request)
         (form,) = _by_forms((MemberForm, request.data, "", {}))
         with transaction.atomic():
-            partnership = Partnership.objects.select_for_update().get(pk=pk)
-            check_if_match(request, partnership)
+            partnership = self._locked(request, pk)
             services.partnership_member_add(partnership=partnership, **form.cleaned_data)
         return self._answer(pk, status=201)
 
@@ -328,8 +334,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
             data = {"partner": member.partner_id, **request.data}
             (form,) = _by_forms((MemberForm, data, "", {}))
         with transaction.atomic():
-            member.partnership = Partnership.objects.select_for_update().get(pk=pk)
-            check_if_match(request, member.partnership)
+            member.partnership = self._locked(request, pk)
             if request.method == "DELETE":
                 services.partnership_member_remove(member=member)
                 return Response(status=204)
@@ -349,8 +354,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         # The stage page's form: an ended partnership needs its end date.
         (form,) = _by_forms((StageChangeForm, request.data, "", {}))
         with transaction.atomic():
-            partnership = Partnership.objects.select_for_update().get(pk=pk)
-            check_if_match(request, partnership)
+            partnership = self._locked(request, pk)
             services.partnership_change_stage(
                 partnership=partnership, by=request.user, **form.cleaned_data
             )

@@ -244,15 +244,13 @@ def notification_email_send(*, notification_id: int) -> bool:
 def _message(notification: Notification) -> EmailMessage:
     """The reminder's email, in its reader's language and time zone (the worker
     sends it, outside any request); its subject was stored in their words."""
-    links = _links()
     with in_users_locale(notification.user):
         body = render_to_string(
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": f"{links['site']}{notification.url}" if notification.url else "",
-                "inbox": links["inbox"],
-                "preferences": links["preferences"],
+                "link": _absolute(notification.url),
+                **_links(),
             },
         )
     return EmailMessage(
@@ -306,19 +304,21 @@ def notification_digest_send(*, user_id: int, since: dt.datetime) -> bool:
     return True
 
 
+def _absolute(path: str) -> str:
+    """A link within Accord as an email gives it, with the site's address ("" for none)."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
+
+
 def _links() -> dict[str, str]:
-    site = settings.SITE_URL.rstrip("/")
     return {
-        "site": site,
-        "inbox": f"{site}{reverse('notifications:inbox')}",
-        "preferences": f"{site}{reverse('notifications:preferences')}",
+        "inbox": _absolute(reverse("notifications:inbox")),
+        "preferences": _absolute(reverse("notifications:preferences")),
     }
 
 
 def _digest(notifications: list[Notification]) -> EmailMessage:
     """One person's reminders as one email, oldest first, in their language."""
     user = notifications[0].user
-    links = _links()
     listed = notifications[:DIGEST_LISTED]
     with in_users_locale(user):
         subject = ngettext("%(count)d reminder", "%(count)d reminders", len(notifications)) % {
@@ -332,12 +332,12 @@ def _digest(notifications: list[Notification]) -> EmailMessage:
                 "reminders": [
                     {
                         "subject": notification.subject,
-                        "link": f"{links['site']}{notification.url}" if notification.url else "",
+                        "link": _absolute(notification.url),
                     }
                     for notification in listed
                 ],
                 "more": len(notifications) - len(listed),
-                **links,
+                **_links(),
             },
         )
     return EmailMessage(subject=f"[Accord] {subject}", body=body, to=[user.email])

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from notifications.models import Kind, Notification
-from notifications.services import email_on_commit, notifications_create
+from notifications.services import (
+    email_on_commit,
+    notifications_create,
+    notifications_digests_send,
+    notifications_email_pending,
+)
 
 from . import rules
 
@@ -35,3 +41,25 @@ def scorecard_returned_notify(*, event_id: int) -> int:
     ).values_list("pk", flat=True)
     email_on_commit(list(pending))
     return len(created)
+
+
+@dataclass(frozen=True)
+class DailyRun:
+    stored: dict[str, int]  # today's reminders stored, by kind
+    resent: int  # emails an earlier run could not send, sent now
+    digests: int  # daily digests sent
+
+
+def reminders_daily_run(*, today: dt.date) -> DailyRun:
+    """What the daily task (and `manage.py send_reminders`) does: store and email
+    today's reminders, then the emails still owed, then the digests of those
+    who chose one email a day. Not one transaction: each email is sent in its
+    own, and a refused one raises EmailNotSent for the task's retry, which
+    sends only what is still owed."""
+    stored = reminders_send(today=today)
+    try:
+        resent = notifications_email_pending()
+    finally:
+        # A refused email must not hold back the digests: both are retried.
+        digests = notifications_digests_send()
+    return DailyRun(stored=stored, resent=resent, digests=digests)

@@ -6,11 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from notifications.services import (
-    EmailNotSent,
-    notifications_digests_send,
-    notifications_email_pending,
-)
+from notifications.services import EmailNotSent
 
 from . import services
 
@@ -29,20 +25,14 @@ RETRY = {
 
 @shared_task(**RETRY)
 def send_daily_reminders():
-    """Daily (beat): store and email today's reminders, then the emails still
-    owed, then the digests of those who chose one email a day."""
-    counts = services.reminders_send(today=timezone.localdate())
-    logger.info("Reminders stored: %s", counts)
-    try:
-        sent = notifications_email_pending()
-    finally:
-        # A refused email must not hold back the digests: both are retried.
-        digests = notifications_digests_send()
-    if sent:
-        logger.info("Emailed %d reminder(s) an earlier attempt could not send", sent)
-    if digests:
-        logger.info("Emailed %d daily digest(s)", digests)
-    return counts
+    """Daily (beat): `services.reminders_daily_run`."""
+    run = services.reminders_daily_run(today=timezone.localdate())
+    logger.info("Reminders stored: %s", run.stored)
+    if run.resent:
+        logger.info("Emailed %d reminder(s) an earlier attempt could not send", run.resent)
+    if run.digests:
+        logger.info("Emailed %d daily digest(s)", run.digests)
+    return run.stored
 
 
 @shared_task(**RETRY)

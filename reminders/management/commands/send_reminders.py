@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from notifications.models import Kind
-from notifications.services import notifications_digests_send, notifications_email_pending
 from reminders import services
 
 
@@ -17,9 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        counts = services.reminders_send(today=today)
-        sent = notifications_email_pending()
-        digests = notifications_digests_send()
+        run = services.reminders_daily_run(today=today)
+        counts, sent, digests = run.stored, run.resent, run.digests
         self.stdout.write(f"Reminders as of {today:%d %b %Y}:")
         for kind in Kind:
             if counts.get(kind.value):
