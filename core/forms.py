@@ -14,7 +14,8 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
     """Add each error to its field: on `form`, or on the row of a formset it names.
 
     `rows` maps a prefix (`parties`) to the forms in the order the service was
-    given them. An error no field owns goes to the form's non-field errors. A
+    given them; an error of a prefix as a whole (`members`: at least one) goes
+    under its first row. An error no field owns goes to the form's non-field errors. A
     row changed by someone else meanwhile (`StaleVersion`) is shown by a
     `VersionedForm` with what changed.
     """
@@ -31,5 +32,8 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
             row = rows[match[1]][int(match[2])]
             field = match[3]
             row.add_error(field if field in row.fields else None, messages)
+        elif rows.get(key):
+            # Of the rows as a whole ("at least one member"): said under the first.
+            rows[key][0].add_error(None, messages)
         else:
             form.add_error(key if key in form.fields else None, messages)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
@@ -33,6 +34,7 @@ from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
 from core.dates import EARLIEST, validate_plausible
+from core.models import Unignorable
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -571,6 +573,53 @@ class PartnershipMember(models.Model):
 
     def __str__(self):
         return f"{self.partner} — {self.get_role_display()}"
+
+
+# A partnership is with one or more partners (DOMAIN.md): the services say so in
+# words (`partnership_create`, `partnership_member_remove`); PostgreSQL refuses
+# what gets past them.
+NO_MEMBER_MESSAGE = _(
+    "Choose at least one partner organisation: a partnership is with one or more partners."
+)
+
+
+class MemberRequired(Unignorable, pgtrigger.Trigger):
+    """When a transaction commits, a partnership it created, or whose member it
+    took away or moved, still has a member organisation, or PostgreSQL refuses
+    the commit (a check violation, which Django raises as IntegrityError).
+    Deferred to the commit, so that a partnership and its first members are
+    written one after the other in the same transaction."""
+
+    when = pgtrigger.After
+    timing = pgtrigger.Deferred
+
+    def __init__(self, *, name: str, operation, partnership_id: str):
+        members = PartnershipMember._meta.db_table
+        partnerships = Partnership._meta.db_table
+        super().__init__(
+            name=name,
+            operation=operation,
+            func=f"""
+            IF NOT EXISTS (SELECT 1 FROM "{members}" WHERE partnership_id = {partnership_id})
+               AND EXISTS (SELECT 1 FROM "{partnerships}" WHERE id = {partnership_id}) THEN
+                RAISE EXCEPTION 'partnership % has no member organisation', {partnership_id}
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NULL;
+            """,
+        )
+
+
+pgtrigger.register(
+    MemberRequired(name="member_required", operation=pgtrigger.Insert, partnership_id="NEW.id")
+)(Partnership)
+pgtrigger.register(
+    MemberRequired(
+        name="member_kept",
+        operation=pgtrigger.Delete | pgtrigger.Update,
+        partnership_id="OLD.partnership_id",
+    )
+)(PartnershipMember)
 
 
 # --- agreements -----------------------------------------------------------------

@@ -24,6 +24,7 @@ from core.versioning import StaleVersion, claim, refuse_stale
 
 from .hooks import portfolio_changed
 from .models import (
+    NO_MEMBER_MESSAGE,
     Agreement,
     AgreementParty,
     AgreementStatus,
@@ -103,7 +104,9 @@ def partnership_create(
     leads: Sequence[Lead] = (),
     **fields,
 ) -> Partnership:
-    """A partnership with its member organisations and its dyad of co-leads."""
+    """A partnership with its member organisations (one at least) and its dyad of co-leads."""
+    if not members:
+        raise ValidationError({"members": NO_MEMBER_MESSAGE})
     partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
     for index, member in enumerate(members):
         try:
@@ -158,7 +161,8 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
     """Take a partner off a partnership; its history keeps that it was a member.
 
     Refused while the partner is a party to one of the partnership's
-    agreements: an agreement binds members only (see `agreement_create`).
+    agreements: an agreement binds members only (see `agreement_create`); and
+    for its last member, since a partnership is with one or more partners.
     """
     _members_change(member.partnership)
     bound = AgreementParty.objects.filter(
@@ -170,6 +174,17 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
                 "partner": gettext(
                     "%(partner)s is a party to an agreement of this partnership, "
                     "so it stays a member."
+                )
+                % {"partner": member.partner}
+            }
+        )
+    others = PartnershipMember.objects.filter(partnership_id=member.partnership_id)
+    if not others.exclude(pk=member.pk).exists():
+        raise ValidationError(
+            {
+                "partner": gettext(
+                    "%(partner)s is the partnership's only member organisation: "
+                    "add another before taking it off."
                 )
                 % {"partner": member.partner}
             }

@@ -4,6 +4,7 @@ import pghistory.core
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 
 from accounts.models import Role, User
 from tests.factories import UserFactory, user_with_role, with_authenticator
@@ -20,6 +21,15 @@ def django_db_setup(django_db_setup):
         if contents:
             rows = [row for row in json.loads(contents) if row["model"] not in events]
             connection._test_serialized_contents = json.dumps(rows)
+
+
+@pytest.fixture(autouse=True)
+def site_language_between_tests():
+    """A request leaves its reader's language active in the thread (the locale
+    middleware does not put it back), so a test after a French reader's page
+    would read French: each test starts in the site's language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

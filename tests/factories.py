@@ -6,6 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as totp_counters
 from django.contrib.auth.models import Group
+from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.sessions import SECOND_FACTOR_ROLES
@@ -82,6 +83,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Partnership {n}")
     purpose = "clinical_exchange"
@@ -89,12 +91,27 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     start_date = dt.date(2025, 1, 1)
 
+    @classmethod
+    def _generate(cls, strategy, params):
+        # The partnership and its member in one transaction, as the service
+        # writes them: PostgreSQL checks at the commit that it has one.
+        with transaction.atomic():
+            return super()._generate(strategy, params)
+
+    @factory.post_generation
+    def member(partnership, create, extracted, **fields):
+        """A partnership is with one or more partners (PostgreSQL checks it at
+        the commit, and a test's end): one member organisation of its own,
+        unless `member=False` (a test that adds its members itself)."""
+        if create and extracted is not False:
+            MemberFactory(partnership=partnership, **fields)
+
 
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnershipMember
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    partnership = factory.SubFactory(PartnershipFactory, member=False)
     partner = factory.SubFactory(PartnerFactory)
     role = "member"
 
@@ -149,8 +166,7 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 def partnership_with_data(*, metrics: int = 2, stage: str = "active", **fields) -> Partnership:
     """An assessable partnership: a member, an agreement in force, an objective
     and metrics with a few quarters of measurements."""
-    partnership = PartnershipFactory(stage=stage, **fields)
-    MemberFactory(partnership=partnership, role="lead")
+    partnership = PartnershipFactory(stage=stage, member__role="lead", **fields)
     AgreementFactory(
         partnership=partnership,
         status="active",

@@ -181,7 +181,9 @@ def partnership_create(request):
                 **form.edited_data,
             )
         except ValidationError as error:
-            add_service_errors(error, form, {"members": member_rows, "leads": lead_rows})
+            # With no member chosen, an error about the members goes under the first row.
+            rows = {"members": member_rows or members.forms[:1], "leads": lead_rows}
+            add_service_errors(error, form, rows)
         else:
             messages.success(
                 request, gettext("“%(partnership)s” is created.") % {"partnership": partnership}

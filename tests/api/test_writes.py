@@ -35,6 +35,7 @@ def new_partnership(**extra):
         "title": "Kampala midwifery exchange",
         "purpose": "exchange_programme",
         "benefits_sought": ["knowledge_exchange"],
+        "members": [{"partner": PartnerFactory().pk}],
         **extra,
     }
 
@@ -396,3 +397,12 @@ def test_a_partner_that_is_not_a_member_is_404(client_for, alice, ours):
     stranger = PartnerFactory()
     response = client_for(alice).delete(f"/api/v1/partnerships/{ours.pk}/members/{stranger.pk}/")
     assert response.status_code == 404
+
+
+def test_a_partnership_with_no_member_is_refused_and_not_saved(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/partnerships/", new_partnership(members=[]), format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "at least one partner organisation" in str(response.json())
+    assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()

@@ -66,8 +66,9 @@ def build_site(owner, text: Text = PLAIN) -> Site:
     """Every page type with something on it, owned by `owner` (a manager)."""
     today = timezone.localdate()
     partner = PartnerFactory(name=text.name, city=text.name[:120])
-    partnership = PartnershipFactory(owner=owner, title=text.name, stage="active")
-    MemberFactory(partnership=partnership, partner=partner, role="lead")
+    partnership = PartnershipFactory(
+        owner=owner, title=text.name, stage="active", member__partner=partner, member__role="lead"
+    )
     MemberFactory(partnership=partnership)
     agreement = AgreementFactory(
         partnership=partnership,
@@ -110,9 +111,12 @@ def build_site(owner, text: Text = PLAIN) -> Site:
     [warning] = lifecycle.early_warnings_raise(today=today)
 
     ended = PartnershipFactory(
-        owner=owner, title=f"{text.name[:150]} (ended)", stage="failed", end_date=today
+        owner=owner,
+        title=f"{text.name[:150]} (ended)",
+        stage="failed",
+        end_date=today,
+        member__partner=partner,
     )
-    MemberFactory(partnership=ended, partner=partner)
     lifecycle.lesson_record(
         partnership=ended,
         by=owner,
@@ -124,9 +128,11 @@ def build_site(owner, text: Text = PLAIN) -> Site:
     )
 
     potential = PartnershipFactory(
-        owner=owner, title=f"{text.name[:150]} (potential)", stage="outreach"
+        owner=owner,
+        title=f"{text.name[:150]} (potential)",
+        stage="outreach",
+        member__partner=partner,
     )
-    MemberFactory(partnership=potential, partner=partner)
     lifecycle.next_step_set(
         partnership=potential, description=text.name, due_on=today + dt.timedelta(days=7), by=owner
     )

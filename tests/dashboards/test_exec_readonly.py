@@ -66,7 +66,7 @@ POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>", re.I)
 @pytest.fixture
 def everything(alice):
     partner = PartnerFactory(pk=SAME_ID)
-    partnership = PartnershipFactory(pk=SAME_ID, owner=alice)
+    partnership = PartnershipFactory(pk=SAME_ID, owner=alice, member=False)
     MemberFactory(partnership=partnership, partner=partner, role="lead")
     AgreementFactory(pk=SAME_ID, partnership=partnership)
     objective = ObjectiveFactory(pk=SAME_ID, partnership=partnership)

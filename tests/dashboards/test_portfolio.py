@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from dashboards.models import ExchangeRate
@@ -87,6 +88,7 @@ def add_money(partnership, *, status, contributions, expiry=dt.date(2027, 12, 31
     return agreement
 
 
+@transaction.atomic  # each partnership is written with its members, as the services do
 def seed_portfolio(alice, bob, rita):
     """Six partnerships at every stage, in five countries on four continents."""
     kenya = PartnerFactory(name="Kenyatta Hospital", country="KE", sector="government")
@@ -101,6 +103,7 @@ def seed_portfolio(alice, bob, rita):
         stage="active",
         purpose="clinical_exchange",
         benefits_sought=["patient_outcomes"],
+        member=False,
     )
     MemberFactory(partnership=nairobi, partner=kenya, role="lead")
     MemberFactory(partnership=nairobi, partner=london)
@@ -128,6 +131,7 @@ def seed_portfolio(alice, bob, rita):
         stage="struggling",
         purpose="joint_research",
         benefits_sought=["research_capability", "innovation"],
+        member=False,
     )
     MemberFactory(partnership=trials, partner=boston, role="lead")
     add_card(
@@ -147,6 +151,7 @@ def seed_portfolio(alice, bob, rita):
         stage="active",
         purpose="exchange_programme",
         benefits_sought=["knowledge_exchange", "patient_outcomes"],
+        member=False,
     )
     for partner in (paris, boston, sao_paulo):
         MemberFactory(partnership=exchange, partner=partner)
@@ -170,7 +175,11 @@ def seed_portfolio(alice, bob, rita):
     )
 
     tokyo = PartnershipFactory(
-        title="Tokyo imaging", owner=bob, stage="negotiating", purpose="technology_access"
+        title="Tokyo imaging",
+        owner=bob,
+        stage="negotiating",
+        purpose="technology_access",
+        member=False,
     )
     MemberFactory(partnership=tokyo, partner=PartnerFactory(country="JP", sector="academic"))
 
@@ -180,12 +189,17 @@ def seed_portfolio(alice, bob, rita):
         stage="completed",
         purpose="conferences",
         end_date=dt.date(2026, 9, 30),
+        member=False,
     )
     MemberFactory(partnership=ended, partner=london)
     add_card(ended, (2026, 8), score="55", rating="amber", reviewer=rita, trend="flat")
 
     returned = PartnershipFactory(
-        title="Shared procurement", owner=bob, stage="active", purpose="shared_services"
+        title="Shared procurement",
+        owner=bob,
+        stage="active",
+        purpose="shared_services",
+        member=False,
     )
     MemberFactory(partnership=returned, partner=kenya)
     add_card(returned, (2026, 10), score="80", rating="green", state="returned", reviewer=rita)

@@ -88,7 +88,7 @@ def test_a_rating_filter_costs_the_same_queries_for_5_or_50_rows(
     client, erin, alice, rita, rows, django_assert_max_num_queries
 ):
     for _ in range(rows):
-        partnership = PartnershipFactory(owner=alice)
+        partnership = PartnershipFactory(owner=alice, member=False)
         MemberFactory(partnership=partnership)
         add_card(partnership, (2026, 10), score="80", rating="green", reviewer=rita)
     client.force_login(erin)
@@ -101,17 +101,17 @@ def test_a_rating_filter_costs_the_same_queries_for_5_or_50_rows(
 
 
 def test_a_page_counts_the_sectors_of_its_own_members_only(client, erin, alice):
-    alpha = PartnershipFactory(owner=alice, title="Alpha")
+    alpha = PartnershipFactory(owner=alice, title="Alpha", member=False)
     MemberFactory(partnership=alpha, partner__sector="nonprofit")
     MemberFactory(partnership=alpha, partner__sector="academic")
     MemberFactory(partnership=alpha, partner__sector="academic")
-    PartnershipFactory(owner=alice, title="Beta")  # no members yet
+    PartnershipFactory(owner=alice, title="Beta", member__partner__sector="industry")
     client.force_login(erin)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboards:partnership_list"))
     assert [(p.title, p.sectors_spanned) for p in response.context["page"]] == [
         ("Alpha", 2),
-        ("Beta", 0),
+        ("Beta", 1),
     ]
     # The count reads the partnerships alone, and the page groups no join of
     # every partnership's members: both were O(portfolio) for each page.

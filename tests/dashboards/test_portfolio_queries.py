@@ -35,7 +35,9 @@ def cold_cache_today():
 
 def seed(size: int, owner, rita):
     for n in range(size):
-        partnership = PartnershipFactory(owner=owner, stage=("active", "struggling")[n % 2])
+        partnership = PartnershipFactory(
+            owner=owner, stage=("active", "struggling")[n % 2], member=False
+        )
         MemberFactory(partnership=partnership, partner=PartnerFactory(country=("KE", "FR")[n % 2]))
         MemberFactory(partnership=partnership, partner=PartnerFactory(sector="industry"))
         AgreementFactory(partnership=partnership)

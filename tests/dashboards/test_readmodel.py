@@ -81,6 +81,7 @@ def portfolio(alice, bob, rita):
         stage="withdrawn",
         purpose="conferences",
         end_date=dt.date(2026, 10, 31),
+        member=False,
     )
     MemberFactory(partnership=withdrawn, partner=PartnerFactory(country="DE", sector="government"))
     add_card(withdrawn, (2026, 6), score="61.25", rating="amber", reviewer=rita, trend="new")

@@ -21,6 +21,11 @@ from tests.health.builders import (
 pytestmark = pytest.mark.django_db
 
 
+def languages(partnership) -> dict:
+    """Each member's language box as a browser posts it (a select always sends one)."""
+    return {f"language_{m.partner_id}": "en" for m in partnership.members.all()}
+
+
 @pytest.fixture
 def partnership(alice):
     return PartnershipFactory(owner=alice, title="Nairobi exchange")
@@ -155,7 +160,7 @@ class TestOpeningARound:
                 "closes_on": "2070-01-31",
                 "users": [alice.pk],
                 **{f"emails_{pk}": text for pk, text in typed.items()},
-                **{f"language_{pk}": "en" for pk in typed},
+                **languages(partnership),
             },
         )
 
@@ -176,7 +181,7 @@ class TestOpeningARound:
         client.force_login(alice)
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
-            {"closes_on": "2070-01-31", "users": [alice.pk]},
+            {"closes_on": "2070-01-31", "users": [alice.pk], **languages(partnership)},
         )
         assert "already has an open health check" in response.content.decode()
         assert Round.objects.count() == 1

@@ -10,7 +10,7 @@ from evaluation.codes import FLAG_WORDING
 from evaluation.models import Scorecard, ScoringPolicy
 from health.models import Factor
 from partnerships.models import PartnershipLead
-from tests.factories import AgreementFactory, MemberFactory, PartnershipFactory
+from tests.factories import AgreementFactory, PartnershipFactory
 
 TODAY = dt.date(2026, 11, 20)
 LAST_MONTH = dt.date(2026, 10, 1)
@@ -54,8 +54,7 @@ HEALTH_FLAG = {
 
 def watched(owner, *, co_lead=None, expiring_on=None, **fields):
     """An active partnership with a member and an agreement (expiring far away unless said)."""
-    partnership = PartnershipFactory(owner=owner, stage="active", **fields)
-    MemberFactory(partnership=partnership, role="lead")
+    partnership = PartnershipFactory(owner=owner, stage="active", member__role="lead", **fields)
     AgreementFactory(
         partnership=partnership,
         status="active",

@@ -11,7 +11,7 @@ from partnerships.services import partnership_change_stage
 
 # The browser fixtures live with the other browser tests; this one stays with its app.
 from tests.browser.conftest import page, plain_static_names, sign_in  # noqa: F401
-from tests.factories import MemberFactory, PartnershipFactory
+from tests.factories import PartnershipFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,7 +21,6 @@ pytestmark = [
 
 def test_a_manager_moves_a_card_without_leaving_the_board(page, live_server, alice):  # noqa: F811
     partnership = PartnershipFactory(owner=alice, stage="outreach", title="Hanoi exchange")
-    MemberFactory(partnership=partnership)
     services.next_step_set(
         partnership=partnership, description="Call the dean", due_on=dt.date(2020, 1, 1), by=alice
     )
@@ -45,7 +44,6 @@ def test_a_move_made_on_an_older_board_is_refused_in_place(page, live_server, al
     shows it in outreach: her move, posted by htmx, is refused with the stage it
     is at now, in place, and bob's move stands."""
     partnership = PartnershipFactory(owner=alice, stage="outreach", title="Hanoi exchange")
-    MemberFactory(partnership=partnership)
     partnership.leads.create(user=bob, functional_area="administrative")
     sign_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/pipeline/")

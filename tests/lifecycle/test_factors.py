@@ -24,7 +24,11 @@ JUDGED_AVERAGE = {
 def partnership(owner, stage, *, sector, country, **fields):
     ended = stage in ("completed", "failed", "withdrawn")
     made = PartnershipFactory(
-        owner=owner, stage=stage, end_date=dt.date(2026, 6, 30) if ended else None, **fields
+        owner=owner,
+        stage=stage,
+        end_date=dt.date(2026, 6, 30) if ended else None,
+        **fields,
+        member=False,
     )
     MemberFactory(partnership=made, partner=PartnerFactory(sector=sector, country=country))
     return made

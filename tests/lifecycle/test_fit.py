@@ -70,13 +70,17 @@ class TestFacts:
     def test_the_facts_read_the_partners(self, alice):
         partner = PartnerFactory(name="Lyon", languages=["fr"], time_zone="Europe/Paris")
         earlier = PartnershipFactory(
-            owner=alice, stage="failed", end_date=dt.date(2025, 12, 31), title="Before"
+            owner=alice,
+            stage="failed",
+            end_date=dt.date(2025, 12, 31),
+            title="Before",
+            member=False,
         )
         MemberFactory(partnership=earlier, partner=partner)
         card = scorecard(earlier, LAST_MONTH)
         card.overall_score, card.rating = 35, "red"
         card.save()
-        prospect = PartnershipFactory(owner=alice, stage="outreach", title="Again")
+        prospect = PartnershipFactory(owner=alice, stage="outreach", title="Again", member=False)
         MemberFactory(partnership=prospect, partner=partner)
         facts = fit.facts(prospect, today=dt.date(2026, 1, 15))
         assert facts["prior"] == [
@@ -98,7 +102,7 @@ def today():
 @pytest.mark.usefixtures("today")
 class TestPages:
     def prospect(self, owner):
-        partnership = PartnershipFactory(owner=owner, stage="outreach", title="Hanoi")
+        partnership = PartnershipFactory(owner=owner, stage="outreach", title="Hanoi", member=False)
         MemberFactory(partnership=partnership)
         return partnership
 
@@ -163,7 +167,9 @@ class TestPages:
         partnership = self.prospect(alice)
         for n in range(size):
             MemberFactory(partnership=partnership)
-            earlier = PartnershipFactory(owner=alice, stage="active", title=f"Earlier {n}")
+            earlier = PartnershipFactory(
+                owner=alice, stage="active", title=f"Earlier {n}", member=False
+            )
             MemberFactory(partnership=earlier, partner=partnership.members.first().partner)
             services.fit_assessment_record(
                 partnership=partnership,
@@ -188,7 +194,7 @@ class TestPages:
 def test_the_assessment_form_takes_the_same_queries_at_two_sizes(
     client, alice, members, django_assert_max_num_queries
 ):
-    partnership = PartnershipFactory(owner=alice, stage="negotiating")
+    partnership = PartnershipFactory(owner=alice, stage="negotiating", member=False)
     for _ in range(members):
         MemberFactory(partnership=partnership)
     client.force_login(alice)

@@ -24,7 +24,9 @@ def today():
 
 
 def prospect(owner, stage="outreach", **fields):
-    partnership = PartnershipFactory(owner=owner, stage=stage, start_date=None, **fields)
+    partnership = PartnershipFactory(
+        owner=owner, stage=stage, start_date=None, **fields, member=False
+    )
     MemberFactory(partnership=partnership, role="lead")
     return partnership
 

@@ -25,7 +25,7 @@ def charlie(db):
 
 @pytest.fixture
 def partnership(alice, bob):
-    partnership = PartnershipFactory(owner=alice, title="Nairobi exchange")
+    partnership = PartnershipFactory(owner=alice, title="Nairobi exchange", member=False)
     PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="research")
     MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital", role="lead")
     MemberFactory(partnership=partnership, partner__name="Moi University")
@@ -352,7 +352,7 @@ class TestEdit:
 
     def test_it_refuses_a_forged_party_of_another_agreement(self, client, alice, partnership):
         agreement = existing_agreement(partnership)
-        elsewhere = PartnershipFactory(owner=alice)
+        elsewhere = PartnershipFactory(owner=alice, member=False)
         MemberFactory(partnership=elsewhere)
         other = existing_agreement(elsewhere)
         foreign = other.parties.get()

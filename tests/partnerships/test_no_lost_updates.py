@@ -23,7 +23,7 @@ from partnerships.models import (
     Partnership,
     PartnershipLead,
 )
-from tests.factories import MemberFactory, PartnerFactory, PartnershipFactory, partnership_with_data
+from tests.factories import PartnerFactory, PartnershipFactory, partnership_with_data
 from tests.forms import opened
 from tests.locks import locked_elsewhere
 from tests.partnerships.test_agreement_pages import existing_agreement, form_data
@@ -33,9 +33,14 @@ from tests.partnerships.test_partner_pages import VALID
 
 @pytest.fixture
 def partnership(alice, bob):
-    partnership = PartnershipFactory(owner=alice, title="Nairobi exchange", stage="active")
+    partnership = PartnershipFactory(
+        owner=alice,
+        title="Nairobi exchange",
+        stage="active",
+        member__partner__name="Kenyatta Hospital",
+        member__role="lead",
+    )
     PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="research")
-    MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital", role="lead")
     return partnership
 
 

@@ -118,7 +118,7 @@ def test_a_partner_that_does_not_exist_is_refused(client, alice):
 
 def members_and_partners(count, owner):
     """A partnership of `owner`'s with `count` members, among `count` more partners."""
-    partnership = PartnershipFactory(owner=owner)
+    partnership = PartnershipFactory(owner=owner, member=False)
     for n in range(count):
         MemberFactory(partnership=partnership, partner__name=f"Member hospital {count}-{n}")
     PartnerFactory.create_batch(count)
@@ -154,7 +154,7 @@ def test_the_agreement_form_weighs_the_same_with_3_or_30_members(client, alice):
 
 
 def test_the_party_search_finds_only_the_partnerships_members(client, alice):
-    partnership = PartnershipFactory(owner=alice)
+    partnership = PartnershipFactory(owner=alice, member=False)
     MemberFactory(partnership=partnership, partner__name="Kenyatta Hospital", partner__country="KE")
     MemberFactory(partner__name="Kijabe Hospital")  # a member of another partnership
     PartnerFactory(name="Kisumu Hospital")  # a partner of none

@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from partnerships import services
 from partnerships.forms_partnerships import MAX_LEADS, MAX_MEMBERS
-from partnerships.models import Objective, OutcomeMetric, Partner, Partnership, StageChange
+from partnerships.models import (
+    Objective,
+    OutcomeMetric,
+    Partner,
+    Partnership,
+    PartnershipMember,
+    StageChange,
+)
 from partnerships.views import partnerships as partnership_views
 from tests.factories import (
     AgreementFactory,
@@ -43,10 +50,10 @@ class TestList:
         assert titles(client.get(url, {"owner": bob.pk})) == ["Bob's"]
 
     def test_it_filters_by_member_country_and_sector(self, client, alice):
-        kenyan = PartnershipFactory(title="Kenyan", owner=alice)
+        kenyan = PartnershipFactory(title="Kenyan", owner=alice, member=False)
         MemberFactory(partnership=kenyan, partner=PartnerFactory(country="KE", sector="industry"))
         MemberFactory(partnership=kenyan, partner=PartnerFactory(country="GB"))
-        ugandan = PartnershipFactory(title="Ugandan", owner=alice)
+        ugandan = PartnershipFactory(title="Ugandan", owner=alice, member=False)
         MemberFactory(partnership=ugandan, partner=PartnerFactory(country="UG"))
         client.force_login(alice)
         url = reverse("dashboards:partnership_list")
@@ -57,10 +64,10 @@ class TestList:
         assert response.context["page"][0].sectors_spanned == 2
 
     def test_it_filters_by_sectors_spanned(self, client, alice):
-        one = PartnershipFactory(title="One", owner=alice)
+        one = PartnershipFactory(title="One", owner=alice, member=False)
         MemberFactory(partnership=one, partner=PartnerFactory(sector="government"))
         MemberFactory(partnership=one, partner=PartnerFactory(sector="government"))
-        three = PartnershipFactory(title="Three", owner=alice)
+        three = PartnershipFactory(title="Three", owner=alice, member=False)
         for sector in ("government", "industry", "nonprofit"):
             MemberFactory(partnership=three, partner=PartnerFactory(sector=sector))
         client.force_login(alice)
@@ -598,6 +605,9 @@ def test_a_partnership_and_partner_loaded_in_bulk_have_their_history(client, eri
     partnership = Partnership.objects.bulk_create(
         [Partnership(title="Bulk", purpose="joint_research", owner=erin)]
     )[0]
+    PartnershipMember.objects.bulk_create(
+        [PartnershipMember(partnership=partnership, partner=partner)]
+    )
     client.force_login(erin)
     response = client.get(f"/partnerships/{partnership.pk}/")
     assert [entry.kind for entry in response.context["history"]] == ["Created"]

@@ -32,7 +32,7 @@ EVERYONE = ["alice", "bob", "erin", "rita"]
 
 @pytest.fixture
 def world(alice):
-    partnership = PartnershipFactory(owner=alice, title="Alice's partnership")
+    partnership = PartnershipFactory(owner=alice, title="Alice's partnership", member=False)
     member = MemberFactory(partnership=partnership, role="lead")
     agreement = AgreementFactory(partnership=partnership)
     metric = MetricFactory(objective__partnership=partnership, frequency="quarterly")

@@ -22,7 +22,6 @@ from partnerships.services import Lead, Member, ObligationSpec, Party
 from tests.factories import (
     AgreementFactory,
     MeasurementFactory,
-    MemberFactory,
     MetricFactory,
     ObjectiveFactory,
     PartnerFactory,
@@ -131,6 +130,7 @@ class TestPartnershipCreate:
                 title="Nursing exchange",
                 purpose="exchange_programme",
                 owner=alice,
+                members=[Member(PartnerFactory())],
                 leads=[Lead(alice, "clinical"), Lead(bob, "clinical")],
             )
         assert "different areas" in str(excinfo.value)
@@ -142,6 +142,7 @@ class TestPartnershipCreate:
                 title="Telehealth pilot",
                 purpose="technology_access",
                 owner=alice,
+                members=[Member(PartnerFactory())],
                 start_date=dt.date(2026, 1, 1),
                 end_date=dt.date(2025, 1, 1),
             )
@@ -151,9 +152,7 @@ class TestPartnershipCreate:
 class TestAgreementCreate:
     @pytest.fixture
     def partnership(self, alice):
-        partnership = PartnershipFactory(owner=alice)
-        MemberFactory(partnership=partnership, role="lead")
-        return partnership
+        return PartnershipFactory(owner=alice, member__role="lead")
 
     def test_it_creates_an_agreement_with_parties_and_obligations(self, partnership):
         partner = partnership.members.get().partner

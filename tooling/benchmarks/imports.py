@@ -127,8 +127,21 @@ def bench_measurements(out, count: int, user) -> None:
     while month <= latest:
         months.append(month)
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    partner = Partner.objects.order_by("pk").first() or services.partner_create(
+        name="Benchmark imports hospital",
+        kind="hospital",
+        organisation_type="10",
+        sector="government",
+        country="KE",
+        city="Nairobi",
+        time_zone="Africa/Nairobi",
+    )
     partnership = services.partnership_create(
-        title="Benchmark imports", purpose="joint_research", owner=user, start_date=START
+        title="Benchmark imports",
+        purpose="joint_research",
+        owner=user,
+        start_date=START,
+        members=[services.Member(partner)],
     )
     objective = services.objective_create(
         partnership=partnership, title="Care", owner=user, benefit="innovation"
