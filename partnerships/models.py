@@ -20,12 +20,13 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
@@ -663,6 +664,20 @@ class ChangeKind(models.TextChoices):
     RENEWAL = "renewal", _("Renewal")
 
 
+# The longest term an agreement renews itself for: ten years. A longer one is
+# almost always a term typed in days or weeks, which would push the next expiry
+# (and its reminders) decades away.
+RENEWAL_TERM_MAX_MONTHS = 120
+RENEWAL_TERM_TOO_LONG = format_lazy(
+    _(
+        "A renewal term is at most {months} months ({years} years). "
+        "Enter it in months, e.g. 12 for one year."
+    ),
+    months=RENEWAL_TERM_MAX_MONTHS,
+    years=RENEWAL_TERM_MAX_MONTHS // 12,
+)
+
+
 def agreement_document_path(instance, filename):
     # The stored name is generated: a user's file name never reaches the disk.
     return f"agreements/{instance.document_sha256[:2]}/{instance.document_sha256}"
@@ -722,7 +737,11 @@ class Agreement(TimeStamped, Versioned):
         default=90, help_text=_("Days of notice needed to end or not renew the agreement.")
     )
     auto_renewal = models.BooleanField(default=False)
-    renewal_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    renewal_term_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(RENEWAL_TERM_MAX_MONTHS, message=RENEWAL_TERM_TOO_LONG)],
+    )
     governing_law = models.CharField(max_length=120, blank=True)
     language = models.CharField(
         max_length=3, blank=True, validators=[validate_language_code], help_text=_("ISO 639-1 code")
@@ -791,6 +810,12 @@ class Agreement(TimeStamped, Versioned):
                 | Q(renewal_term_months__isnull=False, renewal_term_months__gt=0),
                 name="agreement_auto_renewal_has_term",
                 violation_error_message=_("An auto-renewing agreement needs its renewal term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_term_months__isnull=True)
+                | Q(renewal_term_months__lte=RENEWAL_TERM_MAX_MONTHS),
+                name="agreement_renewal_term_capped",
+                violation_error_message=RENEWAL_TERM_TOO_LONG,
             ),
             models.CheckConstraint(
                 condition=Q(document="")
