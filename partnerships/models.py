@@ -138,6 +138,37 @@ PARTNER_ENTERED_FIELDS = [
 ]
 
 
+# A partner's areas of expertise are what it is known for, to find it by: a
+# handful, not a catalogue. Twenty leaves room for a university hospital's
+# specialties while keeping the list (and the search over it) readable.
+EXPERTISE_MAX_AREAS = 20
+
+
+def expertise_areas(items) -> list[str]:
+    """The areas as they are kept: each trimmed, blanks dropped, and an area
+    given twice (in any case) kept once, where it came first. Every door (the
+    form, the import, the API) reads the areas typed through it."""
+    areas, seen = [], set()
+    for item in items:
+        area = item.strip()
+        if area and area.casefold() not in seen:
+            seen.add(area.casefold())
+            areas.append(area)
+    return areas
+
+
+def validate_expertise_count(areas):
+    if len(areas) > EXPERTISE_MAX_AREAS:
+        raise ValidationError(
+            gettext(
+                "A partner has at most %(limit)s areas of expertise; this lists %(count)s. "
+                "Keep the main ones."
+            ),
+            code="max_length",
+            params={"limit": EXPERTISE_MAX_AREAS, "count": len(areas)},
+        )
+
+
 class PartnerQuerySet(models.QuerySet):
     def with_partnership_count(self):
         """Each partner with `partnership_count`: the partnerships it is a member
@@ -203,7 +234,12 @@ class Partner(TimeStamped, Versioned):
         help_text=_("ISO 639-1 codes"),
     )
     time_zone = TimeZoneField(use_pytz=False)
-    expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    expertise = ArrayField(
+        models.CharField(max_length=80),
+        default=list,
+        blank=True,
+        validators=[validate_expertise_count],
+    )
     website = models.URLField(blank=True)
     ror_id = RorIdField(
         _("ROR ID"),
@@ -270,6 +306,10 @@ class Partner(TimeStamped, Versioned):
             models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_blank"),
             models.CheckConstraint(
                 condition=Q(country__in=sorted(COUNTRIES)), name="partner_country_iso_3166"
+            ),
+            models.CheckConstraint(
+                condition=Q(expertise__len__lte=EXPERTISE_MAX_AREAS),
+                name="partner_expertise_capped",
             ),
         ]
         indexes = [GinIndex(fields=["expertise"], name="partner_expertise_gin")]
