@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import form_status
+
 from . import tokens
 from .forms import TokenForm
 from .models import ApiToken
@@ -31,7 +33,7 @@ def token_list(request):
             "secret": secret,
             "tokens": ApiToken.objects.filter(user=request.user),
         },
-        status=400 if request.method == "POST" and secret is None else 200,
+        status=form_status(request, refused=secret is None),
     )
 
 

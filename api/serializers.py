@@ -22,6 +22,7 @@ from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
+    EXPERTISE_MAX_AREAS,
     PARTNER_ENTERED_FIELDS,
     Agreement,
     AgreementParty,
@@ -40,6 +41,7 @@ from partnerships.models import (
     Sector,
     Stage,
     StageChange,
+    expertise_areas,
 )
 
 
@@ -107,7 +109,9 @@ class PartnerWriteSerializer(StrictSerializer):
     )
     time_zone = ZoneField(use_pytz=False)
     expertise = serializers.ListField(
-        child=serializers.CharField(max_length=80), required=False, max_length=50
+        child=serializers.CharField(max_length=80),
+        required=False,
+        help_text=f"At most {EXPERTISE_MAX_AREAS} areas; an area given twice is kept once.",
     )
     website = serializers.URLField(required=False, allow_blank=True)
     ror_id = serializers.CharField(
@@ -124,6 +128,10 @@ class PartnerWriteSerializer(StrictSerializer):
         help_text="An IATI organisation identifier, PREFIX-identifier (GB-CHC-202918).",
     )
     notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_expertise(self, areas):
+        # Read as the form and the import read them; the service says how many may be kept.
+        return expertise_areas(areas)
 
 
 class PartnerUpdateSerializer(PartnerWriteSerializer):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import formatting
 from core.forms import add_service_errors
+from core.http import form_status
 from ops.outbox import broker_reachable
 from partnerships.models import Partnership
 
@@ -60,7 +61,10 @@ def runs(request):
         AssessmentRun.objects.select_related("started_by", "policy").order_by("-created_at"), 25
     ).get_page(request.GET.get("page"))
     return render(
-        request, "evaluation/runs.html", {"page": page, "form": form, "can_start": can_start}
+        request,
+        "evaluation/runs.html",
+        {"page": page, "form": form, "can_start": can_start},
+        status=form_status(request),
     )
 
 
@@ -126,6 +130,7 @@ def policy(request):
         request,
         "evaluation/policy.html",
         {"active": active, "versions": versions, "form": form, "can_publish": can_publish},
+        status=form_status(request),
     )
 
 
@@ -182,8 +187,13 @@ def scorecard_detail(request, pk, return_form=None, override_form=None, action_e
             '<input type="hidden" name="computed_at" value="{}">', card.computed_at.isoformat()
         ),
     }
-    status = 400 if action_error or (return_form or override_form) else 200
-    return render(request, "evaluation/scorecard.html", context, status=status)
+    refused = bool(action_error or return_form or override_form)
+    return render(
+        request,
+        "evaluation/scorecard.html",
+        context,
+        status=form_status(request, refused=refused),
+    )
 
 
 def _review_action(request, pk, act, form_class=None, form_slot=None):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.charts import chart
 from core.forms import add_service_errors
+from core.http import form_status
 from partnerships import permissions
 from partnerships.models import Partnership
 
@@ -55,7 +56,7 @@ def partnership_health(request, pk):
     return _health_section(request, get_object_or_404(Partnership, pk=pk))
 
 
-def _health_section(request, partnership, cadence_form=None, status=200):
+def _health_section(request, partnership, cadence_form=None):
     cadence = Cadence.objects.filter(partnership=partnership).first()
     can_edit = permissions.can_edit(request.user, partnership)
     context = {
@@ -67,6 +68,7 @@ def _health_section(request, partnership, cadence_form=None, status=200):
         "can_edit": can_edit,
         "cadence_form": cadence_form or (CadenceForm(instance=cadence) if can_edit else None),
     }
+    status = form_status(request, refused=cadence_form is not None)
     return render(request, "health/partnership.html", context, status=status)
 
 
@@ -83,7 +85,7 @@ def cadence_set(request, pk):
         else:
             messages.success(request, _("Health-check schedule saved."))
             return redirect("health:partnership", pk=partnership.pk)
-    return _health_section(request, partnership, cadence_form=form, status=400)
+    return _health_section(request, partnership, cadence_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +121,12 @@ def round_open(request, pk):
                 person.email for person in people if person.partner_id == partner.pk
             )
         form = RoundOpenForm(initial=initial, partners=partners, today=today)
-    return render(request, "health/round_open.html", {"partnership": partnership, "form": form})
+    return render(
+        request,
+        "health/round_open.html",
+        {"partnership": partnership, "form": form},
+        status=form_status(request),
+    )
 
 
 # --- a round ---------------------------------------------------------------------------
@@ -201,7 +208,12 @@ def _answer_page(request, respondent, *, action, language):
         "form": form,
         "action": action,
     }
-    return render(request, "health/answer.html", context, status=400 if form.errors else 200)
+    return render(
+        request,
+        "health/answer.html",
+        context,
+        status=form_status(request, refused=bool(form.errors)),
+    )
 
 
 @require_http_methods(["GET", "POST"])

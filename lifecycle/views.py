@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.charts import chart
 from core.forms import add_service_errors
+from core.http import form_status
 from core.queries import AnyOf
 from partnerships import permissions
 from partnerships.models import (
@@ -148,7 +149,7 @@ def _card_page(request, partnership, *, next_step_form=None, move_form=None, dro
             "move_form": move_form or MoveForm(initial={"stage": partnership.stage} | shown),
             "drop_form": drop_form or DropForm(initial=shown),
         },
-        status=400 if bound and request.method == "POST" else 200,
+        status=form_status(request, refused=bound),
     )
 
 
@@ -282,7 +283,7 @@ def fit_new(request, pk):
             "form": form,
             "facts": fit.facts(partnership, today=timezone.localdate()),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -334,7 +335,7 @@ def _warning_page(request, warning, *, confirm_form=None, dismiss_form=None):
             "confirm_form": (confirm_form or ConfirmWarningForm()) if can_decide else None,
             "dismiss_form": (dismiss_form or DismissWarningForm()) if can_decide else None,
         },
-        status=400 if bound else 200,
+        status=form_status(request, refused=bound),
     )
 
 
@@ -443,7 +444,7 @@ def lesson_record(request, pk):
         request,
         "lifecycle/lesson_form.html",
         {"partnership": partnership, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

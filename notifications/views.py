@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.preferences import in_users_locale
+from core.http import form_status
 
 from . import services
 from .forms import PreferencesForm
@@ -82,4 +83,6 @@ def preferences(request):
                 % {"channel": user.get_reminder_channel_display()},
             )
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request, "notifications/preferences.html", {"form": form}, status=form_status(request)
+    )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -10,7 +11,14 @@ from core.versioning import VersionedForm
 
 from . import permissions
 from .geography import Continent, language_choices
-from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, Sector
+from .models import (
+    EXPERTISE_MAX_AREAS,
+    PARTNER_ENTERED_FIELDS,
+    OrganisationType,
+    Partner,
+    Sector,
+    expertise_areas,
+)
 
 SORTS = {
     "name": (_("Name"), ["name"]),
@@ -53,7 +61,8 @@ class PartnerFilterForm(forms.Form):
 
 
 class ExpertiseField(forms.CharField):
-    """Expertise typed as a comma-separated list, kept as a list."""
+    """Expertise typed as a comma-separated list, kept as a list (an area typed
+    twice once); the model says how many it may hold."""
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -61,7 +70,7 @@ class ExpertiseField(forms.CharField):
         return value
 
     def to_python(self, value):
-        return split_list(super().to_python(value))
+        return expertise_areas(split_list(super().to_python(value)))
 
 
 class PartnerForm(VersionedForm):
@@ -75,7 +84,11 @@ class PartnerForm(VersionedForm):
     expertise = ExpertiseField(
         label=_("Expertise"),
         required=False,
-        help_text=_("Separate the areas with commas, e.g. cardiology, nursing."),
+        help_text=format_lazy(
+            "{} {}",
+            _("Separate the areas with commas, e.g. cardiology, nursing."),
+            format_lazy(_("At most {limit} areas."), limit=EXPERTISE_MAX_AREAS),
+        ),
     )
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"

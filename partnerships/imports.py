@@ -29,7 +29,14 @@ from core.copy import insert_with_history
 from .forms_partners import split_list
 from .geography import language_choices
 from .identifiers import normalize_iati_id, normalize_ror_id
-from .models import PARTNER_ENTERED_FIELDS, OrganisationType, Partner, PartnerKind, Sector
+from .models import (
+    PARTNER_ENTERED_FIELDS,
+    OrganisationType,
+    Partner,
+    PartnerKind,
+    Sector,
+    expertise_areas,
+)
 
 MAX_SIZE = 5 * 1024 * 1024
 COLUMNS = [name for name in PARTNER_ENTERED_FIELDS if name != "notes"]
@@ -261,7 +268,7 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
             "languages",
             gettext("Not ISO 639-1 languages: %(codes)s.") % {"codes": ", ".join(unknown)},
         )
-    fields["expertise"] = split_list(values.get("expertise", ""))
+    fields["expertise"] = expertise_areas(split_list(values.get("expertise", "")))
     for column, normalize in IDENTIFIERS.items():
         fields[column] = normalize(values.get(column, ""))
     return fields, errors

@@ -21,12 +21,13 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
@@ -139,6 +140,37 @@ PARTNER_ENTERED_FIELDS = [
 ]
 
 
+# A partner's areas of expertise are what it is known for, to find it by: a
+# handful, not a catalogue. Twenty leaves room for a university hospital's
+# specialties while keeping the list (and the search over it) readable.
+EXPERTISE_MAX_AREAS = 20
+
+
+def expertise_areas(items) -> list[str]:
+    """The areas as they are kept: each trimmed, blanks dropped, and an area
+    given twice (in any case) kept once, where it came first. Every door (the
+    form, the import, the API) reads the areas typed through it."""
+    areas, seen = [], set()
+    for item in items:
+        area = item.strip()
+        if area and area.casefold() not in seen:
+            seen.add(area.casefold())
+            areas.append(area)
+    return areas
+
+
+def validate_expertise_count(areas):
+    if len(areas) > EXPERTISE_MAX_AREAS:
+        raise ValidationError(
+            gettext(
+                "A partner has at most %(limit)s areas of expertise; this lists %(count)s. "
+                "Keep the main ones."
+            ),
+            code="max_length",
+            params={"limit": EXPERTISE_MAX_AREAS, "count": len(areas)},
+        )
+
+
 class PartnerQuerySet(models.QuerySet):
     def with_partnership_count(self):
         """Each partner with `partnership_count`: the partnerships it is a member
@@ -204,7 +236,12 @@ class Partner(TimeStamped, Versioned):
         help_text=_("ISO 639-1 codes"),
     )
     time_zone = TimeZoneField(use_pytz=False)
-    expertise = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    expertise = ArrayField(
+        models.CharField(max_length=80),
+        default=list,
+        blank=True,
+        validators=[validate_expertise_count],
+    )
     website = models.URLField(blank=True)
     ror_id = RorIdField(
         _("ROR ID"),
@@ -271,6 +308,10 @@ class Partner(TimeStamped, Versioned):
             models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_blank"),
             models.CheckConstraint(
                 condition=Q(country__in=sorted(COUNTRIES)), name="partner_country_iso_3166"
+            ),
+            models.CheckConstraint(
+                condition=Q(expertise__len__lte=EXPERTISE_MAX_AREAS),
+                name="partner_expertise_capped",
             ),
         ]
         indexes = [GinIndex(fields=["expertise"], name="partner_expertise_gin")]
@@ -712,6 +753,20 @@ class ChangeKind(models.TextChoices):
     RENEWAL = "renewal", _("Renewal")
 
 
+# The longest term an agreement renews itself for: ten years. A longer one is
+# almost always a term typed in days or weeks, which would push the next expiry
+# (and its reminders) decades away.
+RENEWAL_TERM_MAX_MONTHS = 120
+RENEWAL_TERM_TOO_LONG = format_lazy(
+    _(
+        "A renewal term is at most {months} months ({years} years). "
+        "Enter it in months, e.g. 12 for one year."
+    ),
+    months=RENEWAL_TERM_MAX_MONTHS,
+    years=RENEWAL_TERM_MAX_MONTHS // 12,
+)
+
+
 def agreement_document_path(instance, filename):
     # The stored name is generated: a user's file name never reaches the disk.
     return f"agreements/{instance.document_sha256[:2]}/{instance.document_sha256}"
@@ -771,7 +826,11 @@ class Agreement(TimeStamped, Versioned):
         default=90, help_text=_("Days of notice needed to end or not renew the agreement.")
     )
     auto_renewal = models.BooleanField(default=False)
-    renewal_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    renewal_term_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(RENEWAL_TERM_MAX_MONTHS, message=RENEWAL_TERM_TOO_LONG)],
+    )
     governing_law = models.CharField(max_length=120, blank=True)
     language = models.CharField(
         max_length=3, blank=True, validators=[validate_language_code], help_text=_("ISO 639-1 code")
@@ -840,6 +899,12 @@ class Agreement(TimeStamped, Versioned):
                 | Q(renewal_term_months__isnull=False, renewal_term_months__gt=0),
                 name="agreement_auto_renewal_has_term",
                 violation_error_message=_("An auto-renewing agreement needs its renewal term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_term_months__isnull=True)
+                | Q(renewal_term_months__lte=RENEWAL_TERM_MAX_MONTHS),
+                name="agreement_renewal_term_capped",
+                violation_error_message=RENEWAL_TERM_TOO_LONG,
             ),
             models.CheckConstraint(
                 condition=Q(document="")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
 from core.forms import add_service_errors
+from core.http import form_status
 
 from .. import documents, permissions, services
 from ..forms_agreements import (
@@ -88,7 +89,7 @@ def _detail_queryset():
     )
 
 
-def _render_detail(request, agreement, document_form=None, supersede_error=None, status=200):
+def _render_detail(request, agreement, document_form=None, supersede_error=None):
     can_change = permissions.can_edit(request.user, agreement.partnership)
     today = timezone.localdate()
     obligations = [
@@ -104,7 +105,13 @@ def _render_detail(request, agreement, document_form=None, supersede_error=None,
         "document_form": document_form or (DocumentForm() if can_change else None),
         "supersede_error": supersede_error,
     }
-    return render(request, "partnerships/agreements/detail.html", context, status=status)
+    refused = document_form is not None or supersede_error is not None
+    return render(
+        request,
+        "partnerships/agreements/detail.html",
+        context,
+        status=form_status(request, refused=refused),
+    )
 
 
 @permission_required("partnerships.view_agreement", raise_exception=True)
@@ -165,13 +172,8 @@ PARTY_FIELDS = [field.name for field in dataclasses.fields(services.Party)]
 
 
 def _render_form(request, template, context):
-    # A saved POST has redirected: one shown again was refused (400, as on the
-    # partnership pages), its errors next to the fields and the input kept.
     return render(
-        request,
-        f"partnerships/agreements/{template}",
-        context,
-        status=400 if request.method == "POST" else 200,
+        request, f"partnerships/agreements/{template}", context, status=form_status(request)
     )
 
 
@@ -335,7 +337,7 @@ def _document_upload(request, pk):
         else:
             messages.success(request, gettext("The signed document is stored."))
             return redirect("partnerships:agreement_detail", pk=agreement.pk)
-    return _render_detail(request, agreement, document_form=form, status=400)
+    return _render_detail(request, agreement, document_form=form)
 
 
 # --- superseding ------------------------------------------------------------------
@@ -351,9 +353,7 @@ def agreement_supersede(request, pk):
         try:
             services.agreement_supersede(agreement=agreement, by=form.cleaned_data["by"])
         except ValidationError as error:
-            return _render_detail(
-                request, agreement, supersede_error=" ".join(error.messages), status=400
-            )
+            return _render_detail(request, agreement, supersede_error=" ".join(error.messages))
         messages.success(
             request, gettext("“%(agreement)s” is marked superseded.") % {"agreement": agreement}
         )
@@ -362,5 +362,4 @@ def agreement_supersede(request, pk):
         request,
         agreement,
         supersede_error=gettext("Choose one of the renewals of this agreement."),
-        status=400,
     )

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import spreadsheets
+from core.http import form_status
 
 from .. import import_jobs, measurement_import, permissions
 from ..forms_partners import ImportForm
@@ -60,7 +61,7 @@ def measurement_import_view(request, pk):
             "columns": measurement_import.COLUMNS,
             "background_rows": import_jobs.BACKGROUND_ROWS,
         },
-        status=400 if form.errors or (result and result.errors) else 200,
+        status=form_status(request, refused=bool(form.errors or (result and result.errors))),
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.history import object_history
 from core import spreadsheets
 from core.forms import add_service_errors
+from core.http import form_status
 from core.numbers import plain_int
 
 from .. import import_jobs, imports, permissions, services
@@ -175,7 +176,7 @@ def partner_create(request):
         request,
         "partnerships/partners/form.html",
         {"form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -201,7 +202,7 @@ def partner_edit(request, pk):
         request,
         "partnerships/partners/form.html",
         {"form": form, "partner": stored},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -237,7 +238,7 @@ def partner_import(request):
             "columns": imports.COLUMNS,
             "background_rows": import_jobs.BACKGROUND_ROWS,
         },
-        status=400 if form.errors or (result and result.errors) else 200,
+        status=form_status(request, refused=bool(form.errors or (result and result.errors))),
     )
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
 from core.forms import add_service_errors
+from core.http import form_status
 from core.numbers import plain_int, whole_percent
 from core.versioning import StaleVersion
 
@@ -118,7 +119,7 @@ def _with_progress(metric):
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
-def partnership_detail(request, pk, objective_form=None, metric_form=None, status=200):
+def partnership_detail(request, pk, objective_form=None, metric_form=None):
     partnership = get_object_or_404(
         Partnership.objects.select_related("owner").prefetch_related(
             Prefetch(
@@ -157,7 +158,13 @@ def partnership_detail(request, pk, objective_form=None, metric_form=None, statu
         "history": object_history(partnership, limit=HISTORY_SHOWN),
         "objective_form": objective_form or (ObjectiveForm() if can_edit else None),
     }
-    return render(request, "partnerships/partnerships/detail.html", context, status=status)
+    refused = objective_form is not None or metric_form is not None
+    return render(
+        request,
+        "partnerships/partnerships/detail.html",
+        context,
+        status=form_status(request, refused=refused),
+    )
 
 
 # --- writing --------------------------------------------------------------------
@@ -193,7 +200,7 @@ def partnership_create(request):
         request,
         "partnerships/partnerships/form.html",
         {"form": form, "members": members, "leads": leads, "partnership": None},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -219,7 +226,7 @@ def partnership_edit(request, pk):
         request,
         "partnerships/partnerships/form.html",
         {"form": form, "partnership": partnership},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -248,7 +255,7 @@ def partnership_stage(request, pk):
         request,
         "partnerships/partnerships/stage.html",
         {"form": form, "partnership": partnership},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -267,7 +274,7 @@ def objective_create(request, pk):
         else:
             messages.success(request, gettext("Objective added."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
-    return partnership_detail(request, pk, objective_form=form, status=400)
+    return partnership_detail(request, pk, objective_form=form)
 
 
 @require_POST
@@ -285,7 +292,7 @@ def metric_create(request, pk, oid):
         else:
             messages.success(request, gettext("Metric added."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
-    return partnership_detail(request, pk, metric_form=form, status=400)
+    return partnership_detail(request, pk, metric_form=form)
 
 
 # --- the measurement grid -------------------------------------------------------
@@ -485,10 +492,9 @@ def measurement_save(request, pk):
     else:
         cell["error"] = " ".join(message for errors in form.errors.values() for message in errors)
     cell["period_start"] = form.data.get("period_start", "")
-    status = 400 if cell.get("error") else 200
     return render(
         request,
         "partnerships/partnerships/_measurement_cell.html",
         {"cell": cell, "partnership": partnership, "can_edit": True},
-        status=status,
+        status=form_status(request, refused=bool(cell.get("error"))),
     )

@@ -48,7 +48,7 @@ class TestRunNow:
         services.assessment_run_start(period_start=dt.date(2025, 10, 1))
         client.force_login(rita)
         response = client.post(reverse("evaluation:runs"), {"period_start": "2025-10-01"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors == {
             "period_start": ["An assessment of this period is already under way."]
         }
@@ -57,6 +57,7 @@ class TestRunNow:
     def test_a_month_not_offered_is_refused(self, client, rita):
         client.force_login(rita)
         response = client.post(reverse("evaluation:runs"), {"period_start": "2025-11-01"})
+        assert response.status_code == 400
         assert "period_start" in response.context["form"].errors
         assert not AssessmentRun.objects.exists()
 
@@ -145,7 +146,7 @@ class TestPolicy:
     def test_bands_upside_down_are_refused_next_to_the_field_and_kept(self, client, rita):
         client.force_login(rita)
         response = client.post(reverse("evaluation:policy"), self.VALUES | {"amber_from": "85"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors == {"amber_from": ["Amber must start below green."]}
         assert b'value="85"' in response.content
         assert ScoringPolicy.objects.count() == 1
@@ -172,7 +173,7 @@ class TestPolicy:
         response = client.post(
             reverse("evaluation:policy"), self.VALUES | {"warning_signals_needed": "5"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert list(response.context["form"].errors) == ["warning_signals_needed"]
         assert ScoringPolicy.objects.count() == 1
 

@@ -68,7 +68,7 @@ class TestOpeningARound:
         response = client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk, erin.pk]})
 
         assert alice in offered and erin not in offered
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors["users"]
         assert not Respondent.objects.exists()
 
@@ -86,7 +86,7 @@ class TestOpeningARound:
             },
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         field = response.context["form"][f"emails_{partner.pk}"]
         assert field.errors == ["Not an email address: not-an-address."]
         assert "ana@partner.example\nnot-an-address" in response.content.decode()
@@ -164,7 +164,7 @@ class TestOpeningARound:
             },
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         form = response.context["form"]
         assert form.errors == {
             f"emails_{second.pk}": [
@@ -183,6 +183,7 @@ class TestOpeningARound:
             reverse("health:round_open", args=[partnership.pk]),
             {"closes_on": "2070-01-31", "users": [alice.pk], **languages(partnership)},
         )
+        assert response.status_code == 400
         assert "already has an open health check" in response.content.decode()
         assert Round.objects.count() == 1
 

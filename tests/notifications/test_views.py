@@ -165,7 +165,7 @@ class TestPreferences:
 
         response = client.post(preferences, {"reminder_channel": "pigeon"})
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors == {
             "reminder_channel": [
                 "Select a valid choice. pigeon is not one of the available choices."

@@ -10,7 +10,12 @@ from django.urls import reverse
 from accounts.models import Role
 from partnerships import services
 from partnerships.forms_agreements import MAX_OBLIGATIONS, MAX_PARTIES
-from partnerships.models import Agreement, AgreementParty, PartnershipLead
+from partnerships.models import (
+    RENEWAL_TERM_MAX_MONTHS,
+    Agreement,
+    AgreementParty,
+    PartnershipLead,
+)
 from tests.factories import AgreementFactory, MemberFactory, PartnershipFactory, user_with_role
 from tests.forms import opened
 
@@ -282,6 +287,59 @@ def existing_agreement(partnership):
             )
         ],
     )
+
+
+class TestRenewalTerm:
+    """Ten years (RENEWAL_TERM_MAX_MONTHS) at most, said in words, not as the
+    database's limit of 32,767."""
+
+    MESSAGE = (
+        "A renewal term is at most 120 months (10 years). Enter it in months, e.g. 12 for one year."
+    )
+
+    def post(self, client, partnership, months):
+        data = form_data(auto_renewal="on", renewal_term_months=str(months))
+        return client.post(create_url(partnership), data)
+
+    @pytest.mark.parametrize("months", [RENEWAL_TERM_MAX_MONTHS - 1, RENEWAL_TERM_MAX_MONTHS])
+    def test_a_term_up_to_ten_years_is_saved(self, client, alice, partnership, months):
+        client.force_login(alice)
+        response = self.post(client, partnership, months)
+        assert response.status_code == 302
+        assert Agreement.objects.get().renewal_term_months == months
+
+    @pytest.mark.parametrize("months", [RENEWAL_TERM_MAX_MONTHS + 1, 365, 32767, 40000])
+    def test_a_longer_term_is_refused_next_to_the_field_and_kept(
+        self, client, alice, partnership, months
+    ):
+        client.force_login(alice)
+        response = self.post(client, partnership, months)
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"renewal_term_months": [self.MESSAGE]}
+        assert f'value="{months}"'.encode() in response.content
+        assert not Agreement.objects.exists()
+
+    def test_an_edit_to_a_longer_term_is_refused_and_the_stored_one_kept(
+        self, client, alice, partnership
+    ):
+        agreement = existing_agreement(partnership)
+        Agreement.objects.filter(pk=agreement.pk).update(auto_renewal=True, renewal_term_months=24)
+        party = agreement.parties.get()
+        client.force_login(alice)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        data = form_data(
+            title=agreement.title,
+            status="active",
+            auto_renewal="on",
+            renewal_term_months="121",
+            parties=[{"id": str(party.pk), "partner": str(party.partner_id)}],
+            initial_parties=1,
+        )
+        response = client.post(url, data | opened(client, url))
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"renewal_term_months": [self.MESSAGE]}
+        agreement.refresh_from_db()
+        assert agreement.renewal_term_months == 24
 
 
 class TestEdit:

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from partnerships.models import (
+    EXPERTISE_MAX_AREAS,
+    RENEWAL_TERM_MAX_MONTHS,
     Agreement,
     AgreementParty,
     Contact,
@@ -89,6 +91,14 @@ class TestAgreement:
     def test_it_refuses_auto_renewal_without_a_term(self):
         with refused("agreement_auto_renewal_has_term"), transaction.atomic():
             AgreementFactory(auto_renewal=True, renewal_term_months=None)
+
+    def test_it_keeps_a_renewal_term_of_ten_years_and_refuses_a_longer_one(self):
+        agreement = AgreementFactory(auto_renewal=True, renewal_term_months=RENEWAL_TERM_MAX_MONTHS)
+        assert RENEWAL_TERM_MAX_MONTHS == 120
+        with refused("agreement_renewal_term_capped"), transaction.atomic():
+            Agreement.objects.filter(pk=agreement.pk).update(renewal_term_months=121)
+        agreement.refresh_from_db()
+        assert agreement.renewal_term_months == 120
 
     def test_it_refuses_a_reference_used_twice(self):
         AgreementFactory(reference="MOU-2025-01")
@@ -259,3 +269,15 @@ class TestPartner:
                 country="KE",
                 time_zone="Africa/Nairobi",
             )
+
+    def test_it_keeps_twenty_areas_of_expertise_and_refuses_a_twenty_first(self):
+        assert EXPERTISE_MAX_AREAS == 20
+        areas = [f"area {n}" for n in range(EXPERTISE_MAX_AREAS)]
+        partner = PartnerFactory(expertise=areas)
+        with refused("partner_expertise_capped"), transaction.atomic():
+            Partner.objects.filter(pk=partner.pk).update(expertise=[*areas, "one more"])
+        partner.refresh_from_db()
+        assert partner.expertise == areas
+
+    def test_it_keeps_a_partner_without_expertise(self):
+        assert PartnerFactory(expertise=[]).expertise == []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from partnerships import imports
-from partnerships.models import Partner
+from partnerships.models import EXPERTISE_MAX_AREAS, Partner
 from tests.factories import PartnerFactory
 from tests.spreadsheets import csv_rows
 
@@ -297,3 +297,47 @@ def test_a_partner_saved_meanwhile_by_someone_else_saves_nothing(alice, monkeypa
         "A partner with this name already exists in this country. Import the file again."
     ]
     assert Partner.objects.count() == 1
+
+
+def with_areas(row, count, name=None):
+    """`row` listing `count` areas of expertise (and another name, if given)."""
+    changed = [*row]
+    changed[HEADER.index("expertise")] = "; ".join(f"area {n}" for n in range(count))
+    if name:
+        changed[0] = name
+    return changed
+
+
+def test_a_partner_with_twenty_areas_is_imported(client, alice):
+    client.force_login(alice)
+    rows = [HEADER, with_areas(GOOD_ROWS[0], EXPERTISE_MAX_AREAS)]
+    response = client.post(IMPORT, {"file": csv_file(rows)})
+    assert response.status_code == 302
+    assert Partner.objects.get().expertise == [f"area {n}" for n in range(EXPERTISE_MAX_AREAS)]
+
+
+def test_a_row_with_twenty_one_areas_is_named_and_nothing_is_saved(client, alice):
+    client.force_login(alice)
+    rows = [
+        HEADER,
+        with_areas(GOOD_ROWS[0], EXPERTISE_MAX_AREAS - 1),
+        with_areas(GOOD_ROWS[1], EXPERTISE_MAX_AREAS + 1),
+        with_areas(GOOD_ROWS[0], EXPERTISE_MAX_AREAS, name="Kisii Teaching Hospital"),
+    ]
+    response = client.post(IMPORT, {"file": csv_file(rows)})
+    assert response.status_code == 400
+    (error,) = response.context["result"].errors
+    assert (error.row, error.column) == (3, "expertise")
+    assert error.message == (
+        "A partner has at most 20 areas of expertise; this lists 21. Keep the main ones."
+    )
+    assert not Partner.objects.exists()
+
+
+def test_an_imported_area_given_twice_is_kept_once(client, alice):
+    client.force_login(alice)
+    row = [*GOOD_ROWS[0]]
+    row[HEADER.index("expertise")] = "surgery; ; Surgery, nursing;"
+    response = client.post(IMPORT, {"file": csv_file([HEADER, row])})
+    assert response.status_code == 302
+    assert Partner.objects.get().expertise == ["surgery", "nursing"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partnerships import services
 from partnerships.forms_partners import PartnerForm
-from partnerships.models import AgreementParty, Contact, Partner
+from partnerships.models import EXPERTISE_MAX_AREAS, AgreementParty, Contact, Partner
 from tests.factories import AgreementFactory, MemberFactory, PartnerFactory
 from tests.forms import opened
 
@@ -167,6 +167,65 @@ class TestDetail:
         with django_assert_num_queries(12):
             response = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
         assert len(response.context["contacts"]) == count
+
+
+def areas(count):
+    return [f"area {n}" for n in range(count)]
+
+
+class TestExpertise:
+    """At most EXPERTISE_MAX_AREAS areas, said next to the field."""
+
+    @pytest.mark.parametrize("count", [EXPERTISE_MAX_AREAS - 1, EXPERTISE_MAX_AREAS])
+    def test_up_to_twenty_areas_are_saved(self, client, alice, count):
+        client.force_login(alice)
+        response = client.post(NEW, VALID | {"expertise": ", ".join(areas(count))})
+        assert response.status_code == 302
+        assert Partner.objects.get().expertise == areas(count)
+
+    def test_a_twenty_first_is_refused_next_to_the_field_and_the_list_kept(self, client, alice):
+        client.force_login(alice)
+        typed = ", ".join(areas(EXPERTISE_MAX_AREAS + 1))
+        response = client.post(NEW, VALID | {"expertise": typed})
+        assert response.status_code == 400
+        assert response.context["form"].errors == {
+            "expertise": [
+                "A partner has at most 20 areas of expertise; this lists 21. Keep the main ones."
+            ]
+        }
+        assert f'value="{typed}"'.encode() in response.content
+        assert not Partner.objects.exists()
+
+    def test_an_edit_to_twenty_one_areas_is_refused_and_the_stored_ones_kept(self, client, alice):
+        partner = PartnerFactory(expertise=["surgery"])
+        client.force_login(alice)
+        edit = reverse("partnerships:partner_edit", args=[partner.pk])
+        typed = "; ".join(areas(EXPERTISE_MAX_AREAS + 1))
+        response = client.post(edit, VALID | {"expertise": typed} | opened(client, edit))
+        assert response.status_code == 400
+        assert "expertise" in response.context["form"].errors
+        partner.refresh_from_db()
+        assert partner.expertise == ["surgery"]
+
+    def test_blank_items_are_dropped_and_an_area_typed_twice_is_kept_once(self, client, alice):
+        client.force_login(alice)
+        typed = " cardiology ,, ;  , Oncology, CARDIOLOGY, oncology "
+        response = client.post(NEW, VALID | {"expertise": typed})
+        assert response.status_code == 302
+        assert Partner.objects.get().expertise == ["cardiology", "Oncology"]
+
+    def test_twenty_areas_and_their_repeats_count_as_twenty(self, client, alice):
+        client.force_login(alice)
+        typed = ", ".join([*areas(EXPERTISE_MAX_AREAS), "Area 0", "AREA 19"])
+        response = client.post(NEW, VALID | {"expertise": typed})
+        assert response.status_code == 302
+        assert Partner.objects.get().expertise == areas(EXPERTISE_MAX_AREAS)
+
+    def test_only_blanks_are_no_expertise(self, client, alice):
+        client.force_login(alice)
+        response = client.post(NEW, VALID | {"expertise": " , ;  "})
+        assert response.status_code == 302
+        assert Partner.objects.get().expertise == []
 
 
 class TestCreateAndEdit:
