@@ -767,6 +767,19 @@ RENEWAL_TERM_TOO_LONG = format_lazy(
 )
 
 
+# The longest notice an agreement may ask for: two years. A longer one is almost
+# always a period typed in hours or a date typed as a number, and it would put
+# the notice date (and its reminders) years before anything happens.
+NOTICE_PERIOD_MAX_DAYS = 730
+NOTICE_PERIOD_TOO_LONG = format_lazy(
+    _(
+        "A notice period is at most {days} days (two years). "
+        "Enter it in days, e.g. 90 for three months."
+    ),
+    days=NOTICE_PERIOD_MAX_DAYS,
+)
+
+
 def agreement_document_path(instance, filename):
     # The stored name is generated: a user's file name never reaches the disk.
     return f"agreements/{instance.document_sha256[:2]}/{instance.document_sha256}"
@@ -823,7 +836,9 @@ class Agreement(TimeStamped, Versioned):
     effective_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     expiry_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     notice_period_days = models.PositiveSmallIntegerField(
-        default=90, help_text=_("Days of notice needed to end or not renew the agreement.")
+        default=90,
+        help_text=_("Days of notice needed to end or not renew the agreement."),
+        validators=[MaxValueValidator(NOTICE_PERIOD_MAX_DAYS, message=NOTICE_PERIOD_TOO_LONG)],
     )
     auto_renewal = models.BooleanField(default=False)
     renewal_term_months = models.PositiveSmallIntegerField(
@@ -905,6 +920,11 @@ class Agreement(TimeStamped, Versioned):
                 | Q(renewal_term_months__lte=RENEWAL_TERM_MAX_MONTHS),
                 name="agreement_renewal_term_capped",
                 violation_error_message=RENEWAL_TERM_TOO_LONG,
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_period_days__lte=NOTICE_PERIOD_MAX_DAYS),
+                name="agreement_notice_period_capped",
+                violation_error_message=NOTICE_PERIOD_TOO_LONG,
             ),
             models.CheckConstraint(
                 condition=Q(document="")

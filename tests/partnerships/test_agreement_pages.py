@@ -11,6 +11,7 @@ from accounts.models import Role
 from partnerships import services
 from partnerships.forms_agreements import MAX_OBLIGATIONS, MAX_PARTIES
 from partnerships.models import (
+    NOTICE_PERIOD_MAX_DAYS,
     RENEWAL_TERM_MAX_MONTHS,
     Agreement,
     AgreementParty,
@@ -340,6 +341,34 @@ class TestRenewalTerm:
         assert response.context["form"].errors == {"renewal_term_months": [self.MESSAGE]}
         agreement.refresh_from_db()
         assert agreement.renewal_term_months == 24
+
+
+class TestNoticePeriod:
+    """Two years (NOTICE_PERIOD_MAX_DAYS) at most, said in words, not as the
+    database's limit of 32,767."""
+
+    MESSAGE = (
+        "A notice period is at most 730 days (two years). "
+        "Enter it in days, e.g. 90 for three months."
+    )
+
+    @pytest.mark.parametrize("days", [NOTICE_PERIOD_MAX_DAYS - 1, NOTICE_PERIOD_MAX_DAYS])
+    def test_a_notice_of_up_to_two_years_is_saved(self, client, alice, partnership, days):
+        client.force_login(alice)
+        response = client.post(create_url(partnership), form_data(notice_period_days=str(days)))
+        assert response.status_code == 302
+        assert Agreement.objects.get().notice_period_days == days
+
+    @pytest.mark.parametrize("days", [NOTICE_PERIOD_MAX_DAYS + 1, 32767, 40000])
+    def test_a_longer_notice_is_refused_next_to_the_field_and_kept(
+        self, client, alice, partnership, days
+    ):
+        client.force_login(alice)
+        response = client.post(create_url(partnership), form_data(notice_period_days=str(days)))
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"notice_period_days": [self.MESSAGE]}
+        assert f'value="{days}"'.encode() in response.content
+        assert not Agreement.objects.exists()
 
 
 class TestEdit:

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 
 from partnerships.models import (
     EXPERTISE_MAX_AREAS,
+    NOTICE_PERIOD_MAX_DAYS,
     RENEWAL_TERM_MAX_MONTHS,
     Agreement,
     AgreementParty,
@@ -99,6 +100,14 @@ class TestAgreement:
             Agreement.objects.filter(pk=agreement.pk).update(renewal_term_months=121)
         agreement.refresh_from_db()
         assert agreement.renewal_term_months == 120
+
+    def test_it_keeps_a_notice_of_two_years_and_refuses_a_longer_one(self):
+        agreement = AgreementFactory(notice_period_days=NOTICE_PERIOD_MAX_DAYS)
+        assert NOTICE_PERIOD_MAX_DAYS == 730
+        with refused("agreement_notice_period_capped"), transaction.atomic():
+            Agreement.objects.filter(pk=agreement.pk).update(notice_period_days=731)
+        agreement.refresh_from_db()
+        assert agreement.notice_period_days == 730
 
     def test_it_refuses_a_reference_used_twice(self):
         AgreementFactory(reference="MOU-2025-01")
