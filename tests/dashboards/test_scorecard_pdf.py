@@ -247,3 +247,11 @@ def test_a_long_title_is_printed_whole_within_the_page(alice, title):
     assert len(page.title_lines) > 1
     page.use(page.title_size, bold=True)
     assert all(page.get_string_width(line) <= pdf.PAGE_WIDTH for line in page.title_lines)
+
+
+@pytest.mark.django_db
+def test_the_header_names_our_organisation(card, settings):
+    settings.ACCORD_ORGANISATION_NAME = "Calderbrook University Hospitals"
+    text = pdf_text(pdf.scorecard_pdf(card))
+    assert "Calderbrook University Hospitals · Partnership scorecard · board pack" in text
+    assert "Our organisation" not in text
