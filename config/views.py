@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import Role
@@ -77,3 +79,11 @@ def home(request):
             "returned": returned,
         },
     )
+
+
+@login_not_required
+def favicon(request):
+    """Browsers (and the admin's pages, which link none of their own) ask for
+    /favicon.ico: send them to Accord's icon under its hashed static name. Not
+    a permanent redirect: the name changes when the icon does."""
+    return redirect(static("img/favicon.svg"))
