@@ -3,6 +3,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
@@ -82,6 +83,7 @@ def home(request):
 
 
 @login_not_required
+@require_safe
 def favicon(request):
     """Browsers (and the admin's pages, which link none of their own) ask for
     /favicon.ico: send them to Accord's icon under its hashed static name. Not
