@@ -16,7 +16,12 @@ class SchemaView(ApiMixin, SpectacularAPIView):
 
 # A page for people: signing in and a role are asked for by the site's
 # middlewares, as for every other page (DRF's views opt out of them).
-docs_view = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+# Our own template: drf-spectacular's without its inline <style> (refused by
+# the site's Content-Security-Policy, which stays as strict here as elsewhere),
+# with a link back to Accord.
+docs_view = SpectacularSwaggerSplitView.as_view(
+    url_name="api:schema", template_name="api/docs.html"
+)
 docs_view.login_required = True
 
 router = SimpleRouter()

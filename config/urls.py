@@ -13,6 +13,7 @@ to_sign_in = login_not_required(
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", to_sign_in, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("allauth.urls")),

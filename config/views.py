@@ -1,6 +1,9 @@
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
@@ -77,3 +80,12 @@ def home(request):
             "returned": returned,
         },
     )
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers (and the admin's pages, which link none of their own) ask for
+    /favicon.ico: send them to Accord's icon under its hashed static name. Not
+    a permanent redirect: the name changes when the icon does."""
+    return redirect(static("img/favicon.svg"))

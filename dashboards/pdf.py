@@ -2,6 +2,9 @@
 
 The page never flows onto a second one: every line is a single cell cut to
 the width it has, and flags and metrics beyond what fits end in "and N more".
+The partnership's title alone is printed whole: it wraps (a word too long for
+the page is broken), in a smaller size when it would take more than its
+three lines' room.
 
 Names come from every script our partners write in. Text is shaped by
 HarfBuzz (fpdf2's text shaping, with uharfbuzz) and ordered by the Unicode
@@ -56,6 +59,11 @@ FALLBACK_FONTS = [
 FLAGS_SHOWN = 8
 METRICS_SHOWN = 8
 LINE = 6  # mm
+# The title's sizes (pt), largest first, and the height it may take (mm): three
+# lines of the largest. A line is as high as TITLE_LEADING times its size.
+TITLE_SIZES = (18, 15, 12, 10, 8)
+TITLE_LEADING = 0.55  # mm per pt
+TITLE_ROOM = 30
 PAGE_WIDTH = 180  # mm between the margins of A4
 FOOTER_Y = 277  # mm from the top of A4
 
@@ -143,6 +151,21 @@ class _Page(FPDF):
     def line(self, text, *, width: float = PAGE_WIDTH, height: float = LINE, **kwargs):
         self.cell(width, height, self.fit(text, width), new_x="LMARGIN", new_y="NEXT", **kwargs)
 
+    def whole_title(self, text):
+        """`text` wrapped within the page, whole, at the largest of TITLE_SIZES
+        that fits TITLE_ROOM (at the smallest, 200 of the widest letters take
+        three lines)."""
+        text = self.printable(text)
+        for size in TITLE_SIZES:
+            self.use(size, bold=True)
+            height = size * TITLE_LEADING
+            lines = self.multi_cell(PAGE_WIDTH, height, text, dry_run=True, output="LINES")
+            if len(lines) * height <= TITLE_ROOM:
+                break
+        self.printed.append(text)
+        self.title_size, self.title_lines = size, lines
+        self.multi_cell(PAGE_WIDTH, height, text, new_x="LMARGIN", new_y="NEXT")
+
     def heading(self, text):
         self.ln(2)
         self.use(12, bold=True)
@@ -192,8 +215,7 @@ def render(card: Scorecard) -> _Page:
         % {"organisation": settings.ACCORD_ORGANISATION_NAME}
     )
     page.set_text_color(0, 0, 0)
-    page.use(18, bold=True)
-    page.line(card.partnership.title, height=10)
+    page.whole_title(card.partnership.title)
     page.use(11)
     state = _("provisional, not yet approved") if provisional else _("approved")
     page.line(

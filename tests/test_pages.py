@@ -51,6 +51,8 @@ PUBLIC = {
     # For a load balancer and a monitor: no data, no sign-in (tests/ops/).
     reverse("ops:live"),
     reverse("ops:ready"),
+    # Browsers ask for it on the sign-in page too: Accord's icon (tests/config/test_favicon.py).
+    reverse("favicon"),
 }
 # The API and the calendar feed sign their clients in themselves (a token, a
 # secret address) and answer 401, 403 or 404 instead of a sign-in page

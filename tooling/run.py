@@ -65,6 +65,10 @@ PROGRAM_GRACE = float(os.environ.get("ACCORD_STOP_GRACE", "5"))
 SERVER_GRACE = 5
 STARTUP_TIMEOUT = 60
 RUN_ENV = VAR_DIR / "run.env"
+# The demo's own organisation, the side of every partnership that is not a
+# partner (as fictional as the rest of the demo): it heads the scorecard PDF and
+# signs health-check invitations. ACCORD_ORGANISATION_NAME, when set, wins.
+DEMO_ORGANISATION = "Calderbrook University Hospitals"
 
 
 class Stop(Exception):
@@ -278,12 +282,21 @@ def wait_for_free_port(port: int, timeout: float = 15) -> None:
         time.sleep(0.2)
 
 
+def program_defaults(env: dict[str, str]) -> None:
+    """What the programs get unless the environment says otherwise."""
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    env.setdefault("WEB_CONCURRENCY", "2")  # gunicorn workers
+    env.setdefault("ACCORD_ORGANISATION_NAME", DEMO_ORGANISATION)
+
+
 def write_run_env(env: dict[str, str]) -> None:
     """Where this run's servers are, for `manage.py` run by hand (settings.py
-    reads it when DATABASE_URL is unset). Holds passwords: owner only."""
+    reads it when DATABASE_URL is unset), and the organisation they print.
+    Holds passwords: owner only."""
     RUN_ENV.touch(mode=0o600)
     RUN_ENV.chmod(0o600)
-    names = [name for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if env.get(name)]
+    names = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ACCORD_ORGANISATION_NAME")
+    names = [name for name in names if env.get(name)]
     RUN_ENV.write_text("".join(f"{name}={env[name]}\n" for name in names))
 
 
@@ -353,8 +366,7 @@ def run() -> int:
             env.pop(name, None)  # set but empty counts as unset
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = dev_secret_key()
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    env.setdefault("WEB_CONCURRENCY", "2")  # gunicorn workers
+    program_defaults(env)
     web_port = int(env.get("PORT", DEFAULT_WEB_PORT))
     # Links in emails and printed answer links lead to this run's own web port.
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -118,3 +119,13 @@ def test_the_docs_are_served_from_our_own_files_to_a_signed_in_person(client, er
     assert script.status_code == 200
     assert "/api/v1/schema/" in script.content.decode()
     assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").status_code == 200
+
+
+def test_the_docs_page_has_no_inline_style_and_a_link_back_to_accord(client, erin):
+    """The site's CSP (style-src 'self') would refuse an inline <style>; the
+    rules are in a static file instead (tests/browser/test_api_docs.py draws it)."""
+    client.force_login(erin)
+    page = client.get("/api/v1/docs/").content.decode()
+    assert "<style" not in page and "style=" not in page
+    assert "/static/css/api_docs." in page
+    assert f'<a href="{reverse("home")}" id="back-to-accord">Back to Accord</a>' in page

@@ -1,9 +1,11 @@
 """The scorecard as one printed page for a board pack."""
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from core.numbers import score_text
 from dashboards import pdf
@@ -205,3 +207,51 @@ class TestWhereItIsOffered:
         dashboard = reverse("dashboards:partnership", args=[card.partnership_id])
         html = client.get(dashboard).content.decode()
         assert "Scorecard PDF" not in html and "Export CSV" in html
+
+
+def pdf_text(document: bytes) -> str:
+    """The text a PDF reader finds on the one page (fpdf2 maps glyphs back to text)."""
+    return PdfReader(io.BytesIO(document)).pages[0].extract_text()
+
+
+LONG_TITLES = [
+    # 200 characters of words, as long as a title may be.
+    ("Regional collaborative programme for maternal and newborn health " * 4)[:199] + "x",
+    # A word longer than the page is wide, then another.
+    "Programme " + "W" * 120 + " " + "Krankenhausinformationssystemmodernisierungsvorhaben" * 1,
+    "W" * 200,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("title", LONG_TITLES)
+def test_a_long_title_is_printed_whole_within_the_page(alice, title):
+    """The title wraps (a word wider than the page is broken) instead of
+    being cut with an ellipsis; with the most flags and metrics the page holds,
+    the page still ends above its footer."""
+    assert len(title) <= 200
+    partnership = partnership_with_data(owner=alice, metrics=20, title=title)
+    for metric in partnership.objectives.get().metrics.all():
+        metric.name = f"{metric.name} " + "patients referred and treated " * 6
+        metric.save()
+    assess([DECEMBER])
+    card = card_of(partnership)
+    document = pdf.scorecard_pdf(card)
+    assert pages_of(document) == 1
+    text = pdf_text(document)
+    assert "".join(title.split()) in "".join(text.split())
+
+    page = pdf.render(card)
+    assert page.content_bottom <= pdf.FOOTER_Y
+    # Every line of the title fits between the margins, at the size it is printed in.
+    assert len(page.title_lines) > 1
+    page.use(page.title_size, bold=True)
+    assert all(page.get_string_width(line) <= pdf.PAGE_WIDTH for line in page.title_lines)
+
+
+@pytest.mark.django_db
+def test_the_header_names_our_organisation(card, settings):
+    settings.ACCORD_ORGANISATION_NAME = "Calderbrook University Hospitals"
+    text = pdf_text(pdf.scorecard_pdf(card))
+    assert "Calderbrook University Hospitals · Partnership scorecard · board pack" in text
+    assert "Our organisation" not in text

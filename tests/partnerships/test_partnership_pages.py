@@ -271,6 +271,51 @@ class TestCreate:
         assert response.context["form"]["title"].value() == "Two leads"
         assert not Partnership.objects.exists()
 
+    def test_a_partner_chosen_twice_is_refused_next_to_the_row_repeating_it(self, client, alice):
+        hospital, university = PartnerFactory(), PartnerFactory(sector="academic")
+        client.force_login(alice)
+        response = client.post(
+            reverse("partnerships:partnership_create"),
+            {
+                "title": "Twice the same hospital",
+                "purpose": "clinical_exchange",
+                "members-TOTAL_FORMS": "4",
+                "members-INITIAL_FORMS": "0",
+                "members-0-partner": hospital.pk,
+                "members-0-role": "lead",
+                "members-1-partner": university.pk,
+                "members-1-role": "member",
+                "members-2-partner": hospital.pk,
+                "members-2-role": "funder",
+                "members-3-role": "member",
+                "leads-TOTAL_FORMS": "0",
+                "leads-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 400
+        assert not Partnership.objects.exists()
+        html = response.content.decode()
+        message = "This partner is already a member of the partnership."
+        assert html.count(message) == 1
+        # Inside the third row's partner field (its picker marked invalid),
+        # not under the row, where it read as the empty fourth row's.
+        repeating = html[
+            html.index('id="div_id_members-2-partner"') : html.index('id="div_id_members-2-role"')
+        ]
+        assert message in repeating
+        assert "is-invalid" in repeating
+        assert f'name="members-2-partner" value="{hospital.pk}"' in repeating
+        # All that was typed is kept.
+        members = response.context["members"]
+        assert [row["partner"].value() for row in members] == [
+            str(hospital.pk),
+            str(university.pk),
+            str(hospital.pk),
+            None,
+        ]
+        assert [row["role"].value() for row in members] == ["lead", "member", "funder", "member"]
+        assert response.context["form"]["title"].value() == "Twice the same hospital"
+
     def test_a_forged_count_of_rows_is_refused_without_building_them(self, client, alice):
         client.force_login(alice)
         response = client.post(
