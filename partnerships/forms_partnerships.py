@@ -24,7 +24,6 @@ from .models import (
     OutcomeMetric,
     Partner,
     Partnership,
-    PartnershipMember,
     Stage,
     StageFamily,
 )
@@ -76,39 +75,11 @@ class LeadForm(forms.Form):
         self.fields["user"].queryset = get_user_model().objects.filter(groups__name=Role.MANAGER)
 
 
-class BaseMemberFormSet(forms.BaseFormSet):
-    def clean(self):
-        """A partner chosen twice is refused on the row that repeats it, next to
-        its partner, with the message of the database's constraint
-        (`member_once_per_partnership`) that would refuse it anyway. Without this,
-        the service's error had no field and showed under the row, where it read
-        as the next row's."""
-        super().clean()
-        once = next(
-            c
-            for c in PartnershipMember._meta.constraints
-            if c.name == "member_once_per_partnership"
-        )
-        seen = set()
-        for form in self.forms:
-            partner = getattr(form, "cleaned_data", {}).get("partner")
-            if partner is None:
-                continue
-            if partner.pk in seen:
-                form.add_error("partner", once.get_violation_error_message())
-            seen.add(partner.pk)
-
-
 # The most rows a page builds, whatever the POST's TOTAL_FORMS claims (Django
 # would build up to 2,000 of each): as many as the API takes.
 MAX_MEMBERS, MAX_LEADS = 100, 20
 MemberFormSet = forms.formset_factory(
-    MemberForm,
-    formset=BaseMemberFormSet,
-    extra=3,
-    max_num=MAX_MEMBERS,
-    absolute_max=MAX_MEMBERS,
-    validate_max=True,
+    MemberForm, extra=3, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS, validate_max=True
 )
 LeadFormSet = forms.formset_factory(
     LeadForm, extra=2, max_num=MAX_LEADS, absolute_max=MAX_LEADS, validate_max=True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pghistory
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
@@ -110,7 +110,7 @@ def partnership_create(
     partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
     for index, member in enumerate(members):
         try:
-            _save(PartnershipMember(partnership=partnership, **member.__dict__))
+            _member_save(PartnershipMember(partnership=partnership, **member.__dict__))
         except ValidationError as error:
             raise _prefixed(error, f"members[{index}]") from error
     for index, lead in enumerate(leads):
@@ -120,6 +120,30 @@ def partnership_create(
             raise _prefixed(error, f"leads[{index}]") from error
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return partnership
+
+
+# The field each of a member's constraints is about (a partner once, one lead):
+# its refusal is said next to that field, on a page's row or in the API.
+MEMBER_CONSTRAINT_FIELDS = {
+    "member_once_per_partnership": "partner",
+    "member_one_lead_per_partnership": "role",
+}
+
+
+def _member_save(member: PartnershipMember) -> PartnershipMember:
+    """Save a member; a refusal by one of its table's constraints (which Django
+    gives no field, as they span two) is named by the field it is about."""
+    try:
+        return _save(member)
+    except ValidationError as error:
+        errors = error.message_dict
+        for constraint in PartnershipMember._meta.constraints:
+            field = MEMBER_CONSTRAINT_FIELDS.get(constraint.name)
+            message = str(constraint.get_violation_error_message())
+            if field and message in errors.get(NON_FIELD_ERRORS, []):
+                errors[NON_FIELD_ERRORS].remove(message)
+                errors.setdefault(field, []).append(message)
+        raise ValidationError({k: v for k, v in errors.items() if v}) from error
 
 
 def _members_change(partnership: Partnership) -> None:
@@ -142,7 +166,7 @@ def partnership_member_add(
 ) -> PartnershipMember:
     _members_change(partnership)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
-    return _save(
+    return _member_save(
         PartnershipMember(partnership=partnership, partner=partner, role=role, joined_on=joined_on)
     )
 
@@ -153,7 +177,7 @@ def partnership_member_update(*, member: PartnershipMember, role: str) -> Partne
     _members_change(member.partnership)
     member.role = role
     portfolio_changed.fire_on_commit()
-    return _save(member)
+    return _member_save(member)
 
 
 @transaction.atomic

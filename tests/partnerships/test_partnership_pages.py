@@ -247,7 +247,7 @@ class TestCreate:
         }
         assert list(partnership.leads.values_list("user", flat=True)) == [bob.pk]
 
-    def test_it_refuses_two_lead_partners_next_to_the_row(self, client, alice):
+    def test_it_refuses_two_lead_partners_next_to_the_role_of_the_second(self, client, alice):
         client.force_login(alice)
         response = client.post(
             reverse("partnerships:partnership_create"),
@@ -265,9 +265,9 @@ class TestCreate:
             },
         )
         assert response.status_code == 400
-        assert response.context["members"][1].non_field_errors() == [
-            "A partnership has at most one lead partner."
-        ]
+        assert response.context["members"][1].errors == {
+            "role": ["A partnership has at most one lead partner."]
+        }
         assert response.context["form"]["title"].value() == "Two leads"
         assert not Partnership.objects.exists()
 
