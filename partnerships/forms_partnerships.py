@@ -65,6 +65,18 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 
+class MemberAddForm(MemberForm):
+    """A member organisation added on the partnership's members page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].required = True
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+
+
 class LeadForm(forms.Form):
     user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-lead"))
     functional_area = forms.ChoiceField(choices=LeadArea.choices, label=_("Area"))

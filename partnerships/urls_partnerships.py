@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import measurement_import
+from .views import measurement_import, members
 from .views import partnerships as views
 
 urlpatterns = [
@@ -9,6 +9,17 @@ urlpatterns = [
     path("<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
     path("<int:pk>/stage/", views.partnership_stage, name="partnership_stage"),
+    path("<int:pk>/members/", members.members, name="partnership_members"),
+    path(
+        "<int:pk>/members/<int:member_pk>/role/",
+        members.member_role,
+        name="partnership_member_role",
+    ),
+    path(
+        "<int:pk>/members/<int:member_pk>/remove/",
+        members.member_remove,
+        name="partnership_member_remove",
+    ),
     path("<int:pk>/objectives/new/", views.objective_create, name="objective_create"),
     path(
         "<int:pk>/objectives/<int:oid>/metrics/new/",
