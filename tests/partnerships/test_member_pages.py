@@ -178,3 +178,12 @@ class TestRights:
         assert page(partnership) in client.get(detail).content.decode()
         client.force_login(erin)
         assert page(partnership) not in client.get(detail).content.decode()
+
+
+@pytest.mark.parametrize("where", ["members", "new partnership"])
+def test_a_partner_not_listed_yet_can_be_added_in_a_new_tab(client, alice, partnership, where):
+    client.force_login(alice)
+    url = page(partnership) if where == "members" else reverse("partnerships:partnership_create")
+    html = client.get(url).content.decode()
+    new_partner = reverse("partnerships:partner_create")
+    assert f'<a href="{new_partner}" target="_blank" rel="noopener">Add it</a>' in html
