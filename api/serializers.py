@@ -23,6 +23,7 @@ from evaluation.models import Rating, Scorecard
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
     EXPERTISE_MAX_AREAS,
+    NO_MEMBER_MESSAGE,
     PARTNER_ENTERED_FIELDS,
     Agreement,
     AgreementParty,
@@ -237,7 +238,14 @@ class PartnershipUpdateSerializer(StrictMixin, serializers.ModelSerializer):
 
 
 class PartnershipWriteSerializer(StrictMixin, serializers.ModelSerializer):
-    members = MemberWriteSerializer(many=True, required=False, max_length=100)
+    # A partnership is with one or more partners: said here with the service's
+    # words, so that the schema says it too (required, at least one item).
+    members = MemberWriteSerializer(
+        many=True,
+        min_length=1,
+        max_length=100,
+        error_messages={"required": NO_MEMBER_MESSAGE, "min_length": NO_MEMBER_MESSAGE},
+    )
     leads = LeadWriteSerializer(many=True, required=False, max_length=20)
 
     class Meta:

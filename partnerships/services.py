@@ -173,8 +173,18 @@ def partnership_member_add(
 
 @transaction.atomic
 def partnership_member_update(*, member: PartnershipMember, role: str) -> PartnershipMember:
-    """Give a member organisation another role (one lead partner at most)."""
+    """Give a member organisation another role (one lead partner at most).
+
+    Refused if someone took the member off since it was read: saving it would
+    write it back."""
     _members_change(member.partnership)
+    if not PartnershipMember.objects.filter(pk=member.pk).exists():
+        raise ValidationError(
+            {
+                "role": gettext("%(partner)s is no longer a member: someone took it off meanwhile.")
+                % {"partner": member.partner}
+            }
+        )
     member.role = role
     portfolio_changed.fire_on_commit()
     return _member_save(member)

@@ -80,7 +80,18 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     time_zone = "Africa/Nairobi"
 
 
-class PartnershipFactory(factory.django.DjangoModelFactory):
+class InOneTransaction:
+    """A factory whose record is written with what must come with it (a
+    partnership with its member) in one transaction, as the services write
+    them: PostgreSQL checks at the commit that a partnership has a member."""
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        with transaction.atomic():
+            return super()._generate(strategy, params)
+
+
+class PartnershipFactory(InOneTransaction, factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
         skip_postgeneration_save = True
@@ -91,13 +102,6 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     start_date = dt.date(2025, 1, 1)
 
-    @classmethod
-    def _generate(cls, strategy, params):
-        # The partnership and its member in one transaction, as the service
-        # writes them: PostgreSQL checks at the commit that it has one.
-        with transaction.atomic():
-            return super()._generate(strategy, params)
-
     @factory.post_generation
     def member(partnership, create, extracted, **fields):
         """A partnership is with one or more partners (PostgreSQL checks it at
@@ -107,7 +111,18 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
             MemberFactory(partnership=partnership, **fields)
 
 
-class MemberFactory(factory.django.DjangoModelFactory):
+class PartnershipSubFactory(factory.SubFactory):
+    """The partnership of another record (an agreement, an objective, a
+    scorecard), written with its member in one transaction, as the services
+    write them: a SubFactory builds it without `PartnershipFactory._generate`,
+    and in a test that commits (autocommit) PostgreSQL would refuse it alone."""
+
+    def evaluate(self, instance, step, extra):
+        with transaction.atomic():
+            return super().evaluate(instance, step, extra)
+
+
+class MemberFactory(InOneTransaction, factory.django.DjangoModelFactory):
     class Meta:
         model = PartnershipMember
 
@@ -120,7 +135,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    partnership = PartnershipSubFactory(PartnershipFactory)
     title = factory.Sequence(lambda n: f"Memorandum {n}")
     status = "active"
     effective_date = dt.date(2025, 1, 1)
@@ -131,7 +146,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Objective
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    partnership = PartnershipSubFactory(PartnershipFactory)
     title = factory.Sequence(lambda n: f"Objective {n}")
     benefit = "patient_outcomes"
     owner = factory.SelfAttribute("partnership.owner")

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
 from partnerships.models import Agreement
 from partnerships.tasks import expire_agreements
@@ -14,11 +13,10 @@ from tests.workers import Worker, new_queue, wait_for
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_process_runs_a_task_sent_through_redis():
-    with transaction.atomic():  # each partnership with its member, as the services write them
-        past = AgreementFactory(
-            status="active", effective_date=dt.date(2019, 1, 1), expiry_date=dt.date(2020, 12, 31)
-        )
-        future = AgreementFactory(status="active", expiry_date=dt.date(2099, 12, 31))
+    past = AgreementFactory(
+        status="active", effective_date=dt.date(2019, 1, 1), expiry_date=dt.date(2020, 12, 31)
+    )
+    future = AgreementFactory(status="active", expiry_date=dt.date(2099, 12, 31))
     queue = new_queue()
     worker = Worker(queue)
     try:

@@ -50,7 +50,19 @@ def _page(request, partnership, *, add_form=None, refused_member=None, role_form
                 "errors": error if refused else None,
             }
         )
-    context = {"partnership": partnership, "rows": rows, "add_form": add_form or MemberAddForm()}
+    # A refusal about a member no longer there (taken off meanwhile) has no row to be on.
+    gone = refused_member is not None and not any(r["member"].pk == refused_member for r in rows)
+    page_errors = []
+    if gone:
+        page_errors = list(error or []) + [
+            message for said in (role_form.errors.values() if role_form else []) for message in said
+        ]
+    context = {
+        "partnership": partnership,
+        "rows": rows,
+        "add_form": add_form or MemberAddForm(),
+        "page_errors": page_errors,
+    }
     refused = add_form is not None or refused_member is not None
     return render(
         request,

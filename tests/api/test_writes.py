@@ -8,6 +8,8 @@ changeable, 403; a refused write leaves no row.
 """
 
 import pytest
+import yaml
+from django.core.management import call_command
 
 from accounts.models import Role
 from api.models import ApiToken
@@ -406,3 +408,19 @@ def test_a_partnership_with_no_member_is_refused_and_not_saved(client_for, alice
     assert response.status_code == 400, response.content
     assert "at least one partner organisation" in str(response.json())
     assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()
+
+
+def test_a_partnership_sent_without_members_is_refused_in_the_same_words(client_for, alice):
+    data = new_partnership()
+    del data["members"]
+    response = client_for(alice).post("/api/v1/partnerships/", data, format="json")
+    assert response.status_code == 400, response.content
+    assert "at least one partner organisation" in str(response.json())
+    assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()
+
+
+def test_the_schema_says_a_new_partnership_needs_its_members(tmp_path):
+    call_command("spectacular", "--file", str(tmp_path / "schema.yaml"))
+    schema = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    write = schema["components"]["schemas"]["PartnershipWriteRequest"]
+    assert "members" in write["required"]

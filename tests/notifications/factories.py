@@ -6,14 +6,14 @@ from django.utils import timezone
 from evaluation.models import Scorecard, ScoringPolicy
 from notifications.models import Kind, Notification
 from partnerships.models import Obligation, PartnershipLead
-from tests.factories import AgreementFactory, PartnershipFactory, UserFactory
+from tests.factories import AgreementFactory, PartnershipFactory, PartnershipSubFactory, UserFactory
 
 
 class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnershipLead
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    partnership = PartnershipSubFactory(PartnershipFactory)
     user = factory.SubFactory(UserFactory)
     functional_area = "administrative"
 
@@ -31,7 +31,7 @@ class ScorecardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scorecard
 
-    partnership = factory.SubFactory(PartnershipFactory)
+    partnership = PartnershipSubFactory(PartnershipFactory)
     period_start = dt.date(2026, 5, 1)
     period_end = dt.date(2026, 5, 31)
     policy = factory.LazyFunction(lambda: ScoringPolicy.objects.get(is_active=True))

@@ -5,11 +5,15 @@ may not."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from partnerships import services
-from partnerships.models import PartnershipLead, PartnershipMember
+from partnerships.models import Partnership, PartnershipLead, PartnershipMember
+from partnerships.views import members as members_views
 from tests.factories import MemberFactory, PartnerFactory, PartnershipFactory
+from tests.locks import locked_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +191,45 @@ def test_a_partner_not_listed_yet_can_be_added_in_a_new_tab(client, alice, partn
     html = client.get(url).content.decode()
     new_partner = reverse("partnerships:partner_create")
     assert f'<a href="{new_partner}" target="_blank" rel="noopener">Add it</a>' in html
+
+
+class TestMeanwhile:
+    """What someone else did between the page and the click."""
+
+    def test_a_role_given_to_a_member_taken_off_meanwhile_does_not_bring_it_back(
+        self, alice, partnership
+    ):
+        stale = MemberFactory(partnership=partnership, partner__name="Aga Khan Hospital")
+        services.partnership_member_remove(member=PartnershipMember.objects.get(pk=stale.pk))
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_member_update(member=stale, role="funder")
+        assert excinfo.value.message_dict == {
+            "role": ["Aga Khan Hospital is no longer a member: someone took it off meanwhile."]
+        }
+        assert members_of(partnership) == {"Kenyatta Hospital": "lead"}
+
+    def test_a_refusal_about_a_member_no_longer_there_is_said_above_the_table(
+        self, rf, alice, partnership
+    ):
+        request = rf.post(page(partnership))
+        request.user = alice
+        response = members_views._page(
+            request, partnership, refused_member=10**9, error=["It is gone."]
+        )
+        assert response.status_code == 400
+        assert '<div class="alert alert-danger" role="alert">It is gone.</div>' in (
+            response.content.decode()
+        )
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_two_people_taking_off_the_last_two_members_at_once_leave_one(self, alice, partnership):
+        """The first holds the partnership's lock until it commits; the second,
+        waiting for it, then finds one member left and is refused."""
+        other = MemberFactory(partnership=partnership, partner__name="Aga Khan Hospital")
+        first = partnership.members.get(role="lead")
+        with transaction.atomic():
+            services.partnership_member_remove(member=first)
+            assert locked_elsewhere(Partnership, partnership.pk)  # the second one waits
+        with pytest.raises(ValidationError, match="only member organisation"):
+            services.partnership_member_remove(member=other)
+        assert members_of(partnership) == {"Aga Khan Hospital": "member"}

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import connection
 
 from notifications.models import Notification
 from reminders import services
@@ -24,8 +24,7 @@ def test_two_runs_at_once_store_each_reminder_once_and_send_each_email_once(
             partnership=partnership, expiry_date=TODAY + dt.timedelta(days=10 + index)
         )
         ObligationFactory(agreement=agreement, due_date=TODAY + dt.timedelta(days=1))
-    with transaction.atomic():  # its partnership with its member, as the services write them
-        ScorecardFactory()
+    ScorecardFactory()
     start = threading.Barrier(2)
     results, errors = [], []
 
