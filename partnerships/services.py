@@ -94,6 +94,14 @@ class Lead:
     functional_area: str
 
 
+def require_members(members: Sequence) -> None:
+    """A partnership is with one or more partners (PostgreSQL checks it too, at
+    the commit): a page may ask before its other fields are right, to say all
+    that is wrong at once."""
+    if not members:
+        raise ValidationError({"members": NO_MEMBER_MESSAGE})
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -105,8 +113,7 @@ def partnership_create(
     **fields,
 ) -> Partnership:
     """A partnership with its member organisations (one at least) and its dyad of co-leads."""
-    if not members:
-        raise ValidationError({"members": NO_MEMBER_MESSAGE})
+    require_members(members)
     partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
     for index, member in enumerate(members):
         try:

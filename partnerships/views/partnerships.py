@@ -176,26 +176,33 @@ def partnership_create(request):
     form = PartnershipForm(request.POST or None)
     members = MemberFormSet(request.POST or None, prefix="members")
     leads = LeadFormSet(request.POST or None, prefix="leads")
-    if request.method == "POST" and form.is_valid() and members.is_valid() and leads.is_valid():
-        member_rows = [f for f in members if f.cleaned_data.get("partner")]
-        lead_rows = [f for f in leads if f.cleaned_data.get("user")]
+    if request.method == "POST":
+        # Every part is checked, so that all that is wrong is said at once.
+        valid = all([form.is_valid(), members.is_valid(), leads.is_valid()])
+        member_rows = (
+            [f for f in members if f.cleaned_data.get("partner")] if members.is_valid() else []
+        )
+        lead_rows = [f for f in leads if f.cleaned_data.get("user")] if leads.is_valid() else []
+        # With no member chosen, an error about the members goes under the first row.
+        rows = {"members": member_rows or members.forms[:1], "leads": lead_rows}
         try:
-            partnership = services.partnership_create(
-                # The owner is whoever creates it, whatever the POST says.
-                owner=request.user,
-                members=[services.Member(**f.cleaned_data) for f in member_rows],
-                leads=[services.Lead(**f.cleaned_data) for f in lead_rows],
-                **form.edited_data,
-            )
+            if valid:
+                partnership = services.partnership_create(
+                    # The owner is whoever creates it, whatever the POST says.
+                    owner=request.user,
+                    members=[services.Member(**f.cleaned_data) for f in member_rows],
+                    leads=[services.Lead(**f.cleaned_data) for f in lead_rows],
+                    **form.edited_data,
+                )
+                messages.success(
+                    request, gettext("“%(partnership)s” is created.") % {"partnership": partnership}
+                )
+                return redirect("partnerships:partnership_detail", pk=partnership.pk)
+            if members.is_valid():
+                # Refused anyway: say now too, not on the next try, that no partner is chosen.
+                services.require_members(member_rows)
         except ValidationError as error:
-            # With no member chosen, an error about the members goes under the first row.
-            rows = {"members": member_rows or members.forms[:1], "leads": lead_rows}
             add_service_errors(error, form, rows)
-        else:
-            messages.success(
-                request, gettext("“%(partnership)s” is created.") % {"partnership": partnership}
-            )
-            return redirect("partnerships:partnership_detail", pk=partnership.pk)
     return render(
         request,
         "partnerships/partnerships/form.html",

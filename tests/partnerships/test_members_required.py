@@ -124,3 +124,21 @@ class TestThePage:
         assert members.forms[0].non_field_errors() == [NO_MEMBER]
         assert response.context["form"]["title"].value() == "Nobody yet"
         assert not Partnership.objects.exists()
+
+
+def test_a_missing_partner_is_said_with_the_other_fields_errors_at_once(client, alice):
+    """One try names every problem: no purpose chosen, and no partner."""
+    client.force_login(alice)
+    data = {
+        "title": "Nobody yet",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-role": "member",
+        "leads-TOTAL_FORMS": "0",
+        "leads-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("partnerships:partnership_create"), data)
+    assert response.status_code == 400
+    assert "purpose" in response.context["form"].errors
+    assert response.context["members"].forms[0].non_field_errors() == [NO_MEMBER]
+    assert not Partnership.objects.exists()
