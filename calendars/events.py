@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min
 from django.db.models.functions import TruncDate
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import formatting
 from evaluation.models import Scorecard
 from health.models import Round
 from lifecycle.models import NextStep
@@ -65,7 +65,7 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
                     _("%(days)s days' notice before expiry on %(day)s.")
                     % {
                         "days": agreement.notice_period_days,
-                        "day": dateformat.format(agreement.expiry_date, "d F Y"),
+                        "day": formatting.day(agreement.expiry_date),
                     },
                 )
             )

@@ -138,7 +138,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
             ],
             # `|auto_dir` on user text in every template, without a {% load %}.
-            "builtins": ["core.templatetags.text"],
+            "builtins": ["core.templatetags.text", "core.templatetags.dates"],
         },
     },
 ]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, match_skeleton
 from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format, number_format
 
@@ -28,6 +32,73 @@ def day(date: dt.date) -> str:
 def month(date: dt.date) -> str:
     """`March 2026`, `marzo de 2026`: a reporting period or an assessment's month."""
     return date_format(date, _spelt("YEAR_MONTH_FORMAT", "F Y"))
+
+
+# --- compact dates: tables, chart axes, badges --------------------------------------
+#
+# The month abbreviated as each language abbreviates it, from CLDR (Babel):
+# "1 Dec 2026", "1 déc. 2026", "1 dic 2026", "1 de dez. de 2026". Django's "M"
+# capitalises a three-letter English stem in every language ("Déc", "Dic",
+# "Dez"), which French, Spanish and Portuguese never write.
+SHORT_DATE = "yMMMd"
+SHORT_MONTH = "yMMM"
+WEEKDAY_DATE = "MMMEd"
+
+
+@lru_cache(maxsize=32)
+def _locale(language: str | None) -> Locale:
+    try:
+        return Locale.parse(translation.to_locale(language or settings.LANGUAGE_CODE))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
+
+
+@lru_cache(maxsize=128)
+def _pattern(language: str | None, skeleton: str):
+    locale = _locale(language)
+    skeletons = locale.datetime_skeletons
+    if skeleton not in skeletons:
+        skeleton = match_skeleton(skeleton, skeletons)
+    return locale, skeletons[skeleton]
+
+
+def _compact(value, skeleton: str) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    locale, pattern = _pattern(translation.get_language(), skeleton)
+    return format_date(value, format=pattern, locale=locale)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    # As Django's `date` filter shows a moment: in the reader's time zone.
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def short_date(value) -> str:
+    """`1 Dec 2026`, `1 déc. 2026`: a day in a table or a badge."""
+    return _compact(value, SHORT_DATE)
+
+
+def short_month(value) -> str:
+    """`Dec 2026`, `déc. 2026`: a month on a chart's axis or in a table."""
+    return _compact(value, SHORT_MONTH)
+
+
+def weekday_date(value) -> str:
+    """`Tue 1 Dec`, `mar. 1 déc.`: a day this week, as a clock beside it says."""
+    return _compact(value, WEEKDAY_DATE)
+
+
+def short_datetime(value, *, seconds: bool = False) -> str:
+    """`1 Dec 2026, 17:30`, `1 déc. 2026 17:30`: a moment, in the reader's time zone."""
+    if value is None or value == "":
+        return ""
+    moment = _local(value)
+    locale = _locale(translation.get_language())
+    time = format_time(moment, format="medium" if seconds else "short", locale=locale)
+    return locale.datetime_formats["short"].format(time, short_date(moment.date()))
 
 
 def plural(count: int, word: str) -> str:

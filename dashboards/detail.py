@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from core import charts
 from core.dates import EARLIEST, latest_plausible
+from core.formatting import short_month
 from evaluation.codes import flag_text
 from evaluation.models import Scorecard, ScorecardEvent
 from evaluation.templatetags.evaluation_tags import flag_url
@@ -377,7 +377,7 @@ def _number(value):
 
 
 def _period_label(card) -> str:
-    label = dateformat.format(card.period_start, "M Y")
+    label = short_month(card.period_start)
     return _("%(period)s (provisional)") % {"period": label} if card.is_provisional else label
 
 
@@ -452,7 +452,7 @@ def partner_charts(partner: Partner, data: dict) -> dict:
     return {
         "relationship_chart": charts.chart(
             "line",
-            [dateformat.format(period, "M Y") for period in periods],
+            [short_month(period) for period in periods],
             series,
             title=_("Overall score of each partnership by period"),
             suggested_max=100,

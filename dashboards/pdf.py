@@ -27,11 +27,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from fpdf import FPDF
 
+from core.formatting import day, month, short_datetime
 from core.numbers import percent_text, score_text
 from evaluation.codes import flag_text, status_label
 from evaluation.models import Rating, Scorecard, Trend
@@ -218,10 +219,7 @@ def render(card: Scorecard) -> _Page:
     page.whole_title(card.partnership.title)
     page.use(11)
     state = _("provisional, not yet approved") if provisional else _("approved")
-    page.line(
-        _("%(month)s (%(state)s)")
-        % {"month": dateformat.format(card.period_start, "F Y"), "state": state}
-    )
+    page.line(_("%(month)s (%(state)s)") % {"month": month(card.period_start), "state": state})
 
     page.ln(3)
     rating = card.effective_rating
@@ -303,7 +301,7 @@ def render(card: Scorecard) -> _Page:
         state = card.get_review_state_display().lower()
         page.line(
             _("Reviewed by %(reviewer)s on %(date)s (%(state)s).")
-            % {"reviewer": card.reviewer, "date": dateformat.format(when, "d F Y"), "state": state}
+            % {"reviewer": card.reviewer, "date": day(when.date()), "state": state}
         )
     else:
         page.line(
@@ -319,9 +317,9 @@ def render(card: Scorecard) -> _Page:
     page.line(
         _("Computed %(computed)s with scoring policy v%(version)s · printed %(printed)s")
         % {
-            "computed": dateformat.format(timezone.localtime(card.computed_at), "d M Y H:i"),
+            "computed": short_datetime(card.computed_at),
             "version": card.policy.version,
-            "printed": dateformat.format(timezone.localtime(), "d M Y H:i"),
+            "printed": short_datetime(timezone.now()),
         }
     )
     return page

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.charts import RATING_COLOURS, chart, world_map
+from core.formatting import short_month
 from evaluation.models import Rating, Trend
 from partnerships.geography import Continent
 from partnerships.models import Benefit, Purpose, Sector
@@ -150,7 +151,7 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
         ),
         "rating_trend": chart(
             "bar",
-            [dateformat.format(start, "M Y") for start in trend],
+            [short_month(start) for start in trend],
             [
                 {
                     "label": RATING_LABELS[r],

@@ -26,7 +26,6 @@ from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
+from core import formatting
 from core.dates import EARLIEST, validate_plausible
 from core.models import Unignorable
 from core.versioning import Versioned
@@ -1345,8 +1345,8 @@ class Measurement(TimeStamped, Versioned):
                         )
                         % {
                             "frequency": frequency.label.lower(),
-                            "day": date_format(
-                                Period.containing(self.period_start, frequency).start, "d M Y"
+                            "day": formatting.day(
+                                Period.containing(self.period_start, frequency).start
                             ),
                         }
                     }

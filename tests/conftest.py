@@ -4,7 +4,7 @@ import pghistory.core
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from tests.factories import UserFactory, user_with_role, with_authenticator
@@ -25,11 +25,12 @@ def django_db_setup(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def site_language_between_tests():
-    """A request leaves its reader's language active in the thread (the locale
-    middleware does not put it back), so a test after a French reader's page
-    would read French: each test starts in the site's language."""
+    """A request leaves its reader's language and time zone active in the thread
+    (the middleware do not put them back), so a test after a French reader's
+    page would read French: each test starts in the site's language and zone."""
     yield
     translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

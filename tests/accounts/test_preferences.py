@@ -59,10 +59,10 @@ def test_times_on_pages_are_shown_in_the_users_time_zone(client, alice, settings
     )
     client.force_login(alice)
     inbox = reverse("notifications:inbox")
-    assert "1 Jul 2026 00:30" in client.get(inbox).content.decode()
+    assert "1 Jul 2026, 00:30" in client.get(inbox).content.decode()
     alice.time_zone = "America/Sao_Paulo"
     alice.save(update_fields=["time_zone"])
-    assert "30 Jun 2026 20:30" in client.get(inbox).content.decode()
+    assert "30 Jun 2026, 20:30" in client.get(inbox).content.decode()
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from core.formatting import short_month
 from evaluation import review, services
 from evaluation.models import Scorecard
 from tests.browser.conftest import sign_in
@@ -55,7 +56,7 @@ def test_an_executive_sees_the_partnership_dashboard_drawn(live_server, page, al
 
     # The numbers behind a chart are one click away.
     page.locator("#scorecard-history").get_by_role("button", name="Show as table").click()
-    expect(page.locator("#scorecard-history-table")).to_contain_text(f"{month.start:%b %Y}")
+    expect(page.locator("#scorecard-history-table")).to_contain_text(short_month(month.start))
 
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert problems == []

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.formatting import short_date
 from core.numbers import score_text
 from dashboards.detail import working_hours
 from evaluation import review, services
@@ -149,8 +150,8 @@ class TestWhatItShows:
         objective = partnership.objectives.get()
         assert f'id="objective-{objective.pk}"' in html
         assert f"Amendment of “{original.title}”" in html
-        assert f"notice by {original.notice_date:%-d %b %Y}" in html
-        assert f"expires {original.expiry_date:%-d %b %Y}" in html
+        assert f"notice by {short_date(original.notice_date)}" in html
+        assert f"expires {short_date(original.expiry_date)}" in html
 
     def test_it_shows_members_where_they_are_and_the_hours_we_share(
         self, client, alice, partnership

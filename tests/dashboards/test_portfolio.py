@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.formatting import short_month
 from dashboards.models import ExchangeRate
 from evaluation.models import Scorecard, ScoringPolicy
 from partnerships.geography import continent_of
@@ -382,7 +383,7 @@ class TestNumbers:
 
         trend = {}
         for card in Scorecard.objects.filter(review_state="approved"):
-            label = card.period_start.strftime("%b %Y")
+            label = short_month(card.period_start)
             rating = {"green": "Green", "amber": "Amber", "red": "Red"}[
                 card.override_rating or card.rating
             ]

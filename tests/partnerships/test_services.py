@@ -368,7 +368,7 @@ class TestMeasurementRecord:
         assert errors_of(excinfo) == {
             "period_start": [
                 "This metric is reported quarterly: choose the first day of a period, "
-                "such as 01 Jul 2026."
+                "such as 1 July 2026."
             ]
         }
         assert not Measurement.objects.exists()

@@ -1,0 +1,69 @@
+"""Dates in tables, chart axes and badges read as each language abbreviates its
+months (CLDR, through Babel), not Django's "M", which wrote "Déc", "Dic" and
+"Dez" in every language."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from core import formatting
+
+DAY = dt.date(2026, 12, 1)
+# 23:30 UTC on 30 November is 00:30 on 1 December for a reader in Paris.
+MOMENT = dt.datetime(2026, 11, 30, 23, 30, 5, tzinfo=dt.UTC)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("language", "short_date", "short_month", "weekday"),
+    [
+        ("en-gb", "1 Dec 2026", "Dec 2026", "Tue 1 Dec"),
+        ("fr", "1 déc. 2026", "déc. 2026", "mar. 1 déc."),
+        ("es", "1 dic 2026", "dic 2026", "mar, 1 dic"),
+        ("pt", "1 de dez. de 2026", "dez. de 2026", "ter., 1 de dez."),
+    ],
+)
+def test_each_language_abbreviates_its_months_its_own_way(
+    language, short_date, short_month, weekday
+):
+    with translation.override(language):
+        assert formatting.short_date(DAY) == short_date
+        assert formatting.short_month(DAY) == short_month
+        assert formatting.weekday_date(DAY) == weekday
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "with_seconds"),
+    [
+        ("en-gb", "1 Dec 2026, 00:30", "1 Dec 2026, 00:30:05"),
+        ("fr", "1 déc. 2026 00:30", "1 déc. 2026 00:30:05"),
+    ],
+)
+def test_a_moment_reads_in_the_readers_time_zone(language, expected, with_seconds):
+    with translation.override(language), timezone.override(PARIS):
+        assert formatting.short_datetime(MOMENT) == expected
+        assert formatting.short_datetime(MOMENT, seconds=True) == with_seconds
+        # The day of a moment is the reader's day, not UTC's.
+        assert formatting.short_date(MOMENT) == formatting.short_date(DAY)
+
+
+def test_the_filters_say_what_the_functions_say_and_nothing_for_no_value():
+    template = Template(
+        "{{ day|short_date }}|{{ day|short_month }}|{{ day|weekday_date }}|"
+        "{{ moment|short_datetime }}|{{ moment|short_datetime:'seconds' }}|"
+        "{{ day|long_date }}|{{ day|long_month }}|{{ none|short_date }}{{ none|long_month }}"
+    )
+    with translation.override("es"), timezone.override(PARIS):
+        html = template.render(Context({"day": DAY, "moment": MOMENT, "none": None}))
+    assert html == (
+        "1 dic 2026|dic 2026|mar, 1 dic|1 dic 2026, 0:30|1 dic 2026, 0:30:05|"
+        "1 de diciembre de 2026|diciembre de 2026|"
+    )
+
+
+def test_a_language_babel_does_not_know_falls_back_to_the_sites():
+    with translation.override("xx"):
+        assert formatting.short_date(DAY) == "1 Dec 2026"
