@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
+
 from .preferences import validate_time_zone
 
 
@@ -40,7 +42,7 @@ class ReminderChannel(models.TextChoices):
     pghistory.DeleteEvent(),
     exclude=["password", "last_login"],
 )
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     # A project-owned user model from the first migration: swapping it later is
     # one of the few Django changes that cannot be migrated cleanly.
     job_title = models.CharField(max_length=120, blank=True)

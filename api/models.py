@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
+
 
 class TokenScope(models.TextChoices):
     READ = "read", _("Read only")
@@ -21,7 +23,7 @@ class ApiTokenQuerySet(models.QuerySet):
         )
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabels):
     """A personal token: a client acts as its user, within the token's scope.
 
     Only the SHA-256 of the secret is stored; the secret is shown once, when the
@@ -62,7 +64,7 @@ class ApiToken(models.Model):
         return self.scope == TokenScope.READ_WRITE
 
 
-class IdempotentRequest(models.Model):
+class IdempotentRequest(ChoiceLabels):
     """A bulk write made with an `Idempotency-Key`, and the answer it got.
 
     Saved in the write's own transaction, so either both the rows and this

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.models import ChoiceLabels
 
-class CalendarFeed(models.Model):
+
+class CalendarFeed(ChoiceLabels):
     """One feed per person. The address's secret is stored as its SHA-256 only,
     so a copy of the database does not open anyone's feed; deleting the row
     revokes it. Its times are in the person's time zone (their Preferences)."""

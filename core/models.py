@@ -18,6 +18,39 @@ import pghistory.models
 import pgtrigger
 import pgtrigger.compiler
 from django.db import models
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+
+
+class ChoiceLabels(models.Model):
+    """Every model of Accord: `get_FOO_display()` translates the one label it shows.
+
+    Django's own builds a dict of the field's choices on each call, and hashing
+    each lazy label translates it: 30–100 µs a call, for a value a table shows on
+    every row. Here the choices are read once per field and language, labels
+    left lazy, and only the label shown is translated.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        # By language: some fields' choices come translated already (a country's
+        # name from django-countries), not as lazy labels.
+        by_language = field.__dict__.setdefault("_accord_choice_labels", {})
+        language = translation.get_language()
+        labels = by_language.get(language)
+        if labels is None:
+            labels = {make_hashable(choice): label for choice, label in field.flatchoices}
+            by_language[language] = labels
+        try:
+            label = labels.get(make_hashable(value), value)
+        except TypeError:  # a value that cannot be a key is no choice: shown as it is
+            label = value
+        return force_str(label, strings_only=True)
+
 
 CHAIN_HASH_FUNCTION = "accord_chain_hash"
 
@@ -145,7 +178,7 @@ class HashChain(Unignorable, pgtrigger.Trigger):
     )
 
 
-class Event(pghistory.models.Event):
+class Event(ChoiceLabels, pghistory.models.Event):
     """An event row with its link in its table's hash chain. (Named Event so that
     pghistory names the models it generates `<Model>Event`.)"""
 

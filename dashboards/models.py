@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
 from partnerships.models import validate_currency_code
 
 
 @pghistory.track()
-class ExchangeRate(models.Model):
+class ExchangeRate(ChoiceLabels):
     """What one unit of `currency` is worth in the base currency from `valid_from` on.
 
     A rate holds until the next one of the same currency: the rate of a day is
@@ -62,7 +63,7 @@ class ExchangeRate(models.Model):
 # repeat it, many times over, at every assessment run.
 
 
-class PortfolioFact(models.Model):
+class PortfolioFact(ChoiceLabels):
     """What the portfolio needs of one partnership, for one way of reading its
     scorecards (`provisional`: also those not yet approved)."""
 
@@ -122,7 +123,7 @@ class PortfolioFact(models.Model):
         return f"{self.title} ({reading}): {self.rating}"
 
 
-class PortfolioTally(models.Model):
+class PortfolioTally(ChoiceLabels):
     """One pre-aggregated figure of the whole portfolio: the partnerships of
     one category (`dimension` and `key`, e.g. sector "academic") with one
     shown rating, summed over the `PortfolioFact` rows of one reading."""

@@ -18,6 +18,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
 from partnerships.models import Partnership
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -38,7 +39,7 @@ def _score_between_0_and_100(field: str) -> models.CheckConstraint:
 
 
 @pghistory.track()
-class ScoringPolicy(models.Model):
+class ScoringPolicy(ChoiceLabels):
     """A version of the weights, bands and thresholds scorecards are computed with.
 
     Versions are never edited once a scorecard uses them: a change is a new
@@ -202,7 +203,7 @@ class RunTrigger(models.TextChoices):
     pghistory.UpdateEvent(condition=pghistory.AnyChange("status")),
     pghistory.DeleteEvent(),
 )
-class AssessmentRun(models.Model):
+class AssessmentRun(ChoiceLabels):
     period_start = models.DateField()
     period_end = models.DateField()
     policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="runs")
@@ -262,7 +263,7 @@ class ChunkStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AssessmentChunk(models.Model):
+class AssessmentChunk(ChoiceLabels):
     """A slice of a run's partnerships, assessed by one task in one transaction.
 
     A chunk is done exactly once: its scorecards and its "done" are committed
@@ -373,7 +374,7 @@ class ScorecardQuerySet(models.QuerySet):
 
 
 @pghistory.track(model_name="ScorecardHistory")
-class Scorecard(models.Model):
+class Scorecard(ChoiceLabels):
     """The assessment of one partnership for one period: one row per pair."""
 
     partnership = models.ForeignKey(
@@ -490,7 +491,7 @@ class ScorecardAction(models.TextChoices):
 
 
 @pghistory.track()
-class ScorecardEvent(models.Model):
+class ScorecardEvent(ChoiceLabels):
     """One step in a scorecard's review: who, when, what, and the state before and after."""
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="events")

@@ -17,6 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
+
 from . import results
 
 RATING_MIN = 1
@@ -24,7 +26,7 @@ RATING_MAX = 5
 
 
 @pghistory.track()
-class Instrument(models.Model):
+class Instrument(ChoiceLabels):
     name = models.CharField(max_length=200)
     version = models.PositiveIntegerField(default=1)
     description = models.TextField(blank=True)
@@ -74,7 +76,7 @@ class Instrument(models.Model):
 
 
 @pghistory.track()
-class Factor(models.Model):
+class Factor(ChoiceLabels):
     """One of the things that make a partnership succeed or struggle ("trust")."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="factors")
@@ -109,7 +111,7 @@ class Factor(models.Model):
 
 
 @pghistory.track()
-class Statement(models.Model):
+class Statement(ChoiceLabels):
     """A sentence respondents rate from 1 (strongly disagree) to 5 (strongly agree)."""
 
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="statements")
@@ -164,7 +166,7 @@ class RoundQuerySet(models.QuerySet):
 
 
 @pghistory.track()
-class Round(models.Model):
+class Round(ChoiceLabels):
     """One health check of one partnership: people on both sides rate its factors."""
 
     partnership = models.ForeignKey(
@@ -223,7 +225,7 @@ class RespondentQuerySet(models.QuerySet):
 
 # The token's hash opens nothing, but history is kept forever: no secret in it.
 @pghistory.track(exclude=["token_hash"])
-class Respondent(models.Model):
+class Respondent(ChoiceLabels):
     """Someone invited to answer a round: one of our users, or a partner's person by email.
 
     A partner-side respondent answers through a link; only the SHA-256 of its
@@ -296,7 +298,7 @@ class Respondent(models.Model):
 
 
 @pghistory.track()
-class Answer(models.Model):
+class Answer(ChoiceLabels):
     respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="answers")
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="answers")
     rating = models.PositiveSmallIntegerField(
@@ -319,7 +321,7 @@ class Answer(models.Model):
 
 
 @pghistory.track()
-class FactorComment(models.Model):
+class FactorComment(ChoiceLabels):
     respondent = models.ForeignKey(
         Respondent, on_delete=models.PROTECT, related_name="factor_comments"
     )
@@ -339,7 +341,7 @@ class FactorComment(models.Model):
 
 
 @pghistory.track()
-class Cadence(models.Model):
+class Cadence(ChoiceLabels):
     """How often a partnership's health is checked; the daily task opens due rounds."""
 
     partnership = models.OneToOneField(

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_plausible
+from core.models import ChoiceLabels
 from core.versioning import Versioned
 from partnerships.models import Partnership
 
@@ -37,7 +38,7 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
 
 
 @pghistory.track(exclude=["updated_at", "version"])
-class NextStep(Versioned):
+class NextStep(ChoiceLabels, Versioned):
     """What happens next with a potential partnership, and by when: one per partnership."""
 
     partnership = models.OneToOneField(
@@ -84,7 +85,7 @@ FIT_CRITERIA = {
 
 
 @pghistory.track()
-class FitAssessment(models.Model):
+class FitAssessment(ChoiceLabels):
     """A judgement of how well a prospective partner fits, kept with the partnership.
 
     A new assessment is a new row, so the earlier ones stay as its history. The
@@ -156,7 +157,7 @@ class EarlyWarningQuerySet(models.QuerySet):
 
 
 @pghistory.track()
-class EarlyWarning(models.Model):
+class EarlyWarning(ChoiceLabels):
     """Signals of an active partnership that worsened together, and the owner's answer.
 
     `evidence_key` names the evidence (the scorecard period and the signals), so
@@ -239,7 +240,7 @@ class Effect(models.TextChoices):
 
 
 @pghistory.track()
-class Lesson(models.Model):
+class Lesson(ChoiceLabels):
     """What an ended partnership taught: one record per partnership.
 
     A trigger refuses a lesson on a partnership that has not ended.
@@ -255,7 +256,7 @@ class Lesson(models.Model):
 
 
 @pghistory.track()
-class LessonFactor(models.Model):
+class LessonFactor(ChoiceLabels):
     """One factor that mattered, coded against a health-check factor."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="factors")

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
+
 
 class Kind(models.TextChoices):
     AGREEMENT_NOTICE = "agreement_notice", _("Agreement in its notice period")
@@ -30,7 +32,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels):
     """One reminder to one person.
 
     `key` names the event ("agreement:12:expires-30:2027-01-06"); the pair

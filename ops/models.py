@@ -2,8 +2,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import ChoiceLabels
 
-class OutboxMessage(models.Model):
+
+class OutboxMessage(ChoiceLabels):
     """A task to send to the broker, written in the transaction of the work it
     belongs to, so the work is never saved without it nor sent without it."""
 
@@ -27,7 +29,7 @@ class OutboxMessage(models.Model):
         return f"{self.task_name} {self.kwargs}"
 
 
-class Heartbeat(models.Model):
+class Heartbeat(ChoiceLabels):
     """The last sign of life of beat ("beat") or of a worker ("worker:<hostname>")."""
 
     name = models.CharField(max_length=200, primary_key=True)

@@ -35,7 +35,7 @@ from timezone_field import TimeZoneField
 
 from core import formatting
 from core.dates import EARLIEST, validate_plausible
-from core.models import Unignorable
+from core.models import ChoiceLabels, Unignorable
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -64,7 +64,7 @@ def validate_currency_code(code):
         )
 
 
-class TimeStamped(models.Model):
+class TimeStamped(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -551,7 +551,7 @@ class LeadArea(models.TextChoices):
 
 
 @pghistory.track()
-class PartnershipLead(models.Model):
+class PartnershipLead(ChoiceLabels):
     """One of the dyad: co-leads from different functional areas share accountability."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="leads")
@@ -587,7 +587,7 @@ class MemberRole(models.TextChoices):
 
 
 @pghistory.track()
-class PartnershipMember(models.Model):
+class PartnershipMember(ChoiceLabels):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="members")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
@@ -990,7 +990,7 @@ class ContributionKind(models.TextChoices):
 
 
 @pghistory.track()
-class AgreementParty(models.Model):
+class AgreementParty(ChoiceLabels):
     """A party to an agreement: one of the partners, or our own organisation."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="parties")
@@ -1365,7 +1365,7 @@ class Measurement(TimeStamped, Versioned):
 
 
 @pghistory.track()
-class StageChange(models.Model):
+class StageChange(ChoiceLabels):
     """A move of a partnership from one lifecycle stage to another, and why."""
 
     partnership = models.ForeignKey(
@@ -1391,7 +1391,7 @@ class StageChange(models.Model):
 
 
 @pghistory.track()
-class DocumentDownload(models.Model):
+class DocumentDownload(ChoiceLabels):
     """Someone downloaded the signed document of an agreement: who, which, when,
     and the SHA-256 of the bytes they were given (the agreement's document may be
     replaced later; this says which version left the building)."""
