@@ -357,6 +357,10 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served directly: documents go through a view that checks rights
 
+# Django's widget templates through Jinja2, everything else through Django's
+# engine (core/renderers.py): a select of the countries costs a fraction.
+FORM_RENDERER = "core.renderers.WidgetRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

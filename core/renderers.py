@@ -1,0 +1,39 @@
+"""How forms draw their widgets: Django's own widget templates, through Jinja2.
+
+Django ships each of its widget templates twice, for its own engine and for
+Jinja2, and they write the same HTML. Through Django's engine a select costs
+an `{% include %}` per option, and the attributes another each: a list's
+filters with the countries, or a partner's form with the countries and the
+time zones, spent half the page's time drawing options (about 70 µs each).
+Jinja2 draws them in a fraction of that.
+
+Every other template a form asks for (the admin's widgets, a form's or a
+field's layout) goes on through Django's engine, as before: only the
+templates Django ships for both engines change hands.
+"""
+
+from __future__ import annotations
+
+from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
+from django.utils.functional import cached_property
+
+BOTH_ENGINES = "django/forms/widgets/"
+
+
+class WidgetRenderer(BaseRenderer):
+    form_template_name = DjangoTemplates.form_template_name
+    formset_template_name = DjangoTemplates.formset_template_name
+    field_template_name = DjangoTemplates.field_template_name
+
+    @cached_property
+    def jinja2(self) -> Jinja2:
+        return Jinja2()
+
+    @cached_property
+    def django(self) -> DjangoTemplates:
+        return DjangoTemplates()
+
+    def get_template(self, template_name):
+        if template_name.startswith(BOTH_ENGINES):
+            return self.jinja2.get_template(template_name)
+        return self.django.get_template(template_name)
