@@ -3,6 +3,7 @@ months (CLDR, through Babel), not Django's "M", which wrote "Déc", "Dic" and
 "Dez" in every language."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,3 +68,22 @@ def test_the_filters_say_what_the_functions_say_and_nothing_for_no_value():
 def test_a_language_babel_does_not_know_falls_back_to_the_sites():
     with translation.override("xx"):
         assert formatting.short_date(DAY) == "1 Dec 2026"
+
+
+def test_no_template_writes_a_month_with_djangos_date_filter():
+    """A month named by `|date` ("M", "F", "N", "E", "b") reads "Déc" or
+    "diciembre 2026": pages name months through the filters above."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path in root.glob("**/templates/**/*"):
+        if ".venv" in path.parts or "node_modules" in path.parts or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(errors="ignore").splitlines(), 1):
+            for format_ in re.findall(r"\|date:\"([^\"]*)\"", line):
+                if set(format_) & set("MFNEb"):
+                    offenders.append(f"{path.relative_to(root)}:{number}: {format_}")
+    assert offenders == []
