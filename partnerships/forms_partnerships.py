@@ -74,7 +74,11 @@ class MemberAddForm(MemberForm):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MemberRole.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
 
 class LeadForm(forms.Form):

@@ -33,8 +33,11 @@ def _member(partnership: Partnership, member_pk: int) -> PartnershipMember:
 
 
 def _role_form(member: PartnershipMember, data=None) -> MemberRoleForm:
-    # Each row's role box has an id of its own, so that its label names it.
-    return MemberRoleForm(data, initial={"role": member.role}, auto_id=f"id_member_{member.pk}_%s")
+    # Each row's role box has an id of its own, and a label naming its partner
+    # for a screen reader; on screen the column's header says "Role".
+    form = MemberRoleForm(data, initial={"role": member.role}, auto_id=f"id_member_{member.pk}_%s")
+    form.fields["role"].label = gettext("Role of %(partner)s") % {"partner": member.partner.name}
+    return form
 
 
 def _page(request, partnership, *, add_form=None, refused_member=None, role_form=None, error=None):

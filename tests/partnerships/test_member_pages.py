@@ -113,6 +113,16 @@ class TestRoles:
         assert row["role_form"]["role"].value() == "lead"
         assert members_of(partnership)["Aga Khan Hospital"] == "member"
 
+    def test_each_rows_role_box_is_named_after_its_partner(self, client, alice, partnership):
+        member = MemberFactory(partnership=partnership, partner__name="Aga Khan Hospital")
+        client.force_login(alice)
+        html = client.get(page(partnership)).content.decode()
+        label = f'<label class="visually-hidden" for="id_member_{member.pk}_role">'
+        assert f"{label}Role of Aga Khan Hospital</label>" in html
+        # On screen the column's header says it, not each row again: the only
+        # label shown is the new member's box's.
+        assert html.count('Role<span class="asteriskField">') == 1
+
     def test_another_partnerships_member_is_404(self, client, alice, partnership):
         elsewhere = PartnershipFactory(owner=alice)
         stranger = elsewhere.members.get()
