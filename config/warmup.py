@@ -12,9 +12,12 @@ It reads no database and no cache.
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.forms.renderers import get_default_renderer
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils import translation
+
+WIDGETS = ("input", "text", "select", "select_option", "textarea", "checkbox", "hidden", "attrs")
 
 
 def warm_up() -> None:
@@ -24,4 +27,7 @@ def warm_up() -> None:
         with translation.override(code):
             resolver.reverse_dict  # noqa: B018 - one table per language
     get_template("base.html")  # compiles the layout and loads its tag libraries
+    renderer = get_default_renderer()  # the widgets every form draws (core/renderers.py)
+    for widget in WIDGETS:
+        renderer.get_template(f"django/forms/widgets/{widget}.html")
     staticfiles_storage.location  # noqa: B018 - reads the manifest of hashed names

@@ -2,7 +2,6 @@
 searches as she types, each change is read back from the database, and the
 last member's refusal shows on its row."""
 
-
 import pytest
 from playwright.sync_api import expect
 
