@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +20,7 @@ from accounts.models import Role
 from dashboards import pdf
 from evaluation.models import Scorecard
 from partnerships import imports
+from partnerships.models import AgreementParty, Obligation
 from tests.dashboards.test_partnership_dashboard import (
     MONTHS_2025,
     assess,
@@ -401,6 +403,39 @@ def test_the_agreement_page_is_translated(client, alice, partnership, language):
             "pt": ["90 dias", "Cronologia", "Último dia para o aviso prévio (90 dias)"],
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "everyone"),
+    [
+        ("en-gb", "90,000.00 EUR", "All parties"),
+        ("fr", "90\xa0000,00 EUR", "Toutes les parties"),
+        ("es", "90\xa0000,00 EUR", "Todas las partes"),
+        ("pt", "90.000,00 EUR", "Todas as partes"),
+    ],
+)
+def test_an_agreements_money_and_shared_obligations_read_in_the_readers_words(
+    client, alice, partnership, language, amount, everyone
+):
+    agreement = AgreementFactory(partnership=partnership)
+    party = AgreementParty.objects.create(
+        agreement=agreement,
+        is_our_organisation=True,
+        contribution_kind="financial",
+        contribution_amount=Decimal("90000"),
+        contribution_currency="EUR",
+    )
+    Obligation.objects.create(
+        agreement=agreement, description="Report", due_date=dt.date(2026, 3, 1)
+    )
+    client.force_login(reading_in(alice, language))
+    page = client.get(reverse("partnerships:agreement_detail", args=[agreement.pk]))
+    text = html.unescape(page.content.decode())
+    assert party.contribution_amount == Decimal("90000")
+    # Grouped as the reader's language groups thousands, not "90000.00".
+    assert amount in text
+    # An obligation all parties owe says so in the reader's words.
+    assert f"<td>{everyone}</td>" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
