@@ -63,7 +63,8 @@ def _pattern(language: str | None, skeleton: str):
 
 
 def _compact(value, skeleton: str) -> str:
-    if value is None or value == "":
+    # As Django's `date`, nothing for no value or for what is not a date.
+    if not isinstance(value, dt.date):
         return ""
     if isinstance(value, dt.datetime):
         value = _local(value).date()
@@ -72,8 +73,12 @@ def _compact(value, skeleton: str) -> str:
 
 
 def _local(value: dt.datetime) -> dt.datetime:
-    # As Django's `date` filter shows a moment: in the reader's time zone.
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+    """As Django's `date` filter shows a moment: in the reader's time zone,
+    unless it was put in another on purpose (`{{ now|timezone:partner.time_zone }}`:
+    Django's `timezone` filter marks it so)."""
+    if not timezone.is_aware(value) or getattr(value, "convert_to_local_time", True) is False:
+        return value
+    return timezone.localtime(value)
 
 
 def short_date(value) -> str:
@@ -93,7 +98,7 @@ def weekday_date(value) -> str:
 
 def short_datetime(value, *, seconds: bool = False) -> str:
     """`1 Dec 2026, 17:30`, `1 déc. 2026 17:30`: a moment, in the reader's time zone."""
-    if value is None or value == "":
+    if not isinstance(value, dt.datetime):
         return ""
     moment = _local(value)
     locale = _locale(translation.get_language())

@@ -2,8 +2,11 @@
 
 The filters of `core.formatting` (CLDR's abbreviations, through Babel): a
 table's day, a chart's month, a moment with its time. Like Django's `date`,
-they show a moment in the reader's time zone and nothing for no value.
+they show a moment in the reader's time zone (or the one `|timezone:` put it
+in) and nothing for no value or for what is not a date.
 """
+
+import datetime as dt
 
 from django import template
 
@@ -39,10 +42,10 @@ def short_datetime(value, arg=""):
 @register.filter(expects_localtime=True)
 def long_date(value):
     """`1 December 2026`, `1 de diciembre de 2026`: a day in a sentence."""
-    return "" if value in (None, "") else formatting.day(value)
+    return formatting.day(value) if isinstance(value, dt.date) else ""
 
 
 @register.filter(expects_localtime=True)
 def long_month(value):
     """`December 2026`, `diciembre de 2026`: a scorecard's or a run's month."""
-    return "" if value in (None, "") else formatting.month(value)
+    return formatting.month(value) if isinstance(value, dt.date) else ""

@@ -43,6 +43,10 @@ def _role_form(member: PartnershipMember, data=None) -> MemberRoleForm:
 def _page(request, partnership, *, add_form=None, refused_member=None, role_form=None, error=None):
     """The members page; a refused change is shown on its member's row, with
     the choice that was made kept."""
+    if role_form is not None and role_form.errors:
+        # Drawn by hand on its row (not by crispy), so marked invalid here.
+        widget = role_form.fields["role"].widget
+        widget.attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} is-invalid"}
     rows = []
     for member in partnership.members.select_related("partner").order_by("role", "partner__name"):
         refused = member.pk == refused_member

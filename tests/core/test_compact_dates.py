@@ -83,7 +83,28 @@ def test_no_template_writes_a_month_with_djangos_date_filter():
         if ".venv" in path.parts or "node_modules" in path.parts or not path.is_file():
             continue
         for number, line in enumerate(path.read_text(errors="ignore").splitlines(), 1):
-            for format_ in re.findall(r"\|date:\"([^\"]*)\"", line):
+            for format_ in re.findall(r"\|date:[\"']([^\"']*)[\"']|{% now [\"']([^\"']*)", line):
+                format_ = "".join(format_)
                 if set(format_) & set("MFNEb"):
                     offenders.append(f"{path.relative_to(root)}:{number}: {format_}")
     assert offenders == []
+
+
+def test_a_moment_put_in_a_partners_zone_stays_there():
+    """`now|timezone:partner.time_zone` on the partner dashboard: the partner's
+    day, not the reader's (23:30 in London is 12:30 the next day in Auckland)."""
+    template = Template(
+        "{% load tz %}{{ moment|timezone:'Pacific/Auckland'|weekday_date }}|"
+        "{{ moment|timezone:'Pacific/Auckland'|short_datetime }}|{{ moment|weekday_date }}"
+    )
+    with translation.override("en-gb"), timezone.override(ZoneInfo("Europe/London")):
+        html = template.render(Context({"moment": MOMENT}))
+    assert html == "Tue 1 Dec|1 Dec 2026, 12:30|Mon 30 Nov"
+
+
+def test_what_is_not_a_date_reads_as_nothing_as_with_djangos_date_filter():
+    template = Template(
+        "{{ text|short_date }}{{ zero|short_month }}{{ text|short_datetime }}"
+        "{{ day|short_datetime }}{{ text|long_date }}{{ zero|long_month }}"
+    )
+    assert template.render(Context({"text": "2026-12-01", "zero": 0, "day": DAY})) == ""

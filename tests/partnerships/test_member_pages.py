@@ -3,6 +3,7 @@ or left as they were, for those who may change the partnership and those who
 may not."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,6 +30,10 @@ def partnership(alice, bob):
     )
     PartnershipLead.objects.create(partnership=partnership, user=bob, functional_area="research")
     return partnership
+
+
+def html_of(response) -> str:
+    return response.content.decode()
 
 
 def page(partnership):
@@ -111,6 +116,9 @@ class TestRoles:
         (row,) = [r for r in response.context["rows"] if r["member"].pk == member.pk]
         assert row["role_form"].errors == {"role": ["A partnership has at most one lead partner."]}
         assert row["role_form"]["role"].value() == "lead"
+        pattern = rf'<select[^>]*id="id_member_{member.pk}_role"[^>]*>'
+        (select,) = re.findall(pattern, html_of(response))
+        assert 'class="form-select form-select-sm is-invalid"' in select
         assert members_of(partnership)["Aga Khan Hospital"] == "member"
 
     def test_each_rows_role_box_is_named_after_its_partner(self, client, alice, partnership):
