@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.templatetags.static import static
+from django.utils.translation import gettext
 from django_countries import countries
 
 KINDS = ("bar", "horizontal-bar", "line", "doughnut", "radar")
@@ -124,6 +125,8 @@ def world_map(
         "height": None,
         # A colour scale explains nothing when every country has the same value.
         "legend": len({row["value"] for row in rows}) > 1,
+        # Said in the map's place should it fail to draw (its atlas not loaded).
+        "unavailable": gettext("The map could not be drawn: the table lists the same countries."),
     }
 
 

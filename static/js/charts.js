@@ -5,6 +5,11 @@
   "use strict";
 
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // Numbers as the page's language writes them (<html lang>: 1 000,5 in French),
+  // not as the browser's would: the axes through Chart.js, the tooltips here.
+  const language = document.documentElement.lang || undefined;
+  const numbers = new Intl.NumberFormat(language, { maximumFractionDigits: 2 });
+  Chart.defaults.locale = language;
 
   function follow(url) {
     if (url) window.location.assign(url);
@@ -15,7 +20,11 @@
   }
 
   function formatter(unit) {
-    return (value) => (value === null || value === undefined ? "—" : `${value}${unit ? " " + unit : ""}`);
+    return (value) => {
+      if (value === null || value === undefined) return "—";
+      const number = typeof value === "number" ? numbers.format(value) : value;
+      return `${number}${unit ? " " + unit : ""}`;
+    };
   }
 
   // A long label (a partnership's or a metric's name) would be clipped by the
@@ -180,9 +189,11 @@
     if (spec.height) canvas.parentElement.style.height = `${spec.height}px`;
     if (spec.kind === "map") {
       drawMap(canvas, spec).catch((error) => {
+        console.error(error);
         canvas.replaceWith(Object.assign(document.createElement("p"), {
           className: "text-body-secondary small",
-          textContent: `${error.message} The table lists the same countries.`,
+          // The page's words (the spec's), not the browser's error.
+          textContent: spec.unavailable,
         }));
       });
     } else {

@@ -32,3 +32,25 @@ def test_every_kind_of_chart_and_the_map_draw_without_errors(page, live_server, 
     page.get_by_role("button", name="Show as table").first.click()
     page.get_by_role("link", name="Green").first.click()
     page.wait_for_url("**/g/")
+
+
+@pytest.mark.parametrize(
+    ("language", "tooltip", "top_tick"),
+    [("en-gb", "Score: 1,500.25 EUR", "1,600"), ("fr", "Score: 1\u202f500,25 EUR", "1\u202f600")],
+)
+def test_a_charts_numbers_read_in_the_pages_language_not_the_browsers(
+    page, live_server, settings, language, tooltip, top_tick
+):
+    """The browser here speaks American English; the page, the reader's language."""
+    settings.ROOT_URLCONF = "tests.browser.chart_page"
+    page.goto(f"{live_server.url}/charts/?lang={language}")
+    page.wait_for_function("Object.keys(Chart.instances).length === 6")
+    line = "Object.values(Chart.instances).find(c => c.config.type === 'line')"
+    said = page.evaluate(
+        f"""(() => {{ const chart = {line};
+            return chart.options.plugins.tooltip.callbacks.label.call(
+                chart.tooltip, {{dataset: {{label: 'Score'}}, raw: 1500.25}}); }})()"""
+    )
+    ticks = page.evaluate(f"{line}.scales.y.ticks.map(t => t.label)")
+    assert said == tooltip
+    assert top_tick in ticks

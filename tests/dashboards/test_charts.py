@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from core.charts import chart, table_of, world_map
 
@@ -45,6 +46,12 @@ def test_a_world_map_names_countries_the_way_the_atlas_does():
     assert spec["legend"] is True
     # One country, or all alike: no colour scale to explain.
     assert world_map({"KE": 1}, title="Where", label="Partner")["legend"] is False
+
+
+def test_a_map_that_cannot_draw_says_so_in_the_readers_words():
+    with translation.override("es"):
+        spec = world_map({"KE": 1}, title="Where", label="Partner")
+    assert spec["unavailable"] == "No se pudo dibujar el mapa: la tabla muestra los mismos países."
 
 
 def test_the_table_shows_what_the_chart_shows():
