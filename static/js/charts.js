@@ -193,7 +193,7 @@
         canvas.replaceWith(Object.assign(document.createElement("p"), {
           className: "text-body-secondary small",
           // The page's words (the spec's), not the browser's error.
-          textContent: spec.unavailable,
+          textContent: spec.unavailable ?? "",
         }));
       });
     } else {
