@@ -12,26 +12,20 @@ from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format, number_format
 
 
-def _spelt(name: str, default: str) -> str:
-    # The active language's own format when it spells the month out (French
-    # "j F Y", Spanish "j \d\e F \d\e Y"); British English abbreviates it
-    # ("j M Y"), so the full one is used there.
-    spelt = get_format(name)
-    return spelt if "F" in spelt else default
-
-
 def day(date: dt.date) -> str:
-    """`7 March 2026`, `7 mars 2026`, `7 de marzo de 2026`: as the active language writes it."""
-    return date_format(date, _spelt("DATE_FORMAT", "j F Y"))
+    """`7 March 2026`, `7 mars 2026`, `7 de marzo de 2026`, `7 de março de 2026`: a day
+    in a sentence, as the active language writes it (CLDR's long date)."""
+    return format_date(date, format="long", locale=_locale(translation.get_language()))
 
 
 def month(date: dt.date) -> str:
-    """`March 2026`, `marzo de 2026`: a reporting period or an assessment's month."""
-    return date_format(date, _spelt("YEAR_MONTH_FORMAT", "F Y"))
+    """`March 2026`, `marzo de 2026`, `março de 2026`: a reporting period or an
+    assessment's month (Django's capitalised the month in Portuguese)."""
+    locale, pattern = _pattern(translation.get_language(), LONG_MONTH)
+    return format_date(date, format=pattern, locale=locale)
 
 
 # --- compact dates: tables, chart axes, badges --------------------------------------
@@ -43,14 +37,20 @@ def month(date: dt.date) -> str:
 SHORT_DATE = "yMMMd"
 SHORT_MONTH = "yMMM"
 WEEKDAY_DATE = "MMMEd"
+LONG_MONTH = "yMMMM"
 
 
 @lru_cache(maxsize=32)
 def _locale(language: str | None) -> Locale:
+    site = settings.LANGUAGE_CODE
+    language = language or site
+    # A bare "en" is English as the site writes it ("7 March", not "March 7").
+    if language == site.split("-")[0]:
+        language = site
     try:
-        return Locale.parse(translation.to_locale(language or settings.LANGUAGE_CODE))
+        return Locale.parse(translation.to_locale(language))
     except (UnknownLocaleError, ValueError):
-        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
+        return Locale.parse(translation.to_locale(site))
 
 
 @lru_cache(maxsize=128)

@@ -108,3 +108,21 @@ def test_what_is_not_a_date_reads_as_nothing_as_with_djangos_date_filter():
         "{{ day|short_datetime }}{{ text|long_date }}{{ zero|long_month }}"
     )
     assert template.render(Context({"text": "2026-12-01", "zero": 0, "day": DAY})) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "month"),
+    [
+        ("en-gb", "1 December 2026", "December 2026"),
+        # A bare "en" (a health-check respondent's) is English as the site writes it.
+        ("en", "1 December 2026", "December 2026"),
+        ("fr", "1 décembre 2026", "décembre 2026"),
+        ("es", "1 de diciembre de 2026", "diciembre de 2026"),
+        # Portuguese writes its months in small letters (Django's wrote "Dezembro").
+        ("pt", "1 de dezembro de 2026", "dezembro de 2026"),
+    ],
+)
+def test_a_day_and_a_month_in_a_sentence_are_spelt_out(language, day, month):
+    with translation.override(language):
+        assert formatting.day(DAY) == day
+        assert formatting.month(DAY) == month

@@ -528,7 +528,7 @@ def test_the_assessments_page_is_translated(client, rita, card, language):
         {
             "fr": ["Lancer l'évaluation", "décembre 2025"],
             "es": ["Iniciar la evaluación", "diciembre de 2025"],
-            "pt": ["Iniciar a avaliação", "Dezembro de 2025"],
+            "pt": ["Iniciar a avaliação", "dezembro de 2025"],
         },
     )
 
