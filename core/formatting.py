@@ -40,6 +40,12 @@ WEEKDAY_DATE = "MMMEd"
 LONG_MONTH = "yMMMM"
 
 
+def cldr_locale(language: str | None = None) -> Locale:
+    """Babel's CLDR locale of `language` (by default the reader's): the names
+    of languages and currencies, the patterns of dates, as that language has them."""
+    return _locale(translation.get_language() if language is None else language)
+
+
 @lru_cache(maxsize=32)
 def _locale(language: str | None) -> Locale:
     site = settings.LANGUAGE_CODE

@@ -7,15 +7,19 @@ the GeoNames continent codes.
 """
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import list_currencies
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core import formatting
 
 
 class Continent(models.TextChoices):
@@ -73,29 +77,52 @@ def currency_codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-@cache
 def currency_choices() -> list[tuple[str, str]]:
-    names = Locale("en").currencies
+    """Each currency by its code and its name in the reader's language ("EUR — euro")."""
+    return _currency_choices(translation.get_language())
+
+
+@lru_cache(maxsize=16)
+def _currency_choices(language: str | None) -> list[tuple[str, str]]:
+    names = formatting.cldr_locale(language).currencies
     return sorted((code, f"{code} — {names.get(code, code)}") for code in currency_codes())
 
 
 @cache
-def language_choices() -> list[tuple[str, str]]:
-    """ISO 639-1 languages (two letters), by English name."""
-    names = Locale("en").languages
-    return sorted(
-        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
-        key=lambda item: item[1],
-    )
-
-
-@cache
 def language_codes() -> frozenset[str]:
-    return frozenset(code for code, _ in language_choices())
+    """ISO 639-1 languages: the two-letter codes CLDR names."""
+    return frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The ISO 639-1 languages, named and sorted in the reader's language
+    ("croate", "tchèque" for a French reader)."""
+    return _language_choices(translation.get_language())
+
+
+@lru_cache(maxsize=16)
+def _language_choices(language: str | None) -> list[tuple[str, str]]:
+    names = language_names(language)
+    return sorted(((code, names[code]) for code in language_codes()), key=lambda c: _sortable(c[1]))
+
+
+@lru_cache(maxsize=16)
+def language_names(language: str | None) -> dict[str, str]:
+    """Each ISO 639-1 code's name in `language` (English where CLDR has none)."""
+    english = Locale("en").languages
+    names = formatting.cldr_locale(language).languages
+    return {code: names.get(code) or english.get(code, code) for code in language_codes()}
 
 
 def language_name(code: str) -> str:
-    return Locale("en").languages.get(code, code)
+    """A language's name in the reader's language."""
+    return language_names(translation.get_language()).get(code, code)
+
+
+def _sortable(name: str) -> str:
+    # "édition" among the e's, not after the z's.
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class SharedHours(NamedTuple):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,7 +27,7 @@ from core import spreadsheets
 from core.copy import insert_with_history
 
 from .forms_partners import split_list
-from .geography import language_choices
+from .geography import language_codes, language_names
 from .identifiers import normalize_iati_id, normalize_ror_id
 from .models import (
     PARTNER_ENTERED_FIELDS,
@@ -203,15 +203,21 @@ def _country(value: str) -> str | None:
     return countries.by_name(value.strip()) or None
 
 
-@cache
-def _language_codes() -> tuple[dict[str, str], dict[str, str]]:
-    """The ISO 639-1 languages by code, and their codes by case-folded English name."""
-    known = dict(language_choices())
-    return known, {name.casefold(): code for code, name in known.items()}
+def _language_codes() -> tuple[frozenset[str], dict[str, str]]:
+    """The ISO 639-1 codes, and each code by its case-folded name in English or
+    in the uploader's language ("Croatian" or "croate")."""
+    return _language_lookup(translation.get_language())
+
+
+@lru_cache(maxsize=16)
+def _language_lookup(language: str | None) -> tuple[frozenset[str], dict[str, str]]:
+    by_name = {name.casefold(): code for code, name in language_names("en").items()}
+    by_name |= {name.casefold(): code for code, name in language_names(language).items()}
+    return language_codes(), by_name
 
 
 def _languages(value: str) -> tuple[list[str], list[str]]:
-    """Codes for the languages given as codes or English names, and those not known."""
+    """Codes for the languages given as codes or names, and those not known."""
     known, by_name = _language_codes()
     codes, unknown = [], []
     for item in split_list(value):

@@ -720,3 +720,32 @@ def test_the_pages_of_a_list_are_turned_in_the_readers_language(client, alice, l
     html = client.get(reverse("partnerships:partner_list")).content.decode()
     assert f">{following}</a>" in html
     assert ">Next</a>" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "croatian", "english", "euro"),
+    [
+        ("en-gb", "Croatian", "English", "EUR — Euro"),
+        ("fr", "croate", "anglais", "EUR — euro"),
+        ("pt", "croata", "inglês", "EUR — Euro"),
+    ],
+)
+def test_languages_and_currencies_are_named_in_the_readers_language(
+    client, alice, partnership, language, croatian, english, euro
+):
+    partner = PartnerFactory(languages=["en", "hr"])
+    agreement = AgreementFactory(partnership=partnership)
+    client.force_login(reading_in(alice, language))
+    form = client.get(reverse("partnerships:partner_edit", args=[partner.pk])).content.decode()
+    assert re.search(rf'<option value="hr"[^>]*>{croatian}</option>', form)
+    shown = html.unescape(
+        client.get(reverse("partnerships:partner_detail", args=[partner.pk])).content.decode()
+    )
+    assert f"{english}, {croatian}" in shown
+    party = client.get(reverse("partnerships:agreement_edit", args=[agreement.pk]))
+    assert f'<option value="EUR">{euro}</option>' in html.unescape(party.content.decode())
+
+
+def test_an_import_takes_a_language_by_its_english_name_or_the_uploaders():
+    with translation.override("fr"):
+        assert imports._languages("Croatian, croate, anglais, xx") == (["hr", "hr", "en"], ["xx"])
