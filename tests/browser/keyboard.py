@@ -91,3 +91,19 @@ def sign_in_with_keys(page, live_server, username, password="password"):
         type_into(page, page.get_by_label("Code"), totp_code(TOTP_SECRET))
         with page.expect_navigation():
             page.keyboard.press("Enter")
+
+
+def choose_with_space(page):
+    """Space on the focused file input opens the file chooser. Under a loaded
+    machine Chromium now and then drops the first press's chooser event, so
+    the press is tried three times; an input the keyboard cannot open fails
+    all three."""
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

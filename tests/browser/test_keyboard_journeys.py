@@ -19,6 +19,7 @@ from tests.browser.conftest import two_editors
 from tests.browser.keyboard import (
     FOCUSED,
     choose,
+    choose_with_space,
     fill_partner_with_keys,
     follow,
     press,
@@ -95,9 +96,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements_with_the_ke
     follow(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_role("heading", name="Memorandum of understanding 2026")).to_be_visible()
     tab_to(page, page.locator("[name=document]"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(document))
+    choose_with_space(page).set_files(str(document))
     follow(page, page.get_by_role("button", name="Upload"))
     expect(page.get_by_role("link", name="signed-mou.pdf")).to_be_visible()
     agreement = Agreement.objects.get(partnership=partnership)
