@@ -18,14 +18,13 @@ from django.utils.formats import get_format, number_format
 def day(date: dt.date) -> str:
     """`7 March 2026`, `7 mars 2026`, `7 de marzo de 2026`, `7 de março de 2026`: a day
     in a sentence, as the active language writes it (CLDR's long date)."""
-    return format_date(date, format="long", locale=_locale(translation.get_language()))
+    return format_date(date, format="long", locale=cldr_locale())
 
 
 def month(date: dt.date) -> str:
     """`March 2026`, `marzo de 2026`, `março de 2026`: a reporting period or an
     assessment's month (Django's capitalised the month in Portuguese)."""
-    locale, pattern = _pattern(translation.get_language(), LONG_MONTH)
-    return format_date(date, format=pattern, locale=locale)
+    return _compact(date, LONG_MONTH)
 
 
 # --- compact dates: tables, chart axes, badges --------------------------------------
@@ -107,7 +106,7 @@ def short_datetime(value, *, seconds: bool = False) -> str:
     if not isinstance(value, dt.datetime):
         return ""
     moment = _local(value)
-    locale = _locale(translation.get_language())
+    locale = cldr_locale()
     time = format_time(moment, format="medium" if seconds else "short", locale=locale)
     return locale.datetime_formats["short"].format(time, short_date(moment.date()))
 

@@ -48,4 +48,4 @@ def long_date(value):
 @register.filter(expects_localtime=True)
 def long_month(value):
     """`December 2026`, `diciembre de 2026`: a scorecard's or a run's month."""
-    return formatting.month(value) if isinstance(value, dt.date) else ""
+    return formatting.month(value)
