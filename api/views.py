@@ -22,8 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from dashboards.forms import PortfolioFilterForm
 from dashboards.portfolio import portfolio_summary
-from dashboards.views_portfolio import PortfolioFilterForm
 from evaluation import review
 from evaluation.models import Scorecard
 from partnerships import permissions as partnership_rights

@@ -19,8 +19,9 @@ from django_celery_beat.models import PeriodicTask
 
 from .celery import app
 
-# The apps whose tasks a schedule may run (dashboards and accounts define none).
+# The apps whose tasks a schedule may run (accounts defines none).
 ACCORD_TASK_MODULES = (
+    "dashboards.",
     "evaluation.",
     "health.",
     "lifecycle.",

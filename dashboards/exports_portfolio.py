@@ -43,9 +43,14 @@ COLUMNS = [
 CONTENT_TYPES = {"csv": spreadsheets.CSV, "xlsx": spreadsheets.XLSX}
 
 
-def portfolio_rows(data: dict) -> list[list]:
+# Each this many rows, `progress` is told how far the rows have come.
+PROGRESS_EVERY = 1000
+
+
+def portfolio_rows(data: dict, *, progress=None) -> list[list]:
     """The rows of the export in three queries: partnerships, their latest
-    shown scorecards, and the comments of those scorecards' reviews."""
+    shown scorecards, and the comments of those scorecards' reviews.
+    `progress(done, total)`, if given, hears how far the rows have come."""
     partnerships = narrow(Partnership.objects.all(), data)
     shown = shown_scorecards(
         period=data.get("period"),
@@ -93,7 +98,7 @@ def portfolio_rows(data: dict) -> list[list]:
     }
     shown_once = phrases.shown_memo()
     rows = []
-    for partnership in (
+    listed = list(
         partnerships.with_member_places()
         .order_by("title", "pk")
         .values(
@@ -107,7 +112,10 @@ def portfolio_rows(data: dict) -> list[list]:
             "owner__last_name",
             "owner__username",
         )
-    ):
+    )
+    for done, partnership in enumerate(listed):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(listed))
         owner = " ".join(
             name
             for name in (partnership["owner__first_name"], partnership["owner__last_name"])
@@ -151,17 +159,25 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
-def response(data: dict, *, fmt: str) -> HttpResponse:
-    rows = portfolio_rows(data)
-    name = f"portfolio-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response = HttpResponse(content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def file_name(fmt: str, *, on) -> str:
+    return f"portfolio-{on:%Y-%m-%d}.{fmt}"
+
+
+def file_bytes(data: dict, *, fmt: str, progress=None) -> bytes:
+    """The export of the portfolio under the filters `data`, in the current
+    language, as a CSV or XLSX file; `progress` as for `portfolio_rows`."""
+    rows = portfolio_rows(data, progress=progress)
+    # A sheet's title and header are text, not the lazy translations.
+    header = [str(title) for title in COLUMNS]
     if fmt == "csv":
-        writer = spreadsheets.CsvWriter(response)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    else:
-        # A sheet's title and header are text, not the lazy translations.
-        header = [str(title) for title in COLUMNS]
-        response.write(spreadsheets.xlsx_bytes([(gettext("Portfolio"), header, rows)]))
+        return spreadsheets.csv_bytes([header, *rows])
+    return spreadsheets.xlsx_bytes([(gettext("Portfolio"), header, rows)])
+
+
+def response(data: dict, *, fmt: str) -> HttpResponse:
+    """The export written within the request (a portfolio of at most
+    `export_jobs.IN_REQUEST_ROWS` partnerships: larger ones go to the worker)."""
+    response = HttpResponse(file_bytes(data, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    name = file_name(fmt, on=timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

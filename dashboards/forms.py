@@ -83,3 +83,39 @@ class PartnershipFilterForm(forms.Form):
                 field.widget.attrs["class"] = "form-select form-select-sm"
             else:
                 field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class PortfolioFilterForm(PartnershipFilterForm):
+    """The list's filters that make sense for the whole portfolio, plus the map's colour."""
+
+    colour = forms.ChoiceField(
+        choices=[("count", _("Partnerships")), ("score", _("Average score"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    # Removed from the class rather than from each form: a form deep-copies
+    # every field it declares, choices and all, before it could drop them.
+    family = benefit = spanned = rating = None
+    LINK_EXCLUDED = ("colour",)
+
+
+def portfolio_filters(params) -> tuple[PortfolioFilterForm, dict]:
+    """The form and its cleaned filters from GET parameters (a request's, or
+    those an export job kept); a bad value leaves the portfolio unfiltered."""
+    form = PortfolioFilterForm(params or None)
+    return form, (dict(form.cleaned_data) if form.is_valid() else {})
+
+
+def link_query(data: dict) -> dict[str, str]:
+    """The filters as GET parameters, for links to the list narrowed the same way."""
+    query = {}
+    for name, value in data.items():
+        if name in PortfolioFilterForm.LINK_EXCLUDED or value in (None, "", False):
+            continue
+        if name == "period":
+            query[name] = value.strftime("%Y-%m")
+        elif value is True:
+            query[name] = "1"
+        else:
+            query[name] = str(getattr(value, "pk", value))
+    return query

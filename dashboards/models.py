@@ -1,11 +1,15 @@
 """What the dashboards keep of their own: the exchange rates that turn committed
-funding into the base currency (`settings.ACCORD_BASE_CURRENCY`), and the
-portfolio's read model (`readmodel.py`)."""
+funding into the base currency (`settings.ACCORD_BASE_CURRENCY`), the
+portfolio's read model (`readmodel.py`), and the exports too large for a
+request, which the worker writes (`export_jobs.py`)."""
+
+import uuid
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
@@ -150,3 +154,73 @@ class PortfolioTally(ChoiceLabels):
 
     def __str__(self):
         return f"{self.dimension} {self.key} {self.rating}: {self.partnerships}"
+
+
+# --- exports the worker writes --------------------------------------------------------
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the worker")
+    WRITING = "writing", _("Writing the file")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+EXPORT_UNDER_WAY = (ExportStatus.WAITING, ExportStatus.WRITING)
+
+
+def export_file_path(instance, filename):
+    # Generated: the file is fetched through a view that checks who asks, by
+    # the job's key, never by this name.
+    return f"exports/{uuid.uuid4().hex}.{instance.fmt}"
+
+
+class ExportJob(ChoiceLabels):
+    """A portfolio export too large to write within a request: the worker
+    writes it (`export_jobs.export_job_run`) for the person who asked, who
+    alone may download it until it expires. Not tracked: it changes nothing,
+    and its rows and files are deleted after `export_jobs.KEPT_FOR`."""
+
+    fmt = models.CharField(max_length=4, choices=ExportFormat)
+    # The portfolio's filters as GET parameters (`forms.link_query`).
+    filters = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=10, choices=ExportStatus, default=ExportStatus.WAITING)
+    rows = models.PositiveIntegerField(default=0, help_text=_("Partnerships to write, about."))
+    written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_file_path, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fmt__in=ExportFormat.values), name="export_job_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="export_job_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.DONE) | ~Q(file=""),
+                name="export_job_done_has_its_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(written__lte=F("rows")), name="export_job_written_at_most_rows"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Portfolio export {self.pk} ({self.fmt}, {self.status})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in EXPORT_UNDER_WAY

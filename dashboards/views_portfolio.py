@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.charts import RATING_COLOURS, chart, world_map
 from core.formatting import short_month
@@ -19,10 +21,11 @@ from evaluation.models import Rating, Trend
 from partnerships.geography import Continent
 from partnerships.models import Benefit, Purpose, Sector
 
-from . import exports_portfolio
+from . import export_jobs, exports_portfolio
 from .cache import cached_portfolio
 from .filters import NOT_RATED
-from .forms import PartnershipFilterForm
+from .forms import link_query, portfolio_filters
+from .models import ExportFormat, ExportJob, ExportStatus
 from .portfolio import portfolio_summary
 
 RATING_LABELS = {**dict(Rating.choices), NOT_RATED: _("Not rated")}
@@ -30,44 +33,9 @@ SPANNED_LABELS = {"1": _("One sector"), "2": _("Two sectors"), "3": _("Three or 
 TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW: _("new")}
 
 
-class PortfolioFilterForm(PartnershipFilterForm):
-    """The list's filters that make sense for the whole portfolio, plus the map's colour."""
-
-    colour = forms.ChoiceField(
-        choices=[("count", _("Partnerships")), ("score", _("Average score"))],
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    # Removed from the class rather than from each form: a form deep-copies
-    # every field it declares, choices and all, before it could drop them.
-    family = benefit = spanned = rating = None
-    LINK_EXCLUDED = ("colour",)
-
-
-def portfolio_filters(request) -> tuple[PortfolioFilterForm, dict]:
-    """The form and its cleaned filters; a bad value leaves the portfolio unfiltered."""
-    form = PortfolioFilterForm(request.GET or None)
-    return form, (dict(form.cleaned_data) if form.is_valid() else {})
-
-
-def link_query(data: dict) -> dict[str, str]:
-    """The filters as GET parameters, for links to the list narrowed the same way."""
-    query = {}
-    for name, value in data.items():
-        if name in PortfolioFilterForm.LINK_EXCLUDED or value in (None, "", False):
-            continue
-        if name == "period":
-            query[name] = value.strftime("%Y-%m")
-        elif value is True:
-            query[name] = "1"
-        else:
-            query[name] = str(getattr(value, "pk", value))
-    return query
-
-
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def portfolio(request):
-    form, data = portfolio_filters(request)
+    form, data = portfolio_filters(request.GET)
     today = timezone.localdate()
     # The tiles and charts are the page's whole cost: Redis keeps them rendered
     # (and signed), so a warm request renders only the frame and the filters.
@@ -209,5 +177,76 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def portfolio_export(request, fmt: str):
-    _, data = portfolio_filters(request)
-    return exports_portfolio.response(data, fmt=fmt)
+    """The file at once; for a portfolio too large to write within a request,
+    a page that offers to have the worker write it (a GET changes nothing)."""
+    _, data = portfolio_filters(request.GET)
+    size = export_jobs.export_size(data)
+    if size <= export_jobs.IN_REQUEST_ROWS:
+        return exports_portfolio.response(data, fmt=fmt)
+    return render(
+        request,
+        "dashboards/export_offer.html",
+        {
+            "fmt": fmt,
+            "size": size,
+            "filters": link_query(data),
+            "query": urlencode(link_query(data)),
+            "kept_for": export_jobs.KEPT_FOR,
+        },
+    )
+
+
+@require_POST
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def export_job_create(request):
+    fmt = request.POST.get("fmt")
+    if fmt not in ExportFormat.values:
+        return HttpResponseBadRequest(gettext("Choose CSV or XLSX."))
+    # The filters as the portfolio page reads them: a bad one is dropped there too.
+    _, data = portfolio_filters(request.POST)
+    job = export_jobs.export_job_start(fmt=fmt, filters=link_query(data), user=request.user)
+    return redirect("dashboards:export_job", pk=job.pk)
+
+
+def _own_job(request, pk) -> ExportJob:
+    job = get_object_or_404(ExportJob, pk=pk)
+    # Only whoever asked for it, while they may still read the portfolio.
+    if job.created_by_id != request.user.pk:
+        raise Http404
+    return job
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def export_job(request, pk):
+    """The export the worker is writing: its progress, then its file."""
+    job = _own_job(request, pk)
+    context = {
+        "job": job,
+        "download_name": export_jobs.download_name(job),
+        "query": urlencode(job.filters),
+        "kept_for": export_jobs.KEPT_FOR,
+    }
+    if request.headers.get("HX-Request"):
+        # Polled while the job is under way; once it ends the whole page reloads.
+        response = render(request, "dashboards/_export_progress.html", context)
+        if not job.is_under_way:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "dashboards/export_job.html", context)
+
+
+@permission_required("partnerships.view_partnership", raise_exception=True)
+def export_job_file(request, pk):
+    job = _own_job(request, pk)
+    if job.status != ExportStatus.DONE:
+        raise Http404(gettext("This export is not ready."))
+    try:
+        file = job.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(gettext("The file is missing from storage.")) from error
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=export_jobs.download_name(job),
+        content_type=exports_portfolio.CONTENT_TYPES[job.fmt],
+    )

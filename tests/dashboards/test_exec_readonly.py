@@ -55,8 +55,10 @@ PERSONAL = {
     "api_tokens:revoke",
     "calendars:preferences",
     "calendars:revoke",
+    # One's own export of the portfolio they read, which the worker writes.
+    "dashboards:export_job_create",
 }
-PERSONAL_MODELS = {"api.ApiToken", "calendars.CalendarFeed"}
+PERSONAL_MODELS = {"api.ApiToken", "calendars.CalendarFeed", "dashboards.ExportJob"}
 # Signing in writes its own bookkeeping: the session and its list entry, the
 # access log; the walk signs in before each request.
 SIGN_IN_RECORDS = {"sessions.Session", "usersessions.UserSession", "axes.AccessLog"}

@@ -22,10 +22,11 @@ COLD = 16
 # session, user, savepoint pair, permissions (2), owners for the filter form,
 # unread notifications: the summary comes from Redis.
 WARM = 8
-# session, user, a savepoint and its release, permissions (2); partnerships
-# with their owners, countries and sectors; their latest shown scorecards; the
-# comments of those scorecards' reviews.
-EXPORT = 9
+# session, user, a savepoint and its release, permissions (2); how many
+# partnerships the filters hold (more than `export_jobs.IN_REQUEST_ROWS` go to
+# the worker); partnerships with their owners, countries and sectors; their
+# latest shown scorecards; the comments of those scorecards' reviews.
+EXPORT = 10
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,26 @@
+"""Celery tasks of the dashboards: thin, calling the services."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def export_job_run(job_id: int):
+    """A portfolio export too large for a request: written here."""
+    # Imported here: the service imports the outbox, which sends this task by name.
+    from .export_jobs import export_job_run
+
+    export_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def expire_export_jobs():
+    """Daily (beat): exports asked for more than a week ago are deleted, files and all."""
+    from .export_jobs import export_jobs_expire
+
+    count = export_jobs_expire()
+    logger.info("Deleted %d expired export(s)", count)
+    return count

@@ -1,0 +1,287 @@
+"""Portfolio exports too large for a request: offered, written by the worker,
+followed on their page, downloaded by whoever asked for them, then deleted."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dashboards import export_jobs, tasks
+from dashboards.models import ExportJob, ExportStatus
+from ops.models import OutboxMessage
+from tests.dashboards.test_portfolio import cold_cache_in_november_2026, seed_portfolio
+from tests.spreadsheets import csv_text
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = "/dashboards/portfolio.csv"
+
+
+@pytest.fixture(autouse=True)
+def cold_cache_today():
+    yield from cold_cache_in_november_2026()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def portfolio(alice, bob, rita):
+    # Six partnerships, two of them in industry.
+    seed_portfolio(alice, bob, rita)
+
+
+def rows_of(content: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(csv_text(content))))
+
+
+def ask_for(client, fmt="csv", **filters):
+    return client.post(reverse("dashboards:export_job_create"), {"fmt": fmt, **filters})
+
+
+# --- in the request, or offered to the worker ------------------------------------
+
+
+def test_a_portfolio_of_exactly_the_limit_is_written_in_the_request(
+    client, erin, portfolio, monkeypatch
+):
+    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 6)
+    client.force_login(erin)
+    response = client.get(EXPORT)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert len(rows_of(response.content)) == 6
+    assert not ExportJob.objects.exists()
+
+
+def test_one_partnership_more_is_offered_to_the_worker_and_nothing_is_stored_yet(
+    client, erin, portfolio, monkeypatch
+):
+    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 5)
+    client.force_login(erin)
+    response = client.get(EXPORT, {"sector": "industry", "colour": "score"})
+    # Two industry partnerships are within the limit: the file itself.
+    assert response["Content-Disposition"].startswith("attachment;")
+
+    response = client.get(EXPORT)
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    page = response.content.decode()
+    assert "The portfolio holds 6 partnerships under these filters" in page
+    assert 'name="fmt" value="csv"' in page
+    # A GET stores nothing and sends nothing.
+    assert not ExportJob.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_the_offer_keeps_the_filters_for_the_job(client, erin, portfolio, monkeypatch):
+    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 1)
+    client.force_login(erin)
+    page = client.get(EXPORT, {"sector": "industry", "period": "2026-09"}).content.decode()
+    assert '<input type="hidden" name="sector" value="industry">' in page
+    assert '<input type="hidden" name="period" value="2026-09">' in page
+
+
+# --- the job -----------------------------------------------------------------------
+
+
+def test_asking_stores_the_job_with_its_filters_and_queues_it(client, erin, portfolio):
+    client.force_login(erin)
+    response = ask_for(client, "xlsx", sector="industry", owner="not-a-user")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboards:export_job", args=[job.pk])
+    # The bad filter is dropped, as the portfolio page drops it.
+    assert (job.fmt, job.filters, job.created_by, job.status, job.rows) == (
+        "xlsx",
+        {},
+        erin,
+        ExportStatus.WAITING,
+        6,
+    )
+    message = OutboxMessage.objects.get()
+    assert (message.task_name, message.kwargs) == (export_jobs.TASK, {"job_id": job.pk})
+
+
+def test_the_worker_writes_the_same_file_as_the_request_would(client, erin, portfolio):
+    client.force_login(erin)
+    in_request = client.get(EXPORT, {"sector": "industry"}).content
+    ask_for(client, sector="industry")
+    job = ExportJob.objects.get()
+    assert job.filters == {"sector": "industry"}
+
+    tasks.export_job_run(job.pk)  # what the worker does
+
+    job.refresh_from_db()
+    assert (job.status, job.written, job.rows) == (ExportStatus.DONE, 2, 2)
+    download = client.get(reverse("dashboards:export_job_file", args=[job.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="portfolio-2026-11-15.csv"'
+    assert b"".join(download.streaming_content) == in_request
+
+
+def test_an_xlsx_job_is_a_workbook_of_every_row(client, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client, "xlsx")
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    download = client.get(reverse("dashboards:export_job_file", args=[job.pk]))
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.title == "Portfolio"
+    assert sheet.max_row == 7  # the header and six partnerships
+
+
+def test_the_file_is_written_in_the_language_of_whoever_asked(client, erin, portfolio):
+    erin.language = "fr"
+    erin.save()
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    header = next(csv.reader(io.StringIO(csv_text(job.file.read()))))
+    assert header[:2] == ["Partenariat", "Étape"]
+
+
+def test_a_rerun_of_a_written_job_changes_nothing(client, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    written = job.file.name
+    tasks.export_job_run(job.pk)  # a redelivered task
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ExportStatus.DONE, written)
+
+
+def test_a_fault_is_recorded_on_the_job_and_shown_on_its_page(
+    client, erin, portfolio, monkeypatch, caplog
+):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("dashboards.exports_portfolio.portfolio_rows", broken)
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.failure, job.file.name) == (
+        ExportStatus.FAILED,
+        "RuntimeError: disk full",
+        "",
+    )
+    assert "Export job" in caplog.text
+    page = client.get(reverse("dashboards:export_job", args=[job.pk])).content.decode()
+    assert "The export failed." in page
+    assert reverse("dashboards:export_job_file", args=[job.pk]) not in page
+    assert client.get(reverse("dashboards:export_job_file", args=[job.pk])).status_code == 404
+
+
+# --- its page ----------------------------------------------------------------------
+
+
+def test_the_page_follows_the_job_then_offers_the_file(client, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    url = reverse("dashboards:export_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "Waiting for the worker" in page
+    assert f'hx-get="{url}"' in page
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in polled
+
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.WRITING, written=3, rows=6)
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert "3 of 6 partnerships written" in polled.content.decode()
+    assert 'aria-valuenow="3"' in polled.content.decode()
+
+    tasks.export_job_run(job.pk)
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"
+    page = client.get(url).content.decode()
+    assert "Download portfolio-2026-11-15.csv" in page
+    assert "hx-get" not in page
+
+
+def test_only_whoever_asked_sees_the_job_and_its_file(client, erin, alice, rita, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    for other in (alice, rita):
+        client.force_login(other)
+        assert client.get(reverse("dashboards:export_job", args=[job.pk])).status_code == 404
+        assert client.get(reverse("dashboards:export_job_file", args=[job.pk])).status_code == 404
+
+
+def test_someone_without_the_portfolio_can_neither_ask_nor_download(client, nora, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    client.force_login(nora)
+    assert ask_for(client).status_code == 403
+    assert ExportJob.objects.count() == 1
+    assert client.get(reverse("dashboards:export_job_file", args=[job.pk])).status_code == 403
+
+
+def test_a_format_that_is_not_offered_is_refused(client, erin, portfolio):
+    client.force_login(erin)
+    assert ask_for(client, "pdf").status_code == 400
+    assert client.get(reverse("dashboards:export_job_create")).status_code == 405
+    assert not ExportJob.objects.exists()
+
+
+def test_a_job_that_cannot_be_done_without_its_file_is_refused_by_the_database(erin):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportJob.objects.create(fmt="csv", created_by=erin, status=ExportStatus.DONE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportJob.objects.create(fmt="csv", created_by=erin, rows=2, written=3)
+
+
+# --- expiry ------------------------------------------------------------------------
+
+
+def test_jobs_older_than_a_week_are_deleted_with_their_files(
+    client, erin, portfolio, media, django_capture_on_commit_callbacks
+):
+    client.force_login(erin)
+    ask_for(client)
+    old = ExportJob.objects.get()
+    tasks.export_job_run(old.pk)
+    old.refresh_from_db()
+    old_file = media / old.file.name
+    assert old_file.exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5), tick=False):
+        ask_for(client)
+    recent = ExportJob.objects.latest("pk")
+    assert recent != old
+
+    # A week to the second after the first was asked for: kept.
+    with time_machine.travel(old.created_at + export_jobs.KEPT_FOR, tick=False):
+        assert tasks.expire_export_jobs() == 0
+    with (
+        time_machine.travel(
+            old.created_at + export_jobs.KEPT_FOR + dt.timedelta(seconds=1), tick=False
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.expire_export_jobs() == 1
+    assert list(ExportJob.objects.all()) == [recent]
+    assert not old_file.exists()
