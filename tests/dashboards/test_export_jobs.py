@@ -204,10 +204,13 @@ def test_the_page_follows_the_job_then_offers_the_file(client, erin, portfolio):
     polled = client.get(url, headers={"HX-Request": "true"})
     assert "HX-Refresh" not in polled
 
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.WRITING, written=3, rows=6)
-    polled = client.get(url, headers={"HX-Request": "true"})
-    assert "3 of 6 partnerships written" in polled.content.decode()
-    assert 'aria-valuenow="3"' in polled.content.decode()
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.WRITING, written=3000, rows=12000
+    )
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "3,000 of 12,000 partnerships written" in polled
+    assert 'aria-valuenow="3000"' in polled
+    assert "accord-w-25" in polled
 
     tasks.export_job_run(job.pk)
     polled = client.get(url, headers={"HX-Request": "true"})
