@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 # 100,000 partnerships took about 25 s, near gunicorn's 30-second timeout.
 IN_REQUEST_ROWS = 5000
 KEPT_FOR = dt.timedelta(days=7)
+# A job under way that has not moved for this long has lost its worker (the
+# worker writes its progress every `exports_portfolio.PROGRESS_EVERY` rows, a
+# fraction of a second apart): its page says so rather than wait in silence.
+STALLED_AFTER = dt.timedelta(minutes=10)
 TASK = "dashboards.tasks.export_job_run"
 
 
@@ -91,6 +95,11 @@ def export_job_run(*, job_id: int) -> None:
         _set(job, status=ExportStatus.FAILED, failure=f"{type(error).__name__}: {error}")
         return
     _set(job, status=ExportStatus.DONE, written=job.rows, file=job.file.name)
+
+
+def is_stalled(job: ExportJob, *, now: dt.datetime | None = None) -> bool:
+    """Whether the job is under way but has not moved for `STALLED_AFTER`."""
+    return job.is_under_way and (now or timezone.now()) - job.updated_at > STALLED_AFTER
 
 
 def download_name(job: ExportJob) -> str:

@@ -224,6 +224,7 @@ def export_job(request, pk):
         "job": job,
         "download_name": export_jobs.download_name(job),
         "query": urlencode(job.filters),
+        "stalled": export_jobs.is_stalled(job),
         "kept_for": export_jobs.KEPT_FOR,
     }
     if request.headers.get("HX-Request"):

@@ -288,3 +288,21 @@ def test_jobs_older_than_a_week_are_deleted_with_their_files(
         assert tasks.expire_export_jobs() == 1
     assert list(ExportJob.objects.all()) == [recent]
     assert not old_file.exists()
+
+
+def test_a_job_that_has_not_moved_for_ten_minutes_says_so(client, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    url = reverse("dashboards:export_job", args=[job.pk])
+    warning = "The worker has not moved this export for more than ten minutes."
+    with time_machine.travel(job.updated_at + export_jobs.STALLED_AFTER, tick=False):
+        assert warning not in client.get(url).content.decode()
+    with time_machine.travel(
+        job.updated_at + export_jobs.STALLED_AFTER + dt.timedelta(seconds=1), tick=False
+    ):
+        polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert warning in polled
+        assert "hx-get" in polled  # still followed: a worker may yet take it
+        tasks.export_job_run(job.pk)
+        assert warning not in client.get(url).content.decode()
