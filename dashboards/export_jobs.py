@@ -14,18 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.preferences import in_users_locale
+from notifications.models import Kind
+from notifications.services import Draft, email_on_commit, notifications_create
 from ops.outbox import outbox_enqueue
 from partnerships.models import Partnership
 
 from . import exports_portfolio
 from .filters import narrow
 from .forms import portfolio_filters
-from .models import ExportJob, ExportStatus
+from .models import EXPORT_UNDER_WAY, ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +47,8 @@ KEPT_FOR = dt.timedelta(days=7)
 # worker writes its progress every `exports_portfolio.PROGRESS_EVERY` rows, a
 # fraction of a second apart): its page says so rather than wait in silence.
 STALLED_AFTER = dt.timedelta(minutes=10)
+# A job whose runs keep ending their worker (memory, a kill) is failed after this.
+MAX_ATTEMPTS = 3
 TASK = "dashboards.tasks.export_job_run"
 
 
@@ -46,55 +57,130 @@ def export_size(data: dict) -> int:
     return narrow(Partnership.objects.all(), data).count()
 
 
-def is_large(data: dict) -> bool:
-    return export_size(data) > IN_REQUEST_ROWS
+class FiltersNoLongerApply(Exception):
+    """A job's filters no longer validate (e.g. its owner owns no partnership
+    now): the job fails rather than export the unfiltered portfolio."""
+
+
+def job_filters(filters: dict[str, str]) -> dict:
+    """The cleaned filters of a job's stored GET parameters, or FiltersNoLongerApply."""
+    form, data = portfolio_filters(filters)
+    if filters and not form.is_valid():
+        raise FiltersNoLongerApply(form.errors.as_json())
+    return data
 
 
 def export_job_start(
     *, fmt: str, filters: dict[str, str], user, queue: str | None = None
 ) -> ExportJob:
-    """Store the job and queue it for the worker (on `queue`, else the default
-    one) once it is saved."""
-    _, data = portfolio_filters(filters)
+    """The job writing this export for `user`: the one already under way (and
+    not stalled) for the same format and filters, or a new one, stored and
+    queued for the worker (on `queue`, else the default one) once saved."""
     with transaction.atomic():
-        job = ExportJob(fmt=fmt, filters=filters, created_by=user, rows=export_size(data))
+        # Locked, so that two clicks at once queue one job.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        under_way = ExportJob.objects.filter(
+            created_by=user,
+            fmt=fmt,
+            filters=filters,
+            status__in=EXPORT_UNDER_WAY,
+            updated_at__gte=timezone.now() - STALLED_AFTER,  # a stalled one is not followed
+        ).first()
+        if under_way is not None:
+            return under_way
+        job = ExportJob(
+            fmt=fmt, filters=filters, created_by=user, rows=export_size(job_filters(filters))
+        )
         job.full_clean()
         job.save()
         outbox_enqueue(task_name=TASK, kwargs_list=[{"job_id": job.pk}], queue=queue)
     return job
 
 
-def _set(job: ExportJob, **fields) -> None:
-    # Saved at once, so the page polling the job sees it.
+def _claim(job_id: int) -> ExportJob | None:
+    """Take the job for this run, or None if it is not to be written (gone,
+    written, failed, or out of attempts: then it fails). Each run takes the
+    next attempt; its writes are fenced by that number, so a run overtaken by
+    a later one (a task delivered twice) changes nothing."""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=EXPORT_UNDER_WAY, attempts__lt=MAX_ATTEMPTS
+    ).update(status=ExportStatus.WRITING, written=0, attempts=F("attempts") + 1, updated_at=Now())
+    job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if claimed:
+        return job
+    if job is not None and job.is_under_way:
+        # Sent again and again: each run ended its worker (memory, a kill).
+        logger.error("Export job %s failed: %s attempts", job.pk, job.attempts)
+        if _fenced(job, status=ExportStatus.FAILED, failure="Out of attempts"):
+            _tell(job)
+    return None
+
+
+def _fenced(job: ExportJob, **fields) -> bool:
+    """Save `fields` at once (the page polls them) if no later run has taken
+    the job; whether they were saved."""
+    fields["updated_at"] = timezone.now()
+    saved = ExportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
-    job.save(update_fields=[*fields, "updated_at"])
+    return bool(saved)
 
 
 def export_job_run(*, job_id: int) -> None:
     """Write the job's file. A job already written or failed is left as it is
     (a redelivered task); one that was being written when its worker died is
-    written again from the start."""
-    job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
-    if job is None or not job.is_under_way:
+    written again from the start, up to `MAX_ATTEMPTS` times."""
+    job = _claim(job_id)
+    if job is None:
         return
-    _set(job, status=ExportStatus.WRITING, written=0)
 
     def progress(done, total):
-        _set(job, written=done, rows=total)
+        _fenced(job, written=done, rows=total)
 
     try:
         # Written once, in the language and time zone of whoever asked for it.
         with in_users_locale(job.created_by):
-            _, data = portfolio_filters(job.filters)
+            data = job_filters(job.filters)
             content = exports_portfolio.file_bytes(data, fmt=job.fmt, progress=progress)
-            name = exports_portfolio.file_name(job.fmt, on=timezone.localdate())
-        job.file.save(name, ContentFile(content), save=False)
+        # The stored name is generated (`export_file_path`).
+        job.file.save(f"export.{job.fmt}", ContentFile(content), save=False)
     except Exception as error:
         logger.exception("Export job %s failed", job.pk)
-        _set(job, status=ExportStatus.FAILED, failure=f"{type(error).__name__}: {error}")
-        return
-    _set(job, status=ExportStatus.DONE, written=job.rows, file=job.file.name)
+        saved = _fenced(job, status=ExportStatus.FAILED, failure=f"{type(error).__name__}: {error}")
+    else:
+        saved = _fenced(job, status=ExportStatus.DONE, written=job.rows, file=job.file.name)
+        if not saved:
+            job.file.delete(save=False)  # a later run writes its own
+    if saved:
+        _tell(job)
+
+
+def _tell(job: ExportJob) -> None:
+    """Whoever asked hears that the file is ready, or that it failed: in their
+    inbox (and by email, if that is how they take their reminders), with the
+    link to the job's page, once per job."""
+    with in_users_locale(job.created_by):
+        if job.status == ExportStatus.DONE:
+            subject = _("Your portfolio export is ready")
+            body = ngettext(
+                "The %(format)s file of %(count)s partnership can be downloaded for %(days)s days.",
+                "The %(format)s file of %(count)s partnerships can be downloaded "
+                "for %(days)s days.",
+                job.rows,
+            ) % {
+                "format": job.fmt.upper(),
+                "count": floatformat(job.rows, "0g"),
+                "days": KEPT_FOR.days,
+            }
+        else:
+            subject = _("Your portfolio export failed")
+            body = _(
+                "Ask for it again from the portfolio; if it fails again, tell an administrator."
+            )
+    url = reverse("dashboards:export_job", args=[job.pk])
+    draft = Draft(job.created_by_id, f"export:{job.pk}", Kind.EXPORT, subject, body, url)
+    with transaction.atomic():
+        email_on_commit([notification.pk for notification in notifications_create(drafts=[draft])])
 
 
 def is_stalled(job: ExportJob, *, now: dt.datetime | None = None) -> bool:

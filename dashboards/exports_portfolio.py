@@ -152,6 +152,8 @@ def portfolio_rows(data: dict, *, progress=None) -> list[list]:
                 "; ".join(comments[card["pk"]]),
             ]
         )
+    if progress is not None:
+        progress(len(listed), len(listed))
     return rows
 
 

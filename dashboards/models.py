@@ -189,14 +189,17 @@ class ExportJob(ChoiceLabels):
     fmt = models.CharField(max_length=4, choices=ExportFormat)
     # The portfolio's filters as GET parameters (`forms.link_query`).
     filters = models.JSONField(default=dict, blank=True)
+    # PROTECT: a person is deactivated, not deleted; their exports expire.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=10, choices=ExportStatus, default=ExportStatus.WAITING)
     rows = models.PositiveIntegerField(default=0, help_text=_("Partnerships to write, about."))
     written = models.PositiveIntegerField(default=0)
+    # Runs that took the job: a task delivered again takes the next one.
+    attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=export_file_path, blank=True)
     failure = models.TextField(blank=True)
 

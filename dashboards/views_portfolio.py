@@ -202,8 +202,15 @@ def export_job_create(request):
     fmt = request.POST.get("fmt")
     if fmt not in ExportFormat.values:
         return HttpResponseBadRequest(gettext("Choose CSV or XLSX."))
-    # The filters as the portfolio page reads them: a bad one is dropped there too.
-    _, data = portfolio_filters(request.POST)
+    form, data = portfolio_filters(request.POST)
+    if not form.is_valid():
+        # The offer carries filters the portfolio accepted: these were changed
+        # since, or by hand. Refused, rather than export the whole portfolio.
+        return HttpResponseBadRequest(
+            gettext(
+                "These filters are not valid now: go back to the portfolio and choose them again."
+            )
+        )
     job = export_jobs.export_job_start(fmt=fmt, filters=link_query(data), user=request.user)
     return redirect("dashboards:export_job", pk=job.pk)
 

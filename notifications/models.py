@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     EARLY_WARNING = "early_warning", _("Early warning")
     LESSONS_DUE = "lessons_due", _("Lessons to record")
     HEALTH_CHECK = "health_check", _("Health check to answer")
+    EXPORT = "export", _("Portfolio export written")
 
 
 # Kinds whose email is a message of its own (a health-check invitation carries

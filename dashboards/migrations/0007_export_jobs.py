@@ -25,9 +25,10 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('waiting', 'Waiting for the worker'), ('writing', 'Writing the file'), ('done', 'Ready'), ('failed', 'Failed')], default='waiting', max_length=10)),
                 ('rows', models.PositiveIntegerField(default=0, help_text='Partnerships to write, about.')),
                 ('written', models.PositiveIntegerField(default=0)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('file', models.FileField(blank=True, upload_to=dashboards.models.export_file_path)),
                 ('failure', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'ordering': ['-created_at'],

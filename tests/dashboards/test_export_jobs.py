@@ -97,20 +97,86 @@ def test_the_offer_keeps_the_filters_for_the_job(client, erin, portfolio, monkey
 
 def test_asking_stores_the_job_with_its_filters_and_queues_it(client, erin, portfolio):
     client.force_login(erin)
-    response = ask_for(client, "xlsx", sector="industry", owner="not-a-user")
+    response = ask_for(client, "xlsx", sector="industry", colour="score")
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboards:export_job", args=[job.pk])
-    # The bad filter is dropped, as the portfolio page drops it.
+    # The map's colour is no filter of the rows.
     assert (job.fmt, job.filters, job.created_by, job.status, job.rows) == (
         "xlsx",
-        {},
+        {"sector": "industry"},
         erin,
         ExportStatus.WAITING,
-        6,
+        2,
     )
     message = OutboxMessage.objects.get()
     assert (message.task_name, message.kwargs) == (export_jobs.TASK, {"job_id": job.pk})
+
+
+def test_a_bad_filter_is_refused_rather_than_exporting_everything(client, erin, portfolio):
+    client.force_login(erin)
+    response = ask_for(client, sector="industry", owner="not-a-user")
+    assert response.status_code == 400
+    assert "These filters are not valid now" in response.content.decode()
+    assert not ExportJob.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_asking_again_while_it_is_written_follows_the_same_job(client, erin, portfolio):
+    client.force_login(erin)
+    first = ask_for(client, sector="industry")
+    again = ask_for(client, sector="industry")
+    assert again["Location"] == first["Location"]
+    other = ask_for(client, "xlsx", sector="industry")
+    assert other["Location"] != first["Location"]
+    assert ExportJob.objects.count() == OutboxMessage.objects.count() == 2
+    # Once written, asking again writes it again (the portfolio may have changed).
+    tasks.export_job_run(ExportJob.objects.get(fmt="csv").pk)
+    assert ask_for(client, sector="industry")["Location"] != first["Location"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"owner": "alice"},
+        {"period": "2026-09"},
+        {"provisional": "1"},
+        {"country": "KE"},
+        {"region": "AF", "stage": "active"},
+        {"purpose": "clinical_exchange", "sector": "government"},
+    ],
+    ids=lambda filters: "+".join(filters),
+)
+def test_every_filter_reaches_the_worker(client, erin, alice, portfolio, filters):
+    if "owner" in filters:
+        filters = {"owner": str(alice.pk)}
+    client.force_login(erin)
+    in_request = client.get(EXPORT, filters).content
+    # Each changes the file (its rows, or the scorecards they show).
+    assert in_request != client.get(EXPORT).content
+    ask_for(client, **filters)
+    job = ExportJob.objects.get()
+    assert job.filters == filters
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.file.read() == in_request
+
+
+def test_filters_that_no_longer_apply_fail_the_job_rather_than_export_everything(
+    client, erin, alice, bob, portfolio
+):
+    from partnerships.models import Partnership
+
+    client.force_login(erin)
+    ask_for(client, owner=str(alice.pk))
+    job = ExportJob.objects.get()
+    # Alice hands her partnerships over before the worker takes the job.
+    Partnership.objects.filter(owner=alice).update(owner=bob)
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED
+    assert job.failure.startswith("FiltersNoLongerApply")
+    assert not job.file
 
 
 def test_the_worker_writes_the_same_file_as_the_request_would(client, erin, portfolio):
@@ -295,7 +361,7 @@ def test_a_job_that_has_not_moved_for_ten_minutes_says_so(client, erin, portfoli
     ask_for(client)
     job = ExportJob.objects.get()
     url = reverse("dashboards:export_job", args=[job.pk])
-    warning = "The worker has not moved this export for more than ten minutes."
+    warning = "The worker has not moved this export for more than ten minutes:"
     with time_machine.travel(job.updated_at + export_jobs.STALLED_AFTER, tick=False):
         assert warning not in client.get(url).content.decode()
     with time_machine.travel(
@@ -304,5 +370,116 @@ def test_a_job_that_has_not_moved_for_ten_minutes_says_so(client, erin, portfoli
         polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
         assert warning in polled
         assert "hx-get" in polled  # still followed: a worker may yet take it
+        # Asking again starts a new job rather than follow the stalled one.
+        assert ask_for(client)["Location"] != url
         tasks.export_job_run(job.pk)
         assert warning not in client.get(url).content.decode()
+
+
+# --- telling whoever asked ---------------------------------------------------------
+
+
+def test_whoever_asked_is_told_in_their_inbox_once(client, erin, portfolio):
+    from notifications.models import Kind, Notification
+
+    erin.language = "fr"
+    erin.save()
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    assert not Notification.objects.exists()  # not while it waits
+
+    tasks.export_job_run(job.pk)
+    tasks.export_job_run(job.pk)  # a redelivered task tells no one twice
+    told = Notification.objects.get()
+    assert (told.user, told.kind, told.url) == (
+        erin,
+        Kind.EXPORT,
+        reverse("dashboards:export_job", args=[job.pk]),
+    )
+    assert told.subject == "Votre export du portefeuille est prêt"
+    assert "6 partenariats" in told.body
+
+
+def test_a_failed_export_is_told_too(client, erin, portfolio, monkeypatch):
+    from notifications.models import Notification
+
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    monkeypatch.setattr(
+        "dashboards.exports_portfolio.portfolio_rows",
+        lambda *args, **kwargs: 1 / 0,
+    )
+    tasks.export_job_run(job.pk)
+    told = Notification.objects.get()
+    assert told.subject == "Your portfolio export failed"
+    assert told.url == reverse("dashboards:export_job", args=[job.pk])
+
+
+# --- delivered more than once ------------------------------------------------------
+
+
+def test_a_run_overtaken_by_a_second_delivery_leaves_one_file_and_one_message(
+    client, erin, portfolio, media, monkeypatch
+):
+    from notifications.models import Notification
+
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    real = export_jobs.exports_portfolio.file_bytes
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            # The same task, delivered again, runs to its end meanwhile.
+            tasks.export_job_run(job.pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_jobs.exports_portfolio, "file_bytes", racing)
+    tasks.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, len(calls)) == (ExportStatus.DONE, 2, 2)
+    assert [path.name for path in (media / "exports").iterdir()] == [Path(job.file.name).name]
+    assert Notification.objects.count() == 1
+
+
+def test_a_job_whose_runs_keep_dying_fails_after_its_attempts(client, erin, portfolio):
+    from notifications.models import Notification
+
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    # Each earlier run ended its worker mid-file (it stays "writing").
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.WRITING, attempts=export_jobs.MAX_ATTEMPTS - 1
+    )
+    tasks.export_job_run(job.pk)  # the last attempt: it is written
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportStatus.DONE, export_jobs.MAX_ATTEMPTS)
+
+    ask_for(client)
+    again = ExportJob.objects.latest("pk")
+    ExportJob.objects.filter(pk=again.pk).update(
+        status=ExportStatus.WRITING, attempts=export_jobs.MAX_ATTEMPTS
+    )
+    tasks.export_job_run(again.pk)  # delivered once more: no attempt left
+    again.refresh_from_db()
+    assert (again.status, again.failure) == (ExportStatus.FAILED, "Out of attempts")
+    assert not again.file
+    assert Notification.objects.filter(url__endswith=f"/{again.pk}/").count() == 1
+
+
+def test_whoever_no_longer_reads_the_portfolio_loses_their_exports(client, erin, portfolio):
+    client.force_login(erin)
+    ask_for(client)
+    job = ExportJob.objects.get()
+    tasks.export_job_run(job.pk)
+    erin.groups.clear()
+    for url in (
+        reverse("dashboards:export_job", args=[job.pk]),
+        reverse("dashboards:export_job_file", args=[job.pk]),
+    ):
+        assert client.get(url).status_code == 403
