@@ -439,6 +439,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 # The largest document one may upload; a request body bigger than this (plus
 # room for the form's other fields) is answered 413 before it is read.
 ACCORD_MAX_UPLOAD_MB = env.int("ACCORD_MAX_UPLOAD_MB", default=20)
+# A portfolio export of more partnerships than this is written by the worker
+# (dashboards/export_jobs.py): 5,000 take 0.8 s (CSV) and 1.6 s (XLSX) here.
+ACCORD_EXPORT_IN_REQUEST_ROWS = env.int("ACCORD_EXPORT_IN_REQUEST_ROWS", default=5000)
 ACCORD_MAX_UPLOAD_SIZE = ACCORD_MAX_UPLOAD_MB * 1024 * 1024
 ACCORD_MAX_REQUEST_SIZE = ACCORD_MAX_UPLOAD_SIZE + 1024 * 1024
 # Form fields other than files: Django's default, said out loud.

@@ -178,7 +178,7 @@ def file_bytes(data: dict, *, fmt: str, progress=None) -> bytes:
 
 def response(data: dict, *, fmt: str) -> HttpResponse:
     """The export written within the request (a portfolio of at most
-    `export_jobs.IN_REQUEST_ROWS` partnerships: larger ones go to the worker)."""
+    `export_jobs.in_request_rows()` partnerships: larger ones go to the worker)."""
     response = HttpResponse(file_bytes(data, fmt=fmt), content_type=CONTENT_TYPES[fmt])
     name = file_name(fmt, on=timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{name}"'

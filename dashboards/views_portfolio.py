@@ -181,7 +181,7 @@ def portfolio_export(request, fmt: str):
     a page that offers to have the worker write it (a GET changes nothing)."""
     _, data = portfolio_filters(request.GET)
     size = export_jobs.export_size(data)
-    if size <= export_jobs.IN_REQUEST_ROWS:
+    if size <= export_jobs.in_request_rows():
         return exports_portfolio.response(data, fmt=fmt)
     return render(
         request,

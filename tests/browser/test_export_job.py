@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from dashboards import export_jobs, tasks
+from dashboards import tasks
 from dashboards.models import ExportJob
 from tests.browser.conftest import sign_in
 from tests.dashboards.test_portfolio import seed_portfolio
@@ -22,10 +22,10 @@ pytestmark = [
 
 
 def test_a_large_export_is_prepared_by_the_worker_and_downloaded(
-    live_server, page, alice, bob, rita, erin, settings, tmp_path, monkeypatch
+    live_server, page, alice, bob, rita, erin, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 5)  # the six partnerships are "large"
+    settings.ACCORD_EXPORT_IN_REQUEST_ROWS = 5  # the six partnerships are "large"
     seed_portfolio(alice, bob, rita)
     cache.clear()
     problems = []

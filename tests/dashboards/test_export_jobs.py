@@ -50,13 +50,18 @@ def ask_for(client, fmt="csv", **filters):
     return client.post(reverse("dashboards:export_job_create"), {"fmt": fmt, **filters})
 
 
+def job_asked_for(client, fmt="csv", **filters) -> ExportJob:
+    ask_for(client, fmt, **filters)
+    return ExportJob.objects.latest("pk")
+
+
 # --- in the request, or offered to the worker ------------------------------------
 
 
 def test_a_portfolio_of_exactly_the_limit_is_written_in_the_request(
-    client, erin, portfolio, monkeypatch
+    client, erin, portfolio, settings
 ):
-    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 6)
+    settings.ACCORD_EXPORT_IN_REQUEST_ROWS = 6
     client.force_login(erin)
     response = client.get(EXPORT)
     assert response["Content-Disposition"].startswith("attachment;")
@@ -65,9 +70,9 @@ def test_a_portfolio_of_exactly_the_limit_is_written_in_the_request(
 
 
 def test_one_partnership_more_is_offered_to_the_worker_and_nothing_is_stored_yet(
-    client, erin, portfolio, monkeypatch
+    client, erin, portfolio, settings
 ):
-    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 5)
+    settings.ACCORD_EXPORT_IN_REQUEST_ROWS = 5
     client.force_login(erin)
     response = client.get(EXPORT, {"sector": "industry", "colour": "score"})
     # Two industry partnerships are within the limit: the file itself.
@@ -84,8 +89,8 @@ def test_one_partnership_more_is_offered_to_the_worker_and_nothing_is_stored_yet
     assert not OutboxMessage.objects.exists()
 
 
-def test_the_offer_keeps_the_filters_for_the_job(client, erin, portfolio, monkeypatch):
-    monkeypatch.setattr(export_jobs, "IN_REQUEST_ROWS", 1)
+def test_the_offer_keeps_the_filters_for_the_job(client, erin, portfolio, settings):
+    settings.ACCORD_EXPORT_IN_REQUEST_ROWS = 1
     client.force_login(erin)
     page = client.get(EXPORT, {"sector": "industry", "period": "2026-09"}).content.decode()
     assert '<input type="hidden" name="sector" value="industry">' in page
@@ -154,8 +159,7 @@ def test_every_filter_reaches_the_worker(client, erin, alice, portfolio, filters
     in_request = client.get(EXPORT, filters).content
     # Each changes the file (its rows, or the scorecards they show).
     assert in_request != client.get(EXPORT).content
-    ask_for(client, **filters)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client, **filters)
     assert job.filters == filters
     tasks.export_job_run(job.pk)
     job.refresh_from_db()
@@ -168,8 +172,7 @@ def test_filters_that_no_longer_apply_fail_the_job_rather_than_export_everything
     from partnerships.models import Partnership
 
     client.force_login(erin)
-    ask_for(client, owner=str(alice.pk))
-    job = ExportJob.objects.get()
+    job = job_asked_for(client, owner=str(alice.pk))
     # Alice hands her partnerships over before the worker takes the job.
     Partnership.objects.filter(owner=alice).update(owner=bob)
     tasks.export_job_run(job.pk)
@@ -182,8 +185,7 @@ def test_filters_that_no_longer_apply_fail_the_job_rather_than_export_everything
 def test_the_worker_writes_the_same_file_as_the_request_would(client, erin, portfolio):
     client.force_login(erin)
     in_request = client.get(EXPORT, {"sector": "industry"}).content
-    ask_for(client, sector="industry")
-    job = ExportJob.objects.get()
+    job = job_asked_for(client, sector="industry")
     assert job.filters == {"sector": "industry"}
 
     tasks.export_job_run(job.pk)  # what the worker does
@@ -197,8 +199,7 @@ def test_the_worker_writes_the_same_file_as_the_request_would(client, erin, port
 
 def test_an_xlsx_job_is_a_workbook_of_every_row(client, erin, portfolio):
     client.force_login(erin)
-    ask_for(client, "xlsx")
-    job = ExportJob.objects.get()
+    job = job_asked_for(client, "xlsx")
     tasks.export_job_run(job.pk)
     download = client.get(reverse("dashboards:export_job_file", args=[job.pk]))
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -211,8 +212,7 @@ def test_the_file_is_written_in_the_language_of_whoever_asked(client, erin, port
     erin.language = "fr"
     erin.save()
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     tasks.export_job_run(job.pk)
     job.refresh_from_db()
     header = next(csv.reader(io.StringIO(csv_text(job.file.read()))))
@@ -221,8 +221,7 @@ def test_the_file_is_written_in_the_language_of_whoever_asked(client, erin, port
 
 def test_a_rerun_of_a_written_job_changes_nothing(client, erin, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     tasks.export_job_run(job.pk)
     job.refresh_from_db()
     written = job.file.name
@@ -235,8 +234,7 @@ def test_a_fault_is_recorded_on_the_job_and_shown_on_its_page(
     client, erin, portfolio, monkeypatch, caplog
 ):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -261,8 +259,7 @@ def test_a_fault_is_recorded_on_the_job_and_shown_on_its_page(
 
 def test_the_page_follows_the_job_then_offers_the_file(client, erin, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     url = reverse("dashboards:export_job", args=[job.pk])
     page = client.get(url).content.decode()
     assert "Waiting for the worker" in page
@@ -288,8 +285,7 @@ def test_the_page_follows_the_job_then_offers_the_file(client, erin, portfolio):
 
 def test_only_whoever_asked_sees_the_job_and_its_file(client, erin, alice, rita, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     tasks.export_job_run(job.pk)
     for other in (alice, rita):
         client.force_login(other)
@@ -299,8 +295,7 @@ def test_only_whoever_asked_sees_the_job_and_its_file(client, erin, alice, rita,
 
 def test_someone_without_the_portfolio_can_neither_ask_nor_download(client, nora, erin, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     tasks.export_job_run(job.pk)
     client.force_login(nora)
     assert ask_for(client).status_code == 403
@@ -358,8 +353,7 @@ def test_jobs_older_than_a_week_are_deleted_with_their_files(
 
 def test_a_job_that_has_not_moved_for_ten_minutes_says_so(client, erin, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     url = reverse("dashboards:export_job", args=[job.pk])
     warning = "The worker has not moved this export for more than ten minutes:"
     with time_machine.travel(job.updated_at + export_jobs.STALLED_AFTER, tick=False):
@@ -385,8 +379,7 @@ def test_whoever_asked_is_told_in_their_inbox_once(client, erin, portfolio):
     erin.language = "fr"
     erin.save()
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     assert not Notification.objects.exists()  # not while it waits
 
     tasks.export_job_run(job.pk)
@@ -405,8 +398,7 @@ def test_a_failed_export_is_told_too(client, erin, portfolio, monkeypatch):
     from notifications.models import Notification
 
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     monkeypatch.setattr(
         "dashboards.exports_portfolio.portfolio_rows",
         lambda *args, **kwargs: 1 / 0,
@@ -426,8 +418,7 @@ def test_a_run_overtaken_by_a_second_delivery_leaves_one_file_and_one_message(
     from notifications.models import Notification
 
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     real = export_jobs.exports_portfolio.file_bytes
     calls = []
 
@@ -450,8 +441,7 @@ def test_a_job_whose_runs_keep_dying_fails_after_its_attempts(client, erin, port
     from notifications.models import Notification
 
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     # Each earlier run ended its worker mid-file (it stays "writing").
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.WRITING, attempts=export_jobs.MAX_ATTEMPTS - 1
@@ -474,8 +464,7 @@ def test_a_job_whose_runs_keep_dying_fails_after_its_attempts(client, erin, port
 
 def test_whoever_no_longer_reads_the_portfolio_loses_their_exports(client, erin, portfolio):
     client.force_login(erin)
-    ask_for(client)
-    job = ExportJob.objects.get()
+    job = job_asked_for(client)
     tasks.export_job_run(job.pk)
     erin.groups.clear()
     for url in (

@@ -23,7 +23,7 @@ COLD = 16
 # unread notifications: the summary comes from Redis.
 WARM = 8
 # session, user, a savepoint and its release, permissions (2); how many
-# partnerships the filters hold (more than `export_jobs.IN_REQUEST_ROWS` go to
+# partnerships the filters hold (more than `ACCORD_EXPORT_IN_REQUEST_ROWS` go to
 # the worker); partnerships with their owners, countries and sectors; their
 # latest shown scorecards; the comments of those scorecards' reviews.
 EXPORT = 10
