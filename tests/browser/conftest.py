@@ -2,9 +2,12 @@
 
 import contextlib
 import os
+import time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect, sync_playwright
 
 from partnerships.models import PartnershipLead
@@ -14,6 +17,31 @@ from tooling.servers import CHROMIUM
 # Playwright's sync API runs an event loop in this thread; Django's guard
 # against database calls from async code would otherwise refuse the test's own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def wait_until(page, expression: str, arg=None, *, timeout: float = 10_000) -> None:
+    """Check `expression` (JavaScript: an expression, or a function of `arg`)
+    until it is truthy, or raise Playwright's TimeoutError after `timeout` ms.
+
+    Not `page.wait_for_function`: on a page whose Content Security Policy
+    forbids eval, as all of Accord's do, its polling inside the page evaluates
+    the predicate again, which Chromium refuses once the first evaluation is
+    over (microsoft/playwright#36986: "EvalError … violates … 'unsafe-eval'",
+    now and then). `page.evaluate` runs each check through the DevTools
+    protocol, which the page's policy does not govern."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError as error:
+            # A page still loading: its context is replaced under the check.
+            if "context was destroyed" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"not true within {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(50)
+
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -2,6 +2,7 @@
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.browser.conftest import wait_until
 from tests.factories import TOTP_SECRET, totp_code
 
 # The element that shows the focus: a radio drawn as a button (.btn-check) is
@@ -39,7 +40,7 @@ def assert_focus_shown(page):
     # A frame may pass before the style follows the focus (a date field
     # moving it between its day, month and year): a second to show.
     try:
-        page.wait_for_function(FOCUS_SHOWN, timeout=1_000)
+        wait_until(page, FOCUS_SHOWN, timeout=1_000)
     except PlaywrightTimeoutError:
         raise AssertionError(f"no visible focus on {page.evaluate(DESCRIBE_FOCUS)}") from None
 

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.browser.conftest import wait_until
+
 # The live server makes every test transactional; serialized_rollback keeps
 # the rows migrations made for the transactional tests that follow.
 pytestmark = [
@@ -16,7 +18,7 @@ def test_every_kind_of_chart_and_the_map_draw_without_errors(page, live_server, 
 
     page.goto(f"{live_server.url}/charts/")
     # Chart.js registers every chart it draws; the map draws once its atlas has loaded.
-    page.wait_for_function("Object.keys(Chart.instances).length === 6")
+    wait_until(page, "Object.keys(Chart.instances).length === 6")
     kinds = page.evaluate("Object.values(Chart.instances).map(c => c.config.type).sort()")
     assert kinds == ["bar", "bar", "choropleth", "doughnut", "line", "radar"]
     # The map coloured the countries it was given (Kenya, Brazil, Singapore).
@@ -44,7 +46,7 @@ def test_a_charts_numbers_read_in_the_pages_language_not_the_browsers(
     """The browser here speaks American English; the page, the reader's language."""
     settings.ROOT_URLCONF = "tests.browser.chart_page"
     page.goto(f"{live_server.url}/charts/?lang={language}")
-    page.wait_for_function("Object.keys(Chart.instances).length === 6")
+    wait_until(page, "Object.keys(Chart.instances).length === 6")
     line = "Object.values(Chart.instances).find(c => c.config.type === 'line')"
     said = page.evaluate(
         f"""(() => {{ const chart = {line};

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from evaluation import services as evaluation
 from health import services as health
 from health.models import Respondent
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.dashboards.test_portfolio import seed_portfolio
 from tests.factories import partnership_with_data
 from tests.health.builders import open_round
@@ -78,13 +78,13 @@ def test_the_busiest_pages_draw_without_a_single_violation(live_server, page, al
     sign_in(page, live_server, "alice")
     for path in ("/dashboards/", f"/dashboards/partnerships/{partnership.pk}/"):
         page.goto(f"{live_server.url}{path}")
-        page.wait_for_function(EVERY_CHART_DRAWN)
+        wait_until(page, EVERY_CHART_DRAWN)
 
     # The partnership page with its progress bars, then the grid, saving in place.
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/")
     expect(page.locator(".progress-bar").first).to_be_visible()
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/measurements/")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     cell = page.locator(".measurement-cell input[name=value]").first
     cell.fill("42")
     cell.press("Tab")

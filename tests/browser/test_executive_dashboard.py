@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.portfolio import DEMO_PASSWORD
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.dashboards.test_portfolio import seed_portfolio
 
 pytestmark = [
@@ -47,8 +47,8 @@ def test_an_executive_sees_the_demo_portfolio_with_its_charts_and_map(live_serve
         canvas = page.locator(f"#{chart_id} canvas")
         expect(canvas).to_be_visible()
         # Chart.js has taken the canvas over once it has drawn on it.
-        page.wait_for_function(
-            "id => !!Chart.getChart(document.querySelector(`#${id} canvas`))", arg=chart_id
+        wait_until(
+            page, "id => !!Chart.getChart(document.querySelector(`#${id} canvas`))", arg=chart_id
         )
     page.wait_for_timeout(600)  # let the entry animations settle before the picture
     page.screenshot(path=SCREENSHOT, full_page=True)
@@ -57,7 +57,7 @@ def test_an_executive_sees_the_demo_portfolio_with_its_charts_and_map(live_serve
     # The map coloured by average score instead of count.
     page.get_by_role("link", name="Average score").click()
     expect(page.locator("#partner-map")).to_contain_text("average latest score")
-    page.wait_for_function("() => !!Chart.getChart(document.querySelector('#partner-map canvas'))")
+    wait_until(page, "() => !!Chart.getChart(document.querySelector('#partner-map canvas'))")
     assert problems == []
 
 

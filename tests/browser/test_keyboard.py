@@ -15,7 +15,7 @@ from health import services as health
 from health.models import Respondent, Statement
 from partnerships.models import Measurement, Partner
 from partnerships.periods import Period
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.browser.keyboard import (
     fill_partner_with_keys,
     sign_in_with_keys,
@@ -70,7 +70,7 @@ def test_a_manager_enters_measurements_in_the_grid_with_the_keyboard(live_server
     quarter = Period.containing(dt.date.today(), "quarterly").previous()
     sign_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/measurements/")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
 
     for period, value in ((quarter.previous(), "31"), (quarter, "35")):
         cell = page.get_by_label(f"{metric.name}, {period.start.isoformat()}")

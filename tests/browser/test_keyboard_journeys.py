@@ -15,7 +15,7 @@ from evaluation import services as evaluation
 from evaluation.models import Scorecard
 from partnerships.models import Agreement, Measurement, Partner, Partnership
 from partnerships.periods import Period
-from tests.browser.conftest import two_editors
+from tests.browser.conftest import two_editors, wait_until
 from tests.browser.keyboard import (
     FOCUSED,
     choose,
@@ -65,7 +65,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements_with_the_ke
     # goes to the matches and Enter chooses one.
     follow(page, page.get_by_role("link", name="Partnerships", exact=True))
     follow(page, page.get_by_role("link", name="New partnership"))
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     type_into(page, page.locator("[name=title]"), "Stroke nursing exchange")
     choose(page, page.locator("[name=purpose]"), "Clinical")
     picker = page.locator("[data-partner-picker]").first
@@ -140,7 +140,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements_with_the_ke
     # Two measurements in the grid, each saved in place when Tab leaves it
     # (the last quarter's is the page's last field: Tab leaves the page then).
     follow(page, page.get_by_role("link", name="Measurements"))
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     for period, value in ((quarter.previous(), "58"), (quarter, "52")):
         cell = page.get_by_label(f"Door-to-needle time, {period.start.isoformat()}")
         type_into(page, cell, value)
@@ -161,7 +161,7 @@ def test_the_partner_picker_answers_the_arrow_keys_enter_and_escape(live_server,
     lac_vert = PartnerFactory(name="Hôpital Lac-Vert", country="CA")
     sign_in_with_keys(page, live_server, "alice")
     page.goto(f"{live_server.url}/partnerships/new/")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     type_into(page, page.locator("[name=title]"), "Lakes exchange")
     choose(page, page.locator("[name=purpose]"), "Joint")
     picker = page.locator("[data-partner-picker]").first

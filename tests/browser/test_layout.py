@@ -3,7 +3,7 @@ without a space and Arabic text; user text carries dir="auto"."""
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.browser.site import ARABIC_UNBROKEN, build_site, pages_by_role
 
 pytestmark = [
@@ -91,7 +91,7 @@ def test_no_page_scrolls_sideways_at_360_px_with_long_and_arabic_text(
         if scroll_width > inner_width:
             wide[page_type] = (scroll_width, tab.evaluate(TOO_WIDE))
         if tab.locator("canvas[data-chart]").count():
-            tab.wait_for_function(EVERY_CHART_DRAWN)
+            wait_until(tab, EVERY_CHART_DRAWN)
             if labels := tab.evaluate(CLIPPED_LABELS):
                 clipped[page_type] = labels
         if page_type in DIRECTED:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from partnerships.models import Agreement, Measurement, Partnership
 from partnerships.periods import Period
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.partnerships.test_documents import TINY_PDF
 
 pytestmark = [
@@ -103,7 +103,7 @@ def test_a_manager_enters_a_partnership_from_partner_to_measurements(
     page.get_by_role("link", name="Measurements").click()
     # The cells save through htmx: type only once it has bound them.
     page.wait_for_load_state("load")
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     for period, value in ((quarter.previous(), "58"), (quarter, "52")):
         cell = page.get_by_label(f"Door-to-needle time, {period.start.isoformat()}")
         cell.fill(value)

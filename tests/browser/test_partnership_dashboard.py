@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from core.formatting import short_month
 from evaluation import review, services
 from evaluation.models import Scorecard
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.factories import MemberFactory, PartnerFactory, partnership_with_data
 
 pytestmark = [
@@ -47,7 +47,7 @@ def test_an_executive_sees_the_partnership_dashboard_drawn(live_server, page, al
     sign_in(page, live_server, "erin")
     page.goto(f"{live_server.url}/dashboards/partnerships/{partnership.pk}/")
     expect(page.get_by_role("heading", name="Kenyan referral network")).to_be_visible()
-    page.wait_for_function(EVERY_CHART_DRAWN)
+    wait_until(page, EVERY_CHART_DRAWN)
     # History, one chart per metric and the members' map.
     assert page.locator("canvas[data-chart]").count() == 4
     expect(page.locator("#latest")).to_contain_text(f"Latest scorecard: {month.start:%B %Y}")
