@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -215,18 +215,29 @@ def export_job_create(request):
     return redirect("dashboards:export_job", pk=job.pk)
 
 
-def _own_job(request, pk) -> ExportJob:
-    job = get_object_or_404(ExportJob, pk=pk)
-    # Only whoever asked for it, while they may still read the portfolio.
-    if job.created_by_id != request.user.pk:
-        raise Http404
-    return job
+def _own_job(request, pk) -> ExportJob | None:
+    # Only whoever asked for it, while they may still read the portfolio:
+    # someone else's job is as absent as one deleted, so none can be guessed at.
+    return ExportJob.objects.filter(pk=pk, created_by=request.user.pk).first()
+
+
+# htmx stops polling on this status (a deleted job will not come back).
+STOP_POLLING = 286
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def export_job(request, pk):
     """The export the worker is writing: its progress, then its file."""
     job = _own_job(request, pk)
+    if job is None:
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=STOP_POLLING)
+        return render(
+            request,
+            "dashboards/export_gone.html",
+            {"kept_for": export_jobs.KEPT_FOR},
+            status=404,
+        )
     context = {
         "job": job,
         "download_name": export_jobs.download_name(job),
@@ -246,6 +257,8 @@ def export_job(request, pk):
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def export_job_file(request, pk):
     job = _own_job(request, pk)
+    if job is None:
+        raise Http404
     if job.status != ExportStatus.DONE:
         raise Http404(gettext("This export is not ready."))
     try:

@@ -472,3 +472,21 @@ def test_whoever_no_longer_reads_the_portfolio_loses_their_exports(client, erin,
         reverse("dashboards:export_job_file", args=[job.pk]),
     ):
         assert client.get(url).status_code == 403
+
+
+def test_a_deleted_export_says_so_and_stops_its_page_polling(client, erin, alice, portfolio):
+    client.force_login(erin)
+    job = job_asked_for(client)
+    url = reverse("dashboards:export_job", args=[job.pk])
+    job.delete()  # expired
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "an export is deleted 7 days after it was asked for" in response.content.decode()
+    # htmx stops polling on 286 (a page left open while the job was deleted).
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 286
+    # Someone else's export reads the same: none can be guessed at.
+    mine = job_asked_for(client)
+    client.force_login(alice)
+    response = client.get(reverse("dashboards:export_job", args=[mine.pk]))
+    assert response.status_code == 404
+    assert "There is no such export of yours" in response.content.decode()
