@@ -189,9 +189,9 @@ def _tell(job: ExportJob) -> None:
         email_on_commit([notification.pk for notification in notifications_create(drafts=[draft])])
 
 
-def is_stalled(job: ExportJob, *, now: dt.datetime | None = None) -> bool:
+def is_stalled(job: ExportJob) -> bool:
     """Whether the job is under way but has not moved for `STALLED_AFTER`."""
-    return job.is_under_way and (now or timezone.now()) - job.updated_at > STALLED_AFTER
+    return job.is_under_way and timezone.now() - job.updated_at > STALLED_AFTER
 
 
 def download_name(job: ExportJob) -> str:
@@ -199,14 +199,12 @@ def download_name(job: ExportJob) -> str:
     return exports_portfolio.file_name(job.fmt, on=timezone.localdate(job.created_at))
 
 
-def export_jobs_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the jobs asked for more than `KEPT_FOR` ago, with their files;
-    how many. A file is deleted after its row is, so none is left without one."""
-    cutoff = (now or timezone.now()) - KEPT_FOR
-    expired = list(ExportJob.objects.filter(created_at__lt=cutoff))
-    for job in expired:
-        name, storage = job.file.name, job.file.storage
-        job.delete()
-        if name:
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
-    return len(expired)
+def export_jobs_expire() -> int:
+    """Delete the jobs asked for more than `KEPT_FOR` ago, then their files
+    once that commits, so no job is left without its file; how many."""
+    expired = ExportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR)
+    names = [name for name in expired.values_list("file", flat=True) if name]
+    count, _ = expired.delete()
+    storage = ExportJob._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -183,14 +183,15 @@ def portfolio_export(request, fmt: str):
     size = export_jobs.export_size(data)
     if size <= export_jobs.in_request_rows():
         return exports_portfolio.response(data, fmt=fmt)
+    filters = link_query(data)
     return render(
         request,
         "dashboards/export_offer.html",
         {
             "fmt": fmt,
             "size": size,
-            "filters": link_query(data),
-            "query": urlencode(link_query(data)),
+            "filters": filters,
+            "query": urlencode(filters),
             "kept_for": export_jobs.KEPT_FOR,
         },
     )
@@ -201,18 +202,24 @@ def portfolio_export(request, fmt: str):
 def export_job_create(request):
     fmt = request.POST.get("fmt")
     if fmt not in ExportFormat.values:
-        return HttpResponseBadRequest(gettext("Choose CSV or XLSX."))
+        return _refused(request, gettext("Choose CSV or XLSX."))
     form, data = portfolio_filters(request.POST)
     if not form.is_valid():
         # The offer carries filters the portfolio accepted: these were changed
         # since, or by hand. Refused, rather than export the whole portfolio.
-        return HttpResponseBadRequest(
+        return _refused(
+            request,
             gettext(
                 "These filters are not valid now: go back to the portfolio and choose them again."
-            )
+            ),
         )
     job = export_jobs.export_job_start(fmt=fmt, filters=link_query(data), user=request.user)
     return redirect("dashboards:export_job", pk=job.pk)
+
+
+def _refused(request, why: str):
+    """An export that cannot be asked for: why, within the site's frame."""
+    return render(request, "dashboards/export_refused.html", {"why": why}, status=400)
 
 
 def _own_job(request, pk) -> ExportJob | None:
