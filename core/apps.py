@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from . import catalogues
+
+        catalogues.install()

@@ -25,7 +25,13 @@ class Frequency(models.TextChoices):
 
     @property
     def months(self) -> int:
-        return {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}[self.value]
+        return MONTHS[self]
+
+
+# How many months each frequency's period lasts. A dictionary rather than
+# `Frequency.months` where periods are walked: a dashboard steps through
+# hundreds of them, and an enum's property costs several times a look-up.
+MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -39,7 +45,8 @@ class Period:
     frequency: Frequency
 
     def __post_init__(self):
-        object.__setattr__(self, "frequency", Frequency(self.frequency))
+        if type(self.frequency) is not Frequency:
+            object.__setattr__(self, "frequency", Frequency(self.frequency))
         if not is_period_start(self.start, self.frequency):
             raise ValueError(f"{self.start} does not start a {self.frequency.label.lower()} period")
 
@@ -52,13 +59,13 @@ class Period:
     @property
     def end(self) -> dt.date:
         """The last day of the period (inclusive)."""
-        return _add_months(self.start, self.frequency.months) - dt.timedelta(days=1)
+        return _add_months(self.start, MONTHS[self.frequency]) - dt.timedelta(days=1)
 
     def next(self) -> Period:
-        return Period(_add_months(self.start, self.frequency.months), self.frequency)
+        return Period(_add_months(self.start, MONTHS[self.frequency]), self.frequency)
 
     def previous(self) -> Period:
-        return Period(_add_months(self.start, -self.frequency.months), self.frequency)
+        return Period(_add_months(self.start, -MONTHS[self.frequency]), self.frequency)
 
     @property
     def label(self) -> str:
@@ -78,8 +85,7 @@ class Period:
 
 
 def is_period_start(day: dt.date, frequency: str) -> bool:
-    months = Frequency(frequency).months
-    return day.day == 1 and (day.month - 1) % months == 0
+    return day.day == 1 and (day.month - 1) % MONTHS[Frequency(frequency)] == 0
 
 
 def last_closed_period(today: dt.date, frequency: str) -> Period:
