@@ -41,8 +41,9 @@ Where the time beyond the SQL went (cProfile around `Client.get`, Nov 2026):
   and cell was most of the partnership dashboard, so charts and tables are
   rendered in one pass of Python (`dashboards/templatetags/dashboard_charts.py`).
   A `gettext` that finds no translation (every string in British English)
-  walks a chain of seven catalogues (django-countries' fallback and the
-  contrib apps' `en` catalogues), tens of microseconds under cProfile.
+  walked a chain of seven catalogues (django-countries' fallback and the
+  contrib apps' header-only `en` catalogues), 9 µs a message; without the
+  empty ones (`core/catalogues.py`, Dec 2026) 3 µs.
 - A statement read through a server-side cursor (`QuerySet.iterator()`, which
   Django's ModelChoiceIterator uses) is captured as its DECLARE only: the
   replay does not see the work, which happens at FETCH. The portfolio's owner
