@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -36,17 +37,26 @@ def _filters(request) -> AuditFilterForm:
 
 def audit_events(request):
     form = _filters(request)
-    if not form.is_valid():
-        page, status = None, 400
-    else:
-        page, status = Paginator(form.events(), PAGE_SIZE).get_page(request.GET.get("page")), 200
+    return _events_page(request, form, status=200 if form.is_valid() else 400)
+
+
+def _events_page(request, form: AuditFilterForm, *, status: int, too_many: int = 0):
+    page = None
+    if form.is_valid():
+        page = Paginator(form.events(), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(entries(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "audit/events.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "export_max": settings.ACCORD_AUDIT_EXPORT_MAX_ROWS,
+            "too_many": too_many,
+        },
         status=status,
     )
 
@@ -60,12 +70,17 @@ def _json(value) -> str:
 def audit_export(request):
     form = _filters(request)
     if not form.is_valid():
-        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
+        return _events_page(request, form, status=400)
+    events = form.events()
+    total = events.count()
+    if total > settings.ACCORD_AUDIT_EXPORT_MAX_ROWS:
+        # Refused before a row is written: the page again, saying how to narrow it.
+        return _events_page(request, form, status=400, too_many=total)
     response = HttpResponse(content_type=spreadsheets.CSV)
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     writer = spreadsheets.CsvWriter(response)
     writer.writerow(CSV_HEADER)
-    for entry in entries(form.events().iterator(chunk_size=2000)):
+    for entry in entries(events.iterator(chunk_size=2000)):
         event = entry.event
         changes = "; ".join(
             f"{change.field}: {_json(change.old)} → {_json(change.new)}" for change in entry.changes

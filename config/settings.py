@@ -442,6 +442,10 @@ ACCORD_MAX_UPLOAD_MB = env.int("ACCORD_MAX_UPLOAD_MB", default=20)
 # A portfolio export of more partnerships than this is written by the worker
 # (dashboards/export_jobs.py): 5,000 take 0.8 s (CSV) and 1.6 s (XLSX) here.
 ACCORD_EXPORT_IN_REQUEST_ROWS = env.int("ACCORD_EXPORT_IN_REQUEST_ROWS", default=5000)
+# The audit trail's CSV is written within the request: at about 5,000 events a
+# second here, more than this many would near gunicorn's 30 s, so the export
+# asks for narrower filters (dates, kind of record) instead.
+ACCORD_AUDIT_EXPORT_MAX_ROWS = env.int("ACCORD_AUDIT_EXPORT_MAX_ROWS", default=50000)
 ACCORD_MAX_UPLOAD_SIZE = ACCORD_MAX_UPLOAD_MB * 1024 * 1024
 ACCORD_MAX_REQUEST_SIZE = ACCORD_MAX_UPLOAD_SIZE + 1024 * 1024
 # Form fields other than files: Django's default, said out loud.

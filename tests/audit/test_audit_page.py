@@ -162,3 +162,55 @@ def test_its_queries_do_not_grow(client, ada, alice, count, django_assert_max_nu
     with django_assert_max_num_queries(11):
         response = client.get(URL)
     assert len(rows(response)) >= 2 * count
+
+
+def _partners_changed(count):
+    """`count` audit events of partners: each partner created (an event each)."""
+    for index in range(count):
+        PartnerFactory(name=f"Audited {index}")
+
+
+@pytest.mark.parametrize("over", [-1, 0])
+def test_an_export_up_to_the_limit_is_written(client, ada, settings, over):
+    _partners_changed(3)
+    settings.ACCORD_AUDIT_EXPORT_MAX_ROWS = 3 - over  # 4 (one spare), then exactly 3
+    client.force_login(ada)
+
+    page = client.get(URL, {"model": "partnerships.Partner"})
+    assert EXPORT in page.content.decode()
+    assert b"export-too-large" not in page.content
+    response = client.get(EXPORT, {"model": "partnerships.Partner"})
+
+    assert response.status_code == 200
+    _header, *lines = csv_rows(response.content)
+    assert len(lines) == 3
+
+
+def test_an_export_past_the_limit_asks_for_narrower_filters(client, ada, settings):
+    _partners_changed(3)
+    settings.ACCORD_AUDIT_EXPORT_MAX_ROWS = 2
+    client.force_login(ada)
+
+    page = client.get(URL, {"model": "partnerships.Partner"})
+    assert page.status_code == 200
+    assert EXPORT not in page.content.decode()  # no button that could only be refused
+    response = client.get(EXPORT, {"model": "partnerships.Partner"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    text = response.content.decode()
+    assert "These filters hold 3 events; an export holds at most 2." in text
+    # The filters are kept, so narrowing them is one change away.
+    assert response.context["form"]["model"].value() == "partnerships.Partner"
+    # Narrowed to one partner, the same export is written.
+    one = Partner.objects.get(name="Audited 0")
+    narrowed = client.get(EXPORT, {"model": "partnerships.Partner", "object_id": one.pk})
+    assert narrowed.status_code == 200
+    assert len(csv_rows(narrowed.content)) == 2
+
+
+def test_an_export_with_bad_filters_shows_the_page_with_the_error(client, ada):
+    client.force_login(ada)
+    response = client.get(EXPORT, {"since": "2026-02-01", "until": "2026-01-01"})
+    assert response.status_code == 400
+    assert "The end comes before the start." in response.content.decode()
