@@ -27,12 +27,13 @@ def username_of_attempt(request, credentials=None) -> str | None:
         login = request.POST.get("login")
     if not login:
         return None
-    if "@" in login:
-        username = (
-            User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
-        )
-        return username or login.lower()
-    return login
+    # Sign-in finds the account whatever the letters' case ("ALICE" is alice),
+    # so the attempts count against the account's own username: counted per
+    # spelling, each spelling had five tries, and a right password under one
+    # spelling let a locked account in and cleared its count.
+    lookup = {"email__iexact": login} if "@" in login else {"username__iexact": login}
+    username = User.objects.filter(**lookup).values_list("username", flat=True).first()
+    return username or login.lower()
 
 
 def locked_out_until(request, credentials=None):

@@ -118,3 +118,29 @@ def test_the_admin_sign_in_page_is_the_one_sign_in_page(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("account_login") + "?next=/admin/"
+
+
+def test_the_letters_case_of_a_username_does_not_make_another_account(client, alice):
+    """Sign-in finds alice as "ALICE" too: each spelling counts against her one
+    account, from any address, and a locked account stays locked under another
+    spelling."""
+
+    def attempt(login, password, address):
+        return client.post(
+            reverse("account_login"),
+            {"login": login, "password": password},
+            REMOTE_ADDR=address,
+        )
+
+    with time_machine.travel(NOW, tick=False):
+        for number, login in enumerate(["alice", "Alice", "ALICE", "aLiCe"], start=1):
+            assert attempt(login, "not-the-password", f"10.0.0.{number}").status_code == 200
+        # One row per address, all of them alice's.
+        assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"alice"}
+        assert attempt("ALICE@EXAMPLE.ORG", "not-the-password", "10.0.0.5").status_code == 429
+
+        response = attempt("Alice", "password", "10.0.0.6")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.filter(username="alice").count() == 5  # an address each
