@@ -16,6 +16,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Administrators create accounts; single sign-on may (SocialAccountAdapter).
         return False
 
+    def pre_authenticate(self, request, **credentials):
+        # Wrong passwords are counted, and accounts locked, by django-axes
+        # (accounts/lockout.py): allauth's own count of them would refuse with
+        # another message before the lockout page. Its "login_failed" limit
+        # (settings.ACCOUNT_RATE_LIMITS) still counts wrong second-factor codes.
+        return None
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator):

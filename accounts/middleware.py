@@ -55,9 +55,11 @@ SETUP_URL_NAMES = {
 class SecondFactorRequiredMiddleware:
     """Sends a reviewer or administrator without a second factor to set one up.
 
-    Whether the user needs one is decided at sign-in (accounts.sessions), so
-    other users' requests cost no query here; a user who needs one costs one
-    query a request until the authenticator exists.
+    Whether the user needs one is asked on every request, from their roles as
+    they are now (accounts.sessions.second_factor_required, no query): a role
+    given during a session counts at once. A user who needs one costs one
+    query a request until the authenticator exists, then none (the session
+    remembers it).
     """
 
     def __init__(self, get_response):
@@ -67,12 +69,13 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.session.get(sessions.NEEDS_SECOND_FACTOR):
+        user = request.user
+        if not user.is_authenticated or request.session.get(sessions.HAS_SECOND_FACTOR):
             return None
-        if not request.user.is_authenticated:
+        if not sessions.second_factor_required(user):
             return None
-        if Authenticator.objects.filter(user=request.user).exists():
-            del request.session[sessions.NEEDS_SECOND_FACTOR]
+        if Authenticator.objects.filter(user=user).exists():
+            request.session[sessions.HAS_SECOND_FACTOR] = True
             return None
         if request.resolver_match.url_name in SETUP_URL_NAMES:
             return None

@@ -1,26 +1,44 @@
 """What Accord keeps in a signed-in session: when it began, when it was last
-used, and whether its user still has to set up a second factor."""
+used, and whether its user is known to have a second factor."""
 
 import datetime as dt
 import time
 
 from django.conf import settings
 
-from .models import User
+from .models import Role, User
+from .roles import ROLE_PERMISSIONS
 
 SIGNED_IN_AT = "accord_signed_in_at"
 LAST_SEEN_AT = "accord_last_seen_at"
-NEEDS_SECOND_FACTOR = "accord_needs_second_factor"
+# Set once the user is known to have an authenticator: their later requests
+# cost no query for it.
+HAS_SECOND_FACTOR = "accord_has_second_factor"
 # The last-seen time is saved at most this often (seconds), not on every request.
 LAST_SEEN_RESOLUTION = 60
 
-# The roles whose users must sign in with a second factor. "Administrator" is
-# the group of accounts.models.Role.ADMINISTRATOR; superusers count too.
-SECOND_FACTOR_ROLES = ["Reviewer", "Administrator"]
+# The roles whose users must sign in with a second factor; superusers too.
+SECOND_FACTOR_ROLES = [Role.REVIEWER, Role.ADMINISTRATOR]
+
+
+def _held_only_by(roles) -> frozenset[str]:
+    """The permissions ("app.codename") that only these roles hold (accounts.roles)."""
+    theirs = set().union(*(ROLE_PERMISSIONS[role] for role in roles))
+    others = set().union(*(ROLE_PERMISSIONS[role] for role in Role if role not in roles))
+    return frozenset(f"{app}.{codename}" for app, codename in theirs - others)
+
+
+SECOND_FACTOR_PERMISSIONS = _held_only_by(SECOND_FACTOR_ROLES)
 
 
 def second_factor_required(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name__in=SECOND_FACTOR_ROLES).exists()
+    """Whether the user's roles, as they are now, ask for a second factor.
+
+    Read from the permission cache every page fills anyway (the menu, the
+    role check), so asking on each request costs no query; and a role given
+    during a session counts from the next request, not the next sign-in.
+    """
+    return user.is_superuser or not SECOND_FACTOR_PERMISSIONS.isdisjoint(user.get_all_permissions())
 
 
 def start(session, user: User) -> None:
@@ -28,10 +46,10 @@ def start(session, user: User) -> None:
     now = time.time()
     session[SIGNED_IN_AT] = now
     session[LAST_SEEN_AT] = now
-    if second_factor_required(user) and not user.authenticator_set.exists():
-        session[NEEDS_SECOND_FACTOR] = True
+    if user.authenticator_set.exists():
+        session[HAS_SECOND_FACTOR] = True
     else:
-        session.pop(NEEDS_SECOND_FACTOR, None)
+        session.pop(HAS_SECOND_FACTOR, None)
 
 
 def has_expired(session, now: float) -> bool:

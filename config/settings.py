@@ -225,8 +225,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A reset asked for an unknown address sends nothing (not a "no account" mail).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "
-# Failed sign-ins are counted and locked out by django-axes (below), once.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Wrong passwords are counted and locked out by django-axes (below), once:
+# AccountAdapter.pre_authenticate leaves them to it. allauth's "login_failed"
+# limit is what counts wrong two-factor codes: five per account in five minutes
+# (and ten a minute from one address), then "too many attempts" until it passes.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_USER_DISPLAY = str
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -88,3 +88,65 @@ def test_the_demo_reviewer_gets_the_documented_secret_and_codes(rita):
     assert first.secret == DEMO_TOTP_SECRET == "ACCORDDEMOREVIEWERTOTPSECRETABCD"
     assert len(first.recovery_codes) == 10
     assert Authenticator.objects.filter(user=rita).count() == 2
+
+
+def test_wrong_codes_are_limited_to_five_then_even_the_right_one_waits(client, rita):
+    """Without a limit, whoever had the password could try every six-digit code."""
+    address = {"REMOTE_ADDR": "10.9.8.7"}
+    client.post(reverse("account_login"), {"login": "rita", "password": "password"}, **address)
+    for _ in range(5):
+        wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"}, **address)
+        assert "Incorrect code." in wrong.content.decode()
+
+    limited = client.post(reverse("mfa_authenticate"), {"code": "000000"}, **address)
+    right = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, **address)
+
+    assert "Too many failed login attempts" in limited.content.decode()
+    assert "Too many failed login attempts" in right.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_right_code_after_a_few_wrong_ones_signs_in(client, rita):
+    address = {"REMOTE_ADDR": "10.9.8.6"}
+    client.post(reverse("account_login"), {"login": "rita", "password": "password"}, **address)
+    for _ in range(4):
+        client.post(reverse("mfa_authenticate"), {"code": "000000"}, **address)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()}, **address)
+    assert client.get(reverse("evaluation:review_queue"), **address).status_code == 200
+
+
+def test_a_role_given_during_a_session_asks_for_the_second_factor_at_once(client, alice):
+    """A manager signed in with a password alone; an administrator makes her a
+    reviewer: her next request is sent to set up an authenticator."""
+    client.force_login(alice)
+    assert client.get(reverse("evaluation:review_queue")).status_code == 403
+
+    alice.groups.add(Group.objects.get(name=Role.REVIEWER))
+
+    response = client.get(reverse("evaluation:review_queue"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_reviewers_and_administrators_hold_a_permission_that_asks_for_it(role):
+    from accounts.roles import ROLE_PERMISSIONS
+    from accounts.sessions import SECOND_FACTOR_PERMISSIONS, SECOND_FACTOR_ROLES
+
+    held = {f"{app}.{codename}" for app, codename in ROLE_PERMISSIONS[role]}
+    assert bool(held & SECOND_FACTOR_PERMISSIONS) == (role in SECOND_FACTOR_ROLES)
+
+
+def test_a_reviewer_with_an_authenticator_costs_no_query_for_it(client, rita):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.sessions import HAS_SECOND_FACTOR
+
+    client.force_login(rita)
+    client.get(reverse("home"))  # learns that she has one
+    assert client.session[HAS_SECOND_FACTOR] is True
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("evaluation:review_queue")).status_code == 200
+    assert not [q for q in queries.captured_queries if "mfa_authenticator" in q["sql"]]
