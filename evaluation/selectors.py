@@ -37,13 +37,13 @@ def expiry_warning_days() -> int:
     )
 
 
-def scorecard_evidence(card: Scorecard) -> dict:
-    """What a reviewer needs beside a scorecard: the previous one, the metrics with
-    their latest measurements, the objectives, the agreement and the history."""
+def scorecard_evidence(card: Scorecard, user) -> dict:
+    """What a reviewer needs beside a scorecard: the previous one (of those
+    `user` may open), the metrics with their latest measurements, the
+    objectives, the agreement and the history."""
     previous = (
-        Scorecard.objects.filter(
-            partnership_id=card.partnership_id, period_start__lt=card.period_start
-        )
+        Scorecard.objects.visible_to(user)
+        .filter(partnership_id=card.partnership_id, period_start__lt=card.period_start)
         .order_by("-period_start")
         .first()
     )

@@ -81,7 +81,8 @@ def run_detail(request, pk):
             response["HX-Refresh"] = "true"
         return response
     scorecards = (
-        Scorecard.objects.filter(run=run)
+        Scorecard.objects.visible_to(request.user)
+        .filter(run=run)
         .select_related("partnership")
         .order_by("overall_score", "partnership__title")
     )
@@ -172,10 +173,14 @@ def review_queue(request):
 
 @permission_required("evaluation.view_scorecard", raise_exception=True)
 def scorecard_detail(request, pk, return_form=None, override_form=None, action_error=None):
+    # An executive opens approved scorecards only, here as on the dashboards.
     card = get_object_or_404(
-        Scorecard.objects.select_related("partnership__owner", "policy", "reviewer", "run"), pk=pk
+        Scorecard.objects.visible_to(request.user).select_related(
+            "partnership__owner", "policy", "reviewer", "run"
+        ),
+        pk=pk,
     )
-    context = selectors.scorecard_evidence(card)
+    context = selectors.scorecard_evidence(card, request.user)
     context |= {
         "card": card,
         "can_review": review.may_review(request.user, card),

@@ -80,13 +80,22 @@ class TestScorecardPage:
         assert response.context["can_review"] is True
         assert b"Approve" in response.content
 
-    def test_an_executive_reads_it_without_actions(self, client, erin, alice):
+    def test_an_executive_reads_an_approved_one_without_actions(self, client, erin, alice, rita):
         (card,) = in_review(1, alice)
+        review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
         client.force_login(erin)
         response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
         assert response.status_code == 200
         assert response.context["can_review"] is False
         assert b'id="review-actions"' not in response.content
+        assert b"provisional until approved" not in response.content
+
+    def test_its_owner_reads_one_in_review_labelled_provisional(self, client, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(alice)
+        response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
+        assert response.status_code == 200
+        assert response.context["can_review"] is False
         assert b"provisional until approved" in response.content
 
     @pytest.mark.parametrize("size", [1, 6])
@@ -167,3 +176,65 @@ def test_the_evidence_leaves_out_obligations_of_agreements_not_signed(client, ri
     client.force_login(rita)
     response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
     assert response.context["overdue_obligations"] == []
+
+
+class TestAnExecutiveOpensApprovedScorecardsOnly:
+    """As on the dashboards, the API and the PDF (Scorecard.objects.visible_to)."""
+
+    def test_a_scorecard_in_review_or_returned_is_not_found_an_approved_one_is(
+        self, client, rita, alice, erin
+    ):
+        approved, waiting, returned = in_review(3, alice)
+        review.scorecard_approve(scorecard_id=approved.pk, reviewer=rita)
+        review.scorecard_return(
+            scorecard_id=returned.pk, reviewer=rita, comment="Totals, not monthly values."
+        )
+        client.force_login(erin)
+
+        assert client.get(reverse("evaluation:scorecard", args=[approved.pk])).status_code == 200
+        for card in (waiting, returned):
+            response = client.get(reverse("evaluation:scorecard", args=[card.pk]))
+            assert response.status_code == 404
+            assert "Totals, not monthly values." not in response.content.decode()
+        # The reviewer and the owner still open every one.
+        for who in (rita, alice):
+            client.force_login(who)
+            for card in (waiting, returned):
+                assert (
+                    client.get(reverse("evaluation:scorecard", args=[card.pk])).status_code == 200
+                )
+
+    def test_a_run_lists_only_its_approved_scorecards_to_an_executive(
+        self, client, rita, alice, erin
+    ):
+        approved, waiting = in_review(2, alice)
+        review.scorecard_approve(scorecard_id=approved.pk, reviewer=rita)
+        client.force_login(erin)
+
+        response = client.get(reverse("evaluation:run", args=[approved.run_id]))
+
+        assert [card.pk for card in response.context["scorecards"]] == [approved.pk]
+        client.force_login(rita)
+        response = client.get(reverse("evaluation:run", args=[approved.run_id]))
+        assert {card.pk for card in response.context["scorecards"]} == {approved.pk, waiting.pk}
+
+    def test_the_previous_scorecard_beside_it_is_one_the_reader_may_open(
+        self, client, rita, alice, erin
+    ):
+        (september,) = in_review(1, alice)  # October's, below; moved back a month
+        Scorecard.objects.filter(pk=september.pk).update(
+            period_start=dt.date(2025, 9, 1), period_end=dt.date(2025, 9, 30)
+        )
+        run = services.assessment_run_start(period_start=OCTOBER)
+        for chunk_id in services.assessment_run_pending_chunks(run=run):
+            services.assessment_chunk_execute(chunk_id=chunk_id)
+        october = Scorecard.objects.get(partnership=september.partnership, period_start=OCTOBER)
+        review.scorecard_approve(scorecard_id=october.pk, reviewer=rita)
+
+        client.force_login(erin)
+        shown = client.get(reverse("evaluation:scorecard", args=[october.pk])).context["previous"]
+        client.force_login(rita)
+        beside = client.get(reverse("evaluation:scorecard", args=[october.pk])).context["previous"]
+
+        assert shown is None  # September's awaits review
+        assert beside.pk == september.pk
