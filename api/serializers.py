@@ -20,6 +20,7 @@ from timezone_field.rest_framework import TimeZoneSerializerField
 from accounts.preferences import not_a_time_zone, time_zone_names
 from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
+from evaluation.review import REVIEW_TEXT_MAX_LENGTH
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
     EXPERTISE_MAX_AREAS,
@@ -503,12 +504,12 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
 
 class ReviewReturnSerializer(StrictSerializer):
-    comment = serializers.CharField(max_length=5000)
+    comment = serializers.CharField(max_length=REVIEW_TEXT_MAX_LENGTH)
 
 
 class ReviewOverrideSerializer(StrictSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    justification = serializers.CharField(max_length=5000)
+    justification = serializers.CharField(max_length=REVIEW_TEXT_MAX_LENGTH)
 
 
 class EmptySerializer(StrictSerializer):

@@ -9,6 +9,7 @@ from core.dates import validate_closed_month
 from partnerships.periods import Frequency, Period
 
 from .models import Rating, ScoringPolicy
+from .review import REVIEW_TEXT_MAX_LENGTH
 from .services import POLICY_FIELDS, last_closed_month
 
 MONTHS_OFFERED = 24
@@ -98,7 +99,7 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What should the owner look at?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=REVIEW_TEXT_MAX_LENGTH,
     )
 
 
@@ -107,7 +108,7 @@ class OverrideForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=REVIEW_TEXT_MAX_LENGTH,
     )
 
 

@@ -43,6 +43,21 @@ ALLOWED = {
 }
 
 
+# The longest comment a return or an override keeps: the page's form, the API
+# and these services all read it from here.
+REVIEW_TEXT_MAX_LENGTH = 4000
+
+
+def _too_long(text: str) -> str:
+    """Why `text` is too long for a review's comment, or "" when it fits."""
+    if len(text) <= REVIEW_TEXT_MAX_LENGTH:
+        return ""
+    return gettext("Keep it to at most %(most)s characters (it has %(length)s).") % {
+        "most": REVIEW_TEXT_MAX_LENGTH,
+        "length": len(text),
+    }
+
+
 def snapshot(card: Scorecard) -> dict:
     return {
         "review_state": card.review_state,
@@ -130,6 +145,8 @@ def scorecard_return(
     """Send a scorecard back to its partnership's owner, saying why."""
     if not comment.strip():
         raise ValidationError({"comment": gettext("Say what the owner should look at.")})
+    if too_long := _too_long(comment):
+        raise ValidationError({"comment": too_long})
     card = _lock_for(
         ScorecardAction.RETURNED, scorecard_id=scorecard_id, reviewer=reviewer, seen=seen
     )
@@ -157,6 +174,8 @@ def scorecard_override(
         errors["rating"] = gettext("Choose green, amber or red.")
     if not justification.strip():
         errors["justification"] = gettext("An override needs its justification.")
+    elif too_long := _too_long(justification):
+        errors["justification"] = too_long
     if errors:
         raise ValidationError(errors)
     card = _lock_for(

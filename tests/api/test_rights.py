@@ -241,3 +241,49 @@ def test_an_api_write_is_in_the_history_with_its_user_and_token(client_for, bob,
     assert event.pgh_context["user"] == bob.pk
     assert event.pgh_context["api_token"] == token.prefix
     assert event.pgh_context["reason"] == "Funding paused."
+
+
+@pytest.mark.parametrize("length, saved", [(3999, True), (4000, True), (4001, False)])
+@pytest.mark.parametrize("door", ["api", "page"])
+def test_a_return_comment_is_as_long_through_either_door(
+    door, length, saved, client, client_for, rita, card
+):
+    """One limit (evaluation.review.REVIEW_TEXT_MAX_LENGTH) for the page, the API
+    and the service: the API took 5,000 characters the page refused."""
+    comment = "x" * length
+    if door == "api":
+        response = client_for(rita).post(
+            f"/api/v1/scorecards/{card.pk}/return/", {"comment": comment}, format="json"
+        )
+    else:
+        client.force_login(rita)
+        response = client.post(
+            f"/evaluation/scorecards/{card.pk}/return/",
+            {"comment": comment, "computed_at": card.computed_at.isoformat()},
+        )
+    card.refresh_from_db()
+    assert (card.review_state == "returned") is saved
+    assert response.status_code in ((200, 302) if saved else (400,))
+
+
+@pytest.mark.parametrize("length, saved", [(4000, True), (4001, False)])
+def test_an_override_justification_has_the_same_limit_in_the_service(length, saved, rita, card):
+    from django.core.exceptions import ValidationError
+
+    from evaluation import review
+
+    other = {"green": "red", "amber": "red", "red": "green"}[card.rating]
+
+    def override():
+        return review.scorecard_override(
+            scorecard_id=card.pk, reviewer=rita, rating=other, justification="y" * length
+        )
+
+    if saved:
+        assert override().override_justification == "y" * length
+    else:
+        with pytest.raises(ValidationError) as refused:
+            override()
+        assert "at most 4000 characters (it has 4001)" in str(refused.value)
+        card.refresh_from_db()
+        assert card.override_rating == ""

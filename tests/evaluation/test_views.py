@@ -71,9 +71,10 @@ class TestRunNow:
 
 
 class TestRunPages:
-    def test_the_run_page_shows_scorecards_with_their_flags(self, client, erin):
+    def test_the_run_page_shows_scorecards_with_their_flags(self, client, rita):
+        # (An executive sees its approved ones only: tests/evaluation/test_review_views.py.)
         run = completed_run()
-        client.force_login(erin)
+        client.force_login(rita)
         response = client.get(reverse("evaluation:run", args=[run.pk]))
         assert response.status_code == 200
         assert len(response.context["scorecards"]) == 2
