@@ -139,6 +139,13 @@ def _named(factors) -> list[tuple[str, str]]:
     ]
 
 
+def round_factor_names(round_id: int) -> dict[str, str]:
+    """Factor code → name, in the reader's language, of the instrument a round used."""
+    return dict(
+        _named(Factor.objects.filter(instrument__rounds=round_id).order_by("position", "pk"))
+    )
+
+
 def factor_names() -> dict[str, str]:
     """Factor code → name, from the latest published instrument."""
     latest = latest_published_instrument()
@@ -192,13 +199,15 @@ def round_results(health_round: Round) -> RoundResults:
         side: results.shown(respondents.get(side, 0)) for side in (results.OURS, results.PARTNER)
     }
     shown_sides = [side for side, ok in shown.items() if ok]
-    factor_comments = list(
-        FactorComment.objects.filter(
+    names = dict(factors)  # in the reader's language
+    factor_comments = [
+        (names.get(code, code), text)
+        for code, text in FactorComment.objects.filter(
             respondent__round=health_round, respondent__side__in=shown_sides
         )
         .order_by("factor__position", "text")
-        .values_list("factor__name", "text")
-    )
+        .values_list("factor__code", "text")
+    ]
     comments = list(
         Respondent.objects.filter(round=health_round, side__in=shown_sides)
         .exclude(comment="")

@@ -9,7 +9,8 @@ register = template.Library()
 @register.simple_tag
 def health_summary(partnership) -> dict:
     """What the partnership page's health card shows: the open round, if any,
-    and the latest results shown, strongest first. Three queries."""
+    and the latest results shown, strongest first, its factors named in the
+    reader's language. Four queries."""
     open_round = Round.objects.open().filter(partnership=partnership).first()
     rounds = selectors.shown_rounds_by_partnership([partnership.pk]).get(partnership.pk, [])
     if not rounds:
@@ -19,9 +20,14 @@ def health_summary(partnership) -> dict:
         "strength_from", "concern_below"
     )[0]
     means = latest.overall_means()
+    names = selectors.round_factor_names(latest.round_id)
     factors = sorted(
         (
-            {"name": latest.factors[code], "mean": mean, "band": results.band(mean, **bands)}
+            {
+                "name": names.get(code, latest.factors[code]),
+                "mean": mean,
+                "band": results.band(mean, **bands),
+            }
             for code, mean in means.items()
         ),
         key=lambda factor: -factor["mean"],

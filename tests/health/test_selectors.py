@@ -79,3 +79,24 @@ def test_the_partnership_panel_shows_the_latest_results_strongest_first(alice):
     assert "Relationship health" in html
     assert html.index("Trust") < html.index("Logistics")
     assert "5.00" in html and "Strength" in html
+
+
+def test_the_partnership_panel_names_the_factors_in_the_readers_language(alice):
+    from django.utils import translation
+
+    from health.models import Factor
+
+    partnership = PartnershipFactory(owner=alice)
+    closed_round(partnership, by=alice, ours=[{"trust": 5}] * 3, partner=[{"trust": 4}] * 3)
+    trust = Factor.objects.get(instrument__rounds__partnership=partnership, code="trust")
+    french_name = trust.name_in("fr")
+    assert french_name != trust.name  # the shipped instrument has it in French
+    template = Template('{% include "health/_partnership_panel.html" %}')
+
+    with translation.override("fr"):
+        french = template.render(Context({"partnership": partnership}))
+    with translation.override("en-gb"):
+        english = template.render(Context({"partnership": partnership}))
+
+    assert french_name in french and trust.name not in french
+    assert trust.name in english and french_name not in english
