@@ -41,6 +41,12 @@ DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
+# The longest cell a CSV is read with (the csv module's limit is
+# process-wide): more than any file an import accepts holds. The uploads are
+# refused far below it (5 MB an import, ACCORD_MAX_UPLOAD_MB a request).
+MAX_CELL_SIZE = 100 * 1024 * 1024
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read as a table."""
 
@@ -182,6 +188,22 @@ def _decode(data: bytes) -> str:
         ) from error
 
 
+def _read_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The rows of `text`; a row the csv module refuses (a cell longer than its
+    limit, the one error it raises when not strict) refuses the file naming
+    that row, as a row holding a NUL does."""
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+    except csv.Error as error:
+        raise UnreadableFile(
+            _("Could not read the file: row %(row)s holds a cell longer than %(limit)s characters.")
+            % {"row": len(rows) + 1, "limit": f"{csv.field_size_limit():,}"}
+        ) from error
+    return rows
+
+
 def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) -> Table:
     """The CSV's rows, its separator found from its header: the one of comma,
     semicolon or tab that splits the header into the most known `columns`.
@@ -189,11 +211,19 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
     A header no separator splits into a required column, or that two split
     alike, gets one message naming the columns expected."""
     columns, required = list(columns), set(required)
+    # A cell may be as long as the file: how long a column may be is the
+    # column's to say, row and column named (a partner's name over 200
+    # characters), as for the same cell in an XLSX. The csv module's own
+    # limit, 131,072 characters, raised an error no import caught: a 500.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_SIZE))
     text = _decode(data)
     first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     scores = {}
     for delimiter in DELIMITERS:
-        header = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            header = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # a header cell longer than the limit: no header
+            header = []
         names = {cell.strip().lower() for cell in header}
         scores[delimiter] = (len(names & required), len(names & set(columns)))
     best = max(scores.values(), default=(0, 0))
@@ -201,7 +231,7 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
     if best[0] == 0 or len(chosen) > 1:
         raise UnreadableFile(expected_message(sorted(required) or columns))
     delimiter = chosen[0]
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = _read_rows(text, delimiter)
     # A NUL is no character of text (PostgreSQL refuses to store one): such a
     # file is refused naming its rows, whichever import reads it.
     with_nul = [number for number, row in enumerate(rows, start=1) if "\x00" in "".join(row)]
