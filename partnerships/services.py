@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
@@ -488,14 +488,27 @@ def measurement_save(
     """
     stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
-        measurement = measurement_record(
-            metric=metric,
-            period_start=period_start,
-            value=value,
-            entered_by=entered_by,
-            evidence=evidence,
-        )
-        return measurement, False
+        try:
+            # In a savepoint of its own (`measurement_record` is atomic): if
+            # another request records this period between the look-up above
+            # and this insert, only the insert is undone.
+            measurement = measurement_record(
+                metric=metric,
+                period_start=period_start,
+                value=value,
+                entered_by=entered_by,
+                evidence=evidence,
+            )
+            return measurement, False
+        except (IntegrityError, ValidationError):
+            # The unique (metric, period_start) refused the insert, or its
+            # validation found the other request's row once it committed:
+            # this write corrects that value instead, locked, version checked
+            # (a grid cell shown empty is stale now). Any other refusal finds
+            # no row and is raised as it was.
+            stored = _measurement_at(metric, period_start, expected_version)
+            if stored is None:
+                raise
     stored.version += 1
     stored.value = value
     stored.entered_by = entered_by
