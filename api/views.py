@@ -53,6 +53,7 @@ from . import filters, serializers
 from .conditional import check_if_match, with_etag
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import idempotent
+from .parsers import JSONParser
 from .permissions import ModelPermission
 from .problems import form_errors, service_error
 
@@ -65,6 +66,9 @@ class ApiMixin:
         *viewsets.GenericViewSet.permission_classes,
         ModelPermission,
     ]
+    # REST_FRAMEWORK's DEFAULT_PARSER_CLASSES (JSON only), with JSON nested
+    # too deep to parse a 400 parse error, not a RecursionError (a 500).
+    parser_classes = [JSONParser]
 
     @classmethod
     def as_view(cls, *args, **kwargs):

@@ -1,0 +1,108 @@
+"""Requests that once answered a 500: JSON nested too deep for Python's parser,
+and two writes recording the same empty period at the same moment."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from partnerships import services
+from partnerships.models import Measurement
+from tests.api.test_problems import assert_problem
+
+OCTOBER = dt.date(2025, 10, 1)
+
+
+def nested(depth: int, opening="[", closing="]") -> str:
+    return opening * depth + closing * depth
+
+
+class TestJsonNestedTooDeep:
+    @pytest.mark.parametrize("depth", [1000, 5000, 100_000])
+    def test_a_list_nested_deeper_than_python_parses_is_a_400_parse_error(
+        self, client_for, alice, depth
+    ):
+        response = client_for(alice).post(
+            "/api/v1/partners/", nested(depth), content_type="application/json"
+        )
+        body = assert_problem(response, 400)
+        assert body["type"] == "urn:accord:problem:parse_error"
+
+    def test_objects_nested_too_deep_are_a_parse_error_too(self, client_for, alice):
+        body = '{"name": ' * 5000 + "1" + "}" * 5000
+        response = client_for(alice).post(
+            "/api/v1/partners/", body, content_type="application/json"
+        )
+        assert assert_problem(response, 400)["type"] == "urn:accord:problem:parse_error"
+
+    def test_every_endpoint_that_reads_a_body_says_so(self, client_for, alice, ours):
+        client = client_for(alice)
+        for method, url in [
+            ("post", f"/api/v1/partnerships/{ours.pk}/measurements/"),
+            ("patch", f"/api/v1/partnerships/{ours.pk}/"),
+            ("post", "/api/v1/objectives/"),
+        ]:
+            response = getattr(client, method)(url, nested(5000), content_type="application/json")
+            body = assert_problem(response, 400)
+            assert body["type"] == "urn:accord:problem:parse_error", url
+
+    def test_a_shallower_body_is_read_as_before(self, client_for, alice):
+        response = client_for(alice).post(
+            "/api/v1/partners/", nested(50), content_type="application/json"
+        )
+        assert_problem(response, 400)  # a list, not a partner: refused, not a 500
+
+
+class TestMeasurementRecordedMeanwhile:
+    """Another request records the period between this write's look-up and its
+    insert: this write corrects the value, as if it had come second."""
+
+    @pytest.fixture
+    def metric(self, ours):
+        return ours.objectives.get().metrics.order_by("name").first()
+
+    def post(self, client, partnership, metric, value):
+        return client.post(
+            f"/api/v1/partnerships/{partnership.pk}/measurements/",
+            {"rows": [{"metric": metric.pk, "period_start": "2025-10-01", "value": value}]},
+            format="json",
+        )
+
+    @pytest.mark.parametrize("seen_by_the_validation", [True, False])
+    def test_a_value_recorded_after_the_look_up_is_corrected_not_a_500(
+        self, client_for, alice, bob, ours, metric, monkeypatch, seen_by_the_validation
+    ):
+        """Bob's request records the period just after alice's looked for it:
+        committed before hers validates (a 400 "already has a value" before), or
+        after, her insert then meeting the unique index (a 500 before)."""
+        others = []
+        look_up = services._measurement_at
+
+        def missing_bobs_write(*args):
+            found = look_up(*args)
+            if not others:
+                others.append(
+                    Measurement.objects.create(
+                        metric=metric, period_start=OCTOBER, value=1, entered_by=bob
+                    )
+                )
+            return found
+
+        monkeypatch.setattr(services, "_measurement_at", missing_bobs_write)
+        if not seen_by_the_validation:  # as a row not yet committed is not
+            validate = Measurement.validate_constraints
+            monkeypatch.setattr(
+                Measurement,
+                "validate_constraints",
+                lambda instance, exclude=None: (
+                    None if instance.pk is None else validate(instance, exclude=exclude)
+                ),
+            )
+
+        response = self.post(client_for(alice), ours, metric, "2")
+
+        assert response.status_code == 200, response.content
+        assert (response.json()["created"], response.json()["updated"]) == (0, 1)
+        (stored,) = Measurement.objects.filter(metric=metric, period_start=OCTOBER)
+        assert (stored.pk, stored.value, stored.entered_by) == (others[0].pk, Decimal(2), alice)
+        assert response.json()["ids"] == [stored.pk]
