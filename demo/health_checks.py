@@ -26,9 +26,11 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Role
 from health import services
 from health.models import Respondent, Round, Statement
 from health.selectors import latest_published_instrument
@@ -74,8 +76,11 @@ def build_demo(*, today: dt.date) -> DemoReport:
 
 
 def _team(report, people) -> list:
-    """Colleagues on our side who answer health checks (they do not sign in to the demo)."""
+    """Colleagues on our side who answer health checks (they do not sign in to
+    the demo). Each is a partnership manager: only someone with a role may open
+    the page that answers one (health.services.invitable_users)."""
     User = get_user_model()
+    managers = Group.objects.get(name=Role.MANAGER)
     members = []
     for person in people:
         user = User.objects.filter(username=person["username"]).first()
@@ -93,6 +98,7 @@ def _team(report, people) -> list:
             report.created["Health-check team members"] += 1
         else:
             report.present["Health-check team members"] += 1
+        user.groups.add(managers)
         members.append(user)
     return members
 

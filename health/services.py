@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -177,9 +177,15 @@ def require_address_cap(count: int) -> None:
 
 
 def invitable_users():
-    """Who on our side may be asked to answer a health check: anyone active but
-    an executive, who reads the results and does not rate the partnership."""
-    return User.objects.filter(is_active=True).exclude(groups__name=Role.EXECUTIVE)
+    """Who on our side may be asked to answer a health check: anyone active with
+    a role (who else could open the answer page?) but an executive, who reads
+    the results and does not rate the partnership."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__isnull=False))
+        .exclude(groups__name=Role.EXECUTIVE)
+        .distinct()
+    )
 
 
 @transaction.atomic
@@ -207,6 +213,18 @@ def respondents_invite(
                     "Executives read health checks and are not asked to answer them: %(names)s."
                 )
                 % {"names": names}
+            }
+        )
+    allowed = set(
+        invitable_users().filter(pk__in=[user.pk for user in users]).values_list("pk", flat=True)
+    )
+    if unable := [user for user in users if user.pk not in allowed]:
+        raise ValidationError(
+            {
+                "users": _(
+                    "Only people with a role in Accord can answer a health check: %(names)s."
+                )
+                % {"names": ", ".join(str(user) for user in unable)}
             }
         )
     partner_ids = set(
@@ -476,7 +494,7 @@ def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerso
     last = Round.objects.filter(partnership=partnership).order_by("-opened_on", "-pk").first()
     if last is not None:
         previous = list(last.respondents.select_related("user"))
-        users = [r.user for r in previous if r.side == Side.OURS and r.user.is_active]
+        users = _still_invitable([r.user for r in previous if r.side == Side.OURS])
         people = [
             PartnerPerson(r.email, r.partner_id, r.language)
             for r in previous
@@ -496,7 +514,16 @@ def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerso
         .order_by("pk")
         .values_list("email", "partner_id")
     ]
-    return list(dict.fromkeys(u for u in users if u.is_active)), people
+    return _still_invitable(users), people
+
+
+def _still_invitable(users: list) -> list:
+    """`users` who may still be asked (invitable_users: active, with a role, not
+    an executive), each once, in order: one query."""
+    allowed = set(
+        invitable_users().filter(pk__in=[user.pk for user in users]).values_list("pk", flat=True)
+    )
+    return list(dict.fromkeys(user for user in users if user.pk in allowed))
 
 
 def add_months(start: dt.date, months: int) -> dt.date:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from accounts.models import Role
 from health import services
 from health.models import Instrument, Respondent, Statement
 from partnerships.models import PartnershipMember
@@ -46,7 +47,7 @@ def open_round(
     language: str = "fr",
 ):
     """A round with `ours` users and `partner` addresses invited."""
-    users = [UserFactory() for _ in range(ours)]
+    users = [UserFactory(role=Role.MANAGER) for _ in range(ours)]
     partner_org = partner_of(partnership) if partner else None
     people = [
         services.PartnerPerson(

@@ -207,6 +207,30 @@ class TestInvitations:
         assert not Respondent.objects.exists()
         assert not Round.objects.exists()
 
+    @pytest.mark.parametrize("who", ["no role", "deactivated"])
+    def test_someone_who_could_not_open_the_answer_page_is_not_invited(self, alice, who):
+        from tests.factories import UserFactory
+
+        nobody = UserFactory(username="nobody", first_name="Nobody")
+        if who == "deactivated":
+            nobody.groups.add(*alice.groups.all())
+            nobody.is_active = False
+            nobody.save()
+        partnership = PartnershipFactory(owner=alice)
+        assert nobody not in services.invitable_users()
+        assert alice in services.invitable_users()
+        with pytest.raises(ValidationError) as refused:
+            services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 5),
+                closes_on=dt.date(2026, 1, 20),
+                users=[alice, nobody],
+            )
+        assert "Only people with a role in Accord" in refused.value.message_dict["users"][0]
+        assert "Nobody" in refused.value.message_dict["users"][0]
+        assert not Round.objects.exists()
+
     def test_a_round_is_sent_to_the_cap_of_addresses_and_not_one_more(self, alice):
         partnership = PartnershipFactory(owner=alice)
         partner = partner_of(partnership)

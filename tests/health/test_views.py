@@ -34,7 +34,7 @@ def partnership(alice):
 class TestOpeningARound:
     def test_the_owner_opens_a_round_and_invites_both_sides(self, client, alice, partnership):
         partner = partner_of(partnership)
-        colleague = UserFactory()
+        colleague = UserFactory(role=Role.MANAGER)
         client.force_login(alice)
 
         response = client.post(
@@ -387,9 +387,10 @@ class TestQueries:
         rounds(partnership, alice, 1)
         client.force_login(alice)
         # session, user, savepoint, partnership, user and group permissions,
-        # can-edit, last round, its respondents, the partners, unread
-        # notifications, the users to choose from, release savepoint
-        with django_assert_max_num_queries(13):
+        # can-edit, last round, its respondents, which of them may still be
+        # asked, the partners, unread notifications, the users to choose from,
+        # release savepoint
+        with django_assert_max_num_queries(14):
             response = client.get(reverse("health:round_open", args=[partnership.pk]))
         assert response.status_code == 200
 
