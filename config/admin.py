@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 
-REFUSAL = "The admin is for administrators. Ask an administrator if you need something changed."
+REFUSAL = _("The admin is for administrators. Ask an administrator if you need something changed.")
 
 
 class AccordAdminSite(admin.AdminSite):

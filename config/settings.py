@@ -169,6 +169,8 @@ CACHES = {
 # Sessions live in the database (Django's default), never in the cache: a
 # Redis outage must not sign anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A refused form (no or a stale security token) gets Accord's 403 page, translated.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

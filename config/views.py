@@ -3,6 +3,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from accounts.models import Role
@@ -89,3 +90,22 @@ def favicon(request):
     /favicon.ico: send them to Accord's icon under its hashed static name. Not
     a permanent redirect: the name changes when the icon does."""
     return redirect(static("img/favicon.svg"))
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent without its security token, or with one from before the
+    person signed in again: Accord's own 403 page, in their language, saying
+    what to do (Django's would speak of DEBUG to a user)."""
+    return render(
+        request,
+        "403.html",
+        {
+            "exception": gettext(
+                "This form could not be accepted: it was opened before you last signed in, "
+                "or your browser did not send its security token (cookies blocked?). "
+                "Go back, reload the page and send it again."
+            )
+        },
+        status=403,
+    )

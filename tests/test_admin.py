@@ -300,3 +300,12 @@ def test_a_list_is_sorted_by_its_own_columns(model, rf, superuser):
     sql = str(changelist.queryset.query)
     ordering = sql.rsplit(" ORDER BY ", 1)[1]
     assert set(re.findall(r'"(\w+)"\."\w+"', ordering)) == {model._meta.db_table}
+
+
+def test_the_refusal_speaks_the_users_language(client, alice):
+    alice.language = "fr"
+    alice.save()
+    client.force_login(alice)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 403
+    assert "L’administration est réservée aux administrateurs." in response.content.decode()
