@@ -89,6 +89,14 @@ class PolicyForm(forms.ModelForm):
             self.add_error(
                 "on_track_tolerance", gettext("Give a fraction from 0 to below 1, e.g. 0.15.")
             )
+        trend = cleaned.get("trend_min_change")
+        if trend is not None and trend < 0:
+            # Else a fall of fewer points than its size would show as a rise
+            # (the database refuses it too: policy_trend_not_negative).
+            self.add_error(
+                "trend_min_change",
+                gettext("The trend's threshold cannot be negative: give 0 points or more."),
+            )
         cap = cleaned.get("attainment_cap")
         if cap is not None and cap < 1:
             self.add_error("attainment_cap", gettext("The cap is at least 1 (the target itself)."))

@@ -152,6 +152,25 @@ class TestPolicy:
         assert b'value="85"' in response.content
         assert ScoringPolicy.objects.count() == 1
 
+    @pytest.mark.parametrize("points, published", [("-0.01", False), ("0", True), ("0.01", True)])
+    def test_a_negative_trend_threshold_is_refused_next_to_the_field(
+        self, client, rita, points, published
+    ):
+        """With -50, a score that fell 40 points would have shown as a rise."""
+        client.force_login(rita)
+        response = client.post(
+            reverse("evaluation:policy"), self.VALUES | {"trend_min_change": points}
+        )
+        assert ScoringPolicy.objects.filter(version=2).exists() is published
+        if not published:
+            assert response.status_code == 400
+            assert response.context["form"].errors == {
+                "trend_min_change": [
+                    "The trend's threshold cannot be negative: give 0 points or more."
+                ]
+            }
+            assert f'value="{points}"'.encode() in response.content
+
     def test_the_early_warning_thresholds_are_published_with_the_version(self, client, rita):
         client.force_login(rita)
         assert b'name="warning_signals_needed"' in client.get(reverse("evaluation:policy")).content
