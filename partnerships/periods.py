@@ -101,6 +101,13 @@ def periods_between(first: Period, last: Period) -> list[Period]:
     return periods
 
 
+def ended_before(period: Period, started: dt.date | None) -> bool:
+    """Whether `period` ended before a partnership that started on `started`:
+    its value measured something else, and cannot be recorded (`unrecordable`)
+    nor left recorded when the start moves (`services.partnership_update`)."""
+    return started is not None and period.end < started
+
+
 def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> str:
     """Why a value cannot be recorded for `period`, or "" when it can.
 
@@ -115,7 +122,7 @@ def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> 
         return gettext(
             "%(period)s has not ended yet: the latest period that can be recorded is %(latest)s."
         ) % {"period": period.label, "latest": latest.label}
-    if started is not None and period.end < started:
+    if ended_before(period, started):
         return gettext("%(period)s ended before the partnership started (%(day)s).") % {
             "period": period.label,
             "day": day(started),

@@ -17,8 +17,9 @@ import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
+from core.formatting import day
 from core.history import because
 from core.versioning import StaleVersion, claim, refuse_stale
 
@@ -40,6 +41,7 @@ from .models import (
     PartnershipMember,
     agreement_status_error,
 )
+from .periods import Period, ended_before
 
 
 def _save(instance):
@@ -560,8 +562,51 @@ def partnership_update(
     for name in ("owner", "stage"):
         if name in fields:
             raise ValueError(f"{name} is not changed by partnership_update")
-    claim(partnership, expected_version=expected_version)
+    stored = claim(partnership, expected_version=expected_version, fields=("start_date",))
+    if "start_date" in fields and fields["start_date"] != stored.start_date:
+        refuse_stranded_measurements(partnership, start=fields["start_date"])
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return _save(partnership)
+
+
+def refuse_stranded_measurements(partnership: Partnership, *, start: dt.date | None) -> None:
+    """Refuse a start date that would leave values recorded for periods that
+    ended before it: such a value could no longer be corrected
+    (`periods.unrecordable`) nor shown in the grid to be cleared, yet would
+    still count in the progress and the scoring. Each metric's own period says
+    when its value ended. Only a start that changes is checked: values stranded
+    before this rule do not block the rest of an edit."""
+    if start is None:
+        return
+    rows = (
+        Measurement.objects.filter(
+            metric__objective__partnership=partnership,
+            # A period ends on or after its first day: only these can have ended before.
+            period_start__lt=start,
+        )
+        .order_by()
+        .values_list("period_start", "metric__frequency")
+    )
+    stranded = [
+        period
+        for period in (Period.containing(first, frequency) for first, frequency in rows)
+        if ended_before(period, start)
+    ]
+    if not stranded:
+        return
+    latest = max(stranded, key=lambda period: (period.end, period.start))
+    # The latest start that strands none: the end of the first of these periods to end.
+    allowed = min(period.end for period in stranded)
+    message = ngettext(
+        "%(count)s value is recorded for a period that ends before this date "
+        "(%(latest)s): clear it first, or choose a date on or before %(day)s.",
+        "%(count)s values are recorded for periods that end before this date "
+        "(the latest %(latest)s): clear them first, or choose a date on or "
+        "before %(day)s.",
+        len(stranded),
+    ) % {"count": len(stranded), "latest": latest.label, "day": day(allowed)}
+    raise ValidationError(
+        {"start_date": ValidationError(message, code="measurements_before_start")}
+    )
