@@ -111,7 +111,8 @@ class PartnerWriteSerializer(StrictSerializer):
     )
     time_zone = ZoneField(use_pytz=False)
     expertise = serializers.ListField(
-        child=serializers.CharField(max_length=80),
+        # Blank areas are dropped (expertise_areas), as on the page and in the import.
+        child=serializers.CharField(max_length=80, allow_blank=True),
         required=False,
         help_text=f"At most {EXPERTISE_MAX_AREAS} areas; an area given twice is kept once.",
     )

@@ -38,6 +38,17 @@ class TestExpertise:
         assert response.status_code == 201, response.content
         assert Partner.objects.get().expertise == areas(count)
 
+    def test_blank_areas_are_dropped_and_a_repeated_one_kept_once(self, client_for, alice):
+        """As on the page and in the import (partnerships.models.expertise_areas):
+        the API refused a blank area ("expertise.2: may not be blank")."""
+        response = client_for(alice).post(
+            "/api/v1/partners/",
+            new_partner(expertise=["x", "X", " ", "", "y "]),
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        assert Partner.objects.get().expertise == ["x", "y"]
+
     def test_a_twenty_first_area_is_refused_naming_the_field(self, client_for, alice):
         response = client_for(alice).post(
             "/api/v1/partners/",
