@@ -139,6 +139,12 @@ class ScorecardFilter(django_filters.FilterSet):
     partnership = IdFilter()
     review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
+    # The review queue's filter name: a month's scorecards.
+    period = django_filters.DateFilter(
+        field_name="period_start",
+        input_formats=["%Y-%m"],
+        help_text="A month, YYYY-MM: the scorecards of that month.",
+    )
     period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
     period_until = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
 

@@ -287,3 +287,16 @@ def test_an_override_justification_has_the_same_limit_in_the_service(length, sav
         assert "at most 4000 characters (it has 4001)" in str(refused.value)
         card.refresh_from_db()
         assert card.override_rating == ""
+
+
+def test_scorecards_filter_by_month_as_the_review_queue_does(client_for, rita, card):
+    month = card.period_start.strftime("%Y-%m")
+    other = card.period_start.replace(year=card.period_start.year - 1).strftime("%Y-%m")
+    api = client_for(rita, scope="read")
+
+    assert [
+        row["id"] for row in api.get(f"/api/v1/scorecards/?period={month}").json()["results"]
+    ] == [card.pk]
+    assert api.get(f"/api/v1/scorecards/?period={other}").json()["results"] == []
+    # Not a month: refused, never read as no filter at all.
+    assert api.get("/api/v1/scorecards/?period=2026-13").status_code == 400
