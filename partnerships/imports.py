@@ -71,12 +71,23 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read: wrong type, too big, not a table."""
 
 
+# How much of a bad value the report repeats: enough to find it in the file.
+# A 131,000-character cell shown in full made a report of a quarter megabyte.
+REPORTED_VALUE_CHARS = 120
+
+
 @dataclass
 class RowError:
     row: int
     column: str
     message: str
     value: str
+
+    def __post_init__(self):
+        value = str(self.value)
+        if len(value) > REPORTED_VALUE_CHARS:
+            value = value[: REPORTED_VALUE_CHARS - 1] + "…"
+        self.value = value
 
 
 @dataclass
@@ -379,6 +390,7 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                     RowError(number, column, message, values.get(column, ""))
                     for message in messages
                 ]
+        fields["name"] = partner.name  # as Partner.clean keeps it (spaces, invisibles)
         key = (fields["name"].casefold(), fields.get("country"))
         if fields["name"] and key in seen:
             row_errors.append(

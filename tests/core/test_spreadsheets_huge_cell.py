@@ -81,6 +81,9 @@ class TestThePartnerImport:
         assert {(error.row, error.column) for error in errors} == {(3, "name")}
         assert "at most" in errors[0].message
         assert Partner.objects.count() == 0
+        # The report repeats enough of the value to find it, not all of it.
+        assert errors[0].value == "N" * (imports.REPORTED_VALUE_CHARS - 1) + "…"
+        assert len(response.content) < 100_000
 
 
 @pytest.mark.django_db
