@@ -36,6 +36,7 @@ from timezone_field import TimeZoneField
 from core import formatting
 from core.dates import EARLIEST, validate_plausible
 from core.models import ChoiceLabels, Unignorable
+from core.text import name_problem, tidy_name
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -318,6 +319,17 @@ class Partner(TimeStamped, Versioned):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Every door (the form, the import, the API) saves through full_clean.
+        super().clean()
+        self.name = tidy_name(self.name)
+        if not self.name:
+            raise ValidationError(
+                {"name": ValidationError(self._meta.get_field("name").error_messages["blank"])}
+            )
+        if problem := name_problem(self.name):
+            raise ValidationError({"name": problem})
 
     @property
     def continent(self):

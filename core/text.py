@@ -1,0 +1,50 @@
+"""Names as people type them: the characters that make one look like another,
+or like nothing, kept out.
+
+A name is found, sorted, compared for duplicates and shown in lists and
+pickers. A zero-width space typed alone made a partner with an empty-looking
+name; two spaces where one was meant made a second "Hôpital Saint-Louis" beside
+the first; a right-to-left override (U+202E) shows "gnirts" as "string",
+the trick of "Trojan Source" (CVE-2021-42574).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.utils.translation import gettext
+
+# Embeddings, overrides and isolates: they reorder the text around them. The
+# marks Arabic and Hebrew names may carry (U+200E, U+200F) are not among them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACES = re.compile(r"\s+")
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def tidy_name(text: str) -> str:
+    """`text` as a name is kept: each run of white space one space, and white
+    space and invisible format characters (zero-width space, BOM) dropped from
+    both ends; inside, joiners that shape a script stay."""
+    text = _SPACES.sub(" ", text)
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def name_problem(text: str) -> str:
+    """Why `text` (tidied) cannot be a name, or ""."""
+    if BIDI_CONTROLS.intersection(text):
+        return gettext(
+            "A name cannot hold the characters that reorder the text around them "
+            "(right-to-left overrides and isolates)."
+        )
+    if text and not any(unicodedata.category(char)[0] in "LNS" for char in text):
+        return gettext("A name needs at least one letter or digit.")
+    return ""
