@@ -30,6 +30,8 @@ from .portfolio import portfolio_summary
 
 RATING_LABELS = {**dict(Rating.choices), NOT_RATED: _("Not rated")}
 SPANNED_LABELS = {"1": _("One sector"), "2": _("Two sectors"), "3": _("Three or more")}
+# The filters a partnership can match with several values at once (its members').
+MEMBER_DIMENSIONS = {"country", "region", "sector"}
 TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW: _("new")}
 
 
@@ -53,6 +55,15 @@ def _portfolio_body(data: dict, today) -> str:
     list_url = reverse("dashboards:partnership_list")
 
     def listed(**narrower) -> str:
+        # A partnership has members in several countries, regions and sectors:
+        # under ?country=KE the map's United States counts those with members
+        # in both, which one value per filter cannot list, so that mark leads
+        # nowhere rather than to every partnership in the United States.
+        if any(
+            key in MEMBER_DIMENSIONS and key in query and query[key] != str(value)
+            for key, value in narrower.items()
+        ):
+            return ""
         return f"{list_url}?{urlencode({**query, **narrower})}"
 
     colour = data.get("colour") or "count"

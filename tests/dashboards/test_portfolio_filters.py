@@ -140,3 +140,45 @@ def test_every_mark_links_to_the_list_narrowed_the_same_way(client, erin, bob, p
         counted = sum(ds["data"][chart["labels"].index(label)] for ds in chart["datasets"])
         assert purposes == {label}
         assert listed.context["page"].paginator.count == counted
+
+
+def _marks(chart: dict) -> list[tuple[str, int, str]]:
+    """(value, count, link) of each mark of a map or a stacked breakdown."""
+    if chart["kind"] == "map":
+        return [(row["code"], row["value"], row["link"]) for row in chart["countries"]]
+    return [
+        (label, sum(ds["data"][index] for ds in chart["datasets"]), chart["links"][index])
+        for index, label in enumerate(chart["labels"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "key, chart_id",
+    [("country", "partner-map"), ("region", "by-region"), ("sector", "by-sector")],
+)
+def test_a_mark_a_members_filter_cannot_list_leads_nowhere(client, erin, portfolio, key, chart_id):
+    """Filtered to partnerships with a member in the United States, the map's
+    Kenya counts those with members in both: a link to ?country=KE listed every
+    partnership in Kenya. Only the filter's own mark leads on, to exactly its
+    partnerships."""
+    value = FILTERS[key][0]
+    client.force_login(erin)
+    response = client.get(URL, {key: value})
+    marks = _marks(spec(response, chart_id))
+    assert len(marks) > 1
+    for _mark, count, link in marks:
+        if link:
+            assert f"{key}={value}" in link
+            assert client.get(link).context["page"].paginator.count == count
+    linked = [mark for mark, _count, link in marks if link]
+    assert len(linked) == 1  # the filter's own value
+
+
+def test_marks_of_another_members_dimension_keep_both_filters(client, erin, portfolio):
+    client.force_login(erin)
+    response = client.get(URL, {"region": "EU"})
+    marks = _marks(spec(response, "partner-map"))
+    assert len(marks) > 1
+    for code, count, link in marks:
+        assert "region=EU" in link and f"country={code}" in link
+        assert client.get(link).context["page"].paginator.count == count, code
