@@ -358,6 +358,13 @@ def measurement_grid(request, pk):
     period, so every cell is a period the metric really reports. Each grid
     shows GRID_PERIODS periods and pages back to the partnership's start."""
     partnership = get_object_or_404(Partnership, pk=pk)
+    return _grid_page(request, partnership)
+
+
+def _grid_page(request, partnership, *, refused: dict | None = None):
+    """The grid page; with `refused`, a cell a save without JavaScript could not
+    store, shown in its place with why and what was typed (or above the grid
+    when its period is not on the page), answered 400."""
     can_edit = permissions.can_edit(request.user, partnership)
     metrics = list(
         OutcomeMetric.objects.filter(objective__partnership=partnership, is_active=True)
@@ -408,10 +415,27 @@ def measurement_grid(request, pk):
             )
             for metric in grid.pop("metrics")
         ]
+    refused_elsewhere = None
+    if refused is not None:
+        key = (refused["metric"].pk, refused["period_start"])
+        placed = False
+        for grid in grids:
+            for metric, cells in grid["rows"]:
+                for index, cell in enumerate(cells):
+                    if (metric.pk, cell["period_start"]) == key:
+                        cells[index] = cell | refused
+                        placed = True
+        refused_elsewhere = None if placed else refused
     return render(
         request,
         "partnerships/partnerships/measurements.html",
-        {"partnership": partnership, "grids": grids, "can_edit": can_edit},
+        {
+            "partnership": partnership,
+            "grids": grids,
+            "can_edit": can_edit,
+            "refused_elsewhere": refused_elsewhere,
+        },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -499,6 +523,10 @@ def measurement_save(request, pk):
     else:
         cell["error"] = " ".join(message for errors in form.errors.values() for message in errors)
     cell["period_start"] = form.data.get("period_start", "")
+    if cell.get("error") and not request.headers.get("HX-Request"):
+        # A browser without JavaScript posted the cell's own form: the whole
+        # grid again, the cell with its error, not a table cell alone.
+        return _grid_page(request, partnership, refused=cell)
     return render(
         request,
         "partnerships/partnerships/_measurement_cell.html",

@@ -189,6 +189,42 @@ def test_it_redirects_back_to_the_grid_without_htmx(client, alice, partnership, 
     assert response["Location"] == reverse("partnerships:measurement_grid", args=[partnership.pk])
 
 
+def test_without_htmx_a_refused_value_shows_the_whole_grid_with_the_cell_and_why(
+    client, alice, partnership, metric
+):
+    """The cell's plain form (no JavaScript) got a table cell alone, no page."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("partnerships:measurement_save", args=[partnership.pk]),
+        {"metric": metric.pk, "period_start": "2025-07-01", "value": "abc", "version": 0},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert '<nav class="navbar' in text and "Measurements of" in text
+    cell = text[text.index(f'id="cell-{metric.pk}-2025-07-01"') :]
+    cell = cell[: cell.index("</td>")]
+    assert 'value="abc"' in cell and "is-invalid" in cell and "Enter a number" in cell
+    assert 'id="refused-cell"' not in text
+    assert metric.measurements.get(period_start=dt.date(2025, 7, 1)).value == 24
+
+
+def test_without_htmx_a_refused_period_off_the_page_is_said_above_the_grid(
+    client, alice, partnership, metric
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("partnerships:measurement_save", args=[partnership.pk]),
+        {"metric": metric.pk, "period_start": "2023-10-01", "value": "7", "version": 0},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    alert = text[text.index('id="refused-cell"') :]
+    alert = alert[: alert.index("</div>")]
+    assert "“7”" in alert and "2023-10-01" in alert
+    assert "2023-Q4 ended before the partnership started" in alert
+    assert not metric.measurements.filter(period_start=dt.date(2023, 10, 1)).exists()
+
+
 # --- which periods can be recorded ------------------------------------------------
 
 
