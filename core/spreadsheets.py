@@ -96,6 +96,15 @@ def inert_row(row: Iterable) -> list:
     return [inert(value) for value in row]
 
 
+def readable(text: str) -> str:
+    """Text read from a file, the guard of `inert` taken off: a file Accord
+    exported imports as it was ("'=1+1" was a name "=1+1"). An apostrophe
+    before anything else is the text's own."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 class CsvWriter:
     """A `csv.writer` that makes every cell inert, after a byte-order mark."""
 
@@ -246,6 +255,7 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
             )
             % {"rows": ", ".join(map(str, with_nul))}
         )
+    rows = [[readable(cell) for cell in row] for row in rows]
     return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 
@@ -292,7 +302,7 @@ def read_xlsx(upload) -> Table:
                 if value is None:
                     cells.append(Formula(formula))
                     continue
-            cells.append("" if value is None else str(value))
+            cells.append("" if value is None else readable(str(value)))
         rows.append(cells)
     return Table(rows=rows)
 
