@@ -323,8 +323,10 @@ class Partner(TimeStamped, Versioned):
     def clean(self):
         # Every door (the form, the import, the API) saves through full_clean.
         super().clean()
-        self.name = tidy_name(self.name)
-        if not self.name:
+        typed, self.name = self.name, tidy_name(self.name)
+        # An empty name is clean_fields' to report (or the import's, whose
+        # column it excluded); one of invisible characters alone is ours.
+        if typed and not self.name:
             raise ValidationError(
                 {"name": ValidationError(self._meta.get_field("name").error_messages["blank"])}
             )
