@@ -198,13 +198,13 @@ def _decode(data: bytes) -> str:
 
 
 def _read_rows(text: str, delimiter: str) -> list[list[str]]:
-    """The rows of `text`; a row the csv module refuses (a cell longer than its
-    limit, the one error it raises when not strict) refuses the file naming
-    that row, as a row holding a NUL does."""
+    """The rows of `text`, each cell `readable`; a row the csv module refuses (a
+    cell longer than its limit, the one error it raises when not strict)
+    refuses the file naming that row, as a row holding a NUL does."""
     rows: list[list[str]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
+            rows.append([readable(cell) for cell in row])
     except csv.Error as error:
         raise UnreadableFile(
             _("Could not read the file: row %(row)s holds a cell longer than %(limit)s characters.")
@@ -255,7 +255,6 @@ def read_csv(data: bytes, *, columns: Iterable[str], required: Iterable[str]) ->
             )
             % {"rows": ", ".join(map(str, with_nul))}
         )
-    rows = [[readable(cell) for cell in row] for row in rows]
     return Table(rows=rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 

@@ -215,9 +215,7 @@ def respondents_invite(
                 % {"names": names}
             }
         )
-    allowed = set(
-        invitable_users().filter(pk__in=[user.pk for user in users]).values_list("pk", flat=True)
-    )
+    allowed = _invitable_ids(users)
     if unable := [user for user in users if user.pk not in allowed]:
         raise ValidationError(
             {
@@ -517,12 +515,16 @@ def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerso
     return _still_invitable(users), people
 
 
-def _still_invitable(users: list) -> list:
-    """`users` who may still be asked (invitable_users: active, with a role, not
-    an executive), each once, in order: one query."""
-    allowed = set(
+def _invitable_ids(users) -> set[int]:
+    """The ids of those of `users` who may be asked (invitable_users): one query."""
+    return set(
         invitable_users().filter(pk__in=[user.pk for user in users]).values_list("pk", flat=True)
     )
+
+
+def _still_invitable(users: list) -> list:
+    """`users` who may still be asked, each once, in order."""
+    allowed = _invitable_ids(users)
     return list(dict.fromkeys(user for user in users if user.pk in allowed))
 
 

@@ -418,14 +418,21 @@ def _grid_page(request, partnership, *, refused: dict | None = None):
     refused_elsewhere = None
     if refused is not None:
         key = (refused["metric"].pk, refused["period_start"])
-        placed = False
-        for grid in grids:
-            for metric, cells in grid["rows"]:
-                for index, cell in enumerate(cells):
-                    if (metric.pk, cell["period_start"]) == key:
-                        cells[index] = cell | refused
-                        placed = True
-        refused_elsewhere = None if placed else refused
+        place = next(
+            (
+                (cells, index)
+                for grid in grids
+                for metric, cells in grid["rows"]
+                for index, cell in enumerate(cells)
+                if (metric.pk, cell["period_start"]) == key
+            ),
+            None,
+        )
+        if place is None:
+            refused_elsewhere = refused
+        else:
+            cells, index = place
+            cells[index] = cells[index] | refused
     return render(
         request,
         "partnerships/partnerships/measurements.html",
