@@ -23,9 +23,11 @@ from evaluation.models import Rating, Scorecard
 from evaluation.review import REVIEW_TEXT_MAX_LENGTH
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
+    EVIDENCE_MAX_LENGTH,
     EXPERTISE_MAX_AREAS,
     NO_MEMBER_MESSAGE,
     PARTNER_ENTERED_FIELDS,
+    STAGE_REASON_MAX_LENGTH,
     Agreement,
     AgreementParty,
     LeadArea,
@@ -258,7 +260,7 @@ class PartnershipWriteSerializer(StrictMixin, serializers.ModelSerializer):
 
 class StageChangeWriteSerializer(StrictSerializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=STAGE_REASON_MAX_LENGTH)
     end_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -428,7 +430,9 @@ class MeasurementRowSerializer(StrictSerializer):
     metric = serializers.IntegerField(min_value=1)
     period_start = serializers.DateField()
     value = serializers.DecimalField(max_digits=14, decimal_places=4)
-    evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, max_length=EVIDENCE_MAX_LENGTH
+    )
 
 
 class MeasurementBulkSerializer(StrictSerializer):

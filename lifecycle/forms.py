@@ -8,7 +8,7 @@ from core.dates import validate_plausible
 from core.versioning import VersionedForm
 from health.models import Factor
 from partnerships.forms_partnerships import StageShownForm
-from partnerships.models import Stage
+from partnerships.models import STAGE_REASON_MAX_LENGTH, Stage
 
 from .models import FIT_CRITERIA, Effect, FitAssessment, NextStep
 from .selectors import latest_factors
@@ -55,6 +55,7 @@ class MoveForm(StageShownForm):
 class DropForm(StageShownForm):
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=STAGE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "What made us stop: the study learns most from the ones that did not go ahead."

@@ -16,6 +16,7 @@ from core.dates import validate_plausible
 from core.versioning import VersionedForm
 
 from .models import (
+    STAGE_REASON_MAX_LENGTH,
     STAGES_BY_FAMILY,
     Benefit,
     LeadArea,
@@ -136,7 +137,11 @@ class StageChangeForm(StageShownForm):
             for family in StageFamily
         ],
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=STAGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     end_date = forms.DateField(
         label=_("End date"),
         required=False,

@@ -35,6 +35,7 @@ from timezone_field import TimeZoneField
 
 from core import formatting
 from core.dates import EARLIEST, validate_plausible
+from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels, Unignorable
 from core.text import name_problem, tidy_name
 from core.versioning import Versioned
@@ -1312,6 +1313,12 @@ class OutcomeMetric(TimeStamped):
             raise ValidationError(errors)
 
 
+# The longest evidence a value keeps, and the longest reason for a stage change,
+# whether typed on a page, sent to the API or read from a file.
+EVIDENCE_MAX_LENGTH = 5000
+STAGE_REASON_MAX_LENGTH = 2000
+
+
 @pghistory.track(exclude=["updated_at", "version"])
 class Measurement(TimeStamped, Versioned):
     """One value of a metric for one reporting period, named by the period's first day."""
@@ -1319,7 +1326,9 @@ class Measurement(TimeStamped, Versioned):
     metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")
     period_start = models.DateField(validators=[validate_plausible])
     value = models.DecimalField(max_digits=14, decimal_places=4)
-    evidence = models.TextField(blank=True, help_text=_("Where the number comes from."))
+    evidence = BoundedTextField(
+        blank=True, max_length=EVIDENCE_MAX_LENGTH, help_text=_("Where the number comes from.")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
     )
@@ -1342,6 +1351,7 @@ class Measurement(TimeStamped, Versioned):
                 name="measurement_period_from_2000",
                 violation_error_message=_("A period starts in 2000 or later."),
             ),
+            length_check("evidence", EVIDENCE_MAX_LENGTH, name="measurement_evidence_bounded"),
         ]
 
     def __str__(self):
@@ -1387,7 +1397,7 @@ class StageChange(ChoiceLabels):
     )
     from_stage = models.CharField(max_length=20, choices=Stage)
     to_stage = models.CharField(max_length=20, choices=Stage)
-    reason = models.TextField()
+    reason = BoundedTextField(max_length=STAGE_REASON_MAX_LENGTH)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -1395,6 +1405,7 @@ class StageChange(ChoiceLabels):
         ordering = ["partnership", "-changed_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="stage_change_has_reason"),
+            length_check("reason", STAGE_REASON_MAX_LENGTH, name="stage_change_reason_bounded"),
             models.CheckConstraint(
                 condition=~Q(from_stage=F("to_stage")), name="stage_change_changes_stage"
             ),

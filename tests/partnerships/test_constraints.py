@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from partnerships.models import (
+    EVIDENCE_MAX_LENGTH,
     EXPERTISE_MAX_AREAS,
     NOTICE_PERIOD_MAX_DAYS,
     RENEWAL_TERM_MAX_MONTHS,
+    STAGE_REASON_MAX_LENGTH,
     Agreement,
     AgreementParty,
     Contact,
@@ -23,6 +25,7 @@ from partnerships.models import (
     Partnership,
     PartnershipLead,
     PartnershipMember,
+    StageChange,
 )
 from tests.factories import (
     AgreementFactory,
@@ -59,6 +62,33 @@ class TestMeasurement:
             Measurement.objects.create(
                 metric=metric, period_start=dt.date(2025, 4, 15), value=1, entered_by=metric.owner
             )
+
+    def test_it_keeps_evidence_of_the_limit_and_refuses_a_longer_one(self):
+        measurement = MeasurementFactory(evidence="e" * EVIDENCE_MAX_LENGTH)
+        with refused("measurement_evidence_bounded"), transaction.atomic():
+            Measurement.objects.filter(pk=measurement.pk).update(
+                evidence="e" * (EVIDENCE_MAX_LENGTH + 1)
+            )
+        measurement.refresh_from_db()
+        assert len(measurement.evidence) == EVIDENCE_MAX_LENGTH
+
+
+class TestStageChange:
+    def test_it_keeps_a_reason_of_the_limit_and_refuses_a_longer_one(self):
+        partnership = PartnershipFactory()
+        kept = StageChange.objects.create(
+            partnership=partnership,
+            from_stage="identified",
+            to_stage="active",
+            reason="r" * STAGE_REASON_MAX_LENGTH,
+            changed_by=partnership.owner,
+        )
+        with refused("stage_change_reason_bounded"), transaction.atomic():
+            StageChange.objects.filter(pk=kept.pk).update(
+                reason="r" * (STAGE_REASON_MAX_LENGTH + 1)
+            )
+        kept.refresh_from_db()
+        assert len(kept.reason) == STAGE_REASON_MAX_LENGTH
 
 
 class TestAgreement:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from partnerships import measurement_import
-from partnerships.models import Measurement
+from partnerships.models import EVIDENCE_MAX_LENGTH, Measurement
 from tests.factories import MetricFactory, partnership_with_data
 from tests.spreadsheets import csv_rows
 
@@ -176,6 +176,30 @@ def test_a_null_character_in_the_evidence_is_refused_and_saves_nothing(
     (message,) = response.context["form"].errors["file"]
     assert "row 2 holds a null character" in message
     assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+
+
+def test_evidence_over_the_limit_is_named_and_at_the_limit_is_saved(
+    client, alice, partnership, metric
+):
+    """The file keeps the limit the API and the page keep (EVIDENCE_MAX_LENGTH)."""
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    rows = [
+        HEADER,
+        row(metric, "2024-10-01", "12", "e" * EVIDENCE_MAX_LENGTH),
+        row(metric, "2024-07-01", "11", "e" * (EVIDENCE_MAX_LENGTH + 1)),
+    ]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    (error,) = response.context["result"].errors
+    assert (error.row, error.column) == (3, "evidence")
+    assert f"at most {EVIDENCE_MAX_LENGTH} characters" in error.message
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows[:2])})
+    assert response.status_code == 302
+    saved = metric.measurements.get(period_start=dt.date(2024, 10, 1))
+    assert saved.evidence == "e" * EVIDENCE_MAX_LENGTH
 
 
 @pytest.mark.parametrize("metric_id", ["²", "¹²", "99999999999999999999"])

@@ -8,11 +8,13 @@ says so); erin is an executive and rita a reviewer: they read, never change.
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from partnerships import services
 from partnerships.forms_partnerships import MAX_LEADS, MAX_MEMBERS
 from partnerships.models import (
+    STAGE_REASON_MAX_LENGTH,
     Objective,
     OutcomeMetric,
     Partner,
@@ -518,6 +520,36 @@ class TestStageChange:
         partnership.refresh_from_db()
         assert partnership.stage == "struggling"
         assert StageChange.objects.order_by("changed_at").last().from_stage == "completed"
+
+    def test_a_reason_over_the_limit_is_refused_next_to_it_and_kept(self, client, alice):
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        url = reverse("partnerships:partnership_stage", args=[partnership.pk])
+        client.force_login(alice)
+        too_long = "r" * (STAGE_REASON_MAX_LENGTH + 1)
+        response = client.post(url, {"stage": "struggling", "reason": too_long})
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert f"at most {STAGE_REASON_MAX_LENGTH} characters" in form.errors["reason"][0]
+        assert form["reason"].value() == too_long
+        partnership.refresh_from_db()
+        assert (partnership.stage, StageChange.objects.count()) == ("active", 0)
+
+        response = client.post(url, {"stage": "struggling", "reason": too_long[1:]})
+        assert response.status_code == 302
+        assert StageChange.objects.get().reason == too_long[1:]
+
+    def test_the_service_refuses_a_reason_over_the_limit(self, alice):
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        with pytest.raises(ValidationError) as refused:
+            services.partnership_change_stage(
+                partnership=partnership,
+                stage="struggling",
+                reason="r" * (STAGE_REASON_MAX_LENGTH + 1),
+                by=alice,
+            )
+        assert "reason" in refused.value.message_dict
+        partnership.refresh_from_db()
+        assert (partnership.stage, StageChange.objects.count()) == ("active", 0)
 
     def test_it_refuses_the_same_stage_next_to_the_field(self, client, alice):
         partnership = PartnershipFactory(owner=alice, stage="active")
