@@ -4,12 +4,16 @@ django-celery-beat's own admin lets anyone who may add a periodic task name
 any task at all (a free-text field) with any JSON arguments; beat would then
 run it. Here a periodic task can name only a task defined in one of Accord's
 apps, and its arguments must fit that task's signature, or the form says why.
-Tasks are run by beat, not from the admin: starting an assessment by hand is
-the reviewers' "run now", on the assessments page, where its right is checked.
+Each argument must also be of the type the task's signature names (an id is a
+whole number, not "x"), as far as JSON can say. Tasks are run by beat, not
+from the admin: starting an assessment by hand is the reviewers' "run now", on
+the assessments page, where its right is checked.
 """
 
 import inspect
 import json
+import types
+import typing
 
 from django import forms
 from django.contrib import admin
@@ -52,6 +56,44 @@ def _json(value, kind, what):
     return parsed
 
 
+def fits(value, hint) -> bool:
+    """Whether a value read from JSON is of the annotated type `hint`: whole
+    numbers for `int` (a JSON true is not one), lists item by item, unions
+    (`str | None`) by any member. A hint JSON cannot say (a date, a model) is
+    the task's to check when it runs."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(fits(value, member) for member in typing.get_args(hint))
+    if origin is list:
+        (item,) = typing.get_args(hint) or (typing.Any,)
+        return isinstance(value, list) and all(fits(each, item) for each in value)
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint in (str, bool, dict, list):
+        return isinstance(value, hint)
+    return True
+
+
+def argument_type_errors(task, bound: inspect.BoundArguments) -> list[str]:
+    """Why each bound argument is not of the type the task's signature names."""
+    hints = typing.get_type_hints(task.run)
+    return [
+        f"{name} must be {_type_name(hints[name])}, not {json.dumps(value)}"
+        for name, value in bound.arguments.items()
+        if name in hints and not fits(value, hints[name])
+    ]
+
+
+def _type_name(hint) -> str:
+    return {int: "a whole number", str: "text", float: "a number", bool: "true or false"}.get(
+        hint, str(hint).replace("typing.", "")
+    )
+
+
 class AccordPeriodicTaskForm(PeriodicTaskForm):
     regtask = None  # the free choice of any registered task, and the free text below, go
     task = forms.ChoiceField(
@@ -82,14 +124,18 @@ class AccordPeriodicTaskForm(PeriodicTaskForm):
             self.add_error("kwargs", error)
             return data
         if task is not None:
+            field = "args" if args else "kwargs"
             try:
-                inspect.signature(task.run).bind(*args, **kwargs)
+                bound = inspect.signature(task.run).bind(*args, **kwargs)
             except TypeError as error:
                 self.add_error(
-                    "args" if args else "kwargs",
+                    field,
                     f"{task.name}{inspect.signature(task.run)} cannot take these arguments: "
                     f"{error}.",
                 )
+                return data
+            if wrong := argument_type_errors(task, bound):
+                self.add_error(field, f"{task.name}: {'; '.join(wrong)}.")
         return data
 
 

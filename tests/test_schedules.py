@@ -1,12 +1,11 @@
 """Schedules in the admin: only Accord's tasks, with arguments that fit them."""
 
-import json
 
 import pytest
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from config.schedules import accord_tasks
+from config.schedules import accord_tasks, fits
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +54,10 @@ def test_a_task_that_is_not_accords_is_refused(client, adam, every_ten_minutes):
         ("[]", "{}", "cannot take these arguments"),
         ('{"respondent_id": 1}', "{}", "as a list"),
         ("[", "{}", "as JSON"),
+        ("[]", '{"respondent_id": "x"}', 'respondent_id must be a whole number, not "x"'),
+        ("[]", '{"respondent_id": true}', "respondent_id must be a whole number, not true"),
+        ("[]", '{"respondent_id": 1.5}', "respondent_id must be a whole number, not 1.5"),
+        ('["7"]', "{}", 'respondent_id must be a whole number, not "7"'),
     ],
 )
 def test_arguments_that_do_not_fit_the_task_are_refused_with_why(
@@ -66,7 +69,7 @@ def test_arguments_that_do_not_fit_the_task_are_refused_with_why(
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert message in json.dumps(errors)
+    assert message in " ".join(error for field in errors.values() for error in field)
     assert not PeriodicTask.objects.filter(name="Made by an administrator").exists()
 
 
@@ -96,3 +99,22 @@ def test_an_accord_schedule_is_changed_and_switched_off_but_not_run_or_deleted(c
     assert offered == {"", "enable_tasks", "disable_tasks", "toggle_tasks"}
     monthly.refresh_from_db()
     assert monthly.enabled is False
+
+
+@pytest.mark.parametrize(
+    ("value", "hint", "expected"),
+    [
+        (7, int, True),
+        (True, int, False),
+        ("7", int, False),
+        ([1, 2], list[int], True),
+        ([1, "2"], list[int], False),
+        (None, str | None, True),
+        ("q", str | None, True),
+        (3, str | None, False),
+        (2.5, float, True),
+        (2, float, True),
+    ],
+)
+def test_json_values_are_checked_against_the_annotation(value, hint, expected):
+    assert fits(value, hint) is expected
