@@ -420,6 +420,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "period_start",
             "value",
             "evidence",
+            "version",
             "entered_by",
             "created_at",
             "updated_at",
@@ -432,6 +433,15 @@ class MeasurementRowSerializer(StrictSerializer):
     value = serializers.DecimalField(max_digits=14, decimal_places=4)
     evidence = serializers.CharField(
         required=False, allow_blank=True, max_length=EVIDENCE_MAX_LENGTH
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The `version` of the value as read (0: the period had none): the row is "
+            "refused if someone has entered, changed or cleared it since, as a grid "
+            "cell is. Without it the row corrects whatever is stored."
+        ),
     )
 
 

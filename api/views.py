@@ -411,6 +411,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
                     value=row["value"],
                     entered_by=request.user,
                     evidence=row.get("evidence", ""),
+                    expected_version=row.get("version"),
                 )
                 counts["updated" if corrected else "created"] += 1
                 return measurement

@@ -77,9 +77,11 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
             )
         )
 
-    obligations = Obligation.objects.filter(
-        agreement__partnership__in=led, completed_on__isnull=True, due_date__gte=since
-    ).select_related("agreement")
+    obligations = (
+        Obligation.objects.open()
+        .filter(agreement__partnership__in=led, due_date__gte=since)
+        .select_related("agreement")
+    )
     for obligation in obligations:
         events.append(
             Event(
@@ -90,8 +92,10 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
             )
         )
 
-    steps = NextStep.objects.filter(partnership__in=led, due_on__gte=since).select_related(
-        "partnership"
+    steps = (
+        NextStep.objects.on_pipeline()
+        .filter(partnership__in=led, due_on__gte=since)
+        .select_related("partnership")
     )
     for step in steps:
         events.append(

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_plausible
 from core.models import ChoiceLabels
+from core.text import name_problem, tidy_name
 from core.versioning import Versioned
-from partnerships.models import Partnership
+from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -37,6 +40,13 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
 # --- the pipeline ---------------------------------------------------------------
 
 
+class NextStepQuerySet(models.QuerySet):
+    def on_pipeline(self):
+        """Next steps of partnerships still potential: one moved on or dropped
+        keeps its row (and history) but has no next step to take."""
+        return self.filter(partnership__stage__in=STAGES_BY_FAMILY[StageFamily.POTENTIAL])
+
+
 @pghistory.track(exclude=["updated_at", "version"])
 class NextStep(ChoiceLabels, Versioned):
     """What happens next with a potential partnership, and by when: one per partnership."""
@@ -49,6 +59,8 @@ class NextStep(ChoiceLabels, Versioned):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = NextStepQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -60,6 +72,12 @@ class NextStep(ChoiceLabels, Versioned):
 
     def __str__(self):
         return f"{self.description} by {self.due_on:%d %b %Y}"
+
+    def clean(self):
+        # Zero-width spaces alone look like nothing on the card and in the feed.
+        self.description = tidy_name(self.description)
+        if not self.description or name_problem(self.description):
+            raise ValidationError({"description": gettext("Say what the next step is.")})
 
 
 # --- fit assessment -------------------------------------------------------------

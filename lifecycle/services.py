@@ -386,6 +386,16 @@ def lesson_record(
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if partnership.stage not in ENDED:
         raise ValidationError(_("Lessons are recorded once the partnership has ended."))
+    # Locked above: a second tab's form, sent after the first, meets this.
+    recorded = Lesson.objects.filter(partnership=partnership).select_related("recorded_by")
+    if (lesson := recorded.first()) is not None:
+        raise ValidationError(
+            _(
+                "%(who)s recorded the lessons of this partnership on %(day)s, since you "
+                "opened this form: read them, and add what yours say that theirs do not."
+            )
+            % {"who": lesson.recorded_by, "day": day(timezone.localdate(lesson.recorded_at))}
+        )
     if not entries and not summary.strip():
         raise ValidationError(
             {"summary": _("Name at least one factor that mattered, or write what was learnt.")}

@@ -419,10 +419,12 @@ def lesson_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def lesson_record(request, pk):
-    partnership = get_object_or_404(
-        Partnership.objects.filter(stage__in=ENDED, lesson__isnull=True), pk=pk
-    )
+    partnership = get_object_or_404(Partnership.objects.filter(stage__in=ENDED), pk=pk)
     permissions.require_edit(request.user, partnership)
+    if request.method != "POST" and Lesson.objects.filter(partnership=partnership).exists():
+        # Recorded already (a stale link): read them. A form sent meanwhile
+        # from another tab is refused by the service, with what was typed kept.
+        return redirect("lifecycle:lessons", pk=partnership.pk)
     form = LessonForm(request.POST or None, factors=latest_factors())
     if request.method == "POST" and form.is_valid():
         try:

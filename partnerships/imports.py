@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from openpyxl import load_workbook
 
-from core import spreadsheets
+from core import refusals, spreadsheets
 from core.copy import insert_with_history
 
 from .forms_partners import split_list
@@ -452,7 +452,7 @@ def partners_save(*, parsed: list[dict], user) -> ImportResult:
             insert_with_history(Partner, [Partner(**fields) for fields in parsed], user=user)
     except IntegrityError as error:
         # Another user saved the same partner (or identifier) between the check and the save.
-        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        name = refusals.constraint_name(error)
         constraint = next(
             (c for c in Partner._meta.constraints if c.name == name), _unique_constraint()
         )

@@ -40,6 +40,7 @@ from .imports import (
 )
 from .models import Measurement, OutcomeMetric
 from .periods import last_closed_period
+from .services import hold_start_date
 
 __all__ = ["MAX_SIZE", "ImportFileError", "RowError"]
 
@@ -303,6 +304,18 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
                 row.stored.evidence = row.evidence
     try:
         with transaction.atomic():
+            if parsed:
+                # The file was checked against the start date read then; held
+                # from here to the commit, it must still be that one.
+                partnership = parsed[0].metric.objective.partnership
+                checked = partnership.start_date
+                hold_start_date(partnership)
+                if partnership.start_date != checked:
+                    message = gettext(
+                        "The partnership’s start date changed while the file was checked; "
+                        "import it again."
+                    )
+                    return MeasurementImportResult(errors=[RowError(0, "", message, "")])
             insert_with_history(Measurement, created, user=user)
             # The history triggers record each corrected row, naming `user`.
             with pghistory.context(user=user.pk if user else None):

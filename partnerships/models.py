@@ -1108,6 +1108,14 @@ class AgreementParty(ChoiceLabels):
             raise ValidationError(errors)
 
 
+class ObligationQuerySet(models.QuerySet):
+    def open(self):
+        """What is still owed: not done, under an agreement in force (the
+        reminders and the calendar feeds). One under an agreement terminated,
+        expired or superseded is owed no longer."""
+        return self.filter(completed_on__isnull=True, agreement__status__in=IN_FORCE)
+
+
 @pghistory.track(exclude=["updated_at"])
 class Obligation(TimeStamped):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="obligations")
@@ -1123,6 +1131,8 @@ class Obligation(TimeStamped):
     due_date = models.DateField(validators=[validate_plausible])
     completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
+    objects = ObligationQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date"]
         constraints = [
@@ -1136,6 +1146,16 @@ class Obligation(TimeStamped):
 
     def is_overdue_on(self, day: dt.date) -> bool:
         return self.completed_on is None and self.due_date < day
+
+    def clean(self):
+        # A completion still to come would end its reminders today.
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "completed_on": gettext("Give the day it was done: %(day)s is still to come.")
+                    % {"day": formatting.day(self.completed_on)}
+                }
+            )
 
 
 # --- objectives, metrics, measurements ------------------------------------------

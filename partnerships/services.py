@@ -15,16 +15,18 @@ from decimal import Decimal
 
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext, ngettext
 
+from core import refusals
 from core.formatting import day
 from core.history import because
 from core.versioning import StaleVersion, claim, refuse_stale
 
 from .hooks import portfolio_changed
 from .models import (
+    FAMILY_OF_STAGE,
     NO_MEMBER_MESSAGE,
     Agreement,
     AgreementParty,
@@ -39,6 +41,7 @@ from .models import (
     Partnership,
     PartnershipLead,
     PartnershipMember,
+    StageFamily,
     agreement_status_error,
 )
 from .periods import Period, ended_before
@@ -404,6 +407,21 @@ def metric_create(*, objective: Objective, name: str, unit: str, owner, **fields
     return _save(OutcomeMetric(objective=objective, name=name, unit=unit, owner=owner, **fields))
 
 
+def hold_start_date(partnership: Partnership) -> None:
+    """Hold the partnership's start date until this transaction ends, and read
+    it as it is now into `partnership`, which the values' validation reads.
+
+    A value saved and a start moved past its period at the same instant would
+    each pass its own check and strand the value (`refuse_stranded_measurements`).
+    FOR SHARE waits for a start change (`claim`'s FOR UPDATE) and makes one
+    wait for it, while other values of the partnership, each holding it FOR
+    SHARE too, are entered side by side. (Django's ORM has no FOR SHARE.)"""
+    table = connection.ops.quote_name(Partnership._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT start_date FROM {table} WHERE id = %s FOR SHARE", [partnership.pk])
+        (partnership.start_date,) = cursor.fetchone()
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -414,6 +432,7 @@ def measurement_record(
     evidence: str = "",
 ) -> Measurement:
     """Record the value of a metric for one period; a period has one value only."""
+    hold_start_date(metric.objective.partnership)
     return _save(
         Measurement(
             metric=metric,
@@ -459,11 +478,23 @@ def partnership_change_stage(
         reason=reason,
         changed_by=by,
     )
+    never_started = FAMILY_OF_STAGE[partnership.stage] == StageFamily.POTENTIAL
     partnership.stage = stage
     if end_date is not None:
         partnership.end_date = end_date
+        if never_started and partnership.start_date and partnership.start_date > end_date:
+            # A prospect dropped before its planned start never started: the
+            # plan is gone (its history keeps it), not a start after its end.
+            partnership.start_date = None
     with because(reason):
-        _save(partnership)
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves the caller's work
+                _save(partnership)
+        except IntegrityError as error:
+            # An upper app's rule on stages (lessons keep a partnership ended).
+            if (refused := refusals.refusal(error)) is None:
+                raise
+            raise refused from error
         change.full_clean()
         change.save()
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
@@ -488,6 +519,7 @@ def measurement_save(
     `expected_version` is the version of the value the grid showed, 0 for none:
     a value entered, changed or cleared since is refused (StaleVersion).
     """
+    hold_start_date(metric.objective.partnership)
     stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         try:

@@ -37,7 +37,6 @@ from evaluation.selectors import expiry_warning_days
 from notifications.models import Kind
 from notifications.services import Draft, Readers
 from partnerships.models import (
-    IN_FORCE,
     STAGES_BY_FAMILY,
     Agreement,
     Measurement,
@@ -210,11 +209,8 @@ def _expiry(agreement: Agreement, days_left: int, threshold: int) -> tuple:
 def obligation_reminders(today: dt.date) -> list[Draft]:
     """Open obligations of agreements in force: due within a week, or overdue."""
     obligations = list(
-        Obligation.objects.filter(
-            completed_on__isnull=True,
-            agreement__status__in=IN_FORCE,
-            due_date__range=(today - OBLIGATION_OVERDUE_FOR, today + OBLIGATION_NOTICE),
-        )
+        Obligation.objects.open()
+        .filter(due_date__range=(today - OBLIGATION_OVERDUE_FOR, today + OBLIGATION_NOTICE))
         .select_related("agreement__partnership", "party__partner")
         .order_by("due_date", "pk")
     )

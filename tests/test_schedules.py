@@ -1,6 +1,5 @@
 """Schedules in the admin: only Accord's tasks, with arguments that fit them."""
 
-
 import pytest
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Min, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -313,12 +313,31 @@ def _shown(value) -> str:
     return f"{value.normalize():f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
-def _first_period(partnership, metrics, frequency: str) -> Period | None:
-    """The first period the grid can show: the partnership's start, or without
-    one the earliest baseline of its metrics of that frequency."""
-    starts = [m.baseline_date for m in metrics if m.frequency == frequency and m.baseline_date]
-    start = partnership.start_date or min(starts, default=None)
-    return None if start is None else Period.containing(start, frequency)
+def _first_periods(partnership, metrics) -> dict[str, Period]:
+    """The first period each frequency's grid can show: the partnership's start,
+    or without one the earliest baseline or recorded value of its metrics of
+    that frequency: any value recorded (the API and files take any period of a
+    partnership with no start) is on some page, to be read, corrected or cleared."""
+    if partnership.start_date:
+        starts = {metric.frequency: [partnership.start_date] for metric in metrics}
+    else:
+        starts = {metric.frequency: [] for metric in metrics}
+        for metric in metrics:
+            if metric.baseline_date:
+                starts[metric.frequency].append(metric.baseline_date)
+        recorded = (
+            Measurement.objects.filter(metric__in=metrics)
+            .values("metric__frequency")
+            .annotate(first=Min("period_start"))
+            .order_by()
+        )
+        for row in recorded:
+            starts[row["metric__frequency"]].append(row["first"])
+    return {
+        frequency: Period.containing(min(days), frequency)
+        for frequency, days in starts.items()
+        if days
+    }
 
 
 def _step(period: Period, count: int, bound: Period | None) -> Period:
@@ -374,10 +393,11 @@ def _grid_page(request, partnership, *, refused: dict | None = None):
     pages = MeasurementPagesForm(request.GET)
     today = timezone.localdate()
     grids = []
+    firsts = _first_periods(partnership, metrics)
     for frequency in Frequency:
         if not any(metric.frequency == frequency for metric in metrics):
             continue
-        first = _first_period(partnership, metrics, frequency)
+        first = firsts.get(frequency)
         last = last_closed_period(today, frequency)
         periods = _page(first, last, pages.until(frequency))
         earlier = later = None

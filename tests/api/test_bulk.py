@@ -178,3 +178,67 @@ def test_bulk_partners_name_a_duplicate_within_the_batch(client_for, alice):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["rows[1]"]
     assert not Partner.objects.exists()
+
+
+def test_a_row_with_the_version_read_is_refused_once_the_value_moved_on(
+    client_for, alice, ours, metrics
+):
+    """As a grid cell: the version read (0 for a period with none) makes the
+    write depend on it; a value changed since is refused, the row named, and
+    nothing of the batch saved."""
+    first, second = metrics
+    stored = Measurement.objects.get(metric=second, period_start=JULY)
+    read = client_for(alice).get(f"/api/v1/measurements/{stored.pk}/").json()
+    assert read["version"] == stored.version
+    Measurement.objects.filter(pk=stored.pk).update(value=55, version=stored.version + 1)
+
+    response = client_for(alice).post(
+        url(ours),
+        {
+            "rows": [
+                {"metric": first.pk, "period_start": "2025-10-01", "value": "31", "version": 0},
+                {
+                    "metric": second.pk,
+                    "period_start": "2025-07-01",
+                    "value": "7",
+                    "version": read["version"],
+                },
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Someone else changed this" in response.json()["errors"]["rows[1]"][0]
+    assert Measurement.objects.get(pk=stored.pk).value == 55
+    assert not Measurement.objects.filter(metric=first, period_start=OCTOBER).exists()
+
+    response = client_for(alice).post(
+        url(ours),
+        {
+            "rows": [
+                {"metric": first.pk, "period_start": "2025-10-01", "value": "31", "version": 0},
+                {
+                    "metric": second.pk,
+                    "period_start": "2025-07-01",
+                    "value": "7",
+                    "version": stored.version + 1,
+                },
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert Measurement.objects.get(pk=stored.pk).value == 7
+
+
+def test_a_row_with_version_0_is_refused_where_a_value_was_entered_since(
+    client_for, alice, ours, metrics
+):
+    _, second = metrics
+    response = client_for(alice).post(
+        url(ours),
+        {"rows": [{"metric": second.pk, "period_start": "2025-07-01", "value": "7", "version": 0}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows[0]"]

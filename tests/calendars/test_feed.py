@@ -13,7 +13,7 @@ from evaluation.models import Scorecard
 from lifecycle.models import NextStep
 from partnerships.models import Agreement, Obligation
 from tests.api.conftest import assess
-from tests.factories import partnership_with_data
+from tests.factories import PartnershipFactory, partnership_with_data
 from tests.health.builders import open_round
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -38,8 +38,10 @@ def ours(alice):
         due_date=dt.date(2026, 10, 1),
         completed_on=dt.date(2026, 10, 1),
     )
+    # A next step is a prospect's: one on the pipeline, which alice also leads.
+    partnership.prospect = PartnershipFactory(owner=alice, stage="outreach", start_date=None)
     NextStep.objects.create(
-        partnership=partnership,
+        partnership=partnership.prospect,
         description="Call the dean",
         due_on=dt.date(2026, 12, 10),
         updated_by=alice,
@@ -70,9 +72,29 @@ def test_it_lists_the_dates_of_the_partnerships_one_leads(client, alice, ours):
         f"agreement-{agreement.pk}-notice": agreement.notice_date,
         f"agreement-{agreement.pk}-expiry": agreement.expiry_date,
         f"obligation-{due.pk}": dt.date(2026, 12, 15),
-        f"next-step-{ours.pk}": dt.date(2026, 12, 10),
+        f"next-step-{ours.prospect.pk}": dt.date(2026, 12, 10),
         f"health-round-{ours.health_rounds.get().pk}": dt.date(2026, 12, 20),
     }
+
+
+def test_a_next_step_leaves_the_feed_with_its_partnership_leaving_the_pipeline(client, alice, ours):
+    _, secret = feed_create(user=alice)
+    assert f"next-step-{ours.prospect.pk}" in read(client, secret)
+    for stage, end_date in (("active", None), ("withdrawn", dt.date(2026, 11, 30))):
+        ours.prospect.stage, ours.prospect.end_date = stage, end_date
+        ours.prospect.save()
+        assert f"next-step-{ours.prospect.pk}" not in read(client, secret)
+
+
+@pytest.mark.parametrize("status", ["terminated", "expired", "superseded", "draft"])
+def test_an_obligation_is_due_only_under_an_agreement_in_force(client, alice, ours, status):
+    """As the reminders say (`Obligation.objects.open`): one under an agreement
+    that no longer (or not yet) binds is not due."""
+    _, secret = feed_create(user=alice)
+    due = Obligation.objects.get(completed_on__isnull=True)
+    assert f"obligation-{due.pk}" in read(client, secret)
+    Agreement.objects.filter(pk=due.agreement_id).update(status=status)
+    assert f"obligation-{due.pk}" not in read(client, secret)
 
 
 def test_it_lists_nothing_of_partnerships_others_lead(client, bob, ours):

@@ -7,11 +7,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from api.tokens import token_create
 from lifecycle import services
 from lifecycle.models import Lesson, LessonFactor
 from notifications.models import Notification
-from partnerships.models import PartnershipLead
+from partnerships.models import Partnership, PartnershipLead
 from partnerships.services import partnership_change_stage
 from tests.factories import PartnershipFactory, UserFactory
 
@@ -81,12 +83,55 @@ class TestDatabase:
             Lesson.objects.create(partnership=partnership, recorded_by=alice)
 
     def test_a_partnership_with_lessons_cannot_be_brought_back(self, alice):
+        """The service says why on the stage (every door shows it so); the
+        database's trigger refuses a write that goes round the service."""
         partnership = ended(alice)
         services.lesson_record(partnership=partnership, by=alice, summary="Learnt", entries=[])
-        with pytest.raises(IntegrityError, match="stays ended"), transaction.atomic():
+        with pytest.raises(ValidationError) as refused:
             partnership_change_stage(
                 partnership=partnership, stage="active", reason="Revived", by=alice
             )
+        assert "stays ended" in refused.value.message_dict["stage"][0]
+        partnership.refresh_from_db()
+        assert partnership.stage == "failed"
+        assert not partnership.stage_changes.exists()
+        with pytest.raises(IntegrityError, match="stays ended"), transaction.atomic():
+            Partnership.objects.filter(pk=partnership.pk).update(stage="active")
+
+    def test_a_partnership_with_lessons_moves_to_another_ended_stage(self, alice):
+        partnership = ended(alice)
+        services.lesson_record(partnership=partnership, by=alice, summary="Learnt", entries=[])
+        partnership_change_stage(
+            partnership=partnership, stage="completed", reason="It did finish.", by=alice
+        )
+        partnership.refresh_from_db()
+        assert partnership.stage == "completed"
+
+    def test_the_stage_page_and_the_api_refuse_it_next_to_the_stage(self, client, alice):
+        partnership = ended(alice)
+        services.lesson_record(partnership=partnership, by=alice, summary="Learnt", entries=[])
+        client.force_login(alice)
+        response = client.post(
+            reverse("partnerships:partnership_stage", args=[partnership.pk]),
+            {"stage": "active", "reason": "Revived", "expected_stage": "failed"},
+        )
+        assert response.status_code == 400
+        assert "stays ended" in response.context["form"].errors["stage"][0]
+        assert response.context["form"]["reason"].value() == "Revived"
+
+        api = APIClient()
+        api.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {token_create(user=alice, name='t', scope='read_write')[1]}"
+        )
+        answer = api.post(
+            f"/api/v1/partnerships/{partnership.pk}/stage/",
+            {"stage": "negotiating", "reason": "Again"},
+            format="json",
+        )
+        assert answer.status_code == 400
+        assert "stays ended" in answer.json()["errors"]["stage"][0]
+        partnership.refresh_from_db()
+        assert partnership.stage == "failed"
 
     def test_a_second_lesson_record_is_refused(self, alice):
         partnership = ended(alice)
@@ -163,6 +208,31 @@ class TestPages:
         response = client.get(reverse("lifecycle:lesson_record", args=[ended(alice).pk]))
         assert response.context["form"]["effect_trust"].label == "Confiance"
         assert "Confiance" in response.content.decode()
+
+    def test_lessons_sent_from_a_second_tab_are_refused_with_what_was_typed(
+        self, client, alice, bob
+    ):
+        partnership = ended(alice)
+        PartnershipLead.objects.create(
+            partnership=partnership, user=bob, functional_area="administrative"
+        )
+        url = reverse("lifecycle:lesson_record", args=[partnership.pk])
+        client.force_login(alice)
+        assert client.get(url).status_code == 200  # her second tab, opened before bob's save
+        services.lesson_record(partnership=partnership, by=bob, summary="Bob's", entries=[])
+
+        typed = {"summary": "Alice's: start with a pilot.", "effect_trust": "hindered"}
+        response = client.post(url, typed)
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert "recorded the lessons of this partnership on 20 November 2026" in str(
+            form.non_field_errors()
+        )
+        assert form["summary"].value() == typed["summary"]
+        assert form["effect_trust"].value() == "hindered"
+        assert Lesson.objects.get().summary == "Bob's"
+        # Opened again afterwards, the form leads to the lessons recorded.
+        assert client.get(url)["Location"] == reverse("lifecycle:lessons", args=[partnership.pk])
 
     def test_an_active_partnership_has_no_lessons_form(self, client, alice):
         client.force_login(alice)

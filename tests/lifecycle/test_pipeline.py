@@ -240,6 +240,32 @@ class TestDrop:
             ("Lima", "Their board chose another partner.")
         ]
 
+    @pytest.mark.parametrize(
+        ("planned", "kept"),
+        [
+            (dt.date(2027, 6, 1), None),  # never started: the plan goes, its history keeps it
+            (dt.date(2026, 11, 21), None),  # the day after the drop
+            (dt.date(2026, 11, 20), dt.date(2026, 11, 20)),  # the day of the drop stays
+            (dt.date(2026, 3, 1), dt.date(2026, 3, 1)),
+        ],
+    )
+    def test_a_prospect_planned_to_start_later_is_dropped_today(self, client, alice, planned, kept):
+        partnership = prospect(alice)
+        partnership.start_date = planned
+        partnership.save()
+        client.force_login(alice)
+        response = client.post(
+            reverse("lifecycle:pipeline_drop", args=[partnership.pk]),
+            {"reason": "They merged with another trust.", "expected_stage": "outreach"},
+        )
+        assert response.status_code == 302
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.start_date, partnership.end_date) == (
+            "withdrawn",
+            kept,
+            dt.date(2026, 11, 20),
+        )
+
     def test_the_service_refuses_a_blank_reason(self, alice):
         from django.core.exceptions import ValidationError
 
@@ -386,6 +412,33 @@ class TestNextStep:
             dt.date(2026, 12, 4),
             alice,
         )
+
+    @pytest.mark.parametrize("typed", ["\u200b\u200b", " \ufeff ", "\u202e"])
+    def test_a_next_step_of_invisible_characters_is_refused_next_to_it(self, client, alice, typed):
+        partnership = prospect(alice)
+        client.force_login(alice)
+        url = reverse("lifecycle:next_step", args=[partnership.pk])
+        response = client.post(
+            url,
+            {"description": typed, "due_on": "2026-12-04"} | opened(client, url, "next_step_form"),
+        )
+        assert response.status_code == 400
+        errors = response.context["next_step_form"].errors
+        assert errors["description"] in (
+            ["Say what the next step is."],
+            ["This field is required."],
+        )
+        assert not NextStep.objects.exists()
+
+    def test_a_next_step_is_kept_tidied(self, alice):
+        partnership = prospect(alice)
+        services.next_step_set(
+            partnership=partnership,
+            description="\u200bCall  the dean\u200b",
+            due_on=dt.date(2026, 12, 1),
+            by=alice,
+        )
+        assert NextStep.objects.get().description == "Call the dean"
 
     def test_setting_it_again_replaces_it(self, alice):
         partnership = prospect(alice)

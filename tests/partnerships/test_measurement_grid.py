@@ -318,6 +318,33 @@ def test_it_shows_only_the_periods_since_the_partnership_started(client, alice):
     assert quarterly["later_url"] is None
 
 
+def test_without_a_start_it_pages_back_to_the_earliest_value_recorded(client, alice):
+    """With no start date any past period may be recorded (the API, a file):
+    the grid reaches back to the earliest, before the metrics' baselines, so
+    the value can be read, corrected or cleared there."""
+    partnership = partnership_with_data(owner=alice, metrics=0, start_date=None)
+    metric = MetricFactory(
+        objective=ObjectiveFactory(partnership=partnership),
+        frequency="monthly",
+        baseline_date=dt.date(2025, 5, 1),
+    )
+    Measurement.objects.create(
+        metric=metric, period_start=dt.date(2025, 2, 1), value=3, entered_by=alice
+    )
+    client.force_login(alice)
+    page = reverse("partnerships:measurement_grid", args=[partnership.pk])
+    response = client.get(page)
+    shown = []
+    while True:
+        monthly = grid_of(response, "monthly")
+        shown = [p.label for p in monthly["periods"]] + shown
+        if not monthly["earlier_url"]:
+            break
+        response = client.get(page + monthly["earlier_url"])
+    assert min(shown) == "2025-02"
+    assert 'value="3"' in response.content.decode()
+
+
 def test_an_unreadable_or_far_place_shows_the_latest_periods(client, alice, partnership):
     client.force_login(alice)
     page = reverse("partnerships:measurement_grid", args=[partnership.pk])

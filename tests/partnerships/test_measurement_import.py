@@ -346,11 +346,12 @@ def test_the_import_costs_the_same_queries_for_10_or_200_rows(
     monthly = MetricFactory.create_batch(10, objective=metric.objective, frequency="monthly")
     upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
     # 1 the active metrics with their partnership; 2 the values recorded already;
-    # 3 SAVEPOINT; 4 the new values' ids from their sequence; 5 the history
-    # context handed to PostgreSQL for the COPY (then the COPY, by the driver's
-    # cursor: not counted); 6 UPDATE the corrected one (its history by the
-    # triggers); 7 RELEASE SAVEPOINT.
-    with django_assert_num_queries(7):
+    # 3 SAVEPOINT; 4 the partnership's start date, held (FOR SHARE) to the
+    # commit; 5 the new values' ids from their sequence; 6 the history context
+    # handed to PostgreSQL for the COPY (then the COPY, by the driver's cursor:
+    # not counted); 7 UPDATE the corrected one (its history by the triggers);
+    # 8 RELEASE SAVEPOINT.
+    with django_assert_num_queries(8):
         result = measurement_import.measurements_import(
             upload=upload, partnership=partnership, user=alice
         )
@@ -414,3 +415,19 @@ def test_a_period_recorded_meanwhile_by_someone_else_saves_nothing(alice, partne
         "A period was recorded by someone else meanwhile; import the file again."
     ]
     assert dt.date(2024, 7, 1) not in values(metric)
+
+
+def test_a_start_date_moved_while_the_file_was_checked_saves_nothing(alice, partnership, metric):
+    """The file was checked against the start read then; a start moved since
+    (past 2024-Q3, which would strand the file's value) refuses the whole file."""
+    rows = [HEADER, row(metric, "2024-10-01", "12"), row(metric, "2024-07-01", "11")]
+    cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
+    parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)
+    assert errors == []
+    type(partnership).objects.filter(pk=partnership.pk).update(start_date=dt.date(2024, 9, 1))
+    result = measurement_import.measurements_save(parsed=parsed, user=alice)
+    assert [e.message for e in result.errors] == [
+        "The partnership’s start date changed while the file was checked; import it again."
+    ]
+    assert dt.date(2024, 7, 1) not in values(metric)
+    assert dt.date(2024, 10, 1) not in values(metric)

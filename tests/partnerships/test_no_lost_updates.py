@@ -247,7 +247,7 @@ class TestMeasurementCell:
         assert Measurement.objects.get(period_start=dt.date(2024, 7, 1)).value == 7
 
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-    def test_a_correction_locks_its_value_and_not_its_metric_or_partnership(self, bob, metric):
+    def test_a_correction_locks_its_value_and_holds_only_its_partnerships_start(self, bob, metric):
         services.measurement_save(
             metric=metric, period_start=dt.date(2024, 7, 1), value=Decimal(5), entered_by=bob
         )
@@ -261,9 +261,11 @@ class TestMeasurementCell:
                 expected_version=stored.version,
             )
             assert locked_elsewhere(Measurement, stored.pk)
-            # Others go on entering the partnership's other values meanwhile.
+            # Others go on entering the partnership's other values meanwhile,
             assert not locked_elsewhere(OutcomeMetric, metric.pk)
-            assert not locked_elsewhere(Partnership, metric.objective.partnership_id)
+            assert not locked_elsewhere(Partnership, metric.objective.partnership_id, share=True)
+            # but a change of its start date waits for this value.
+            assert locked_elsewhere(Partnership, metric.objective.partnership_id)
         assert Measurement.objects.get(pk=stored.pk).value == 6
 
     def test_a_value_cleared_since_the_grid_opened_is_said_to_be_empty(

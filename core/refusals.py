@@ -1,0 +1,36 @@
+"""Rules the database keeps across apps, said in words where they are broken.
+
+A rule that spans two apps' tables (a partnership with lessons stays ended)
+lives in a trigger of the upper app, so no door can pass it. The lower app's
+service that trips it cannot name it without importing the upper app; so the
+upper app registers here, in its `AppConfig.ready()`, the field and the words
+for its constraint's name, and the service turns the database's refusal into
+a ValidationError, which every door shows as it shows any other: next to the
+field on a page, a 400 problem in the API.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+_REFUSALS: dict[str, tuple[str, object]] = {}
+
+
+def register(constraint: str, *, field: str, message) -> None:
+    """Say `message` (lazy text) on `field` when `constraint` refuses a write."""
+    _REFUSALS[constraint] = (field, message)
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The name of the constraint (or trigger's CONSTRAINT) behind `error`."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+def refusal(error: IntegrityError) -> ValidationError | None:
+    """The registered refusal behind `error`, as a ValidationError; None if unknown."""
+    found = _REFUSALS.get(constraint_name(error) or "")
+    if found is None:
+        return None
+    field, message = found
+    return ValidationError({field: [str(message)]})
