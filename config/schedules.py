@@ -30,6 +30,7 @@ ACCORD_TASK_MODULES = (
     "health.",
     "lifecycle.",
     "notifications.",
+    "ops.",
     "partnerships.",
     "reminders.",
 )
@@ -107,6 +108,13 @@ class AccordPeriodicTaskForm(PeriodicTaskForm):
 
     def clean_kwargs(self):
         return self.cleaned_data["kwargs"]
+
+    def clean_headers(self):
+        # Beat reads them as a JSON object and adds the schedule's name: any
+        # other shape stops the schedule (or beat itself) when it is loaded.
+        headers = self.cleaned_data.get("headers")
+        _json(headers, dict, "headers")
+        return headers
 
     def clean(self):
         data = forms.ModelForm.clean(self)

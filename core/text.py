@@ -38,6 +38,12 @@ def tidy_name(text: str) -> str:
     return text[start:end]
 
 
+def shows_nothing(text: str) -> bool:
+    """Whether `text` would read as blank: white space and invisible format
+    characters alone (what `str.strip`, and so a form, lets through)."""
+    return not tidy_name(text)
+
+
 def name_problem(text: str) -> str:
     """Why `text` (tidied) cannot be a name, or ""."""
     if BIDI_CONTROLS.intersection(text):

@@ -8,8 +8,10 @@ import uuid
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
@@ -55,6 +57,17 @@ class ExchangeRate(ChoiceLabels):
 
     def __str__(self):
         return f"{self.currency} {self.rate_to_base} from {self.valid_from:%d %b %Y}"
+
+    def clean(self):
+        # The base currency is worth itself: a rate of it would be kept and
+        # never read (dashboards.money), so saying one must be refused.
+        if self.currency == settings.ACCORD_BASE_CURRENCY:
+            raise ValidationError(
+                {
+                    "currency": gettext("%(currency)s is the base currency: it needs no rate.")
+                    % {"currency": self.currency}
+                }
+            )
 
 
 # --- the portfolio's read model ----------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.history import because
+from core.text import shows_nothing
 from partnerships.models import Partnership
 
 from .hooks import scorecard_returned, scorecards_changed
@@ -75,12 +76,20 @@ def may_review(user, card: Scorecard) -> bool:
 
 
 def _lock_for(
-    action: ScorecardAction, *, scorecard_id: int, reviewer, seen: str | None = None
+    action: ScorecardAction,
+    *,
+    scorecard_id: int,
+    reviewer,
+    seen: str | None = None,
+    seen_state: str | None = None,
 ) -> Scorecard:
     """Lock the scorecard and check the reviewer may take this action on it now.
 
     `seen` is the `computed_at` of the scorecard the reviewer had on screen: if
     it was computed again since, they must look at the new numbers first.
+    `seen_state` is the review state it had there: a recompute (allowed in
+    review and when returned) sent from a page opened before a return must
+    not quietly undo it.
     """
     card = (
         Scorecard.objects.select_for_update(of=("self",))
@@ -96,6 +105,13 @@ def _lock_for(
                 "state": card.get_review_state_display().lower(),
                 "action": ScorecardAction(action).label.lower(),
             }
+        )
+    if seen_state and seen_state != card.review_state:
+        raise ValidationError(
+            gettext(
+                "This scorecard became %(state)s while you had it open: look at it again, then act."
+            )
+            % {"state": card.get_review_state_display().lower()}
         )
     if seen and seen != card.computed_at.isoformat():
         raise ValidationError(
@@ -143,7 +159,7 @@ def scorecard_return(
     *, scorecard_id: int, reviewer, comment: str, seen: str | None = None
 ) -> ScorecardEvent:
     """Send a scorecard back to its partnership's owner, saying why."""
-    if not comment.strip():
+    if shows_nothing(comment):
         raise ValidationError({"comment": gettext("Say what the owner should look at.")})
     if too_long := _too_long(comment):
         raise ValidationError({"comment": too_long})
@@ -172,7 +188,7 @@ def scorecard_override(
     errors = {}
     if rating not in Rating.values:
         errors["rating"] = gettext("Choose green, amber or red.")
-    if not justification.strip():
+    if shows_nothing(justification):
         errors["justification"] = gettext("An override needs its justification.")
     elif too_long := _too_long(justification):
         errors["justification"] = too_long
@@ -206,11 +222,19 @@ def scorecard_override(
 
 
 @transaction.atomic
-def scorecard_recompute(*, scorecard_id: int, reviewer) -> Scorecard:
+def scorecard_recompute(
+    *, scorecard_id: int, reviewer, seen: str | None = None, seen_state: str | None = None
+) -> Scorecard:
     """Compute a scorecard again from today's data, e.g. once its owner has mended it."""
     from .services import assess_partnerships
 
-    card = _lock_for(ScorecardAction.RECOMPUTED, scorecard_id=scorecard_id, reviewer=reviewer)
+    card = _lock_for(
+        ScorecardAction.RECOMPUTED,
+        scorecard_id=scorecard_id,
+        reviewer=reviewer,
+        seen=seen,
+        seen_state=seen_state,
+    )
     _, skipped, errors = assess_partnerships(
         [card.partnership_id],
         period_start=card.period_start,

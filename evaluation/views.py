@@ -189,7 +189,10 @@ def scorecard_detail(request, pk, return_form=None, override_form=None, action_e
         "action_error": action_error,
         # Which numbers the reviewer saw: an action on numbers since recomputed is refused.
         "seen_field": format_html(
-            '<input type="hidden" name="computed_at" value="{}">', card.computed_at.isoformat()
+            '<input type="hidden" name="computed_at" value="{}">'
+            '<input type="hidden" name="review_state" value="{}">',
+            card.computed_at.isoformat(),
+            card.review_state,
         ),
     }
     refused = bool(action_error or return_form or override_form)
@@ -262,7 +265,12 @@ def scorecard_override(request, pk):
 @require_POST
 def scorecard_recompute(request, pk):
     def act(_):
-        review.scorecard_recompute(scorecard_id=pk, reviewer=request.user)
+        review.scorecard_recompute(
+            scorecard_id=pk,
+            reviewer=request.user,
+            seen=request.POST.get("computed_at"),
+            seen_state=request.POST.get("review_state"),
+        )
         return gettext("Computed again from the current data.")
 
     return _review_action(request, pk, act)

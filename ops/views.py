@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .health import CHECKS
 
@@ -16,7 +16,7 @@ from .health import CHECKS
 @transaction.non_atomic_requests
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def live(request):
     """The process answers: all a load balancer should ask (see the README)."""
     return JsonResponse({"status": "ok"})
@@ -25,7 +25,7 @@ def live(request):
 @transaction.non_atomic_requests
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def ready(request):
     """Every dependency: 200 when all are fine, 503 naming those that are not."""
     checks = {}

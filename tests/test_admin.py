@@ -309,3 +309,23 @@ def test_the_refusal_speaks_the_users_language(client, alice):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 403
     assert "L’administration est réservée aux administrateurs." in response.content.decode()
+
+
+def test_a_rate_of_the_base_currency_is_refused_next_to_it(client, adam, settings):
+    """It would be kept and never read: the portfolio reads no rate of its own
+    currency. Any other currency's rate is kept."""
+    settings.ACCORD_BASE_CURRENCY = "EUR"
+    client.force_login(adam)
+    url = reverse("admin:dashboards_exchangerate_add")
+    typed = {"currency": "EUR", "rate_to_base": "2", "valid_from": "2026-11-05"}
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["currency"] == ["EUR is the base currency: it needs no rate."]
+    assert not ExchangeRate.objects.filter(currency="EUR").exists()
+
+    response = client.post(url, typed | {"currency": "USD", "rate_to_base": "0.92"})
+    assert response.status_code == 302
+    assert ExchangeRate.objects.get(
+        currency="USD", valid_from="2026-11-05"
+    ).rate_to_base == Decimal("0.92")

@@ -14,7 +14,7 @@ def every_ten_minutes():
     return IntervalSchedule.objects.get_or_create(every=10, period="minutes")[0]
 
 
-def schedule(client, every_ten_minutes, task, args="[]", kwargs="{}"):
+def schedule(client, every_ten_minutes, task, args="[]", kwargs="{}", headers="{}"):
     return client.post(
         reverse("admin:django_celery_beat_periodictask_add"),
         {
@@ -24,7 +24,7 @@ def schedule(client, every_ten_minutes, task, args="[]", kwargs="{}"):
             "interval": every_ten_minutes.pk,
             "args": args,
             "kwargs": kwargs,
-            "headers": "{}",
+            "headers": headers,
             "priority": "",
         },
     )
@@ -34,6 +34,8 @@ def test_only_accords_own_tasks_are_offered():
     names = set(accord_tasks())
     assert "evaluation.tasks.assess_last_month" in names
     assert "health.tasks.send_invitation" in names
+    # The backup and the outbox's relay are Accord's too: their times can be changed.
+    assert {"ops.tasks.scheduled_backup", "ops.tasks.relay_outbox"} <= names
     assert not [name for name in names if name.startswith("celery.")]
 
 
@@ -117,3 +119,31 @@ def test_an_accord_schedule_is_changed_and_switched_off_but_not_run_or_deleted(c
 )
 def test_json_values_are_checked_against_the_annotation(value, hint, expected):
     assert fits(value, hint) is expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [("{bad", "as JSON"), ("[1, 2]", "as an object"), ('"x"', "as an object")],
+)
+def test_headers_that_beat_could_not_read_are_refused(
+    client, adam, every_ten_minutes, headers, message
+):
+    client.force_login(adam)
+    response = schedule(
+        client,
+        every_ten_minutes,
+        "health.tasks.send_invitation",
+        kwargs='{"respondent_id": 7}',
+        headers=headers,
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors["headers"])
+    assert not PeriodicTask.objects.filter(name="Made by an administrator").exists()
+
+
+def test_the_backup_is_moved_to_another_time_in_the_admin(client, adam, every_ten_minutes):
+    client.force_login(adam)
+    response = schedule(client, every_ten_minutes, "ops.tasks.scheduled_backup")
+    assert response.status_code == 302
+    assert PeriodicTask.objects.get(name="Made by an administrator").interval == every_ten_minutes

@@ -183,6 +183,18 @@ class TestRefused:
         assert list(excinfo.value.message_dict) == ["comment"]
         assert state_of(card) == "in_review"
 
+    @pytest.mark.parametrize("typed", ["\u200b", " \u200b ", "\u2060\ufeff"])
+    def test_a_comment_or_justification_of_invisible_characters_is_none(self, card, rita, typed):
+        with pytest.raises(ValidationError) as refused:
+            review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment=typed)
+        assert list(refused.value.message_dict) == ["comment"]
+        with pytest.raises(ValidationError) as refused:
+            review.scorecard_override(
+                scorecard_id=card.pk, reviewer=rita, rating="red", justification=typed
+            )
+        assert list(refused.value.message_dict) == ["justification"]
+        assert state_of(card) == "in_review"
+
     def test_an_override_needs_a_justification_and_a_real_rating(self, card, rita):
         with pytest.raises(ValidationError) as excinfo:
             review.scorecard_override(
@@ -235,6 +247,25 @@ def test_an_approval_of_numbers_computed_again_since_is_refused(card, rita):
     fresh = Scorecard.objects.get(pk=card.pk).computed_at.isoformat()
     review.scorecard_approve(scorecard_id=card.pk, reviewer=rita, seen=fresh)
     assert state_of(card) == "approved"
+
+
+@pytest.mark.django_db
+def test_a_recompute_sent_from_a_page_opened_before_a_return_is_refused(card, rita):
+    """Tab A shows it in review; tab B returns it; tab A's recompute must not
+    put it back in review (the owner was told it was returned)."""
+    seen, seen_state = card.computed_at.isoformat(), card.review_state
+    review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Check the baseline.")
+    with pytest.raises(ValidationError, match="became returned while you had it open"):
+        review.scorecard_recompute(
+            scorecard_id=card.pk, reviewer=rita, seen=seen, seen_state=seen_state
+        )
+    assert state_of(card) == "returned"
+    assert actions_of(card) == ["submitted", "returned"]
+    # Seen as it is now, the recompute goes ahead.
+    review.scorecard_recompute(
+        scorecard_id=card.pk, reviewer=rita, seen=seen, seen_state="returned"
+    )
+    assert state_of(card) == "in_review"
 
 
 @pytest.mark.django_db

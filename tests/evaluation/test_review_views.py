@@ -1,6 +1,7 @@
 """The review pages: the queue, the scorecard with its evidence, and the actions."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -130,6 +131,30 @@ class TestActions:
         assert response.status_code == 400
         assert response.context["return_form"].errors == {"comment": ["This field is required."]}
         assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
+
+    def test_a_return_of_invisible_characters_is_refused_next_to_the_field(
+        self, client, rita, alice
+    ):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        response = client.post(reverse("evaluation:return", args=[card.pk]), {"comment": "\u200b"})
+        assert response.status_code == 400
+        assert response.context["return_form"].errors == {
+            "comment": ["Say what the owner should look at."]
+        }
+        assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
+
+    def test_a_recompute_from_a_tab_opened_before_a_return_is_refused(self, client, rita, alice):
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        page = client.get(reverse("evaluation:scorecard", args=[card.pk])).content.decode()
+        shown = dict(re.findall(r'name="(computed_at|review_state)" value="([^"]+)"', page))
+        assert shown["review_state"] == "in_review"
+        review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Baseline?")
+        response = client.post(reverse("evaluation:recompute", args=[card.pk]), shown)
+        assert response.status_code == 400
+        assert "became returned while you had it open" in response.content.decode()
+        assert Scorecard.objects.get(pk=card.pk).review_state == "returned"
 
     def test_an_override_keeps_what_was_typed_when_refused(self, client, rita, alice):
         (card,) = in_review(1, alice)

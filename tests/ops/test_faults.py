@@ -55,6 +55,10 @@ def ready(client):
 def test_the_health_endpoints_report_each_dependency_down_and_up(client):
     heartbeats_fresh()
     assert client.get("/-/live").status_code == 200
+    # Monitors and load balancers that probe with HEAD read the same answer.
+    assert client.head("/-/live").status_code == 200
+    assert client.head("/-/ready").status_code == 200
+    assert client.post("/-/ready").status_code == 405
     status, body = ready(client)
     assert (status, body["status"], body["failing"]) == (200, "ok", [])
     assert set(body["checks"]) == {"database", "cache", "broker", "worker", "beat"}
