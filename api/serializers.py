@@ -11,6 +11,7 @@ services' (`full_clean`), so the API cannot accept what a form refuses.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +22,7 @@ from accounts.preferences import not_a_time_zone, time_zone_names
 from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from evaluation.review import REVIEW_TEXT_MAX_LENGTH
+from partnerships.forms_partners import PartnerForm
 from partnerships.forms_partnerships import MetricForm, ObjectiveForm, PartnershipForm
 from partnerships.models import (
     EVIDENCE_MAX_LENGTH,
@@ -79,6 +81,19 @@ class ZoneField(TimeZoneSerializerField):
         return super().to_internal_value(name)
 
 
+class WebsiteField(serializers.CharField):
+    """A web address read by the partner page's own field (`PartnerForm.website`),
+    so the API takes what the page takes: "www.example.org" is saved as
+    "https://www.example.org", and a refusal is in the page's words."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return PartnerForm.base_fields["website"].clean(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
@@ -118,7 +133,11 @@ class PartnerWriteSerializer(StrictSerializer):
         required=False,
         help_text=f"At most {EXPERTISE_MAX_AREAS} areas; an area given twice is kept once.",
     )
-    website = serializers.URLField(required=False, allow_blank=True)
+    website = WebsiteField(
+        required=False,
+        allow_blank=True,
+        help_text="A web address; one without its scheme (www.example.org) is taken as https.",
+    )
     ror_id = serializers.CharField(
         max_length=200,
         required=False,
