@@ -1,17 +1,36 @@
-"""The API's body parser: DRF's JSON parser, and JSON nested deeper than
-Python's parser goes ("[" * 1000) a parse error like any other bad JSON."""
+"""The API's body parser: JSON, and a body that is not JSON a parse error in
+the reader's language (DRF's says "JSON parse error - " and Python's English
+reason in every language), JSON nested deeper than Python's parser goes
+("[" * 1000) included."""
 
 from __future__ import annotations
 
+import codecs
+import json
+
+from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.utils.json import strict_constant
 
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as error:
-            # json's C scanner gives up at the interpreter's recursion limit,
-            # less the frames already on the stack: no client sends such a body.
-            raise ParseError(f"JSON parse error - {error}") from error
+            return json.load(
+                codecs.getreader(encoding)(stream),
+                # As DRF's: NaN and Infinity are not JSON.
+                parse_constant=strict_constant if self.strict else None,
+            )
+        except json.JSONDecodeError as error:
+            raise ParseError(
+                gettext("The body is not valid JSON: line %(line)d, column %(column)d.")
+                % {"line": error.lineno, "column": error.colno}
+            ) from error
+        except (ValueError, RecursionError) as error:
+            # Not text in its encoding, NaN, or nested too deep for json's C
+            # scanner, which gives up at the interpreter's recursion limit less
+            # the frames already on the stack: no client sends such a body.
+            raise ParseError(gettext("The body is not valid JSON.")) from error

@@ -12,6 +12,7 @@ services' (`full_clean`), so the API cannot accept what a form refuses.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -60,9 +61,8 @@ class StrictMixin:
             known = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - known)
             if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown field: this API does not take it."] for name in unknown}
-                )
+                message = gettext("Unknown field: this API does not take it.")
+                raise serializers.ValidationError({name: [message] for name in unknown})
         return super().to_internal_value(data)
 
 

@@ -66,8 +66,9 @@ class ApiMixin:
         *viewsets.GenericViewSet.permission_classes,
         ModelPermission,
     ]
-    # REST_FRAMEWORK's DEFAULT_PARSER_CLASSES (JSON only), with JSON nested
-    # too deep to parse a 400 parse error, not a RecursionError (a 500).
+    # REST_FRAMEWORK's DEFAULT_PARSER_CLASSES (JSON only), with a parse error
+    # said in the reader's language, and JSON nested too deep to parse a 400
+    # parse error, not a RecursionError (a 500).
     parser_classes = [JSONParser]
 
     @classmethod

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .formatting import month
+
 EARLIEST = dt.date(2000, 1, 1)
 YEARS_AHEAD = 50
 
@@ -53,5 +55,6 @@ def validate_closed_month(value: dt.date | None) -> None:
         raise ValidationError(
             gettext("Choose a month from %(earliest)s to %(latest)s, the last one that has ended."),
             code="month_not_closed",
-            params={"earliest": f"{EARLIEST:%B %Y}", "latest": f"{latest:%B %Y}"},
+            # In the reader's words ("janvier 2000"): strftime's %B is always English.
+            params={"earliest": month(EARLIEST), "latest": month(latest)},
         )

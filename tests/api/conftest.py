@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils.translation import trans_real
 from rest_framework.test import APIClient
 
 from api.tokens import token_create
@@ -57,3 +58,19 @@ def card(ours):
     (card,) = assess(ours)
     assert card.review_state == "in_review"
     return card
+
+
+@pytest.fixture
+def translated(monkeypatch):
+    """Give `msgid` a translation in `language` for one test: shows that a message
+    is looked up in the reader's catalogue, before its translators have written
+    it (an untranslated msgid reads as English whether looked up or not)."""
+
+    def give(language, msgid, text):
+        catalogue = trans_real.translation(language)
+        looked_up = catalogue.gettext
+        monkeypatch.setattr(
+            catalogue, "gettext", lambda message: text if message == msgid else looked_up(message)
+        )
+
+    return give

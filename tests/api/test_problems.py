@@ -129,3 +129,50 @@ def test_a_time_zone_that_is_not_one_is_named_never_a_500(client_for, alice, zon
     body = assert_problem(response, 400)
     assert list(body["errors"]) == ["time_zone"]
     assert not Partner.objects.filter(name="Hôpital X").exists()
+
+
+# --- in the reader's language -------------------------------------------------------------
+
+
+def test_an_unknown_field_is_refused_in_the_readers_language(client_for, alice, translated):
+    translated(
+        "fr", "Unknown field: this API does not take it.", "Champ inconnu : l’API ne le prend pas."
+    )
+    partner = PartnerFactory()
+    response = client_for(alice).patch(
+        f"/api/v1/partners/{partner.pk}/",
+        {"ctiy": "Kisumu"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    body = assert_problem(response, 400)
+    assert body["errors"] == {"ctiy": ["Champ inconnu : l’API ne le prend pas."]}
+
+
+def test_a_month_not_closed_is_refused_naming_the_months_in_the_readers_language(client_for, alice):
+    response = client_for(alice).get(
+        "/api/v1/partnerships/?period=2099-01", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    body = assert_problem(response, 400)
+    (message,) = body["errors"]["period"]
+    assert "janvier 2000" in message
+    assert "January" not in message
+
+
+def test_malformed_json_is_refused_in_the_readers_language_saying_where(
+    client_for, alice, translated
+):
+    translated(
+        "fr",
+        "The body is not valid JSON: line %(line)d, column %(column)d.",
+        "Le corps n’est pas du JSON valide : ligne %(line)d, colonne %(column)d.",
+    )
+    response = client_for(alice).post(
+        "/api/v1/partners/",
+        '{"name": "Moi",\n "city": }',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    body = assert_problem(response, 400)
+    assert body["type"] == "urn:accord:problem:parse_error"
+    assert body["detail"] == "Le corps n’est pas du JSON valide : ligne 2, colonne 10."
