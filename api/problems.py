@@ -12,12 +12,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_TYPE = "application/problem+json"
 NON_FIELD = "non_field_errors"
+
+
+class ProblemRenderer(renderers.JSONRenderer):
+    media_type = PROBLEM_TYPE
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -141,15 +145,11 @@ def problem_exception_handler(exc, context):
         for name, value in response.items()
         if name in ("WWW-Authenticate", "Retry-After", "Allow")
     }
+    request = context.get("request")
+    if request is not None:
+        # A problem is JSON whatever the client accepts: a browser asks for
+        # HTML first, and the browsable API would answer it a page of HTML
+        # labelled problem+json. The view renders with the request's renderer.
+        request.accepted_renderer = ProblemRenderer()
+        request.accepted_media_type = PROBLEM_TYPE
     return Response(body, status=response.status_code, headers=headers, content_type=PROBLEM_TYPE)
-
-
-def problem_response(status_code: int, *, detail: str, code: str, errors=None) -> Response:
-    body = problem(
-        status_code,
-        title=str(TITLES.get(status_code, _("Error"))),
-        detail=detail,
-        code=code,
-        errors=errors,
-    )
-    return Response(body, status=status_code, content_type=PROBLEM_TYPE)

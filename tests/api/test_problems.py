@@ -1,5 +1,7 @@
 """Errors answer as RFC 9457 problem details, never a 500."""
 
+import json
+
 import pytest
 
 from partnerships.models import Partner
@@ -176,3 +178,27 @@ def test_malformed_json_is_refused_in_the_readers_language_saying_where(
     body = assert_problem(response, 400)
     assert body["type"] == "urn:accord:problem:parse_error"
     assert body["detail"] == "Le corps n’est pas du JSON valide : ligne 2, colonne 10."
+
+
+# --- whatever the client accepts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_an_error_is_a_json_problem_even_to_a_browser(client, client_for, alice, accept):
+    """A browser asks for HTML first: the browsable API would draw a page and
+    label it a problem. The README promises problem details: they come as JSON."""
+    answers = [
+        client_for(alice).get("/api/v1/partners/?page_size=0", HTTP_ACCEPT=accept),
+        client_for(alice).get("/api/v1/partners/999999/", HTTP_ACCEPT=accept),
+        client.get("/api/v1/partners/", HTTP_ACCEPT=accept),  # not signed in
+    ]
+    for response, status in zip(answers, [400, 404, 401], strict=True):
+        body = assert_problem(response, status)
+        assert json.loads(response.content) == body
+
+
+def test_a_success_to_a_browser_is_still_the_browsable_api(client, alice):
+    client.force_login(alice)
+    response = client.get("/api/v1/partners/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
