@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_closed_month
 from dashboards.filters import NOT_RATED, narrow
+from dashboards.forms import PortfolioFilterForm
 from evaluation.models import Rating, ReviewState, Scorecard
 from partnerships.geography import Continent, countries_in
 from partnerships.models import (
@@ -38,6 +41,28 @@ class IdFilter(django_filters.NumberFilter):
     would, rather than refusing the request."""
 
     field_class = forms.IntegerField
+
+
+class TrueOrFalseField(forms.NullBooleanField):
+    """A yes-or-no parameter: `true` or `false`, in any case (the schema's boolean,
+    and Python's `True` as `requests` sends it), or left out. Anything else (`1`,
+    `yes`, `maybe`) is refused: read as left out, as Django's NullBooleanField
+    reads it, the list would come back unfiltered and look like an answer."""
+
+    widget = forms.TextInput  # the value as sent, not NullBooleanSelect's reading of it
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text not in ("true", "false"):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return text == "true"
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueOrFalseField
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -83,7 +108,9 @@ class PartnershipFilter(django_filters.FilterSet):
         method="by_form",
         help_text="A closed month, YYYY-MM: partnerships running then, rated as of then.",
     )
-    provisional = django_filters.BooleanFilter(method="by_form")
+    provisional = TrueOrFalseFilter(
+        method="by_form", help_text="true: ratings include scorecards not yet approved."
+    )
 
     class Meta:
         model = Partnership
@@ -118,10 +145,11 @@ class ObjectiveFilter(django_filters.FilterSet):
 class MetricFilter(django_filters.FilterSet):
     partnership = IdFilter(field_name="objective__partnership")
     objective = IdFilter()
+    is_active = TrueOrFalseFilter()
 
     class Meta:
         model = OutcomeMetric
-        fields = ["is_active"]
+        fields = []
 
 
 class MeasurementFilter(django_filters.FilterSet):
@@ -151,3 +179,10 @@ class ScorecardFilter(django_filters.FilterSet):
     class Meta:
         model = Scorecard
         fields = []
+
+
+class PortfolioParameters(PortfolioFilterForm):
+    """The portfolio dashboard's filters, with `provisional` true or false only:
+    the page's checkbox takes any value sent as ticked."""
+
+    provisional = TrueOrFalseField(required=False)

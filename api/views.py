@@ -606,8 +606,13 @@ def _plain(value):
 
 
 PORTFOLIO_FILTERS = [
-    OpenApiParameter(name, str, OpenApiParameter.QUERY, required=False)
-    for name in PortfolioFilterForm.base_fields
+    OpenApiParameter(
+        name,
+        bool if isinstance(field, filters.TrueOrFalseField) else str,
+        OpenApiParameter.QUERY,
+        required=False,
+    )
+    for name, field in filters.PortfolioParameters.base_fields.items()
     if name not in PortfolioFilterForm.LINK_EXCLUDED
     and name not in ("family", "benefit", "spanned", "rating")
 ]
@@ -623,7 +628,7 @@ class PortfolioView(ApiMixin, GenericAPIView):
 
     @extend_schema(parameters=PORTFOLIO_FILTERS, responses={200: serializers.PortfolioSerializer})
     def get(self, request):
-        form = PortfolioFilterForm(request.query_params)
+        form = filters.PortfolioParameters(request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(form_errors(form))
         summary = portfolio_summary(data=dict(form.cleaned_data), today=timezone.localdate())

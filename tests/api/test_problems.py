@@ -5,7 +5,7 @@ import json
 import pytest
 
 from partnerships.models import Partner
-from tests.factories import PartnerFactory
+from tests.factories import MetricFactory, PartnerFactory
 
 PROBLEM = "application/problem+json"
 
@@ -202,3 +202,50 @@ def test_a_success_to_a_browser_is_still_the_browsable_api(client, alice):
     response = client.get("/api/v1/partners/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+# --- true or false ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/metrics/", "is_active"),
+        ("/api/v1/partnerships/", "provisional"),
+        ("/api/v1/portfolio/", "provisional"),
+    ],
+)
+@pytest.mark.parametrize("value", ["maybe", "0", "1", "no", "off", "yes", "on"])
+def test_a_yes_or_no_parameter_takes_true_or_false_only(client_for, alice, url, parameter, value):
+    body = assert_problem(client_for(alice).get(f"{url}?{parameter}={value}"), 400)
+    assert list(body["errors"]) == [parameter]
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/metrics/", "is_active"),
+        ("/api/v1/partnerships/", "provisional"),
+        ("/api/v1/portfolio/", "provisional"),
+    ],
+)
+@pytest.mark.parametrize("value", ["true", "false", "True", "False", ""])
+def test_a_yes_or_no_parameter_takes_true_and_false_in_any_case(
+    client_for, alice, url, parameter, value
+):
+    response = client_for(alice).get(f"{url}?{parameter}={value}")
+    assert response.status_code == 200, response.content
+
+
+def test_metrics_are_narrowed_by_is_active(client_for, alice):
+    active = MetricFactory(is_active=True)
+    retired = MetricFactory(is_active=False)
+    client = client_for(alice)
+
+    def ids(value):
+        response = client.get(f"/api/v1/metrics/?is_active={value}")
+        return {metric["id"] for metric in response.json()["results"]}
+
+    assert ids("true") == {active.pk}
+    assert ids("FALSE") == {retired.pk}
+    assert ids("") == {active.pk, retired.pk}
