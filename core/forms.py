@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from .versioning import StaleVersion
 
-# The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`.
+# The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
+# or `parties[1]` for the row as a whole.
 ROW_KEY = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
 
 

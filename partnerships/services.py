@@ -54,10 +54,15 @@ def _save(instance):
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
-    """Name the row an error belongs to, e.g. `members[1].partner`."""
+    """Name the row an error belongs to, e.g. `members[1].partner`; an error of
+    the row as a whole (a constraint over two fields) is the row's: `leads[1]`,
+    never Django's internal `leads[1].__all__`."""
     if hasattr(error, "error_dict"):
         return ValidationError(
-            {f"{prefix}.{name}": messages for name, messages in error.error_dict.items()}
+            {
+                prefix if name == NON_FIELD_ERRORS else f"{prefix}.{name}": messages
+                for name, messages in error.error_dict.items()
+            }
         )
     return ValidationError({prefix: error.messages})
 

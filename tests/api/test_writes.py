@@ -202,6 +202,24 @@ def test_the_services_rule_is_named_by_its_row(client_for, alice):
     assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()
 
 
+def test_a_rule_of_a_row_as_a_whole_is_named_by_the_row(client_for, alice, bob):
+    """The database's one-lead-per-person rule spans two fields, so Django names
+    no field: the error is the row's (`leads[1]`), never `leads[1].__all__`."""
+    response = client_for(alice).post(
+        "/api/v1/partnerships/",
+        new_partnership(
+            leads=[
+                {"user": bob.pk, "functional_area": "clinical"},
+                {"user": bob.pk, "functional_area": "nursing"},
+            ]
+        ),
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["leads[1]"]
+    assert not Partnership.objects.filter(title="Kampala midwifery exchange").exists()
+
+
 def test_a_member_already_there_is_refused_by_the_database_rule(client_for, alice, ours):
     member = ours.members.get()
     response = client_for(alice).post(
@@ -424,3 +442,4 @@ def test_the_schema_says_a_new_partnership_needs_its_members(tmp_path):
     schema = yaml.safe_load((tmp_path / "schema.yaml").read_text())
     write = schema["components"]["schemas"]["PartnershipWriteRequest"]
     assert "members" in write["required"]
+
