@@ -1,4 +1,5 @@
-"""`Idempotency-Key` on bulk writes: a retry gets the first answer and saves nothing again."""
+"""`Idempotency-Key` on every POST (ApiMixin.dispatch): a retry gets the first answer
+and saves nothing again."""
 
 from __future__ import annotations
 

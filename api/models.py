@@ -65,7 +65,7 @@ class ApiToken(ChoiceLabels):
 
 
 class IdempotentRequest(ChoiceLabels):
-    """A bulk write made with an `Idempotency-Key`, and the answer it got.
+    """A POST made with an `Idempotency-Key`, and the answer it got.
 
     Saved in the write's own transaction, so either both the rows and this
     record exist or neither does; a retry with the same key and the same request

@@ -1,8 +1,11 @@
-"""The OpenAPI schema's shared parts: every operation may answer a problem."""
+"""The OpenAPI schema's shared parts: every operation may answer a problem,
+and every POST takes an Idempotency-Key."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .problems import PROBLEM_TYPE
 
 
@@ -25,7 +28,23 @@ class ProblemSerializer(serializers.Serializer):
 COMMON_PROBLEMS = (400, 401, 403, 404, 429)
 
 
+# Every POST honours it (ApiMixin.dispatch).
+IDEMPOTENCY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Send the same key again to retry safely: the first answer comes back, "
+    "marked `Idempotent-Replayed: true`, and nothing is written again.",
+)
+
+
 class ProblemAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "POST":
+            parameters = [*parameters, IDEMPOTENCY]
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -51,7 +51,6 @@ from partnerships.models import (
 
 from . import filters, serializers
 from .conditional import check_if_match, with_etag
-from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import idempotent
 from .parsers import JSONParser
 from .permissions import ModelPermission
@@ -75,6 +74,19 @@ class ApiMixin:
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
 
+    def dispatch(self, request, *args, **kwargs):
+        # Every POST honours an Idempotency-Key, here rather than in each view
+        # so that none forgets: a retry gets the first answer and writes nothing
+        # again. It runs after the sign-in and rights checks (`initial`).
+        post = getattr(self, "post", None)
+        if post is not None:
+
+            def post_once(request, *args, **kwargs):
+                return idempotent(request, lambda: post(request, *args, **kwargs))
+
+            self.post = post_once
+        return super().dispatch(request, *args, **kwargs)
+
 
 class ReadViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
@@ -82,12 +94,6 @@ class ReadViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
-IDEMPOTENCY = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    description="Send the same key again to retry safely: the first answer comes back.",
-)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -133,7 +139,6 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     @extend_schema(
         request=serializers.PartnerBulkSerializer,
-        parameters=[IDEMPOTENCY],
         responses={201: serializers.BulkCreatedSerializer},
     )
     @action(detail=False, methods=["post"])
@@ -141,13 +146,9 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
         """Create many partners, all or none: every bad row is named in `errors`."""
         partner_rights_check(request.user)
         rows = _valid(serializers.PartnerBulkSerializer, request)["rows"]
-
-        def write():
-            created = _all_or_nothing(rows, lambda row: services.partner_create(**row))
-            ids = [partner.pk for partner in created]
-            return Response({"created": len(ids), "ids": ids}, status=201)
-
-        return idempotent(request, write)
+        created = _all_or_nothing(rows, lambda row: services.partner_create(**row))
+        ids = [partner.pk for partner in created]
+        return Response({"created": len(ids), "ids": ids}, status=201)
 
 
 def partner_rights_check(user):
@@ -368,7 +369,6 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     @extend_schema(
         request=serializers.MeasurementBulkSerializer,
-        parameters=[IDEMPOTENCY],
         responses={
             200: serializers.MeasurementBulkResultSerializer,
         },
@@ -382,46 +382,42 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         """
         partnership = self._editable(request, pk)
         rows = _valid(serializers.MeasurementBulkSerializer, request)["rows"]
+        metrics = {metric.pk: metric for metric in active_metrics(partnership)}
+        seen = {}
+        counts = {"created": 0, "updated": 0}
 
-        def write():
-            metrics = {metric.pk: metric for metric in active_metrics(partnership)}
-            seen = {}
-            counts = {"created": 0, "updated": 0}
-
-            def save_row(row):
-                metric = metrics.get(row["metric"])
-                if metric is None:
-                    raise DjangoValidationError(
-                        {
-                            "metric": _("%(metric)s is not an active metric of this partnership.")
-                            % {"metric": row["metric"]}
-                        }
-                    )
-                key = (metric.pk, row["period_start"])
-                if key in seen:
-                    raise DjangoValidationError(
-                        {
-                            "period_start": _("The same metric and period as rows[%(row)s].")
-                            % {"row": seen[key]}
-                        }
-                    )
-                seen[key] = index_of[id(row)]
-                measurement, corrected = services.measurement_save(
-                    metric=metric,
-                    period_start=row["period_start"],
-                    value=row["value"],
-                    entered_by=request.user,
-                    evidence=row.get("evidence", ""),
-                    expected_version=row.get("version"),
+        def save_row(row):
+            metric = metrics.get(row["metric"])
+            if metric is None:
+                raise DjangoValidationError(
+                    {
+                        "metric": _("%(metric)s is not an active metric of this partnership.")
+                        % {"metric": row["metric"]}
+                    }
                 )
-                counts["updated" if corrected else "created"] += 1
-                return measurement
+            key = (metric.pk, row["period_start"])
+            if key in seen:
+                raise DjangoValidationError(
+                    {
+                        "period_start": _("The same metric and period as rows[%(row)s].")
+                        % {"row": seen[key]}
+                    }
+                )
+            seen[key] = index_of[id(row)]
+            measurement, corrected = services.measurement_save(
+                metric=metric,
+                period_start=row["period_start"],
+                value=row["value"],
+                entered_by=request.user,
+                evidence=row.get("evidence", ""),
+                expected_version=row.get("version"),
+            )
+            counts["updated" if corrected else "created"] += 1
+            return measurement
 
-            index_of = {id(row): index for index, row in enumerate(rows)}
-            saved = _all_or_nothing(rows, save_row)
-            return Response({**counts, "ids": [measurement.pk for measurement in saved]})
-
-        return idempotent(request, write)
+        index_of = {id(row): index for index, row in enumerate(rows)}
+        saved = _all_or_nothing(rows, save_row)
+        return Response({**counts, "ids": [measurement.pk for measurement in saved]})
 
 
 # --- agreements, objectives, metrics, measurements ---------------------------------------

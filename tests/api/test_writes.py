@@ -443,3 +443,70 @@ def test_the_schema_says_a_new_partnership_needs_its_members(tmp_path):
     write = schema["components"]["schemas"]["PartnershipWriteRequest"]
     assert "members" in write["required"]
 
+
+# --- a retried create ---------------------------------------------------------------------
+
+
+def test_a_partnership_created_again_with_its_idempotency_key_is_created_once(client_for, alice):
+    client = client_for(alice)
+    body = new_partnership()
+    first = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert first.status_code == 201, first.content
+
+    again = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Partnership.objects.filter(title="Kampala midwifery exchange").count() == 1
+
+    other = client.post(
+        "/api/v1/partnerships/",
+        {**body, "title": "Entebbe midwifery exchange"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="p-1",
+    )
+    assert other.status_code == 422
+    assert other.json()["type"] == "urn:accord:problem:idempotency_key_reused"
+    assert not Partnership.objects.filter(title="Entebbe midwifery exchange").exists()
+
+
+def test_an_objective_created_again_with_its_idempotency_key_is_created_once(
+    client_for, alice, ours
+):
+    client = client_for(alice)
+    body = new_objective(ours)
+    first = client.post("/api/v1/objectives/", body, format="json", HTTP_IDEMPOTENCY_KEY="o-1")
+    assert first.status_code == 201, first.content
+
+    again = client.post("/api/v1/objectives/", body, format="json", HTTP_IDEMPOTENCY_KEY="o-1")
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again["Idempotent-Replayed"] == "true"
+    assert Objective.objects.filter(title="Train 40 midwives").count() == 1
+
+    # The key belongs to the objective: sent to another endpoint, it is refused.
+    metric = client.post(
+        "/api/v1/metrics/",
+        new_metric(Objective.objects.get(title="Train 40 midwives")),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="o-1",
+    )
+    assert metric.status_code == 422
+    assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
+
+
+def test_a_refused_create_stores_no_answer_for_its_key(client_for, alice, ours):
+    client = client_for(alice)
+    bad = new_objective(ours, weight="heavy")
+    response = client.post("/api/v1/objectives/", bad, format="json", HTTP_IDEMPOTENCY_KEY="o-2")
+    assert response.status_code == 400
+    good = new_objective(ours)
+    response = client.post("/api/v1/objectives/", good, format="json", HTTP_IDEMPOTENCY_KEY="o-2")
+    assert response.status_code == 201, response.content
+
+
+def test_a_create_without_a_key_is_created_each_time(client_for, alice, ours):
+    client = client_for(alice)
+    for _ in range(2):
+        response = client.post("/api/v1/objectives/", new_objective(ours), format="json")
+        assert response.status_code == 201, response.content
+    assert Objective.objects.filter(title="Train 40 midwives").count() == 2
