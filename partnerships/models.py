@@ -74,6 +74,13 @@ class TimeStamped(ChoiceLabels):
         abstract = True
 
 
+# The longest free text a record keeps (notes, descriptions, goals): some
+# eight pages, whether typed on a page (whose whole form Django caps at 2.5 MB),
+# sent to the API or read from a file, so that what one door saved, another can
+# open and save again.
+LONG_TEXT_MAX_LENGTH = 20_000
+
+
 # --- partners -------------------------------------------------------------------
 
 
@@ -257,13 +264,14 @@ class Partner(TimeStamped, Versioned):
         blank=True,
         help_text=_("The agency's prefix and the number there, e.g. GB-CHC-202918."),
     )
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
 
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            length_check("notes", LONG_TEXT_MAX_LENGTH, name="partner_notes_bounded"),
             # One partner per identifier; most partners have none (blank).
             models.UniqueConstraint(
                 fields=["ror_id"],
@@ -494,7 +502,7 @@ class PartnershipQuerySet(models.QuerySet):
 @pghistory.track(exclude=["updated_at", "version"])
 class Partnership(TimeStamped, Versioned):
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     purpose = models.CharField(max_length=30, choices=Purpose)
     benefits_sought = ArrayField(
         models.CharField(max_length=30, choices=Benefit), default=list, blank=True
@@ -514,6 +522,9 @@ class Partnership(TimeStamped, Versioned):
     class Meta:
         ordering = ["title"]
         constraints = [
+            length_check(
+                "description", LONG_TEXT_MAX_LENGTH, name="partnership_description_bounded"
+            ),
             models.CheckConstraint(
                 condition=Q(stage__in=Stage.values), name="partnership_stage_valid"
             ),
@@ -847,7 +858,7 @@ class Agreement(TimeStamped, Versioned):
     title = models.CharField(max_length=200)
     reference = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT)
-    goals = models.TextField(blank=True)
+    goals = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     effective_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     expiry_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
     notice_period_days = models.PositiveSmallIntegerField(
@@ -894,6 +905,7 @@ class Agreement(TimeStamped, Versioned):
             ),
         ]
         constraints = [
+            length_check("goals", LONG_TEXT_MAX_LENGTH, name="agreement_goals_bounded"),
             models.CheckConstraint(
                 condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
             ),
@@ -1016,7 +1028,7 @@ class AgreementParty(ChoiceLabels):
     signatory_name = models.CharField(max_length=150, blank=True)
     signatory_title = models.CharField(max_length=150, blank=True)
     signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    responsibilities = models.TextField(blank=True)
+    responsibilities = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     contribution_kind = models.CharField(
         max_length=20, choices=ContributionKind, default=ContributionKind.NONE
     )
@@ -1026,11 +1038,21 @@ class AgreementParty(ChoiceLabels):
     contribution_currency = models.CharField(
         max_length=3, blank=True, validators=[validate_currency_code], help_text=_("ISO 4217 code")
     )
-    contribution_description = models.TextField(blank=True)
+    contribution_description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name_plural = _("agreement parties")
         constraints = [
+            length_check(
+                "responsibilities",
+                LONG_TEXT_MAX_LENGTH,
+                name="agreement_party_responsibilities_bounded",
+            ),
+            length_check(
+                "contribution_description",
+                LONG_TEXT_MAX_LENGTH,
+                name="agreement_party_contribution_description_bounded",
+            ),
             models.CheckConstraint(
                 condition=Q(partner__isnull=False, is_our_organisation=False)
                 | Q(partner__isnull=True, is_our_organisation=True),
@@ -1176,7 +1198,7 @@ class Objective(TimeStamped):
         Partnership, on_delete=models.PROTECT, related_name="objectives"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     benefit = models.CharField(max_length=30, choices=Benefit)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objectives"
@@ -1192,6 +1214,7 @@ class Objective(TimeStamped):
     class Meta:
         ordering = ["partnership", "due_date", "title"]
         constraints = [
+            length_check("description", LONG_TEXT_MAX_LENGTH, name="objective_description_bounded"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="objective_weight_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=ObjectiveStatus.values), name="objective_status_valid"
