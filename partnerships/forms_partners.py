@@ -18,6 +18,7 @@ from .models import (
     Partner,
     Sector,
     expertise_areas,
+    split_list,
 )
 
 SORTS = {
@@ -25,11 +26,6 @@ SORTS = {
     "country": (_("Country"), ["country", "name"]),
     "created": (_("Newest first"), ["-created_at", "name"]),
 }
-
-
-def split_list(text: str) -> list[str]:
-    """Items of a list typed as text, separated by commas or semicolons."""
-    return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
 
 
 class PartnerFilterForm(forms.Form):

@@ -26,7 +26,6 @@ from openpyxl import load_workbook
 from core import refusals, spreadsheets
 from core.copy import insert_with_history
 
-from .forms_partners import split_list
 from .geography import language_codes, language_names
 from .identifiers import normalize_iati_id, normalize_ror_id
 from .models import (
@@ -36,6 +35,7 @@ from .models import (
     PartnerKind,
     Sector,
     expertise_areas,
+    split_list,
 )
 
 MAX_SIZE = 5 * 1024 * 1024

@@ -155,6 +155,18 @@ PARTNER_ENTERED_FIELDS = [
 EXPERTISE_MAX_AREAS = 20
 
 
+def split_list(text: str) -> list[str]:
+    """Items of a list typed as text (a form's box, a file's cell), separated
+    by commas or semicolons."""
+    return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+
+
+def once_each(items) -> list:
+    """`items` with each kept once, where it came first (a language or a benefit
+    listed twice would count twice on the portfolio)."""
+    return list(dict.fromkeys(items))
+
+
 def expertise_areas(items) -> list[str]:
     """The areas as they are kept: each trimmed, blanks dropped, and an area
     given twice (in any case) kept once, where it came first. Every door (the
@@ -341,6 +353,20 @@ class Partner(TimeStamped, Versioned):
             )
         if problem := name_problem(self.name):
             raise ValidationError({"name": problem})
+        self.languages = once_each(self.languages or [])
+        # The page and the files split a list at its separators: an area
+        # holding one would come back as two once its page is saved.
+        for area in self.expertise or []:
+            if len(split_list(area)) != 1:
+                raise ValidationError(
+                    {
+                        "expertise": gettext(
+                            "“%(area)s” holds a comma or a semicolon, which separate "
+                            "areas: give each area on its own."
+                        )
+                        % {"area": area}
+                    }
+                )
 
     @property
     def continent(self):
@@ -559,6 +585,7 @@ class Partnership(TimeStamped, Versioned):
         return FAMILY_OF_STAGE[self.stage]
 
     def clean(self):
+        self.benefits_sought = once_each(self.benefits_sought or [])
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": gettext("The end date cannot be before the start date.")}
