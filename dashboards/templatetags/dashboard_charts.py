@@ -35,7 +35,9 @@ def _chart_number(value, numbers: LocalNumbers) -> str:
     if value is None:
         return DASH
     if isinstance(value, float):
-        # Whole numbers plainly, others to one decimal: 2.5, or 2,5 in French.
+        # Whole numbers plainly, others to one decimal: 2.5, or 2,5 in French;
+        # rounded, as the tables beside a chart round (3.67 is 3.7, not 3.6).
+        value = round(value, 1)
         return f"{value:g}" if value.is_integer() else numbers.tenths(value)
     return _text(value)
 

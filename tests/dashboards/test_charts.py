@@ -107,3 +107,15 @@ def test_a_figure_with_no_numbers_says_so():
         html = render_to_string("dashboards/_chart.html", {"spec": spec, "id": "where"})
     assert '<tr><td colspan="2" class="text-body-secondary">Nothing to show.</td></tr>' in html
     assert 'class="accord-chart-canvas accord-chart-map"' in html
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(3.666, "3.7"), (3.65, "3.6"), (3.64, "3.6"), (3.75, "3.8"), (2.96, "3"), (2.94, "2.9")],
+)
+def test_a_charts_table_rounds_to_one_decimal_as_the_tables_beside_it(value, shown):
+    """A health round's mean of 3.67 read 3.6 under its chart and 3.67 beside it.
+    (3.65 is 3.6499… as a float, so it rounds down.)"""
+    from dashboards.templatetags.dashboard_charts import chart_number
+
+    assert chart_number(value) == shown
