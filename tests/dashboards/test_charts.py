@@ -93,7 +93,7 @@ def test_a_figure_escapes_what_people_typed_and_speaks_the_readers_language():
     assert '<span class="fw-semibold">Best &lt;i&gt;and&lt;/i&gt; worst</span>' in html
     assert '<a href="/p/?a=1&amp;b=2">&lt;b&gt;Ours&lt;/b&gt;</a>' in html
     assert '<th scope="col" class="text-end">Score &amp; trend (&lt;kg&gt;)</th>' in html
-    assert '<td class="text-end">2,5</td>' in html  # the French decimal mark, one decimal
+    assert '<td class="text-end">2,6</td>' in html  # the French decimal mark, rounded
     assert ">Afficher sous forme de tableau</button>" in html
     assert 'aria-controls="ranked-table"' in html and 'id="ranked-table"' in html
     assert "accord-chart-map" not in html
