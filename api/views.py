@@ -506,6 +506,28 @@ class MeasurementViewSet(ReadViewSet):
     filterset_class = filters.MeasurementFilter
     read_permission = "partnerships.view_measurement"
 
+    @extend_schema(request=None, parameters=[IF_MATCH], responses={204: None})
+    def destroy(self, request, pk=None):
+        """Clear a recorded value, as emptying its grid cell does (the history
+        keeps it, naming who cleared it): refused (412) if the If-Match names
+        an older state of it. Any period may be cleared, also one that could no
+        longer be recorded."""
+        measurement = self.get_object()
+        metric = OutcomeMetric.objects.select_related("objective__partnership").get(
+            pk=measurement.metric_id
+        )
+        partnership_rights.require_edit(request.user, metric.objective.partnership)
+        with transaction.atomic():
+            locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+            check_if_match(request, locked)
+            services.measurement_clear(
+                metric=metric,
+                period_start=locked.period_start,
+                by=request.user,
+                expected_version=locked.version,
+            )
+        return Response(status=204)
+
 
 # --- scorecards and their review ---------------------------------------------------------
 
