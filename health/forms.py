@@ -137,6 +137,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, factors, language, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout = []
+        self.statement_names = []
         for factor in factors:
             statements = []
             for statement in factor.statements.all():
@@ -149,6 +150,7 @@ class AnswerForm(forms.Form):
                     error_messages={"required": _("Choose how far you agree.")},
                 )
                 statements.append(name)
+                self.statement_names.append(name)
             comment = f"f{factor.pk}"
             self.fields[comment] = forms.CharField(
                 label=_("Comment on this (optional)"),
@@ -158,6 +160,14 @@ class AnswerForm(forms.Form):
             self.layout.append(
                 (factor.name_in(language), [self[name] for name in statements], self[comment])
             )
+
+    def unrated(self) -> bool:
+        """Whether a statement was left without a rating the scale knows: the page
+        says so only then, not for a comment it refused."""
+        return any(name in self.errors for name in self.statement_names)
+
+    def comment_refused(self) -> bool:
+        return any(name in self.errors for name in self.fields if name not in self.statement_names)
 
     def ratings(self) -> dict[int, int]:
         return {

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from health import services
 from health.models import Answer, Respondent
@@ -36,6 +37,14 @@ def link_for(respondent) -> str:
 def answers(health_round, **extra):
     data = {f"s{pk}": rating for pk, rating in ratings_for(health_round.instrument, 4).items()}
     return data | extra
+
+
+UNRATED = "Some statements have no rating yet: they are marked below. What you chose is kept."
+
+
+def in_french(message: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(message)
 
 
 @pytest.fixture
@@ -129,9 +138,38 @@ class TestTheLink:
         assert response.status_code == 400
         page = response.content.decode()
         assert "Indiquez dans quelle mesure vous êtes d&#x27;accord." in page
+        assert in_french(UNRATED) in page
         assert f'id="id_{kept}_1" value="2" checked' in page
         assert "Gardez ceci" in page
         assert not Answer.objects.exists()
+
+    @pytest.mark.parametrize("field", ["comment", "factor"])
+    def test_a_refused_comment_is_named_next_to_it_and_the_ratings_are_kept(
+        self, client, health_round, field
+    ):
+        link = link_for(health_round.respondents.first())
+        data = answers(health_round)
+        name = "comment" if field == "comment" else f"f{health_round.instrument.factors.first().pk}"
+        data[name] = "Très bien\x00"
+        rated = next(key for key in data if key.startswith("s"))
+        data[rated] = 2
+
+        response = client.post(link, data)
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        refused = in_french("Null characters are not allowed.")
+        # The reason follows the comment's own box, and the box points at it.
+        assert re.search(
+            rf'<textarea[^>]*id="id_{name}"[^>]*aria-describedby="id_{name}_error"[^>]*>'
+            rf"Très bien\x00</textarea>\s*"
+            rf'<div[^>]*id="id_{name}_error"[^>]*>{re.escape(refused)}</div>',
+            page,
+        )
+        assert in_french(UNRATED) not in page
+        assert f'id="id_{rated}_1" value="2" checked' in page
+        assert not Answer.objects.exists()
+        assert not Respondent.objects.filter(answered_at__isnull=False).exists()
 
 
 def test_a_link_expires_when_the_round_closes(client, health_round):
