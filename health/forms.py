@@ -1,4 +1,5 @@
 import re
+from operator import itemgetter
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from .services import (
     MAX_ADDRESSES_PER_ROUND,
     PartnerPerson,
     invitable_users,
+    once_per_address,
     require_address_cap,
 )
 
@@ -75,14 +77,17 @@ class RoundOpenForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        typed = [
-            (partner, address)
-            for partner in self.partners
-            for address in map(
-                str.strip, ADDRESS_SEPARATORS.split(cleaned.get(f"emails_{partner.pk}") or "")
-            )
-            if address
-        ]
+        typed = once_per_address(
+            (
+                (partner, address)
+                for partner in self.partners
+                for address in map(
+                    str.strip, ADDRESS_SEPARATORS.split(cleaned.get(f"emails_{partner.pk}") or "")
+                )
+                if address
+            ),
+            itemgetter(1),
+        )
         try:
             require_address_cap(len(typed))
         except ValidationError as error:

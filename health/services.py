@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -63,6 +64,8 @@ SEND_WINDOW = dt.timedelta(days=7)
 MAX_ADDRESSES_PER_ROUND = 100
 
 LANGUAGE_CODES = {code for code, _ in LANGUAGES}
+
+T = TypeVar("T")
 
 
 # --- instruments ---------------------------------------------------------------------
@@ -163,6 +166,16 @@ def round_open(
     return health_round
 
 
+def once_per_address(items: Iterable[T], address: Callable[[T], str]) -> list[T]:
+    """`items` with each email address once, the first kept: told apart as the
+    round tells them (`respondent_email_once_per_round`), spaces and case aside.
+    An address typed twice means one person, not a second invitation."""
+    seen = {}
+    for item in items:
+        seen.setdefault(address(item).strip().lower(), item)
+    return list(seen.values())
+
+
 def require_address_cap(count: int) -> None:
     """Refuse a round that would be sent to more than MAX_ADDRESSES_PER_ROUND addresses."""
     if count > MAX_ADDRESSES_PER_ROUND:
@@ -194,7 +207,7 @@ def respondents_invite(
 ) -> list[Respondent]:
     if not health_round.is_open:
         raise ValidationError(_("This health check is closed."))
-    partner_people = list(partner_people)
+    partner_people = once_per_address(partner_people, attrgetter("email"))
     # Locked, so two invitations to one round cannot both pass the cap.
     Round.objects.select_for_update().only("pk").get(pk=health_round.pk)
     require_address_cap(

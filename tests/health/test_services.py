@@ -174,14 +174,6 @@ class TestInvitations:
         partnership = PartnershipFactory(owner=alice)
         partner = partner_of(partnership)
         person = services.PartnerPerson("a@partner.example", partner.pk, "fr")
-        with pytest.raises(ValidationError):
-            services.round_open(
-                partnership=partnership,
-                opened_by=alice,
-                opened_on=dt.date(2026, 1, 5),
-                closes_on=dt.date(2026, 1, 20),
-                partner_people=[person, person._replace(email="A@partner.example")],
-            )
         stranger = partner_of(PartnershipFactory())
         with pytest.raises(ValidationError):
             services.round_open(
@@ -192,6 +184,30 @@ class TestInvitations:
                 partner_people=[person._replace(partner_id=stranger.pk)],
             )
         assert not Round.objects.exists()
+
+    def test_an_address_given_twice_is_invited_once_and_not_again_later(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        partner = partner_of(partnership)
+        person = services.PartnerPerson("a@partner.example", partner.pk, "fr")
+
+        health_round = services.round_open(
+            partnership=partnership,
+            opened_by=alice,
+            opened_on=dt.date(2026, 1, 5),
+            closes_on=dt.date(2026, 1, 20),
+            partner_people=[person, person._replace(email=" A@Partner.example"), person],
+        )
+
+        assert list(health_round.respondents.values_list("email", "language")) == [
+            ("a@partner.example", "fr")
+        ]
+        with pytest.raises(ValidationError) as refused:
+            services.respondents_invite(
+                health_round=health_round,
+                partner_people=[person._replace(email="A@partner.example")],
+            )
+        assert refused.value.messages == ["This address is already invited to this health check."]
+        assert health_round.respondents.count() == 1
 
     def test_an_executive_is_not_invited_to_answer(self, alice, erin):
         partnership = PartnershipFactory(owner=alice)

@@ -121,6 +121,50 @@ class TestOpeningARound:
             "joao@partner.example",
         ]
 
+    def test_an_address_typed_twice_is_invited_once(self, client, alice, partnership):
+        first, second = (
+            MemberFactory(partnership=partnership, partner__name=name).partner
+            for name in ("Aga Khan Hospital", "Moi Teaching Hospital")
+        )
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2070-01-31",
+                f"emails_{first.pk}": (
+                    "ana@partner.example; Ana@Partner.example\nana@partner.example"
+                ),
+                f"emails_{second.pk}": "joao@partner.example, ANA@partner.example",
+                **languages(partnership),
+            },
+        )
+
+        assert response.status_code == 302
+        health_round = Round.objects.get(partnership=partnership)
+        # The first box it was typed in keeps it.
+        assert sorted(health_round.respondents.values_list("email", "partner")) == [
+            ("ana@partner.example", first.pk),
+            ("joao@partner.example", second.pk),
+        ]
+
+    def test_an_address_typed_twice_counts_once_towards_the_cap(self, client, alice, partnership):
+        partner = partner_of(partnership)
+        client.force_login(alice)
+        addresses = [f"p{n}@partner.example" for n in range(services.MAX_ADDRESSES_PER_ROUND)]
+
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {
+                "closes_on": "2070-01-31",
+                f"emails_{partner.pk}": "\n".join([*addresses, addresses[0].upper()]),
+                f"language_{partner.pk}": "en",
+            },
+        )
+
+        assert response.status_code == 302
+        assert Respondent.objects.count() == services.MAX_ADDRESSES_PER_ROUND
+
     def test_the_cap_of_addresses_is_invited(self, client, alice, partnership):
         partner = partner_of(partnership)
         client.force_login(alice)
