@@ -1,6 +1,7 @@
 """What a page answers, the same on every app's pages."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 REFUSED = 400
 
@@ -18,3 +19,12 @@ def form_status(request: HttpRequest, *, refused: bool = True) -> int:
     a 400 where a page asks it to (`responseHandling` in its htmx-config).
     """
     return REFUSED if request.method == "POST" and refused else 200
+
+
+def in_active_language(response: HttpResponse) -> HttpResponse:
+    """Label `response` with the language active now, for a page rendered in
+    another language than its request's (`translation.override`): otherwise
+    LocaleMiddleware, which labels only a response without a label, names the
+    request's language once the override has ended."""
+    response.headers["Content-Language"] = translation.get_language()
+    return response

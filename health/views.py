@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.charts import chart
 from core.forms import add_service_errors
-from core.http import form_status
+from core.http import form_status, in_active_language
 from partnerships import permissions
 from partnerships.models import Partnership
 
@@ -259,16 +259,18 @@ def answer(request, token):
             if page is True:
                 return redirect("health:thanks", language=respondent.language)
             if page is not None:
-                return page
+                return in_active_language(page)
         context = {"respondent": respondent, "language": respondent.language}
-        return render(request, "health/link_done.html", context, status=410)
+        return in_active_language(render(request, "health/link_done.html", context, status=410))
 
 
 @login_not_required
 @require_safe
 def thanks(request, language):
     with translation.override(language if language in services.LANGUAGE_CODES else "en"):
-        return render(request, "health/thanks.html", {"language": translation.get_language()})
+        return in_active_language(
+            render(request, "health/thanks.html", {"language": translation.get_language()})
+        )
 
 
 @require_safe

@@ -171,6 +171,21 @@ class TestTheLink:
         assert not Answer.objects.exists()
         assert not Respondent.objects.filter(answered_at__isnull=False).exists()
 
+    def test_each_page_it_opens_is_labelled_in_the_respondents_language(self, client, health_round):
+        # A Spanish-speaking browser opens a link to a French form.
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+        link = link_for(health_round.respondents.first())
+
+        form = client.get(link)
+        refused = client.post(link, {})
+        sent = client.post(link, answers(health_round))
+        thanks = client.get(sent.url)
+        again = client.get(link)
+
+        assert [r.status_code for r in (form, refused, thanks, again)] == [200, 400, 200, 410]
+        assert [r["Content-Language"] for r in (form, refused, thanks, again)] == ["fr"] * 4
+        assert '<html lang="fr">' in form.content.decode()
+
 
 def test_a_link_expires_when_the_round_closes(client, health_round):
     with time_machine.travel(DURING, tick=False):
