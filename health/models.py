@@ -10,10 +10,12 @@ compare over time.
 from decimal import Decimal
 
 import pghistory
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,65 @@ from . import results
 
 RATING_MIN = 1
 RATING_MAX = 5
+
+# The languages a health check is answered in (a respondent's `language`), and so
+# those a factor or statement may be translated to: Accord's own (settings.LANGUAGES),
+# English as "en", not "en-gb", since `name_in` and `text_in` are asked for "en".
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
+
+
+def validate_translations(translations) -> None:
+    """Refuse a factor's or statement's `translations` that is not {"fr": "…", …}:
+    a language of LANGUAGES, each with its text. The answer page reads them by
+    the respondent's language; a list or a number there breaks it, an unknown
+    code is never read. The error is the `translations` field's."""
+    if not isinstance(translations, dict):
+        error = _(
+            'Give the translations as language codes with their texts, e.g. {"fr": "Confiance"}, '
+            "or {} for none."
+        )
+        raise ValidationError({"translations": error}, code="not_an_object")
+    codes = [code for code, _name in LANGUAGES]
+    if unknown := [code for code in translations if code not in codes]:
+        raise ValidationError(
+            {
+                "translations": ValidationError(
+                    _("Not a language Accord offers: %(codes)s (it offers %(offered)s)."),
+                    code="unknown_language",
+                    params={"codes": ", ".join(unknown), "offered": ", ".join(codes)},
+                )
+            }
+        )
+    if untexted := [
+        code for code, text in translations.items() if not isinstance(text, str) or not text.strip()
+    ]:
+        raise ValidationError(
+            {
+                "translations": ValidationError(
+                    _("Give each translation its text: %(codes)s."),
+                    code="no_text",
+                    params={"codes": ", ".join(untexted)},
+                )
+            }
+        )
+
+
+def _translations_are_an_object(name: str) -> models.CheckConstraint:
+    """The shape the database holds (the languages and texts are `validate_translations`'):
+    a JSON object, never a list, a text or null."""
+    return models.CheckConstraint(
+        condition=Exact(
+            Func(F("translations"), function="JSONB_TYPEOF", output_field=models.CharField()),
+            "object",
+        ),
+        name=name,
+        violation_error_message=_("The translations are language codes with their texts."),
+    )
 
 
 @pghistory.track()
@@ -97,10 +158,16 @@ class Factor(ChoiceLabels):
             ),
             models.CheckConstraint(condition=~Q(code=""), name="factor_code_not_blank"),
             models.CheckConstraint(condition=~Q(name=""), name="factor_name_not_blank"),
+            _translations_are_an_object("factor_translations_object"),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Here, not among the field's validators: Django skips those for a blank
+        # field's empty values, and [] or "" are malformed too.
+        validate_translations(self.translations)
 
     def name_in(self, language: str) -> str:
         return self.translations.get(language) or self.name
@@ -124,10 +191,15 @@ class Statement(ChoiceLabels):
         ordering = ["factor", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_blank"),
+            _translations_are_an_object("statement_translations_object"),
         ]
 
     def __str__(self):
         return self.text
+
+    def clean(self):
+        # Here, not among the field's validators: see Factor.clean.
+        validate_translations(self.translations)
 
     def text_in(self, language: str) -> str:
         return self.translations.get(language) or self.text
@@ -138,13 +210,6 @@ class Statement(ChoiceLabels):
 # A side's result is shown only from this many respondents: fewer are neither a
 # reliable picture nor anonymous.
 RESPONDENT_THRESHOLD = results.THRESHOLD
-
-LANGUAGES = [
-    ("en", "English"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("pt", "Português"),
-]
 
 
 class RoundState(models.TextChoices):

@@ -47,6 +47,7 @@ from .models import (
     RoundState,
     Side,
     Statement,
+    validate_translations,
 )
 from .selectors import latest_published_instrument
 
@@ -122,6 +123,18 @@ def instrument_publish(*, instrument: Instrument) -> Instrument:
     factors = list(instrument.factors.prefetch_related("statements"))
     if not factors or any(not factor.statements.all() for factor in factors):
         raise ValidationError(_("Every factor of a published instrument needs a statement."))
+    # A draft's rows may predate the rule or have been written around full_clean;
+    # once published they could never be mended, and the answer page reads them.
+    statements = [statement for factor in factors for statement in factor.statements.all()]
+    for row in [*factors, *statements]:
+        try:
+            validate_translations(row.translations)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Mend the translations of “%(row)s” before publishing: %(reason)s")
+                % {"row": row, "reason": " ".join(error.messages)},
+                code="translations",
+            ) from error
     instrument.published_at = timezone.now()
     instrument.save(update_fields=["published_at"])
     return instrument

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from health.models import Instrument, Statement
+from health import services
+from health.models import Factor, Instrument, Statement
 from tests.health.builders import shipped_instrument
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,36 @@ def test_administrators_keep_the_library(client, adam):
         },
     )
     assert Instrument.objects.get(name="Short check").published_at is None
+
+
+def test_a_malformed_translation_is_named_next_to_its_field_and_nothing_is_added(admin_client):
+    draft = services.instrument_new_version(instrument=shipped_instrument())
+    factors = Factor.objects.count()
+
+    response = admin_client.post(
+        reverse("admin:health_factor_add"),
+        {
+            "instrument": draft.pk,
+            "position": "10",
+            "code": "pace",
+            "name": "Pace",
+            "translations": '["fr", 1]',
+            "statements-TOTAL_FORMS": "1",
+            "statements-INITIAL_FORMS": "0",
+            "statements-0-position": "0",
+            "statements-0-text": "Things move at a good pace.",
+            "statements-0-translations": '{"fr": "Les choses avancent bien.", "xx": "?"}',
+        },
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["translations"][0].startswith("Give the translations as language codes")
+    statements = response.context["inline_admin_formsets"][0].formset
+    assert statements.errors[0]["translations"] == [
+        "Not a language Accord offers: xx (it offers en, fr, es, pt)."
+    ]
+    page = response.content.decode()
+    assert "Give the translations as language codes" in page
+    assert "Les choses avancent bien." in page  # what was typed is kept
+    assert Factor.objects.count() == factors

@@ -131,3 +131,21 @@ def test_a_draft_changes_freely_and_a_published_row_written_back_unchanged_passe
     factor = Factor.objects.filter(instrument=shipped).first()
     factor.save()
     assert Statement.objects.filter(text="Reworded in the draft.").count() == 27
+
+
+@pytest.mark.parametrize("model", [Factor, Statement])
+def test_translations_are_an_object_of_languages(model):
+    from health import services
+
+    draft = services.instrument_new_version(instrument=shipped_instrument())
+    row = model.objects.filter(pk__in=rows_in(draft, model)).first()
+    for malformed in (["fr", 1], "Confiance", 3, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            model.objects.filter(pk=row.pk).update(translations=malformed)
+    model.objects.filter(pk=row.pk).update(translations={"fr": "Confiance"})
+
+
+def rows_in(draft, model):
+    if model is Factor:
+        return draft.factors.values("pk")
+    return Statement.objects.filter(factor__instrument=draft).values("pk")

@@ -54,6 +54,22 @@ class TestInstruments:
         with pytest.raises(ValidationError):
             services.instrument_publish(instrument=draft)
 
+    def test_a_draft_holding_a_malformed_translation_is_not_published(self):
+        draft = services.instrument_new_version(instrument=shipped_instrument())
+        statement = Statement.objects.filter(factor__instrument=draft).first()
+        # Written around the model's validation, as before it held the rule.
+        Statement.objects.filter(pk=statement.pk).update(translations={"xx": "Texte"})
+
+        with pytest.raises(ValidationError) as refused:
+            services.instrument_publish(instrument=draft)
+
+        assert refused.value.messages == [
+            f"Mend the translations of “{statement.text}” before publishing: "
+            "Not a language Accord offers: xx (it offers en, fr, es, pt)."
+        ]
+        draft.refresh_from_db()
+        assert draft.published_at is None
+
     def test_a_new_version_leaves_past_answers_on_the_statements_they_answered(self, alice):
         health_round = closed_round(PartnershipFactory(owner=alice), by=alice, ours=[4, 4, 4])
         services.instrument_new_version(instrument=health_round.instrument)
