@@ -4,19 +4,57 @@ import django.db.models.lookups
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+# A translation that is not an object (the admin took any JSON before) crashed
+# every page naming its factor: it says nothing that can be read, so it is
+# emptied before the CHECK, also on a published instrument, whose rows only
+# this migration may touch (the rule that keeps them final is paused for it).
+REPAIR = """
+ALTER TABLE health_factor DISABLE TRIGGER health_factor_published_is_final;
+ALTER TABLE health_statement DISABLE TRIGGER health_statement_published_is_final;
+UPDATE health_factor SET translations = '{}'::jsonb
+ WHERE jsonb_typeof(translations) IS DISTINCT FROM 'object';
+UPDATE health_statement SET translations = '{}'::jsonb
+ WHERE jsonb_typeof(translations) IS DISTINCT FROM 'object';
+ALTER TABLE health_factor ENABLE TRIGGER health_factor_published_is_final;
+ALTER TABLE health_statement ENABLE TRIGGER health_statement_published_is_final;
+"""
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('health', '0009_primary_keys_kept'),
+        ("health", "0009_primary_keys_kept"),
     ]
 
     operations = [
+        migrations.RunSQL(REPAIR, migrations.RunSQL.noop),
         migrations.AddConstraint(
-            model_name='factor',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(models.Func(models.F('translations'), function='JSONB_TYPEOF', output_field=models.CharField()), 'object'), name='factor_translations_object', violation_error_message='The translations are language codes with their texts.'),
+            model_name="factor",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    models.Func(
+                        models.F("translations"),
+                        function="JSONB_TYPEOF",
+                        output_field=models.CharField(),
+                    ),
+                    "object",
+                ),
+                name="factor_translations_object",
+                violation_error_message="The translations are language codes with their texts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(models.Func(models.F('translations'), function='JSONB_TYPEOF', output_field=models.CharField()), 'object'), name='statement_translations_object', violation_error_message='The translations are language codes with their texts.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    models.Func(
+                        models.F("translations"),
+                        function="JSONB_TYPEOF",
+                        output_field=models.CharField(),
+                    ),
+                    "object",
+                ),
+                name="statement_translations_object",
+                violation_error_message="The translations are language codes with their texts.",
+            ),
         ),
     ]
