@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core import spreadsheets
 from partnerships import imports, measurement_import
-from partnerships.models import Measurement, Partner
+from partnerships.models import EVIDENCE_MAX_LENGTH, Measurement, Partner
 from tests.factories import partnership_with_data
 
 # The csv module's default limit, 131,072 characters.
@@ -114,20 +114,24 @@ class TestTheMeasurementImport:
             {"file": csv_file([measurement_import.COLUMNS, *rows], "measurements.csv")},
         )
 
-    def test_an_evidence_of_200000_characters_is_read_as_in_an_xlsx(
+    def test_an_evidence_of_200000_characters_is_read_and_named_as_too_long(
         self, client, alice, partnership
     ):
-        """Evidence has no length limit (the model's TextField; the same cell in
-        an XLSX was always read): the CSV is read and imported, not a 500."""
+        """The CSV is read (the same cell in an XLSX always was), not a 500; the
+        evidence is then over its limit (EVIDENCE_MAX_LENGTH), named by row and
+        column, as the API refuses it, and nothing is saved."""
         csv.field_size_limit(CSV_LIMIT)
         metric = partnership.objectives.get().metrics.get()
+        before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
         client.force_login(alice)
         response = self.post(
             client, partnership, [self.row(metric, "2024-10-01", "12", "e" * HUGE)]
         )
-        assert response.status_code == 302
-        stored = Measurement.objects.get(metric=metric, period_start=dt.date(2024, 10, 1))
-        assert len(stored.evidence) == HUGE
+        assert response.status_code == 400
+        (error,) = response.context["result"].errors
+        assert (error.row, error.column) == (2, "evidence")
+        assert f"at most {EVIDENCE_MAX_LENGTH} characters (it has {HUGE})" in error.message
+        assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
 
     def test_a_bad_row_beside_a_huge_cell_is_named_and_nothing_is_saved(
         self, client, alice, partnership
@@ -146,5 +150,5 @@ class TestTheMeasurementImport:
         )
         assert response.status_code == 400
         errors = response.context["result"].errors
-        assert {(error.row, error.column) for error in errors} == {(3, "value")}
+        assert {(error.row, error.column) for error in errors} == {(2, "evidence"), (3, "value")}
         assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before

@@ -60,6 +60,9 @@ def wait_until_blocked_or_done(thread: threading.Thread) -> None:
         if not thread.is_alive():
             return
         with connection.cursor() as cursor:
+            # A transaction reads the statistics views as they were at its
+            # first look, unless told to look again.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
                 "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
@@ -81,7 +84,7 @@ def start_in_september(metric):
     return services.partnership_update(partnership=partnership, start_date=SEPTEMBER)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_start_moved_while_a_value_is_saved_waits_and_is_refused(alice, metric):
     with transaction.atomic():
         save_august(metric, alice)
@@ -96,7 +99,7 @@ def test_a_start_moved_while_a_value_is_saved_waits_and_is_refused(alice, metric
     assert Measurement.objects.filter(metric=metric, period_start=AUGUST).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_value_saved_while_the_start_moves_waits_and_is_refused(alice, metric):
     with transaction.atomic():
         start_in_september(metric)
