@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .throttling import WrongTokenThrottle
 from .tokens import token_for_secret
 
 
@@ -18,14 +19,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None  # no token: the session may still sign the user in
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Give the token after “Bearer ”, once."))
+        wrong = WrongTokenThrottle()
+        wrong.refuse_if_over(request)
         try:
             secret = header[1].decode()
         except UnicodeDecodeError as error:
+            wrong.count_wrong()
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from error
         token = token_for_secret(secret, now=timezone.now())
         # Unknown, revoked and expired tokens get the same answer: a caller
         # probing secrets learns nothing about which exist.
         if token is None or not token.user.is_active:
+            wrong.count_wrong()
             raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
         # The request's history context (pghistory's middleware) was opened
         # before DRF knew the user: every change this request writes names the

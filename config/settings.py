@@ -509,7 +509,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole", "api.permissions.TokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": env("ACCORD_API_RATE", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("ACCORD_API_RATE", default="600/min"),
+        # Wrong tokens from one address, before it is refused for a while.
+        "wrong_token": env("ACCORD_API_WRONG_TOKEN_RATE", default="30/min"),
+    },
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -33,7 +33,7 @@ def unthrottled(settings):
     """Schemathesis sends more requests in a minute than a token may."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"api": "1000000/min"},
+        "DEFAULT_THROTTLE_RATES": {"api": "1000000/min", "wrong_token": "1000000/min"},
     }
 
 

@@ -120,10 +120,40 @@ def test_it_limits_the_rate_per_token(client_for, alice, settings):
     cache.clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"api": "2/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "api": "2/min",
+        },
     }
     first, second = client_for(alice), client_for(alice)
     assert [first.get("/api/v1/partners/").status_code for _ in range(3)] == [200, 200, 429]
     # Another token of the same person has its own allowance.
     assert second.get("/api/v1/partners/").status_code == 200
     assert Partner.objects.count() == 0
+
+
+def test_wrong_tokens_from_one_address_are_refused_unread_past_the_limit(
+    client_for, alice, settings
+):
+    """Past ACCORD_API_WRONG_TOKEN_RATE wrong tokens, even a right one from that
+    address waits: a 200 among the 429s would tell a guesser it had found one.
+    Another address is not held up."""
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "wrong_token": "3/min",
+        },
+    }
+    guesser = APIClient(REMOTE_ADDR="203.0.113.7")
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer acc_guess")
+    answers = [guesser.get("/api/v1/partners/").status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429]
+    right = client_for(alice)
+    assert right.get("/api/v1/partners/", REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert right.get("/api/v1/partners/", REMOTE_ADDR="198.51.100.2").status_code == 200
+    assert guesser.get("/api/v1/partners/").headers["Retry-After"]
