@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pghistory.core
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from .models import AuditEvent
@@ -65,17 +66,30 @@ def _display(model_field, value):
     return value
 
 
+def _label(model_field) -> str:
+    """The field's label in the reader's language. Most models leave their
+    fields' names to Django ("end date"); the forms label them, and the
+    catalogues translate those labels ("End date" is "Date de fin"), so a
+    label is looked up there as a form writes it; one no form names stays."""
+    label = capfirst(str(model_field.verbose_name))
+    return gettext(label)
+
+
 def changes_of(event: AuditEvent, model: type[models.Model] | None) -> list[Change]:
     """The event's diff against the object's previous event (none for a creation),
-    with each field's label and the labels of choices."""
+    with each field's label and the labels of choices. A file's stored name is
+    left out: it is generated (agreements/ab/abcd…), and the fields beside it
+    (its name, size and checksum) say what changed."""
     fields = {f.column: f for f in model._meta.concrete_fields} if model else {}
     changes = []
     for column, (old, new) in sorted((event.pgh_diff or {}).items()):
         model_field = fields.get(column)
+        if isinstance(model_field, models.FileField):
+            continue
         changes.append(
             Change(
                 field=model_field.name if model_field else column,
-                label=str(model_field.verbose_name) if model_field else column,
+                label=_label(model_field) if model_field else column,
                 old=_display(model_field, old),
                 new=_display(model_field, new),
             )

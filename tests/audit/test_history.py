@@ -113,3 +113,30 @@ def test_a_password_is_never_history(alice):
     event = type(alice).pgh_event_model.objects.filter(pgh_obj=alice).latest("pgh_id")
     assert event.pgh_label == "password_change"
     assert not hasattr(event, "password")
+
+
+def test_the_changes_are_labelled_in_the_readers_language():
+    """Models leave most labels to Django ("end date"); the forms' labels are
+    the catalogues', so the history reads "Date de fin" in French."""
+    from django.utils import translation
+
+    partner = PartnerFactory(city="Nairobi")
+    Partner.objects.filter(pk=partner.pk).update(city="Kisumu")
+    with translation.override("fr"):
+        (change,) = object_history(partner)[0].changes
+        assert (change.field, change.label) == ("city", "Ville")
+    with translation.override("en"):
+        assert object_history(partner)[0].changes[0].label == "City"
+
+
+def test_a_documents_stored_name_is_not_history_its_name_and_checksum_are():
+    agreement = AgreementFactory()
+    Agreement.objects.filter(pk=agreement.pk).update(
+        document="agreements/ab/" + "ab" * 32,
+        document_name="MoU signed.pdf",
+        document_sha256="ab" * 32,
+        document_size=1234,
+    )
+    fields = [change.field for change in object_history(agreement)[0].changes]
+    assert "document" not in fields
+    assert {"document_name", "document_sha256"} <= set(fields)
