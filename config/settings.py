@@ -508,6 +508,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole", "api.permissions.TokenScope"],
+    "DEFAULT_METADATA_CLASS": "api.metadata.DescribeOnly",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api": env("ACCORD_API_RATE", default="600/min"),

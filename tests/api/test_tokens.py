@@ -157,3 +157,12 @@ def test_wrong_tokens_from_one_address_are_refused_unread_past_the_limit(
     assert right.get("/api/v1/partners/", REMOTE_ADDR="203.0.113.7").status_code == 429
     assert right.get("/api/v1/partners/", REMOTE_ADDR="198.51.100.2").status_code == 200
     assert guesser.get("/api/v1/partners/").headers["Retry-After"]
+
+
+def test_options_describes_an_endpoint_without_offering_writes(client_for, erin):
+    """An executive was told by OPTIONS he might POST, then refused (403)."""
+    response = client_for(erin).options("/api/v1/partnerships/")
+    assert response.status_code == 200
+    assert response.json()["name"]
+    assert "actions" not in response.json()
+    assert client_for(erin).post("/api/v1/partnerships/", {}, format="json").status_code == 403
