@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
+from core.text import shows_nothing
 
 from . import results
 
@@ -60,7 +61,9 @@ def validate_translations(translations) -> None:
             }
         )
     if untexted := [
-        code for code, text in translations.items() if not isinstance(text, str) or not text.strip()
+        code
+        for code, text in translations.items()
+        if not isinstance(text, str) or shows_nothing(text)
     ]:
         raise ValidationError(
             {

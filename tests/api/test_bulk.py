@@ -192,41 +192,25 @@ def test_a_row_with_the_version_read_is_refused_once_the_value_moved_on(
     assert read["version"] == stored.version
     Measurement.objects.filter(pk=stored.pk).update(value=55, version=stored.version + 1)
 
-    response = client_for(alice).post(
-        url(ours),
-        {
-            "rows": [
-                {"metric": first.pk, "period_start": "2025-10-01", "value": "31", "version": 0},
-                {
-                    "metric": second.pk,
-                    "period_start": "2025-07-01",
-                    "value": "7",
-                    "version": read["version"],
-                },
-            ]
-        },
-        format="json",
-    )
+    def send(version_read):
+        rows = [
+            {"metric": first.pk, "period_start": "2025-10-01", "value": "31", "version": 0},
+            {
+                "metric": second.pk,
+                "period_start": "2025-07-01",
+                "value": "7",
+                "version": version_read,
+            },
+        ]
+        return client_for(alice).post(url(ours), {"rows": rows}, format="json")
+
+    response = send(read["version"])
     assert response.status_code == 400
     assert "Someone else changed this" in response.json()["errors"]["rows[1]"][0]
     assert Measurement.objects.get(pk=stored.pk).value == 55
     assert not Measurement.objects.filter(metric=first, period_start=OCTOBER).exists()
 
-    response = client_for(alice).post(
-        url(ours),
-        {
-            "rows": [
-                {"metric": first.pk, "period_start": "2025-10-01", "value": "31", "version": 0},
-                {
-                    "metric": second.pk,
-                    "period_start": "2025-07-01",
-                    "value": "7",
-                    "version": stored.version + 1,
-                },
-            ]
-        },
-        format="json",
-    )
+    response = send(stored.version + 1)
     assert response.status_code == 200, response.content
     assert Measurement.objects.get(pk=stored.pk).value == 7
 

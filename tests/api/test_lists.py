@@ -5,21 +5,10 @@ area of expertise the partner page would split in two when saved again."""
 import pytest
 
 from partnerships.models import Partner, Partnership
+from tests.api.test_bulk import partner
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def partner(name, **fields):
-    return {
-        "name": name,
-        "kind": "hospital",
-        "organisation_type": "15",
-        "sector": "government",
-        "country": "KE",
-        "time_zone": "Africa/Nairobi",
-        **fields,
-    }
 
 
 @pytest.mark.parametrize("area", ["cardiology, paediatric", "nursing; midwifery"])

@@ -30,6 +30,7 @@ def rows_of(draft):
         pytest.param([], "language codes with their texts", id="an empty list"),
         pytest.param({"fr": 3}, "Give each translation its text: fr.", id="a number"),
         pytest.param({"fr": "Confiance", "es": " "}, "its text: es.", id="a blank text"),
+        pytest.param({"fr": "\u200b\u200b"}, "its text: fr.", id="invisible characters"),
         pytest.param({"fr": ["Confiance"]}, "its text: fr.", id="a list as text"),
         pytest.param(
             {"xx": "Confiance"},
