@@ -8,12 +8,14 @@ from rest_framework.throttling import SimpleRateThrottle
 from .models import ApiToken
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    scope = "api"
-
+class SettingsRateThrottle(SimpleRateThrottle):
     def get_rate(self):
         # Read at each request, not at import, so a changed setting holds at once.
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+
+class TokenRateThrottle(SettingsRateThrottle):
+    scope = "api"
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):
@@ -25,16 +27,13 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class WrongTokenThrottle(SimpleRateThrottle):
+class WrongTokenThrottle(SettingsRateThrottle):
     """Wrong, expired or revoked tokens per client address: past the limit
     (ACCORD_API_WRONG_TOKEN_RATE) any token from that address is refused
     unread (429) until the window passes, so secrets cannot be tried at the
     server's speed. The throttles above run only once a client is signed in."""
 
     scope = "wrong_token"
-
-    def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -521,10 +521,7 @@ class MeasurementViewSet(ReadViewSet):
             locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
             check_if_match(request, locked)
             services.measurement_clear(
-                metric=metric,
-                period_start=locked.period_start,
-                by=request.user,
-                expected_version=locked.version,
+                metric=metric, period_start=locked.period_start, by=request.user
             )
         return Response(status=204)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_plausible
 from core.models import ChoiceLabels
-from core.text import name_problem, shows_nothing, tidy_name
+from core.text import name_problem, tidy_name
 from core.versioning import Versioned
 from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 
@@ -76,7 +76,7 @@ class NextStep(ChoiceLabels, Versioned):
     def clean(self):
         # Zero-width spaces alone look like nothing on the card and in the feed.
         self.description = tidy_name(self.description)
-        if shows_nothing(self.description) or name_problem(self.description):
+        if not self.description or name_problem(self.description):
             raise ValidationError({"description": gettext("Say what the next step is.")})
 
 

@@ -438,6 +438,11 @@ def measurement_record(
 ) -> Measurement:
     """Record the value of a metric for one period; a period has one value only."""
     hold_start_date(metric.objective.partnership)
+    return _record(metric, period_start, value, entered_by, evidence)
+
+
+def _record(metric, period_start, value, entered_by, evidence) -> Measurement:
+    """The insert of a value, its partnership's start date held by the caller."""
     return _save(
         Measurement(
             metric=metric,
@@ -528,16 +533,10 @@ def measurement_save(
     stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         try:
-            # In a savepoint of its own (`measurement_record` is atomic): if
-            # another request records this period between the look-up above
-            # and this insert, only the insert is undone.
-            measurement = measurement_record(
-                metric=metric,
-                period_start=period_start,
-                value=value,
-                entered_by=entered_by,
-                evidence=evidence,
-            )
+            # In a savepoint of its own: if another request records this period
+            # between the look-up above and this insert, only the insert is undone.
+            with transaction.atomic():
+                measurement = _record(metric, period_start, value, entered_by, evidence)
             return measurement, False
         except (IntegrityError, ValidationError):
             # The unique (metric, period_start) refused the insert, or its

@@ -8,6 +8,8 @@ writes, whatever the page showed.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -319,24 +321,24 @@ def _first_periods(partnership, metrics) -> dict[str, Period]:
     that frequency: any value recorded (the API and files take any period of a
     partnership with no start) is on some page, to be read, corrected or cleared."""
     if partnership.start_date:
-        starts = {metric.frequency: [partnership.start_date] for metric in metrics}
-    else:
-        starts = {metric.frequency: [] for metric in metrics}
-        for metric in metrics:
-            if metric.baseline_date:
-                starts[metric.frequency].append(metric.baseline_date)
-        recorded = (
-            Measurement.objects.filter(metric__in=metrics)
-            .values("metric__frequency")
-            .annotate(first=Min("period_start"))
-            .order_by()
-        )
-        for row in recorded:
-            starts[row["metric__frequency"]].append(row["first"])
+        return {
+            metric.frequency: Period.containing(partnership.start_date, metric.frequency)
+            for metric in metrics
+        }
+    days = defaultdict(list)
+    for metric in metrics:
+        if metric.baseline_date:
+            days[metric.frequency].append(metric.baseline_date)
+    recorded = (
+        Measurement.objects.filter(metric__in=metrics)
+        .values_list("metric__frequency")
+        .annotate(first=Min("period_start"))
+        .order_by()
+    )
+    for frequency, first in recorded:
+        days[frequency].append(first)
     return {
-        frequency: Period.containing(min(days), frequency)
-        for frequency, days in starts.items()
-        if days
+        frequency: Period.containing(min(found), frequency) for frequency, found in days.items()
     }
 
 
