@@ -183,6 +183,11 @@ class ScorecardFilter(django_filters.FilterSet):
 
 class PortfolioParameters(PortfolioFilterForm):
     """The portfolio dashboard's filters, with `provisional` true or false only:
-    the page's checkbox takes any value sent as ticked."""
+    the page's checkbox takes any value sent as ticked; and `owner` an id, as the
+    partnerships list reads it (`IdFilter`): the page offers the owners in a
+    select, so a value not among them is an error next to it, but an API client
+    asking for the portfolio of someone who owns nothing (now, or ever) is
+    answered with that portfolio, empty, as the list answers the same id."""
 
     provisional = TrueOrFalseField(required=False)
+    owner = IdFilter.field_class(required=False)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.forms import IntegerField
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -620,13 +621,16 @@ def _plain(value):
     return str(value)
 
 
+def _parameter_type(field) -> type:
+    if isinstance(field, filters.TrueOrFalseField):
+        return bool
+    if isinstance(field, IntegerField):  # an id: `owner`
+        return int
+    return str
+
+
 PORTFOLIO_FILTERS = [
-    OpenApiParameter(
-        name,
-        bool if isinstance(field, filters.TrueOrFalseField) else str,
-        OpenApiParameter.QUERY,
-        required=False,
-    )
+    OpenApiParameter(name, _parameter_type(field), OpenApiParameter.QUERY, required=False)
     for name, field in filters.PortfolioParameters.base_fields.items()
     if name not in PortfolioFilterForm.LINK_EXCLUDED
     and name not in ("family", "benefit", "spanned", "rating")

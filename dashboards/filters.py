@@ -63,7 +63,9 @@ def narrow(partnerships, data: dict):
         partnerships = partnerships.filter(purpose=data["purpose"])
     if data.get("benefit"):
         partnerships = partnerships.filter(benefits_sought__contains=[data["benefit"]])
-    if data.get("owner"):
+    # The pages' owner is a user; the API's an id (`api.filters.IdFilter`), and
+    # 0 is an id of no one: it narrows to nothing, never to everything.
+    if data.get("owner") is not None:
         partnerships = partnerships.filter(owner=data["owner"])
     if data.get("country"):
         partnerships = partnerships.filter(_with_members(partner__country=data["country"]))

@@ -88,8 +88,9 @@ def reads_whole_portfolio(data: dict) -> bool:
     """Whether these filters show the whole portfolio as of today, which the
     read model keeps summed up (`readmodel.py`); only the reading of the
     scorecards (`provisional`) and the map's colour may be chosen."""
-    return not any(
-        value not in (None, "", False)
+    # `is`, not `in`: 0 == False, and an API's owner 0 is a filter (of no one).
+    return all(
+        value is None or value is False or value == ""
         for name, value in data.items()
         if name not in ("provisional", "colour")
     )

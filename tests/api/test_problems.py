@@ -5,7 +5,7 @@ import json
 import pytest
 
 from partnerships.models import Partner
-from tests.factories import MetricFactory, PartnerFactory
+from tests.factories import MetricFactory, PartnerFactory, PartnershipFactory
 
 PROBLEM = "application/problem+json"
 
@@ -249,3 +249,40 @@ def test_metrics_are_narrowed_by_is_active(client_for, alice):
     assert ids("true") == {active.pk}
     assert ids("FALSE") == {retired.pk}
     assert ids("") == {active.pk, retired.pk}
+
+
+# --- an owner -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("owner", ["999999", "0", "-3", "99999999999", "nobody-owns"])
+def test_an_owner_who_owns_nothing_narrows_the_portfolio_as_the_list_to_nothing(
+    client_for, alice, erin, owner
+):
+    """The list read `owner` as an id (`IdFilter`: one of no one narrows to
+    nothing), the portfolio as the page's select of owners (400: not a valid
+    choice); and the list's 0, falsy, was no filter at all: every partnership."""
+    PartnershipFactory(owner=alice)
+    owner = str(erin.pk) if owner == "nobody-owns" else owner  # a user who owns nothing
+    client = client_for(erin)
+    listed = client.get("/api/v1/partnerships/", {"owner": owner, "stage": "active"})
+    assert listed.status_code == 200, listed.content
+    assert listed.json()["count"] == 0
+    portfolio = client.get("/api/v1/portfolio/", {"owner": owner, "stage": "active"})
+    assert portfolio.status_code == 200, portfolio.content
+    assert portfolio.json()["count"] == 0
+
+
+def test_an_owner_narrows_the_portfolio_as_the_list(client_for, alice, bob, erin):
+    PartnershipFactory(owner=alice)
+    PartnershipFactory(owner=bob)
+    PartnershipFactory(owner=bob)
+    client = client_for(erin)
+    for owner, count in ((alice.pk, 1), (bob.pk, 2)):
+        assert client.get("/api/v1/partnerships/", {"owner": owner}).json()["count"] == count
+        assert client.get("/api/v1/portfolio/", {"owner": owner}).json()["count"] == count
+
+
+@pytest.mark.parametrize("url", ["/api/v1/partnerships/", "/api/v1/portfolio/"])
+def test_an_owner_that_is_not_an_id_is_a_400_naming_it(client_for, erin, url):
+    body = assert_problem(client_for(erin).get(url, {"owner": "alice"}), 400)
+    assert body["errors"] == {"owner": ["Enter a whole number."]}

@@ -125,3 +125,23 @@ def test_a_page_counts_the_sectors_of_its_own_members_only(client, erin, alice):
     # Its one GROUP BY is inside the subquery of a row's own members.
     assert page.count("GROUP BY") == 1
     assert 'WHERE U0."partnership_id" = ("partnerships_partnership"."id") GROUP BY' in page
+
+
+@pytest.mark.parametrize("url", [URL, "/dashboards/"])
+def test_an_owner_not_offered_is_named_next_to_the_filter_and_the_others_kept(
+    client, erin, alice, url
+):
+    """The pages offer the owners in a select: an id not among them (a stale
+    link, someone who owns nothing now) is an error next to it, the page 200
+    with the other filters still chosen in the form, as a bad month is."""
+    PartnershipFactory(owner=alice)
+    client.force_login(erin)
+    response = client.get(url, {"owner": str(erin.pk), "region": "AF"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(
+        r'id="id_owner"[^>]*>.*?</select>\s*<div class="invalid-feedback d-block">Select a valid',
+        html,
+        re.S,
+    )
+    assert '<option value="AF" selected>' in html
