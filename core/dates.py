@@ -5,7 +5,8 @@ the keyboard, and one that reached the database made pages that walk period by
 period towards it answer 500. Every date field people fill in (start and end,
 effective and expiry, due, baseline and target dates) takes `validate_plausible`;
 every month picker takes `validate_closed_month`, as a month still running (or
-to come) has no figures to show yet.
+to come) has no figures to show yet; the day something has already happened
+(a partnership's end, once it has ended) takes `validate_not_after_today`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .formatting import month
+from .formatting import day, month
 
 EARLIEST = dt.date(2000, 1, 1)
 YEARS_AHEAD = 50
@@ -57,4 +58,22 @@ def validate_closed_month(value: dt.date | None) -> None:
             code="month_not_closed",
             # In the reader's words ("janvier 2000"): strftime's %B is always English.
             params={"earliest": month(EARLIEST), "latest": month(latest)},
+        )
+
+
+def validate_not_after_today(value: dt.date | None, message: str | None = None) -> None:
+    """A day that has come: today at the latest, the reader's today (the active
+    time zone: someone east of the server may end a partnership on their own
+    today). `message` says what the date is, with `%(today)s` for today.
+
+    A rule of forms and services, never a CHECK: a constraint cannot read today
+    (and one that could would refuse a row as the calendar moved on)."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            message or gettext("Give today's date or an earlier one (today is %(today)s)."),
+            code="after_today",
+            params={"today": day(today)},
         )

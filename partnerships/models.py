@@ -34,7 +34,7 @@ from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
 from core import formatting
-from core.dates import EARLIEST, validate_plausible
+from core.dates import EARLIEST, validate_not_after_today, validate_plausible
 from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels, Unignorable
 from core.text import name_problem, tidy_name
@@ -592,6 +592,29 @@ class Partnership(TimeStamped, Versioned):
             )
         if self.stage in STAGES_BY_FAMILY[StageFamily.ENDED] and not self.end_date:
             raise ValidationError({"end_date": gettext("An ended partnership needs its end date.")})
+
+    def refuse_end_after_today(self) -> None:
+        """An ended partnership has ended: its end date is today at the latest.
+
+        The services ask it whenever a partnership is created ended, moves into
+        an ended stage (from any stage, an ended one too) or an ended one's end
+        date changes: the page, the API, the pipeline's drop and any import go
+        through them. Not `clean()`: an end date stored before this rule must
+        not block an edit of something else (its owner corrects it when they
+        next change it or the stage). Not a CHECK either: a constraint cannot
+        read today."""
+        if self.stage not in STAGES_BY_FAMILY[StageFamily.ENDED]:
+            return
+        try:
+            validate_not_after_today(
+                self.end_date,
+                gettext(
+                    "An ended partnership cannot end after today (%(today)s): "
+                    "give the day it ended."
+                ),
+            )
+        except ValidationError as error:
+            raise ValidationError({"end_date": error}) from error
 
 
 class LeadArea(models.TextChoices):

@@ -53,6 +53,17 @@ def _save(instance):
     return instance
 
 
+def _save_partnership(partnership: Partnership, *, ending: bool) -> Partnership:
+    """`_save`; with `ending` (created, moved to a stage, or its end date
+    changed), an ended partnership's end date today at the latest
+    (`Partnership.refuse_end_after_today`)."""
+    partnership.full_clean()
+    if ending:
+        partnership.refuse_end_after_today()
+    partnership.save()
+    return partnership
+
+
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
     """Name the row an error belongs to, e.g. `members[1].partner`; an error of
     the row as a whole (a constraint over two fields) is the row's: `leads[1]`,
@@ -124,7 +135,9 @@ def partnership_create(
 ) -> Partnership:
     """A partnership with its member organisations (one at least) and its dyad of co-leads."""
     require_members(members)
-    partnership = _save(Partnership(title=title, purpose=purpose, owner=owner, **fields))
+    partnership = _save_partnership(
+        Partnership(title=title, purpose=purpose, owner=owner, **fields), ending=True
+    )
     for index, member in enumerate(members):
         try:
             _member_save(PartnershipMember(partnership=partnership, **member.__dict__))
@@ -466,8 +479,9 @@ def partnership_change_stage(
 ):
     """Move a partnership to another lifecycle stage, recording who and why.
 
-    Ending it (completed, failed, withdrawn) needs its end date; nothing is
-    deleted: an ended partnership keeps its agreements, metrics and history.
+    Ending it (completed, failed, withdrawn) needs its end date, today at the
+    latest (`Partnership.refuse_end_after_today`); nothing is deleted: an
+    ended partnership keeps its agreements, metrics and history.
     `expected_stage` is the stage the person's page showed: refused
     (StaleVersion) if someone else has moved the partnership since.
     """
@@ -499,7 +513,7 @@ def partnership_change_stage(
     with because(reason):
         try:
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's work
-                _save(partnership)
+                _save_partnership(partnership, ending=True)
         except IntegrityError as error:
             # An upper app's rule on stages (lessons keep a partnership ended).
             if (refused := refusals.refusal(error)) is None:
@@ -598,13 +612,18 @@ def partnership_update(
     for name in ("owner", "stage"):
         if name in fields:
             raise ValueError(f"{name} is not changed by partnership_update")
-    stored = claim(partnership, expected_version=expected_version, fields=("start_date",))
+    stored = claim(
+        partnership, expected_version=expected_version, fields=("start_date", "end_date")
+    )
     if "start_date" in fields and fields["start_date"] != stored.start_date:
         refuse_stranded_measurements(partnership, start=fields["start_date"])
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
-    return _save(partnership)
+    # An ended one's end date is checked when it changes: one stored before the
+    # rule does not block an edit of the description.
+    ending = "end_date" in fields and fields["end_date"] != stored.end_date
+    return _save_partnership(partnership, ending=ending)
 
 
 def refuse_stranded_measurements(partnership: Partnership, *, start: dt.date | None) -> None:

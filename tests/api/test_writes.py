@@ -7,9 +7,12 @@ by someone else. A record one may not see answers 404; one seen but not
 changeable, 403; a refused write leaves no row.
 """
 
+import datetime as dt
+
 import pytest
 import yaml
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role
 from api.models import ApiToken
@@ -277,6 +280,21 @@ def test_ending_a_partnership_needs_its_end_date_as_on_the_stage_page(client_for
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"end_date": ["An ended partnership needs its end date."]}
+    ours.refresh_from_db()
+    assert ours.stage == "active"
+
+
+def test_ending_a_partnership_after_today_is_refused_naming_the_end_date(client_for, alice, ours):
+    ahead = timezone.localdate() + dt.timedelta(days=3 * 365)
+    response = client_for(alice).post(
+        f"/api/v1/partnerships/{ours.pk}/stage/",
+        {"stage": "completed", "reason": "Done.", "end_date": ahead.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    (message,) = response.json()["errors"]["end_date"]
+    assert message.startswith("An ended partnership cannot end after today")
     ours.refresh_from_db()
     assert ours.stage == "active"
 

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.forms_partnerships import MAX_LEADS, MAX_MEMBERS
@@ -481,6 +482,24 @@ class TestStageChange:
         assert response.status_code == 302
         partnership.refresh_from_db()
         assert (partnership.stage, partnership.end_date) == ("completed", dt.date(2025, 12, 31))
+
+    @pytest.mark.parametrize("stage", ["completed", "failed", "withdrawn"])
+    def test_an_end_after_today_is_named_next_to_the_end_date_and_kept(self, client, alice, stage):
+        """Years ahead, as a slip of the year makes it: an ended partnership has ended."""
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        client.force_login(alice)
+        url = reverse("partnerships:partnership_stage", args=[partnership.pk])
+        ahead = (timezone.localdate() + dt.timedelta(days=3 * 365)).isoformat()
+        response = client.post(url, {"stage": stage, "reason": "Done.", "end_date": ahead})
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert list(form.errors) == ["end_date"]
+        assert form.errors["end_date"][0].startswith("An ended partnership cannot end after today")
+        assert (form["stage"].value(), form["reason"].value()) == (stage, "Done.")
+        assert form["end_date"].value() == ahead
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == ("active", None)
+        assert not StageChange.objects.exists()
 
     def test_a_stage_change_made_meanwhile_is_not_overwritten(self, client, alice, bob):
         """bob ends the partnership while alice has its stage page open on

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.models import (
@@ -446,3 +447,111 @@ class TestRecordablePeriods:
         assert not services.measurement_clear(
             metric=metric, period_start=dt.date(2025, 4, 1), by=alice
         )
+
+
+class TestAnEndedPartnershipHasEnded:
+    """An ended partnership cannot have ended in the future: its end date is
+    today at the latest, whichever way it gets there (`refuse_end_after_today`)."""
+
+    MESSAGE = (
+        "An ended partnership cannot end after today (1 December 2026): give the day it ended."
+    )
+
+    @pytest.fixture(autouse=True)
+    def first_of_december_2026(self):
+        with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+            yield
+
+    def change(self, partnership, stage, end_date, by):
+        return services.partnership_change_stage(
+            partnership=partnership, stage=stage, reason="It ended.", by=by, end_date=end_date
+        )
+
+    @pytest.mark.parametrize("stage", ["completed", "failed", "withdrawn"])
+    @pytest.mark.parametrize("end", [dt.date(2026, 12, 2), dt.date(2030, 6, 30)])
+    def test_a_move_into_an_ended_stage_refuses_an_end_after_today(self, alice, stage, end):
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        with pytest.raises(ValidationError) as excinfo:
+            self.change(partnership, stage, end, alice)
+        assert errors_of(excinfo) == {"end_date": [self.MESSAGE]}
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == ("active", None)
+        assert not partnership.stage_changes.exists()
+
+    @pytest.mark.parametrize("end", [dt.date(2026, 12, 1), dt.date(2026, 11, 30)])
+    def test_today_or_before_is_taken(self, alice, end):
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        self.change(partnership, "completed", end, alice)
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == ("completed", end)
+
+    def test_today_is_the_readers(self, alice):
+        """20:00 UTC on 1 December is 9:00 on the 2nd in Auckland: their today."""
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        evening = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)
+        with time_machine.travel(evening, tick=False), timezone.override("Pacific/Auckland"):
+            self.change(partnership, "completed", dt.date(2026, 12, 2), alice)
+        partnership.refresh_from_db()
+        assert partnership.end_date == dt.date(2026, 12, 2)
+
+    def test_a_planned_end_kept_by_the_move_is_refused_too(self, alice):
+        partnership = PartnershipFactory(
+            owner=alice,
+            stage="active",
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2027, 6, 30),
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            self.change(partnership, "completed", None, alice)
+        assert errors_of(excinfo) == {"end_date": [self.MESSAGE]}
+
+    def test_a_move_between_ended_stages_checks_the_end_it_keeps(self, alice):
+        """An end stored before the rule is corrected when the stage next moves."""
+        partnership = PartnershipFactory(
+            owner=alice, stage="completed", end_date=dt.date(2029, 1, 1)
+        )
+        with pytest.raises(ValidationError):
+            self.change(partnership, "failed", None, alice)
+        self.change(partnership, "failed", dt.date(2026, 10, 31), alice)
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == ("failed", dt.date(2026, 10, 31))
+
+    def test_an_active_partnership_may_plan_its_end_years_ahead(self, alice):
+        partnership = PartnershipFactory(owner=alice, stage="active")
+        services.partnership_update(partnership=partnership, end_date=dt.date(2030, 6, 30))
+        partnership.refresh_from_db()
+        assert partnership.end_date == dt.date(2030, 6, 30)
+
+    def test_an_ended_partnerships_end_moved_past_today_is_refused(self, alice):
+        partnership = PartnershipFactory(
+            owner=alice, stage="completed", end_date=dt.date(2026, 6, 30)
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_update(partnership=partnership, end_date=dt.date(2028, 6, 30))
+        assert errors_of(excinfo) == {"end_date": [self.MESSAGE]}
+        partnership.refresh_from_db()
+        assert partnership.end_date == dt.date(2026, 6, 30)
+
+    def test_an_end_stored_before_the_rule_does_not_block_another_edit(self, alice):
+        partnership = PartnershipFactory(
+            owner=alice, stage="completed", end_date=dt.date(2029, 1, 1)
+        )
+        services.partnership_update(
+            partnership=partnership, description="Lessons written up.", end_date=dt.date(2029, 1, 1)
+        )
+        partnership.refresh_from_db()
+        assert partnership.description == "Lessons written up."
+
+    def test_a_partnership_created_ended_has_ended(self, alice):
+        with pytest.raises(ValidationError) as excinfo:
+            services.partnership_create(
+                title="Telehealth pilot",
+                purpose="technology_access",
+                owner=alice,
+                stage="completed",
+                members=[Member(PartnerFactory())],
+                start_date=dt.date(2025, 1, 1),
+                end_date=dt.date(2027, 1, 1),
+            )
+        assert errors_of(excinfo) == {"end_date": [self.MESSAGE]}
+        assert not Partnership.objects.exists()
