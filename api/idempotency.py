@@ -15,6 +15,11 @@ from .problems import IdempotencyKeyReused
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# The headers that describe the answer itself, so a retry is told what the first
+# request was: the ETag of the record written (for its next `If-Match`) and
+# where a created one lives. Not the others (dates, caching, the request's id),
+# which describe the response sent now.
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 def request_hash(request) -> str:
@@ -26,6 +31,8 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
     if stored.request_hash != fingerprint:
         raise IdempotencyKeyReused()
     response = Response(stored.response_body, status=stored.status_code)
+    for name, value in stored.response_headers.items():
+        response[name] = value
     response["Idempotent-Replayed"] = "true"
     return response
 
@@ -59,6 +66,9 @@ def idempotent(request, write) -> Response:
                 request_hash=fingerprint,
                 status_code=response.status_code,
                 response_body=response.data,
+                response_headers={
+                    name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)
+                },
             )
     except IntegrityError:
         # The same key, sent twice at once: the other one committed first.

@@ -69,7 +69,8 @@ class IdempotentRequest(ChoiceLabels):
 
     Saved in the write's own transaction, so either both the rows and this
     record exist or neither does; a retry with the same key and the same request
-    gets the stored answer back and writes nothing.
+    gets the stored answer back, with the headers that belong to it (its
+    `ETag`, its `Location`), and writes nothing.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -77,6 +78,9 @@ class IdempotentRequest(ChoiceLabels):
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
+    # {"ETag": …} as the first answer had them (`idempotency.REPLAYED_HEADERS`);
+    # an answer stored before they were kept replays without them.
+    response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

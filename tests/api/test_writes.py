@@ -512,6 +512,78 @@ def test_an_objective_created_again_with_its_idempotency_key_is_created_once(
     assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
 
 
+def test_a_replayed_create_carries_the_first_answers_etag(client_for, alice):
+    """The retry is told what the first request was told: the ETag of the
+    record as written (for its next If-Match), beside the same body, even
+    after the record has changed since."""
+    client = client_for(alice)
+    body = new_partnership()
+    first = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-2")
+    assert first.status_code == 201, first.content
+    assert first["ETag"]
+    again = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-2")
+    assert again["Idempotent-Replayed"] == "true"
+    assert again["ETag"] == first["ETag"]
+
+    pk = first.json()["id"]
+    renamed = client.patch(f"/api/v1/partnerships/{pk}/", {"title": "Renamed"}, format="json")
+    assert renamed.status_code == 200, renamed.content
+    later = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-2")
+    assert (later.json(), later["ETag"]) == (first.json(), first["ETag"])
+    # That ETag is the first answer's, so a write made on it is stale now.
+    stale = client.patch(
+        f"/api/v1/partnerships/{pk}/",
+        {"title": "Again"},
+        format="json",
+        HTTP_IF_MATCH=first["ETag"],
+    )
+    assert stale.status_code == 412
+
+
+def test_a_replayed_stage_change_carries_its_etag(client_for, alice, ours):
+    client = client_for(alice)
+    body = {"stage": "struggling", "reason": "Waits are growing."}
+    url = f"/api/v1/partnerships/{ours.pk}/stage/"
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert first.status_code == 200, first.content
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert (again.status_code, again["Idempotent-Replayed"]) == (200, "true")
+    assert again["ETag"] == first["ETag"]
+    assert ours.stage_changes.count() == 1
+
+
+def test_a_replay_carries_the_location_and_etag_of_its_answer_and_no_other_header(alice):
+    """No create answers a Location yet; when one does, its retry is told it too.
+    Headers that describe the response sent now (caching, dates) are not kept."""
+    from rest_framework.parsers import JSONParser as DrfJSONParser
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+
+    from api.idempotency import idempotent
+
+    def request():
+        made = APIRequestFactory().post(
+            "/api/v1/things/", {"name": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="l-1"
+        )
+        made = Request(made, parsers=[DrfJSONParser()])
+        made.user = alice
+        return made
+
+    def write():
+        response = Response({"id": 7}, status=201)
+        response["Location"] = "/api/v1/things/7/"
+        response["ETag"] = '"abc"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    idempotent(request(), write)
+    replayed = idempotent(request(), lambda: pytest.fail("written twice"))
+    assert (replayed.status_code, replayed.data) == (201, {"id": 7})
+    assert (replayed["Location"], replayed["ETag"]) == ("/api/v1/things/7/", '"abc"')
+    assert not replayed.has_header("Cache-Control")
+
+
 def test_a_refused_create_stores_no_answer_for_its_key(client_for, alice, ours):
     client = client_for(alice)
     bad = new_objective(ours, weight="heavy")
