@@ -1,9 +1,13 @@
-"""Putting a service's errors next to the fields a person typed them in."""
+"""Putting a service's errors next to the fields a person typed them in; a
+number typed as the reader's language writes it."""
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 
+from .spreadsheets import read_number
 from .versioning import StaleVersion
 
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
@@ -38,3 +42,25 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
             rows[key][0].add_error(None, messages)
         else:
             form.add_error(key if key in form.fields else None, messages)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal typed as the reader's language writes it, read as an import
+    file's numbers are (`core.spreadsheets.read_number`): with a decimal comma
+    (French, Spanish, Portuguese) "12,5", "1 500,5" and "1.500,25" read, "12.5"
+    too; "1.500", a thousand and a half there and one and a half elsewhere, is
+    refused rather than guessed. Django's own reading (`localize=True`) took
+    "1.500" for 1.5 there, and refused "1 500". Shown in a text box, with the
+    reader's decimal mark."""
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            comma = get_format("DECIMAL_SEPARATOR") == ","
+            number = read_number(value, decimal_comma=comma)
+            if number is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = number
+        return super().to_python(value)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
+from core.forms import LocalDecimalField
 from core.versioning import VersionedForm
 
 from .models import (
@@ -219,12 +220,11 @@ class MeasurementCellForm(forms.Form):
 
     metric = forms.IntegerField(widget=forms.HiddenInput)
     period_start = forms.DateField(widget=forms.HiddenInput, validators=[validate_plausible])
-    value = forms.DecimalField(
+    value = LocalDecimalField(
         max_digits=14,
         decimal_places=4,
         required=False,
         # The reader's decimal mark: "12,5" in French, Spanish or Portuguese.
-        localize=True,
         error_messages={"invalid": _("Enter a number, such as 12 or 3.5.")},
     )
     # The version of the value the grid showed, 0 for an empty cell: the

@@ -112,6 +112,36 @@ def test_a_reader_of_a_decimal_comma_language_types_and_reads_it(
     assert measurement.value == Decimal(typed.replace(",", "."))
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "stored"),
+    [
+        ("fr", "1\u202f500", Decimal(1500)),
+        ("fr", "1 500,5", Decimal("1500.5")),
+        ("es", "1.500,25", Decimal("1500.25")),
+        ("pt", "2.000.000", None),
+        ("es", "1.500", None),
+        ("pt", "1.500", None),
+    ],
+)
+def test_a_thousands_grouping_is_read_as_the_reader_writes_it_or_refused(
+    client, alice, partnership, metric, language, typed, stored
+):
+    """ "1.500" is fifteen hundred in Spanish and Portuguese, one and a half in
+    English: it was silently stored as 1.5; now it is refused, as an import
+    file's is, and a grouping that cannot be misread is taken."""
+    alice.language = language
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", typed)
+    saved = metric.measurements.filter(period_start=dt.date(2024, 10, 1)).first()
+    if stored is None:
+        assert response.status_code == 400
+        assert saved is None
+    else:
+        assert response.status_code == 200
+        assert saved.value == stored
+
+
 def test_in_english_a_comma_is_no_decimal_mark_and_nothing_is_saved(
     client, alice, partnership, metric
 ):
