@@ -132,7 +132,9 @@
     return new Chart(canvas, {
       type: "choropleth",
       data: {
-        labels: countries.map((feature) => feature.properties.name),
+        // The country's name in the page's language (the spec's), the atlas's English one
+        // only for a country the spec does not list (no tooltip shows it).
+        labels: countries.map((feature) => byNumeric.get(feature.id)?.name ?? feature.properties.name),
         datasets: [
           {
             label: spec.label,

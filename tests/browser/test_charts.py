@@ -56,3 +56,22 @@ def test_a_charts_numbers_read_in_the_pages_language_not_the_browsers(
     ticks = page.evaluate(f"{line}.scales.y.ticks.map(t => t.label)")
     assert said == tooltip
     assert top_tick in ticks
+
+
+@pytest.mark.parametrize(("language", "brazil"), [("fr", "Brésil"), ("pt", "Brasil")])
+def test_a_country_on_the_map_is_named_in_the_pages_language(
+    page, live_server, settings, language, brazil
+):
+    """The tooltip named a country as the world atlas does, in English ("Brazil: 1"
+    on a French page), while the table under the map said "Brésil"."""
+    settings.ROOT_URLCONF = "tests.browser.chart_page"
+    page.goto(f"{live_server.url}/charts/?lang={language}")
+    wait_until(page, "Object.keys(Chart.instances).length === 6")
+    said = page.evaluate(
+        """(() => {
+            const map = Object.values(Chart.instances).find(c => c.config.type === 'choropleth');
+            const index = map.data.datasets[0].data.findIndex(d => d.feature.id === '076');
+            return map.options.plugins.tooltip.callbacks.label.call(
+                map.tooltip, {chart: map, dataIndex: index, raw: {value: 1}}); })()"""
+    )
+    assert said == f"{brazil}: 1"
