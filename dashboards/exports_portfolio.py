@@ -16,7 +16,7 @@ from core import phrases, spreadsheets
 from core.queries import AnyOf
 from evaluation.codes import flag_text
 from evaluation.models import Rating, ReviewState, ScorecardEvent, Trend
-from partnerships.models import Partnership, Purpose, Stage
+from partnerships.models import Partnership, Purpose, Sector, Stage
 
 from .filters import narrow, shown_scorecards
 
@@ -89,7 +89,7 @@ def portfolio_rows(data: dict, *, progress=None) -> list[list]:
         comments[scorecard_id].append(comment)
     # Each label translated once, not once per cell: a choice's label is a lazy
     # translation, looked up again each time it is written.
-    stages, purposes = _labels(Stage), _labels(Purpose)
+    stages, purposes, sectors = _labels(Stage), _labels(Purpose), _labels(Sector)
     ratings, trends, states = _labels(Rating), _labels(Trend), _labels(ReviewState)
     approved = gettext("Approved")
     provisional = {
@@ -127,7 +127,8 @@ def portfolio_rows(data: dict, *, progress=None) -> list[list]:
             purposes[partnership["purpose"]],
             owner or partnership["owner__username"],
             ", ".join(partnership["countries"]),
-            ", ".join(partnership["sectors"]),
+            # Named as the page names them ("Industrie"), not by their codes.
+            ", ".join(sectors.get(sector, sector) for sector in partnership["sectors"]),
         ]
         card = cards.get(partnership["pk"])
         if card is None:

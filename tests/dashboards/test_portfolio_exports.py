@@ -7,9 +7,11 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from evaluation.models import Scorecard, ScorecardEvent
+from partnerships.models import Sector
 from tests.dashboards.test_portfolio import cold_cache_in_november_2026, seed_portfolio
 from tests.factories import PartnershipFactory
 from tests.spreadsheets import csv_text
@@ -96,3 +98,19 @@ def test_a_title_a_spreadsheet_would_run_stays_text(client, erin, alice):
     client.force_login(erin)
     (row,) = csv_rows(client.get("/dashboards/portfolio.csv"))
     assert row["Partnership"].startswith("'=")
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr", "pt"])
+def test_the_partners_sectors_are_named_in_the_readers_language(client, erin, portfolio, language):
+    """Stage and purpose were labelled, the sectors written as their codes
+    ("industry") in every language."""
+    erin.language = language
+    erin.save(update_fields=["language"])
+    client.force_login(erin)
+    response = client.get("/dashboards/portfolio.csv")
+    with translation.override(language):
+        column, industry = translation.gettext("Partner sectors"), str(Sector.INDUSTRY.label)
+    header, *rows = csv.reader(io.StringIO(csv_text(response.content)))
+    (trials,) = [row for row in rows if row[0] == "Boston device trials"]
+    assert trials[header.index(column)] == industry
+    assert industry != "industry"
