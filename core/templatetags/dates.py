@@ -41,7 +41,13 @@ def short_datetime(value, arg=""):
 
 @register.filter(expects_localtime=True)
 def long_date(value):
-    """`1 December 2026`, `1 de diciembre de 2026`: a day in a sentence."""
+    """`1 December 2026`, `1 de diciembre de 2026`: a day in a sentence; a day
+    kept in JSON ("2026-12-01") too."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return ""
     return formatting.day(value) if isinstance(value, dt.date) else ""
 
 

@@ -122,6 +122,24 @@ class TestPages:
         assert kept.goals_note == "Same aims."
         assert kept.facts["languages"]["by_partner"]
 
+    def test_a_french_reader_reads_the_facts_rating_and_day_in_french(self, client, alice):
+        """The prior partnership's rating was its code ("dernière notation : red")
+        and the day ISO's ("le 2026-11-20")."""
+        partnership = self.prospect(alice)
+        earlier = PartnershipFactory(owner=alice, stage="active", title="Before", member=False)
+        MemberFactory(partnership=earlier, partner=partnership.members.get().partner)
+        card = scorecard(earlier, LAST_MONTH)
+        card.overall_score, card.rating = 35, "red"
+        card.save()
+        alice.language = "fr"
+        alice.save(update_fields=["language"])
+        client.force_login(alice)
+
+        page = client.get(reverse("lifecycle:fit", args=[partnership.pk])).content.decode()
+
+        assert "20 novembre 2026" in page and "2026-11-20" not in page
+        assert "Rouge" in page and "red" not in page
+
     def test_a_rating_out_of_scale_and_a_missing_one_are_shown_next_to_their_fields(
         self, client, alice
     ):
