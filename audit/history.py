@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pghistory.core
 from django.db import models
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
+
+from core import formatting
 
 from .models import AuditEvent
 
@@ -31,6 +36,39 @@ class Change:
     label: str
     old: object
     new: object
+    # The model's field, to show a value as the reader writes it; None for a
+    # column the model no longer has.
+    model_field: models.Field | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def old_shown(self):
+        return _shown(self.model_field, self.old)
+
+    @property
+    def new_shown(self):
+        return _shown(self.model_field, self.new)
+
+
+def _shown(model_field, value):
+    """A value as the page's reader writes it: a day "1 déc. 2026" rather than
+    "2026-12-01", a moment in their time zone, "12,5", "Oui". The history keeps
+    the values as JSON writes them (the export keeps them so)."""
+    if value is None or model_field is None or model_field.choices:
+        return value
+    try:
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            return formatting.short_datetime(dt.datetime.fromisoformat(value))
+        if isinstance(model_field, models.DateField) and isinstance(value, str):
+            return formatting.short_date(dt.date.fromisoformat(value))
+        if isinstance(model_field, models.DecimalField | models.FloatField):
+            number = Decimal(str(value))
+            if number.is_finite():
+                return formats.number_format(Decimal(f"{number.normalize():f}"), use_l10n=True)
+    except (ValueError, InvalidOperation):
+        return value
+    if isinstance(model_field, models.BooleanField) and isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
 
 
 @dataclass
@@ -92,6 +130,7 @@ def changes_of(event: AuditEvent, model: type[models.Model] | None) -> list[Chan
                 label=_label(model_field) if model_field else column,
                 old=_display(model_field, old),
                 new=_display(model_field, new),
+                model_field=model_field,
             )
         )
     return changes

@@ -140,3 +140,32 @@ def test_a_documents_stored_name_is_not_history_its_name_and_checksum_are():
     fields = [change.field for change in object_history(agreement)[0].changes]
     assert "document" not in fields
     assert {"document_name", "document_sha256"} <= set(fields)
+
+
+def test_the_values_read_as_the_reader_writes_them_and_the_export_keeps_them():
+    """A day was shown as JSON keeps it ("Date de début : 2026-09-01 → 2025-01-01"),
+    a value with a point, a yes as "True", on French, Spanish and Portuguese pages."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from partnerships.models import Measurement, OutcomeMetric, Partnership
+    from tests.factories import MeasurementFactory
+
+    partnership = PartnershipFactory(start_date=dt.date(2026, 9, 1))
+    Partnership.objects.filter(pk=partnership.pk).update(start_date=dt.date(2025, 1, 1))
+    measurement = MeasurementFactory(value=Decimal("1500.5"))
+    Measurement.objects.filter(pk=measurement.pk).update(value=Decimal("12.25"))
+    OutcomeMetric.objects.filter(pk=measurement.metric_id).update(is_active=False)
+
+    (start,) = object_history(partnership)[0].changes
+    (value,) = [c for c in object_history(measurement)[0].changes if c.field == "value"]
+    (active,) = [c for c in object_history(measurement.metric)[0].changes if c.field == "is_active"]
+    assert (start.old, start.new) == ("2026-09-01", "2025-01-01")  # as kept, for the export
+    with translation.override("fr"):
+        assert (start.old_shown, start.new_shown) == ("1 sept. 2026", "1 janv. 2025")
+        assert (value.old_shown, value.new_shown) == ("1500,5", "12,25")
+        assert (active.old_shown, active.new_shown) == ("Oui", "Non")
+    with translation.override("en-gb"):
+        assert start.new_shown == "1 Jan 2025"
+        assert value.new_shown == "12.25"
