@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.formats import get_format
 
 from .spreadsheets import read_number
@@ -54,7 +55,14 @@ class LocalDecimalField(forms.DecimalField):
     reader's decimal mark."""
 
     def __init__(self, **kwargs):
-        super().__init__(localize=True, **kwargs)
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # A text box, not <input type="number">: Chromium drops a comma typed
+        # there unless its own language writes one, so "3,5" became 35. On a
+        # phone, the keyboard with the decimal mark.
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
@@ -64,3 +72,11 @@ class LocalDecimalField(forms.DecimalField):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = number
         return super().to_python(value)
+
+
+def local_numbers(model_field, **kwargs):
+    """A ModelForm's `Meta.formfield_callback`: its decimals typed as the reader's
+    language writes them (`LocalDecimalField`), its other fields as Django makes them."""
+    if isinstance(model_field, models.DecimalField):
+        kwargs.setdefault("form_class", LocalDecimalField)
+    return model_field.formfield(**kwargs)

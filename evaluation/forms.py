@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import formatting
 from core.dates import validate_closed_month
+from core.forms import local_numbers
 from partnerships.periods import Frequency, Period
 
 from .models import Rating, ScoringPolicy
@@ -51,6 +52,7 @@ class RunStartForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = ScoringPolicy
+        formfield_callback = local_numbers
         fields = POLICY_FIELDS
         labels = {
             "name": _("Name"),

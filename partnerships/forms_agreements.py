@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import local_numbers
 from core.versioning import VersionedForm
 
 from . import documents
@@ -83,6 +84,7 @@ class PartyForm(forms.ModelForm):
 
     class Meta:
         model = AgreementParty
+        formfield_callback = local_numbers
         fields = [
             "partner",
             "is_our_organisation",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
-from core.forms import LocalDecimalField
+from core.forms import LocalDecimalField, local_numbers
 from core.versioning import VersionedForm
 
 from .models import (
@@ -164,6 +164,7 @@ class ObjectiveForm(forms.ModelForm):
 
     class Meta:
         model = Objective
+        formfield_callback = local_numbers
         fields = ["title", "benefit", "weight", "due_date", "description"]
         widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
         labels = {
@@ -181,6 +182,7 @@ class MetricForm(forms.ModelForm):
 
     class Meta:
         model = OutcomeMetric
+        formfield_callback = local_numbers
         fields = [
             "name",
             "unit",
