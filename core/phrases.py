@@ -15,8 +15,10 @@ a search in the database) and as what a record older than phrases shows.
 
 Parameters are JSON: text as it was written (names and titles are the users'
 own), a whole number as it is (under `count` it also chooses the plural form),
-and `number(value, places)` and `date(value)`, shown in the reader's locale
-("4,1", "9 janvier 2027").
+`number(value, places)` and `date(value)`, shown in the reader's locale
+("4,1", "9 janvier 2027"), and `name(text, translations)`, a name kept in
+several languages (a health factor's "Trust", "Confiance"), shown in the
+reader's where it has one.
 """
 
 from __future__ import annotations
@@ -42,8 +44,19 @@ def date(value: dt.date) -> dict:
     return {"date": value.isoformat()}
 
 
+def name(text: str, translations: Mapping[str, str] | None = None) -> dict | str:
+    """A name with its translations by language code (`{"fr": "Confiance"}`),
+    shown in the reader's language where it has one, else as written."""
+    if not translations:
+        return text
+    return {"name": text, "names": dict(translations)}
+
+
 def _shown(value):
     if isinstance(value, dict):
+        if "name" in value:
+            language = (translation.get_language() or "").split("-")[0]
+            return value.get("names", {}).get(language) or value["name"]
         if "number" in value:
             digits = value["number"]
             places = len(digits.partition(".")[2])
@@ -84,6 +97,8 @@ def _as_stored(value):
     # English as the worker writes it, once per flag of every scorecard: the
     # stored digits are already written the English way ("4.1", no grouping).
     if isinstance(value, dict):
+        if "name" in value:
+            return value["name"]
         if "number" in value:
             return value["number"]
         if "date" in value:

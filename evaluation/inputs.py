@@ -236,6 +236,7 @@ def health_inputs(ids: list[int], *, period_end: dt.date) -> dict[int, scoring.H
                     partner=means.get(("partner", code)),
                     overall=overall.get(code),
                     previous=previous.get(code),
+                    translations=latest.translations.get(code, {}),
                 )
                 for code, name in latest.factors.items()
             ],

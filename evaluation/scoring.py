@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.numbers import HUNDRED, ONE, ZERO, clamp
-from core.phrases import date, number
+from core.phrases import date, name, number
 from partnerships.progress import planned_progress, progress_of
 
 from .codes import FLAG_WORDING, FlagCode, MetricStatus, Severity
@@ -276,6 +276,8 @@ class HealthFactorInput:
     partner: Decimal | None
     overall: Decimal | None
     previous: Decimal | None = None
+    # The factor's name in other languages, by language code ({"fr": "Confiance"}).
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,11 @@ def health_score(health: HealthInput | None) -> Decimal | None:
     return to_score((m - ONE) / FOUR * HUNDRED)
 
 
+def _in_a_sentence(factor_name: str) -> str:
+    """A factor's name within a sentence: "clarity of roles", not "Clarity"."""
+    return f"{factor_name[:1].lower()}{factor_name[1:]}"
+
+
 def health_flags(health: HealthInput | None) -> list[Flag]:
     """“Trust fell from 4.1 to 2.8.”, “The sides disagree on clarity of roles … by 1.5.”"""
     if health is None:
@@ -318,7 +325,7 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
                     FlagCode.HEALTH_FELL,
                     Severity.WARNING,
                     {
-                        "factor": factor.name,
+                        "factor": name(factor.name, factor.translations),
                         "previous": number(factor.previous, 1),
                         "now": number(factor.overall, 1),
                     },
@@ -334,7 +341,13 @@ def health_flags(health: HealthInput | None) -> list[Flag]:
                         FlagCode.HEALTH_GAP,
                         Severity.WARNING,
                         {
-                            "factor": f"{factor.name[0].lower()}{factor.name[1:]}",
+                            "factor": name(
+                                _in_a_sentence(factor.name),
+                                {
+                                    language: _in_a_sentence(text)
+                                    for language, text in factor.translations.items()
+                                },
+                            ),
                             "gap": number(apart, 1),
                         },
                         "health.round",

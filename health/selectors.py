@@ -31,6 +31,8 @@ class RoundHealth:
     partnership_id: int
     closed_at: dt.datetime | None
     factors: dict[str, str] = field(default_factory=dict)  # code → name, in order
+    # code → the name's translations by language ({"fr": "Confiance"})
+    translations: dict[str, dict] = field(default_factory=dict)
     totals: list[results.SideTotal] = field(default_factory=list)
     respondents: dict[str, int] = field(default_factory=dict)  # side → how many answered
 
@@ -64,6 +66,7 @@ def _round_totals(answers) -> list[RoundHealth]:
             "respondent__side",
             "statement__factor__code",
             "statement__factor__name",
+            "statement__factor__translations",
             "statement__factor__position",
         )
         .annotate(
@@ -90,6 +93,7 @@ def _round_totals(answers) -> list[RoundHealth]:
             )
         side, code = row["respondent__side"], row["statement__factor__code"]
         health.factors.setdefault(code, row["statement__factor__name"])
+        health.translations.setdefault(code, row["statement__factor__translations"] or {})
         health.totals.append(results.SideTotal(side, code, row["total"], row["ratings"]))
         # Every respondent answers every statement, so each factor counts them all.
         health.respondents[side] = max(health.respondents.get(side, 0), row["respondents"])

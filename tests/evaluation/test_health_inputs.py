@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from evaluation import services
 from evaluation.inputs import health_inputs
 from evaluation.models import Scorecard, ScorecardEvent, ScoringPolicy
+from health.models import Factor
 from tests.factories import partnership_with_data
 from tests.health.builders import closed_round
 
@@ -91,3 +92,47 @@ def test_the_queries_of_an_assessment_with_health_checks_do_not_grow(alice):
     # measurement aggregates, agreements in force, overdue obligations, the
     # health-check sums, previous scorecards, the upsert, the review events
     assert queries_to_assess(2, alice) == queries_to_assess(6, alice) == 10
+
+
+def test_the_flags_name_a_factor_in_the_readers_language(alice):
+    """The shipped instrument names its factors in French, Spanish and Portuguese;
+    the flags named them in English whatever the reader's ("Trust : de 4,2 à
+    3,0, en baisse." on a French scorecard and its PDF)."""
+    from django.utils import translation
+
+    from evaluation.codes import flag_text
+
+    partnership = partnership_with_data(owner=alice)
+    closed_round(
+        partnership, by=alice, ours=[4, 4, 5], partner=[4, 4, 4], opened_on=dt.date(2025, 6, 2)
+    )
+    closed_round(
+        partnership,
+        by=alice,
+        ours=[{"trust": 4}, {"trust": 4}, {"trust": 4}],
+        partner=[{"trust": 2}, {"trust": 2}, {"trust": 2}],
+        opened_on=dt.date(2025, 11, 3),
+    )
+    trust = Factor.objects.filter(code="trust", instrument__rounds__partnership=partnership)
+    assert {factor.translations.get("fr") for factor in trust} == {"Confiance"}
+
+    services.assess_partnerships(
+        [partnership.pk],
+        period_start=DECEMBER,
+        period_end=END,
+        policy=ScoringPolicy.objects.get(is_active=True),
+    )
+
+    flags = {flag["message"]: flag for flag in Scorecard.objects.get().flags}
+    # The English as it was, for the API's clients and an older reader.
+    fell = flags["Trust fell from 4.2 to 3.0."]
+    gap = flags["The sides disagree on trust by 2.0."]
+    with translation.override("fr"):
+        assert "Confiance" in flag_text(fell) and "Trust" not in flag_text(fell)
+        assert "confiance" in flag_text(gap)
+    with translation.override("es"):
+        assert "Confianza" in flag_text(fell)
+    with translation.override("pt"):
+        assert "Confiança" in flag_text(fell)
+    with translation.override("en-gb"):
+        assert flag_text(fell) == "Trust fell from 4.2 to 3.0."

@@ -13,7 +13,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from core.phrases import Wording, date, number, shown_memo
+from core.phrases import Wording, date, name, number, shown_memo
 from evaluation import review, services
 from evaluation.codes import FLAG_WORDING, FlagCode, flag_text, skip_text
 from evaluation.models import Scorecard
@@ -284,3 +284,19 @@ def test_a_warning_raised_before_phrases_reads_as_it_was_written(alice):
 
     with translation.override("fr"):
         assert evidence_text(warning.signals[0]) == "Relationship health fell from 80 to 60."
+
+
+def test_a_name_kept_in_several_languages_reads_in_the_readers_or_as_written():
+    trust = name("Trust", {"fr": "Confiance"})
+    fell = FLAG_WORDING.phrase(
+        "health_fell", factor=trust, previous=VALUES["previous"], now=VALUES["now"]
+    )
+
+    assert fell["message"] == "Trust fell from 4.1 to 2.8."
+    with translation.override("fr"):
+        assert flag_text(fell).startswith("Confiance")
+        assert flag_text(fell, shown=shown_memo()) == flag_text(fell)
+    with translation.override("es"):
+        assert flag_text(fell).startswith("Trust")
+    # A name with no translations is stored as plain text, as before.
+    assert name("Trust") == "Trust"
