@@ -226,9 +226,10 @@ def test_the_partner_page_is_translated(client, alice, partnership, language):
         labels,
         language,
         {
-            "fr": ["Type d'organisation", "Fuseau horaire", "Chef de file"],
-            "es": ["Tipo de organización", "Zona horaria", "Líder"],
-            "pt": ["Tipo de organização", "Fuso horário", "Líder"],
+            # A record's history is ours, not the admin's ("História" in Portuguese).
+            "fr": ["Type d'organisation", "Fuseau horaire", "Chef de file", "Historique"],
+            "es": ["Tipo de organización", "Zona horaria", "Líder", "Historial"],
+            "pt": ["Tipo de organização", "Fuso horário", "Líder", "Histórico"],
         },
     )
 
@@ -453,6 +454,9 @@ def test_the_measurement_grid_is_translated(client, alice, partnership, language
             "pt": ["Importar medições", "Trimestral"],
         },
     )
+    # What a screen reader says of the periods' buttons.
+    named = {"fr": "Périodes (Trimestrielle)", "es": "Periodos (Trimestral)", "pt": "Períodos (Trimestral)"}
+    assert f'aria-label="{named[language]}"' in response.content.decode()
 
 
 def test_an_import_refused_for_its_bad_rows_is_reported_in_french(client, alice):
