@@ -6,9 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from allauth.account.signals import password_reset
         from django.contrib.auth.signals import user_logged_in
 
-        from . import sessions
+        from . import lockout, sessions
         from .middleware import use_preferences
 
         # Every way of signing in ends in django.contrib.auth.login(), which
@@ -18,3 +19,8 @@ class AccountsConfig(AppConfig):
             use_preferences(request, user)
 
         user_logged_in.connect(start_session, dispatch_uid="accounts.start_session", weak=False)
+        password_reset.connect(
+            lockout.unlock_after_password_reset,
+            dispatch_uid="accounts.unlock_after_password_reset",
+            weak=False,
+        )

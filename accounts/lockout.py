@@ -5,6 +5,7 @@ import logging
 
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from axes.utils import reset
 from django.db.models import Max, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -58,3 +59,11 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(
         request, "account/lockout.html", {"until": until, "today": timezone.localdate()}, status=429
     )
+
+
+def unlock_after_password_reset(sender, request, user, **kwargs):
+    """A password reset by the emailed link unlocks the account at once: the
+    lockout page sends a person who forgot their password to reset it, and the
+    link proves the mailbox. Attempts from an address on other accounts stay.
+    (AccountsConfig connects it to allauth's password_reset.)"""
+    reset(username=user.username)

@@ -8,6 +8,7 @@ import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
 from django.urls import reverse
 
+from tests.accounts.test_passwords import NEW_PASSWORD, reset_link, set_new_password
 from tests.factories import UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,17 @@ def test_the_letters_case_of_a_username_does_not_make_another_account(client, al
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert AccessAttempt.objects.filter(username="alice").count() == 5  # an address each
+
+
+def test_a_password_reset_by_email_unlocks_the_account(client, alice):
+    # The lockout page tells whoever forgot their password to reset it; the new
+    # password was refused with the same page until the fifteen minutes passed.
+    fail(client, "alice", 5)
+    assert sign_in(client, "alice", "password").status_code == 429
+    link = reset_link(client, "alice@example.org")
+
+    assert set_new_password(client, link).status_code == 302
+    response = sign_in(client, "alice", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
