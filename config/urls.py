@@ -16,6 +16,10 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", to_sign_in, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    # People's addresses are set by administrators (or the identity provider):
+    # allauth's page for adding one, unverified, and making it the account's
+    # own is not offered. Named as allauth's, so its links still resolve.
+    path("accounts/email/", views.not_offered, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("dashboards.urls")),

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -90,6 +91,11 @@ def favicon(request):
     /favicon.ico: send them to Accord's icon under its hashed static name. Not
     a permanent redirect: the name changes when the icon does."""
     return redirect(static("img/favicon.svg"))
+
+
+def not_offered(request, *args, **kwargs):
+    """A page a library offers that Accord does not (config/urls.py)."""
+    raise Http404
 
 
 @login_not_required

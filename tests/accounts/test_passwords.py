@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
@@ -119,6 +120,25 @@ def test_there_is_no_sign_up(client):
         },
     )
     assert not response.context["user"].is_authenticated
+
+
+def test_nobody_puts_another_address_on_their_own_account(client, alice, erin):
+    # Addresses are set by administrators (or the identity provider). allauth's
+    # page let alice add erin's address, unverified, and make it her own: she
+    # then signed in as "erin@example.org" with her own password, her mail went
+    # to erin, and single sign-on matching by address could find her account
+    # for erin.
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "erin@example.org"}
+    )
+    client.post(reverse("account_email"), {"action_primary": "", "email": "erin@example.org"})
+
+    assert response.status_code == 404
+    assert not EmailAddress.objects.filter(user=alice, email="erin@example.org").exists()
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"
 
 
 # --- how passwords are kept ------------------------------------------------------------
