@@ -8,6 +8,8 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from core.http import client_address
+
 from . import services, sessions
 
 
@@ -22,6 +24,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # another message before the lockout page. Its "login_failed" limit
         # (settings.ACCOUNT_RATE_LIMITS) still counts wrong second-factor codes.
         return None
+
+    def get_client_ip(self, request):
+        # allauth's limits (wrong second-factor codes, sign-ins, reset emails)
+        # and its sessions page read the client's address here. Behind a proxy
+        # they saw the proxy's, one count for everybody behind it.
+        return client_address(request) or super().get_client_ip(request)
 
 
 class MFAAdapter(DefaultMFAAdapter):

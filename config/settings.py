@@ -257,8 +257,10 @@ AXES_SENSITIVE_PARAMETERS = []
 # A try during the lockout does not push its end further: the page's "try again
 # after" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Behind a reverse proxy, the address it puts in this header is the client's.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("ACCORD_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+# Behind a reverse proxy, the address it puts in this header is the client's
+# (core.http.client_address, which allauth's limits and the API's read too).
+ACCORD_CLIENT_IP_HEADERS = env.list("ACCORD_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 
 # Single sign-on over OpenID Connect (Entra ID, Keycloak, Okta, Google…):
 # offered on the sign-in page when ACCORD_OIDC_SERVER_URL is set. See the

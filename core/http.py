@@ -1,5 +1,8 @@
 """What a page answers, the same on every app's pages."""
 
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -28,3 +31,21 @@ def in_active_language(response: HttpResponse) -> HttpResponse:
     request's language once the override has ended."""
     response.headers["Content-Language"] = translation.get_language()
     return response
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address, from the first of ACCORD_CLIENT_IP_HEADERS the
+    request carries with a valid one (REMOTE_ADDR unless behind a proxy).
+
+    The sign-in lockout (django-axes), allauth's limits and sessions page, and
+    the API's limit on wrong tokens all read it here. A proxy appends the
+    address it saw to X-Forwarded-For: the last entry is the one it vouches
+    for, anything left of it the client may have written itself.
+    """
+    for header in settings.ACCORD_CLIENT_IP_HEADERS:
+        last = request.META.get(header, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            continue
+    return None

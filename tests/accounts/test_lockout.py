@@ -159,3 +159,36 @@ def test_a_password_reset_by_email_unlocks_the_account(client, alice):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_behind_a_proxy_an_address_is_the_client_s_not_the_proxy_s(client, alice, settings):
+    """ACCORD_CLIENT_IP_HEADERS named the proxy's header, but was read by
+    nothing (django-ipware, which axes asked for it, is not installed): five
+    wrong passwords from anyone locked everyone behind the proxy out. The proxy
+    appends the address it saw; what a client writes before it counts for nothing."""
+    settings.ACCORD_CLIENT_IP_HEADERS = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    with time_machine.travel(NOW, tick=False):
+        for number, name in enumerate(["amy", "ben", "cat", "dan", "eve"]):
+            client.post(
+                reverse("account_login"),
+                {"login": name, "password": "guess"},
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.9",
+                **proxy,
+            )
+        guesser = client.post(
+            reverse("account_login"),
+            {"login": "fay", "password": "guess"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **proxy,
+        )
+        response = client.post(
+            reverse("account_login"),
+            {"login": "alice", "password": "password"},
+            HTTP_X_FORWARDED_FOR="192.0.2.1",
+            **proxy,
+        )
+
+    assert guesser.status_code == 429
+    assert response.status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}

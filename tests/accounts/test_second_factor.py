@@ -3,6 +3,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
@@ -113,6 +114,29 @@ def test_a_right_code_after_a_few_wrong_ones_signs_in(client, rita):
         client.post(reverse("mfa_authenticate"), {"code": "000000"}, **address)
     client.post(reverse("mfa_authenticate"), {"code": totp_code()}, **address)
     assert client.get(reverse("evaluation:review_queue"), **address).status_code == 200
+
+
+def test_behind_a_proxy_each_person_s_wrong_codes_count_against_their_own_address(
+    client, rita, settings
+):
+    """ACCORD_CLIENT_IP_HEADERS says where the proxy puts the client's address.
+    The limit on wrong codes read the proxy's own, so two people mistyping
+    their codes made everyone behind it wait for theirs."""
+    settings.ACCORD_CLIENT_IP_HEADERS = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    proxy = "10.0.0.1"
+    for number, name in enumerate(["ravi", "rosa"], start=2):
+        user_with_role(name, Role.REVIEWER)
+        other = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+        other.post(reverse("account_login"), {"login": name, "password": "password"})
+        for _ in range(5):
+            other.post(reverse("mfa_authenticate"), {"code": "000000"})
+
+    address = {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": "192.0.2.1"}
+    client.post(reverse("account_login"), {"login": "rita", "password": "password"}, **address)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, **address)
+
+    assert "Too many failed login attempts" not in response.content.decode()
+    assert client.session["_auth_user_id"] == str(rita.pk)
 
 
 def test_a_role_given_during_a_session_asks_for_the_second_factor_at_once(client, alice):
