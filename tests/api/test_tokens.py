@@ -159,6 +159,29 @@ def test_wrong_tokens_from_one_address_are_refused_unread_past_the_limit(
     assert guesser.get("/api/v1/partners/").headers["Retry-After"]
 
 
+def test_a_forwarded_for_header_does_not_make_a_guesser_another_address(db, settings):
+    """DRF's throttles believed X-Forwarded-For: a guesser sending a new one
+    with each wrong token was never limited. The address is read as for
+    signing in (ACCORD_CLIENT_IP_HEADERS: REMOTE_ADDR unless behind a proxy)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "wrong_token": "3/min",
+        },
+    }
+    guesser = APIClient(REMOTE_ADDR="203.0.113.8")
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer acc_guess")
+    answers = [
+        guesser.get("/api/v1/partners/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+    assert answers == [401, 401, 401, 429]
+
+
 def test_options_describes_an_endpoint_without_offering_writes(client_for, erin):
     """An executive was told by OPTIONS he might POST, then refused (403)."""
     response = client_for(erin).options("/api/v1/partnerships/")
