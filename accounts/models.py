@@ -1,6 +1,7 @@
 import pghistory
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,19 @@ class User(ChoiceLabels, AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def validate_unique(self, exclude=None):
+        # One account per address, whatever the letters' case: signing in by
+        # address, the password-reset email and single sign-on (which finds an
+        # account by its address) each expect one. The admin saved a second.
+        super().validate_unique(exclude)
+        if (exclude and "email" in exclude) or not self.email:
+            return
+        taken = User.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"email": _("Another account has this email address.")}, code="unique"
+            )
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role).exists()

@@ -112,3 +112,22 @@ def test_the_roles_are_read_only(client, adam):
     )
     assert response.status_code == 403
     assert reviewer.permissions.exists()
+
+
+def test_an_address_another_account_has_is_refused_next_to_the_field(client, adam, alice, nora):
+    # The admin saved it: then signing in by "alice@example.org", the reset
+    # email and single sign-on each found two accounts, and took the first.
+    client.force_login(adam)
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[nora.pk]),
+        posted(nora, email="Alice@Example.org", job_title="Data steward"),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"email": ["Another account has this email address."]}
+    assert form["email"].value() == "Alice@Example.org"
+    assert form["job_title"].value() == "Data steward"
+    nora.refresh_from_db()
+    assert nora.email != "Alice@Example.org"
