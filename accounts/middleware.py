@@ -40,13 +40,16 @@ class SessionTimeoutMiddleware:
 
 
 # What a reviewer or administrator without a second factor may still open:
-# setting one up (allauth may first ask for the password again), the recovery
-# codes shown after it, and signing out.
+# setting one up (allauth may first ask for the password again, or, of someone
+# without one, whom single sign-on signed in, for a code it emails), the
+# recovery codes shown after it, and signing out.
 SETUP_URL_NAMES = {
     "mfa_activate_totp",
     "mfa_view_recovery_codes",
     "mfa_download_recovery_codes",
     "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
     "account_logout",
     "logout",
 }

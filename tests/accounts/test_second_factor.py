@@ -1,8 +1,12 @@
 """Reviewers and administrators must sign in with a second factor (TOTP)."""
 
+import re
+
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -53,6 +57,30 @@ def test_setting_up_the_authenticator_opens_the_rest(client, ruth):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=ruth, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("evaluation:review_queue")).status_code == 200
+
+
+def test_a_reviewer_without_a_password_sets_it_up_after_a_code_by_email(client):
+    """Single sign-on made her account, with no password: allauth asks for a
+    code it emails before she adds an authenticator. Its pages were sent back
+    to the set-up, which sent her to them again: the browser gave up, "too many
+    redirects", and she could open nothing in Accord."""
+    reva = user_with_role("reva", Role.REVIEWER, second_factor=False)
+    reva.set_unusable_password()
+    reva.save()
+    EmailAddress.objects.create(user=reva, email=reva.email, verified=True, primary=True)
+    client.force_login(reva)
+
+    to_code = client.get(reverse("mfa_activate_totp"))["Location"]
+    assert to_code.startswith(reverse("account_request_reauthentication_code"))
+    assert client.get(to_code).status_code == 200
+    confirm = client.post(to_code, {"recipient": reva.email})["Location"]
+    code = re.search(r"\n\n(\S+)\n\n", mail.outbox[-1].body).group(1)
+    response = client.post(confirm, {"code": code})
+
+    assert response["Location"] == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert page.context["form"].secret
 
 
 def test_a_reviewer_may_not_remove_her_authenticator(client, rita):
