@@ -30,8 +30,11 @@ def user_sync_roles_from_sso(*, user: User, claims: dict) -> set[str]:
     """Give the user exactly the roles the identity provider grants now.
 
     Only role groups are touched (Accord's roles and the ones the map names);
-    any other group an administrator gave stays.
+    any other group an administrator gave stays. A deactivated account keeps
+    the roles it has: its sign-in is refused, and it granted them back first.
     """
+    if not user.is_active:
+        return set()
     granted = roles_from_claims(
         claims, claim=settings.ACCORD_OIDC_ROLES_CLAIM, role_map=settings.ACCORD_OIDC_ROLE_MAP
     )

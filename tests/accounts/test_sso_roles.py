@@ -38,3 +38,17 @@ def test_a_sync_replaces_the_roles_and_keeps_other_groups(alice, settings):
         Role.EXECUTIVE,
         "Newsletter editors",
     }
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_is_not_given_its_roles_back(alice, settings):
+    # An administrator deactivated alice and took her role; she tried single
+    # sign-on: refused as inactive, but her roles were set from the claim first.
+    settings.ACCORD_OIDC_ROLE_MAP = ROLE_MAP
+    alice.is_active = False
+    alice.save()
+    alice.groups.clear()
+
+    user_sync_roles_from_sso(user=alice, claims={"groups": ["accord-executives"]})
+
+    assert not alice.groups.exists()
