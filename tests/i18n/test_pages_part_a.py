@@ -455,7 +455,11 @@ def test_the_measurement_grid_is_translated(client, alice, partnership, language
         },
     )
     # What a screen reader says of the periods' buttons.
-    named = {"fr": "Périodes (Trimestrielle)", "es": "Periodos (Trimestral)", "pt": "Períodos (Trimestral)"}
+    named = {
+        "fr": "Périodes (Trimestrielle)",
+        "es": "Periodos (Trimestral)",
+        "pt": "Períodos (Trimestral)",
+    }
     assert f'aria-label="{named[language]}"' in response.content.decode()
 
 
