@@ -103,7 +103,8 @@ def facts(partnership: Partnership, *, today: dt.date) -> dict:
         "prior": prior_partnerships(partnership),
         "languages": {"by_partner": languages.by_partner, "common": languages.common},
         "languages_in_words": languages.in_words(),
-        "time_zones": sorted({str(partner.time_zone) for partner in partners}),
+        # The partners' zones beside ours: a partner in our own zone adds none.
+        "time_zones": sorted({str(partner.time_zone) for partner in partners} - {ours}),
         "our_time_zone": ours,
         "shared_hours": hours,
     }

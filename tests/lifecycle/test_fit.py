@@ -91,6 +91,18 @@ class TestFacts:
         assert facts["shared_hours"] == 7
         assert facts["time_zones"] == ["Europe/Paris"]
 
+    @override_settings(ACCORD_ORGANISATION_TIME_ZONE="Europe/London")
+    def test_a_partner_in_our_own_time_zone_does_not_name_it_twice(self, alice):
+        prospect = PartnershipFactory(owner=alice, stage="outreach", member=False)
+        for zone in ("Europe/London", "Africa/Nairobi"):
+            MemberFactory(partnership=prospect, partner=PartnerFactory(time_zone=zone))
+
+        facts = fit.facts(prospect, today=dt.date(2026, 1, 15))
+
+        # Read "09:00–17:00 in Europe/London, Africa/Nairobi", not London twice.
+        assert facts["time_zones"] == ["Africa/Nairobi"]
+        assert facts["shared_hours"] == 5
+
 
 @pytest.fixture
 def today():
