@@ -169,3 +169,45 @@ def test_the_values_read_as_the_reader_writes_them_and_the_export_keeps_them():
     with translation.override("en-gb"):
         assert start.new_shown == "1 Jan 2025"
         assert value.new_shown == "12.25"
+
+
+# A field's label that the language writes as English does.
+SAME_WORD = {
+    "fr": {"Description", "Expertise", "Notes", "Version", "SHA-256"},
+    "es": {"SHA-256", "Sector"},
+    "pt": {"SHA-256", "Email"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pt"])
+def test_every_field_a_record_page_shows_the_history_of_is_labelled_in_the_readers_language(
+    language,
+):
+    """The partner, partnership, agreement and scorecard pages show the history
+    of their record and its parts: every field that history can name reads in
+    the reader's language, whether a form labels it or not."""
+    from django.db import models
+    from django.utils import translation
+    from django.utils.text import capfirst
+
+    from audit.history import _label, tracked_models
+
+    shown = {
+        label: event_model
+        for label, event_model in tracked_models().items()
+        if label.startswith("partnerships.") or label == "evaluation.Scorecard"
+    }
+    english = []
+    for label, event_model in shown.items():
+        tracked = {f.name for f in event_model._meta.fields}
+        for field in event_model.pgh_tracked_model._meta.concrete_fields:
+            if field.primary_key or isinstance(field, models.FileField):
+                continue
+            if field.name not in tracked:
+                continue
+            words = capfirst(str(field.verbose_name))
+            with translation.override(language):
+                read = _label(field)
+            if read == words and words not in SAME_WORD[language]:
+                english.append(f"{label}.{field.name}: {words}")
+    assert english == []
