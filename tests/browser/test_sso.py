@@ -131,6 +131,27 @@ def test_the_roles_are_re_set_at_each_sign_in(live_server, page, sso, alice):
     assert set(alice.groups.values_list("name", flat=True)) == {Role.EXECUTIVE}
 
 
+def test_a_first_sign_in_by_the_address_an_administrator_set_keeps_the_password(
+    live_server, page, sso, alice
+):
+    """allauth takes the password of an account matched by an address it does
+    not know as verified; an administrator's is, in Accord."""
+    known_to_the_provider(
+        sso,
+        "alice-at-idp",
+        email="alice@example.org",
+        email_verified=True,
+        groups=["accord-executives"],
+    )
+
+    sign_in_at_the_provider(page, live_server, "alice-at-idp")
+
+    expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
+    alice.refresh_from_db()
+    assert alice.check_password("password")
+    assert alice.emailaddress_set.get().verified
+
+
 def test_without_auto_create_an_unknown_person_is_refused_clearly(live_server, page, sso, settings):
     settings.ACCORD_OIDC_AUTO_CREATE = False
     known_to_the_provider(
