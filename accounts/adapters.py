@@ -51,9 +51,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # vouches for as well: allauth keeps the account's password.
             vouched = {a.email.lower() for a in sociallogin.email_addresses if a.verified}
             if sociallogin.user.email and sociallogin.user.email.lower() in vouched:
-                services.user_vouch_for_address(
-                    user=sociallogin.user, email=sociallogin.user.email
-                )
+                services.user_vouch_for_address(user=sociallogin.user, email=sociallogin.user.email)
             services.user_sync_roles_from_sso(
                 user=sociallogin.user, claims=sso_claims(sociallogin.account.extra_data)
             )
