@@ -41,14 +41,20 @@ def short_datetime(value, arg=""):
 
 @register.filter(expects_localtime=True)
 def long_date(value):
-    """`1 December 2026`, `1 de diciembre de 2026`: a day in a sentence; a day
-    kept in JSON ("2026-12-01") too."""
+    """`1 December 2026`, `1 de diciembre de 2026`: a day in a sentence."""
+    return formatting.day(value) if isinstance(value, dt.date) else ""
+
+
+@register.filter
+def iso_day(value):
+    """A day kept in JSON ("2026-12-01") as a date, for the filters above, which
+    read anything else as nothing (as Django's `date` does); None if it is not one."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value)
         except ValueError:
-            return ""
-    return formatting.day(value) if isinstance(value, dt.date) else ""
+            return None
+    return None
 
 
 @register.filter(expects_localtime=True)
