@@ -114,17 +114,19 @@ def test_the_page_revokes_only_ones_own_tokens(client, alice, bob):
     assert token.revoked_at is None
 
 
-def test_it_limits_the_rate_per_token(client_for, alice, settings):
+def throttled(settings, **rates):
+    """The API's limits set to `rates` (by scope), their counts started afresh."""
     from django.core.cache import cache
 
     cache.clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "api": "2/min",
-        },
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
     }
+
+
+def test_it_limits_the_rate_per_token(client_for, alice, settings):
+    throttled(settings, api="2/min")
     first, second = client_for(alice), client_for(alice)
     assert [first.get("/api/v1/partners/").status_code for _ in range(3)] == [200, 200, 429]
     # Another token of the same person has its own allowance.
@@ -138,17 +140,7 @@ def test_wrong_tokens_from_one_address_are_refused_unread_past_the_limit(
     """Past ACCORD_API_WRONG_TOKEN_RATE wrong tokens, even a right one from that
     address waits: a 200 among the 429s would tell a guesser it had found one.
     Another address is not held up."""
-    from django.core.cache import cache
-    from rest_framework.test import APIClient
-
-    cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "wrong_token": "3/min",
-        },
-    }
+    throttled(settings, wrong_token="3/min")
     guesser = APIClient(REMOTE_ADDR="203.0.113.7")
     guesser.credentials(HTTP_AUTHORIZATION="Bearer acc_guess")
     answers = [guesser.get("/api/v1/partners/").status_code for _ in range(4)]
@@ -163,16 +155,7 @@ def test_a_forwarded_for_header_does_not_make_a_guesser_another_address(db, sett
     """DRF's throttles believed X-Forwarded-For: a guesser sending a new one
     with each wrong token was never limited. The address is read as for
     signing in (ACCORD_CLIENT_IP_HEADERS: REMOTE_ADDR unless behind a proxy)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "wrong_token": "3/min",
-        },
-    }
+    throttled(settings, wrong_token="3/min")
     guesser = APIClient(REMOTE_ADDR="203.0.113.8")
     guesser.credentials(HTTP_AUTHORIZATION="Bearer acc_guess")
     answers = [

@@ -115,8 +115,9 @@ def test_a_first_sign_in_creates_the_account_with_the_mapped_role(live_server, p
     assert not olive.has_usable_password()
 
 
-def test_the_roles_are_re_set_at_each_sign_in(live_server, page, sso, alice):
-    # alice's account was made by an administrator; the provider knows her address.
+def alice_signs_in_as_an_executive(page, live_server, sso):
+    """alice's account was made by an administrator; the provider knows her
+    address and puts her among the executives."""
     known_to_the_provider(
         sso,
         "alice-at-idp",
@@ -128,6 +129,10 @@ def test_the_roles_are_re_set_at_each_sign_in(live_server, page, sso, alice):
     sign_in_at_the_provider(page, live_server, "alice-at-idp")
 
     expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
+
+
+def test_the_roles_are_re_set_at_each_sign_in(live_server, page, sso, alice):
+    alice_signs_in_as_an_executive(page, live_server, sso)
     assert set(alice.groups.values_list("name", flat=True)) == {Role.EXECUTIVE}
 
 
@@ -136,17 +141,7 @@ def test_a_first_sign_in_by_the_address_an_administrator_set_keeps_the_password(
 ):
     """allauth takes the password of an account matched by an address it does
     not know as verified; an administrator's is, in Accord."""
-    known_to_the_provider(
-        sso,
-        "alice-at-idp",
-        email="alice@example.org",
-        email_verified=True,
-        groups=["accord-executives"],
-    )
-
-    sign_in_at_the_provider(page, live_server, "alice-at-idp")
-
-    expect(page.get_by_role("heading", name="Partnership portfolio")).to_be_visible()
+    alice_signs_in_as_an_executive(page, live_server, sso)
     alice.refresh_from_db()
     assert alice.check_password("password")
     assert alice.emailaddress_set.get().verified

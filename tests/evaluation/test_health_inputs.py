@@ -20,18 +20,23 @@ DECEMBER = dt.date(2025, 12, 1)
 END = dt.date(2025, 12, 31)
 
 
-def test_the_latest_round_shown_by_the_end_of_the_period_feeds_the_scorecard(alice):
-    partnership = partnership_with_data(owner=alice)
+def trust_falls(partnership, *, by):
+    """A round in June, then one in November where the partner rates trust 2."""
     closed_round(
-        partnership, by=alice, ours=[4, 4, 5], partner=[4, 4, 4], opened_on=dt.date(2025, 6, 2)
+        partnership, by=by, ours=[4, 4, 5], partner=[4, 4, 4], opened_on=dt.date(2025, 6, 2)
     )
     closed_round(
         partnership,
-        by=alice,
+        by=by,
         ours=[{"trust": 4}, {"trust": 4}, {"trust": 4}],
         partner=[{"trust": 2}, {"trust": 2}, {"trust": 2}],
         opened_on=dt.date(2025, 11, 3),
     )
+
+
+def test_the_latest_round_shown_by_the_end_of_the_period_feeds_the_scorecard(alice):
+    partnership = partnership_with_data(owner=alice)
+    trust_falls(partnership, by=alice)
     # Closed after the period ends: not the scorecard's yet.
     closed_round(partnership, by=alice, ours=[1, 1, 1], opened_on=dt.date(2025, 12, 20))
 
@@ -103,16 +108,7 @@ def test_the_flags_name_a_factor_in_the_readers_language(alice):
     from evaluation.codes import flag_text
 
     partnership = partnership_with_data(owner=alice)
-    closed_round(
-        partnership, by=alice, ours=[4, 4, 5], partner=[4, 4, 4], opened_on=dt.date(2025, 6, 2)
-    )
-    closed_round(
-        partnership,
-        by=alice,
-        ours=[{"trust": 4}, {"trust": 4}, {"trust": 4}],
-        partner=[{"trust": 2}, {"trust": 2}, {"trust": 2}],
-        opened_on=dt.date(2025, 11, 3),
-    )
+    trust_falls(partnership, by=alice)
     trust = Factor.objects.filter(code="trust", instrument__rounds__partnership=partnership)
     assert {factor.translations.get("fr") for factor in trust} == {"Confiance"}
 
