@@ -181,13 +181,15 @@ def check(
         (measurement.metric_id, measurement.period_start): measurement
         for measurement in Measurement.objects.filter(metric__in=list(metrics.values())).order_by()
     }
-    parsed, errors, seen, period_errors = [], [], {}, {}
+    parsed, errors, seen, period_errors, field_errors = [], [], {}, {}, {}
+    # Only a workbook saved by a program holds formulas without their values.
+    any_formula = any(isinstance(cell, spreadsheets.Formula) for row in rows for cell in row)
     for number, row in enumerate(rows[1:], start=2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
         # A formula is reported as one (never read as a blank value, which
         # would skip the row unseen), and its column is not checked further.
-        formulas = formula_errors(number, header, row)
+        formulas = formula_errors(number, header, row) if any_formula else []
         values = {
             name: "" if isinstance(cell, spreadsheets.Formula) else cell.strip()
             for name, cell in zip(header, row, strict=False)
@@ -226,19 +228,25 @@ def check(
             continue
         key = (metric.pk, period_start)
         unread = {error.column for error in row_errors}
-        # The value and evidence by their fields' own validation; the period by
-        # the model's (its field's validators and `clean`), once per frequency
-        # and period: `clean` reads nothing else of the row, and a hundred
-        # thousand rows name a few hundred periods.
+        # The value and evidence by their fields' own validation, once per text
+        # written (a file repeats its counts, and most rows leave the evidence
+        # blank); the period by the model's (its field's validators and
+        # `clean`), once per frequency and period: `clean` reads nothing else of
+        # the row, and a hundred thousand rows name a few hundred periods.
         for name in ("value", "evidence"):
             if name in unread:
                 continue
-            try:
-                Measurement._meta.get_field(name).clean(
-                    value if name == "value" else values.get("evidence", ""), None
-                )
-            except ValidationError as error:
-                bad(name, " ".join(error.messages))
+            text = values.get(name, "")
+            if (name, text) not in field_errors:
+                try:
+                    Measurement._meta.get_field(name).clean(
+                        value if name == "value" else text, None
+                    )
+                    field_errors[name, text] = None
+                except ValidationError as error:
+                    field_errors[name, text] = " ".join(error.messages)
+            if message := field_errors[name, text]:
+                bad(name, message)
         if "period_start" not in unread:
             period = (metric.frequency, period_start)
             if period not in period_errors:
