@@ -135,6 +135,20 @@ class Entry:
             return gettext("task %(task)s") % {"task": self.event.task}
         return gettext("the system")
 
+    @property
+    def byline(self) -> str:
+        """Who made the change and when, as one sentence: a language may join
+        "by" to who it was (Portuguese "pelo sistema", not "por o sistema")."""
+        when = formatting.short_datetime(self.event.pgh_created_at)
+        if self.event.user is not None:
+            return gettext("by %(person)s, %(when)s") % {"person": self.event.user, "when": when}
+        if self.event.task:
+            return gettext("by the task %(task)s, %(when)s") % {
+                "task": self.event.task,
+                "when": when,
+            }
+        return gettext("by the system, %(when)s") % {"when": when}
+
 
 def tracked_models() -> dict[str, type[models.Model]]:
     """The event model of each tracked model, by the tracked model's label."""

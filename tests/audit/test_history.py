@@ -3,9 +3,11 @@ with who or what changed it and, for a decision, why."""
 
 import datetime as dt
 
+import pghistory
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from audit.history import object_history
 from partnerships import services
@@ -211,3 +213,37 @@ def test_every_field_a_record_page_shows_the_history_of_is_labelled_in_the_reade
             if read == words and words not in SAME_WORD[language]:
                 english.append(f"{label}.{field.name}: {words}")
     assert english == []
+
+
+@pytest.mark.parametrize(
+    "language, by_system, by_task, by_person",
+    [
+        ("en", "by the system, ", "by the task partnerships.tasks.expire_agreements, ", "by "),
+        ("fr", "par le système, ", "par la tâche partnerships.tasks.expire_agreements, ", "par "),
+        ("es", "por el sistema, ", "por la tarea partnerships.tasks.expire_agreements, ", "por "),
+        # Portuguese joins "por" to the article: "pelo sistema", never "por o sistema".
+        ("pt", "pelo sistema, ", "pela tarefa partnerships.tasks.expire_agreements, ", "por "),
+    ],
+)
+def test_who_and_when_read_as_one_phrase_in_each_language(
+    client, alice, language, by_system, by_task, by_person
+):
+    agreement = AgreementFactory(
+        status="active", effective_date=dt.date(2019, 2, 1), expiry_date=dt.date(2020, 1, 31)
+    )
+    expire_agreements.apply()
+    alice.language = "" if language == "en" else language
+    alice.save()
+    with pghistory.context(user=alice.pk):
+        services.partnership_change_stage(
+            partnership=agreement.partnership, stage="struggling", reason="Trust fell.", by=alice
+        )
+    client.force_login(alice)
+
+    with translation.override(language):
+        by_task_entry, by_system_entry = object_history(agreement)[:2]
+        assert by_task_entry.byline.startswith(by_task)
+        assert by_system_entry.byline.startswith(by_system)
+        assert object_history(agreement.partnership)[0].byline.startswith(f"{by_person}{alice}, ")
+    page = client.get(reverse("partnerships:agreement_detail", args=[agreement.pk]))
+    assert by_system in page.content.decode()
