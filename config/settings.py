@@ -5,10 +5,12 @@ environment; the defaults are the development ones that `make run` uses.
 """
 
 import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 import environ
 import pghistory
+from babel.numbers import list_currencies
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -322,6 +324,21 @@ USE_TZ = True
 ACCORD_ORGANISATION_NAME = env("ACCORD_ORGANISATION_NAME", default="Our organisation")
 ACCORD_ORGANISATION_TIME_ZONE = env("ACCORD_ORGANISATION_TIME_ZONE", default="Europe/London")
 ACCORD_BASE_CURRENCY = env("ACCORD_BASE_CURRENCY", default="EUR")
+# Every request reads the organisation's zone (a page for someone signed out is in
+# it): a misspelt one would answer every page 500, the health endpoints too, so it
+# stops Accord at start-up instead, as Django does for TIME_ZONE.
+try:
+    zoneinfo.ZoneInfo(ACCORD_ORGANISATION_TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"ACCORD_ORGANISATION_TIME_ZONE={ACCORD_ORGANISATION_TIME_ZONE!r} is not a time zone: "
+        "give one of the IANA database, e.g. Europe/London."
+    ) from None
+if ACCORD_BASE_CURRENCY not in list_currencies():
+    raise ImproperlyConfigured(
+        f"ACCORD_BASE_CURRENCY={ACCORD_BASE_CURRENCY!r} is not an ISO 4217 currency code "
+        "(three capital letters, e.g. EUR)."
+    )
 # The languages our people work in (ISO 639-1), against the partners' in a fit assessment.
 ACCORD_ORGANISATION_LANGUAGES = env.list("ACCORD_ORGANISATION_LANGUAGES", default=["en"])
 
@@ -472,6 +489,8 @@ ACCORD_BACKUP_KEEP = env.int("ACCORD_BACKUP_KEEP", default=7)
 
 # ACCORD_LOG_FORMAT=json: one JSON object per line, for a log collector.
 LOG_FORMAT = env("ACCORD_LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"ACCORD_LOG_FORMAT={LOG_FORMAT!r}: it is text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

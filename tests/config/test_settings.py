@@ -91,3 +91,28 @@ def test_with_debug_on_the_development_key_is_allowed():
     result = manage("check", env={"DEBUG": "1"})
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_misspelt_organisation_setting_stops_it_at_start_up():
+    # Each request activates the organisation's time zone: a misspelt one answered
+    # every page 500, the health endpoints too, while `check` said nothing.
+    for name, value in (
+        ("ACCORD_ORGANISATION_TIME_ZONE", "Europe/Lndon"),
+        ("ACCORD_BASE_CURRENCY", "EURO"),
+        ("ACCORD_LOG_FORMAT", "JSON"),
+    ):
+        result = manage("check", env=PRODUCTION_ENV | {name: value})
+
+        assert result.returncode != 0, name
+        assert f"ImproperlyConfigured: {name}={value!r}" in result.stderr, result.stderr
+
+
+def test_the_documented_organisation_settings_start():
+    env = PRODUCTION_ENV | {
+        "ACCORD_ORGANISATION_TIME_ZONE": "Asia/Kolkata",
+        "ACCORD_BASE_CURRENCY": "GBP",
+        "ACCORD_LOG_FORMAT": "json",
+    }
+    result = manage("check", env=env)
+
+    assert result.returncode == 0, result.stderr
