@@ -419,6 +419,10 @@ PRODUCTION = env.bool("ACCORD_PRODUCTION", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# The health endpoints (/-/live, /-/ready) answer a probe over plain HTTP too:
+# they say nothing secret, and redirected, a probe that counts a 301 as up (the
+# kubelet's does) would find a process ready whatever /-/ready says.
+SECURE_REDIRECT_EXEMPT = [r"^-/"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 # Preloading is a promise to the browsers' lists that is slow to take back: it

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 # The production environment of the README, with made-up values.
@@ -116,3 +118,14 @@ def test_the_documented_organisation_settings_start():
     result = manage("check", env=env)
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_endpoints_answer_plain_http_while_pages_are_redirected(client, settings):
+    # A probe that reaches gunicorn directly speaks plain HTTP; redirected, it
+    # counted the 301 as up whatever /-/ready would have said.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/-/live").status_code == 200
+    assert client.get("/-/ready").status_code in (200, 503)
+    assert client.get("/accounts/login/").status_code == 301
