@@ -358,7 +358,8 @@ PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="history")
 PGHISTORY_DEFAULT_TRACKERS = DEFAULT_TRACKERS  # insert, update and delete
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes (the README's nginx serves /srv/accord/staticfiles).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Front-end packages come from the npm registry at set-up time (`make` runs
 # `npm ci`); only the files the pages use are exposed, under "vendor/".
 STATICFILES_DIRS = [

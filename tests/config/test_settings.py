@@ -129,3 +129,12 @@ def test_the_health_endpoints_answer_plain_http_while_pages_are_redirected(clien
     assert client.get("/-/live").status_code == 200
     assert client.get("/-/ready").status_code in (200, 503)
     assert client.get("/accounts/login/").status_code == 301
+
+
+def test_collectstatic_writes_where_static_root_says(tmp_path):
+    code = "from django.conf import settings as s; print(s.STATIC_ROOT)"
+    result = manage(
+        "shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path)}
+    )
+
+    assert result.stdout.split("\n")[0] == str(tmp_path), result.stderr
