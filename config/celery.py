@@ -2,7 +2,7 @@ import os
 
 import pghistory
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 from ops.workers import WorkerHeartbeat
 
@@ -13,6 +13,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Each worker says it is alive, for /-/ready.
 app.steps["worker"].add(WorkerHeartbeat)
+
+
+@setup_logging.connect
+def _log_as_settings_say(**kwargs):
+    """Worker and beat log as the web does: settings.LOGGING (LOG_LEVEL,
+    ACCORD_LOG_FORMAT) to standard error. Without a receiver here Celery replaces
+    the root logger's handler with its own text format and level (--loglevel),
+    so ACCORD_LOG_FORMAT=json said nothing of the worker's and beat's lines."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
 
 # A task's writes are history with the task's name and run as their context,
 # as a page's are with its user. Signals rather than a base class: they reach

@@ -4,6 +4,7 @@ ACCORD_LOG_FORMAT=json gives one JSON object per line."""
 import io
 import json
 import logging
+import threading
 
 import pytest
 from django.http import HttpResponseServerError
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.log import log_response
 
 from ops.logging import ExpectedRefusalFilter, JsonFormatter
+from tests.workers import Worker, new_queue
 
 
 @pytest.fixture
@@ -53,3 +55,27 @@ def test_a_real_error_keeps_its_traceback(rf, json_lines):
     (line,) = json_lines()
     assert line["level"] == "ERROR" and line["status_code"] == 500
     assert "Traceback" in line["exception"] and "RuntimeError: boom" in line["exception"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db
+def test_a_worker_logs_json_lines_too():
+    # Celery replaced the root logger's handler with its own text format, so
+    # ACCORD_LOG_FORMAT=json said nothing of the worker's (and beat's) lines.
+    worker = Worker(new_queue(), env={"ACCORD_LOG_FORMAT": "json"})
+    timer = threading.Timer(90, worker.kill)
+    timer.start()
+    lines = []
+    try:
+        for line in worker.process.stdout:
+            lines.append(line)
+            if "ready." in line:
+                break
+    finally:
+        timer.cancel()
+        lines.append(worker.stop())
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    assert any(
+        entry["logger"] == "celery.apps.worker" and entry["message"].endswith("ready.")
+        for entry in entries
+    ), "".join(lines)
