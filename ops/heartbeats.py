@@ -12,12 +12,14 @@ import datetime as dt
 import logging
 import time
 
+from celery.beat import SchedulingError
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from .models import Heartbeat
+from .outbox import broker_reachable, outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,35 @@ def heartbeats_fresh(prefix: str) -> list[Heartbeat]:
 
 
 class BeatScheduler(DatabaseScheduler):
-    """django-celery-beat's scheduler, recording each tick (at most every EVERY s)."""
+    """django-celery-beat's scheduler, recording each tick (at most every EVERY s).
+
+    A task that falls due while the broker is away goes to the outbox (ops/outbox.py),
+    which the relay sends once it is back: Celery's beat would log the failure and
+    move the schedule on, so the night's backup, or the month's assessment, would
+    simply not happen. Beat's tasks take keyword arguments only (config/schedules.py
+    checks them against the task); one with positional arguments is not kept.
+    """
 
     _last_beat = 0.0
+
+    def apply_async(self, entry, producer=None, advance=True, **kwargs):
+        try:
+            return super().apply_async(entry, producer=producer, advance=advance, **kwargs)
+        except SchedulingError:
+            if entry.args or broker_reachable():
+                raise
+            with transaction.atomic():
+                outbox_enqueue(
+                    task_name=entry.task,
+                    kwargs_list=[dict(entry.kwargs or {})],
+                    queue=(entry.options or {}).get("queue"),
+                )
+            logger.warning(
+                "Broker unreachable: %s (%s) kept in the outbox, sent when it is back",
+                entry.name,
+                entry.task,
+            )
+            return None
 
     def tick(self, *args, **kwargs):
         now = time.monotonic()

@@ -93,3 +93,30 @@ def test_claiming_a_chunk_gives_it_a_lease_and_finishing_ends_it(settings):
     chunk.refresh_from_db()
     assert (chunk.status, chunk.lease_expires_at, chunk.attempts) == ("done", None, 2)
     assert not services.assessment_chunk_claim(chunk_id=chunk.pk)
+
+
+def test_a_schedule_due_while_the_broker_is_away_waits_in_the_outbox():
+    # Celery's beat logged the failure and moved the schedule on: the night's
+    # backup, or the month's assessment, did not happen at all.
+    from celery import current_app
+    from celery.beat import ScheduleEntry
+
+    from ops.heartbeats import BeatScheduler
+
+    scheduler = BeatScheduler(app=current_app, lazy=True)
+    # Its sync writes the schedule's rows and closes the connection: not the test's.
+    scheduler.sync = lambda: None
+    entry = ScheduleEntry(
+        name="Back up",
+        task="ops.tasks.relay_outbox",
+        options={"queue": new_queue()},
+        app=current_app,
+    )
+    scheduler.apply_async(entry)  # connected, as a running beat is
+    with redis_down():
+        scheduler.apply_entry(entry)
+
+    (message,) = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert (message.task_name, message.kwargs) == ("ops.tasks.relay_outbox", {})
+    assert message.queue == entry.options["queue"]
+    assert outbox_relay() == 1
