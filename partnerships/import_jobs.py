@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.preferences import in_users_locale
+from ops.outbox import outbox_enqueue
 
 from . import tasks
 from .imports import ImportFileError, RowError, count_rows, partners_import
@@ -59,7 +59,10 @@ def import_job_start(*, kind: str, upload, user, partnership=None) -> ImportJob:
     job.file.save(upload.name, upload, save=False)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: tasks.import_job_run.delay(job.pk))
+    # Through the outbox: with the broker away the job waits there and the relay
+    # sends it once it is back (a direct send failed after the commit: a 500, and
+    # a saved job no worker would ever run).
+    outbox_enqueue(task_name=tasks.import_job_run.name, kwargs_list=[{"job_id": job.pk}])
     return job
 
 

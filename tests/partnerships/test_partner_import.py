@@ -371,3 +371,31 @@ def test_an_exported_xlsx_cell_reads_back_without_its_guard():
     )
     table = spreadsheets.read_xlsx(BytesIO(data))
     assert table.rows[1:] == [["=1+1"], ["'quoted"]]
+
+
+def test_a_large_file_sent_while_the_broker_is_away_waits_in_the_outbox(
+    client, alice, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    # Sent straight to the broker after the commit, it answered 500 and left a
+    # saved job that no worker would ever run.
+    from ops.models import OutboxMessage
+    from ops.outbox import outbox_relay
+    from partnerships import import_jobs
+    from partnerships.models import ImportJob
+    from tests.ops.faults import redis_down
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    rows = many_rows(import_jobs.BACKGROUND_ROWS + 1)
+    with redis_down(), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(IMPORT, {"file": csv_file([HEADER, *rows])})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("partnerships:import_job", args=[job.pk])
+    (message,) = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert (message.task_name, message.kwargs) == (
+        "partnerships.tasks.import_job_run",
+        {"job_id": job.pk},
+    )
+    assert outbox_relay() == 1  # once the broker is back
