@@ -138,7 +138,14 @@ def backup_create(*, output_dir: Path) -> Path:
                 [dump_tool, "--format=custom", "--no-owner", "--no-privileges", "-f", str(dump)],
                 "pg_dump",
             )
-            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+            # The whole database (password hashes, second-factor secrets, people's
+            # data) and every document: for the owner only, whatever the umask.
+            handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(handle, 0o600)
+            with (
+                os.fdopen(handle, "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+            ):
                 _add_file(tar, dump, DUMP, files)
                 media_root = Path(settings.MEDIA_ROOT)
                 if media_root.is_dir():

@@ -159,3 +159,17 @@ def test_the_scheduled_backup_is_off_without_a_folder(settings):
 
     settings.ACCORD_BACKUP_DIR = ""
     assert scheduled_backup() is None
+
+
+def test_an_archive_is_readable_by_its_owner_only(settings, tmp_path):
+    # It holds the whole database and every document: with the usual umask it
+    # was readable by every account on the machine.
+    from ops.backup import scheduled_backup
+
+    settings.ACCORD_BACKUP_DIR = str(tmp_path / "nightly")
+    umask = os.umask(0o022)
+    try:
+        archive = Path(scheduled_backup())
+    finally:
+        os.umask(umask)
+    assert archive.stat().st_mode & 0o777 == 0o600
