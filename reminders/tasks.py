@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from notifications.services import EmailNotSent
+from ops.outbox import outbox_enqueue
 
 from . import services
 
@@ -42,4 +43,6 @@ def remind_scorecard_returned(event_id: int):
 
 
 def queue_scorecard_returned(*, event_id: int) -> None:
-    remind_scorecard_returned.delay(event_id)
+    # Through the outbox: sent straight to a broker that is away, the task was
+    # lost (the failure only logged), and the owners never heard of the return.
+    outbox_enqueue(task_name=remind_scorecard_returned.name, kwargs_list=[{"event_id": event_id}])

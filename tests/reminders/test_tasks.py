@@ -8,10 +8,10 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django_celery_beat.models import PeriodicTask
 
-from config.celery import app
 from evaluation import review
 from notifications import services
 from notifications.models import Notification
+from ops.models import OutboxMessage
 from reminders import services as reminder_services
 from reminders import tasks
 from tests.factories import AgreementFactory
@@ -28,14 +28,6 @@ class RefusingBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def eager_tasks():
-    """Tasks sent with .delay() run at once, in the test, instead of through the broker."""
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(task_always_eager=False, task_eager_propagates=False)
-
-
-@pytest.fixture
 def mail_server_down(settings):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
 
@@ -46,12 +38,16 @@ class TestScorecardReturned:
         return ScorecardFactory(partnership=partnership, period_start=dt.date(2026, 3, 1))
 
     def test_a_returned_scorecard_reminds_its_owner_and_co_lead_with_the_comment(
-        self, card, rita, charlie, erin, eager_tasks, django_capture_on_commit_callbacks, mailoutbox
+        self, card, rita, charlie, erin, django_capture_on_commit_callbacks, mailoutbox
     ):
         with django_capture_on_commit_callbacks(execute=True):
             event = review.scorecard_return(
                 scorecard_id=card.pk, reviewer=rita, comment="The Q1 referrals look double counted."
             )
+        (message,) = OutboxMessage.objects.filter(task_name=tasks.remind_scorecard_returned.name)
+        assert message.kwargs == {"event_id": event.pk}
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.remind_scorecard_returned(**message.kwargs)  # what the worker does
 
         notifications = Notification.objects.filter(key=f"scorecard-returned:{event.pk}")
         assert {n.user.username for n in notifications} == {"alice", "bob"}
@@ -79,6 +75,22 @@ class TestScorecardReturned:
 
         assert Notification.objects.count() == 2
         assert len(mailoutbox) == 2
+
+    def test_a_return_while_the_broker_is_away_is_told_once_it_is_back(
+        self, card, rita, django_capture_on_commit_callbacks
+    ):
+        # Sent straight to the broker, the task was lost: the owners never heard.
+        from ops.models import OutboxMessage
+        from ops.outbox import outbox_relay
+        from tests.ops.faults import redis_down
+
+        with redis_down(), django_capture_on_commit_callbacks(execute=True):
+            event = review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Check")
+
+        (message,) = OutboxMessage.objects.filter(sent_at__isnull=True)
+        assert message.task_name == "reminders.tasks.remind_scorecard_returned"
+        assert message.kwargs == {"event_id": event.pk}
+        assert outbox_relay() == 1
 
     def test_an_email_the_server_refused_is_sent_when_the_task_is_retried(
         self, card, rita, settings, django_capture_on_commit_callbacks, mailoutbox
