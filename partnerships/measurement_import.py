@@ -282,6 +282,29 @@ def check(
     return parsed, errors
 
 
+def _meanwhile() -> str:
+    return gettext("A period was recorded by someone else meanwhile; import the file again.")
+
+
+def _changed_since_checked(corrected: list[Measurement]) -> bool:
+    """Whether a value the file corrects was changed or cleared after the check
+    read it (in the grid, through the API): its rows are locked from here to
+    the commit, so none can change before the file's correction is saved."""
+    if not corrected:
+        return False
+    read = {measurement.pk: measurement.version for measurement in corrected}
+    now = {}
+    pks = list(read)
+    for start in range(0, len(pks), BATCH_SIZE):
+        now |= dict(
+            Measurement.objects.select_for_update()
+            .filter(pk__in=pks[start : start + BATCH_SIZE])
+            .order_by("pk")
+            .values_list("pk", "version")
+        )
+    return now != read
+
+
 def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     """Save the checked values, all or none, with their history."""
     # Plain records for COPY: a model instance each costs more to build than
@@ -324,19 +347,25 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
                         "import it again."
                     )
                     return MeasurementImportResult(errors=[RowError(0, "", message, "")])
+            if _changed_since_checked(corrected):
+                return MeasurementImportResult(errors=[RowError(0, "", _meanwhile(), "")])
             insert_with_history(Measurement, created, user=user)
+            # Each correction moves its value to the next version, as a grid
+            # cell's or the API's does: a cell or row read before the import
+            # is then refused as stale instead of writing over the file's value.
+            for measurement in corrected:
+                measurement.version += 1
             # The history triggers record each corrected row, naming `user`.
             with pghistory.context(user=user.pk if user else None):
                 Measurement.objects.bulk_update(
                     corrected,
-                    ["value", "evidence", "entered_by", "updated_at"],
+                    ["value", "evidence", "entered_by", "updated_at", "version"],
                     batch_size=BATCH_SIZE,
                 )
     except IntegrityError:
         # Someone recorded one of the file's periods between the check and the
         # save (e.g. the same cell typed into the grid at that moment).
-        message = gettext("A period was recorded by someone else meanwhile; import the file again.")
-        return MeasurementImportResult(errors=[RowError(0, "", message, "")])
+        return MeasurementImportResult(errors=[RowError(0, "", _meanwhile(), "")])
     return MeasurementImportResult(created=len(created), updated=len(corrected))
 
 

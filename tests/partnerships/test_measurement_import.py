@@ -347,11 +347,12 @@ def test_the_import_costs_the_same_queries_for_10_or_200_rows(
     upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
     # 1 the active metrics with their partnership; 2 the values recorded already;
     # 3 SAVEPOINT; 4 the partnership's start date, held (FOR SHARE) to the
-    # commit; 5 the new values' ids from their sequence; 6 the history context
+    # commit; 5 the corrected ones' versions, locked (FOR UPDATE) to the
+    # commit; 6 the new values' ids from their sequence; 7 the history context
     # handed to PostgreSQL for the COPY (then the COPY, by the driver's cursor:
-    # not counted); 7 UPDATE the corrected one (its history by the triggers);
-    # 8 RELEASE SAVEPOINT.
-    with django_assert_num_queries(8):
+    # not counted); 8 UPDATE the corrected one (its history by the triggers);
+    # 9 RELEASE SAVEPOINT.
+    with django_assert_num_queries(9):
         result = measurement_import.measurements_import(
             upload=upload, partnership=partnership, user=alice
         )
@@ -431,3 +432,40 @@ def test_a_start_date_moved_while_the_file_was_checked_saves_nothing(alice, part
     ]
     assert dt.date(2024, 7, 1) not in values(metric)
     assert dt.date(2024, 10, 1) not in values(metric)
+
+
+def test_a_correction_moves_the_value_to_its_next_version(client, alice, partnership, metric):
+    """A grid cell opened before the import is refused as stale, not saved over the file's value."""
+    stored = metric.measurements.get(period_start=dt.date(2025, 7, 1))
+    shown = stored.version
+    client.force_login(alice)
+    rows = [HEADER, row(metric, "2025-07-01", "30")]
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert (stored.value, stored.version) == (Decimal("30"), shown + 1)
+    # The cell, as the grid showed it before the import, typed over.
+    response = client.post(
+        url("measurement_save", partnership),
+        {"metric": metric.pk, "period_start": "2025-07-01", "value": "5", "version": shown},
+        headers={"HX-Request": "true"},
+    )
+    assert "Someone else changed this value" in response.content.decode()
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("30")
+
+
+def test_a_value_changed_or_cleared_after_the_check_saves_nothing(alice, partnership, metric):
+    rows = [HEADER, row(metric, "2025-07-01", "30"), row(metric, "2024-07-01", "11")]
+    cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
+    parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)
+    assert errors == []
+    # Corrected in the grid between the check and the save.
+    Measurement.objects.filter(metric=metric, period_start=dt.date(2025, 7, 1)).update(
+        value=25, version=2
+    )
+    result = measurement_import.measurements_save(parsed=parsed, user=alice)
+    assert [e.message for e in result.errors] == [
+        "A period was recorded by someone else meanwhile; import the file again."
+    ]
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("25")
+    assert dt.date(2024, 7, 1) not in values(metric)
