@@ -28,8 +28,11 @@ def _invisible(char: str) -> bool:
 def tidy_name(text: str) -> str:
     """`text` as a name is kept: each run of white space one space, and white
     space and invisible format characters (zero-width space, BOM) dropped from
-    both ends; inside, joiners that shape a script stay."""
-    text = _SPACES.sub(" ", text)
+    both ends; inside, joiners that shape a script stay. Its letters are
+    composed (NFC): "ô" pasted as "o" and a combining circumflex, as macOS and
+    some PDFs hand it over, looks the same and is the same name, not a second
+    partner beside the first."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
     start, end = 0, len(text)
     while start < end and _invisible(text[start]):
         start += 1

@@ -63,6 +63,23 @@ def test_an_extra_space_does_not_make_a_second_partner(client, alice):
     assert Partner.objects.count() == 1
 
 
+def test_a_name_in_decomposed_letters_does_not_make_a_second_partner(client, alice):
+    PartnerFactory(name="Hôpital Saint-Louis", country="FR")
+    client.force_login(alice)
+    # "ô" as "o" and a combining circumflex: the same name, as it is shown.
+    response = client.post(NEW, VALID | {"name": "Ho\u0302pital Saint-Louis", "country": "FR"})
+    assert response.status_code == 400
+    assert "already exists" in response.context["form"].errors["name"][0]
+    assert Partner.objects.count() == 1
+
+
+def test_a_name_is_kept_in_composed_letters(client, alice):
+    client.force_login(alice)
+    response = client.post(NEW, VALID | {"name": "Ho\u0302pital Nord"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Partner.objects.get().name == "H\u00f4pital Nord"
+
+
 def _row(name):
     row = dict(zip(imports.COLUMNS, imports.EXAMPLE, strict=True))
     row |= {"name": name, "ror_id": "", "iati_id": ""}
