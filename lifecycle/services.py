@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.formatting import day
 from core.history import because
 from core.queries import AnyOf
+from core.text import shows_nothing
 from core.upsert import insert_rows
 from core.versioning import refuse_stale
 from health.models import Factor
@@ -139,7 +140,7 @@ def pipeline_drop(
 
     Refused (StaleVersion) if it is no longer at `expected_stage`, as a move is."""
     _require_potential(expected_stage or partnership.stage)
-    if not reason.strip():
+    if shows_nothing(reason):
         raise ValidationError({"reason": _("Say why the partnership is dropped.")})
     return partnership_change_stage(
         partnership=partnership,
@@ -326,7 +327,7 @@ def early_warning_confirm(
             % {"title": partnership.title, "stage": partnership.get_stage_display().lower()}
         )
     errors = {}
-    if not recovery_plan.strip():
+    if shows_nothing(recovery_plan):
         errors["recovery_plan"] = _("Say how the partnership is to recover.")
     if recovery_by is None:
         errors["recovery_by"] = _("Say by when it should have recovered.")
@@ -358,7 +359,7 @@ def early_warning_confirm(
 def early_warning_dismiss(*, warning: EarlyWarning, by, reason: str) -> EarlyWarning:
     """The owner disagrees, and says why; the same evidence will not warn again."""
     warning = _lock_open(warning)
-    if not reason.strip():
+    if shows_nothing(reason):
         raise ValidationError({"reason": _("Say why the warning is dismissed.")})
     warning.state = WarningState.DISMISSED
     warning.reason = reason.strip()
@@ -396,7 +397,7 @@ def lesson_record(
             )
             % {"who": lesson.recorded_by, "day": day(timezone.localdate(lesson.recorded_at))}
         )
-    if not entries and not summary.strip():
+    if not entries and shows_nothing(summary):
         raise ValidationError(
             {"summary": _("Name at least one factor that mattered, or write what was learnt.")}
         )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from core import refusals
 from core.formatting import day
 from core.history import because
+from core.text import shows_nothing
 from core.versioning import StaleVersion, claim, refuse_stale
 
 from .hooks import portfolio_changed
@@ -493,7 +494,7 @@ def partnership_change_stage(
     partnership.version += 1  # locked above: an open edit form of it is now stale
     if stage == partnership.stage:
         raise ValidationError({"stage": gettext("The partnership is at this stage already.")})
-    if not reason.strip():
+    if shows_nothing(reason):  # white space or invisible characters alone
         raise ValidationError({"reason": gettext("Say why the stage changes.")})
     change = StageChange(
         partnership=partnership,

@@ -284,6 +284,19 @@ def test_ending_a_partnership_needs_its_end_date_as_on_the_stage_page(client_for
     assert ours.stage == "active"
 
 
+def test_a_stage_change_said_in_invisible_characters_alone_is_refused(client_for, alice, ours):
+    response = client_for(alice).post(
+        f"/api/v1/partnerships/{ours.pk}/stage/",
+        {"stage": "struggling", "reason": "\u200b\u2060"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["Say why the stage changes."]}
+    ours.refresh_from_db()
+    assert ours.stage == "active"
+    assert not ours.stage_changes.exists()
+
+
 def test_ending_a_partnership_after_today_is_refused_naming_the_end_date(client_for, alice, ours):
     ahead = timezone.localdate() + dt.timedelta(days=3 * 365)
     response = client_for(alice).post(

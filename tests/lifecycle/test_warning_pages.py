@@ -185,6 +185,16 @@ class TestDismiss:
         assert "reason" in response.context["dismiss_form"].errors
         assert EarlyWarning.objects.get().state == "open"
 
+    def test_a_reason_of_invisible_characters_alone_is_refused(self, client, alice):
+        warning = open_warning(alice)
+        client.force_login(alice)
+        response = client.post(dismiss_url(warning), {"reason": "\u200b\ufeff"})
+        assert response.status_code == 400
+        assert response.context["dismiss_form"].errors["reason"] == [
+            "Say why the warning is dismissed."
+        ]
+        assert EarlyWarning.objects.get().state == "open"
+
 
 class TestRights:
     @pytest.mark.parametrize("who", ["erin", "rita", "carol"])
