@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.preferences import in_users_locale
 from ops.outbox import outbox_enqueue
 
-from . import tasks
+from . import permissions, tasks
 from .imports import ImportFileError, RowError, count_rows, partners_import
 from .measurement_import import measurements_import
 from .models import ImportJob, ImportKind, ImportStatus
@@ -66,6 +67,16 @@ def import_job_start(*, kind: str, upload, user, partnership=None) -> ImportJob:
     return job
 
 
+def require_rights(job: ImportJob) -> None:
+    """Refuse (PermissionDenied) a job whose uploader may not import such a file
+    now: a partners file needs a partnership manager, a measurements file
+    someone who leads its partnership. The job's page and the worker ask alike."""
+    if job.kind == ImportKind.PARTNERS:
+        permissions.require_create(job.created_by)
+    else:
+        permissions.require_edit(job.created_by, job.partnership)
+
+
 def _set(job: ImportJob, **fields) -> None:
     # Saved at once (outside the import's transaction), so the page sees it.
     for name, value in fields.items():
@@ -77,6 +88,16 @@ def import_job_run(*, job_id: int) -> None:
     """Check and save the job's file; a rerun of a finished job does nothing."""
     job = ImportJob.objects.select_related("partnership", "created_by").get(pk=job_id)
     if not job.is_under_way:
+        return
+    try:
+        # Whoever uploaded the file must still be allowed to import it when the
+        # worker takes it up, as they were when they uploaded it: no longer a
+        # co-lead, or without their role or account since, nothing is saved.
+        require_rights(job)
+    except PermissionDenied as error:
+        with in_users_locale(job.created_by):
+            report = [dataclasses.asdict(RowError(0, "", str(error), ""))]
+        _set(job, status=ImportStatus.REFUSED, report=report)
         return
     _set(job, status=ImportStatus.CHECKING, checked=0)
 

@@ -3,19 +3,16 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .. import import_jobs, permissions
-from ..models import ImportJob, ImportKind
+from .. import import_jobs
+from ..models import ImportJob
 
 
 def import_job(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("partnership"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("partnership", "created_by"), pk=pk)
     # Whoever uploaded the file, while they may still import such files.
     if job.created_by_id != request.user.pk:
         raise Http404
-    if job.kind == ImportKind.PARTNERS:
-        permissions.require_create(request.user)
-    else:
-        permissions.require_edit(request.user, job.partnership)
+    import_jobs.require_rights(job)
     context = {"job": job}
     if request.headers.get("HX-Request"):
         # Polled while the job is under way; once it ends the whole page reloads.

@@ -469,3 +469,34 @@ def test_a_value_changed_or_cleared_after_the_check_saves_nothing(alice, partner
     ]
     assert values(metric)[dt.date(2025, 7, 1)] == Decimal("25")
     assert dt.date(2024, 7, 1) not in values(metric)
+
+
+def test_the_worker_saves_nothing_for_whoever_no_longer_leads_the_partnership(
+    client, bob, partnership, metric, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """A co-lead uploads a large file and is taken off the partnership before
+    the worker takes it up: the worker refuses it, as the page would now."""
+    from partnerships import tasks
+    from partnerships.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    lead = partnership.leads.create(user=bob, functional_area="administrative")
+    monthly = MetricFactory.create_batch(30, objective=metric.objective, frequency="monthly")
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            url("measurement_import", partnership),
+            {"file": csv_file([HEADER, *monthly_rows(monthly, 600)])},
+        )
+    job = ImportJob.objects.get()
+    assert response.url == reverse("partnerships:import_job", args=[job.pk])
+    lead.delete()
+
+    tasks.import_job_run(job.pk)
+
+    assert not Measurement.objects.filter(metric__in=monthly).exists()
+    job.refresh_from_db()
+    assert job.status == "refused"
+    assert [error["message"] for error in job.report] == [
+        "Only the partnership's owner and co-leads change it."
+    ]
