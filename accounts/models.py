@@ -100,6 +100,21 @@ class User(ChoiceLabels, AbstractUser):
         # address, the password-reset email and single sign-on (which finds an
         # account by its address) each expect one. The admin saved a second.
         super().validate_unique(exclude)
+        # One account per username too, whatever the letters' case: signing in
+        # finds it so ("MAYA" is maya), and with two spellings stored it finds
+        # neither. The admin's add form asked; its change form did not.
+        if (
+            not (exclude and "username" in exclude)
+            and self.username
+            and User.objects.filter(username__iexact=self.username).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "username": ValidationError(
+                        self._meta.get_field("username").error_messages["unique"], code="unique"
+                    )
+                }
+            )
         if (exclude and "email" in exclude) or not self.email:
             return
         taken = User.objects.filter(email__iexact=self.email).exclude(pk=self.pk)

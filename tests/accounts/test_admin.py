@@ -131,3 +131,21 @@ def test_an_address_another_account_has_is_refused_next_to_the_field(client, ada
     assert form["job_title"].value() == "Data steward"
     nora.refresh_from_db()
     assert nora.email != "Alice@Example.org"
+
+
+def test_a_username_another_account_has_in_other_letters_is_refused(client, adam, alice, nora):
+    # Saved, neither "alice" nor "ALICE" could sign in: sign-in finds an
+    # account whatever the case, and with two it finds none.
+    client.force_login(adam)
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[nora.pk]),
+        posted(nora, username="ALICE", job_title="Data steward"),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"username": ["A user with that username already exists."]}
+    assert form["job_title"].value() == "Data steward"
+    nora.refresh_from_db()
+    assert nora.username == "nora"
