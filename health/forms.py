@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.dates import validate_plausible
 
-from .models import LANGUAGES, RATING_MAX, RATING_MIN, Cadence
+from .models import COMMENT_MAX_LENGTH, LANGUAGES, RATING_MAX, RATING_MIN, Cadence
 from .services import (
     MAX_ADDRESSES_PER_ROUND,
     PartnerPerson,
@@ -136,6 +136,7 @@ class AnswerForm(forms.Form):
     comment = forms.CharField(
         label=_("Anything else you would like to tell us?"),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -160,6 +161,7 @@ class AnswerForm(forms.Form):
             self.fields[comment] = forms.CharField(
                 label=_("Comment on this (optional)"),
                 required=False,
+                max_length=COMMENT_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.layout.append(

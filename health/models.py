@@ -19,8 +19,10 @@ from django.db.models.lookups import Exact
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels
 from core.text import shows_nothing
+from partnerships.models import LONG_TEXT_MAX_LENGTH
 
 from . import results
 
@@ -292,6 +294,12 @@ class RespondentQuerySet(models.QuerySet):
 
 
 # The token's hash opens nothing, but history is kept forever: no secret in it.
+# The longest comment a respondent leaves, on a factor or overall: the answer
+# page's form, the service and a CHECK hold it (a note's limit elsewhere). The
+# page is open to anyone with a link, and took megabytes.
+COMMENT_MAX_LENGTH = LONG_TEXT_MAX_LENGTH
+
+
 @pghistory.track(exclude=["token_hash"])
 class Respondent(ChoiceLabels):
     """Someone invited to answer a round: one of our users, or a partner's person by email.
@@ -325,7 +333,7 @@ class Respondent(ChoiceLabels):
     emailed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField("overall comment", blank=True)
+    comment = BoundedTextField("overall comment", blank=True, max_length=COMMENT_MAX_LENGTH)
 
     objects = RespondentQuerySet.as_manager()
 
@@ -359,6 +367,7 @@ class Respondent(ChoiceLabels):
                 condition=~Q(token_hash=""),
                 name="respondent_token_unique",
             ),
+            length_check("comment", COMMENT_MAX_LENGTH, name="respondent_comment_bounded"),
         ]
 
     def __str__(self):
@@ -394,7 +403,7 @@ class FactorComment(ChoiceLabels):
         Respondent, on_delete=models.PROTECT, related_name="factor_comments"
     )
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="comments")
-    text = models.TextField()
+    text = BoundedTextField(max_length=COMMENT_MAX_LENGTH)
 
     class Meta:
         constraints = [
@@ -402,6 +411,7 @@ class FactorComment(ChoiceLabels):
                 fields=["respondent", "factor"], name="factor_comment_once_per_factor"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="factor_comment_not_blank"),
+            length_check("text", COMMENT_MAX_LENGTH, name="factor_comment_bounded"),
         ]
 
     def __str__(self):

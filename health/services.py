@@ -20,6 +20,7 @@ from typing import NamedTuple, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
@@ -36,6 +37,7 @@ from partnerships.models import Contact, Partnership, PartnershipMember
 
 from . import tokens
 from .models import (
+    COMMENT_MAX_LENGTH,
     LANGUAGES,
     Answer,
     Cadence,
@@ -379,13 +381,20 @@ def answers_submit(
         rating = ratings.get(statement_id)
         if rating not in range(1, 6):
             errors[f"s{statement_id}"] = _("Choose a rating from 1 to 5.")
-    if errors:
-        raise ValidationError(errors)
     factors = set(
         Factor.objects.filter(instrument=respondent.round.instrument_id).values_list(
             "pk", flat=True
         )
     )
+    # The comments' limit, as the answer page's form says it (COMMENT_MAX_LENGTH).
+    texts = {f"f{pk}": text for pk, text in (factor_comments or {}).items() if pk in factors}
+    for name, text in (texts | {"comment": comment}).items():
+        try:
+            MaxLengthValidator(COMMENT_MAX_LENGTH)(text.strip())
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
     Answer.objects.bulk_create(
         Answer(respondent=respondent, statement_id=statement_id, rating=ratings[statement_id])
         for statement_id in sorted(statements)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from health import services
-from health.models import Answer, Respondent
+from health.models import COMMENT_MAX_LENGTH, Answer, Respondent
 from tests.factories import PartnershipFactory
 from tests.health.builders import open_round, ratings_for
 
@@ -170,6 +170,32 @@ class TestTheLink:
         assert f'id="id_{rated}_1" value="2" checked' in page
         assert not Answer.objects.exists()
         assert not Respondent.objects.filter(answered_at__isnull=False).exists()
+
+    @pytest.mark.parametrize("field", ["comment", "factor"])
+    def test_a_comment_over_the_limit_is_refused_next_to_it_and_kept(
+        self, client, health_round, field
+    ):
+        # The page is open to anyone with the link: it took megabytes.
+        link = link_for(health_round.respondents.first())
+        name = "comment" if field == "comment" else f"f{health_round.instrument.factors.first().pk}"
+        typed = "a" * (COMMENT_MAX_LENGTH + 1)
+
+        response = client.post(link, answers(health_round, **{name: typed}))
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f">{typed}</textarea>" in page
+        refused = re.search(rf'<div[^>]*id="id_{name}_error"[^>]*>([^<]*)</div>', page)[1]
+        assert "20" in refused and "000" in refused  # at most 20 000 characters, in French
+        assert not Answer.objects.exists()
+        assert not Respondent.objects.filter(answered_at__isnull=False).exists()
+
+        response = client.post(link, answers(health_round, **{name: typed[1:]}))
+
+        assert response.status_code == 302
+        respondent = Respondent.objects.get(answered_at__isnull=False)
+        kept = respondent.comment if field == "comment" else respondent.factor_comments.get().text
+        assert len(kept) == COMMENT_MAX_LENGTH
 
     def test_each_page_it_opens_is_labelled_in_the_respondents_language(self, client, health_round):
         # A Spanish-speaking browser opens a link to a French form.

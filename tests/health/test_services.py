@@ -102,6 +102,26 @@ class TestAnswers:
         assert respondent.answers.filter(statement__factor=trust, rating=2).count() == 3
         assert FactorComment.objects.get(respondent=respondent).text == "Promises slip."
 
+    def test_it_names_each_comment_over_the_limit_and_keeps_nothing(self, alice):
+        from health.models import COMMENT_MAX_LENGTH
+
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
+        trust = health_round.instrument.factors.get(code="trust")
+        long = "a" * (COMMENT_MAX_LENGTH + 1)
+
+        with pytest.raises(ValidationError) as refused:
+            services.answers_submit(
+                respondent=health_round.respondents.get(),
+                ratings=ratings_for(health_round.instrument, 4),
+                factor_comments={trust.pk: long},
+                comment=long,
+                today=health_round.opened_on,
+            )
+
+        assert sorted(refused.value.message_dict) == ["comment", f"f{trust.pk}"]
+        assert not Answer.objects.exists()
+        assert not FactorComment.objects.exists()
+
     def test_it_names_each_statement_left_without_a_rating(self, alice):
         health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1)
         ratings = ratings_for(health_round.instrument, 4)
