@@ -391,7 +391,10 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
                     for message in messages
                 ]
         fields["name"] = partner.name  # as Partner.clean keeps it (spaces, invisibles)
-        key = (fields["name"].casefold(), fields.get("country"))
+        # Lower-cased as the database's unique name and country (Lower) compares
+        # them, not casefolded: "Straße" and "STRASSE" are two partners there
+        # and on the page, so two rows of a file too.
+        key = (fields["name"].lower(), fields.get("country"))
         if fields["name"] and key in seen:
             row_errors.append(
                 RowError(

@@ -97,3 +97,21 @@ def test_the_import_tidies_and_refuses_alike(client, alice):
 
     response = client.post(reverse("partnerships:partner_import"), {"file": csv_file(rows[:2])})
     assert Partner.objects.get().name == "Tidied Partner"
+
+
+def test_the_import_compares_names_as_the_page_does(client, alice):
+    """The database's unique name (Lower) holds "Straße" and "STRASSE" apart, as
+    the page does: a file holding both is not refused as naming one twice."""
+    rows = [imports.COLUMNS, _row("Straße Klinik"), _row("STRASSE KLINIK")]
+    client.force_login(alice)
+    response = client.post(reverse("partnerships:partner_import"), {"file": csv_file(rows)})
+    assert response.status_code == 302, response.context["result"].errors
+    assert sorted(Partner.objects.values_list("name", flat=True)) == [
+        "STRASSE KLINIK",
+        "Straße Klinik",
+    ]
+
+    rows = [imports.COLUMNS, _row("straße klinik")]
+    response = client.post(reverse("partnerships:partner_import"), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert Partner.objects.count() == 2
