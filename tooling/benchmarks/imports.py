@@ -5,11 +5,12 @@ CSV as a user would upload it and times the real path of a large file: the
 view's `import_job_start` (stores the file, counts its rows) and the worker's
 `import_job_run` (reads, checks every row, saves all with their history), run
 here in one process (the job's task called directly, other tasks eager), so the
-figure is the user's wait without the queue. The lower bound is a COPY of the same rows into the model's table
-alone, without the import's checks (PostgreSQL's constraints and the history
-triggers run on it as on the import's own COPY: one history statement per
-COPY, one chained event row per row copied). Nothing here asserts a time; the
-targets are 10,000 partners in 5 s and 100,000 measurements in 10 s.
+figure is the user's wait without the queue. The lower bound is a COPY of the
+same rows into the model's table alone, without the import's checks
+(PostgreSQL's constraints and the history triggers run on it as on the import's
+own COPY: one history statement per COPY, one chained event row per row
+copied). Nothing here asserts a time; the targets are 10,000 partners in 5 s
+and 100,000 measurements in 10 s.
 
     python -m tooling.benchmarks.runner imports [--partners 10000] [--measurements 100000]
 
