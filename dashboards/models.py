@@ -48,7 +48,7 @@ class ExchangeRate(ChoiceLabels):
             models.CheckConstraint(
                 condition=Q(rate_to_base__gt=0),
                 name="exchange_rate_positive",
-                violation_error_message="A rate must be above zero.",
+                violation_error_message=_("A rate must be above zero."),
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="exchange_rate_currency_iso_4217"

@@ -259,7 +259,7 @@ class Round(ChoiceLabels):
             models.CheckConstraint(
                 condition=Q(closes_on__gt=F("opened_on")),
                 name="round_closes_after_opening",
-                violation_error_message="A round closes after the day it opens.",
+                violation_error_message=_("A round closes after the day it opens."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=RoundState.values), name="round_state_valid"
@@ -346,7 +346,7 @@ class Respondent(ChoiceLabels):
                 | Q(side=Side.PARTNER, user__isnull=True, partner__isnull=False) & ~Q(email=""),
                 name="respondent_ours_is_a_user_partner_an_email",
                 violation_error_message=(
-                    "Our side answers as users; the partner's side by email, with its partner."
+                    _("Our side answers as users; the partner's side by email, with its partner.")
                 ),
             ),
             models.UniqueConstraint(

@@ -33,7 +33,7 @@ def _rating_in_scale(field: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": RATING_MIN, f"{field}__lte": RATING_MAX}),
         name=f"fit_{field}_1_to_5",
-        violation_error_message="A rating runs from 1 to 5.",
+        violation_error_message=_("A rating runs from 1 to 5."),
     )
 
 
@@ -236,7 +236,9 @@ class EarlyWarning(ChoiceLabels):
                 condition=~Q(state=WarningState.CONFIRMED)
                 | (~Q(recovery_plan="") & Q(recovery_by__isnull=False)),
                 name="warning_confirmed_has_recovery_plan",
-                violation_error_message="A confirmed warning needs a recovery plan and its date.",
+                violation_error_message=_(
+                    "A confirmed warning needs a recovery plan and its date."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(state=WarningState.DISMISSED) | ~Q(reason=""),

@@ -109,3 +109,27 @@ def test_no_string_is_marked_for_translation_where_makemessages_cannot_see_it():
         if lines:
             hidden[str(path.relative_to(PROJECT))] = lines
     assert hidden == {}
+
+
+def test_every_constraint_of_ours_names_its_refusal_in_the_readers_language():
+    """A constraint's message is shown next to a field (a form's or the admin's
+    `validate_constraints`): a plain string stays English in every language."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.utils.functional import Promise
+
+    ours = [
+        model
+        for model in apps.get_models()
+        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(settings.BASE_DIR)
+    ]
+    english = [
+        f"{model._meta.label}.{constraint.name}"
+        for model in ours
+        for constraint in model._meta.constraints
+        if constraint.violation_error_message
+        and constraint.violation_error_message != constraint.default_violation_error_message
+        and not isinstance(constraint.violation_error_message, Promise)
+    ]
+    assert len(ours) > 20
+    assert english == []
