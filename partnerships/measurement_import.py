@@ -309,6 +309,10 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     """Save the checked values, all or none, with their history."""
     # Plain records for COPY: a model instance each costs more to build than
     # to write, at a hundred thousand rows.
+    fresh = [row for row in parsed if row.stored is None]
+    # A period whose value was cleared before starts past its versions
+    # (`Measurement.first_versions`); the query only when the file records one.
+    first = Measurement.first_versions({row.metric.pk for row in fresh}) if fresh else {}
     created = [
         SimpleNamespace(
             id=None,
@@ -319,9 +323,9 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
             value=row.value,
             evidence=row.evidence,
             entered_by_id=user.pk,
+            version=first.get((row.metric.pk, row.period_start), 1),
         )
-        for row in parsed
-        if row.stored is None
+        for row in fresh
     ]
     corrected = [row.stored for row in parsed if row.stored is not None]
     # A bulk UPDATE does not run `auto_now`.

@@ -1450,6 +1450,25 @@ class Measurement(TimeStamped, Versioned):
     def __str__(self):
         return f"{self.metric.name} {self.period_start:%Y-%m}: {self.value}"
 
+    @classmethod
+    def first_versions(cls, metric_ids) -> dict[tuple[int, dt.date], int]:
+        """The version a new value of each (metric, period) of these metrics that
+        ever had one starts at; a period never recorded starts at 1.
+
+        A cleared value's row is gone, but a page or an API client may still
+        hold its version: a new value starting at 1 again would match it, and
+        that client's save would write over the new value unrefused. So a new
+        value starts past every version the period's values ever reached: their
+        history has an event for each insert and correction (one at least per
+        version), so its count plus one will do."""
+        events = (
+            cls.pgh_event_model.objects.filter(metric_id__in=list(metric_ids))
+            .values_list("metric_id", "period_start")
+            .annotate(count=models.Count("pgh_id"))
+            .order_by()
+        )
+        return {(metric, period): count + 1 for metric, period, count in events}
+
     def clean(self):
         if self.period_start and self.metric_id:
             frequency = Frequency(self.metric.frequency)

@@ -464,6 +464,7 @@ def _record(metric, period_start, value, entered_by, evidence) -> Measurement:
             value=value,
             entered_by=entered_by,
             evidence=evidence,
+            version=Measurement.first_versions([metric.pk]).get((metric.pk, period_start), 1),
         )
     )
 

@@ -402,3 +402,25 @@ def test_emptying_an_empty_cell_changes_nothing(client, alice, partnership, metr
     response = save(client, partnership, metric, "2024-10-01", "")
     assert response.status_code == 200
     assert metric.measurements.count() == 3
+
+
+def test_a_cell_read_before_its_value_was_cleared_and_entered_again_is_stale(
+    client, alice, bob, partnership, metric
+):
+    partnership.leads.create(user=bob, functional_area="administrative")
+    july = dt.date(2025, 7, 1)
+    seen_by_bob = version_of(metric, july)  # bob's grid shows 24
+    client.force_login(alice)
+    save(client, partnership, metric, "2025-07-01", "")  # alice clears it
+    save(client, partnership, metric, "2025-07-01", "31")  # and enters it again
+
+    client.force_login(bob)
+    response = save(client, partnership, metric, "2025-07-01", "99", version=seen_by_bob)
+
+    stored = Measurement.objects.get(metric=metric, period_start=july)
+    assert stored.value == Decimal(31)
+    assert stored.version > seen_by_bob
+    assert "Someone else changed this value to “31”" in response.content.decode()
+    assert response.context["cell"]["text"] == "99"  # kept for saving again
+    response = save(client, partnership, metric, "2025-07-01", "99", version=stored.version)
+    assert Measurement.objects.get(metric=metric, period_start=july).value == Decimal(99)

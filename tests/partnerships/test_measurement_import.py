@@ -346,13 +346,14 @@ def test_the_import_costs_the_same_queries_for_10_or_200_rows(
     monthly = MetricFactory.create_batch(10, objective=metric.objective, frequency="monthly")
     upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
     # 1 the active metrics with their partnership; 2 the values recorded already;
-    # 3 SAVEPOINT; 4 the partnership's start date, held (FOR SHARE) to the
-    # commit; 5 the corrected ones' versions, locked (FOR UPDATE) to the
-    # commit; 6 the new values' ids from their sequence; 7 the history context
+    # 3 the versions past which the new ones start (their periods' history);
+    # 4 SAVEPOINT; 5 the partnership's start date, held (FOR SHARE) to the
+    # commit; 6 the corrected ones' versions, locked (FOR UPDATE) to the
+    # commit; 7 the new values' ids from their sequence; 8 the history context
     # handed to PostgreSQL for the COPY (then the COPY, by the driver's cursor:
-    # not counted); 8 UPDATE the corrected one (its history by the triggers);
-    # 9 RELEASE SAVEPOINT.
-    with django_assert_num_queries(9):
+    # not counted); 9 UPDATE the corrected one (its history by the triggers);
+    # 10 RELEASE SAVEPOINT.
+    with django_assert_num_queries(10):
         result = measurement_import.measurements_import(
             upload=upload, partnership=partnership, user=alice
         )
@@ -500,3 +501,26 @@ def test_the_worker_saves_nothing_for_whoever_no_longer_leads_the_partnership(
     assert [error["message"] for error in job.report] == [
         "Only the partnership's owner and co-leads change it."
     ]
+
+
+def test_a_value_imported_after_one_was_cleared_starts_past_its_versions(
+    alice, partnership, metric
+):
+    from partnerships import services
+
+    july = dt.date(2025, 7, 1)
+    services.measurement_save(
+        metric=metric, period_start=july, value=Decimal(25), entered_by=alice, expected_version=1
+    )
+    services.measurement_clear(metric=metric, period_start=july, by=alice, expected_version=2)
+
+    result = measurement_import.measurements_import(
+        upload=csv_file([HEADER, row(metric, "2025-07-01", "31")]),
+        partnership=partnership,
+        user=alice,
+    )
+
+    assert (result.created, result.errors) == (1, [])
+    stored = Measurement.objects.get(metric=metric, period_start=july)
+    assert stored.value == Decimal(31)
+    assert stored.version > 2  # a page still showing version 1 or 2 is refused
