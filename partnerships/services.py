@@ -483,7 +483,8 @@ def partnership_change_stage(
 
     Ending it (completed, failed, withdrawn) needs its end date, today at the
     latest (`Partnership.refuse_end_after_today`); nothing is deleted: an
-    ended partnership keeps its agreements, metrics and history.
+    ended partnership keeps its agreements, metrics and history. Taking an
+    ended one up again clears the day it ended, unless `end_date` gives another.
     `expected_stage` is the stage the person's page showed: refused
     (StaleVersion) if someone else has moved the partnership since.
     """
@@ -505,7 +506,15 @@ def partnership_change_stage(
         changed_by=by,
     )
     never_started = FAMILY_OF_STAGE[partnership.stage] == StageFamily.POTENTIAL
+    reopened = (
+        FAMILY_OF_STAGE[partnership.stage] == StageFamily.ENDED
+        and FAMILY_OF_STAGE[stage] != StageFamily.ENDED
+    )
     partnership.stage = stage
+    if reopened and end_date is None:
+        # The day it ended is over (its history keeps it): a partnership taken
+        # back up runs on with no end until someone gives a new one.
+        partnership.end_date = None
     if end_date is not None:
         partnership.end_date = end_date
         if never_started and partnership.start_date and partnership.start_date > end_date:

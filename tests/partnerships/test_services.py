@@ -516,6 +516,25 @@ class TestAnEndedPartnershipHasEnded:
         partnership.refresh_from_db()
         assert (partnership.stage, partnership.end_date) == ("failed", dt.date(2026, 10, 31))
 
+    @pytest.mark.parametrize("stage", ["active", "struggling", "negotiating"])
+    def test_taking_an_ended_partnership_up_again_clears_the_day_it_ended(self, alice, stage):
+        partnership = PartnershipFactory(
+            owner=alice, stage="withdrawn", start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2026, 6, 30),
+        )  # fmt: skip
+        self.change(partnership, stage, None, alice)
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == (stage, None)
+        assert partnership.history.filter(end_date=dt.date(2026, 6, 30)).exists()
+
+    def test_taking_it_up_again_with_a_planned_end_keeps_that_one(self, alice):
+        partnership = PartnershipFactory(
+            owner=alice, stage="completed", end_date=dt.date(2026, 6, 30)
+        )
+        self.change(partnership, "active", dt.date(2027, 12, 31), alice)
+        partnership.refresh_from_db()
+        assert (partnership.stage, partnership.end_date) == ("active", dt.date(2027, 12, 31))
+
     def test_an_active_partnership_may_plan_its_end_years_ahead(self, alice):
         partnership = PartnershipFactory(owner=alice, stage="active")
         services.partnership_update(partnership=partnership, end_date=dt.date(2030, 6, 30))
