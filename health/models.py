@@ -7,6 +7,7 @@ statements they answered. Factors keep a stable `code` across versions
 compare over time.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 import pghistory
@@ -17,8 +18,10 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels
 from core.text import shows_nothing
@@ -235,6 +238,12 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(state=RoundState.CLOSED)
 
 
+# The longest a health check stays open, opened by hand or by its schedule: a
+# round open for years would hold the partnership's one open round, and the
+# schedule would open no other.
+MAX_OPEN_DAYS = 90
+
+
 @pghistory.track()
 class Round(ChoiceLabels):
     """One health check of one partnership: people on both sides rate its factors."""
@@ -262,6 +271,11 @@ class Round(ChoiceLabels):
                 violation_error_message=_("A round closes after the day it opens."),
             ),
             models.CheckConstraint(
+                condition=Q(closes_on__lte=F("opened_on") + dt.timedelta(days=MAX_OPEN_DAYS)),
+                name="round_open_at_most_90_days",
+                violation_error_message=_("A health check stays open for 90 days at most."),
+            ),
+            models.CheckConstraint(
                 condition=Q(state__in=RoundState.values), name="round_state_valid"
             ),
             models.CheckConstraint(
@@ -279,6 +293,23 @@ class Round(ChoiceLabels):
 
     def __str__(self):
         return f"Health check of {self.partnership} opened {self.opened_on:%d %b %Y}"
+
+    def clean(self):
+        if (
+            self.opened_on
+            and self.closes_on
+            and self.closes_on > self.opened_on + dt.timedelta(days=MAX_OPEN_DAYS)
+        ):
+            latest = self.opened_on + dt.timedelta(days=MAX_OPEN_DAYS)
+            raise ValidationError(
+                {
+                    "closes_on": gettext(
+                        "A health check stays open for %(days)s days at most: "
+                        "the last day for answers is %(day)s at the latest."
+                    )
+                    % {"days": MAX_OPEN_DAYS, "day": formatting.day(latest)}
+                }
+            )
 
     @property
     def is_open(self) -> bool:
@@ -429,7 +460,7 @@ class Cadence(ChoiceLabels):
         default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
     )
     open_for_days = models.PositiveSmallIntegerField(
-        default=21, validators=[MinValueValidator(1), MaxValueValidator(90)]
+        default=21, validators=[MinValueValidator(1), MaxValueValidator(MAX_OPEN_DAYS)]
     )
 
     class Meta:
@@ -439,7 +470,7 @@ class Cadence(ChoiceLabels):
                 name="cadence_every_1_to_24_months",
             ),
             models.CheckConstraint(
-                condition=Q(open_for_days__gte=1, open_for_days__lte=90),
+                condition=Q(open_for_days__gte=1, open_for_days__lte=MAX_OPEN_DAYS),
                 name="cadence_open_1_to_90_days",
             ),
         ]

@@ -33,7 +33,7 @@ from accounts.preferences import in_users_locale
 from core.formatting import day
 from notifications.models import Kind
 from notifications.services import Draft, Readers, notifications_create
-from partnerships.models import Contact, Partnership, PartnershipMember
+from partnerships.models import Contact, Partnership, PartnershipMember, StageFamily
 
 from . import tokens
 from .models import (
@@ -164,7 +164,12 @@ def round_open(
     partner_people: Iterable[PartnerPerson] = (),
     instrument: Instrument | None = None,
 ) -> Round:
-    """Open a health check and invite its respondents; the emails go once committed."""
+    """Open a health check and invite its respondents; the emails go once committed.
+
+    Not for an ended partnership (its schedule opens none either): its health
+    feeds no scorecard, and what it taught goes in its lessons."""
+    if partnership.family == StageFamily.ENDED:
+        raise ValidationError(_("This partnership has ended: its health is no longer checked."))
     instrument = instrument or latest_published_instrument()
     if instrument is None or instrument.published_at is None:
         raise ValidationError(_("Only a published instrument can be used for a health check."))

@@ -16,7 +16,7 @@ from health.models import Respondent
 from tests.browser.conftest import sign_in, wait_until
 from tests.dashboards.test_portfolio import seed_portfolio
 from tests.factories import partnership_with_data
-from tests.health.builders import open_round
+from tests.health.builders import open_round, running
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,9 +66,7 @@ def test_the_busiest_pages_draw_without_a_single_violation(live_server, page, al
         run = evaluation.assessment_run_start(period_start=period.start)
         for chunk_id in evaluation.assessment_run_pending_chunks(run=run):
             evaluation.assessment_chunk_execute(chunk_id=chunk_id)
-    health_round = open_round(partnership, by=alice, partner=1)
-    health_round.closes_on = health_round.closes_on.replace(year=2099)
-    health_round.save(update_fields=["closes_on"])
+    health_round = open_round(partnership, by=alice, partner=1, **running())
     respondent = Respondent.objects.filter(round=health_round).order_by("pk").first()
     health.invitation_send(respondent_id=respondent.pk)
     answer_link = re.search(r"https?://\S+(/health/answer/[\w-]+/)", mail.outbox[-1].body)[1]

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from health import services
 from health.models import Respondent, Statement
 from tests.factories import PartnershipFactory
-from tests.health.builders import open_round
+from tests.health.builders import open_round, running
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,9 +23,7 @@ SCREENSHOT = "/tmp/accord-respond.png"
 
 def test_a_partner_side_respondent_answers_on_a_phone_in_french(live_server, page, alice):
     partnership = PartnershipFactory(owner=alice, title="Échange de chirurgie cardiaque")
-    health_round = open_round(partnership, by=alice, partner=3, language="fr")
-    health_round.closes_on = health_round.closes_on.replace(year=2099)
-    health_round.save(update_fields=["closes_on"])
+    health_round = open_round(partnership, by=alice, partner=3, language="fr", **running())
     respondent = Respondent.objects.filter(round=health_round).order_by("pk").first()
     services.invitation_send(respondent_id=respondent.pk)
     link = re.search(r"https?://\S+(/health/answer/[\w-]+/)", mail.outbox[0].body)[1]

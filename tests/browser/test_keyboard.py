@@ -23,7 +23,7 @@ from tests.browser.keyboard import (
     type_into,
 )
 from tests.factories import PartnershipFactory, partnership_with_data
-from tests.health.builders import open_round
+from tests.health.builders import open_round, running
 
 pytestmark = [
     pytest.mark.browser,
@@ -106,9 +106,7 @@ def test_a_reviewer_approves_a_scorecard_with_the_keyboard(live_server, page, al
 
 def test_a_respondent_answers_a_health_check_on_a_phone_with_the_keyboard(live_server, page, alice):
     partnership = PartnershipFactory(owner=alice, title="Échange de chirurgie cardiaque")
-    health_round = open_round(partnership, by=alice, partner=1, language="fr")
-    health_round.closes_on = health_round.closes_on.replace(year=2099)
-    health_round.save(update_fields=["closes_on"])
+    health_round = open_round(partnership, by=alice, partner=1, language="fr", **running())
     respondent = Respondent.objects.get(round=health_round)
     health.invitation_send(respondent_id=respondent.pk)
     link = re.search(r"https?://\S+(/health/answer/[\w-]+/)", mail.outbox[0].body)[1]

@@ -29,6 +29,18 @@ def ratings_for(instrument: Instrument, rating: int | dict[str, int]) -> dict[in
     return {pk: rating.get(code, 3) for pk, code in statements}
 
 
+def running() -> dict:
+    """The dates of a round opened today for a month: open whenever a test runs
+    (a round stays open 90 days at most)."""
+    today = timezone.localdate()
+    return {"opened_on": today, "closes_on": today + dt.timedelta(days=30)}
+
+
+def in_a_month() -> str:
+    """A last day for answers as the opening form takes it."""
+    return running()["closes_on"].isoformat()
+
+
 def partner_of(partnership):
     member = PartnershipMember.objects.filter(partnership=partnership).first()
     if member is None:

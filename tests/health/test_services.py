@@ -17,6 +17,7 @@ from tests.health.builders import (
     open_round,
     partner_of,
     ratings_for,
+    running,
     shipped_instrument,
 )
 
@@ -469,9 +470,7 @@ def test_an_invitation_the_mail_server_keeps_refusing_is_retried_then_swept_agai
 ):
     from health.tasks import send_invitation
 
-    health_round = open_round(
-        PartnershipFactory(owner=alice), by=alice, partner=1, closes_on=dt.date(2099, 1, 1)
-    )
+    health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=1, **running())
     respondent = health_round.respondents.get()
     settings.EMAIL_BACKEND = "tests.health.failing_mail.Backend"
 

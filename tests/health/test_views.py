@@ -2,9 +2,12 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
+from core import formatting
 from health import services
 from health.models import Cadence, Respondent, Round, Statement
 from partnerships.models import PartnershipLead
@@ -12,9 +15,11 @@ from tests.factories import MemberFactory, PartnershipFactory, UserFactory
 from tests.health.builders import (
     answer_all,
     closed_round,
+    in_a_month,
     open_round,
     partner_of,
     ratings_for,
+    running,
     shipped_instrument,
 )
 
@@ -40,7 +45,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 "users": [alice.pk, colleague.pk],
                 f"emails_{partner.pk}": "ana@partner.example\n\n  joao@partner.example ",
                 f"language_{partner.pk}": "pt",
@@ -65,7 +70,7 @@ class TestOpeningARound:
         url = reverse("health:round_open", args=[partnership.pk])
 
         offered = client.get(url).context["form"].fields["users"].queryset
-        response = client.post(url, {"closes_on": "2099-01-31", "users": [alice.pk, erin.pk]})
+        response = client.post(url, {"closes_on": in_a_month(), "users": [alice.pk, erin.pk]})
 
         assert alice in offered and erin not in offered
         assert response.status_code == 400
@@ -81,7 +86,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{partner.pk}": "ana@partner.example\nnot-an-address",
             },
         )
@@ -99,7 +104,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{partner.pk}": "ana@partner.example, joao@partner.example; not-an-address",
             },
         )
@@ -110,7 +115,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{partner.pk}": "ana@partner.example, joao@partner.example;",
                 f"language_{partner.pk}": "fr",
             },
@@ -131,7 +136,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{first.pk}": (
                     "ana@partner.example; Ana@Partner.example\nana@partner.example"
                 ),
@@ -156,7 +161,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{partner.pk}": "\n".join([*addresses, addresses[0].upper()]),
                 f"language_{partner.pk}": "en",
             },
@@ -173,7 +178,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 f"emails_{partner.pk}": "\n".join(addresses),
                 f"language_{partner.pk}": "en",
             },
@@ -201,7 +206,7 @@ class TestOpeningARound:
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
             {
-                "closes_on": "2070-01-31",
+                "closes_on": in_a_month(),
                 "users": [alice.pk],
                 **{f"emails_{pk}": text for pk, text in typed.items()},
                 **languages(partnership),
@@ -221,15 +226,56 @@ class TestOpeningARound:
         assert not Round.objects.exists() and not Respondent.objects.exists()
 
     def test_a_second_open_round_is_refused_on_the_form(self, client, alice, partnership):
-        open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        open_round(partnership, by=alice, ours=1, **running())
         client.force_login(alice)
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
-            {"closes_on": "2070-01-31", "users": [alice.pk], **languages(partnership)},
+            {"closes_on": in_a_month(), "users": [alice.pk], **languages(partnership)},
         )
         assert response.status_code == 400
         assert "already has an open health check" in response.content.decode()
         assert Round.objects.count() == 1
+
+    @pytest.mark.parametrize("days, opened", [(89, True), (90, True), (91, False)])
+    def test_a_round_stays_open_90_days_at_most(self, client, alice, partnership, days, opened):
+        client.force_login(alice)
+        last_day = timezone.localdate() + dt.timedelta(days=days)
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {"closes_on": last_day.isoformat(), "users": [alice.pk], **languages(partnership)},
+        )
+        assert Round.objects.filter(closes_on=last_day).exists() == opened
+        if not opened:
+            assert response.status_code == 400
+            form = response.context["form"]
+            assert form.errors["closes_on"] == [
+                "A health check stays open for 90 days at most: the last day for answers is "
+                f"{formatting.day(timezone.localdate() + dt.timedelta(days=90))} at the latest."
+            ]
+            assert form["closes_on"].value() == last_day.isoformat()  # kept as typed
+
+    def test_the_database_holds_the_limit_too(self, alice, partnership):
+        health_round = open_round(partnership, by=alice, ours=1, **running())
+        health_round.closes_on = health_round.opened_on + dt.timedelta(days=91)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            health_round.save(update_fields=["closes_on"])
+
+    @pytest.mark.parametrize("stage", ["completed", "withdrawn"])
+    def test_an_ended_partnership_is_not_checked(self, client, alice, partnership, stage):
+        partnership.stage, partnership.end_date = stage, dt.date(2025, 6, 30)
+        partnership.save()
+        client.force_login(alice)
+        assert (
+            "Open a health check"
+            not in client.get(reverse("health:partnership", args=[partnership.pk])).content.decode()
+        )
+        response = client.post(
+            reverse("health:round_open", args=[partnership.pk]),
+            {"closes_on": in_a_month(), "users": [alice.pk], **languages(partnership)},
+        )
+        assert response.status_code == 400
+        assert "This partnership has ended" in response.content.decode()
+        assert not Round.objects.exists()
 
     def test_a_co_lead_opens_one_too(self, client, alice, bob, partnership):
         PartnershipLead.objects.create(
@@ -243,13 +289,13 @@ class TestOpeningARound:
         client.force_login(request.getfixturevalue(who))
         url = reverse("health:round_open", args=[partnership.pk])
         assert client.get(url).status_code == 403
-        assert client.post(url, {"closes_on": "2070-01-31", "users": [alice.pk]}).status_code == 403
+        assert client.post(url, {"closes_on": in_a_month(), "users": [alice.pk]}).status_code == 403
         schedule = client.post(
             reverse("health:cadence", args=[partnership.pk]), {"every_months": 6}
         )
         assert schedule.status_code == 403
         assert not Round.objects.exists() and not Cadence.objects.exists()
-        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        health_round = open_round(partnership, by=alice, ours=1, **running())
         close = client.post(reverse("health:round_close", args=[health_round.pk]))
         assert close.status_code == 403
         health_round.refresh_from_db()
@@ -340,7 +386,7 @@ class TestResults:
         assert pending_partner.email not in page
 
     def test_an_open_rounds_results_wait_for_it_to_close(self, client, alice, partnership):
-        health_round = open_round(partnership, by=alice, ours=3, closes_on=dt.date(2099, 1, 1))
+        health_round = open_round(partnership, by=alice, ours=3, **running())
         answer_all(health_round, ours=[4, 4, 4])
         client.force_login(alice)
         response = client.get(reverse("health:round", args=[health_round.pk]))
@@ -351,7 +397,7 @@ class TestResults:
 
 class TestAnsweringSignedIn:
     def test_one_of_our_people_answers_from_their_list(self, client, alice, partnership):
-        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        health_round = open_round(partnership, by=alice, ours=1, **running())
         respondent = health_round.respondents.get()
         # (Without a role they would see only "ask for a role".)
         respondent.user.groups.add(Group.objects.get(name=Role.MANAGER))
@@ -370,7 +416,7 @@ class TestAnsweringSignedIn:
         assert client.get(url).status_code == 410
 
     def test_someone_not_invited_gets_404(self, client, alice, bob, partnership):
-        health_round = open_round(partnership, by=alice, ours=1, closes_on=dt.date(2099, 1, 1))
+        health_round = open_round(partnership, by=alice, ours=1, **running())
         client.force_login(bob)
         assert client.get(reverse("health:respond", args=[health_round.pk])).status_code == 404
 
@@ -443,9 +489,7 @@ class TestQueries:
         self, client, alice, size, django_assert_max_num_queries
     ):
         for _ in range(size):
-            health_round = open_round(
-                PartnershipFactory(owner=alice), by=alice, closes_on=dt.date(2099, 1, 1)
-            )
+            health_round = open_round(PartnershipFactory(owner=alice), by=alice, **running())
             from health import services
 
             services.respondents_invite(health_round=health_round, users=[alice])
@@ -474,8 +518,7 @@ class TestQueries:
             health_round = services.round_open(
                 partnership=partnership,
                 opened_by=alice,
-                opened_on=dt.date(2026, 1, 1),
-                closes_on=dt.date(2099, 1, 1),
+                **running(),
                 instrument=instrument,
                 users=[alice],
             )
