@@ -407,7 +407,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A task taken by a worker that then died outright (SIGKILL, a lost machine) is
+# sent again once this has passed unacknowledged. Longer than the time limit, so
+# a task still running is never sent twice; no longer, so a killed worker's work
+# (an import, a reminder) waits minutes, not the hour it waited. (A chunk of an
+# assessment is taken up again sooner: its lease.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 # django-celery-beat's DatabaseScheduler, recording beat's heartbeat.
 CELERY_BEAT_SCHEDULER = "ops.heartbeats:BeatScheduler"

@@ -138,3 +138,12 @@ def test_collectstatic_writes_where_static_root_says(tmp_path):
     )
 
     assert result.stdout.split("\n")[0] == str(tmp_path), result.stderr
+
+
+def test_a_dead_workers_task_is_sent_again_after_the_time_limit_not_before():
+    from django.conf import settings
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    # Before the hard time limit, a task still running would be sent twice.
+    assert settings.CELERY_TASK_TIME_LIMIT < visibility <= settings.CELERY_TASK_TIME_LIMIT + 600
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
