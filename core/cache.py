@@ -10,12 +10,14 @@ fills again by itself. What it cannot do while away is forget: a key a change
 should have moved on (a generation number) keeps its old value, so what was
 cached before the outage may be served until its timeout.
 
-`add` answers True while Redis is away (the write is dropped, as `set`'s is):
-it is how a cache lock is taken (allauth's rate limits take one around every
-sign-in), and a lock that can never be had would refuse every sign-in, 429,
-for as long as Redis is away. Nothing in Accord counts on `add` for more than
-that; the limits are not counted during an outage (django-axes's lockout,
-kept in PostgreSQL, still is).
+`add` of a lock (a key ending ":lock") answers True while Redis is away:
+allauth's rate limits take one around every sign-in, and a lock that can never
+be had would refuse every sign-in, 429, for as long as Redis is away (the
+limits are not counted during an outage; django-axes's lockout, kept in
+PostgreSQL, still is). Any other `add` answers False, as "already there": it
+marks something used once (a second-factor code, a single sign-on token's
+id), and answered True it would let a code or token be replayed while Redis
+is away. So people with a second factor, and single sign-on, wait for Redis.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class FailSoftRedisCache(RedisCache):
     def get_many(self, keys, version=None):
         return super().get_many(keys, version)
 
-    @_fail_soft(lambda *args, **kwargs: True)
+    @_fail_soft(lambda key, *args, **kwargs: str(key).endswith(":lock"))
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return super().add(key, value, timeout, version)
 

@@ -16,8 +16,13 @@ def test_with_redis_down_every_read_misses_and_every_write_is_dropped():
         assert cache.get("kept") is None
         assert cache.get("kept", "default") == "default"
         assert cache.get_or_set("computed", lambda: 42) == 42
-        # Taken, so a cache lock (allauth's rate limits) does not wait for Redis.
-        assert cache.add("new", 1) is True
+        # A lock is had, so allauth's rate limits do not wait for Redis; a
+        # marker of single use (a second-factor code used) is refused, so
+        # nothing is replayed meanwhile.
+        assert cache.add("allauth:rl:sign-in:lock", 1) is True
+        assert cache.add("allauth.mfa.totp.used?user=1&code=123456", "y") is False
+        assert cache.add(key="jwt:iss=https://idp,jti=1", value=True, timeout=60) is False
+        assert cache.add("new", 1) is False
         cache.set("dropped", 1)
         assert cache.get_many(["a", "b"]) == {}
         assert cache.delete("kept") is False
