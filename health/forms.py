@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.dates import validate_plausible
 
-from .models import COMMENT_MAX_LENGTH, LANGUAGES, RATING_MAX, RATING_MIN, Cadence
+from .models import (
+    COMMENT_MAX_LENGTH,
+    LANGUAGES,
+    RATING_MAX,
+    RATING_MIN,
+    Cadence,
+    validate_open_at_most,
+)
 from .services import (
     MAX_ADDRESSES_PER_ROUND,
     PartnerPerson,
@@ -73,6 +80,9 @@ class RoundOpenForm(forms.Form):
         closes_on = self.cleaned_data["closes_on"]
         if self.today and closes_on <= self.today:
             raise ValidationError(_("Give a day after today."))
+        if self.today:
+            # With any other error of the form, not only once the rest is right.
+            validate_open_at_most(self.today, closes_on)
         return closes_on
 
     def clean(self):

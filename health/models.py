@@ -244,6 +244,20 @@ class RoundQuerySet(models.QuerySet):
 MAX_OPEN_DAYS = 90
 
 
+def validate_open_at_most(opened_on: dt.date, closes_on: dt.date) -> None:
+    """A round opened on `opened_on` takes answers for MAX_OPEN_DAYS at most: the
+    opening form asks it next to the last day, the model before it saves."""
+    latest = opened_on + dt.timedelta(days=MAX_OPEN_DAYS)
+    if closes_on > latest:
+        raise ValidationError(
+            gettext(
+                "A health check stays open for %(days)s days at most: "
+                "the last day for answers is %(day)s at the latest."
+            )
+            % {"days": MAX_OPEN_DAYS, "day": formatting.day(latest)}
+        )
+
+
 @pghistory.track()
 class Round(ChoiceLabels):
     """One health check of one partnership: people on both sides rate its factors."""
@@ -295,21 +309,11 @@ class Round(ChoiceLabels):
         return f"Health check of {self.partnership} opened {self.opened_on:%d %b %Y}"
 
     def clean(self):
-        if (
-            self.opened_on
-            and self.closes_on
-            and self.closes_on > self.opened_on + dt.timedelta(days=MAX_OPEN_DAYS)
-        ):
-            latest = self.opened_on + dt.timedelta(days=MAX_OPEN_DAYS)
-            raise ValidationError(
-                {
-                    "closes_on": gettext(
-                        "A health check stays open for %(days)s days at most: "
-                        "the last day for answers is %(day)s at the latest."
-                    )
-                    % {"days": MAX_OPEN_DAYS, "day": formatting.day(latest)}
-                }
-            )
+        if self.opened_on and self.closes_on:
+            try:
+                validate_open_at_most(self.opened_on, self.closes_on)
+            except ValidationError as error:
+                raise ValidationError({"closes_on": error}) from error
 
     @property
     def is_open(self) -> bool:

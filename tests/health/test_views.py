@@ -237,15 +237,23 @@ class TestOpeningARound:
         assert Round.objects.count() == 1
 
     @pytest.mark.parametrize("days, opened", [(89, True), (90, True), (91, False)])
-    def test_a_round_stays_open_90_days_at_most(self, client, alice, partnership, days, opened):
+    @pytest.mark.parametrize("invited", [True, False])
+    def test_a_round_stays_open_90_days_at_most(
+        self, client, alice, partnership, days, opened, invited
+    ):
         client.force_login(alice)
         last_day = timezone.localdate() + dt.timedelta(days=days)
         response = client.post(
             reverse("health:round_open", args=[partnership.pk]),
-            {"closes_on": last_day.isoformat(), "users": [alice.pk], **languages(partnership)},
+            {
+                "closes_on": last_day.isoformat(),
+                "users": [alice.pk] if invited else [],
+                **languages(partnership),
+            },
         )
+        opened = opened and invited  # nobody invited: said above the form
         assert Round.objects.filter(closes_on=last_day).exists() == opened
-        if not opened:
+        if days > 90:
             assert response.status_code == 400
             form = response.context["form"]
             assert form.errors["closes_on"] == [
