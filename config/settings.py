@@ -18,7 +18,19 @@ from core.history import DEFAULT_TRACKERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """django-environ's, naming the variable whose value is not a whole number
+    (its own error said only "invalid literal for int()")."""
+
+    def int(self, var, default=environ.Env.NOTSET):
+        try:
+            return super().int(var, default=default)
+        except ValueError:
+            raise ImproperlyConfigured(f"{var}={self.str(var)!r} is not a whole number.") from None
+
+
+env = Env()
 
 # `make run` writes where its servers listen to var/run.env, so `make shell`
 # and any `manage.py` command reach them; an environment that names its own
@@ -501,6 +513,11 @@ ACCORD_BACKUP_KEEP = env.int("ACCORD_BACKUP_KEEP", default=7)
 LOG_FORMAT = env("ACCORD_LOG_FORMAT", default="text")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"ACCORD_LOG_FORMAT={LOG_FORMAT!r}: it is text or json.")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r}: it is DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -525,7 +542,7 @@ LOGGING = {
         # …"), without django-axes's informational chatter around it.
         "axes": {"level": "WARNING"},
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- API (/api/v1/) and calendar feeds -------------------------------------------------

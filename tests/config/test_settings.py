@@ -102,6 +102,9 @@ def test_a_misspelt_organisation_setting_stops_it_at_start_up():
         ("ACCORD_ORGANISATION_TIME_ZONE", "Europe/Lndon"),
         ("ACCORD_BASE_CURRENCY", "EURO"),
         ("ACCORD_LOG_FORMAT", "JSON"),
+        ("LOG_LEVEL", "verbose"),
+        ("CONN_MAX_AGE", "abc"),
+        ("ACCORD_MAX_UPLOAD_MB", "20MB"),
     ):
         result = manage("check", env=PRODUCTION_ENV | {name: value})
 
