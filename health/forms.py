@@ -78,9 +78,9 @@ class RoundOpenForm(forms.Form):
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
-        if self.today and closes_on <= self.today:
-            raise ValidationError(_("Give a day after today."))
         if self.today:
+            if closes_on <= self.today:
+                raise ValidationError(_("Give a day after today."))
             # With any other error of the form, not only once the rest is right.
             validate_open_at_most(self.today, closes_on)
         return closes_on
