@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -9,3 +10,9 @@ class AuditConfig(AppConfig):
 
     name = "audit"
     verbose_name = "Audit"
+
+    def ready(self) -> None:
+        from .chain import after_migrate
+
+        # Once per migration run, after every app's migrations.
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="audit.chain_columns")

@@ -1,8 +1,11 @@
 import pghistory
 import pghistory.models
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+from core.models import AppendOnly
 
 
 class AuditEvent(pghistory.models.Events):
@@ -48,3 +51,31 @@ class TrackedCrontabSchedule(CrontabSchedule):
 class TrackedIntervalSchedule(IntervalSchedule):
     class Meta:
         proxy = True
+
+
+class ChainColumn(models.Model):
+    """A column of a history table, and from which of its rows the chain's hash
+    covers it (`audit.chain`). A migration that adds a column to a tracked
+    model adds it to the history table too; the rows written before it were
+    hashed without it, and are checked without it. Recorded after each
+    migration run (post_migrate), never changed: PostgreSQL refuses to."""
+
+    table_name = models.CharField(max_length=63)
+    column_name = models.CharField(max_length=63)
+    # The first event (pgh_id) hashed with this column; 0: every one.
+    since_event = models.BigIntegerField(default=0)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table_name", "column_name"], name="chain_column_once_per_table"
+            ),
+        ]
+        triggers = [
+            AppendOnly(name="append_only_update", operation=pgtrigger.Update),
+            AppendOnly(name="append_only_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}.{self.column_name} from event {self.since_event}"

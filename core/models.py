@@ -73,6 +73,30 @@ $$;
 """
 DROP_CHAIN_HASH_SQL = f"DROP FUNCTION IF EXISTS {CHAIN_HASH_FUNCTION}(text, anyelement);"
 
+# The same hash of a row written before its table gained the columns `later`
+# (a migration added them): it was hashed without them, and is checked so.
+CHAIN_HASH_WITHOUT_FUNCTION = "accord_chain_hash_without"
+CREATE_CHAIN_HASH_WITHOUT_SQL = f"""
+CREATE OR REPLACE FUNCTION {CHAIN_HASH_WITHOUT_FUNCTION}(
+    previous text, event anyelement, later text[]
+)
+RETURNS text
+LANGUAGE sql STABLE
+SET TimeZone = 'UTC'
+SET IntervalStyle = 'iso_8601'
+AS $$
+    SELECT encode(
+        sha256(convert_to(
+            coalesce(previous, '') || (to_jsonb(event) - 'pgh_hash' - later)::text, 'UTF8'
+        )),
+        'hex'
+    )
+$$;
+"""
+DROP_CHAIN_HASH_WITHOUT_SQL = (
+    f"DROP FUNCTION IF EXISTS {CHAIN_HASH_WITHOUT_FUNCTION}(text, anyelement, text[]);"
+)
+
 
 class UnignorableTriggerSql(pgtrigger.compiler.UpsertTriggerSql):
     """pgtrigger's installation SQL without its escape hatch: pgtrigger starts
@@ -125,6 +149,9 @@ class AppendOnly(Unignorable, pgtrigger.Protect):
 # newest hash of that table's chain (see HashChain).
 CHAIN_HEAD_SETTING = "accord_chain"
 
+# The chain lock of a table is pg_advisory_xact_lock(hashtext(this), hashtext(table)).
+CHAIN_LOCK = "accord.audit_chain"
+
 
 class HashChain(Unignorable, pgtrigger.Trigger):
     """Before an event row is inserted: give it the next id of its table and hash
@@ -165,7 +192,7 @@ class HashChain(Unignorable, pgtrigger.Trigger):
             IF coalesce(current_setting('pgtrigger.ignore', true), '') = '' THEN
                 PERFORM set_config('pgtrigger.ignore', '{{{{}}}}', true);
             END IF;
-            PERFORM pg_advisory_xact_lock(hashtext('accord.audit_chain'), hashtext(TG_TABLE_NAME));
+            PERFORM pg_advisory_xact_lock(hashtext('{CHAIN_LOCK}'), hashtext(TG_TABLE_NAME));
             -- Planned afresh (a plan cached while the table was empty scans it all).
             EXECUTE 'SELECT pgh_hash FROM "{{meta.db_table}}" ORDER BY pgh_id DESC LIMIT 1'
                 INTO previous;
