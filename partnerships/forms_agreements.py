@@ -14,7 +14,7 @@ from core.versioning import VersionedForm
 
 from . import documents
 from .geography import currency_choices, language_choices
-from .models import Agreement, AgreementParty, Obligation, Partner
+from .models import NOT_ONE_OF_ITS_RENEWALS, Agreement, AgreementParty, Obligation, Partner
 from .widgets import PartnerPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -236,10 +236,18 @@ class DocumentForm(forms.Form):
 
 
 class SupersedeForm(forms.Form):
-    """Which renewal supersedes the agreement: one of those that change it."""
+    """Which renewal supersedes the agreement: one of its renewals
+    (`Agreement.renewals`), as `services.agreement_supersede` checks again."""
 
-    by = forms.ModelChoiceField(label=_("By"), queryset=Agreement.objects.none())
+    by = forms.ModelChoiceField(
+        label=_("By"),
+        queryset=Agreement.objects.none(),
+        error_messages={
+            "required": NOT_ONE_OF_ITS_RENEWALS,
+            "invalid_choice": NOT_ONE_OF_ITS_RENEWALS,
+        },
+    )
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["by"].queryset = agreement.changed_by.filter(change_kind="renewal")
+        self.fields["by"].queryset = agreement.renewals()

@@ -829,6 +829,24 @@ class ChangeKind(models.TextChoices):
     RENEWAL = "renewal", _("Renewal")
 
 
+NOT_ONE_OF_ITS_RENEWALS = _("Choose one of the renewals of this agreement.")
+
+
+def supersede_error(agreement, by) -> str | None:
+    """Why `by` cannot supersede `agreement`, or None when it can: an agreement
+    is superseded only by one of its renewals, the agreement that says it
+    renews this one (not an amendment, not any other agreement). With no `by`
+    (a status chosen on the edit page) it says where to mark it instead."""
+    if by is None:
+        return gettext(
+            "An agreement is superseded only by one of its renewals: "
+            "mark it under “Amendments and renewals”."
+        )
+    if by.changes_id != agreement.pk or by.change_kind != ChangeKind.RENEWAL:
+        return str(NOT_ONE_OF_ITS_RENEWALS)
+    return None
+
+
 # The longest term an agreement renews itself for: ten years. A longer one is
 # almost always a term typed in days or weeks, which would push the next expiry
 # (and its reminders) decades away.
@@ -1025,6 +1043,10 @@ class Agreement(TimeStamped, Versioned):
         if self.expiry_date is None:
             return None
         return self.expiry_date - dt.timedelta(days=self.notice_period_days)
+
+    def renewals(self):
+        """The agreements that renew this one: those that may supersede it."""
+        return self.changed_by.filter(change_kind=ChangeKind.RENEWAL)
 
     def is_in_force_on(self, day: dt.date) -> bool:
         return (

@@ -44,6 +44,7 @@ from .models import (
     PartnershipMember,
     StageFamily,
     agreement_status_error,
+    supersede_error,
 )
 from .periods import Period, ended_before
 
@@ -312,6 +313,9 @@ def agreement_create(
     A party that is a partner must be a member of the partnership
     (`_require_members`).
     """
+    if fields.get("status") == AgreementStatus.SUPERSEDED:
+        # Nothing renews an agreement not yet recorded.
+        raise ValidationError({"status": supersede_error(None, None)})
     agreement = _save(Agreement(partnership=partnership, title=title, **fields))
     _require_members(partnership.pk, parties)
     saved_parties = []
@@ -346,6 +350,7 @@ def agreement_update(
     parties: Sequence[AgreementParty] = (),
     obligations: Sequence[Obligation] = (),
     expected_version: int | None = None,
+    superseded_by: Agreement | None = None,
 ) -> Agreement:
     """Save changes to an agreement with its changed parties and obligations,
     all or nothing. `fields` are the agreement's changed values; `parties` and
@@ -353,7 +358,9 @@ def agreement_update(
     sees them, so an error names its row (`parties[1].partner`).
 
     The status moves only along AGREEMENT_TRANSITIONS, checked against the
-    stored row (locked), not against what the form was opened on.
+    stored row (locked), not against what the form was opened on. It becomes
+    superseded only with `superseded_by`, one of its renewals
+    (`agreement_supersede`).
 
     The agreement's version covers its parties and obligations: any change
     moves it on, and a form opened on another version is refused (StaleVersion).
@@ -363,6 +370,8 @@ def agreement_update(
     problem = agreement_status_error(stored.status, new_status)
     if problem:
         raise ValidationError({"status": problem})
+    if new_status == AgreementStatus.SUPERSEDED and stored.status != new_status:
+        _require_renewal(agreement, superseded_by)
     _require_members(agreement.partnership_id, parties)
     for name, value in fields.items():
         setattr(agreement, name, value)
@@ -387,16 +396,31 @@ def agreement_update(
     return agreement
 
 
+def _require_renewal(agreement: Agreement, by: Agreement | None) -> None:
+    """Refuse unless `by` is, as stored, one of the renewals of `agreement`.
+
+    Its row is locked and read again: the link on a stale copy, or one being
+    edited meanwhile, proves nothing.
+    """
+    stored_by = None
+    if by is not None:
+        stored_by = (
+            Agreement.objects.select_for_update()
+            .only("changes", "change_kind")
+            .filter(pk=by.pk)
+            .first()
+        )
+    problem = supersede_error(agreement, stored_by)
+    if problem:
+        raise ValidationError({"by" if by is not None else "status": problem})
+
+
 @transaction.atomic
 def agreement_supersede(*, agreement: Agreement, by: Agreement) -> Agreement:
-    """Mark an agreement superseded by a renewal or replacement; its record stays."""
-    if by.pk == agreement.pk:
-        raise ValidationError({"by": gettext("An agreement cannot supersede itself.")})
-    if by.partnership_id != agreement.partnership_id:
-        raise ValidationError(
-            {"by": gettext("Only an agreement of the same partnership can supersede it.")}
-        )
-    return agreement_update(agreement=agreement, fields={"status": AgreementStatus.SUPERSEDED})
+    """Mark an agreement superseded by one of its renewals; its record stays."""
+    return agreement_update(
+        agreement=agreement, fields={"status": AgreementStatus.SUPERSEDED}, superseded_by=by
+    )
 
 
 def agreements_expire(*, today: dt.date) -> int:

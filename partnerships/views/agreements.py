@@ -89,7 +89,7 @@ def _detail_queryset():
     )
 
 
-def _render_detail(request, agreement, document_form=None, supersede_error=None):
+def _render_detail(request, agreement, document_form=None, supersede_form=None):
     can_change = permissions.can_edit(request.user, agreement.partnership)
     today = timezone.localdate()
     obligations = [
@@ -103,9 +103,9 @@ def _render_detail(request, agreement, document_form=None, supersede_error=None)
         "history": object_history(agreement),
         "can_change": can_change,
         "document_form": document_form or (DocumentForm() if can_change else None),
-        "supersede_error": supersede_error,
+        "supersede_form": supersede_form,
     }
-    refused = document_form is not None or supersede_error is not None
+    refused = document_form is not None or supersede_form is not None
     return render(
         request,
         "partnerships/agreements/detail.html",
@@ -353,13 +353,11 @@ def agreement_supersede(request, pk):
         try:
             services.agreement_supersede(agreement=agreement, by=form.cleaned_data["by"])
         except ValidationError as error:
-            return _render_detail(request, agreement, supersede_error=" ".join(error.messages))
-        messages.success(
-            request, gettext("“%(agreement)s” is marked superseded.") % {"agreement": agreement}
-        )
-        return redirect("partnerships:agreement_detail", pk=agreement.pk)
-    return _render_detail(
-        request,
-        agreement,
-        supersede_error=gettext("Choose one of the renewals of this agreement."),
-    )
+            add_service_errors(error, form)
+        else:
+            messages.success(
+                request,
+                gettext("“%(agreement)s” is marked superseded.") % {"agreement": agreement},
+            )
+            return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    return _render_detail(request, agreement, supersede_form=form)

@@ -681,6 +681,25 @@ class TestSupersede:
         agreement.refresh_from_db()
         assert agreement.status == "active"
 
+    def test_it_refuses_an_amendment_and_says_so_next_to_the_renewals(
+        self, client, alice, partnership
+    ):
+        agreement = existing_agreement(partnership)
+        amendment = AgreementFactory(
+            partnership=partnership, changes=agreement, change_kind="amendment"
+        )
+        client.force_login(alice)
+        url = reverse("partnerships:agreement_supersede", args=[agreement.pk])
+        response = client.post(url, {"by": amendment.pk})
+
+        assert response.status_code == 400
+        assert response.context["supersede_form"].errors["by"] == [
+            "Choose one of the renewals of this agreement."
+        ]
+        assert b"Choose one of the renewals of this agreement." in response.content
+        agreement.refresh_from_db()
+        assert agreement.status == "active"
+
     def test_it_only_accepts_post(self, client, alice, partnership):
         agreement = existing_agreement(partnership)
         client.force_login(alice)

@@ -290,6 +290,77 @@ class TestAgreementCreate:
         assert old.status == "superseded"
 
 
+class TestAgreementSupersede:
+    """An agreement is superseded only by one of its renewals, whichever door asks."""
+
+    @pytest.fixture
+    def partnership(self, alice):
+        return PartnershipFactory(owner=alice, member__role="lead")
+
+    @pytest.fixture
+    def old(self, partnership):
+        return AgreementFactory(partnership=partnership)
+
+    def test_it_refuses_an_amendment_of_it(self, partnership, old):
+        amendment = AgreementFactory(partnership=partnership, changes=old, change_kind="amendment")
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_supersede(agreement=old, by=amendment)
+        assert errors_of(excinfo) == {"by": ["Choose one of the renewals of this agreement."]}
+        old.refresh_from_db()
+        assert (old.status, old.version) == ("active", 1)
+
+    def test_it_refuses_an_agreement_that_changes_nothing(self, partnership, old):
+        other = AgreementFactory(partnership=partnership)
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_supersede(agreement=old, by=other)
+        assert "by" in errors_of(excinfo)
+        old.refresh_from_db()
+        assert old.status == "active"
+
+    def test_it_refuses_the_renewal_of_another_agreement(self, partnership, old):
+        sibling = AgreementFactory(partnership=partnership)
+        renewal = AgreementFactory(partnership=partnership, changes=sibling, change_kind="renewal")
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_supersede(agreement=old, by=renewal)
+        assert "by" in errors_of(excinfo)
+        old.refresh_from_db()
+        assert old.status == "active"
+
+    def test_it_reads_the_renewal_as_stored_not_as_given(self, partnership, old):
+        amendment = AgreementFactory(partnership=partnership, changes=old, change_kind="amendment")
+        amendment.change_kind = "renewal"  # changed in memory only
+        with pytest.raises(ValidationError):
+            services.agreement_supersede(agreement=old, by=amendment)
+        old.refresh_from_db()
+        assert old.status == "active"
+
+    def test_the_status_alone_cannot_supersede_even_with_a_renewal(self, partnership, old):
+        AgreementFactory(partnership=partnership, changes=old, change_kind="renewal")
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_update(agreement=old, fields={"status": "superseded"})
+        assert "renewals" in errors_of(excinfo)["status"][0]
+        old.refresh_from_db()
+        assert old.status == "active"
+
+    def test_an_agreement_is_not_recorded_superseded(self, partnership):
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership,
+                title="Old MoU",
+                status="superseded",
+                effective_date=dt.date(2020, 1, 1),
+            )
+        assert "status" in errors_of(excinfo)
+        assert not Agreement.objects.exists()
+
+    def test_a_superseded_agreement_is_still_edited(self, partnership, old):
+        renewal = AgreementFactory(partnership=partnership, changes=old, change_kind="renewal")
+        services.agreement_supersede(agreement=old, by=renewal)
+        services.agreement_update(agreement=old, fields={"goals": "Kept for the record."})
+        old.refresh_from_db()
+        assert (old.status, old.goals) == ("superseded", "Kept for the record.")
+
+
 class TestAgreementsExpire:
     def test_it_marks_only_agreements_past_their_expiry(self):
         past = AgreementFactory(status="active", expiry_date=dt.date(2026, 11, 20))
