@@ -87,8 +87,15 @@ def next_step_set(
     """Set what happens next with a potential partnership, and by when.
 
     Refused (StaleVersion) if the next step is no longer at `expected_version`
-    (0: there was none), the one the person's card was opened on."""
-    _require_potential(partnership.stage)
+    (0: there was none), the one the person's card was opened on.
+
+    The partnership's row is locked before its stage is read, as a stage
+    change locks it (`partnership_change_stage`): a move off the pipeline at
+    the same moment either ends first, and the step is refused, or waits for
+    this one. A stage read first could be gone by the time the step is saved.
+    """
+    stage = Partnership.objects.select_for_update().values_list("stage", flat=True)
+    _require_potential(stage.get(pk=partnership.pk))
     step = NextStep.objects.select_for_update().filter(partnership=partnership).first()
     refuse_stale(step, expected_version=expected_version)
     if step is not None:
