@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import get_format
 
-from .spreadsheets import read_number
+from .numbers import parse_decimal
 from .versioning import StaleVersion
 
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
@@ -47,7 +47,7 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
 
 class LocalDecimalField(forms.DecimalField):
     """A decimal typed as the reader's language writes it, read as an import
-    file's numbers are (`core.spreadsheets.read_number`): with a decimal comma
+    file's numbers are (`core.numbers.parse_decimal`): with a decimal comma
     (French, Spanish, Portuguese) "12,5", "1 500,5" and "1.500,25" read, "12.5"
     too; "1.500", a thousand and a half there and one and a half elsewhere, is
     refused rather than guessed. Django's own reading (`localize=True`) took
@@ -67,7 +67,7 @@ class LocalDecimalField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
             comma = get_format("DECIMAL_SEPARATOR") == ","
-            number = read_number(value, decimal_comma=comma)
+            number = parse_decimal(value, decimal_comma=comma)
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = number

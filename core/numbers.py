@@ -8,6 +8,7 @@ page, an export and the PDF print the same figure.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -21,6 +22,40 @@ def plain_int(text) -> int | None:
     that test: it takes "²", which int() refuses, and "٣", which it reads as 3."""
     text = str(text)
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+# A number as a person types one: an optional sign, the digits 0-9 and one
+# decimal point. Decimal() reads far more, none of which anyone means as a
+# measurement or a target: "1_000", "1e3", "NaN", "Infinity", and the digits of
+# every script ("١٢", "１２"), which a page, the export and the PDF would then
+# show as other digits than those typed. re.ASCII: \d is 0-9 alone.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+# Spaces group thousands in every language Accord speaks ("1 500", "1 500,25").
+SPACES = re.compile(r"[ \u00a0\u202f]")
+# With a decimal comma: "12,5", "-0,75", "1 234,5", "1.234,5".
+DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:[.]\d{3})*,\d+", re.ASCII)
+# Digits grouped in thousands by points and nothing after: 1.234 is a
+# thousand and more where the comma is the decimal mark, one and a bit elsewhere.
+GROUPED_BY_POINTS = re.compile(r"[+-]?\d{1,3}(?:[.]\d{3})+", re.ASCII)
+
+
+def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal | None:
+    """The number a person typed, or None if it is not one written as people
+    write numbers, or could be read two ways. The one reading of typed numbers:
+    the pages' fields (`core.forms.LocalDecimalField`), the API's
+    (`api.serializers.PlainDecimalField`) and the imports.
+
+    A decimal point always reads; a decimal comma only where the reader's
+    language or the file uses one (`decimal_comma`), with thousands grouped by
+    points or spaces ("1.234,5"). Elsewhere a comma is refused, since 1,5 and
+    1,500 are read differently in different countries; with a decimal comma,
+    so is 1.234 (a thousand and more, or one and a bit)."""
+    text = SPACES.sub("", text.strip())
+    if decimal_comma and DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif decimal_comma and GROUPED_BY_POINTS.fullmatch(text):
+        return None
+    return Decimal(text) if PLAIN_DECIMAL.fullmatch(text) else None
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

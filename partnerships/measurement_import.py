@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from core.copy import insert_with_history
-from core.numbers import plain_int
+from core.numbers import parse_decimal, plain_int
 
 from .imports import (
     MAX_SIZE,
@@ -220,7 +220,7 @@ def check(
             period_start = _date(text, day_first=decimal_comma)
             if period_start is None:
                 bad("period_start", not_a_date % {"value": text})
-        value = spreadsheets.read_number(values["value"], decimal_comma=decimal_comma)
+        value = parse_decimal(values["value"], decimal_comma=decimal_comma)
         if value is None:
             bad("value", not_a_number % {"value": values["value"]})
         if metric is None:

@@ -119,29 +119,6 @@ class TestReadingACsv:
         assert read("name;kind\nA;b\n").rows == [["name", "kind"], ["A", "b"]]
 
 
-class TestReadingNumbers:
-    @pytest.mark.parametrize(
-        ("text", "decimal_comma", "number"),
-        [
-            ("12.5", False, Decimal("12.5")),
-            ("1 500", False, Decimal("1500")),
-            ("12,5", False, None),  # 12.5 or 125? not in a comma-separated file
-            ("1,500", False, None),
-            ("12,5", True, Decimal("12.5")),
-            ("-0,75", True, Decimal("-0.75")),
-            ("1.234,5", True, Decimal("1234.5")),
-            ("1\u00a0234,5", True, Decimal("1234.5")),
-            ("12.5", True, Decimal("12.5")),
-            ("1.234", True, None),  # a thousand and more, or one and a bit
-            ("12,5,0", True, None),
-            ("NaN", True, None),
-            ("a dozen", True, None),
-        ],
-    )
-    def test_a_decimal_comma_is_read_where_the_file_uses_one(self, text, decimal_comma, number):
-        assert spreadsheets.read_number(text, decimal_comma=decimal_comma) == number
-
-
 class TestReadingAnXlsx:
     def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_unopened(self):
         """5 MB of upload may hold a sheet of gigabytes (a zip bomb): its

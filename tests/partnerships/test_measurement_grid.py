@@ -152,6 +152,26 @@ def test_in_english_a_comma_is_no_decimal_mark_and_nothing_is_saved(
     assert not metric.measurements.filter(period_start=dt.date(2024, 10, 1)).exists()
 
 
+@pytest.mark.parametrize("typed", ["1_000", "1e3", "NaN", "Infinity", "١٢"])
+def test_what_python_reads_as_a_number_but_a_person_does_not_write_is_refused(
+    client, alice, partnership, metric, typed
+):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", typed)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Enter a number, such as 12 or 3.5." in content
+    assert f'value="{typed}"' in content
+    assert not metric.measurements.filter(period_start=dt.date(2024, 10, 1)).exists()
+
+
+def test_a_plain_decimal_is_saved(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = save(client, partnership, metric, "2024-10-01", "12.5")
+    assert response.status_code == 200
+    assert metric.measurements.get(period_start=dt.date(2024, 10, 1)).value == Decimal("12.5")
+
+
 def test_it_updates_the_value_of_a_period(client, alice, bob, partnership, metric):
     partnership.leads.create(user=bob, functional_area="administrative")
     client.force_login(bob)

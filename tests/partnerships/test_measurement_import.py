@@ -141,6 +141,43 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_them(client, alice, bob, p
     assert "The same metric and period as row 2 of this file." in content
 
 
+def test_what_python_reads_as_a_number_but_a_person_does_not_write_is_named(
+    client, alice, partnership, metric
+):
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    typed = ["1_000", "1e3", "NaN", "Infinity", "١٢"]
+    rows = [HEADER, row(metric, "2024-10-01", "12.5")] + [
+        row(metric, period, text)
+        for period, text in zip(["2024-01-01", "2024-04-01", "2024-07-01"], typed, strict=False)
+    ]
+    rows += [row(metric, "2025-01-01", typed[3]), row(metric, "2025-04-01", typed[4])]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+    errors = response.context["result"].errors
+    assert {(e.row, e.column, e.value) for e in errors} == {
+        (3, "value", "1_000"),
+        (4, "value", "1e3"),
+        (5, "value", "NaN"),
+        (6, "value", "Infinity"),
+        (7, "value", "١٢"),
+    }
+    assert all("is not a number written with a decimal point" in e.message for e in errors)
+
+
+def test_a_tiny_number_cell_of_a_workbook_is_read_as_its_value(client, alice, partnership, metric):
+    """openpyxl gives the cell as the float 5e-05: read as 0.00005, too many
+    decimal places, not as something that is no number."""
+    rows = [HEADER, row(metric, "2024-10-01", 0.00005), row(metric, "2024-07-01", 0.0001)]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": xlsx_file(rows)})
+    assert response.status_code == 400
+    [error] = response.context["result"].errors
+    assert (error.row, error.column, error.value) == (2, "value", "0.00005")
+    assert "decimal places" in error.message
+
+
 @pytest.mark.parametrize(
     ("period_start", "message"),
     [
