@@ -12,6 +12,7 @@ services' (`full_clean`), so the API cannot accept what a form refuses.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,7 @@ from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from accounts.preferences import not_a_time_zone, time_zone_names
+from core.numbers import parse_decimal
 from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from evaluation.review import REVIEW_TEXT_MAX_LENGTH
@@ -52,9 +54,30 @@ from partnerships.models import (
 )
 
 
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal as the pages read one (`core.numbers.parse_decimal`, with a
+    decimal point): a JSON number, or text such as "12.5". DRF's own reading,
+    Python's Decimal(), also took "1_000", "1e3" and the digits of other
+    scripts ("١٢"); they are refused as "A valid number is required."."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH:
+            number = parse_decimal(data)
+            if number is None:
+                self.fail("invalid")
+            data = number
+        return super().to_internal_value(data)
+
+
 class StrictMixin:
     """Refuse fields the serializer does not know, rather than drop them silently:
     a misspelt field name would otherwise look like a successful write."""
+
+    # A model's decimals, as a client writes them, read as the pages read them.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: PlainDecimalField,
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -449,7 +472,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
 class MeasurementRowSerializer(StrictSerializer):
     metric = serializers.IntegerField(min_value=1)
     period_start = serializers.DateField()
-    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    value = PlainDecimalField(max_digits=14, decimal_places=4)
     evidence = serializers.CharField(
         required=False, allow_blank=True, max_length=EVIDENCE_MAX_LENGTH
     )

@@ -226,3 +226,24 @@ def test_a_row_with_version_0_is_refused_where_a_value_was_entered_since(
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["rows[0]"]
+
+
+@pytest.mark.parametrize("typed", ["1_000", "1e3", "NaN", "Infinity", "١٢"])
+def test_what_python_reads_as_a_number_but_a_person_does_not_write_is_refused(
+    client_for, alice, ours, metrics, typed
+):
+    row = {"metric": metrics[0].pk, "period_start": "2025-10-01", "value": typed}
+    response = client_for(alice).post(url(ours), {"rows": [row]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"rows[0].value": ["A valid number is required."]}
+    assert not Measurement.objects.filter(period_start=OCTOBER).exists()
+
+
+@pytest.mark.parametrize(("sent", "saved"), [("12.5", Decimal("12.5")), (12.5, Decimal("12.5"))])
+def test_a_plain_decimal_is_saved_as_text_or_as_a_json_number(
+    client_for, alice, ours, metrics, sent, saved
+):
+    row = {"metric": metrics[0].pk, "period_start": "2025-10-01", "value": sent}
+    response = client_for(alice).post(url(ours), {"rows": [row]}, format="json")
+    assert response.status_code == 200, response.content
+    assert Measurement.objects.get(metric=metrics[0], period_start=OCTOBER).value == saved

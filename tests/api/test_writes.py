@@ -8,6 +8,7 @@ changeable, 403; a refused write leaves no row.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -330,6 +331,32 @@ def test_a_metrics_bad_value_is_named_as_the_form_names_it(client_for, alice, ou
     assert response.status_code == 400
     assert {"weight", "unit"} <= set(response.json()["errors"])
     assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
+
+
+@pytest.mark.parametrize("typed", ["1_000", "1e3", "NaN", "١٢"])
+def test_a_metrics_target_that_python_reads_but_a_person_does_not_write_is_refused(
+    client_for, alice, ours, typed
+):
+    objective = ours.objectives.get()
+    response = client_for(alice).post(
+        "/api/v1/metrics/",
+        new_metric(objective, baseline_value="0", target_value=typed),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"target_value": ["A valid number is required."]}
+    assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
+
+
+def test_a_metrics_plain_decimal_target_is_saved(client_for, alice, ours):
+    objective = ours.objectives.get()
+    response = client_for(alice).post(
+        "/api/v1/metrics/",
+        new_metric(objective, baseline_value="0", target_value="12.5"),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert OutcomeMetric.objects.get(name="Midwives trained").target_value == Decimal("12.5")
 
 
 # --- If-Match: optional, and a stale one refused -------------------------------------------
