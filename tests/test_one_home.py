@@ -207,6 +207,34 @@ class TestAgreementStatus:
         expired.refresh_from_db()
         assert (expired.status, expired.title) == (AgreementStatus.EXPIRED, title)
 
+    def test_the_edit_pages_status_alone_cannot_supersede_it_even_with_a_renewal(
+        self, client, alice, expired
+    ):
+        AgreementFactory(partnership=expired.partnership, changes=expired, change_kind="renewal")
+        client.force_login(alice)
+        url = reverse("partnerships:agreement_edit", args=[expired.pk])
+        form = client.get(url).context["form"]
+        data = {
+            name: ("" if value is None else value)
+            for name, value in form.initial.items()
+            if name in form.fields
+        }
+        data |= {
+            "status": "superseded",
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
+            "obligations-TOTAL_FORMS": "0",
+            "obligations-INITIAL_FORMS": "0",
+        }
+        data = {k: v for k, v in data.items() if v is not False}
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "superseded only by one of its renewals" in " ".join(
+            response.context["form"].errors["status"]
+        )
+        expired.refresh_from_db()
+        assert expired.status == AgreementStatus.EXPIRED
+
     def test_an_active_agreement_becomes_terminated(self, alice):
         agreement = Agreement.objects.get(partnership=partnership_with_data(owner=alice))
         partnership_services.agreement_update(
