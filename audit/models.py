@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from core.models import AppendOnly
+from core.models import AppendOnly, ChoiceLabels
 
 
 class AuditEvent(pghistory.models.Events):
@@ -53,7 +53,7 @@ class TrackedIntervalSchedule(IntervalSchedule):
         proxy = True
 
 
-class ChainColumn(models.Model):
+class ChainColumn(ChoiceLabels):
     """A column of a history table, and from which of its rows the chain's hash
     covers it (`audit.chain`). A migration that adds a column to a tracked
     model adds it to the history table too; the rows written before it were
