@@ -5,6 +5,7 @@ environment; the defaults are the development ones that `make run` uses.
 """
 
 import datetime as dt
+import warnings
 import zoneinfo
 from pathlib import Path
 
@@ -28,6 +29,24 @@ class Env(environ.Env):
             return super().int(var, default=default)
         except ValueError:
             raise ImproperlyConfigured(f"{var}={self.str(var)!r} is not a whole number.") from None
+
+    def db_url(self, var=environ.Env.DEFAULT_DATABASE_ENV, default=environ.Env.NOTSET, engine=None):
+        """A PostgreSQL address, or Accord stops at start-up saying so. (django-environ
+        only warned of an address it could not read, and the first query failed.)
+        The message never shows the address: it may hold a password."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                config = super().db_url(var, default=default, engine=engine)
+            except ValueError as error:
+                raise ImproperlyConfigured(f"{var} is not a database address: {error}") from None
+        if config.get("ENGINE") != "django.db.backends.postgresql" or not config.get("NAME"):
+            raise ImproperlyConfigured(
+                f"{var} must be a PostgreSQL address: postgres://user:password@host:port/database"
+            )
+        return config
+
+    db = db_url
 
 
 env = Env()

@@ -112,6 +112,28 @@ def test_a_misspelt_organisation_setting_stops_it_at_start_up():
         assert f"ImproperlyConfigured: {name}={value!r}" in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["postgres//accord@db/accord", "sqlite:///accord.db", "mysql://accord@db/accord", "accord"],
+)
+def test_a_database_address_that_is_not_postgresql_stops_it_at_start_up(url):
+    # It only warned ("Engine not recognized"), and the first query failed.
+    result = manage("check", env=PRODUCTION_ENV | {"DATABASE_URL": url})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must be a PostgreSQL address" in result.stderr
+
+
+def test_an_unreadable_database_address_is_named_without_its_password():
+    url = "postgres://accord:s3cret-pw@db:54x/accord"
+
+    result = manage("check", env=PRODUCTION_ENV | {"DATABASE_URL": url})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL is not a database address" in result.stderr
+    assert "s3cret-pw" not in result.stderr
+
+
 def test_the_documented_organisation_settings_start():
     env = PRODUCTION_ENV | {
         "ACCORD_ORGANISATION_TIME_ZONE": "Asia/Kolkata",
