@@ -6,7 +6,8 @@ A user's rights come only from their roles, so the user page offers the roles
 right, config/admin.py). Only a superuser may make or unmake a superuser, or
 change one at all (an administrator setting a superuser's password would
 become one). Users are deactivated, not deleted: what they entered and
-approved names them.
+approved names them. Deactivating someone, or setting their password, ends
+their sessions, API tokens and calendar address (accounts.services.user_end_credentials).
 
 The roles themselves are defined in code (accounts/roles.py) and set by
 migrations, so the groups are read-only here: an edited group would be a role
@@ -17,12 +18,26 @@ from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
+from . import services
 from .models import Role, User
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form: a password an administrator sets (or
+    disables) ends the person's sessions and API tokens, as one they change
+    or reset themselves does."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        if commit:
+            services.user_end_credentials(user=user)
+        return user
 
 
 @admin.register(User)
@@ -38,6 +53,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "job_title", "is_active"]
     list_filter = ["groups", "is_active", "is_superuser"]
     filter_horizontal = []
+    change_password_form = PasswordChangeForm
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -67,6 +83,13 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A deactivated person's sessions and tokens end for good: were the
+        # account made active again, they would otherwise work again with it.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_end_credentials(user=obj)
 
 
 admin.site.unregister(Group)

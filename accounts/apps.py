@@ -6,10 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from allauth.account.signals import password_reset
+        from allauth.account.signals import password_changed, password_reset
         from django.contrib.auth.signals import user_logged_in
 
-        from . import lockout, sessions
+        from . import lockout, services, sessions
         from .middleware import use_preferences
 
         # Every way of signing in ends in django.contrib.auth.login(), which
@@ -18,9 +18,28 @@ class AccountsConfig(AppConfig):
             sessions.start(request.session, user)
             use_preferences(request, user)
 
+        # A new password ends what the old one may have let someone else open:
+        # the other sessions and the API tokens. The browser that changed it
+        # stays signed in; a reset signs nobody in, so it keeps none.
+        def end_credentials_after_password_change(sender, request, user, **kwargs):
+            services.user_end_credentials(user=user, keep_session_key=request.session.session_key)
+
+        def end_credentials_after_password_reset(sender, request, user, **kwargs):
+            services.user_end_credentials(user=user)
+
         user_logged_in.connect(start_session, dispatch_uid="accounts.start_session", weak=False)
         password_reset.connect(
             lockout.unlock_after_password_reset,
             dispatch_uid="accounts.unlock_after_password_reset",
+            weak=False,
+        )
+        password_reset.connect(
+            end_credentials_after_password_reset,
+            dispatch_uid="accounts.end_credentials_after_password_reset",
+            weak=False,
+        )
+        password_changed.connect(
+            end_credentials_after_password_change,
+            dispatch_uid="accounts.end_credentials_after_password_change",
             weak=False,
         )

@@ -1,4 +1,5 @@
-"""Writes on accounts: roles and addresses from single sign-on, the demo second factor."""
+"""Writes on accounts: every credential of a person ended at once, roles and
+addresses from single sign-on, the demo second factor."""
 
 from dataclasses import dataclass
 
@@ -7,11 +8,31 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt, encrypt
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .hooks import credentials_ended
 from .models import Role, User
+
+
+@transaction.atomic
+def user_end_credentials(*, user: User, keep_session_key: str | None = None) -> None:
+    """End every way `user` is signed in: each of their sessions but the one
+    kept (the browser that asked, when they asked themselves), and, through
+    `credentials_ended`, their API tokens and calendar feed address.
+
+    The one home for it: signing out everywhere, a password reset or change
+    and a deactivation each call this, so a credential added later is ended
+    by all of them at once.
+    """
+    sessions = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    get_usersessions_adapter().end_sessions(list(sessions))
+    credentials_ended.fire_now(user=user)
 
 
 def roles_from_claims(claims: dict, *, claim: str, role_map: dict[str, str]) -> set[str]:

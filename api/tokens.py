@@ -50,6 +50,15 @@ def token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def tokens_revoke_all(*, user, **_payload) -> int:
+    """Revoke every token `user` still has (accounts.hooks.credentials_ended:
+    they signed out everywhere, their password changed, or they left)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def token_for_secret(secret: str, *, now: dt.datetime) -> ApiToken | None:
     """The usable token with this secret, its use recorded; None if there is none."""
     token = (

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as account_views
+
 from . import views
 
 # One sign-in page, allauth's; the old address and the admin's send people there.
@@ -20,6 +22,8 @@ urlpatterns = [
     # allauth's page for adding one, unverified, and making it the account's
     # own is not offered. Named as allauth's, so its links still resolve.
     path("accounts/email/", views.not_offered, name="account_email"),
+    # Signing out everywhere ends the API tokens and calendar address too.
+    path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("dashboards.urls")),

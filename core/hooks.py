@@ -4,7 +4,9 @@ The lower layer declares a hook and fires it where the change happens; the
 upper layer registers its reaction in its `AppConfig.ready()`. Reactions run
 only once the transaction commits, so nobody reacts to a change that was
 rolled back, and a failing reaction (a broker that is away) is logged, not
-raised into the user's request: the change itself has been saved.
+raised into the user's request: the change itself has been saved. A hook
+fired with `fire_now` instead runs its reactions inside the transaction, where
+the change and its reactions stand or fall together.
 
 Unlike Django's signals, a hook is named where it is fired, and its reactions
 are listed by `receivers`, so a reader can find who reacts to what.
@@ -40,6 +42,14 @@ class Hook:
 
             react.__qualname__ = f"{self.name} → {receiver.__qualname__}"
             transaction.on_commit(react, robust=True)
+
+    def fire_now(self, **payload) -> None:
+        """Call every receiver with `payload` at once, inside the current
+        transaction: for a change that must not stand without its reactions
+        (a credential ended must not stay usable because a reaction failed
+        after the commit). A failing reaction fails, and rolls back, the change."""
+        for receiver in self.receivers:
+            receiver(**payload)
 
     def __repr__(self):
         return f"<Hook {self.name}: {len(self.receivers)} receiver(s)>"

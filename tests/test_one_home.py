@@ -11,6 +11,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.hooks import credentials_ended
+from api.tokens import tokens_revoke_all
+from calendars.feeds import feed_revoke
 from core.hooks import Hook
 from dashboards import detail, pdf
 from dashboards.cache import bump_generation
@@ -267,6 +270,18 @@ class TestHooks:
             hook.fire_on_commit(event_id=7)
             assert heard == []
         assert heard == [{"event_id": 7}] and len(callbacks) == 1
+
+    def test_a_reaction_fired_now_runs_inside_the_change(self, django_capture_on_commit_callbacks):
+        hook, heard = Hook("test"), []
+        hook.register(lambda **payload: heard.append(payload))
+        with django_capture_on_commit_callbacks() as callbacks:
+            hook.fire_now(user=7)
+            assert heard == [{"user": 7}]
+        assert callbacks == []
+
+    def test_ending_credentials_reaches_the_tokens_and_the_feeds(self):
+        assert tokens_revoke_all in credentials_ended.receivers
+        assert feed_revoke in credentials_ended.receivers
 
     def test_a_failing_reaction_does_not_undo_the_change(
         self, alice, rita, django_capture_on_commit_callbacks, caplog
