@@ -1,5 +1,18 @@
-from allauth.account.forms import LoginForm
+from allauth.account.forms import (
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SetPasswordForm,
+)
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .sso import signs_in_through_organisation, single_sign_on_configured
+
+THROUGH_ORGANISATION = _(
+    "Your account signs in through your organisation: Accord keeps no password for it. "
+    "Use the single sign-on button on the sign-in page."
+)
 
 
 class SignInForm(LoginForm):
@@ -8,3 +21,42 @@ class SignInForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
+
+
+class PasswordResetRequestForm(ResetPasswordForm):
+    """ "Forgotten your password?": no link for an account that signs in only
+    through its organisation (accounts.sso). The answer is the one an unknown
+    address gets, so the page tells nobody which addresses have accounts."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if not signs_in_through_organisation(user)]
+        return email
+
+    @property
+    def single_sign_on(self) -> bool:
+        return single_sign_on_configured()
+
+
+class ThroughOrganisationRefused:
+    """Refuses a new password for an account that signs in only through its
+    organisation: a reset link sent before it did, or the password-set page."""
+
+    def clean(self):
+        if self.through_organisation:
+            raise forms.ValidationError(THROUGH_ORGANISATION, code="through_organisation")
+        return super().clean()
+
+    through_organisation_message = THROUGH_ORGANISATION
+
+    @property
+    def through_organisation(self) -> bool:
+        return signs_in_through_organisation(self.user)
+
+
+class PasswordResetKeyForm(ThroughOrganisationRefused, ResetPasswordKeyForm):
+    pass
+
+
+class PasswordSetForm(ThroughOrganisationRefused, SetPasswordForm):
+    pass

@@ -255,7 +255,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # sign-up: administrators create accounts, or single sign-on does when allowed.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+# Accounts that single sign-on made get no password by "forgotten your
+# password?" or the password-set page (accounts.sso).
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "reset_password": "accounts.forms.PasswordResetRequestForm",
+    "reset_password_from_key": "accounts.forms.PasswordResetKeyForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
