@@ -34,8 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator):
-        # A reviewer or administrator keeps their authenticator app; they may
-        # replace it by asking an administrator to remove it.
+        # A reviewer or administrator keeps their authenticator app; to replace
+        # it (a lost phone) another administrator resets it from their page in
+        # the admin (accounts.services.user_reset_second_factor).
         if authenticator.type == Authenticator.Type.TOTP:
             return not sessions.second_factor_required(authenticator.user)
         return True

@@ -5,21 +5,32 @@ A user's rights come only from their roles, so the user page offers the roles
 `is_staff` (which Accord does not use: the admin asks for the Administrator's
 right, config/admin.py). Only a superuser may make or unmake a superuser, or
 change one at all (an administrator setting a superuser's password would
-become one). Users are deactivated, not deleted: what they entered and
-approved names them. Deactivating someone, or setting their password, ends
-their sessions, API tokens and calendar address (accounts.services.user_end_credentials).
+become one). An administrator resets someone else's two-factor authentication
+(a lost phone) from the user's page, after a confirmation; never their own
+(accounts.services.can_reset_second_factor). Users are deactivated, not
+deleted: what they entered and approved names them. Deactivating someone, or
+setting their password, ends their sessions, API tokens and calendar address
+(accounts.services.user_end_credentials).
 
 The roles themselves are defined in code (accounts/roles.py) and set by
 migrations, so the groups are read-only here: an edited group would be a role
 that says something else than the README and the tests.
 """
 
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp, SocialToken
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
@@ -83,6 +94,59 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        reset = path(
+            "<path:object_id>/second-factor/reset/",
+            self.admin_site.admin_view(self.reset_second_factor_view),
+            name="accounts_user_reset_second_factor",
+        )
+        return [reset, *super().get_urls()]
+
+    def may_reset_second_factor(self, request, user) -> bool:
+        return self.has_change_permission(request, user) and services.can_reset_second_factor(
+            by=request.user, user=user
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "can_reset_second_factor": user is not None
+            and self.may_reset_second_factor(request, user)
+            and Authenticator.objects.filter(user=user).exists(),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reset_second_factor_view(self, request, object_id):
+        """Confirm, then remove the person's authenticators (services.user_reset_second_factor)."""
+        user = self.get_object(request, unquote(object_id))
+        if user is None:
+            raise Http404
+        if not self.may_reset_second_factor(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            services.user_reset_second_factor(user=user, by=request.user)
+            self.log_change(request, user, "Reset two-factor authentication.")
+            self.message_user(
+                request,
+                gettext(
+                    "The two-factor authentication of %(name)s was reset and they were signed "
+                    "out everywhere. If their role requires it, they set it up again when they "
+                    "next sign in."
+                )
+                % {"name": user},
+                messages.SUCCESS,
+            )
+            return redirect("admin:accounts_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": user,
+            "title": gettext("Reset two-factor authentication"),
+            "has_authenticator": Authenticator.objects.filter(user=user).exists(),
+        }
+        return TemplateResponse(request, "admin/accounts/user/reset_second_factor.html", context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -34,13 +34,15 @@ class ReminderChannel(models.TextChoices):
 
 
 # History keeps no password hash (it is kept forever); a change of password is
-# an event of its own, without the hash. Signing in moves only last_login,
-# which is not history either.
+# an event of its own, without the hash, and so is a second factor reset.
+# Signing in moves only last_login, which is not history either.
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.UpdateEvent("password_change", condition=pghistory.AnyChange("password")),
     pghistory.DeleteEvent(),
+    # An administrator removed their authenticators (accounts.services.user_reset_second_factor).
+    pghistory.ManualEvent("second_factor_reset"),
     exclude=["password", "last_login"],
 )
 class User(ChoiceLabels, AbstractUser):

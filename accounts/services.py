@@ -3,6 +3,7 @@ addresses from single sign-on, the demo second factor."""
 
 from dataclasses import dataclass
 
+import pghistory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -12,6 +13,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .hooks import credentials_ended
@@ -33,6 +35,41 @@ def user_end_credentials(*, user: User, keep_session_key: str | None = None) -> 
         sessions = sessions.exclude(session_key=keep_session_key)
     get_usersessions_adapter().end_sessions(list(sessions))
     credentials_ended.fire_now(user=user)
+
+
+def can_reset_second_factor(*, by: User, user: User) -> bool:
+    """An administrator (or a superuser) may reset someone else's second factor.
+
+    Never their own: a stolen session could otherwise drop the second factor
+    that guards it; another administrator resets it. Nor a superuser's,
+    unless they are one (only a superuser changes a superuser, accounts/admin.py).
+    """
+    return (
+        by.is_active
+        and by.pk != user.pk
+        and (by.is_superuser or by.has_role(Role.ADMINISTRATOR))
+        and (by.is_superuser or not user.is_superuser)
+    )
+
+
+@transaction.atomic
+def user_reset_second_factor(*, user: User, by: User) -> int:
+    """Remove every authenticator of `user` (a lost phone): their app and their
+    recovery codes. Returns how many were removed.
+
+    Their sessions, API tokens and calendar address end too (the lost phone
+    may hold them), so their next request is a new sign-in, and a role that
+    requires a second factor sends them to set one up again
+    (accounts.middleware.SecondFactorRequiredMiddleware). The user's history
+    keeps a "second_factor_reset" event with who did it (the request's context).
+    """
+    if not can_reset_second_factor(by=by, user=user):
+        raise PermissionDenied("Only an administrator resets someone else's second factor.")
+    removed, _by_model = Authenticator.objects.filter(user=user).delete()
+    with pghistory.context(second_factor_reset_by=by.pk):
+        pghistory.create_event(user, label="second_factor_reset")
+    user_end_credentials(user=user)
+    return removed
 
 
 def roles_from_claims(claims: dict, *, claim: str, role_map: dict[str, str]) -> set[str]:

@@ -21,6 +21,8 @@ KIND_LABELS = {
     "update": gettext_lazy("Changed"),
     "delete": gettext_lazy("Deleted"),
     "password_change": gettext_lazy("Password changed"),
+    # accounts.services.user_reset_second_factor: an administrator removed them.
+    "second_factor_reset": gettext_lazy("Two-factor authentication reset"),
 }
 # The labels of the fields a record's history shows that no form names (the
 # forms' labels are in the catalogues already, see `_label`): written here so
@@ -71,7 +73,7 @@ FIELD_LABELS = (
 # The audit page's "kind of change": the labels of the trackers behind each.
 KINDS = {
     "insert": ["insert"],
-    "update": ["update", "password_change"],
+    "update": ["update", "password_change", "second_factor_reset"],
     "delete": ["delete"],
 }
 
