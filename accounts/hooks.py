@@ -7,8 +7,9 @@ calendar feeds with `credentials_ended`.
 from core.hooks import Hook
 
 # Every way this person was signed in must stop working: they signed out
-# everywhere, their password was reset or changed, or their account was
-# deactivated. Fired with `fire_now`, inside the change's transaction: a
-# reaction that fails fails the change, so no credential outlives it unnoticed.
+# everywhere, their password was reset or changed, their account was
+# deactivated, or an administrator reset their second factor. Fired with
+# `fire_now`, inside the change's transaction: a reaction that fails fails the
+# change, so no credential outlives it unnoticed.
 # Payload: user.
 credentials_ended = Hook("accounts.credentials_ended")

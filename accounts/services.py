@@ -27,8 +27,8 @@ def user_end_credentials(*, user: User, keep_session_key: str | None = None) -> 
     `credentials_ended`, their API tokens and calendar feed address.
 
     The one home for it: signing out everywhere, a password reset or change
-    and a deactivation each call this, so a credential added later is ended
-    by all of them at once.
+    (or one an administrator sets), a deactivation and a second-factor reset
+    each call this, so a credential added later is ended by all of them at once.
     """
     sessions = UserSession.objects.filter(user=user)
     if keep_session_key:
