@@ -18,6 +18,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
 
+from .beat_lock import BeatLock, Hold
 from .models import Heartbeat
 from .outbox import broker_reachable, outbox_enqueue
 
@@ -53,6 +54,7 @@ class BeatScheduler(DatabaseScheduler):
     """
 
     _last_beat = 0.0
+    _lock: BeatLock | None = None
 
     def apply_async(self, entry, producer=None, advance=True, **kwargs):
         try:
@@ -76,6 +78,7 @@ class BeatScheduler(DatabaseScheduler):
     def tick(self, *args, **kwargs):
         now = time.monotonic()
         if now - self._last_beat >= EVERY:
+            self._keep_the_schedule()
             try:
                 heartbeat_record("beat")
                 self._last_beat = now
@@ -83,3 +86,22 @@ class BeatScheduler(DatabaseScheduler):
                 logger.warning("Beat heartbeat not written: %s", type(error).__name__)
                 close_old_connections()
         return super().tick(*args, **kwargs)
+
+    def _keep_the_schedule(self) -> None:
+        """One beat at a time (ops/beat_lock.py): the first tick waits, as a
+        standby, until no other beat holds the schedule; later ones stop this
+        beat if another took it while its connection was cut."""
+        if self._lock is None:
+            self._lock = BeatLock()
+            self._lock.wait()
+        elif self._lock.check() is Hold.LOST:
+            logger.error(
+                "Another beat took the schedule while this one was cut off from the "
+                "database: this one stops (started again, it waits as a standby)"
+            )
+            raise SystemExit(1)
+
+    def close(self):
+        super().close()
+        if self._lock is not None:
+            self._lock.release()
