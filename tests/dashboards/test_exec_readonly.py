@@ -114,6 +114,10 @@ def snapshot() -> dict[str, str]:
     return digests
 
 
+# Accord's own versions of allauth's account pages: the user's own account, as above.
+OWN_ACCOUNT_PAGES = {"usersessions_list"}
+
+
 def project_urls(patterns=None, namespace=None):
     """(name, url) of every page outside the admin, parameters filled with SAME_ID."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
@@ -125,6 +129,8 @@ def project_urls(patterns=None, namespace=None):
             if pattern.namespace == "ops":
                 continue  # health probes for a load balancer: no page, no data (tests/ops/)
             yield from project_urls(pattern.url_patterns, pattern.namespace or namespace)
+        elif pattern.name in OWN_ACCOUNT_PAGES:
+            continue
         elif pattern.name:
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             kwargs = dict.fromkeys(pattern.pattern.regex.groupindex, SAME_ID)
