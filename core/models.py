@@ -54,45 +54,37 @@ class ChoiceLabels(models.Model):
 
 CHAIN_HASH_FUNCTION = "accord_chain_hash"
 
-# sha256(previous hash || the row as jsonb without its own hash), hex. jsonb's
-# text form is canonical (sorted keys, one spelling per value); timestamps are
-# spelt in UTC whatever the session's time zone, so a DBA's psql and the app
-# compute the same digest.
-CREATE_CHAIN_HASH_SQL = f"""
-CREATE OR REPLACE FUNCTION {CHAIN_HASH_FUNCTION}(previous text, event anyelement)
+
+def _chain_hash_sql(name: str, arguments: str, row: str) -> str:
+    """A function giving sha256(previous hash || `row`, the row as jsonb without
+    its own hash), hex. jsonb's text form is canonical (sorted keys, one spelling
+    per value); timestamps are spelt in UTC whatever the session's time zone, so
+    a DBA's psql and the app compute the same digest."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}({arguments})
 RETURNS text
 LANGUAGE sql STABLE
 SET TimeZone = 'UTC'
 SET IntervalStyle = 'iso_8601'
 AS $$
-    SELECT encode(
-        sha256(convert_to(coalesce(previous, '') || (to_jsonb(event) - 'pgh_hash')::text, 'UTF8')),
-        'hex'
-    )
+    SELECT encode(sha256(convert_to(coalesce(previous, '') || ({row})::text, 'UTF8')), 'hex')
 $$;
 """
+
+
+CREATE_CHAIN_HASH_SQL = _chain_hash_sql(
+    CHAIN_HASH_FUNCTION, "previous text, event anyelement", "to_jsonb(event) - 'pgh_hash'"
+)
 DROP_CHAIN_HASH_SQL = f"DROP FUNCTION IF EXISTS {CHAIN_HASH_FUNCTION}(text, anyelement);"
 
 # The same hash of a row written before its table gained the columns `later`
 # (a migration added them): it was hashed without them, and is checked so.
 CHAIN_HASH_WITHOUT_FUNCTION = "accord_chain_hash_without"
-CREATE_CHAIN_HASH_WITHOUT_SQL = f"""
-CREATE OR REPLACE FUNCTION {CHAIN_HASH_WITHOUT_FUNCTION}(
-    previous text, event anyelement, later text[]
+CREATE_CHAIN_HASH_WITHOUT_SQL = _chain_hash_sql(
+    CHAIN_HASH_WITHOUT_FUNCTION,
+    "previous text, event anyelement, later text[]",
+    "to_jsonb(event) - 'pgh_hash' - later",
 )
-RETURNS text
-LANGUAGE sql STABLE
-SET TimeZone = 'UTC'
-SET IntervalStyle = 'iso_8601'
-AS $$
-    SELECT encode(
-        sha256(convert_to(
-            coalesce(previous, '') || (to_jsonb(event) - 'pgh_hash' - later)::text, 'UTF8'
-        )),
-        'hex'
-    )
-$$;
-"""
 DROP_CHAIN_HASH_WITHOUT_SQL = (
     f"DROP FUNCTION IF EXISTS {CHAIN_HASH_WITHOUT_FUNCTION}(text, anyelement, text[]);"
 )

@@ -162,6 +162,23 @@ class TestCodes:
         assert codes <= set(FlagCode.values)
 
 
+def edit_page_data(client, url, **changes):
+    """What the agreement's edit page posts back as opened, with `changes` typed."""
+    form = client.get(url).context["form"]
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data |= changes | {
+        "parties-TOTAL_FORMS": "0",
+        "parties-INITIAL_FORMS": "0",
+        "obligations-TOTAL_FORMS": "0",
+        "obligations-INITIAL_FORMS": "0",
+    }
+    return {k: v for k, v in data.items() if v is not False}
+
+
 class TestAgreementStatus:
     @pytest.fixture
     def expired(self, alice):
@@ -187,21 +204,7 @@ class TestAgreementStatus:
     ):
         client.force_login(alice)
         url = reverse("partnerships:agreement_edit", args=[expired.pk])
-        form = client.get(url).context["form"]
-        data = {
-            name: ("" if value is None else value)
-            for name, value in form.initial.items()
-            if name in form.fields
-        }
-        data |= {
-            "status": "draft",
-            "title": "Typed again",
-            "parties-TOTAL_FORMS": "0",
-            "parties-INITIAL_FORMS": "0",
-            "obligations-TOTAL_FORMS": "0",
-            "obligations-INITIAL_FORMS": "0",
-        }
-        data = {k: v for k, v in data.items() if v is not False}
+        data = edit_page_data(client, url, status="draft", title="Typed again")
         response = client.post(url, data)
         assert response.status_code == 400
         assert "can only become superseded" in " ".join(response.context["form"].errors["status"])
@@ -216,21 +219,7 @@ class TestAgreementStatus:
         AgreementFactory(partnership=expired.partnership, changes=expired, change_kind="renewal")
         client.force_login(alice)
         url = reverse("partnerships:agreement_edit", args=[expired.pk])
-        form = client.get(url).context["form"]
-        data = {
-            name: ("" if value is None else value)
-            for name, value in form.initial.items()
-            if name in form.fields
-        }
-        data |= {
-            "status": "superseded",
-            "parties-TOTAL_FORMS": "0",
-            "parties-INITIAL_FORMS": "0",
-            "obligations-TOTAL_FORMS": "0",
-            "obligations-INITIAL_FORMS": "0",
-        }
-        data = {k: v for k, v in data.items() if v is not False}
-        response = client.post(url, data)
+        response = client.post(url, edit_page_data(client, url, status="superseded"))
         assert response.status_code == 400
         assert "superseded only by one of its renewals" in " ".join(
             response.context["form"].errors["status"]
