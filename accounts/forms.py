@@ -1,10 +1,12 @@
 from allauth.account.forms import (
+    ChangePasswordForm,
     LoginForm,
     ResetPasswordForm,
     ResetPasswordKeyForm,
     SetPasswordForm,
 )
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .sso import signs_in_through_organisation, single_sign_on_configured
@@ -16,11 +18,28 @@ THROUGH_ORGANISATION = _(
 
 
 class SignInForm(LoginForm):
-    """allauth's sign-in form, with the field named for what people type in it."""
+    """allauth's sign-in form, with the field named for what people type in it.
+
+    A password that is right still does not sign in a person their
+    organisation signs in (accounts.sso, with ACCORD_OIDC_ONLY): they are told
+    to use the single sign-on button. A wrong one gets the usual answer, so the
+    form tells no one more than a wrong password does."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
+
+    def clean(self):
+        cleaned = super().clean()
+        if signs_in_through_organisation(getattr(self, "user", None)):
+            self.user = None
+            raise forms.ValidationError(THROUGH_ORGANISATION, code="through_organisation")
+        return cleaned
+
+    @property
+    def only_through_organisation(self) -> bool:
+        """Whether passwords sign in the superusers only (ACCORD_OIDC_ONLY)."""
+        return settings.ACCORD_OIDC_ONLY and single_sign_on_configured()
 
 
 class PasswordResetRequestForm(ResetPasswordForm):
@@ -59,4 +78,8 @@ class PasswordResetKeyForm(ThroughOrganisationRefused, ResetPasswordKeyForm):
 
 
 class PasswordSetForm(ThroughOrganisationRefused, SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(ThroughOrganisationRefused, ChangePasswordForm):
     pass

@@ -9,6 +9,11 @@ page. An account an administrator made with a password, found later by single
 sign-on, keeps that password on purpose (README, "Single sign-on": it still
 signs in while the provider is unreachable); an administrator may still set a
 password in the admin, which is theirs to decide.
+
+With `ACCORD_OIDC_ONLY` set, the organisation signs in everyone but the
+superusers: a password, however it came, signs nobody else in, and is
+neither reset nor set. The superusers keep theirs, and their second factor,
+for the day the identity provider is unreachable.
 """
 
 from allauth.socialaccount.models import SocialAccount
@@ -22,14 +27,16 @@ def single_sign_on_configured() -> bool:
 
 
 def signs_in_through_organisation(user: User | None) -> bool:
-    """Whether `user` signs in only through the identity provider: single sign-on
-    is on, the account is linked to the provider, and has no password of its own.
-    With single sign-on switched off they need a password again, so the rule
-    holds only while it is on."""
-    return bool(
-        user is not None
-        and user.pk is not None
-        and not user.has_usable_password()
-        and single_sign_on_configured()
-        and SocialAccount.objects.filter(user=user).exists()
+    """Whether `user` signs in only through the identity provider, while single
+    sign-on is on: an account linked to the provider with no password of its
+    own, or, with `ACCORD_OIDC_ONLY`, every account but a superuser's. Such a
+    password does not sign in, and none is reset or set through Accord's pages.
+    With single sign-on switched off everyone needs a password again, so the
+    rule holds only while it is on."""
+    if user is None or user.pk is None or not single_sign_on_configured():
+        return False
+    if settings.ACCORD_OIDC_ONLY and not user.is_superuser:
+        return True
+    return (
+        not user.has_usable_password() and SocialAccount.objects.filter(user=user).exists()
     )

@@ -262,6 +262,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.PasswordResetRequestForm",
     "reset_password_from_key": "accounts.forms.PasswordResetKeyForm",
     "set_password": "accounts.forms.PasswordSetForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
@@ -315,6 +316,11 @@ ACCORD_OIDC_ROLES_CLAIM = env("ACCORD_OIDC_ROLES_CLAIM", default="groups")
 # "idp-group=Accord role,…"; a user's Accord roles are re-set from these at each sign-in.
 ACCORD_OIDC_ROLE_MAP = env.dict("ACCORD_OIDC_ROLE_MAP", default={})
 ACCORD_OIDC_AUTO_CREATE = env.bool("ACCORD_OIDC_AUTO_CREATE", default=False)
+# Everyone but superusers signs in through the identity provider: their
+# passwords no longer sign them in, nor can they be reset or set (accounts.sso).
+# Superusers keep theirs (with their second factor) to sign in while the
+# provider is unreachable.
+ACCORD_OIDC_ONLY = env.bool("ACCORD_OIDC_ONLY", default=False)
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
