@@ -37,6 +37,4 @@ def signs_in_through_organisation(user: User | None) -> bool:
         return False
     if settings.ACCORD_OIDC_ONLY and not user.is_superuser:
         return True
-    return (
-        not user.has_usable_password() and SocialAccount.objects.filter(user=user).exists()
-    )
+    return not user.has_usable_password() and SocialAccount.objects.filter(user=user).exists()
