@@ -186,3 +186,22 @@ def test_a_first_sign_in_through_the_provider_with_the_keyboard(live_server, pag
     assert set(olive.groups.values_list("name", flat=True)) == {Role.EXECUTIVE}
     # Back in Accord, the keyboard goes on from the top of the page.
     tab_to(page, page.get_by_role("button", name="Apply filters"))
+
+
+def test_with_sso_only_a_password_is_refused_and_the_provider_signs_in(
+    live_server, page, sso, alice, settings
+):
+    """ACCORD_OIDC_ONLY: alice's right password points her to the button, which
+    signs her in."""
+    settings.ACCORD_OIDC_ONLY = True
+    page.goto(f"{live_server.url}/accounts/login/")
+    note = page.get_by_text("A password here signs in Accord’s administrators only")
+    expect(note).to_be_visible()
+    page.get_by_label("Username or email").fill("alice")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+    expect(page.get_by_text("Your account signs in through your organisation")).to_be_visible()
+    expect(page.get_by_label("Username or email")).to_have_value("alice")
+
+    alice_signs_in_as_an_executive(page, live_server, sso)
