@@ -4,7 +4,6 @@ and the page a user without a role sees."""
 import time
 from urllib.parse import urlsplit
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -77,7 +76,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if not sessions.second_factor_required(user):
             return None
-        if Authenticator.objects.filter(user=user).exists():
+        if sessions.has_second_factor(user):
             request.session[sessions.HAS_SECOND_FACTOR] = True
             return None
         if request.resolver_match.url_name in SETUP_URL_NAMES:

@@ -41,12 +41,26 @@ def second_factor_required(user: User) -> bool:
     return user.is_superuser or not SECOND_FACTOR_PERMISSIONS.isdisjoint(user.get_all_permissions())
 
 
+def lacks_second_factor(user: User) -> bool:
+    """Whether the user's roles ask for a second factor they have not set up.
+
+    Such a user reaches nothing but its set-up: no page (the middleware sends
+    them there), no API token and no calendar feed address, even one made
+    before a role that needs it was given to them. One query when asked.
+    """
+    return second_factor_required(user) and not has_second_factor(user)
+
+
+def has_second_factor(user: User) -> bool:
+    return user.authenticator_set.exists()
+
+
 def start(session, user: User) -> None:
     """Called at each sign-in (AccountsConfig connects it to user_logged_in)."""
     now = time.time()
     session[SIGNED_IN_AT] = now
     session[LAST_SEEN_AT] = now
-    if user.authenticator_set.exists():
+    if has_second_factor(user):
         session[HAS_SECOND_FACTOR] = True
     else:
         session.pop(HAS_SECOND_FACTOR, None)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from accounts import sessions
+
 from .throttling import WrongTokenThrottle
 from .tokens import token_for_secret
 
@@ -32,6 +34,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             wrong.count_wrong()
             raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
+        # A role that needs a second factor needs it here too, as on every page
+        # (accounts.middleware): a token made before that role was given lets
+        # nothing through until the authenticator app is set up.
+        if sessions.lacks_second_factor(token.user):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Your role requires two-factor authentication: "
+                    "set up an authenticator app to go on."
+                )
+            )
         # The request's history context (pghistory's middleware) was opened
         # before DRF knew the user: every change this request writes names the
         # user and the token it came through.

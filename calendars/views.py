@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.preferences import user_time_zone
+from accounts.sessions import lacks_second_factor
 
 from . import feeds
 from .models import CalendarFeed
@@ -45,7 +46,8 @@ def revoke(request):
 def feed(request, secret):
     """The secret in the address is the only credential a calendar program can send."""
     found = feeds.feed_for_secret(secret, now=timezone.now())
-    if found is None or not found.user.has_a_role():
+    # Its user's role, and the second factor that role may need, as every page asks.
+    if found is None or not found.user.has_a_role() or lacks_second_factor(found.user):
         raise Http404
     response = HttpResponse(
         feeds.feed_ical(found, now=timezone.now()), content_type="text/calendar; charset=utf-8"
