@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 
+from accounts.models import Role, User
 from core.queries import AnyOf
 
 from . import results
@@ -233,10 +234,28 @@ def round_results(health_round: Round) -> RoundResults:
     )
 
 
-def open_checks_for(user):
-    """The rounds this user is invited to and has not answered, still open."""
+def invitable_users():
+    """Who on our side may be asked to answer a health check: anyone active with
+    a role (who else could open the answer page?) but an executive, who reads
+    the results and does not rate the partnership."""
     return (
-        Respondent.objects.filter(user=user, answered_at__isnull=True, round__state=RoundState.OPEN)
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__isnull=False))
+        .exclude(groups__name=Role.EXECUTIVE)
+        .distinct()
+    )
+
+
+def open_checks_for(user):
+    """The rounds this user is invited to and has not answered, still open;
+    none for someone who may no longer answer (made an executive since)."""
+    return (
+        Respondent.objects.filter(
+            user=user,
+            user__in=invitable_users(),
+            answered_at__isnull=True,
+            round__state=RoundState.OPEN,
+        )
         .select_related("round__partnership")
         .order_by("round__closes_on", "pk")
     )

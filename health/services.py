@@ -18,11 +18,11 @@ from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,7 +51,7 @@ from .models import (
     Statement,
     validate_translations,
 )
-from .selectors import latest_published_instrument
+from .selectors import invitable_users, latest_published_instrument
 
 logger = logging.getLogger(__name__)
 
@@ -209,18 +209,6 @@ def require_address_cap(count: int) -> None:
         )
 
 
-def invitable_users():
-    """Who on our side may be asked to answer a health check: anyone active with
-    a role (who else could open the answer page?) but an executive, who reads
-    the results and does not rate the partnership."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__isnull=False))
-        .exclude(groups__name=Role.EXECUTIVE)
-        .distinct()
-    )
-
-
 @transaction.atomic
 def respondents_invite(
     *, health_round: Round, users: Iterable = (), partner_people: Iterable[PartnerPerson] = ()
@@ -235,29 +223,8 @@ def respondents_invite(
         + len(partner_people)
     )
     users = list(users)
-    executives = User.objects.filter(
-        pk__in=[user.pk for user in users], groups__name=Role.EXECUTIVE
-    ).order_by("first_name", "username")
-    if users and executives:
-        names = ", ".join(str(user) for user in executives)
-        raise ValidationError(
-            {
-                "users": _(
-                    "Executives read health checks and are not asked to answer them: %(names)s."
-                )
-                % {"names": names}
-            }
-        )
-    allowed = _invitable_ids(users)
-    if unable := [user for user in users if user.pk not in allowed]:
-        raise ValidationError(
-            {
-                "users": _(
-                    "Only people with a role in Accord can answer a health check: %(names)s."
-                )
-                % {"names": ", ".join(str(user) for user in unable)}
-            }
-        )
+    if refusal := _not_answering(users):
+        raise ValidationError({"users": refusal})
     partner_ids = set(
         PartnershipMember.objects.filter(partnership=health_round.partnership_id).values_list(
             "partner_id", flat=True
@@ -374,6 +341,7 @@ def answers_submit(
     )
     if respondent.answered_at is not None:
         raise ValidationError(_("These answers were already given."), code="answered")
+    require_may_answer(respondent)
     if not accepts_answers(respondent.round, today=today):
         raise ValidationError(_("This health check is closed."), code="closed")
     statements = set(
@@ -484,7 +452,11 @@ def _lock_for_email(respondent_id: int, **unset) -> Respondent | None:
 
 
 def _has_address(respondent: Respondent) -> bool:
-    return respondent.side == Side.PARTNER or bool(respondent.user.email)
+    """Whether the respondent can be emailed, and asked: one of our people made
+    an executive since the invitation is asked no more (require_may_answer)."""
+    if respondent.side == Side.PARTNER:
+        return True
+    return bool(respondent.user.email) and not _not_answering([respondent.user])
 
 
 @transaction.atomic
@@ -553,6 +525,35 @@ def usual_respondents(partnership: Partnership) -> tuple[list, list[PartnerPerso
         .values_list("email", "partner_id")
     ]
     return _still_invitable(users), people
+
+
+def _not_answering(users: list) -> str:
+    """Why some of `users` may not answer a health check, or "" if all may: the
+    one rule for inviting them and for taking their answers (invitable_users)."""
+    executives = User.objects.filter(
+        pk__in=[user.pk for user in users], groups__name=Role.EXECUTIVE
+    ).order_by("first_name", "username")
+    if users and executives:
+        return _("Executives read health checks and are not asked to answer them: %(names)s.") % {
+            "names": ", ".join(str(user) for user in executives)
+        }
+    allowed = _invitable_ids(users)
+    if unable := [user for user in users if user.pk not in allowed]:
+        return _("Only people with a role in Accord can answer a health check: %(names)s.") % {
+            "names": ", ".join(str(user) for user in unable)
+        }
+    return ""
+
+
+def require_may_answer(respondent: Respondent) -> None:
+    """Refuse (PermissionDenied) one of our people who may no longer answer: made
+    an executive, or left without a role, since they were invited. The partner's
+    side answers through its link and has no account to ask about."""
+    if respondent.side == Side.PARTNER:
+        return
+    # One query for whoever may answer; the reason only for whoever may not.
+    if not invitable_users().filter(pk=respondent.user_id).exists():
+        raise PermissionDenied(_not_answering([respondent.user]))
 
 
 def _invitable_ids(users) -> set[int]:

@@ -228,6 +228,7 @@ def respond(request, pk):
         respondent.round, today=timezone.localdate()
     ):
         return render(request, "health/link_done.html", {"respondent": respondent}, status=410)
+    services.require_may_answer(respondent)
     page = _answer_page(request, respondent, action=request.path, language="en")
     if page is True:
         messages.success(request, _("Thank you: your answers are in."))

@@ -533,7 +533,8 @@ class TestQueries:
             client.force_login(alice)
             # session, user, savepoint, respondent with round, partnership and
             # instrument, factors, statements, user and group permissions,
+            # whether they may still answer (not made an executive since),
             # unread notifications, release savepoint
-            with django_assert_max_num_queries(10):
+            with django_assert_max_num_queries(11):
                 response = client.get(reverse("health:respond", args=[health_round.pk]))
             assert response.status_code == 200
