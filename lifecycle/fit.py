@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from evaluation.models import Scorecard
+from evaluation.models import Scorecard, sees_provisional
 from partnerships.geography import language_name, shared_working_hours
 from partnerships.models import Partner, Partnership
 
@@ -60,13 +60,14 @@ def hours_shared(zones: Iterable[str], *, ours: str, on: dt.date) -> float:
     return round(shared.hours, 2) if shared else 0.0
 
 
-def prior_partnerships(partnership: Partnership) -> list[dict]:
+def prior_partnerships(partnership: Partnership, *, reader) -> list[dict]:
     """Our other partnerships with any of the same partners, ended or running,
-    with their stage and the rating of their latest scorecard a manager may rely
-    on (approved or not yet reviewed, never a returned one): one query."""
+    with their stage and the rating of their latest scorecard `reader` may rely
+    on: a manager the approved or not yet reviewed (never a returned one), an
+    executive the approved only (`sees_provisional`, as on every page): one query."""
     latest = (
         Scorecard.objects.filter(partnership=OuterRef("pk"))
-        .reliable(provisional=True)
+        .reliable(provisional=sees_provisional(reader))
         .with_shown_rating()
         .order_by("-period_start")
     )
@@ -90,8 +91,9 @@ def prior_partnerships(partnership: Partnership) -> list[dict]:
     ]
 
 
-def facts(partnership: Partnership, *, today: dt.date) -> dict:
-    """The computed facts as they read today, ready to keep with an assessment."""
+def facts(partnership: Partnership, *, today: dt.date, reader) -> dict:
+    """The computed facts as they read today for `reader`, ready to keep with
+    an assessment."""
     partners = list(Partner.objects.filter(memberships__partnership=partnership).order_by("name"))
     languages = languages_shared(
         {partner.name: partner.languages for partner in partners}, organisation_languages()
@@ -100,7 +102,7 @@ def facts(partnership: Partnership, *, today: dt.date) -> dict:
     hours = hours_shared([str(partner.time_zone) for partner in partners], ours=ours, on=today)
     return {
         "on": today.isoformat(),
-        "prior": prior_partnerships(partnership),
+        "prior": prior_partnerships(partnership, reader=reader),
         "languages": {"by_partner": languages.by_partner, "common": languages.common},
         "languages_in_words": languages.in_words(),
         # The partners' zones beside ours: a partner in our own zone adds none.

@@ -184,7 +184,7 @@ def fit_assessment_record(
         partnership=partnership,
         recommendation=recommendation,
         summary=summary,
-        facts=fit.facts(partnership, today=today),
+        facts=fit.facts(partnership, today=today, reader=by),
         assessed_by=by,
         **judged,
     )

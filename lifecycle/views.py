@@ -248,7 +248,7 @@ def fit_detail(request, pk):
         "lifecycle/fit.html",
         {
             "partnership": partnership,
-            "facts": fit.facts(partnership, today=timezone.localdate()),
+            "facts": fit.facts(partnership, today=timezone.localdate(), reader=request.user),
             "latest": assessments[0] if assessments else None,
             "earlier": assessments[1:],
             "can_assess": partnership.stage in POTENTIAL
@@ -281,7 +281,7 @@ def fit_new(request, pk):
         {
             "partnership": partnership,
             "form": form,
-            "facts": fit.facts(partnership, today=timezone.localdate()),
+            "facts": fit.facts(partnership, today=timezone.localdate(), reader=request.user),
         },
         status=form_status(request),
     )

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from lifecycle import fit, services
 from lifecycle.models import FitAssessment
@@ -82,7 +83,7 @@ class TestFacts:
         card.save()
         prospect = PartnershipFactory(owner=alice, stage="outreach", title="Again", member=False)
         MemberFactory(partnership=prospect, partner=partner)
-        facts = fit.facts(prospect, today=dt.date(2026, 1, 15))
+        facts = fit.facts(prospect, today=dt.date(2026, 1, 15), reader=alice)
         assert facts["prior"] == [
             {"id": earlier.pk, "title": "Before", "stage": "Failed", "rating": "red"}
         ]
@@ -97,7 +98,7 @@ class TestFacts:
         for zone in ("Europe/London", "Africa/Nairobi"):
             MemberFactory(partnership=prospect, partner=PartnerFactory(time_zone=zone))
 
-        facts = fit.facts(prospect, today=dt.date(2026, 1, 15))
+        facts = fit.facts(prospect, today=dt.date(2026, 1, 15), reader=alice)
 
         # Read "09:00–17:00 in Europe/London, Africa/Nairobi", not London twice.
         assert facts["time_zones"] == ["Africa/Nairobi"]
@@ -234,3 +235,44 @@ def test_the_assessment_form_takes_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("lifecycle:fit_new", args=[partnership.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("today")
+class TestPriorRatingsAnExecutiveReads:
+    """Executives rely on approved numbers only (evaluation.models.sees_provisional),
+    on every page but this one: the facts named the rating of a prior partnership's
+    scorecard still in review, unlabelled, as its last rating."""
+
+    def prospect_after(self, owner, review_state, reviewer=None):
+        prospect = PartnershipFactory(owner=owner, stage="outreach", title="Again", member=False)
+        partner = MemberFactory(partnership=prospect).partner
+        earlier = PartnershipFactory(owner=owner, stage="active", title="Before", member=False)
+        MemberFactory(partnership=earlier, partner=partner)
+        card = scorecard(earlier, LAST_MONTH)
+        card.overall_score, card.rating, card.review_state = 35, "red", review_state
+        if reviewer:
+            card.reviewer, card.reviewed_at = reviewer, timezone.now()
+        card.save()
+        return prospect
+
+    def prior_on_the_page(self, client, user, prospect):
+        client.force_login(user)
+        response = client.get(reverse("lifecycle:fit", args=[prospect.pk]))
+        assert response.status_code == 200
+        return response.context["facts"]["prior"]
+
+    def test_an_executive_does_not_read_a_rating_still_in_review(self, client, alice, erin):
+        prospect = self.prospect_after(alice, "in_review")
+        (prior,) = self.prior_on_the_page(client, erin, prospect)
+        assert prior["title"] == "Before" and prior["rating"] == ""
+
+    def test_an_executive_reads_an_approved_one(self, client, alice, erin, rita):
+        prospect = self.prospect_after(alice, "approved", reviewer=rita)
+        (prior,) = self.prior_on_the_page(client, erin, prospect)
+        assert prior["rating"] == "red"
+
+    def test_the_manager_still_reads_the_one_in_review(self, client, alice):
+        prospect = self.prospect_after(alice, "in_review")
+        (prior,) = self.prior_on_the_page(client, alice, prospect)
+        assert prior["rating"] == "red"
