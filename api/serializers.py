@@ -69,6 +69,19 @@ class PlainDecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+class PlainIntegerField(serializers.IntegerField):
+    """A whole number (an id, a version) as a JSON number, or as text of the
+    digits 0-9 as the pages' ids are read (`core.numbers.plain_int`). DRF's own
+    reading, Python's int(), also took "1_000" and the digits of other scripts
+    ("١٢" as 12, naming another record than the one the client meant); they are
+    refused as "A valid integer is required."."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not (data.isascii() and "_" not in data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictMixin:
     """Refuse fields the serializer does not know, rather than drop them silently:
     a misspelt field name would otherwise look like a successful write."""
@@ -77,6 +90,18 @@ class StrictMixin:
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DecimalField: PlainDecimalField,
+        # A model's whole numbers too, should a write serializer take one.
+        **dict.fromkeys(
+            (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+            ),
+            PlainIntegerField,
+        ),
     }
 
     def to_internal_value(self, data):
@@ -253,7 +278,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 class MemberWriteSerializer(StrictSerializer):
     """A member organisation, as a row of the partnership form (`MemberForm`)."""
 
-    partner = serializers.IntegerField(min_value=1)
+    partner = PlainIntegerField(min_value=1)
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
 
@@ -264,7 +289,7 @@ class MemberRoleSerializer(StrictSerializer):
 class LeadWriteSerializer(StrictSerializer):
     """A dyad co-lead, as a row of the partnership form (`LeadForm`): a manager."""
 
-    user = serializers.IntegerField(min_value=1)
+    user = PlainIntegerField(min_value=1)
     functional_area = serializers.ChoiceField(choices=LeadArea.choices)
 
 
@@ -432,7 +457,7 @@ class MetricSerializer(serializers.ModelSerializer):
 class ObjectiveWriteSerializer(StrictMixin, serializers.ModelSerializer):
     """An objective of a partnership: the fields of its form (`ObjectiveForm`)."""
 
-    partnership = serializers.IntegerField(min_value=1)
+    partnership = PlainIntegerField(min_value=1)
 
     class Meta:
         model = Objective
@@ -443,7 +468,7 @@ class ObjectiveWriteSerializer(StrictMixin, serializers.ModelSerializer):
 class MetricWriteSerializer(StrictMixin, serializers.ModelSerializer):
     """A metric of an objective: the fields of its form (`MetricForm`)."""
 
-    objective = serializers.IntegerField(min_value=1)
+    objective = PlainIntegerField(min_value=1)
 
     class Meta:
         model = OutcomeMetric
@@ -470,13 +495,13 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 
 class MeasurementRowSerializer(StrictSerializer):
-    metric = serializers.IntegerField(min_value=1)
+    metric = PlainIntegerField(min_value=1)
     period_start = serializers.DateField()
     value = PlainDecimalField(max_digits=14, decimal_places=4)
     evidence = serializers.CharField(
         required=False, allow_blank=True, max_length=EVIDENCE_MAX_LENGTH
     )
-    version = serializers.IntegerField(
+    version = PlainIntegerField(
         required=False,
         min_value=0,
         help_text=(

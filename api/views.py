@@ -438,10 +438,12 @@ def _leads_some(request) -> None:
         raise exceptions.PermissionDenied(_("Only the partnership's owner and co-leads change it."))
 
 
-def _parent(model, request, name):
-    """The record the body names as `name` (a partnership, an objective): a
-    field error when there is none; everyone who reads sees them all."""
-    parent = model.objects.filter(pk=request.data.get(name)).first()
+def _parent(model, data: dict, name):
+    """The record the checked body (`data`, from `_valid`) names as `name` (a
+    partnership, an objective): a field error when there is none; everyone who
+    reads sees them all. The id as its serializer read it, not as it was
+    written: "12.0" is 12."""
+    parent = model.objects.filter(pk=data[name]).first()
     if parent is None:
         raise exceptions.ValidationError({name: [_("No %(name)s has this id.") % {"name": name}]})
     return parent
@@ -460,8 +462,8 @@ class ObjectiveViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request):
         """Add an objective to a partnership the caller owns or co-leads, as its page does."""
         _leads_some(request)
-        _valid(serializers.ObjectiveWriteSerializer, request)
-        partnership = _parent(Partnership, request, "partnership")
+        checked = _valid(serializers.ObjectiveWriteSerializer, request)
+        partnership = _parent(Partnership, checked, "partnership")
         partnership_rights.require_edit(request.user, partnership)
         data = {k: v for k, v in request.data.items() if k != "partnership"}
         (form,) = _by_forms((ObjectiveForm, data, "", {}))
@@ -485,8 +487,8 @@ class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request):
         """Add a metric to an objective of a partnership the caller owns or co-leads."""
         _leads_some(request)
-        _valid(serializers.MetricWriteSerializer, request)
-        objective = _parent(Objective, request, "objective")
+        checked = _valid(serializers.MetricWriteSerializer, request)
+        objective = _parent(Objective, checked, "objective")
         partnership_rights.require_edit(request.user, objective.partnership)
         data = {k: v for k, v in request.data.items() if k != "objective"}
         (form,) = _by_forms((MetricForm, data, "", {"objective": objective}))
