@@ -453,9 +453,10 @@ def _lock_for_email(respondent_id: int, **unset) -> Respondent | None:
 
 def _has_address(respondent: Respondent) -> bool:
     """Whether the respondent can be emailed, and asked: one of our people made
-    an executive since the invitation is asked no more (require_may_answer)."""
+    an executive since the invitation, or a partner taken off the partnership
+    since, is asked no more (require_may_answer)."""
     if respondent.side == Side.PARTNER:
-        return True
+        return partner_still_in(respondent)
     return bool(respondent.user.email) and not _not_answering([respondent.user])
 
 
@@ -545,11 +546,29 @@ def _not_answering(users: list) -> str:
     return ""
 
 
+NO_LONGER_IN = _(
+    "Your organisation is no longer in this partnership, so this health check no longer "
+    "takes its answers."
+)
+
+
+def partner_still_in(respondent: Respondent) -> bool:
+    """Whether a partner-side respondent's organisation is still a member of the
+    round's partnership: one taken off it since the invitation answers no more,
+    and is not reminded."""
+    return PartnershipMember.objects.filter(
+        partnership_id=respondent.round.partnership_id, partner_id=respondent.partner_id
+    ).exists()
+
+
 def require_may_answer(respondent: Respondent) -> None:
     """Refuse (PermissionDenied) one of our people who may no longer answer: made
     an executive, or left without a role, since they were invited. The partner's
-    side answers through its link and has no account to ask about."""
+    side answers through its link and has no account to ask about: it is asked
+    only while its organisation is still in the partnership."""
     if respondent.side == Side.PARTNER:
+        if not partner_still_in(respondent):
+            raise PermissionDenied(NO_LONGER_IN)
         return
     # One query for whoever may answer; the reason only for whoever may not.
     if not invitable_users().filter(pk=respondent.user_id).exists():

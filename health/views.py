@@ -250,8 +250,11 @@ def answer(request, token):
     if respondent is None:
         return render(request, "health/link_invalid.html", status=404)
     with translation.override(respondent.language):
-        done = respondent.answered_at is not None or not services.accepts_answers(
-            respondent.round, today=timezone.localdate()
+        withdrawn = not services.partner_still_in(respondent)
+        done = (
+            withdrawn
+            or respondent.answered_at is not None
+            or not services.accepts_answers(respondent.round, today=timezone.localdate())
         )
         if not done:
             page = _answer_page(
@@ -261,7 +264,11 @@ def answer(request, token):
                 return redirect("health:thanks", language=respondent.language)
             if page is not None:
                 return in_active_language(page)
-        context = {"respondent": respondent, "language": respondent.language}
+        context = {
+            "respondent": respondent,
+            "language": respondent.language,
+            "withdrawn": withdrawn and respondent.answered_at is None,
+        }
         return in_active_language(render(request, "health/link_done.html", context, status=410))
 
 

@@ -7,12 +7,15 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
 from health import services
 from health.models import COMMENT_MAX_LENGTH, Answer, Respondent
-from tests.factories import PartnershipFactory
+from partnerships.models import PartnershipMember
+from partnerships.services import partnership_member_remove
+from tests.factories import MemberFactory, PartnershipFactory
 from tests.health.builders import open_round, ratings_for
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +247,60 @@ def test_the_answer_page_costs_the_same_however_many_are_invited(
     with django_assert_max_num_queries(5):
         response = client.get(link)
     assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("during")
+class TestAPartnerTakenOffThePartnership:
+    """A partner removed from the partnership after its people were invited:
+    their links take no more answers, and they are not reminded."""
+
+    @pytest.fixture
+    def removed(self, health_round):
+        respondent = health_round.respondents.first()
+        link = link_for(respondent)
+        member = PartnershipMember.objects.get(
+            partnership=health_round.partnership, partner=respondent.partner
+        )
+        MemberFactory(partnership=health_round.partnership)  # never its last member
+        partnership_member_remove(member=member)
+        return respondent, link
+
+    def test_the_link_says_so_in_their_language_and_keeps_no_answer(
+        self, client, health_round, removed
+    ):
+        respondent, link = removed
+
+        page = client.get(link)
+        posted = client.post(link, answers(health_round))
+
+        assert page.status_code == posted.status_code == 410
+        assert in_french("This link no longer takes answers") in page.content.decode()
+        assert in_french("This link no longer takes answers") != "This link no longer takes answers"
+        assert not Answer.objects.filter(respondent=respondent).exists()
+        respondent.refresh_from_db()
+        assert respondent.answered_at is None
+
+    def test_the_service_refuses_the_answers(self, health_round, removed):
+        respondent, _link = removed
+        with pytest.raises(PermissionDenied):
+            services.answers_submit(
+                respondent=respondent,
+                ratings=ratings_for(health_round.instrument, 4),
+                today=DURING.date(),
+            )
+        assert not Answer.objects.filter(respondent=respondent).exists()
+
+    def test_no_reminder_goes_to_them(self, health_round, removed):
+        respondent, _link = removed
+        mail.outbox.clear()
+
+        assert services.reminder_send(respondent_id=respondent.pk) is False
+        assert mail.outbox == []
+
+    def test_a_partner_still_in_it_answers(self, client, health_round):
+        respondent = health_round.respondents.first()
+
+        client.post(link_for(respondent), answers(health_round))
+
+        respondent.refresh_from_db()
+        assert respondent.answered_at is not None
