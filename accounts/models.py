@@ -78,6 +78,8 @@ class User(ChoiceLabels, AbstractUser):
     )
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
         constraints = [
             models.CheckConstraint(

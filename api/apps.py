@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "API"
+    verbose_name = _("API")
 
     def ready(self):
         from accounts.hooks import credentials_ended

@@ -45,6 +45,8 @@ class ApiToken(ChoiceLabels):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -84,6 +86,8 @@ class IdempotentRequest(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once"),
         ]

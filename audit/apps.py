@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
@@ -9,7 +10,7 @@ class AuditConfig(AppConfig):
     of its models are tracked (`@pghistory.track`)."""
 
     name = "audit"
-    verbose_name = "Audit"
+    verbose_name = _("Audit")
 
     def ready(self) -> None:
         from .chain import after_migrate

@@ -3,6 +3,7 @@ import pghistory.models
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from core.models import AppendOnly, ChoiceLabels
@@ -28,6 +29,8 @@ class AuditEvent(pghistory.models.Events):
     reason = pghistory.ProxyField("pgh_context__reason", models.TextField(null=True))
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         proxy = True
 
 
@@ -38,18 +41,24 @@ class AuditEvent(pghistory.models.Events):
 @pghistory.track(exclude=["last_run_at", "total_run_count", "date_changed"])
 class TrackedPeriodicTask(PeriodicTask):
     class Meta:
+        verbose_name = _("periodic task")
+        verbose_name_plural = _("periodic tasks")
         proxy = True
 
 
 @pghistory.track()
 class TrackedCrontabSchedule(CrontabSchedule):
     class Meta:
+        verbose_name = _("crontab")
+        verbose_name_plural = _("crontabs")
         proxy = True
 
 
 @pghistory.track()
 class TrackedIntervalSchedule(IntervalSchedule):
     class Meta:
+        verbose_name = _("interval")
+        verbose_name_plural = _("intervals")
         proxy = True
 
 
@@ -67,6 +76,8 @@ class ChainColumn(ChoiceLabels):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chain column")
+        verbose_name_plural = _("chain columns")
         constraints = [
             models.UniqueConstraint(
                 fields=["table_name", "column_name"], name="chain_column_once_per_table"

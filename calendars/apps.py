@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarsConfig(AppConfig):
     name = "calendars"
-    verbose_name = "Calendar feeds"
+    verbose_name = _("Calendar feeds")
 
     def ready(self):
         from accounts.hooks import credentials_ended

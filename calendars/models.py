@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
 
@@ -21,6 +22,8 @@ class CalendarFeed(ChoiceLabels):
     last_read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
         constraints = [
             models.CheckConstraint(
                 condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"),

@@ -24,9 +24,9 @@ REFUSAL = _("The admin is for administrators. Ask an administrator if you need s
 
 
 class AccordAdminSite(admin.AdminSite):
-    site_header = "Accord administration"
-    site_title = "Accord administration"
-    index_title = "Users, roles, schedules and reference data"
+    site_header = _("Accord administration")
+    site_title = _("Accord administration")
+    index_title = _("Users, roles, schedules and reference data")
     site_url = "/"
 
     def has_permission(self, request):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +8,7 @@ class CoreConfig(AppConfig):
     a lower layer lets an upper one react. Imports nothing from Accord's apps."""
 
     name = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         from . import catalogues

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
-    verbose_name = "Dashboards"
+    verbose_name = _("Dashboards")
 
     def ready(self):
         from evaluation.hooks import scorecard_returned, scorecards_changed

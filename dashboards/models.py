@@ -38,6 +38,8 @@ class ExchangeRate(ChoiceLabels):
     valid_from = models.DateField()
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-valid_from"]
         constraints = [
             models.UniqueConstraint(
@@ -112,6 +114,8 @@ class PortfolioFact(ChoiceLabels):
     expiries = ArrayField(models.DateField(), default=list)
 
     class Meta:
+        verbose_name = _("portfolio fact")
+        verbose_name_plural = _("portfolio facts")
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "provisional"], name="portfolio_fact_once_per_reading"
@@ -158,6 +162,8 @@ class PortfolioTally(ChoiceLabels):
     amount = models.DecimalField(max_digits=24, decimal_places=2, default=0)
 
     class Meta:
+        verbose_name = _("portfolio tally")
+        verbose_name_plural = _("portfolio tallies")
         constraints = [
             models.UniqueConstraint(
                 fields=["provisional", "dimension", "key", "rating"],
@@ -217,6 +223,8 @@ class ExportJob(ChoiceLabels):
     failure = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

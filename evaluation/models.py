@@ -113,6 +113,7 @@ class ScoringPolicy(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("scoring policy")
         ordering = ["-version"]
         verbose_name_plural = _("scoring policies")
         constraints = [
@@ -223,6 +224,8 @@ class AssessmentRun(ChoiceLabels):
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("assessment run")
+        verbose_name_plural = _("assessment runs")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -285,6 +288,8 @@ class AssessmentChunk(ChoiceLabels):
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("assessment chunk")
+        verbose_name_plural = _("assessment chunks")
         ordering = ["run", "index"]
         constraints = [
             models.UniqueConstraint(fields=["run", "index"], name="chunk_index_unique"),
@@ -424,6 +429,8 @@ class Scorecard(ChoiceLabels):
     objects = ScorecardQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
         ordering = ["-period_start", "partnership"]
         constraints = [
             models.UniqueConstraint(
@@ -513,6 +520,8 @@ class ScorecardEvent(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("scorecard event")
+        verbose_name_plural = _("scorecard events")
         ordering = ["scorecard", "created_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthConfig(AppConfig):
     name = "health"
-    verbose_name = "Health checks"
+    verbose_name = _("Health checks")
 
     def ready(self):
         from core import records

@@ -117,6 +117,8 @@ class Instrument(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
         ordering = ["name", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -157,6 +159,8 @@ class Factor(ChoiceLabels):
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("factor")
+        verbose_name_plural = _("factors")
         ordering = ["instrument", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -196,6 +200,8 @@ class Statement(ChoiceLabels):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["factor", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_blank"),
@@ -277,6 +283,8 @@ class Round(ChoiceLabels):
     objects = RoundQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("health check")
+        verbose_name_plural = _("health checks")
         ordering = ["-opened_on", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -373,6 +381,8 @@ class Respondent(ChoiceLabels):
     objects = RespondentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
         ordering = ["round", "side", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(side__in=Side.values), name="respondent_side_valid"),
@@ -418,6 +428,8 @@ class Answer(ChoiceLabels):
     )
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["respondent", "statement"], name="answer_once_per_statement"
@@ -441,6 +453,8 @@ class FactorComment(ChoiceLabels):
     text = BoundedTextField(max_length=COMMENT_MAX_LENGTH)
 
     class Meta:
+        verbose_name = _("factor comment")
+        verbose_name_plural = _("factor comments")
         constraints = [
             models.UniqueConstraint(
                 fields=["respondent", "factor"], name="factor_comment_once_per_factor"
@@ -468,6 +482,8 @@ class Cadence(ChoiceLabels):
     )
 
     class Meta:
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
         constraints = [
             models.CheckConstraint(
                 condition=Q(every_months__gte=1, every_months__lte=24),

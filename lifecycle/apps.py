@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LifecycleConfig(AppConfig):
     name = "lifecycle"
-    verbose_name = "Pipeline, early warning and lessons"
+    verbose_name = _("Pipeline, early warning and lessons")
 
     def ready(self):
         from core import refusals

@@ -62,6 +62,8 @@ class NextStep(ChoiceLabels, Versioned):
     objects = NextStepQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(description=""),
@@ -133,6 +135,8 @@ class FitAssessment(ChoiceLabels):
     assessed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("fit assessment")
+        verbose_name_plural = _("fit assessments")
         ordering = ["partnership", "-assessed_at", "-pk"]
         get_latest_by = "assessed_at"
         constraints = [
@@ -208,6 +212,8 @@ class EarlyWarning(ChoiceLabels):
     objects = EarlyWarningQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
         ordering = ["-raised_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -271,6 +277,10 @@ class Lesson(ChoiceLabels):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
     def __str__(self):
         return f"Lessons of {self.partnership}"
 
@@ -285,6 +295,8 @@ class LessonFactor(ChoiceLabels):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("lesson factor")
+        verbose_name_plural = _("lesson factors")
         ordering = ["lesson", "factor__position"]
         constraints = [
             models.UniqueConstraint(

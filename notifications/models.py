@@ -58,6 +58,8 @@ class Notification(ChoiceLabels):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event"),

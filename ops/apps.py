@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
@@ -7,4 +8,4 @@ class OpsConfig(AppConfig):
     workers and beat, the health endpoints, backup and restore, log formats."""
 
     name = "ops"
-    verbose_name = "Operations"
+    verbose_name = _("Operations")

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
 
@@ -18,6 +19,8 @@ class OutboxMessage(ChoiceLabels):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(
@@ -34,6 +37,10 @@ class Heartbeat(ChoiceLabels):
 
     name = models.CharField(max_length=200, primary_key=True)
     seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
 
     def __str__(self):
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

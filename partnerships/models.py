@@ -281,6 +281,8 @@ class Partner(TimeStamped, Versioned):
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["name"]
         constraints = [
             length_check("notes", LONG_TEXT_MAX_LENGTH, name="partner_notes_bounded"),
@@ -385,6 +387,8 @@ class Contact(TimeStamped):
     is_primary = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -546,6 +550,8 @@ class Partnership(TimeStamped, Versioned):
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
         ordering = ["title"]
         constraints = [
             length_check(
@@ -637,6 +643,8 @@ class PartnershipLead(ChoiceLabels):
     functional_area = models.CharField(max_length=20, choices=LeadArea)
 
     class Meta:
+        verbose_name = _("co-lead")
+        verbose_name_plural = _("co-leads")
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "user"],
@@ -670,6 +678,8 @@ class PartnershipMember(ChoiceLabels):
     joined_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
 
     class Meta:
+        verbose_name = _("partnership member")
+        verbose_name_plural = _("partnership members")
         ordering = ["partnership", "role", "partner__name"]
         constraints = [
             models.UniqueConstraint(
@@ -962,6 +972,8 @@ class Agreement(TimeStamped, Versioned):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["partnership", "-effective_date", "title"]
         indexes = [
             # The first agreements in force to expire (the portfolio's tile, the
@@ -1113,6 +1125,7 @@ class AgreementParty(ChoiceLabels):
     contribution_description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
 
     class Meta:
+        verbose_name = _("agreement party")
         verbose_name_plural = _("agreement parties")
         constraints = [
             length_check(
@@ -1228,6 +1241,8 @@ class Obligation(TimeStamped):
     objects = ObligationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
         ordering = ["due_date"]
         constraints = [
             models.CheckConstraint(
@@ -1284,6 +1299,8 @@ class Objective(TimeStamped):
     )
 
     class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
         ordering = ["partnership", "due_date", "title"]
         constraints = [
             length_check("description", LONG_TEXT_MAX_LENGTH, name="objective_description_bounded"),
@@ -1362,6 +1379,8 @@ class OutcomeMetric(TimeStamped):
     objects = OutcomeMetricQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("outcome metric")
+        verbose_name_plural = _("outcome metrics")
         ordering = ["objective", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="metric_weight_positive"),
@@ -1449,6 +1468,8 @@ class Measurement(TimeStamped, Versioned):
     )
 
     class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
         ordering = ["metric", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -1536,6 +1557,8 @@ class StageChange(ChoiceLabels):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
         ordering = ["partnership", "-changed_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="stage_change_has_reason"),
@@ -1563,6 +1586,8 @@ class DocumentDownload(ChoiceLabels):
     downloaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("document download")
+        verbose_name_plural = _("document downloads")
         ordering = ["-downloaded_at"]
         constraints = [
             models.CheckConstraint(
@@ -1625,6 +1650,8 @@ class ImportJob(TimeStamped):
     failure = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

@@ -7,6 +7,7 @@ table by table before and after, so a refusal that still wrote is caught.
 """
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -16,12 +17,14 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.db.models import CharField, TextField
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -43,6 +46,7 @@ from tests.factories import (
     with_authenticator,
 )
 from tests.notifications.factories import NotificationFactory
+from tooling import messages
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +333,37 @@ def test_a_rate_of_the_base_currency_is_refused_next_to_it(client, adam, setting
     assert ExchangeRate.objects.get(
         currency="USD", valid_from="2026-11-05"
     ).rate_to_base == Decimal("0.92")
+
+
+# Accord's own apps, whose catalogues `make messages` fills.
+OUR_APPS = set(messages.APPS)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS and not hasattr(model, "pgh_tracked_model")
+    ],
+    ids=lambda model: model._meta.label,
+)
+def test_every_model_of_ours_is_named_for_translation(model):
+    """Django names a model from its class ("Scorecard" → "scorecard"), a plain
+    string that stays English in every language, on the admin's index and in
+    the audit's kinds of record: each names itself, singular and plural, lazily."""
+    meta = model._meta
+    assert isinstance(meta.verbose_name, Promise), meta.label
+    assert isinstance(meta.verbose_name_plural, Promise), meta.label
+    assert isinstance(meta.app_config.verbose_name, Promise), meta.app_label
+
+
+def test_the_admin_index_speaks_the_administrators_language(client, adam):
+    adam.language = "fr"
+    adam.save()
+    client.force_login(adam)
+    text = html.unescape(client.get(reverse("admin:index")).content.decode())
+    assert "Fiches d'évaluation" in text  # scorecards
+    assert "Taux de change" in text  # exchange rates
+    assert "Administration d'Accord" in text
+    assert "Scorecards" not in text and "Exchange rates" not in text
