@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_percent
+
+from core import formatting
+
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 WHOLE = Decimal(1)
 DASH = "—"
@@ -90,4 +94,11 @@ def score_text(value) -> str:
 
 def percent_text(fraction) -> str:
     number = whole_percent(fraction)
-    return DASH if number is None else f"{number:f}%"
+    return DASH if number is None else percent_sign(number)
+
+
+def percent_sign(number) -> str:
+    """A whole percentage with its sign as the reader's language writes it
+    (CLDR): "79%" in English and Portuguese, "79\u00a0%" in French and Spanish,
+    whose space never breaks the number from its sign."""
+    return format_percent(Decimal(number) / HUNDRED, locale=formatting.cldr_locale())

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.history import object_history
 from core.forms import add_service_errors
 from core.http import form_status
-from core.numbers import plain_int, whole_percent
+from core.numbers import percent_text, plain_int, whole_percent
 from core.versioning import StaleVersion
 
 from .. import permissions, services
@@ -116,6 +116,7 @@ def _with_progress(metric):
         latest=metric.latest,
     )
     metric.progress = whole_percent(fraction)
+    metric.progress_text = percent_text(fraction)
     metric.bar = None if fraction is None else max(0, min(100, metric.progress))
     return metric
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from dashboards import pdf
 from evaluation import review
@@ -34,6 +35,18 @@ def test_the_score_filter_rounds_half_up(value, shown):
 def test_the_percent_filter_rounds_half_up(fraction, shown):
     template = Template("{% load numbers %}{{ fraction|percent }}")
     assert template.render(Context({"fraction": fraction})) == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en-gb", "79%"), ("fr", "79\u00a0%"), ("es", "79\u00a0%"), ("pt", "79%")],
+)
+def test_the_percent_sign_is_written_as_the_readers_language_writes_it(language, shown):
+    """CLDR's percent patterns: French and Spanish put a no-break space before
+    the sign, English and European Portuguese none."""
+    template = Template("{% load numbers %}{{ fraction|percent }}")
+    with translation.override(language):
+        assert template.render(Context({"fraction": "0.785"})) == shown
 
 
 @pytest.fixture
