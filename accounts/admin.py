@@ -51,6 +51,19 @@ class PasswordChangeForm(AdminPasswordChangeForm):
         return user
 
 
+def role_label(name: str) -> str:
+    """A role's name in the reader's language: the groups are named in English
+    (their names are the roles' values), as the admin would otherwise show them."""
+    return Role(name).label if name in Role.values else name
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        names = dict(Group.objects.values_list("pk", "name"))
+        return [(pk, role_label(names.get(pk, label))) for pk, label in choices]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
@@ -62,7 +75,7 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     list_display = ["username", "email", "first_name", "last_name", "job_title", "is_active"]
-    list_filter = ["groups", "is_active", "is_superuser"]
+    list_filter = [("groups", RoleFilter), "is_active", "is_superuser"]
     filter_horizontal = []
     change_password_form = PasswordChangeForm
 
@@ -80,11 +93,14 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
-            kwargs["widget"] = admin.widgets.FilteredSelectMultiple("roles", is_stacked=False)
+            kwargs["widget"] = admin.widgets.FilteredSelectMultiple(_("roles"), is_stacked=False)
             kwargs["label"] = _("Roles")
             kwargs["help_text"] = _(
                 "What this person may do in Accord; with none, they see nothing."
             )
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda group: role_label(group.name)
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):

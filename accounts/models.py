@@ -48,11 +48,12 @@ class ReminderChannel(models.TextChoices):
 class User(ChoiceLabels, AbstractUser):
     # A project-owned user model from the first migration: swapping it later is
     # one of the few Django changes that cannot be migrated cleanly.
-    job_title = models.CharField(max_length=120, blank=True)
+    job_title = models.CharField(max_length=120, blank=True, verbose_name=_("job title"))
     functional_area = models.CharField(
         max_length=60,
         blank=True,
         help_text=_("Clinical, administrative, research…: what a dyad pairs."),
+        verbose_name=_("functional area"),
     )
     reminder_channel = models.CharField(
         _("reminders"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .hooks import credentials_ended
 from .models import Role, User
@@ -64,7 +65,9 @@ def user_reset_second_factor(*, user: User, by: User) -> int:
     keeps a "second_factor_reset" event with who did it (the request's context).
     """
     if not can_reset_second_factor(by=by, user=user):
-        raise PermissionDenied("Only an administrator resets someone else's second factor.")
+        raise PermissionDenied(
+            gettext("Only an administrator resets someone else's second factor.")
+        )
     removed, _by_model = Authenticator.objects.filter(user=user).delete()
     with pghistory.context(second_factor_reset_by=by.pk):
         pghistory.create_event(user, label="second_factor_reset")

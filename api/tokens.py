@@ -9,6 +9,7 @@ import secrets
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import ApiToken, TokenScope
 
@@ -43,7 +44,7 @@ def token_create(
 @transaction.atomic
 def token_revoke(*, token: ApiToken, by) -> ApiToken:
     if token.user_id != by.pk:
-        raise PermissionDenied("A token is revoked by its owner.")
+        raise PermissionDenied(gettext("A token is revoked by its owner."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
@@ -32,4 +33,4 @@ class CalendarFeed(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Calendar feed of {self.user}"
+        return gettext("Calendar feed of %(person)s") % {"person": self.user}

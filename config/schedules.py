@@ -18,6 +18,7 @@ import typing
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
@@ -98,9 +99,9 @@ def _type_name(hint) -> str:
 class AccordPeriodicTaskForm(PeriodicTaskForm):
     regtask = None  # the free choice of any registered task, and the free text below, go
     task = forms.ChoiceField(
-        label="Task",
+        label=_("Task"),
         choices=_task_choices,
-        help_text="One of Accord's tasks; beat runs it on the schedule below.",
+        help_text=_("One of Accord's tasks; beat runs it on the schedule below."),
     )
 
     def clean_args(self):

@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 SALT = "core.versioning.snapshot"
 EMPTY = "—"
@@ -29,7 +30,9 @@ EMPTY = "—"
 class Versioned(models.Model):
     # db_default too: rows written around the ORM (COPY by the imports and the
     # benchmarks) start at the first version as well.
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, verbose_name=_("version")
+    )
 
     class Meta:
         abstract = True

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.models import ChoiceLabels
 from partnerships.models import validate_currency_code
 
@@ -27,15 +28,18 @@ class ExchangeRate(ChoiceLabels):
     """
 
     currency = models.CharField(
-        max_length=3, validators=[validate_currency_code], help_text="ISO 4217 code"
+        max_length=3,
+        validators=[validate_currency_code],
+        help_text=_("ISO 4217 code"),
+        verbose_name=_("currency"),
     )
     rate_to_base = models.DecimalField(
-        "rate to the base currency",
+        _("rate to the base currency"),
         max_digits=18,
         decimal_places=8,
         help_text=_("Units of the base currency one unit of this currency is worth."),
     )
-    valid_from = models.DateField()
+    valid_from = models.DateField(verbose_name=_("valid from"))
 
     class Meta:
         verbose_name = _("exchange rate")
@@ -58,7 +62,11 @@ class ExchangeRate(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"{self.currency} {self.rate_to_base} from {self.valid_from:%d %b %Y}"
+        return gettext("%(currency)s %(rate)s from %(day)s") % {
+            "currency": self.currency,
+            "rate": self.rate_to_base,
+            "day": formatting.short_date(self.valid_from),
+        }
 
     def clean(self):
         # The base currency is worth itself: a rate of it would be kept and
@@ -243,7 +251,11 @@ class ExportJob(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Portfolio export {self.pk} ({self.fmt}, {self.status})"
+        return gettext("Portfolio export %(id)s (%(format)s, %(status)s)") % {
+            "id": self.pk,
+            "format": self.get_fmt_display(),
+            "status": self.get_status_display(),
+        }
 
     @property
     def is_under_way(self) -> bool:

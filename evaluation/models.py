@@ -16,8 +16,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.models import ChoiceLabels
 from partnerships.models import Partnership
 
@@ -46,41 +48,64 @@ class ScoringPolicy(ChoiceLabels):
     version, so every scorecard can be reproduced from the version it names.
     """
 
-    version = models.PositiveIntegerField(unique=True)
-    name = models.CharField(max_length=120)
-    is_active = models.BooleanField(default=False)
-    weight_outcomes = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("40"))
-    weight_objectives = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
-    weight_health = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
-    weight_agreement = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
+    version = models.PositiveIntegerField(unique=True, verbose_name=_("version"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    is_active = models.BooleanField(default=False, verbose_name=_("active"))
+    weight_outcomes = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("40"), verbose_name=_("outcomes weight")
+    )
+    weight_objectives = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("20"), verbose_name=_("objectives weight")
+    )
+    weight_health = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        verbose_name=_("relationship health weight"),
+    )
+    weight_agreement = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("20"), verbose_name=_("agreement weight")
+    )
     green_from = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("75"), validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("75"),
+        validators=PERCENT,
+        verbose_name=_("green from (score)"),
     )
     amber_from = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=PERCENT,
+        verbose_name=_("amber from (score)"),
     )
     on_track_tolerance = models.DecimalField(
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.15"),
         help_text=_("How far below the planned trajectory a metric may be and still be on track."),
+        verbose_name=_("on-track tolerance"),
     )
     attainment_cap = models.DecimalField(
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.2"),
         help_text=_("Progress beyond the target counts up to this multiple."),
+        verbose_name=_("attainment cap"),
     )
     trend_min_change = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("3"),
         help_text=_("Points the overall score must move before the trend shows an arrow."),
+        verbose_name=_("smallest change shown as a trend"),
     )
     expiry_warning_days = models.PositiveSmallIntegerField(
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(EXPIRY_WARNING_MAX_DAYS)],
         help_text=_("An agreement expiring within this many days is near expiry, everywhere."),
+        verbose_name=_("warn of an expiry (days ahead)"),
     )
     # The early warning's thresholds (lifecycle.rules): versioned with the
     # scoring they read, so a warning can be traced to the policy it used.
@@ -90,6 +115,7 @@ class ScoringPolicy(ChoiceLabels):
         default=Decimal("10"),
         validators=WARNING_DROP,
         help_text=_("Points the health score must fall between two scorecards to be a signal."),
+        verbose_name=_("health fall that counts (points)"),
     )
     warning_outcomes_drop = models.DecimalField(
         max_digits=5,
@@ -97,6 +123,7 @@ class ScoringPolicy(ChoiceLabels):
         default=Decimal("10"),
         validators=WARNING_DROP,
         help_text=_("Points the outcomes score must fall between two scorecards to be a signal."),
+        verbose_name=_("outcomes fall that counts (points)"),
     )
     warning_signals_needed = models.PositiveSmallIntegerField(
         default=2,
@@ -105,12 +132,17 @@ class ScoringPolicy(ChoiceLabels):
             _("How many different signals (of {signals}) together raise a warning."),
             signals=WARNING_SIGNALS,
         ),
+        verbose_name=_("signals together that raise a warning"),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("scoring policy")
@@ -205,23 +237,33 @@ class RunTrigger(models.TextChoices):
     pghistory.DeleteEvent(),
 )
 class AssessmentRun(ChoiceLabels):
-    period_start = models.DateField()
-    period_end = models.DateField()
-    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="runs")
-    status = models.CharField(max_length=20, choices=RunStatus, default=RunStatus.PENDING)
-    trigger = models.CharField(max_length=20, choices=RunTrigger, default=RunTrigger.SCHEDULE)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
+    policy = models.ForeignKey(
+        ScoringPolicy, on_delete=models.PROTECT, related_name="runs", verbose_name=_("policy")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    assessed_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=20, choices=RunStatus, default=RunStatus.PENDING, verbose_name=_("status")
+    )
+    trigger = models.CharField(
+        max_length=20, choices=RunTrigger, default=RunTrigger.SCHEDULE, verbose_name=_("trigger")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    assessed_count = models.PositiveIntegerField(default=0, verbose_name=_("partnerships assessed"))
+    skipped_count = models.PositiveIntegerField(default=0, verbose_name=_("partnerships skipped"))
+    failed_count = models.PositiveIntegerField(default=0, verbose_name=_("partnerships failed"))
     # [{"partnership": id, "reason": "…"}] and [{"partnership": id, "error": "…"}]
-    skipped = models.JSONField(default=list, blank=True)
-    errors = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True, verbose_name=_("skipped"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
 
     class Meta:
         verbose_name = _("assessment run")
@@ -253,7 +295,10 @@ class AssessmentRun(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Assessment {self.period_start:%B %Y} ({self.get_status_display()})"
+        return gettext("Assessment of %(month)s (%(status)s)") % {
+            "month": formatting.month(self.period_start),
+            "status": self.get_status_display(),
+        }
 
     @property
     def is_under_way(self) -> bool:
@@ -383,48 +428,93 @@ class Scorecard(ChoiceLabels):
     """The assessment of one partnership for one period: one row per pair."""
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="scorecards"
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="scorecards",
+        verbose_name=_("partnership"),
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
     run = models.ForeignKey(
-        AssessmentRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="scorecards"
+        AssessmentRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scorecards",
+        verbose_name=_("run"),
     )
-    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="scorecards")
+    policy = models.ForeignKey(
+        ScoringPolicy, on_delete=models.PROTECT, related_name="scorecards", verbose_name=_("policy")
+    )
     outcomes_score = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        verbose_name=_("outcomes score"),
     )
     objectives_score = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        verbose_name=_("objectives score"),
     )
     health_score = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        verbose_name=_("health score"),
     )
     agreement_score = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        verbose_name=_("agreement score"),
     )
     overall_score = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        verbose_name=_("overall score"),
     )
-    rating = models.CharField(max_length=10, choices=Rating, blank=True)
-    trend = models.CharField(max_length=10, choices=Trend, default=Trend.NEW)
+    rating = models.CharField(max_length=10, choices=Rating, blank=True, verbose_name=_("rating"))
+    trend = models.CharField(
+        max_length=10, choices=Trend, default=Trend.NEW, verbose_name=_("trend")
+    )
     # Each flag: {"code": …, "message": …, "severity": …, "ref": {"model": …, "id": …}}
-    flags = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True, verbose_name=_("flags"))
     # The evidence per metric, as computed: [{"id", "progress", "planned",
     # "attainment", "status"}], so a reviewer sees what the numbers came from.
-    metric_results = models.JSONField(default=list, blank=True)
-    review_state = models.CharField(max_length=20, choices=ReviewState, default=ReviewState.DRAFT)
+    metric_results = models.JSONField(default=list, blank=True, verbose_name=_("metric results"))
+    review_state = models.CharField(
+        max_length=20,
+        choices=ReviewState,
+        default=ReviewState.DRAFT,
+        verbose_name=_("review state"),
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reviewed_scorecards",
+        verbose_name=_("reviewer"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    override_rating = models.CharField(max_length=10, choices=Rating, blank=True)
-    override_justification = models.TextField(blank=True)
-    computed_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
+    override_rating = models.CharField(
+        max_length=10, choices=Rating, blank=True, verbose_name=_("override rating")
+    )
+    override_justification = models.TextField(blank=True, verbose_name=_("override justification"))
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
 
     objects = ScorecardQuerySet.as_manager()
 

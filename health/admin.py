@@ -12,6 +12,8 @@ averages, on the round's page.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Factor, Instrument, Statement
@@ -69,13 +71,17 @@ class InstrumentAdmin(DraftOnly, admin.ModelAdmin):
             services.require_draft(Instrument.objects.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Make a new version (a draft copy)", permissions=["add"])
+    @admin.action(description=_("Make a new version (a draft copy)"), permissions=["add"])
     def new_version(self, request, queryset):
         for instrument in queryset:
             copy = services.instrument_new_version(instrument=instrument)
-            self.message_user(request, f"{copy} created as a draft.", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("%(instrument)s created as a draft.") % {"instrument": copy},
+                messages.SUCCESS,
+            )
 
-    @admin.action(description="Publish", permissions=["add"])
+    @admin.action(description=_("Publish"), permissions=["add"])
     def publish(self, request, queryset):
         for instrument in queryset:
             try:
@@ -83,7 +89,11 @@ class InstrumentAdmin(DraftOnly, admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{instrument}: {error.messages[0]}", messages.ERROR)
             else:
-                self.message_user(request, f"{instrument} published.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("%(instrument)s published.") % {"instrument": instrument},
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(Factor)

@@ -18,7 +18,7 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
@@ -96,9 +96,9 @@ def _translations_are_an_object(name: str) -> models.CheckConstraint:
 
 @pghistory.track()
 class Instrument(ChoiceLabels):
-    name = models.CharField(max_length=200)
-    version = models.PositiveIntegerField(default=1)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     # A factor's mean from `strength_from` up is a strength, below `concern_below`
     # a concern, and borderline in between.
     strength_from = models.DecimalField(
@@ -106,14 +106,16 @@ class Instrument(ChoiceLabels):
         decimal_places=2,
         default=Decimal("4.00"),
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        verbose_name=_("strength from"),
     )
     concern_below = models.DecimalField(
         max_digits=3,
         decimal_places=2,
         default=Decimal("3.00"),
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        verbose_name=_("concern below"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,20 +145,27 @@ class Instrument(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"{self.name} (version {self.version})"
+        return gettext("%(name)s (version %(version)s)") % {
+            "name": self.name,
+            "version": self.version,
+        }
 
 
 @pghistory.track()
 class Factor(ChoiceLabels):
     """One of the things that make a partnership succeed or struggle ("trust")."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="factors")
-    code = models.SlugField(max_length=40, help_text=_("Stable across versions, e.g. 'trust'."))
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="factors", verbose_name=_("instrument")
+    )
+    code = models.SlugField(
+        max_length=40, help_text=_("Stable across versions, e.g. 'trust'."), verbose_name=_("code")
+    )
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     # {"fr": "Confiance"}: the factor's name in the languages it has been translated to.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(default=dict, blank=True, verbose_name=_("translations"))
 
     class Meta:
         verbose_name = _("factor")
@@ -194,10 +203,10 @@ class Statement(ChoiceLabels):
     """A sentence respondents rate from 1 (strongly disagree) to 5 (strongly agree)."""
 
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="statements")
-    text = models.TextField()
+    text = models.TextField(verbose_name=_("text"))
     # {"fr": "…", "es": "…"}: the statement in the languages it has been translated to.
-    translations = models.JSONField(default=dict, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True, verbose_name=_("translations"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("statement")
@@ -314,7 +323,10 @@ class Round(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Health check of {self.partnership} opened {self.opened_on:%d %b %Y}"
+        return gettext("Health check of %(partnership)s opened %(day)s") % {
+            "partnership": self.partnership,
+            "day": formatting.short_date(self.opened_on),
+        }
 
     def clean(self):
         if self.opened_on and self.closes_on:
@@ -496,4 +508,6 @@ class Cadence(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Every {self.every_months} months"
+        return ngettext("Every month", "Every %(count)s months", self.every_months) % {
+            "count": self.every_months
+        }

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.dates import validate_plausible
 from core.models import ChoiceLabels
 from core.text import name_problem, tidy_name
@@ -73,7 +74,10 @@ class NextStep(ChoiceLabels, Versioned):
         ]
 
     def __str__(self):
-        return f"{self.description} by {self.due_on:%d %b %Y}"
+        return gettext("%(description)s by %(day)s") % {
+            "description": self.description,
+            "day": formatting.short_date(self.due_on),
+        }
 
     def clean(self):
         # Zero-width spaces alone look like nothing on the card and in the feed.
@@ -148,7 +152,10 @@ class FitAssessment(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Fit of {self.partnership}: {self.get_recommendation_display()}"
+        return gettext("Fit of %(partnership)s: %(recommendation)s") % {
+            "partnership": self.partnership,
+            "recommendation": self.get_recommendation_display(),
+        }
 
     def judgements(self):
         """(code, criterion, rating, note, factor code) for each judged criterion."""
@@ -254,7 +261,10 @@ class EarlyWarning(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"Warning on {self.partnership} ({self.raised_on:%d %b %Y})"
+        return gettext("Warning on %(partnership)s (%(day)s)") % {
+            "partnership": self.partnership,
+            "day": formatting.short_date(self.raised_on),
+        }
 
 
 # --- lessons --------------------------------------------------------------------
@@ -282,7 +292,7 @@ class Lesson(ChoiceLabels):
         verbose_name_plural = _("lessons")
 
     def __str__(self):
-        return f"Lessons of {self.partnership}"
+        return gettext("Lessons of %(partnership)s") % {"partnership": self.partnership}
 
 
 @pghistory.track()

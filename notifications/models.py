@@ -42,18 +42,24 @@ class Notification(ChoiceLabels):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
-    key = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=Kind)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    key = models.CharField(max_length=200, verbose_name=_("key"))
+    kind = models.CharField(max_length=30, choices=Kind, verbose_name=_("kind"))
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
     url = models.CharField(
-        max_length=300, blank=True, help_text=_("A link within Accord to the record concerned.")
+        max_length=300,
+        blank=True,
+        help_text=_("A link within Accord to the record concerned."),
+        verbose_name=_("address"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     objects = NotificationQuerySet.as_manager()
 

@@ -160,7 +160,7 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
         choices = []
         for index, form in enumerate(self.forms):
             party = form.instance if form.instance.pk else None
-            name = str(party) if party else f"Party in row {index + 1}"
+            name = str(party) if party else gettext("Party in row %(row)s") % {"row": index + 1}
             choices.append((str(index), f"{index + 1} · {name}"))
         return choices
 

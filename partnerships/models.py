@@ -67,8 +67,8 @@ def validate_currency_code(code):
 
 
 class TimeStamped(ChoiceLabels):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         abstract = True
@@ -242,28 +242,30 @@ def _identifiers(text: str, *, lookup: str) -> Q:
 
 @pghistory.track(exclude=["updated_at", "version"])
 class Partner(TimeStamped, Versioned):
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=PartnerKind)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    kind = models.CharField(max_length=30, choices=PartnerKind, verbose_name=_("kind"))
     organisation_type = models.CharField(
         _("IATI organisation type"), max_length=2, choices=OrganisationType
     )
-    sector = models.CharField(max_length=20, choices=Sector)
-    country = CountryField()
-    city = models.CharField(max_length=120, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector, verbose_name=_("sector"))
+    country = CountryField(verbose_name=_("country"))
+    city = models.CharField(max_length=120, blank=True, verbose_name=_("city"))
     languages = ArrayField(
         models.CharField(max_length=3, validators=[validate_language_code]),
         default=list,
         blank=True,
         help_text=_("ISO 639-1 codes"),
+        verbose_name=_("languages"),
     )
-    time_zone = TimeZoneField(use_pytz=False)
+    time_zone = TimeZoneField(use_pytz=False, verbose_name=_("time zone"))
     expertise = ArrayField(
         models.CharField(max_length=80),
         default=list,
         blank=True,
         validators=[validate_expertise_count],
+        verbose_name=_("expertise"),
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, verbose_name=_("website"))
     ror_id = RorIdField(
         _("ROR ID"),
         max_length=9,
@@ -276,7 +278,7 @@ class Partner(TimeStamped, Versioned):
         blank=True,
         help_text=_("The agency's prefix and the number there, e.g. GB-CHC-202918."),
     )
-    notes = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    notes = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("notes"))
 
     objects = PartnerQuerySet.as_manager()
 
@@ -379,12 +381,14 @@ class Partner(TimeStamped, Versioned):
 class Contact(TimeStamped):
     """A person at a partner organisation: personal data, kept to what the work needs."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="contacts")
-    name = models.CharField(max_length=150)
-    job_title = models.CharField(max_length=150, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    is_primary = models.BooleanField(default=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("partner")
+    )
+    name = models.CharField(max_length=150, verbose_name=_("name"))
+    job_title = models.CharField(max_length=150, blank=True, verbose_name=_("job title"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    is_primary = models.BooleanField(default=False, verbose_name=_("primary contact"))
 
     class Meta:
         verbose_name = _("contact")
@@ -531,21 +535,35 @@ class PartnershipQuerySet(models.QuerySet):
 
 @pghistory.track(exclude=["updated_at", "version"])
 class Partnership(TimeStamped, Versioned):
-    title = models.CharField(max_length=200)
-    description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
-    purpose = models.CharField(max_length=30, choices=Purpose)
-    benefits_sought = ArrayField(
-        models.CharField(max_length=30, choices=Benefit), default=list, blank=True
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = BoundedTextField(
+        blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("description")
     )
-    stage = models.CharField(max_length=20, choices=Stage, default=Stage.IDENTIFIED)
+    purpose = models.CharField(max_length=30, choices=Purpose, verbose_name=_("purpose"))
+    benefits_sought = ArrayField(
+        models.CharField(max_length=30, choices=Benefit),
+        default=list,
+        blank=True,
+        verbose_name=_("benefits sought"),
+    )
+    stage = models.CharField(
+        max_length=20, choices=Stage, default=Stage.IDENTIFIED, verbose_name=_("stage")
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_partnerships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_partnerships",
+        verbose_name=_("owner"),
     )
     partners = models.ManyToManyField(
         Partner, through="PartnershipMember", related_name="partnerships"
     )
-    start_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    end_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    start_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("start date")
+    )
+    end_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("end date")
+    )
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -636,11 +654,18 @@ class LeadArea(models.TextChoices):
 class PartnershipLead(ChoiceLabels):
     """One of the dyad: co-leads from different functional areas share accountability."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="leads")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partnership_leads"
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="leads", verbose_name=_("partnership")
     )
-    functional_area = models.CharField(max_length=20, choices=LeadArea)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="partnership_leads",
+        verbose_name=_("user"),
+    )
+    functional_area = models.CharField(
+        max_length=20, choices=LeadArea, verbose_name=_("functional area")
+    )
 
     class Meta:
         verbose_name = _("co-lead")
@@ -672,10 +697,18 @@ class MemberRole(models.TextChoices):
 
 @pghistory.track()
 class PartnershipMember(ChoiceLabels):
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="members")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=20, choices=MemberRole, default=MemberRole.MEMBER)
-    joined_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="members", verbose_name=_("partnership")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("partner")
+    )
+    role = models.CharField(
+        max_length=20, choices=MemberRole, default=MemberRole.MEMBER, verbose_name=_("role")
+    )
+    joined_on = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("joined on")
+    )
 
     class Meta:
         verbose_name = _("partnership member")
@@ -930,31 +963,53 @@ class AgreementQuerySet(models.QuerySet):
 @pghistory.track(exclude=["updated_at", "version"])
 class Agreement(TimeStamped, Versioned):
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="agreements"
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("partnership"),
     )
-    kind = models.CharField(max_length=20, choices=AgreementKind, default=AgreementKind.MOU)
-    title = models.CharField(max_length=200)
-    reference = models.CharField(max_length=60, blank=True)
-    status = models.CharField(max_length=20, choices=AgreementStatus, default=AgreementStatus.DRAFT)
-    goals = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
-    effective_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    expiry_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    kind = models.CharField(
+        max_length=20, choices=AgreementKind, default=AgreementKind.MOU, verbose_name=_("kind")
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    reference = models.CharField(max_length=60, blank=True, verbose_name=_("reference"))
+    status = models.CharField(
+        max_length=20,
+        choices=AgreementStatus,
+        default=AgreementStatus.DRAFT,
+        verbose_name=_("status"),
+    )
+    goals = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("goals"))
+    effective_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("effective date")
+    )
+    expiry_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("expiry date")
+    )
     notice_period_days = models.PositiveSmallIntegerField(
         default=90,
         help_text=_("Days of notice needed to end or not renew the agreement."),
         validators=[MaxValueValidator(NOTICE_PERIOD_MAX_DAYS, message=NOTICE_PERIOD_TOO_LONG)],
+        verbose_name=_("notice period (days)"),
     )
-    auto_renewal = models.BooleanField(default=False)
+    auto_renewal = models.BooleanField(default=False, verbose_name=_("auto renewal"))
     renewal_term_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MaxValueValidator(RENEWAL_TERM_MAX_MONTHS, message=RENEWAL_TERM_TOO_LONG)],
+        verbose_name=_("renewal term (months)"),
     )
-    governing_law = models.CharField(max_length=120, blank=True)
+    governing_law = models.CharField(max_length=120, blank=True, verbose_name=_("governing law"))
     language = models.CharField(
-        max_length=3, blank=True, validators=[validate_language_code], help_text=_("ISO 639-1 code")
+        max_length=3,
+        blank=True,
+        validators=[validate_language_code],
+        help_text=_("ISO 639-1 code"),
+        verbose_name=_("language"),
     )
-    signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    signed_on = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("signed on")
+    )
     changes = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -962,12 +1017,21 @@ class Agreement(TimeStamped, Versioned):
         blank=True,
         related_name="changed_by",
         help_text=_("The agreement this one amends or renews."),
+        verbose_name=_("changes"),
     )
-    change_kind = models.CharField(max_length=20, choices=ChangeKind, blank=True)
-    document = models.FileField(upload_to=agreement_document_path, blank=True)
-    document_name = models.CharField(max_length=255, blank=True)
-    document_sha256 = models.CharField(max_length=64, blank=True)
-    document_size = models.PositiveIntegerField(null=True, blank=True)
+    change_kind = models.CharField(
+        max_length=20, choices=ChangeKind, blank=True, verbose_name=_("change kind")
+    )
+    document = models.FileField(
+        upload_to=agreement_document_path, blank=True, verbose_name=_("document")
+    )
+    document_name = models.CharField(max_length=255, blank=True, verbose_name=_("document name"))
+    document_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("document SHA-256")
+    )
+    document_size = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("document size")
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -1104,25 +1168,52 @@ class ContributionKind(models.TextChoices):
 class AgreementParty(ChoiceLabels):
     """A party to an agreement: one of the partners, or our own organisation."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="parties")
-    partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="agreement_parties"
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="parties", verbose_name=_("agreement")
     )
-    is_our_organisation = models.BooleanField(default=False)
-    signatory_name = models.CharField(max_length=150, blank=True)
-    signatory_title = models.CharField(max_length=150, blank=True)
-    signed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    responsibilities = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_parties",
+        verbose_name=_("partner"),
+    )
+    is_our_organisation = models.BooleanField(default=False, verbose_name=_("our organisation"))
+    signatory_name = models.CharField(max_length=150, blank=True, verbose_name=_("signatory name"))
+    signatory_title = models.CharField(
+        max_length=150, blank=True, verbose_name=_("signatory title")
+    )
+    signed_on = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("signed on")
+    )
+    responsibilities = BoundedTextField(
+        blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("responsibilities")
+    )
     contribution_kind = models.CharField(
-        max_length=20, choices=ContributionKind, default=ContributionKind.NONE
+        max_length=20,
+        choices=ContributionKind,
+        default=ContributionKind.NONE,
+        verbose_name=_("contribution kind"),
     )
     contribution_amount = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("contribution amount"),
     )
     contribution_currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency_code], help_text=_("ISO 4217 code")
+        max_length=3,
+        blank=True,
+        validators=[validate_currency_code],
+        help_text=_("ISO 4217 code"),
+        verbose_name=_("contribution currency"),
     )
-    contribution_description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    contribution_description = BoundedTextField(
+        blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("contribution description")
+    )
 
     class Meta:
         verbose_name = _("agreement party")
@@ -1233,10 +1324,13 @@ class Obligation(TimeStamped):
         blank=True,
         related_name="obligations",
         help_text=_("Who owes it; empty when all parties do."),
+        verbose_name=_("party"),
     )
-    description = models.CharField(max_length=300)
-    due_date = models.DateField(validators=[validate_plausible])
-    completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    description = models.CharField(max_length=300, verbose_name=_("description"))
+    due_date = models.DateField(validators=[validate_plausible], verbose_name=_("due date"))
+    completed_on = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("completed on")
+    )
 
     objects = ObligationQuerySet.as_manager()
 
@@ -1282,20 +1376,37 @@ class ObjectiveStatus(models.TextChoices):
 @pghistory.track(exclude=["updated_at"])
 class Objective(TimeStamped):
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="objectives"
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        verbose_name=_("partnership"),
     )
-    title = models.CharField(max_length=200)
-    description = BoundedTextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
-    benefit = models.CharField(max_length=30, choices=Benefit)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = BoundedTextField(
+        blank=True, max_length=LONG_TEXT_MAX_LENGTH, verbose_name=_("description")
+    )
+    benefit = models.CharField(max_length=30, choices=Benefit, verbose_name=_("benefit"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objectives"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        verbose_name=_("owner"),
     )
     weight = models.DecimalField(
-        max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        verbose_name=_("weight"),
     )
-    due_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
+    due_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("due date")
+    )
     status = models.CharField(
-        max_length=20, choices=ObjectiveStatus, default=ObjectiveStatus.NOT_STARTED
+        max_length=20,
+        choices=ObjectiveStatus,
+        default=ObjectiveStatus.NOT_STARTED,
+        verbose_name=_("status"),
     )
 
     class Meta:
@@ -1357,24 +1468,50 @@ class OutcomeMetricQuerySet(models.QuerySet):
 
 @pghistory.track(exclude=["updated_at"])
 class OutcomeMetric(TimeStamped):
-    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="metrics")
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=40)
-    direction = models.CharField(max_length=10, choices=Direction, default=Direction.HIGHER)
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    baseline_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True, validators=[validate_plausible])
-    frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.QUARTERLY)
-    aggregation = models.CharField(max_length=10, choices=Aggregation, default=Aggregation.LATEST)
-    data_source = models.CharField(max_length=200, blank=True)
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, related_name="metrics", verbose_name=_("objective")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    unit = models.CharField(max_length=40, verbose_name=_("unit"))
+    direction = models.CharField(
+        max_length=10, choices=Direction, default=Direction.HIGHER, verbose_name=_("direction")
+    )
+    baseline_value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, verbose_name=_("baseline value")
+    )
+    baseline_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("baseline date")
+    )
+    target_value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, verbose_name=_("target value")
+    )
+    target_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible], verbose_name=_("target date")
+    )
+    frequency = models.CharField(
+        max_length=20, choices=Frequency, default=Frequency.QUARTERLY, verbose_name=_("frequency")
+    )
+    aggregation = models.CharField(
+        max_length=10,
+        choices=Aggregation,
+        default=Aggregation.LATEST,
+        verbose_name=_("aggregation"),
+    )
+    data_source = models.CharField(max_length=200, blank=True, verbose_name=_("data source"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="metrics"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        verbose_name=_("owner"),
     )
     weight = models.DecimalField(
-        max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(Decimal("0.01"))]
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        verbose_name=_("weight"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
 
     objects = OutcomeMetricQuerySet.as_manager()
 
@@ -1457,14 +1594,25 @@ STAGE_REASON_MAX_LENGTH = 2000
 class Measurement(TimeStamped, Versioned):
     """One value of a metric for one reporting period, named by the period's first day."""
 
-    metric = models.ForeignKey(OutcomeMetric, on_delete=models.PROTECT, related_name="measurements")
-    period_start = models.DateField(validators=[validate_plausible])
-    value = models.DecimalField(max_digits=14, decimal_places=4)
+    metric = models.ForeignKey(
+        OutcomeMetric,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("metric"),
+    )
+    period_start = models.DateField(validators=[validate_plausible], verbose_name=_("period start"))
+    value = models.DecimalField(max_digits=14, decimal_places=4, verbose_name=_("value"))
     evidence = BoundedTextField(
-        blank=True, max_length=EVIDENCE_MAX_LENGTH, help_text=_("Where the number comes from.")
+        blank=True,
+        max_length=EVIDENCE_MAX_LENGTH,
+        help_text=_("Where the number comes from."),
+        verbose_name=_("evidence"),
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("entered by"),
     )
 
     class Meta:
@@ -1578,12 +1726,17 @@ class DocumentDownload(ChoiceLabels):
     and the SHA-256 of the bytes they were given (the agreement's document may be
     replaced later; this says which version left the building)."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="downloads")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("agreement")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_downloads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="document_downloads",
+        verbose_name=_("user"),
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    downloaded_at = models.DateTimeField(auto_now_add=True)
+    downloaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("downloaded at"))
 
     class Meta:
         verbose_name = _("document download")
@@ -1596,7 +1749,11 @@ class DocumentDownload(ChoiceLabels):
         ]
 
     def __str__(self):
-        return f"{self.user} downloaded {self.agreement} on {self.downloaded_at:%d %b %Y %H:%M}"
+        return gettext("%(person)s downloaded %(agreement)s on %(when)s") % {
+            "person": self.user,
+            "agreement": self.agreement,
+            "when": formatting.short_datetime(self.downloaded_at),
+        }
 
 
 # --- bulk imports in the background -----------------------------------------------
@@ -1665,7 +1822,11 @@ class ImportJob(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} import {self.pk} ({self.get_status_display()})"
+        return gettext("Import %(id)s of %(kind)s (%(status)s)") % {
+            "id": self.pk,
+            "kind": self.get_kind_display(),
+            "status": self.get_status_display(),
+        }
 
     @property
     def is_under_way(self) -> bool:

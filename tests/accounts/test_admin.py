@@ -68,7 +68,20 @@ def test_only_roles_are_offered_as_groups(client, adam, nora):
     client.force_login(adam)
     page = client.get(reverse("admin:accounts_user_change", args=[nora.pk]))
     choices = {label for _value, label in page.context["adminform"].form.fields["groups"].choices}
-    assert choices == set(Role.values)
+    assert choices == {str(label) for label in Role.labels}
+
+
+def test_the_roles_read_in_the_administrators_language(client, adam, nora):
+    """The groups are named by the roles' values, in English; the user page and
+    the list's filter name them as the reader's language does."""
+    adam.language = "fr"
+    adam.save()
+    client.force_login(adam)
+    page = client.get(reverse("admin:accounts_user_change", args=[nora.pk]))
+    choices = {label for _value, label in page.context["adminform"].form.fields["groups"].choices}
+    assert choices == {"Direction", "Gestionnaire", "Réviseur", "Administrateur"}
+    listed = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Gestionnaire" in listed and "Partnership manager" not in listed
 
 
 def test_an_administrator_cannot_change_a_superuser(client, adam, superuser):

@@ -406,6 +406,16 @@ def test_the_agreement_page_is_translated(client, alice, partnership, language):
     )
 
 
+def test_the_new_agreement_form_names_its_unsaved_parties_in_portuguese(client, alice, partnership):
+    """An obligation's party is chosen among the form's rows; a row not yet
+    saved is named by its number, in the reader's words."""
+    client.force_login(reading_in(alice, "pt"))
+    response = client.get(reverse("partnerships:agreement_create", args=[partnership.pk]))
+    text = shown(response)
+    assert "Party in row" not in text
+    assert "1 · Parte da linha 1" in text
+
+
 @pytest.mark.parametrize(
     ("language", "amount", "everyone"),
     [
