@@ -177,7 +177,11 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(ReadOnlyAdmin, BaseGroupAdmin):
-    pass
+    list_display = ["role"]
+
+    @admin.display(description=_("Role"), ordering="name")
+    def role(self, group):
+        return role_label(group.name)
 
 
 # Single sign-on is configured by environment variables (config/settings.py) and

@@ -82,6 +82,8 @@ def test_the_roles_read_in_the_administrators_language(client, adam, nora):
     assert choices == {"Direction", "Gestionnaire", "Réviseur", "Administrateur"}
     listed = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "Gestionnaire" in listed and "Partnership manager" not in listed
+    groups = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "Gestionnaire" in groups and "Partnership manager" not in groups
 
 
 def test_an_administrator_cannot_change_a_superuser(client, adam, superuser):
