@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_percent
 
@@ -101,4 +102,16 @@ def percent_sign(number) -> str:
     """A whole percentage with its sign as the reader's language writes it
     (CLDR): "79%" in English and Portuguese, "79\u00a0%" in French and Spanish,
     whose space never breaks the number from its sign."""
-    return format_percent(Decimal(number) / HUNDRED, locale=formatting.cldr_locale())
+    before, after = _percent_affixes(formatting.cldr_locale())
+    return (
+        f"{before}{number:f}{after}" if isinstance(number, Decimal) else f"{before}{number}{after}"
+    )
+
+
+@lru_cache(maxsize=32)
+def _percent_affixes(locale) -> tuple[str, str]:
+    """What the language writes before and after a percentage's digits, read
+    from CLDR once per language: Babel's formatting costs ~40 µs a number, and
+    a dashboard shows a few hundred."""
+    before, _, after = format_percent(Decimal(1), locale=locale).partition("100")
+    return before, after
