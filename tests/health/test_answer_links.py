@@ -243,8 +243,9 @@ def test_the_answer_page_costs_the_same_however_many_are_invited(
     health_round = open_round(PartnershipFactory(owner=alice), by=alice, partner=invited)
     link = link_for(health_round.respondents.first())
     # savepoint (ATOMIC_REQUESTS), the respondent by its digest with round,
-    # partnership and instrument, the factors, their statements, release savepoint
-    with django_assert_max_num_queries(5):
+    # partnership and instrument, whether its partner is still a member, the
+    # factors, their statements, release savepoint
+    with django_assert_max_num_queries(6):
         response = client.get(link)
     assert response.status_code == 200
 
