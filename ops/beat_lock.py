@@ -99,4 +99,10 @@ class BeatLock:
             logger.warning("This beat took over the schedule")
 
     def release(self) -> None:
+        """Let go of the schedule: unlocked here, before the connection closes,
+        since a closed connection's backend ends (and frees its locks) a moment
+        later, in its own time; a standby's next try finds the lock free."""
+        if self.connection is not None and not self.connection.closed:
+            with contextlib.suppress(self.errors), self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_all()")
         self._drop()
