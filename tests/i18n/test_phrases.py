@@ -270,7 +270,10 @@ def test_a_warnings_evidence_reads_in_the_readers_language(client, alice):
     shown = page(client, alice, reverse("lifecycle:warning_detail", args=[warning.pk]))
     for text in (told, shown):
         assert "La santé de la relation est passée de 80 à 60." in text
-        assert "« Referrals » en est à 20 % de sa cible alors que 60 % étaient prévus" in text
+        assert (
+            "« Referrals » en est à 20\u00a0% de sa cible alors que 60\u00a0% étaient prévus"
+            in text
+        )
         assert "Relationship health fell" not in text
 
 
