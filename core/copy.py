@@ -40,9 +40,28 @@ def copy_text(value) -> str:
     if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
     if isinstance(value, list | tuple):
-        items = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
-        value = "{" + ",".join(items) + "}"
+        value = array_literal(value)
     return str(value).translate(_COPY_ESCAPES)
+
+
+def array_literal(values) -> str:
+    """A one-dimensional PostgreSQL array in its text form (`{"a","b",NULL}`),
+    of plain values (`PLAIN`). One string travels and PostgreSQL reads its
+    elements with their type's input function: for thousands of values far
+    less to build, send and parse than an `ARRAY[…]` of adapted constants."""
+    return "{" + ",".join(_array_element(value) for value in values) + "}"
+
+
+def _array_element(value) -> str:
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        text = "t" if value else "f"
+    elif isinstance(value, dt.date):  # datetimes too
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def copy_lines(table: str, columns: list[str], lines) -> None:

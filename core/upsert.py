@@ -22,6 +22,8 @@ from django.db import connection, models
 from django.db.models.sql import Query
 from django.utils import timezone
 
+from .copy import PLAIN, array_literal
+
 
 def insert_rows(
     model: type[models.Model],
@@ -54,6 +56,8 @@ def insert_rows(
         values = [row[index] for row in rows]
         if isinstance(field, models.JSONField):
             values = [None if v is None else json.dumps(v, cls=field.encoder) for v in values]
+        if all(type(v) in PLAIN for v in values):
+            values = array_literal(values)
         arrays.append(f"%s::{field.cast_db_type(connection)}[]")
         params.append(values)
     defaults, default_params = [], []
