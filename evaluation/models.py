@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.models import ChoiceLabels
+from core.models import ChoiceLabels, Unignorable
 from partnerships.models import Partnership
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -577,6 +578,27 @@ class Scorecard(ChoiceLabels):
     @property
     def warnings(self) -> list[dict]:
         return [flag for flag in self.flags if flag.get("severity") != "info"]
+
+
+class ApprovedIsFinal(Unignorable, pgtrigger.Trigger):
+    """PostgreSQL refuses to change or delete an approved scorecard, whichever
+    door tries: its numbers are what the reviewer approved (`evaluation.review`).
+    Only its link to the run that computed it may go (the run's deletion sets
+    it to NULL). A row written back unchanged is let through."""
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Update | pgtrigger.Delete
+    condition = pgtrigger.Condition(f"OLD.review_state = '{ReviewState.APPROVED}'")
+    func = """
+        IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'run_id' = to_jsonb(OLD) - 'run_id' THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'Scorecard % is approved: it is never changed.', OLD.id
+            USING ERRCODE = 'check_violation';
+        """
+
+
+pgtrigger.register(ApprovedIsFinal(name="approved_is_final"))(Scorecard)
 
 
 class ScorecardAction(models.TextChoices):

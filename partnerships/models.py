@@ -1158,6 +1158,46 @@ class Agreement(TimeStamped, Versioned):
             raise ValidationError(errors)
 
 
+class AgreementStatusMoves(Unignorable, pgtrigger.Trigger):
+    """PostgreSQL refuses a change of an agreement's status that
+    AGREEMENT_TRANSITIONS does not allow, and "superseded" unless one of its
+    renewals is recorded (`supersede_error`), whichever door writes it. The
+    trigger is built from the table, so changing the table makes a migration.
+    Inserts are not checked: a row restored from a copy must go in, and the
+    services refuse a new agreement that is already superseded."""
+
+    when = pgtrigger.Before
+    operation = pgtrigger.UpdateOf("status")
+    condition = pgtrigger.Condition("OLD.status IS DISTINCT FROM NEW.status")
+
+    def __init__(self, *, name: str):
+        moves = ", ".join(
+            f"('{old}', '{new}')"
+            for old in AgreementStatus
+            for new in sorted(AGREEMENT_TRANSITIONS[old])
+        )
+        super().__init__(
+            name=name,
+            func=f"""
+            IF (OLD.status::text, NEW.status::text) NOT IN ({moves}) THEN
+                RAISE EXCEPTION 'An agreement''s status cannot go from % to %.',
+                    OLD.status, NEW.status USING ERRCODE = 'check_violation';
+            END IF;
+            IF NEW.status = '{AgreementStatus.SUPERSEDED}' AND NOT EXISTS (
+                SELECT 1 FROM "{Agreement._meta.db_table}"
+                 WHERE changes_id = NEW.id AND change_kind = '{ChangeKind.RENEWAL}'
+            ) THEN
+                RAISE EXCEPTION 'Agreement % is superseded only by one of its renewals.',
+                    NEW.id USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+            """,
+        )
+
+
+pgtrigger.register(AgreementStatusMoves(name="status_moves"))(Agreement)
+
+
 class ContributionKind(models.TextChoices):
     NONE = "none", _("No contribution")
     FINANCIAL = "financial", _("Financial")

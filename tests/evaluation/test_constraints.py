@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from evaluation.models import AssessmentRun, Scorecard, ScoringPolicy
-from tests.factories import PartnershipFactory
+from evaluation.models import AssessmentRun, ReviewState, Scorecard, ScoringPolicy
+from tests.factories import PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,61 @@ def test_it_refuses_a_scheduled_run_that_names_a_person(policy, rita):
             trigger="schedule",
             started_by=rita,
         )
+
+
+def approved(policy, **fields):
+    reviewer = UserFactory()
+    return scorecard(
+        policy,
+        overall_score=Decimal("80.00"),
+        rating="green",
+        review_state=ReviewState.APPROVED,
+        reviewer=reviewer,
+        reviewed_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"overall_score": Decimal("40.00"), "rating": "red"},
+        {"review_state": ReviewState.IN_REVIEW, "reviewer": None, "reviewed_at": None},
+        {"flags": [{"code": "added"}]},
+        {"computed_at": dt.datetime(2026, 10, 1, tzinfo=dt.UTC)},
+    ],
+)
+def test_an_approved_scorecard_is_never_changed_by_any_door(policy, change):
+    card = approved(policy)
+    with refused("is approved: it is never changed"), transaction.atomic():
+        Scorecard.objects.filter(pk=card.pk).update(**change)
+    card.refresh_from_db()
+    assert (card.overall_score, card.review_state) == (Decimal("80.00"), ReviewState.APPROVED)
+
+
+def test_an_approved_scorecard_is_never_deleted(policy):
+    card = approved(policy)
+    with refused("is approved: it is never changed"), transaction.atomic():
+        Scorecard.objects.filter(pk=card.pk).delete()
+    assert Scorecard.objects.filter(pk=card.pk).exists()
+
+
+def test_an_approved_scorecard_written_back_unchanged_or_losing_its_run_passes(policy):
+    run = AssessmentRun.objects.create(
+        period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 7, 31), policy=policy
+    )
+    card = approved(policy, run=run)
+    card.save()  # every column as it was
+    run.delete()  # the run's scorecards keep their numbers, without the link
+    card.refresh_from_db()
+    assert card.run_id is None and card.overall_score == Decimal("80.00")
+
+
+def test_a_scorecard_in_review_still_changes_and_is_approved(policy):
+    card = scorecard(policy, overall_score=Decimal("80.00"), rating="green")
+    Scorecard.objects.filter(pk=card.pk).update(overall_score=Decimal("70.00"), rating="amber")
+    Scorecard.objects.filter(pk=card.pk).update(
+        review_state=ReviewState.APPROVED, reviewer=UserFactory(), reviewed_at=timezone.now()
+    )
+    card.refresh_from_db()
+    assert (card.overall_score, card.review_state) == (Decimal("70.00"), ReviewState.APPROVED)

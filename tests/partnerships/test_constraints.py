@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from partnerships.models import (
+    AGREEMENT_TRANSITIONS,
     EVIDENCE_MAX_LENGTH,
     EXPERTISE_MAX_AREAS,
     NOTICE_PERIOD_MAX_DAYS,
@@ -19,6 +20,8 @@ from partnerships.models import (
     STAGE_REASON_MAX_LENGTH,
     Agreement,
     AgreementParty,
+    AgreementStatus,
+    ChangeKind,
     Contact,
     Measurement,
     Partner,
@@ -320,3 +323,46 @@ class TestPartner:
 
     def test_it_keeps_a_partner_without_expertise(self):
         assert PartnerFactory(expertise=[]).expertise == []
+
+
+def _moves(agreement, status) -> bool:
+    """Whether the database lets the agreement's status become `status` (undone after)."""
+    try:
+        with transaction.atomic():
+            Agreement.objects.filter(pk=agreement.pk).update(status=status)
+            raise _Undo
+    except _Undo:
+        return True
+    except IntegrityError as error:
+        assert "status cannot go from" in str(error) or "superseded only by" in str(error)
+        return False
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_the_database_lets_an_agreements_status_move_only_as_the_table_says():
+    agreements = {old: AgreementFactory(status=old) for old in AgreementStatus}
+    for old, agreement in agreements.items():
+        # A renewal of each, so "superseded" is refused only where the table refuses it.
+        AgreementFactory(
+            partnership=agreement.partnership, changes=agreement, change_kind=ChangeKind.RENEWAL
+        )
+        for new in AgreementStatus:
+            allowed = new == old or new in AGREEMENT_TRANSITIONS[old]
+            assert _moves(agreement, new) is allowed, (old, new)
+
+
+@pytest.mark.parametrize("old", [AgreementStatus.SIGNED, AgreementStatus.EXPIRED])
+def test_the_database_supersedes_an_agreement_only_with_a_renewal_recorded(old):
+    agreement = AgreementFactory(status=old)
+    assert not _moves(agreement, AgreementStatus.SUPERSEDED)
+    AgreementFactory(
+        partnership=agreement.partnership, changes=agreement, change_kind=ChangeKind.AMENDMENT
+    )
+    assert not _moves(agreement, AgreementStatus.SUPERSEDED)  # an amendment is not enough
+    AgreementFactory(
+        partnership=agreement.partnership, changes=agreement, change_kind=ChangeKind.RENEWAL
+    )
+    assert _moves(agreement, AgreementStatus.SUPERSEDED)
