@@ -13,7 +13,7 @@ from evaluation.models import Scorecard
 from lifecycle.models import NextStep
 from partnerships.models import Agreement, Obligation
 from tests.api.conftest import assess
-from tests.factories import PartnershipFactory, partnership_with_data
+from tests.factories import AgreementFactory, PartnershipFactory, partnership_with_data
 from tests.health.builders import open_round
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -93,7 +93,16 @@ def test_an_obligation_is_due_only_under_an_agreement_in_force(client, alice, ou
     _, secret = feed_create(user=alice)
     due = Obligation.objects.get(completed_on__isnull=True)
     assert f"obligation-{due.pk}" in read(client, secret)
-    Agreement.objects.filter(pk=due.agreement_id).update(status=status)
+    agreement = Agreement.objects.get(pk=due.agreement_id)
+    if status == "superseded":  # only by one of its renewals
+        AgreementFactory(
+            partnership=agreement.partnership, changes=agreement, change_kind="renewal"
+        )
+    if status == "draft":  # nothing signed goes back to draft: one written so
+        draft = AgreementFactory(partnership=agreement.partnership, status="draft")
+        Obligation.objects.filter(pk=due.pk).update(agreement=draft)
+    else:
+        Agreement.objects.filter(pk=agreement.pk).update(status=status)
     assert f"obligation-{due.pk}" not in read(client, secret)
 
 

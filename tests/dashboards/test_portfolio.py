@@ -90,8 +90,9 @@ def add_money(partnership, *, status, contributions, expiry=dt.date(2027, 12, 31
 
 
 @transaction.atomic  # each partnership is written with its members, as the services do
-def seed_portfolio(alice, bob, rita):
-    """Six partnerships at every stage, in five countries on four continents."""
+def seed_portfolio(alice, bob, rita, *, trials_flags=()):
+    """Six partnerships at every stage, in five countries on four continents.
+    `trials_flags`: the flags the trials' approved scorecard was computed with."""
     kenya = PartnerFactory(name="Kenyatta Hospital", country="KE", sector="government")
     london = PartnerFactory(name="London College", country="GB", sector="academic")
     boston = PartnerFactory(name="Boston Devices", country="US", sector="industry")
@@ -144,6 +145,7 @@ def seed_portfolio(alice, bob, rita):
         override_rating="amber",
         override_justification="Recovery plan agreed.",
         metric_results=metrics("off_track", "off_track"),
+        flags=list(trials_flags),
     )
 
     exchange = PartnershipFactory(

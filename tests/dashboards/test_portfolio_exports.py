@@ -26,13 +26,25 @@ def cold_cache_today():
 
 @pytest.fixture
 def portfolio(alice, bob, rita):
-    seed_portfolio(alice, bob, rita)
+    # An approved scorecard is never changed: its flags are written with it.
+    seed_portfolio(
+        alice,
+        bob,
+        rita,
+        trials_flags=[
+            {
+                "code": "metric_off_track",
+                "severity": "warning",
+                "message": "Enrolment is off track.",
+            },
+            {
+                "code": "no_agreement",
+                "severity": "critical",
+                "message": "No agreement is in force.",
+            },
+        ],
+    )
     card = Scorecard.objects.get(partnership__title="Boston device trials")
-    card.flags = [
-        {"code": "metric_off_track", "severity": "warning", "message": "Enrolment is off track."},
-        {"code": "no_agreement", "severity": "critical", "message": "No agreement is in force."},
-    ]
-    card.save()
     ScorecardEvent.objects.create(
         scorecard=card,
         actor=rita,
