@@ -17,7 +17,7 @@ from partnerships.models import Partnership
 from . import review, selectors, services, tasks
 from .codes import skip_text
 from .forms import OverrideForm, PolicyForm, QueueFilterForm, ReturnForm, RunStartForm
-from .models import AssessmentRun, RunTrigger, Scorecard, ScoringPolicy
+from .models import AssessmentRun, ReviewState, RunTrigger, Scorecard, ScoringPolicy
 
 
 @permission_required("evaluation.view_assessmentrun", raise_exception=True)
@@ -195,6 +195,17 @@ def scorecard_detail(request, pk, return_form=None, override_form=None, action_e
             card.review_state,
         ),
     }
+    if not (context["can_review"] and card.review_state == ReviewState.IN_REVIEW):
+        # The forms are gone (someone reviewed it meanwhile): what was typed
+        # is shown beside the refusal, to be copied.
+        context["unsaved_text"] = next(
+            (
+                form.data.get(name, "")
+                for form, name in ((return_form, "comment"), (override_form, "justification"))
+                if form is not None and form.data.get(name, "").strip()
+            ),
+            "",
+        )
     refused = bool(action_error or return_form or override_form)
     return render(
         request,
@@ -217,7 +228,10 @@ def _review_action(request, pk, act, form_class=None, form_slot=None):
         if form is not None and hasattr(error, "error_dict"):
             add_service_errors(error, form)
             return scorecard_detail(request, pk, **{form_slot: form})
-        return scorecard_detail(request, pk, action_error=" ".join(error.messages))
+        # Refused as a whole (recomputed or reviewed meanwhile): the comment or
+        # justification typed comes back with the page, never lost.
+        kept = {form_slot: form} if form is not None else {}
+        return scorecard_detail(request, pk, action_error=" ".join(error.messages), **kept)
     messages.success(request, message)
     return redirect("evaluation:scorecard", pk=pk)
 
@@ -228,7 +242,7 @@ def scorecard_approve(request, pk):
         review.scorecard_approve(
             scorecard_id=pk, reviewer=request.user, seen=request.POST.get("computed_at")
         )
-        return "Approved."
+        return gettext("Approved.")
 
     return _review_action(request, pk, act)
 

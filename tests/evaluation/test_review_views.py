@@ -167,6 +167,44 @@ class TestActions:
         assert "rating" in response.context["override_form"].errors
         assert b"Visited the site in October." in response.content
 
+    def test_a_justification_refused_as_recomputed_meanwhile_is_kept(self, client, rita, alice):
+        """Opened, then recomputed in another tab: the override is refused (the
+        numbers moved) and the form comes back open with what was typed."""
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        page = client.get(reverse("evaluation:scorecard", args=[card.pk])).content.decode()
+        shown = dict(re.findall(r'name="(computed_at|review_state)" value="([^"]+)"', page))
+        with time_machine.travel(dt.datetime(2025, 11, 5, 9, 5, tzinfo=dt.UTC), tick=False):
+            review.scorecard_recompute(scorecard_id=card.pk, reviewer=rita)
+        other = "red" if card.rating != "red" else "green"
+        response = client.post(
+            reverse("evaluation:override", args=[card.pk]),
+            shown | {"rating": other, "justification": "Visited the site in October."},
+        )
+        assert response.status_code == 400
+        assert "computed again while you had it open" in response.context["action_error"]
+        form = response.context["override_form"]
+        assert form.is_bound and form.data["justification"] == "Visited the site in October."
+        assert b"Visited the site in October.</textarea>" in response.content
+        assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
+
+    def test_a_comment_refused_as_approved_meanwhile_is_shown_to_copy(self, client, rita, alice):
+        """Approved in another tab: the return form is gone, the comment typed is
+        shown with the refusal rather than lost."""
+        (card,) = in_review(1, alice)
+        client.force_login(rita)
+        page = client.get(reverse("evaluation:scorecard", args=[card.pk])).content.decode()
+        shown = dict(re.findall(r'name="(computed_at|review_state)" value="([^"]+)"', page))
+        review.scorecard_approve(scorecard_id=card.pk, reviewer=rita)
+        response = client.post(
+            reverse("evaluation:return", args=[card.pk]),
+            shown | {"comment": "Check <the> Q3 values."},
+        )
+        assert response.status_code == 400
+        assert "approved" in response.context["action_error"]
+        assert b'id="unsaved-text">Check &lt;the&gt; Q3 values.</blockquote>' in response.content
+        assert Scorecard.objects.get(pk=card.pk).review_state == "approved"
+
     def test_a_second_approval_says_it_was_approved_already(self, client, rita, alice):
         (card,) = in_review(1, alice)
         client.force_login(rita)
