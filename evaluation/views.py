@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -224,6 +225,8 @@ def _review_action(request, pk, act, form_class=None, form_slot=None):
         return scorecard_detail(request, pk, **{form_slot: form})
     try:
         message = act(form.cleaned_data if form else {})
+    except Scorecard.DoesNotExist:
+        raise Http404 from None
     except ValidationError as error:
         if form is not None and hasattr(error, "error_dict"):
             add_service_errors(error, form)

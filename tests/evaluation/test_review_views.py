@@ -223,6 +223,13 @@ class TestActions:
         assert response.status_code == 403
         assert Scorecard.objects.get(pk=card.pk).review_state == "in_review"
 
+    def test_an_action_on_a_scorecard_that_does_not_exist_is_not_found(self, client, rita):
+        client.force_login(rita)
+        data = {"comment": "x", "rating": "red", "justification": "y"}
+        for name in ("approve", "return", "override", "recompute"):
+            response = client.post(reverse(f"evaluation:{name}", args=[999999]), data)
+            assert response.status_code == 404, name
+
     def test_the_owner_sees_why_on_the_home_page(self, client, rita, alice):
         (card,) = in_review(1, alice)
         review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Check the Q3 values.")
