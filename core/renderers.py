@@ -14,13 +14,37 @@ templates Django ships for both engines change hands.
 
 from __future__ import annotations
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.utils.functional import cached_property
 
 BOTH_ENGINES = "django/forms/widgets/"
 
 
+class FirstErrorFocused(BoundField):
+    """A field of a refused form; the first one in error (of those a person
+    sees) is drawn with `autofocus`, so the page sent back puts the cursor
+    on it: someone on a keyboard or a screen reader starts at what to mend,
+    not at the top of the page. Of several refused forms (a formset's rows)
+    the browser focuses the first in the page."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.name == first_field_in_error(self.form):
+            attrs.setdefault("autofocus", True)
+        return attrs
+
+
+def first_field_in_error(form) -> str | None:
+    """The name of the form's first visible field with an error, in the order drawn."""
+    for name, field in form.fields.items():
+        if name in form.errors and not field.widget.is_hidden:
+            return name
+    return None
+
+
 class WidgetRenderer(BaseRenderer):
+    bound_field_class = FirstErrorFocused
     form_template_name = DjangoTemplates.form_template_name
     formset_template_name = DjangoTemplates.formset_template_name
     field_template_name = DjangoTemplates.field_template_name

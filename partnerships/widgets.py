@@ -32,6 +32,7 @@ class PartnerPicker(forms.Widget):
                 "label": label,
                 "id": attrs.get("id", ""),
                 "invalid": "is-invalid" in attrs.get("class", ""),
+                "autofocus": bool(attrs.get("autofocus")),
                 "partnership": self.partnership,
             },
         )

@@ -12,14 +12,22 @@ from django.forms.renderers import DjangoTemplates
 from django.test import override_settings
 from django.urls import reverse
 
-from core.renderers import WidgetRenderer
+from core.renderers import FirstErrorFocused, WidgetRenderer
 from tests.factories import (
     AgreementFactory,
     PartnerFactory,
     partnership_with_data,
 )
 
-DJANGOS = "django.forms.renderers.DjangoTemplates"
+DJANGOS = "tests.core.test_widget_renderer.DjangosEngine"
+
+
+class DjangosEngine(DjangoTemplates):
+    """Django's own engine for every template, with our fields (which only add
+    `autofocus` to a refused form's first field in error): what differs is
+    then the engine alone."""
+
+    bound_field_class = FirstErrorFocused
 
 
 def same(html: str) -> str:
@@ -81,7 +89,7 @@ class Tricky(forms.Form):
 def test_each_widget_writes_what_djangos_engine_writes(data):
     initial = {"when": dt.date(2026, 12, 1)} if data is None else None
     jinja = Tricky(data, initial=initial, renderer=WidgetRenderer()).as_div()
-    django = Tricky(data, initial=initial, renderer=DjangoTemplates()).as_div()
+    django = Tricky(data, initial=initial, renderer=DjangosEngine()).as_div()
     if data:
         assert "<script>" not in jinja and "selected" in jinja and "errorlist" in jinja
     assert same(jinja) == same(django)
@@ -134,3 +142,60 @@ def test_forms_draw_djangos_widgets_with_jinja2_and_the_rest_with_djangos_engine
     assert isinstance(select, jinja2_backend.Template)
     for name in ("admin/widgets/related_widget_wrapper.html", "django/forms/div.html"):
         assert isinstance(renderer.get_template(name), django_backend.Template), name
+
+
+class Ordered(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    first = forms.CharField(required=False)
+    second = forms.CharField()
+    third = forms.IntegerField()
+
+
+@pytest.mark.parametrize(
+    ("data", "focused"),
+    [
+        # The hidden field in error is no place for the cursor: the first visible one is.
+        ({"version": "x", "first": "ok", "second": "", "third": "x"}, "second"),
+        ({"version": "1", "first": "ok", "second": "ok", "third": "x"}, "third"),
+        ({"version": "1", "first": "", "second": "ok", "third": "3"}, None),
+    ],
+)
+def test_a_refused_form_puts_the_cursor_on_its_first_field_in_error(data, focused):
+    html = Ordered(data, renderer=WidgetRenderer()).as_div()
+    assert html.count("autofocus") == (0 if focused is None else 1)
+    if focused:
+        assert re.search(rf'<input[^>]*name="{focused}"[^>]*autofocus', html)
+    assert "autofocus" not in Ordered(renderer=WidgetRenderer()).as_div()
+
+
+@pytest.mark.django_db
+def test_a_refused_page_puts_the_cursor_on_the_first_field_to_mend(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("partnerships:partnership_create"),
+        {
+            "title": "Twinning",
+            "start_date": "2026-06-01",
+            "end_date": "2026-01-01",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-role": "member",
+            "leads-TOTAL_FORMS": "0",
+            "leads-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    # The purpose, chosen from a list, is the first field left wrong (of
+    # several refused forms on a page, the browser focuses the first).
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", page)
+    assert 'name="purpose"' in focused[0]
+    assert not any('name="end_date"' in tag for tag in focused)
+
+
+def test_the_partner_picker_takes_the_focus_in_its_search_box():
+    from partnerships.widgets import PartnerPicker
+
+    html = PartnerPicker().render("partner", None, attrs={"id": "id_partner", "autofocus": True})
+    assert re.search(r'<input type="search"[^>]*\bautofocus\b', html)
+    assert "autofocus" not in PartnerPicker().render("partner", None, attrs={"id": "id_partner"})
