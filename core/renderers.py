@@ -30,17 +30,21 @@ class FirstErrorFocused(BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.name == first_field_in_error(self.form):
+        if self.form.errors and self.name == field_to_mend(self.form):
             attrs.setdefault("autofocus", True)
         return attrs
 
 
-def first_field_in_error(form) -> str | None:
-    """The name of the form's first visible field with an error, in the order drawn."""
-    for name, field in form.fields.items():
-        if name in form.errors and not field.widget.is_hidden:
+def field_to_mend(form) -> str | None:
+    """The name of the refused form's first visible field with an error, in the
+    order drawn; when it is refused as a whole (someone else's change, a rule
+    across fields: a message at the top of the form), its first visible field,
+    which the message stands above."""
+    visible = [name for name, field in form.fields.items() if not field.widget.is_hidden]
+    for name in visible:
+        if name in form.errors:
             return name
-    return None
+    return visible[0] if form.errors and visible else None
 
 
 class WidgetRenderer(BaseRenderer):

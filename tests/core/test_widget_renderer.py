@@ -150,6 +150,11 @@ class Ordered(forms.Form):
     second = forms.CharField()
     third = forms.IntegerField()
 
+    def clean(self):
+        if self.cleaned_data.get("first") == "stale":
+            raise forms.ValidationError("Someone else changed this since you opened it.")
+        return self.cleaned_data
+
 
 @pytest.mark.parametrize(
     ("data", "focused"),
@@ -158,6 +163,8 @@ class Ordered(forms.Form):
         ({"version": "x", "first": "ok", "second": "", "third": "x"}, "second"),
         ({"version": "1", "first": "ok", "second": "ok", "third": "x"}, "third"),
         ({"version": "1", "first": "", "second": "ok", "third": "3"}, None),
+        # Refused as a whole: the message heads the form, the cursor goes to its first field.
+        ({"version": "1", "first": "stale", "second": "ok", "third": "3"}, "first"),
     ],
 )
 def test_a_refused_form_puts_the_cursor_on_its_first_field_in_error(data, focused):
