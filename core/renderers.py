@@ -28,9 +28,14 @@ class FirstErrorFocused(BoundField):
     not at the top of the page. Of several refused forms (a formset's rows)
     the browser focuses the first in the page."""
 
+    @property
+    def takes_focus(self) -> bool:
+        """Whether this is the field to mend (for templates that draw their inputs by hand)."""
+        return bool(self.form.errors) and self.name == field_to_mend(self.form)
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        if self.form.errors and self.name == field_to_mend(self.form):
+        if self.takes_focus:
             attrs.setdefault("autofocus", True)
         return attrs
 

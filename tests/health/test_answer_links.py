@@ -144,6 +144,10 @@ class TestTheLink:
         assert in_french(UNRATED) in page
         assert f'id="id_{kept}_1" value="2" checked' in page
         assert "Gardez ceci" in page
+        # The cursor starts at the statement left without a rating.
+        assert re.findall(r"<[^>]*\bautofocus\b[^>]*>", page) == [
+            re.search(rf'<input[^>]*id="id_{skipped}_0"[^>]*>', page)[0]
+        ]
         assert not Answer.objects.exists()
 
     @pytest.mark.parametrize("field", ["comment", "factor"])
@@ -170,6 +174,7 @@ class TestTheLink:
             page,
         )
         assert in_french(UNRATED) not in page
+        assert re.search(rf'<textarea[^>]*id="id_{name}"[^>]*\bautofocus\b', page)
         assert f'id="id_{rated}_1" value="2" checked' in page
         assert not Answer.objects.exists()
         assert not Respondent.objects.filter(answered_at__isnull=False).exists()
