@@ -37,7 +37,7 @@ from core import formatting
 from core.dates import EARLIEST, validate_not_after_today, validate_plausible
 from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels, Unignorable
-from core.text import name_problem, tidy_name
+from core.text import refuse_unshown_name, tidy_name_of
 from core.versioning import Versioned
 
 from .geography import continent_of, currency_codes, language_codes
@@ -348,15 +348,9 @@ class Partner(TimeStamped, Versioned):
     def clean(self):
         # Every door (the form, the import, the API) saves through full_clean.
         super().clean()
-        typed, self.name = self.name, tidy_name(self.name)
         # An empty name is clean_fields' to report (or the import's, whose
         # column it excluded); one of invisible characters alone is ours.
-        if typed and not self.name:
-            raise ValidationError(
-                {"name": ValidationError(self._meta.get_field("name").error_messages["blank"])}
-            )
-        if problem := name_problem(self.name):
-            raise ValidationError({"name": problem})
+        refuse_unshown_name(self, "name")
         self.languages = once_each(self.languages or [])
         # The page and the files split a list at its separators: an area
         # holding one would come back as two once its page is saved.
@@ -610,12 +604,16 @@ class Partnership(TimeStamped, Versioned):
 
     def clean(self):
         self.benefits_sought = once_each(self.benefits_sought or [])
+        errors = {}
+        # Found, sorted and shown in lists, pickers and exports as a name is.
+        if problem := tidy_name_of(self, "title"):
+            errors["title"] = problem
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": gettext("The end date cannot be before the start date.")}
-            )
-        if self.stage in STAGES_BY_FAMILY[StageFamily.ENDED] and not self.end_date:
-            raise ValidationError({"end_date": gettext("An ended partnership needs its end date.")})
+            errors["end_date"] = gettext("The end date cannot be before the start date.")
+        elif self.stage in STAGES_BY_FAMILY[StageFamily.ENDED] and not self.end_date:
+            errors["end_date"] = gettext("An ended partnership needs its end date.")
+        if errors:
+            raise ValidationError(errors)
 
     def refuse_end_after_today(self) -> None:
         """An ended partnership has ended: its end date is today at the latest.
@@ -1134,6 +1132,8 @@ class Agreement(TimeStamped, Versioned):
 
     def clean(self):
         errors = {}
+        if problem := tidy_name_of(self, "title"):
+            errors["title"] = problem
         if self.effective_date and self.expiry_date and self.expiry_date <= self.effective_date:
             errors["expiry_date"] = gettext("The expiry date must be after the effective date.")
         if self.status in SIGNED_STATUSES and not self.effective_date:
@@ -1468,6 +1468,9 @@ class Objective(TimeStamped):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        refuse_unshown_name(self, "title")
+
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("Higher is better")
@@ -1607,6 +1610,8 @@ class OutcomeMetric(TimeStamped):
 
     def clean(self):
         errors = {}
+        if problem := tidy_name_of(self, "name"):
+            errors["name"] = problem
         if self.target_value is not None:
             if self.baseline_value is None:
                 errors["baseline_value"] = gettext("A metric with a target needs its baseline.")
