@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 from core.numbers import whole_percent
+from evaluation.models import Rating
 
 from . import detail
 
@@ -62,6 +63,9 @@ def _comment(event) -> str:
 
 
 def scorecard_rows(partnership, *, user) -> list[list]:
+    # Ratings by their names in the reader's language, as the portfolio's export
+    # and the pages write them: "Amber" (« Orange »), never the code "amber".
+    ratings = {value: str(label) for value, label in Rating.choices}
     rows = []
     for card in detail.scorecard_history(partnership, user=user):
         rows.append(
@@ -75,8 +79,8 @@ def scorecard_rows(partnership, *, user) -> list[list]:
                 card.objectives_score,
                 card.health_score,
                 card.agreement_score,
-                card.effective_rating,
-                card.rating,
+                ratings.get(card.effective_rating, ""),
+                ratings.get(card.rating, ""),
                 card.override_justification,
                 card.get_trend_display(),
                 detail.flags_in_words(card),

@@ -15,6 +15,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
+from evaluation.models import Rating
 
 from . import detail
 
@@ -26,6 +27,8 @@ def _date(value: dt.date | None) -> str:
 def _tables(partner, *, user, today: dt.date) -> list[tuple[str, list, list[list]]]:
     """(title, header, rows) of each table: the dashboard's four queries."""
     data = detail.partner_dashboard(partner, user=user, today=today)
+    # A rating by its name in the reader's language, as the pages write it.
+    ratings = {value: str(label) for value, label in Rating.choices}
     partnerships = []
     for membership in data["memberships"]:
         partnership = membership.partnership
@@ -44,7 +47,7 @@ def _tables(partner, *, user, today: dt.date) -> list[tuple[str, list, list[list
                     _date(card.period_start),
                     _("yes") if card.is_provisional else _("no"),
                     card.overall_score,
-                    card.effective_rating or "",
+                    ratings.get(card.effective_rating, ""),
                     card.get_trend_display(),
                 ]
             )

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluation.models import Scorecard
+from evaluation.models import Rating, Scorecard
 from tests.dashboards import test_partner_dashboard
 from tests.dashboards.test_partner_dashboard import partnerships_with, party, url
 from tests.dashboards.test_partnership_dashboard import (
@@ -96,7 +96,7 @@ class TestWhatItHolds:
         ]
         for row, card in zip(rows, cards, strict=True):
             assert Decimal(str(row["Overall"])) == card.overall_score
-            assert row["Rating"] == card.effective_rating
+            assert row["Rating"] == Rating(card.effective_rating).label  # its name, not its code
             assert row["Provisional"] == ("yes" if card.is_provisional else "no")
             assert row["Role"] == "Implementer"
         assert [r["Provisional"] for r in rows[:3]] == ["no", "yes", "yes"]
