@@ -1,6 +1,7 @@
 """The measurement grid: one row per metric, one column per period, saved in place."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -189,6 +190,11 @@ def test_it_refuses_a_non_number_and_keeps_what_was_typed(client, alice, partner
     content = response.content.decode()
     assert "Enter a number, such as 12 or 3.5." in content
     assert 'value="about 30"' in content
+    # The cell arrives after the person has moved on: the reason is announced,
+    # and the cell says it is wrong and where it is said why.
+    error_id = f"error-{metric.pk}-2025-07-01"
+    assert re.search(rf'<input[^>]*aria-invalid="true"[^>]*aria-describedby="{error_id}"', content)
+    assert re.search(rf'<div[^>]*id="{error_id}"[^>]*role="alert"', content)
     assert metric.measurements.get(period_start=dt.date(2025, 7, 1)).value == 24
 
 
@@ -295,7 +301,10 @@ def test_it_refuses_a_period_that_cannot_be_recorded_next_to_the_cell(
     assert response.status_code == 400
     assert not metric.measurements.filter(period_start=period_start).exists()
     content = response.content.decode()
-    error = f'<div class="invalid-feedback text-start" id="error-{metric.pk}-{period_start}">'
+    error = (
+        f'<div class="invalid-feedback text-start" id="error-{metric.pk}-{period_start}" '
+        'role="alert">'
+    )
     assert error in content
     assert message in content.split(error)[1].split("</div>")[0]
     assert 'value="5"' in content
