@@ -46,6 +46,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return settings.ACCORD_OIDC_AUTO_CREATE
 
+    def is_email_verified(self, provider, email) -> bool:
+        """Whether an address the identity provider sends counts as verified
+        whatever its `email_verified` claim says: only one in a domain listed
+        in ACCORD_OIDC_VERIFIED_EMAIL_DOMAINS (for a provider that sends no
+        such claim, e.g. Entra ID, over the organisation's own domains).
+
+        An account is found, and signed in, by its address (README, "Single
+        sign-on"). Taking every address as verified let anyone whose provider
+        account carries someone else's address, unverified (a self-service
+        sign-up, a profile they edit), sign in as that someone, with their
+        roles reset from the intruder's groups. Otherwise the provider's
+        `email_verified` claim decides (allauth reads it), never the app's
+        `verified_email` setting.
+        """
+        domain = email.rpartition("@")[2].lower()
+        return domain in {d.lower() for d in settings.ACCORD_OIDC_VERIFIED_EMAIL_DOMAINS}
+
     def pre_social_login(self, request, sociallogin):
         if sociallogin.is_existing:
             # Matched by the address an administrator set, which the provider

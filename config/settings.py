@@ -321,6 +321,11 @@ ACCORD_OIDC_AUTO_CREATE = env.bool("ACCORD_OIDC_AUTO_CREATE", default=False)
 # Superusers keep theirs (with their second factor) to sign in while the
 # provider is unreachable.
 ACCORD_OIDC_ONLY = env.bool("ACCORD_OIDC_ONLY", default=False)
+# The domains whose addresses the identity provider is trusted to have checked
+# even without an email_verified claim (Entra ID sends none): only domains the
+# organisation owns and the provider lets nobody claim unchecked. Otherwise an
+# address is matched to an account only when the provider says it is verified.
+ACCORD_OIDC_VERIFIED_EMAIL_DOMAINS = env.list("ACCORD_OIDC_VERIFIED_EMAIL_DOMAINS", default=[])
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
@@ -330,11 +335,10 @@ SOCIALACCOUNT_PROVIDERS = {
                 "name": env("ACCORD_OIDC_BUTTON_LABEL", default="Sign in with your organisation"),
                 "client_id": env("ACCORD_OIDC_CLIENT_ID", default=""),
                 "secret": env("ACCORD_OIDC_CLIENT_SECRET", default=""),
-                "settings": {
-                    "server_url": ACCORD_OIDC_SERVER_URL,
-                    # The organisation's own identity provider vouches for the address.
-                    "verified_email": True,
-                },
+                # An address counts as verified when the provider says so
+                # (its email_verified claim), or is in one of these domains
+                # (accounts.adapters.SocialAccountAdapter.is_email_verified).
+                "settings": {"server_url": ACCORD_OIDC_SERVER_URL},
             }
         ]
         if ACCORD_OIDC_SERVER_URL

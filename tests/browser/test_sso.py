@@ -65,7 +65,8 @@ def sso(settings, identity_provider):
                     "name": BUTTON,
                     "client_id": "accord",
                     "secret": "accord-secret",
-                    "settings": {"server_url": identity_provider, "verified_email": True},
+                    # As config.settings: the provider's email_verified claim decides.
+                    "settings": {"server_url": identity_provider},
                 }
             ],
         }
@@ -205,3 +206,28 @@ def test_with_sso_only_a_password_is_refused_and_the_provider_signs_in(
     expect(page.get_by_label("Username or email")).to_have_value("alice")
 
     alice_signs_in_as_an_executive(page, live_server, sso)
+
+
+def test_an_address_the_provider_has_not_verified_takes_over_no_account(
+    live_server, page, sso, alice, settings
+):
+    """Someone whose provider account carries alice's address, unverified (a
+    self-service sign-up, an address they typed in their profile), is not
+    matched to alice's account: it would hand them her session, her roles
+    reset from their groups, and a link to sign in as her from then on."""
+    settings.ACCORD_OIDC_AUTO_CREATE = False
+    known_to_the_provider(
+        sso,
+        "mallory-at-idp",
+        email="alice@example.org",
+        email_verified=False,
+        groups=["accord-executives"],
+    )
+
+    sign_in_at_the_provider(page, live_server, "mallory-at-idp")
+
+    expect(page.get_by_role("heading", name="No Accord account for you yet")).to_be_visible()
+    assert not alice.socialaccount_set.exists()
+    assert set(alice.groups.values_list("name", flat=True)) == {Role.MANAGER}
+    alice.refresh_from_db()
+    assert alice.check_password("password")
