@@ -1,5 +1,6 @@
 """The page where a person creates, lists and revokes their API tokens."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,11 @@ from .forms import TokenForm
 from .models import ApiToken
 
 
+# A token outlives the session that made it (up to never expiring) and asks
+# for no second factor: whoever holds a session, a browser left signed in, must
+# prove they are its person (password, or authenticator code) before minting
+# one, as before changing a second factor. Listing needs nothing more.
+@reauthentication_required(allow_get=True)
 def token_list(request):
     form = TokenForm(request.POST or None)
     secret = None

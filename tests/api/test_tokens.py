@@ -86,8 +86,29 @@ def test_only_its_owner_revokes_a_token(alice, bob):
         token_revoke(token=token, by=bob)
 
 
+NEW_TOKEN = {"name": "M&E sync", "scope": "read_write", "expires_in": "30"}
+
+
+def test_a_session_makes_no_token_until_its_person_types_their_password_again(client, alice):
+    """A browser left signed in (or a stolen session cookie) mints no token,
+    which would outlive the session and its second factor: the page asks for
+    the password first, then makes it."""
+    client.force_login(alice)
+    response = client.post("/settings/api-tokens/", NEW_TOKEN)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not ApiToken.objects.filter(user=alice).exists()
+    # Listing the tokens asks nothing more.
+    assert client.get("/settings/api-tokens/").status_code == 200
+
+    client.post("/accounts/reauthenticate/", {"password": "password"})
+    assert client.post("/settings/api-tokens/", NEW_TOKEN).status_code == 200
+    assert ApiToken.objects.filter(user=alice).count() == 1
+
+
 def test_the_page_shows_a_new_token_once_and_revokes_it(client, alice):
     client.force_login(alice)
+    client.post("/accounts/reauthenticate/", {"password": "password"})
     response = client.post(
         "/settings/api-tokens/", {"name": "M&E sync", "scope": "read_write", "expires_in": "30"}
     )
