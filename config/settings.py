@@ -122,13 +122,14 @@ TEST_NON_SERIALIZED_APPS = ["audit"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads request.POST or request.FILES (CSRF does).
-    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # The single sign-on provider's origin in the CSP's form-action, when set.
     "accounts.middleware.SingleSignOnFormActionMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads request.POST or request.FILES (CSRF does), and
+    # below the policies above, so its 413 page carries them too.
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language; a signed-in user's own choice overrides it below.
     "django.middleware.locale.LocaleMiddleware",

@@ -37,6 +37,27 @@ class TestContentSecurityPolicy:
         assert "Content-Security-Policy" in client.get(reverse("login"))
 
 
+class TestEveryAnswer:
+    """Error pages carry the policies too, whichever layer answers them."""
+
+    def test_a_body_refused_as_too_large(self, client):
+        response = client.generic(
+            "POST",
+            reverse("login"),
+            content_type="application/octet-stream",
+            CONTENT_LENGTH=str(150 * 1024 * 1024),
+        )
+        assert response.status_code == 413
+        assert directives(response)["frame-ancestors"] == ["'none'"]
+        assert "Permissions-Policy" in response
+
+    def test_a_request_for_an_unknown_host(self, client):
+        response = client.get(reverse("login"), HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert directives(response)["frame-ancestors"] == ["'none'"]
+        assert "Permissions-Policy" in response
+
+
 class TestPermissionsPolicy:
     def test_it_turns_off_camera_microphone_geolocation_and_payment(self, client):
         policy = client.get(reverse("login"))["Permissions-Policy"]
