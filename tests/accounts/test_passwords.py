@@ -2,12 +2,14 @@
 
 import datetime as dt
 import re
+import smtplib
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,26 @@ def test_an_unknown_address_gets_no_mail_and_no_hint(client):
     response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPDataError(550, b"mailbox unavailable")
+
+
+def test_a_mail_server_that_refuses_the_link_tells_no_one_the_address_has_an_account(
+    client, alice, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.accounts.test_passwords.RefusingEmailBackend"
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+
+    known = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert "password-reset email to user" in caplog.text
+    assert "SMTPDataError" in caplog.text
 
 
 def test_a_password_of_eleven_characters_is_refused_next_to_the_field(client, alice):
