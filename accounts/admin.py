@@ -7,7 +7,8 @@ right, config/admin.py). Only a superuser may make or unmake a superuser, or
 change one at all (an administrator setting a superuser's password would
 become one). An administrator resets someone else's two-factor authentication
 (a lost phone) from the user's page, after a confirmation; never their own
-(accounts.services.can_reset_second_factor). Users are deactivated, not
+(accounts.services.can_reset_second_factor). Both that and setting someone's
+password ask for the administrator's own password (or code) again first. Users are deactivated, not
 deleted: what they entered and approved names them. Deactivating someone, or
 setting their password, ends their sessions, API tokens and calendar address
 (accounts.services.user_end_credentials).
@@ -17,6 +18,7 @@ migrations, so the groups are read-only here: an edited group would be a role
 that says something else than the README and the tests.
 """
 
+from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin, messages
@@ -142,19 +144,7 @@ class UserAdmin(BaseUserAdmin):
         if not self.may_reset_second_factor(request, user):
             raise PermissionDenied
         if request.method == "POST":
-            services.user_reset_second_factor(user=user, by=request.user)
-            self.log_change(request, user, "Reset two-factor authentication.")
-            self.message_user(
-                request,
-                gettext(
-                    "The two-factor authentication of %(name)s was reset and they were signed "
-                    "out everywhere. If their role requires it, they set it up again when they "
-                    "next sign in."
-                )
-                % {"name": user},
-                messages.SUCCESS,
-            )
-            return redirect("admin:accounts_user_change", user.pk)
+            return reauthentication_required(self._reset_second_factor)(request, user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -163,6 +153,33 @@ class UserAdmin(BaseUserAdmin):
             "has_authenticator": Authenticator.objects.filter(user=user).exists(),
         }
         return TemplateResponse(request, "admin/accounts/user/reset_second_factor.html", context)
+
+    def _reset_second_factor(self, request, user):
+        services.user_reset_second_factor(user=user, by=request.user)
+        self.log_change(request, user, "Reset two-factor authentication.")
+        self.message_user(
+            request,
+            gettext(
+                "The two-factor authentication of %(name)s was reset and they were signed "
+                "out everywhere. If their role requires it, they set it up again when they "
+                "next sign in."
+            )
+            % {"name": user},
+            messages.SUCCESS,
+        )
+        return redirect("admin:accounts_user_change", user.pk)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password, like resetting their second factor
+        # (above), lets whoever does it sign in as them: an administrator's
+        # session left open, or stolen, must first prove it is theirs again
+        # (password or authenticator code, allauth's reauthentication, valid
+        # five minutes). Refusals (a superuser's password) stay refusals.
+        change = super().user_change_password
+        user = self.get_object(request, unquote(id))
+        if user is not None and self.has_change_permission(request, user):
+            change = reauthentication_required(change, allow_get=True)
+        return change(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

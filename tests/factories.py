@@ -60,6 +60,14 @@ def with_authenticator(user: User) -> User:
     return user
 
 
+def signed_in_again(client, password: str = "password") -> None:
+    """Type the password again (allauth's reauthentication), as a sensitive step
+    asks of a session first: making an API token, the admin's password set and
+    second-factor reset."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content
+
+
 def totp_code(secret: str = TOTP_SECRET) -> str:
     """The code an authenticator app shows now (allauth's own TOTP arithmetic)."""
     counter = list(totp_counters())[0]

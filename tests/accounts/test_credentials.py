@@ -14,6 +14,7 @@ from calendars.feeds import feed_create
 from calendars.models import CalendarFeed
 from tests.accounts.test_admin import posted
 from tests.accounts.test_passwords import NEW_PASSWORD, reset_link, set_new_password
+from tests.factories import signed_in_again
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +117,17 @@ def test_a_password_an_administrator_sets_ends_every_credential(
     client, adam, alice, bob, alices_sync, bobs_sync
 ):
     client.force_login(adam)
+    change = reverse("admin:auth_user_password_change", args=[alice.pk])
+    new_password = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
 
-    response = client.post(
-        reverse("admin:auth_user_password_change", args=[alice.pk]),
-        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    # An administrator's session alone sets no password (a browser left open).
+    asked = client.post(change, new_password)
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    alice.refresh_from_db()
+    assert not alice.check_password(NEW_PASSWORD)
+
+    signed_in_again(client)
+    response = client.post(change, new_password)
 
     assert response.status_code == 302
     assert_ended(alice, alices_sync)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.services import user_reset_second_factor
-from tests.factories import totp_code, user_with_role
+from tests.factories import signed_in_again, totp_code, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def test_an_administrator_resets_a_reviewer_s_second_factor_after_confirming(cli
     assert confirmation.status_code == 200
     assert has_second_factor(rita)  # asking is not doing
 
+    signed_in_again(client)
     response = client.post(reset_url(rita))
 
     assert response.status_code == 302
@@ -52,8 +53,22 @@ def test_an_administrator_resets_a_reviewer_s_second_factor_after_confirming(cli
     assert her_phone.get(reverse("home")).status_code == 302
 
 
+def test_an_administrator_s_session_alone_resets_nothing(client, adam, rita):
+    """A session left open (or stolen) must prove it is its administrator's
+    again: a reset would let whoever holds it set up a new authenticator in
+    the person's name."""
+    client.force_login(adam)
+
+    response = client.post(reset_url(rita))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert has_second_factor(rita)
+
+
 def test_the_reviewer_sets_it_up_again_at_her_next_sign_in(client, adam, rita):
     client.force_login(adam)
+    signed_in_again(client)
     client.post(reset_url(rita))
 
     rita_browser = Client()
@@ -99,6 +114,7 @@ def test_an_administrator_may_not_reset_their_own(client, adam):
 def test_another_administrator_resets_an_administrator_s(client, adam):
     ada = user_with_role("ada", Role.ADMINISTRATOR)
     client.force_login(ada)
+    signed_in_again(client)
 
     client.post(reset_url(adam))
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
 from partnerships.models import Partner
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, signed_in_again
 
 
 def test_it_stores_only_the_hash_of_the_secret(alice):
@@ -101,14 +101,14 @@ def test_a_session_makes_no_token_until_its_person_types_their_password_again(cl
     # Listing the tokens asks nothing more.
     assert client.get("/settings/api-tokens/").status_code == 200
 
-    client.post("/accounts/reauthenticate/", {"password": "password"})
+    signed_in_again(client)
     assert client.post("/settings/api-tokens/", NEW_TOKEN).status_code == 200
     assert ApiToken.objects.filter(user=alice).count() == 1
 
 
 def test_the_page_shows_a_new_token_once_and_revokes_it(client, alice):
     client.force_login(alice)
-    client.post("/accounts/reauthenticate/", {"password": "password"})
+    signed_in_again(client)
     response = client.post(
         "/settings/api-tokens/", {"name": "M&E sync", "scope": "read_write", "expires_in": "30"}
     )
