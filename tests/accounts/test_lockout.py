@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
+from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.test_passwords import NEW_PASSWORD, reset_link, set_new_password
@@ -192,3 +193,34 @@ def test_behind_a_proxy_an_address_is_the_client_s_not_the_proxy_s(client, alice
     assert guesser.status_code == 429
     assert response.status_code == 302
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_wrong_current_passwords_on_the_change_page_count_towards_the_lockout(client, alice):
+    """A session left open does not guess its person's password on the change
+    page faster than at the sign-in page: five wrong ones lock the account."""
+    client.force_login(alice)
+    change = reverse("account_change_password")
+    new = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    for _ in range(4):
+        client.post(change, {"oldpassword": "not-the-password", **new})
+    assert AccessAttempt.objects.get(username="alice").failures_since_start == 4
+    assert client.post(change, {"oldpassword": "not-the-password", **new}).status_code == 429
+
+    response = client.post(change, {"oldpassword": "password", **new})
+
+    assert response.status_code == 429
+    alice.refresh_from_db()
+    assert alice.check_password("password")
+    # Nor does the right password sign in from another browser meanwhile.
+    assert sign_in(Client(), "alice", "password").status_code == 429
+
+
+def test_the_right_current_password_still_changes_it(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "password", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
