@@ -61,7 +61,13 @@ class MFAAdapter(DefaultMFAAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
-        return settings.ACCORD_OIDC_AUTO_CREATE
+        # Only with an address the provider verified (is_email_verified): a
+        # later sign-in finds the account by it, so an account made with an
+        # address someone merely typed at the provider would be handed to that
+        # address's real owner's sign-in too, an account two people share.
+        return settings.ACCORD_OIDC_AUTO_CREATE and all(
+            address.verified for address in sociallogin.email_addresses
+        )
 
     def is_email_verified(self, provider, email) -> bool:
         """Whether an address the identity provider sends counts as verified

@@ -231,3 +231,25 @@ def test_an_address_the_provider_has_not_verified_takes_over_no_account(
     assert set(alice.groups.values_list("name", flat=True)) == {Role.MANAGER}
     alice.refresh_from_db()
     assert alice.check_password("password")
+
+
+def test_a_first_sign_in_with_an_address_the_provider_has_not_verified_creates_no_account(
+    live_server, page, sso, settings
+):
+    """An account single sign-on makes is found by its address at later
+    sign-ins: made with an address someone typed at the provider, unverified,
+    it would be handed to that address's real owner too."""
+    settings.ACCORD_OIDC_AUTO_CREATE = True
+    known_to_the_provider(
+        sso,
+        "mallory-at-idp",
+        email="victor@example.org",
+        email_verified=False,
+        preferred_username="mallory",
+        groups=["accord-executives"],
+    )
+
+    sign_in_at_the_provider(page, live_server, "mallory-at-idp")
+
+    expect(page.get_by_role("heading", name="No Accord account for you yet")).to_be_visible()
+    assert not User.objects.filter(email="victor@example.org").exists()
