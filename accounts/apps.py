@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_changed, password_reset
+        from allauth.mfa.signals import authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
         from . import lockout, services, sessions
@@ -28,7 +29,17 @@ class AccountsConfig(AppConfig):
         def end_credentials_after_password_reset(sender, request, user, **kwargs):
             services.user_end_credentials(user=user)
 
+        # The session remembers that its user has a second factor, so as not to
+        # ask on every request: once they remove it (allowed while no role
+        # needs it), a role given later in the session must ask for it again.
+        def forget_second_factor(sender, request, user, **kwargs):
+            if request is not None and not sessions.has_second_factor(user):
+                request.session.pop(sessions.HAS_SECOND_FACTOR, None)
+
         user_logged_in.connect(start_session, dispatch_uid="accounts.start_session", weak=False)
+        authenticator_removed.connect(
+            forget_second_factor, dispatch_uid="accounts.forget_second_factor", weak=False
+        )
         password_reset.connect(
             lockout.unlock_after_password_reset,
             dispatch_uid="accounts.unlock_after_password_reset",

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import DEMO_TOTP_SECRET, user_set_demo_second_factor
-from tests.factories import totp_code, user_with_role
+from tests.factories import signed_in_again, totp_code, user_with_role, with_authenticator
 from tests.test_pages import PUBLIC, app_urls
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +179,24 @@ def test_a_role_given_during_a_session_asks_for_the_second_factor_at_once(client
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_a_manager_who_removed_her_authenticator_is_asked_again_when_made_a_reviewer(client, alice):
+    """The session remembers that she had one; removing it (hers to do while
+    no role needs it) must not leave a reviewer without one for the rest of
+    the session."""
+    with_authenticator(alice)
+    client.force_login(alice)
+    assert client.get(reverse("home")).status_code == 200
+    signed_in_again(client)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=alice).exists()
+
+    alice.groups.add(Group.objects.get(name=Role.REVIEWER))
+
+    response = client.get(reverse("evaluation:review_queue"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
 
 
 @pytest.mark.parametrize("role", list(Role))
