@@ -45,6 +45,14 @@ def shown_scorecards(
     return Scorecard.objects.filter(pk__in=latest).with_shown_rating().order_by()
 
 
+def rated_scorecards(*, provisional: bool = False, as_of: dt.date | None = None):
+    """The scorecards with a score a reader may rely on, each in its own month:
+    what "Ratings by month" counts, and the list behind each of its bars."""
+    return Scorecard.objects.exclude(overall_score=None).reliable(
+        provisional=provisional, as_of=as_of
+    )
+
+
 def _with_members(**lookups):
     return Q(pk__in=PartnershipMember.objects.filter(**lookups).values("partnership"))
 
@@ -87,6 +95,8 @@ def narrow(partnerships, data: dict):
             spanning = spanning.filter(spanned=int(data["spanned"]))
         partnerships = partnerships.filter(pk__in=spanning.values("pk"))
     period = data.get("period")
+    provisional = bool(data.get("provisional"))
+    scored = None
     if period:
         month = Period.containing(period, Frequency.MONTHLY)
         # The portfolio of a past month: what was running at some point in it.
@@ -94,8 +104,16 @@ def narrow(partnerships, data: dict):
             Q(start_date__isnull=True) | Q(start_date__lte=month.end),
             Q(end_date__isnull=True) | Q(end_date__gte=month.start),
         )
+        if data.get("scored"):
+            # Those scored that very month, rated by that month's scorecard:
+            # the partnerships a bar of "Ratings by month" counts.
+            scored = rated_scorecards(provisional=provisional).filter(period_start=month.start)
+            partnerships = partnerships.filter(pk__in=scored.values("partnership_id"))
     if data.get("rating"):
-        cards = shown_scorecards(period=period, provisional=bool(data.get("provisional")))
+        if scored is not None:
+            cards = scored.with_shown_rating()
+        else:
+            cards = shown_scorecards(period=period, provisional=provisional)
         if data["rating"] == NOT_RATED:
             partnerships = partnerships.exclude(pk__in=cards.values("partnership_id"))
         else:

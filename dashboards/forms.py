@@ -59,11 +59,22 @@ class PartnershipFilterForm(forms.Form):
         validators=[validate_closed_month],
         help_text=_("Partnerships running that month, rated as of then."),
     )
+    scored = forms.BooleanField(
+        label=_("Only those scored that month"),
+        required=False,
+        help_text=_("With a month: the partnerships rated by a scorecard of that month."),
+    )
     provisional = forms.BooleanField(
         label=_("Include unapproved scorecards"),
         required=False,
         help_text=_("Ratings then include scorecards not yet approved: provisional."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scored") and not data.get("period") and "period" not in self.errors:
+            self.add_error("scored", _("Choose the month too."))
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +106,7 @@ class PortfolioFilterForm(PartnershipFilterForm):
     )
     # Removed from the class rather than from each form: a form deep-copies
     # every field it declares, choices and all, before it could drop them.
-    family = benefit = spanned = rating = None
+    family = benefit = spanned = rating = scored = None
     LINK_EXCLUDED = ("colour",)
 
 

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Func, IntegerField, JSONField, Subquery, 
 from django.db.models.functions import JSONObject
 
 from evaluation.codes import ASSESSED_STATUSES, MetricStatus
-from evaluation.models import Rating, ReviewState, Scorecard, shown_rating
+from evaluation.models import Rating, ReviewState, shown_rating
 from evaluation.selectors import expiry_warning_days
 from partnerships.geography import continent_of
 from partnerships.models import (
@@ -30,7 +30,7 @@ from partnerships.models import (
 from partnerships.periods import Frequency, Period
 
 from . import money
-from .filters import NOT_RATED, narrow, shown_candidates
+from .filters import NOT_RATED, narrow, rated_scorecards, shown_candidates
 
 TREND_PERIODS = 6
 BEST_AND_WORST = 5
@@ -260,11 +260,10 @@ def _rating_trend(partnerships, *, period, provisional: bool, today: dt.date) ->
     """Ratings of the scorecards of the last months: {month: {rating: count}}."""
     # Only the months shown are read: the history grows every month, the chart does not.
     cards = (
-        Scorecard.objects.filter(
+        rated_scorecards(provisional=provisional, as_of=period)
+        .filter(
             partnership__in=partnerships, period_start__gte=trend_start(period=period, today=today)
         )
-        .exclude(overall_score=None)
-        .reliable(provisional=provisional, as_of=period)
         .order_by()
     )
     rows = (

@@ -140,7 +140,7 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
                 for r in Rating.values
             ],
             title=_("Ratings by month"),
-            links=[listed(period=start.strftime("%Y-%m")) for start in trend],
+            links=[listed(period=start.strftime("%Y-%m"), scored="1") for start in trend],
             unit=_("scorecards"),
             stacked=True,
         ),

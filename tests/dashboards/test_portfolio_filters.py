@@ -182,3 +182,34 @@ def test_marks_of_another_members_dimension_keep_both_filters(client, erin, port
     for code, count, link in marks:
         assert "region=EU" in link and f"country={code}" in link
         assert client.get(link).context["page"].paginator.count == count, code
+
+
+@pytest.mark.parametrize("provisional", [False, True])
+def test_each_month_of_ratings_by_month_links_to_the_partnerships_it_counts(
+    client, erin, portfolio, provisional
+):
+    """A bar counts the scorecards of its month; its list holds the
+    partnerships those scorecards rate, not every partnership running then
+    (rated by an earlier month's scorecard, or not at all)."""
+    client.force_login(erin)
+    response = client.get(URL, {"provisional": "1"} if provisional else {})
+    chart = spec(response, "rating-trend")
+    assert chart["links"]
+    wider = False
+    for index, link in enumerate(chart["links"]):
+        counted = sum(ds["data"][index] for ds in chart["datasets"])
+        listed = client.get(link)
+        assert listed.context["page"].paginator.count == counted, chart["labels"][index]
+        # Each rating's share of the bar is the list narrowed to that rating.
+        for dataset, rating in zip(chart["datasets"], ("green", "amber", "red"), strict=True):
+            narrowed = client.get(f"{link}&rating={rating}")
+            assert narrowed.context["page"].paginator.count == dataset["data"][index]
+        running = client.get("/partnerships/", {"period": link.split("period=")[1][:7]})
+        wider |= running.context["page"].paginator.count > counted
+    assert wider  # without "scored", some month lists more than its bar counts
+
+
+def test_scored_without_a_month_is_refused_next_to_it(client, erin, portfolio):
+    client.force_login(erin)
+    response = client.get("/partnerships/", {"scored": "1"})
+    assert response.context["filters"].errors == {"scored": ["Choose the month too."]}
