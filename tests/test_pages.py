@@ -87,3 +87,15 @@ def test_home_shows_the_portfolio_to_a_signed_in_manager(
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Struggling" in response.content
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_first_link_of_every_page_skips_to_its_content(client, alice, signed_in):
+    """A keyboard user's first Tab offers to jump past the navigation."""
+    if signed_in:
+        client.force_login(alice)
+    page = client.get(reverse("home") if signed_in else reverse("account_login")).content.decode()
+    body = page[page.index("<body") :]
+    first_link = body[body.index("<a ") : body.index("</a>")]
+    assert 'href="#content"' in first_link and "Skip to the content" in first_link
+    assert body.count('id="content"') == 1
