@@ -1,6 +1,7 @@
 """An executive reads the portfolio dashboard in a real headless Chromium."""
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -79,7 +80,11 @@ def test_an_executive_narrows_the_portfolio_and_follows_a_mark(
 
     # The same numbers as a table, each row leading to its partnerships.
     page.go_back()
+    expect(page.locator("#portfolio-count")).to_contain_text("2 partnerships match")
     page.locator("#by-region").get_by_role("button", name="Show as table").click()
+    # Opened once Bootstrap's collapse has run its course: a click while it
+    # slides open can land on the table still hidden.
+    expect(page.locator("#by-region-table")).to_have_class(re.compile(r"\bshow\b"))
     page.locator("#by-region-table").get_by_role("link", name="South America").click()
     expect(page.get_by_text("1 partnership.")).to_be_visible()
     assert "region=SA" in page.url and "sector=industry" in page.url
