@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from evaluation.models import Scorecard
 from partnerships.geography import countries_in
@@ -46,10 +46,17 @@ def shown_scorecards(
 
 
 def rated_scorecards(*, provisional: bool = False, as_of: dt.date | None = None):
-    """The scorecards with a score a reader may rely on, each in its own month:
+    """The scorecards with a score a reader may rely on, each in its own month
+    and of a partnership running in that month (as `narrow` reads a month):
     what "Ratings by month" counts, and the list behind each of its bars."""
-    return Scorecard.objects.exclude(overall_score=None).reliable(
-        provisional=provisional, as_of=as_of
+    return (
+        Scorecard.objects.exclude(overall_score=None)
+        .reliable(provisional=provisional, as_of=as_of)
+        .filter(
+            Q(partnership__start_date__isnull=True)
+            | Q(partnership__start_date__lte=F("period_end")),
+            Q(partnership__end_date__isnull=True) | Q(partnership__end_date__gte=F("period_start")),
+        )
     )
 
 

@@ -145,8 +145,13 @@ def source_summary(*, data: dict, today: dt.date) -> dict:
         "funding": money.in_base_currency(
             money.committed_by_currency(partnerships), money.rates_on(today)
         ),
+        # Each month's bar counts what was running that month, as the list
+        # behind it does, not what runs in the month shown.
         "rating_trend": _rating_trend(
-            partnerships, period=period, provisional=provisional, today=today
+            narrow(Partnership.objects.all(), data | {"period": None}),
+            period=period,
+            provisional=provisional,
+            today=today,
         ),
         "by_sector": _by_rating(facts, lambda fact: fact["sectors"]),
         "by_spanned": _by_rating(facts, lambda fact: [spanned_key(len(fact["sectors"]))]),

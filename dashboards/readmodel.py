@@ -43,13 +43,13 @@ from django.db import connection, transaction
 from django.db.models import Aggregate, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 
-from evaluation.models import Scorecard, ScorecardEvent, shown_rating
+from evaluation.models import ScorecardEvent, shown_rating
 from evaluation.selectors import expiry_warning_days
 from partnerships.geography import CONTINENT_OF_COUNTRY
 from partnerships.models import Agreement, Partnership
 
 from . import money
-from .filters import NOT_RATED
+from .filters import NOT_RATED, rated_scorecards
 from .models import PortfolioFact, PortfolioTally
 from .portfolio import (
     BEST_AND_WORST,
@@ -145,10 +145,7 @@ def _refresh(cursor, ids: list[int]) -> None:
 def _fact_source(partnerships, *, provisional: bool):
     """The partnerships with what their facts need, by the portfolio's own rules."""
     reliable = (
-        Scorecard.objects.filter(partnership=OuterRef("pk"))
-        .reliable(provisional=provisional)
-        .exclude(overall_score=None)
-        .order_by()
+        rated_scorecards(provisional=provisional).filter(partnership=OuterRef("pk")).order_by()
     )
     return (
         partnerships.with_member_places()

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 
 from evaluation.models import Scorecard
 from partnerships.geography import continent_of
@@ -184,16 +186,10 @@ def test_marks_of_another_members_dimension_keep_both_filters(client, erin, port
         assert client.get(link).context["page"].paginator.count == count, code
 
 
-@pytest.mark.parametrize("provisional", [False, True])
-def test_each_month_of_ratings_by_month_links_to_the_partnerships_it_counts(
-    client, erin, portfolio, provisional
-):
-    """A bar counts the scorecards of its month; its list holds the
-    partnerships those scorecards rate, not every partnership running then
-    (rated by an earlier month's scorecard, or not at all)."""
-    client.force_login(erin)
-    response = client.get(URL, {"provisional": "1"} if provisional else {})
-    chart = spec(response, "rating-trend")
+def assert_each_bar_lists_what_it_counts(client, params: dict) -> bool:
+    """Every bar of "Ratings by month" against the list it links to, rating by
+    rating; whether some month's plain list (without "scored") is longer."""
+    chart = spec(client.get(URL, params), "rating-trend")
     assert chart["links"]
     wider = False
     for index, link in enumerate(chart["links"]):
@@ -206,7 +202,53 @@ def test_each_month_of_ratings_by_month_links_to_the_partnerships_it_counts(
             assert narrowed.context["page"].paginator.count == dataset["data"][index]
         running = client.get("/partnerships/", {"period": link.split("period=")[1][:7]})
         wider |= running.context["page"].paginator.count > counted
+    return wider
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"provisional": "1"},
+        # The portfolio of October, which the Lisbon conference (ended in
+        # September, scored in August) was no longer running: August's bar
+        # still counts its scorecard, as August's list holds it.
+        {"period": "2026-10"},
+        {"period": "2026-10", "provisional": "1"},
+        {"period": "2026-10", "region": "EU"},
+    ],
+)
+def test_each_month_of_ratings_by_month_links_to_the_partnerships_it_counts(
+    client, erin, portfolio, params
+):
+    """A bar counts the scorecards of its month; its list holds the
+    partnerships those scorecards rate, not every partnership running then
+    (rated by an earlier month's scorecard, or not at all)."""
+    client.force_login(erin)
+    wider = assert_each_bar_lists_what_it_counts(client, params)
     assert wider  # without "scored", some month lists more than its bar counts
+
+
+def test_a_month_in_which_a_partnership_was_not_running_counts_none_of_its_scorecards(
+    client, erin, portfolio
+):
+    """Its dates corrected after it was scored, the Lisbon conference ended in
+    July: August's scorecard is in neither August's bar nor its list, whether
+    the portfolio is read from the read model or from the records."""
+    Partnership.objects.filter(title="Lisbon conference").update(end_date=dt.date(2026, 7, 31))
+    client.force_login(erin)
+    august = spec(client.get(URL), "rating-trend")
+    from_records = {
+        label: sum(ds["data"][i] for ds in august["datasets"])
+        for i, label in enumerate(august["labels"])
+    }
+    assert from_records["Aug 2026"] == 1  # Nairobi's alone
+    assert_each_bar_lists_what_it_counts(client, {})
+    call_command("rebuild_dashboards", verbosity=0)
+    cache.clear()
+    chart = spec(client.get(URL), "rating-trend")
+    assert chart == august
+    assert_each_bar_lists_what_it_counts(client, {})
 
 
 def test_scored_without_a_month_is_refused_next_to_it(client, erin, portfolio):
