@@ -1,5 +1,6 @@
 """The calendar feed (`/calendar/<secret>.ics`) and the page that creates it."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -16,7 +17,11 @@ from . import feeds
 from .models import CalendarFeed
 
 
+# The address is a credential that outlives the session that made it: as
+# for an API token, whoever holds a session (a browser left signed in) must
+# prove they are its person before making one. Reading the page asks nothing.
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def preferences(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     address = None

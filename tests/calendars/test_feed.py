@@ -13,7 +13,12 @@ from evaluation.models import Scorecard
 from lifecycle.models import NextStep
 from partnerships.models import Agreement, Obligation
 from tests.api.conftest import assess
-from tests.factories import AgreementFactory, PartnershipFactory, partnership_with_data
+from tests.factories import (
+    AgreementFactory,
+    PartnershipFactory,
+    partnership_with_data,
+    signed_in_again,
+)
 from tests.health.builders import open_round
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -218,6 +223,7 @@ def test_the_page_shows_the_address_once_and_stores_only_its_hash(client, alice)
     alice.save(update_fields=["time_zone"])
     client.force_login(alice)
     assert "Africa/Nairobi" in client.get("/calendar/").content.decode()
+    signed_in_again(client)
     response = client.post("/calendar/")
     address = response.context["address"]
     secret = address.rsplit("/", 1)[1].removesuffix(".ics")
@@ -226,3 +232,17 @@ def test_the_page_shows_the_address_once_and_stores_only_its_hash(client, alice)
     assert secret not in client.get("/calendar/").content.decode()
     client.post("/calendar/revoke/")
     assert not CalendarFeed.objects.exists()
+
+
+def test_making_an_address_asks_for_the_password_again_first(client, alice):
+    """A session alone (a browser left signed in) cannot make a calendar address."""
+    client.force_login(alice)
+    response = client.post("/calendar/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not CalendarFeed.objects.exists()
+    # Reading the page, and revoking, ask nothing more.
+    assert client.get("/calendar/").status_code == 200
+    signed_in_again(client)
+    assert client.post("/calendar/").context["address"]
+    assert CalendarFeed.objects.filter(user=alice).count() == 1
