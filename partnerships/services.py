@@ -218,7 +218,7 @@ def partnership_member_update(*, member: PartnershipMember, role: str) -> Partne
             }
         )
     member.role = role
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[member.partnership_id])
     return _member_save(member)
 
 
@@ -256,7 +256,7 @@ def partnership_member_remove(*, member: PartnershipMember) -> None:
             }
         )
     member.delete()
-    portfolio_changed.fire_on_commit()
+    portfolio_changed.fire_on_commit(partnership_ids=[member.partnership_id])
 
 
 @dataclass

@@ -237,6 +237,42 @@ def test_a_new_member_moves_the_rows_on_commit(portfolio, django_capture_on_comm
     assert_same_as_source()
 
 
+def facts_written() -> dict[tuple[int, bool], str]:
+    """Each fact row's transaction id (PostgreSQL's `xmin`): a row written
+    again since has another."""
+    return {
+        (row["partnership_id"], row["provisional"]): row["xmin"]
+        for row in PortfolioFact.objects.extra(select={"xmin": "xmin::text"}).values(
+            "partnership_id", "provisional", "xmin"
+        )
+    }
+
+
+@pytest.mark.parametrize("change", ["role", "removal"])
+def test_a_members_change_moves_the_rows_of_its_partnership_alone(
+    portfolio, django_capture_on_commit_callbacks, change
+):
+    """Not a rebuild of the whole portfolio (seconds at 100,000 partnerships,
+    in the manager's request): the other partnerships' facts stay as written."""
+    exchange = Partnership.objects.get(title="Paris nurse exchange")
+    before = facts_written()
+    member = exchange.members.get(partner__name="São Paulo Pharma")
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "role":
+            partnership_services.partnership_member_update(member=member, role="lead")
+        else:
+            partnership_services.partnership_member_remove(member=member)
+    after = facts_written()
+    assert {key for key in after if after[key] != before.get(key)} == {
+        (exchange.pk, False),
+        (exchange.pk, True),
+    }
+    if change == "removal":
+        summary = readmodel.whole_portfolio_summary(provisional=False, today=today())
+        assert "BR" not in summary["countries"]
+    assert_same_as_source()
+
+
 def test_a_partner_change_moves_the_rows_of_its_partnerships(
     portfolio, django_capture_on_commit_callbacks
 ):
