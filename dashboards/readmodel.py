@@ -14,9 +14,10 @@ shows of the whole portfolio:
 They are written on commit, through the hooks of the lower layers (registered
 in `apps.py`): a change naming its partnerships (a review, a stage, an
 agreement, a member) refreshes their facts and moves the tallies by the
-difference; a change that names none (an assessment run finishing, the daily
-expiry of agreements, a new policy) rebuilds both, set-based, in one
-transaction. `manage.py rebuild_dashboards` rebuilds them as well; a rebuild
+difference, at once; a change that names none (an assessment run finishing,
+the daily expiry of agreements) has the worker rebuild both, set-based, in one
+transaction (`tasks.rebuild_read_model`, sent through the outbox and retried
+through a database restart), which then leaves the cached portfolios behind. `manage.py rebuild_dashboards` rebuilds them as well; a rebuild
 gives the same rows however often it runs.
 
 Until the first rebuild the read model is not trusted (a marker row says it was
@@ -45,6 +46,7 @@ from django.db.models.functions import JSONObject
 
 from evaluation.models import ScorecardEvent, shown_rating
 from evaluation.selectors import expiry_warning_days
+from ops.outbox import outbox_enqueue
 from partnerships.geography import CONTINENT_OF_COUNTRY
 from partnerships.models import Agreement, Partnership
 
@@ -60,6 +62,7 @@ from .portfolio import (
     latest_card,
     trend_start,
 )
+from .tasks import rebuild_read_model
 
 logger = logging.getLogger(__name__)
 
@@ -87,17 +90,36 @@ class _JsonbObjectAgg(Aggregate):
 
 def refresh(*, partnership_ids: Iterable[int] | None = None, **_payload) -> None:
     """Bring the read model up to date with what changed: these partnerships,
-    or (None) possibly all. Once built, never before (see the module's doc)."""
+    or (None) possibly all. Once built, never before (see the module's doc).
+
+    A few partnerships are refreshed at once, in the caller's process (a
+    manager's change shows on the next page). A change that names none (an
+    assessment run finishing, the day's expiries) is rebuilt by the worker
+    (`tasks.rebuild_read_model`): seconds at 10,000 partnerships, better not
+    spent in the task that finished a run or in a request, and retried through
+    a database restart, where a failure here was only logged and left the
+    portfolio behind until the next rebuild."""
     if partnership_ids is not None and not partnership_ids:
         return  # e.g. a new policy: its expiry window is read with the page
+    if partnership_ids is None:
+        if is_built():
+            outbox_enqueue(task_name=rebuild_read_model.name, kwargs_list=[{}])
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        if is_built():
+            _refresh(cursor, sorted(set(partnership_ids)))
+
+
+def rebuild_if_built() -> bool:
+    """Write the read model anew if it was built (the worker's rebuild after a
+    run); whether it was."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         if not is_built():
-            return
-        if partnership_ids is None:
-            _rebuild(cursor)
-        else:
-            _refresh(cursor, sorted(set(partnership_ids)))
+            return False
+        _rebuild(cursor)
+    return True
 
 
 def refresh_returned(*, event_id: int) -> None:

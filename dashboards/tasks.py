@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from evaluation.tasks import DATABASE_RETRY
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,3 +26,15 @@ def expire_export_jobs():
     count = export_jobs_expire()
     logger.info("Deleted %d expired export(s)", count)
     return count
+
+
+@shared_task(acks_late=True, **DATABASE_RETRY)
+def rebuild_read_model():
+    """The portfolio's read model written anew after a change that names no
+    partnership (a run finishing, the day's expiries); then the cached
+    portfolios, computed from the rows it replaced, are left behind."""
+    from .cache import bump_generation
+    from .readmodel import rebuild_if_built
+
+    if rebuild_if_built():
+        bump_generation()

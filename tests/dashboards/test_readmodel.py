@@ -16,12 +16,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from dashboards import readmodel
+from dashboards import cache, readmodel
 from dashboards.models import PortfolioFact, PortfolioTally
 from dashboards.portfolio import portfolio_summary, source_summary
+from dashboards.tasks import rebuild_read_model
 from evaluation import review
 from evaluation import services as evaluation_services
 from evaluation.models import Scorecard
+from ops.models import OutboxMessage
 from partnerships import services as partnership_services
 from partnerships.models import Agreement, Partner, Partnership
 from tests.dashboards.test_portfolio import (
@@ -284,9 +286,12 @@ def test_a_partner_change_moves_the_rows_of_its_partnerships(
     assert_same_as_source()
 
 
-def test_an_assessment_run_rebuilds_the_rows_on_commit(
+def test_an_assessment_run_has_the_worker_rebuild_the_rows(
     alice, rita, django_capture_on_commit_callbacks
 ):
+    """The run's last chunk asks the worker for a rebuild (through the outbox,
+    on commit) rather than spending seconds on it itself; the rebuild leaves
+    the cached portfolios behind, computed as they were from the old rows."""
     partnership = partnership_with_data(owner=alice)
     readmodel.rebuild()
     assert readmodel.whole_portfolio_summary(provisional=True, today=today())["ratings"] == {
@@ -296,10 +301,27 @@ def test_an_assessment_run_rebuilds_the_rows_on_commit(
         run = evaluation_services.assessment_run_start(period_start=dt.date(2026, 10, 1))
         for chunk_id in evaluation_services.assessment_run_pending_chunks(run=run):
             evaluation_services.assessment_chunk_execute(chunk_id=chunk_id)
+    asked = OutboxMessage.objects.filter(task_name=rebuild_read_model.name)
+    assert asked.count() == 1 and asked.get().kwargs == {}
+    generation = cache.generation()
+
+    rebuild_read_model(**asked.get().kwargs)  # what the worker does
     card = Scorecard.objects.get(partnership=partnership)
     ratings = readmodel.whole_portfolio_summary(provisional=True, today=today())["ratings"]
     assert ratings == {card.rating: 1}
+    assert cache.generation() > generation
     assert_same_as_source()
+
+
+def test_until_built_a_run_asks_for_no_rebuild(alice, django_capture_on_commit_callbacks):
+    partnership_with_data(owner=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = evaluation_services.assessment_run_start(period_start=dt.date(2026, 10, 1))
+        for chunk_id in evaluation_services.assessment_run_pending_chunks(run=run):
+            evaluation_services.assessment_chunk_execute(chunk_id=chunk_id)
+    assert not OutboxMessage.objects.filter(task_name=rebuild_read_model.name).exists()
+    rebuild_read_model()  # a rebuild asked for before, say: builds nothing
+    assert not readmodel.is_built()
 
 
 # --- cost -------------------------------------------------------------------------------
