@@ -1,4 +1,5 @@
-"""ETags on single records and `If-Match` on writes to them (412 when stale).
+"""ETags on single records and `If-Match` on writes to them: required (428
+without it), refused when stale (412).
 
 A record's ETag comes from its `version` when it has one (optimistic locking),
 else from when it last changed, so any change makes the old tag stale.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .problems import PreconditionFailed
+from .problems import PreconditionFailed, PreconditionRequired
 
 # What changes whenever a record of this kind changes, when it has no `version`.
 CHANGE_MARKS = {
@@ -31,11 +32,14 @@ def check_if_match(request, instance) -> None:
     """Refuse a write made on an older state of `instance` than the stored one.
 
     Call it on the row locked for the write, so no other write slips between.
-    Without `If-Match` the write goes ahead (the header is the client's choice).
+    Without `If-Match` the write is refused too (428): a client that read the
+    record, waited and wrote would otherwise overwrite, unseen, a change made
+    in between, which the pages refuse. `If-Match: *` is the client saying, in
+    so many words, that it writes over whatever is stored (RFC 9110).
     """
-    header = request.headers.get("If-Match")
+    header = request.headers.get("If-Match", "").strip()
     if not header:
-        return
+        raise PreconditionRequired()
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     if "*" in tags:
         return

@@ -56,6 +56,8 @@ def idempotent(request, write) -> Response:
     fingerprint = request_hash(request)
     stored = IdempotentRequest.objects.filter(user=request.user, key=key).first()
     if stored is not None:
+        # Before the write and so before its If-Match check: a retry repeats
+        # the If-Match its first request sent, stale once that one wrote.
         return _replay(stored, fingerprint)
     try:
         with transaction.atomic():

@@ -30,6 +30,15 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "Send the record's ETag from your last GET of it in an If-Match header, "
+        "so that a change made since is not overwritten."
+    )
+    default_code = "precondition_required"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This conflicts with the record's current state.")
@@ -108,6 +117,7 @@ TITLES = {
     412: _("Precondition failed"),
     415: _("Unsupported media type"),
     422: _("Unprocessable request"),
+    428: _("Precondition required"),
     429: _("Too many requests"),
 }
 

@@ -1,5 +1,6 @@
 """The OpenAPI schema's shared parts: every operation may answer a problem,
-and every POST takes an Idempotency-Key."""
+every POST takes an Idempotency-Key, and every write to a record that exists
+requires its If-Match."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -38,6 +39,24 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
+# Every write to a record that exists asks for it (conditional.check_if_match):
+# the views name it in their `extend_schema(parameters=…)`.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The record's `ETag` from your last GET of it (for a member of a "
+    "partnership, the partnership's). A write without it is refused (428); one "
+    "with an ETag that is no longer the record's, because it changed since, is "
+    "refused (412); neither saves anything. `*` writes over whatever is stored.",
+)
+
+
+def takes_if_match(parameters) -> bool:
+    return any(getattr(parameter, "name", None) == IF_MATCH.name for parameter in parameters)
+
+
 class ProblemAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -52,6 +71,8 @@ class ProblemAutoSchema(AutoSchema):
         codes = list(COMMON_PROBLEMS)
         if self.method != "GET":
             codes += [412, 415, 422]
+        if takes_if_match(self.get_override_parameters()):
+            codes.append(428)
         for code in codes:
             if str(code) in responses:
                 continue

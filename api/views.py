@@ -56,6 +56,7 @@ from .idempotency import idempotent
 from .parsers import JSONParser
 from .permissions import ModelPermission
 from .problems import form_errors, service_error
+from .schema import IF_MATCH
 
 
 class ApiMixin:
@@ -93,14 +94,6 @@ class ReadViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         return with_etag(Response(self.get_serializer(instance).data), instance)
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description="The ETag read: the write is refused (412) if the record changed since.",
-)
 
 
 # --- partners --------------------------------------------------------------------------
@@ -247,7 +240,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
     @staticmethod
     def _locked(request, pk) -> Partnership:
         """The partnership's row locked for a write (inside its transaction),
-        refused (412) if the client's If-Match names an older state of it."""
+        refused without an If-Match (428) or with one naming an older state of it (412)."""
         partnership = Partnership.objects.select_for_update().get(pk=pk)
         check_if_match(request, partnership)
         return partnership
@@ -512,9 +505,9 @@ class MeasurementViewSet(ReadViewSet):
     @extend_schema(request=None, parameters=[IF_MATCH], responses={204: None})
     def destroy(self, request, pk=None):
         """Clear a recorded value, as emptying its grid cell does (the history
-        keeps it, naming who cleared it): refused (412) if the If-Match names
-        an older state of it. Any period may be cleared, also one that could no
-        longer be recorded."""
+        keeps it, naming who cleared it): refused without an If-Match (428)
+        or with one naming an older state of it (412). Any period may be
+        cleared, also one that could no longer be recorded."""
         measurement = self.get_object()
         metric = OutcomeMetric.objects.select_related("objective__partnership").get(
             pk=measurement.metric_id

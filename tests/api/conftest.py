@@ -5,6 +5,7 @@ import time_machine
 from django.utils.translation import trans_real
 from rest_framework.test import APIClient
 
+from api.conditional import etag_of
 from api.tokens import token_create
 from evaluation import services as evaluation_services
 from evaluation.models import Scorecard
@@ -26,6 +27,14 @@ def client_for(db):
         return client
 
     return make
+
+
+def if_match(record) -> dict:
+    """The If-Match header every write to an existing record needs: `record`'s
+    ETag as a GET would answer it now, for tests about something else (the
+    ones about If-Match read it through the API: test_conditional.py)."""
+    stored = type(record).objects.get(pk=record.pk)
+    return {"HTTP_IF_MATCH": etag_of(stored)}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from partnerships import services
 from partnerships.models import Measurement
+from tests.api.conftest import if_match
 from tests.api.test_problems import assert_problem
 
 OCTOBER = dt.date(2025, 10, 1)
@@ -37,12 +38,14 @@ class TestJsonNestedTooDeep:
 
     def test_every_endpoint_that_reads_a_body_says_so(self, client_for, alice, ours):
         client = client_for(alice)
-        for method, url in [
-            ("post", f"/api/v1/partnerships/{ours.pk}/measurements/"),
-            ("patch", f"/api/v1/partnerships/{ours.pk}/"),
-            ("post", "/api/v1/objectives/"),
+        for method, url, headers in [
+            ("post", f"/api/v1/partnerships/{ours.pk}/measurements/", {}),
+            ("patch", f"/api/v1/partnerships/{ours.pk}/", if_match(ours)),
+            ("post", "/api/v1/objectives/", {}),
         ]:
-            response = getattr(client, method)(url, nested(5000), content_type="application/json")
+            response = getattr(client, method)(
+                url, nested(5000), content_type="application/json", **headers
+            )
             body = assert_problem(response, 400)
             assert body["type"] == "urn:accord:problem:parse_error", url
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from partnerships.models import EXPERTISE_MAX_AREAS, RENEWAL_TERM_MAX_MONTHS, Partner
+from tests.api.conftest import if_match
 from tests.factories import AgreementFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ class TestExpertise:
             f"/api/v1/partners/{partner.pk}/",
             {"expertise": areas(EXPERTISE_MAX_AREAS + 1)},
             format="json",
+            **if_match(partner),
         )
         assert response.status_code == 400
         assert response.json()["errors"] == {"expertise": [TOO_MANY]}

@@ -5,6 +5,7 @@ area of expertise the partner page would split in two when saved again."""
 import pytest
 
 from partnerships.models import Partner, Partnership
+from tests.api.conftest import if_match
 from tests.api.test_bulk import partner
 from tests.factories import PartnershipFactory
 
@@ -35,6 +36,7 @@ def test_a_benefit_given_twice_is_kept_once(client_for, alice):
         f"/api/v1/partnerships/{partnership.pk}/",
         {"benefits_sought": ["patient_outcomes", "innovation", "patient_outcomes"]},
         format="json",
+        **if_match(partnership),
     )
     assert response.status_code == 200, response.content
     assert Partnership.objects.get(pk=partnership.pk).benefits_sought == [

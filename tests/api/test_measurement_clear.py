@@ -5,6 +5,7 @@ import pytest
 
 from accounts.models import Role
 from partnerships.models import Measurement
+from tests.api.conftest import if_match
 from tests.factories import user_with_role
 
 
@@ -42,12 +43,12 @@ def test_those_who_may_not_edit_the_partnership_clear_nothing(client_for, reques
         user = user_with_role("dora", Role.MANAGER, first_name="Dora")
     else:
         user = request.getfixturevalue(who)
-    response = client_for(user).delete(url(value))
+    response = client_for(user).delete(url(value), **if_match(value))
     assert response.status_code == 403
     assert Measurement.objects.filter(pk=value.pk).exists()
 
 
 def test_a_read_only_token_clears_nothing(client_for, alice, value):
-    response = client_for(alice, scope="read").delete(url(value))
+    response = client_for(alice, scope="read").delete(url(value), **if_match(value))
     assert response.status_code == 403
     assert Measurement.objects.filter(pk=value.pk).exists()

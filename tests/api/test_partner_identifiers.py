@@ -4,6 +4,7 @@ normalised, refused naming the field (the rules: partnerships.identifiers)."""
 import pytest
 
 from partnerships.models import Partner
+from tests.api.conftest import if_match
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +28,15 @@ def test_the_api_reads_and_writes_the_identifiers(client_for, alice):
     assert response.status_code == 201, response.content
     partner = Partner.objects.get(name="California Digital Library")
     assert partner.ror_id == "03yrm5c26"
-    body = api.get(f"/api/v1/partners/{partner.pk}/").json()
+    read = api.get(f"/api/v1/partners/{partner.pk}/")
+    body = read.json()
     assert (body["ror_id"], body["iati_id"]) == ("03yrm5c26", "")
 
     response = api.patch(
-        f"/api/v1/partners/{partner.pk}/", {"iati_id": "US-EIN-941539563"}, format="json"
+        f"/api/v1/partners/{partner.pk}/",
+        {"iati_id": "US-EIN-941539563"},
+        format="json",
+        HTTP_IF_MATCH=read["ETag"],
     )
     assert response.status_code == 200, response.content
     partner.refresh_from_db()
@@ -53,7 +58,7 @@ def test_the_api_refuses_a_bad_or_taken_identifier_naming_the_field(
     PartnerFactory(ror_id="03yrm5c26", iati_id="GB-CHC-202918")
     partner = PartnerFactory(name="Mine")
     response = client_for(alice).patch(
-        f"/api/v1/partners/{partner.pk}/", {field: value}, format="json"
+        f"/api/v1/partners/{partner.pk}/", {field: value}, format="json", **if_match(partner)
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"

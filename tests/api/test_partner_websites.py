@@ -4,6 +4,7 @@ an address typed without its scheme is taken as https (PartnerForm.website)."""
 import pytest
 
 from partnerships.models import Partner
+from tests.api.conftest import if_match
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,10 @@ def test_a_website_without_its_scheme_is_saved_as_https_on_create(client_for, al
 def test_a_website_without_its_scheme_is_saved_as_https_on_patch(client_for, alice):
     partner = PartnerFactory(website="")
     response = client_for(alice).patch(
-        f"/api/v1/partners/{partner.pk}/", {"website": "www.example.org/about"}, format="json"
+        f"/api/v1/partners/{partner.pk}/",
+        {"website": "www.example.org/about"},
+        format="json",
+        **if_match(partner),
     )
     assert response.status_code == 200, response.content
     partner.refresh_from_db()

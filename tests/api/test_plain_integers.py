@@ -7,6 +7,7 @@ the API, an id no client meant, and a write landed on whatever record had it.
 import pytest
 
 from partnerships.models import Measurement, Objective, PartnershipMember
+from tests.api.conftest import if_match
 from tests.factories import PartnerFactory
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -37,6 +38,7 @@ def test_nor_a_partner(client_for, alice, ours):
         f"/api/v1/partnerships/{ours.pk}/members/",
         {"partner": str(partner.pk).translate(ARABIC_INDIC)},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert not PartnershipMember.objects.filter(partnership=ours, partner=partner).exists()

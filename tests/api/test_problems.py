@@ -5,6 +5,7 @@ import json
 import pytest
 
 from partnerships.models import Partner
+from tests.api.conftest import if_match
 from tests.factories import MetricFactory, PartnerFactory, PartnershipFactory
 
 PROBLEM = "application/problem+json"
@@ -30,7 +31,10 @@ def test_malformed_json_is_a_400_problem(client_for, alice):
 def test_unknown_fields_are_refused_and_named(client_for, alice):
     partner = PartnerFactory()
     response = client_for(alice).patch(
-        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu", "ctiy": "Kisumu"}, format="json"
+        f"/api/v1/partners/{partner.pk}/",
+        {"city": "Kisumu", "ctiy": "Kisumu"},
+        format="json",
+        **if_match(partner),
     )
     body = assert_problem(response, 400)
     assert body["errors"] == {"ctiy": ["Unknown field: this API does not take it."]}
@@ -146,6 +150,7 @@ def test_an_unknown_field_is_refused_in_the_readers_language(client_for, alice, 
         {"ctiy": "Kisumu"},
         format="json",
         HTTP_ACCEPT_LANGUAGE="fr",
+        **if_match(partner),
     )
     body = assert_problem(response, 400)
     assert body["errors"] == {"ctiy": ["Champ inconnu : l’API ne le prend pas."]}

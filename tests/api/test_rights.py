@@ -13,6 +13,7 @@ import pytest
 from accounts.models import Role
 from evaluation.models import Scorecard
 from partnerships.models import Measurement, Partner, StageChange
+from tests.api.conftest import if_match
 from tests.factories import MetricFactory, PartnerFactory, user_with_role
 
 
@@ -68,7 +69,10 @@ def test_it_shows_an_executive_only_approved_scorecards(client_for, erin, rita, 
     assert executive.get("/api/v1/scorecards/").json()["count"] == 0
     assert executive.get(f"/api/v1/scorecards/{card.pk}/").status_code == 404
 
-    client_for(rita).post(f"/api/v1/scorecards/{card.pk}/approve/", {}, format="json")
+    approved = client_for(rita).post(
+        f"/api/v1/scorecards/{card.pk}/approve/", {}, format="json", **if_match(card)
+    )
+    assert approved.status_code == 200, approved.content
     assert executive.get(f"/api/v1/scorecards/{card.pk}/").status_code == 200
 
 
@@ -86,6 +90,7 @@ def test_it_lets_a_co_lead_change_the_stage_with_a_reason(client_for, bob, ours)
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "struggling", "reason": "Funding paused."},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 200, response.content
     change = StageChange.objects.get(partnership=ours)
@@ -165,7 +170,10 @@ def test_it_refuses_partners_from_those_who_do_not_manage(role, request, client_
 
 def test_it_lets_a_reviewer_approve_return_and_override(client_for, rita, card, alice, bob):
     response = client_for(rita).post(
-        f"/api/v1/scorecards/{card.pk}/return/", {"comment": "Check Q3."}, format="json"
+        f"/api/v1/scorecards/{card.pk}/return/",
+        {"comment": "Check Q3."},
+        format="json",
+        **if_match(card),
     )
     assert response.status_code == 200, response.content
     assert Scorecard.objects.get(pk=card.pk).review_state == "returned"
@@ -177,6 +185,7 @@ def test_it_lets_a_reviewer_override_with_a_justification(client_for, rita, card
         f"/api/v1/scorecards/{card.pk}/override/",
         {"rating": other, "justification": "The site visit showed otherwise."},
         format="json",
+        **if_match(card),
     )
     assert response.status_code == 200, response.content
     card.refresh_from_db()
@@ -204,8 +213,9 @@ def test_it_refuses_a_reviewer_who_co_leads_the_partnership(client_for, rita, ca
 
 def test_it_says_why_an_approved_scorecard_cannot_be_approved_again(client_for, rita, card):
     client = client_for(rita)
-    client.post(f"/api/v1/scorecards/{card.pk}/approve/", {}, format="json")
-    response = client.post(f"/api/v1/scorecards/{card.pk}/approve/", {}, format="json")
+    approve = f"/api/v1/scorecards/{card.pk}/approve/"
+    assert client.post(approve, {}, format="json", **if_match(card)).status_code == 200
+    response = client.post(approve, {}, format="json", **if_match(card))
     assert response.status_code == 400
     assert "cannot be approved now" in response.json()["detail"]
 
@@ -230,6 +240,7 @@ def test_an_api_write_is_in_the_history_with_its_user_and_token(client_for, bob,
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "struggling", "reason": "Funding paused."},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 200, response.content
     token = ApiToken.objects.get(user=bob)
@@ -253,7 +264,10 @@ def test_a_return_comment_is_as_long_through_either_door(
     comment = "x" * length
     if door == "api":
         response = client_for(rita).post(
-            f"/api/v1/scorecards/{card.pk}/return/", {"comment": comment}, format="json"
+            f"/api/v1/scorecards/{card.pk}/return/",
+            {"comment": comment},
+            format="json",
+            **if_match(card),
         )
     else:
         client.force_login(rita)

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from accounts.models import Role
 from calendars.feeds import feed_create
 from evaluation.models import Scorecard
-from tests.api.conftest import assess
+from tests.api.conftest import assess, if_match
 from tests.factories import partnership_with_data, with_authenticator
 
 
@@ -35,7 +35,12 @@ def test_a_token_made_before_a_role_that_needs_a_second_factor_writes_nothing_wi
     client = client_for(alice)
     made_a_reviewer(alice)
 
-    response = client.post(f"/api/v1/scorecards/{theirs_in_review.pk}/approve/", {}, format="json")
+    response = client.post(
+        f"/api/v1/scorecards/{theirs_in_review.pk}/approve/",
+        {},
+        format="json",
+        **if_match(theirs_in_review),
+    )
 
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]
@@ -59,7 +64,12 @@ def test_once_the_second_factor_is_set_up_the_same_token_works_again(
     client = client_for(alice)
     with_authenticator(made_a_reviewer(alice))
 
-    response = client.post(f"/api/v1/scorecards/{theirs_in_review.pk}/approve/", {}, format="json")
+    response = client.post(
+        f"/api/v1/scorecards/{theirs_in_review.pk}/approve/",
+        {},
+        format="json",
+        **if_match(theirs_in_review),
+    )
 
     assert response.status_code == 200
     assert Scorecard.objects.get(pk=theirs_in_review.pk).review_state == "approved"

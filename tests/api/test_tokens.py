@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
 from partnerships.models import Partner
+from tests.api.conftest import if_match
 from tests.factories import PartnerFactory, signed_in_again
 
 
@@ -24,7 +25,9 @@ def test_a_read_only_token_reads_but_does_not_write(client_for, alice):
     partner = PartnerFactory()
     client = client_for(alice, scope="read")
     assert client.get(f"/api/v1/partners/{partner.pk}/").status_code == 200
-    response = client.patch(f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json")
+    response = client.patch(
+        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json", **if_match(partner)
+    )
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
     partner.refresh_from_db()
@@ -34,7 +37,7 @@ def test_a_read_only_token_reads_but_does_not_write(client_for, alice):
 def test_a_read_write_token_writes(client_for, alice):
     partner = PartnerFactory()
     response = client_for(alice).patch(
-        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json"
+        f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json", **if_match(partner)
     )
     assert response.status_code == 200, response.content
     partner.refresh_from_db()

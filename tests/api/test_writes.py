@@ -24,6 +24,7 @@ from partnerships.models import (
     PartnershipLead,
     PartnershipMember,
 )
+from tests.api.conftest import if_match
 from tests.factories import ObjectiveFactory, PartnerFactory, user_with_role
 
 
@@ -91,9 +92,11 @@ def try_every_verb(client, partnership) -> dict[str, tuple[int, bool]]:
     objective = partnership.objectives.first()
     url = f"/api/v1/partnerships/{partnership.pk}/"
     done = {}
-    response = client.patch(url, {"title": "Renamed"}, format="json")
+    response = client.patch(url, {"title": "Renamed"}, format="json", **if_match(partnership))
     done["change"] = (response.status_code, Partnership.objects.filter(title="Renamed").exists())
-    response = client.post(f"{url}members/", {"partner": partner.pk}, format="json")
+    response = client.post(
+        f"{url}members/", {"partner": partner.pk}, format="json", **if_match(partnership)
+    )
     done["add member"] = (response.status_code, partner.memberships.exists())
     response = client.post("/api/v1/objectives/", new_objective(partnership), format="json")
     done["add objective"] = (
@@ -227,7 +230,10 @@ def test_a_rule_of_a_row_as_a_whole_is_named_by_the_row(client_for, alice, bob):
 def test_a_member_already_there_is_refused_by_the_database_rule(client_for, alice, ours):
     member = ours.members.get()
     response = client_for(alice).post(
-        f"/api/v1/partnerships/{ours.pk}/members/", {"partner": member.partner_id}, format="json"
+        f"/api/v1/partnerships/{ours.pk}/members/",
+        {"partner": member.partner_id},
+        format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert "already a member" in str(response.json()["errors"])
@@ -239,7 +245,10 @@ def test_a_patch_changes_only_what_it_sends_and_never_the_owner_or_stage(
 ):
     before = Partnership.objects.get(pk=ours.pk)
     response = client_for(bob).patch(
-        f"/api/v1/partnerships/{ours.pk}/", {"description": "Now with Eldoret."}, format="json"
+        f"/api/v1/partnerships/{ours.pk}/",
+        {"description": "Now with Eldoret."},
+        format="json",
+        **if_match(ours),
     )
     assert response.status_code == 200, response.content
     after = Partnership.objects.get(pk=ours.pk)
@@ -254,7 +263,7 @@ def test_a_patch_changes_only_what_it_sends_and_never_the_owner_or_stage(
     assert after.version == before.version + 1
     for field in ("owner", "stage"):
         refused = client_for(alice).patch(
-            f"/api/v1/partnerships/{ours.pk}/", {field: "x"}, format="json"
+            f"/api/v1/partnerships/{ours.pk}/", {field: "x"}, format="json", **if_match(ours)
         )
         assert refused.status_code == 400
         assert field in refused.json()["errors"]
@@ -265,6 +274,7 @@ def test_the_forms_rule_on_dates_is_named(client_for, alice, ours):
         f"/api/v1/partnerships/{ours.pk}/",
         {"start_date": "2026-01-01", "end_date": "2025-01-01"},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
@@ -278,6 +288,7 @@ def test_ending_a_partnership_needs_its_end_date_as_on_the_stage_page(client_for
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "completed", "reason": "Done."},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"end_date": ["An ended partnership needs its end date."]}
@@ -290,6 +301,7 @@ def test_a_stage_change_said_in_invisible_characters_alone_is_refused(client_for
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "struggling", "reason": "\u200b\u2060"},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"reason": ["Say why the stage changes."]}
@@ -304,6 +316,7 @@ def test_ending_a_partnership_after_today_is_refused_naming_the_end_date(client_
         f"/api/v1/partnerships/{ours.pk}/stage/",
         {"stage": "completed", "reason": "Done.", "end_date": ahead.isoformat()},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
@@ -359,23 +372,30 @@ def test_a_metrics_plain_decimal_target_is_saved(client_for, alice, ours):
     assert OutcomeMetric.objects.get(name="Midwives trained").target_value == Decimal("12.5")
 
 
-# --- If-Match: optional, and a stale one refused -------------------------------------------
+# --- If-Match: required, and a stale one refused -------------------------------------------
+# (every kind of write, in a loop: test_conditional.py)
 
 
-def test_a_patch_without_if_match_goes_ahead_last_writer_wins(client_for, alice, bob, ours):
-    client_for(bob).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Bob's"}, format="json")
-    response = client_for(alice).patch(
-        f"/api/v1/partnerships/{ours.pk}/", {"title": "Alice's"}, format="json"
-    )
-    assert response.status_code == 200
+def test_a_patch_without_if_match_does_not_overwrite_the_one_before(client_for, alice, bob, ours):
+    """alice read the partnership before bob renamed it: without If-Match her
+    write would silently undo his (the last writer won)."""
+    url = f"/api/v1/partnerships/{ours.pk}/"
+    bobs = client_for(bob).patch(url, {"title": "Bob's"}, format="json", **if_match(ours))
+    assert bobs.status_code == 200, bobs.content
+    response = client_for(alice).patch(url, {"title": "Alice's"}, format="json")
+    assert response.status_code == 428
+    assert response["Content-Type"] == "application/problem+json"
     ours.refresh_from_db()
-    assert ours.title == "Alice's"
+    assert ours.title == "Bob's"
 
 
 def test_a_patch_with_a_stale_if_match_is_refused(client_for, alice, bob, ours):
     mine = client_for(alice)
     etag = mine.get(f"/api/v1/partnerships/{ours.pk}/")["ETag"]
-    client_for(bob).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Bob's"}, format="json")
+    bobs = client_for(bob).patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "Bob's"}, format="json", **if_match(ours)
+    )
+    assert bobs.status_code == 200, bobs.content
     response = mine.patch(
         f"/api/v1/partnerships/{ours.pk}/", {"title": "Alice's"}, format="json", HTTP_IF_MATCH=etag
     )
@@ -391,14 +411,14 @@ def test_a_patch_with_a_stale_if_match_is_refused(client_for, alice, bob, ours):
     assert response["ETag"] != fresh
 
 
-def test_a_partner_patch_without_if_match_goes_ahead(client_for, alice):
+def test_a_partner_patch_without_if_match_is_refused(client_for, alice):
     partner = PartnerFactory(city="Nairobi")
     response = client_for(alice).patch(
         f"/api/v1/partners/{partner.pk}/", {"city": "Kisumu"}, format="json"
     )
-    assert response.status_code == 200
+    assert response.status_code == 428
     partner.refresh_from_db()
-    assert partner.city == "Kisumu"
+    assert partner.city == "Nairobi"
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -407,7 +427,10 @@ def test_a_partner_patch_without_if_match_goes_ahead(client_for, alice):
 def test_a_write_by_token_is_in_the_history_with_its_token(client_for, bob, ours):
     client = client_for(bob)
     token = ApiToken.objects.get(user=bob)
-    client.patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "Renamed"}, format="json")
+    renamed = client.patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "Renamed"}, format="json", **if_match(ours)
+    )
+    assert renamed.status_code == 200, renamed.content
     made = client.post("/api/v1/objectives/", new_objective(ours), format="json").json()
 
     event = Partnership.pgh_event_model.objects.filter(pgh_obj=ours).latest("pgh_id")
@@ -418,7 +441,10 @@ def test_a_write_by_token_is_in_the_history_with_its_token(client_for, bob, ours
 
 
 def test_leads_kept_by_a_patch(client_for, alice, bob, ours):
-    client_for(alice).patch(f"/api/v1/partnerships/{ours.pk}/", {"title": "x y"}, format="json")
+    response = client_for(alice).patch(
+        f"/api/v1/partnerships/{ours.pk}/", {"title": "x y"}, format="json", **if_match(ours)
+    )
+    assert response.status_code == 200, response.content
     assert list(
         PartnershipLead.objects.filter(partnership=ours).values_list("user", flat=True)
     ) == [bob.pk]
@@ -433,8 +459,11 @@ def test_only_its_owner_and_co_leads_change_or_remove_a_member(who, request, cli
     member = ours.members.get()
     other = PartnershipMember.objects.create(partnership=ours, partner=PartnerFactory())
     url = f"/api/v1/partnerships/{ours.pk}/members/"
-    changed = client.patch(f"{url}{other.partner_id}/", {"role": "funder"}, format="json")
-    removed = client.delete(f"{url}{other.partner_id}/")
+    # Each with the partnership's ETag as it is then: a member is part of it.
+    changed = client.patch(
+        f"{url}{other.partner_id}/", {"role": "funder"}, format="json", **if_match(ours)
+    )
+    removed = client.delete(f"{url}{other.partner_id}/", **if_match(ours))
     if who in LEADERS_OF_OURS:
         assert (changed.status_code, removed.status_code) == (200, 204)
         assert list(ours.members.all()) == [member]
@@ -451,7 +480,7 @@ def test_a_party_to_an_agreement_stays_a_member(client_for, alice, ours):
     member = ours.members.get()
     AgreementParty.objects.create(agreement=ours.agreements.get(), partner=member.partner)
     response = client_for(alice).delete(
-        f"/api/v1/partnerships/{ours.pk}/members/{member.partner_id}/"
+        f"/api/v1/partnerships/{ours.pk}/members/{member.partner_id}/", **if_match(ours)
     )
     assert response.status_code == 400
     assert "party to an agreement" in response.json()["errors"]["partner"][0]
@@ -464,6 +493,7 @@ def test_a_second_lead_partner_is_refused_naming_the_role(client_for, alice, our
         f"/api/v1/partnerships/{ours.pk}/members/{other.partner_id}/",
         {"role": "lead"},
         format="json",
+        **if_match(ours),
     )
     assert response.status_code == 400
     assert "at most one lead partner" in str(response.json())
@@ -566,7 +596,12 @@ def test_a_replayed_create_carries_the_first_answers_etag(client_for, alice):
     assert again["ETag"] == first["ETag"]
 
     pk = first.json()["id"]
-    renamed = client.patch(f"/api/v1/partnerships/{pk}/", {"title": "Renamed"}, format="json")
+    renamed = client.patch(
+        f"/api/v1/partnerships/{pk}/",
+        {"title": "Renamed"},
+        format="json",
+        HTTP_IF_MATCH=first["ETag"],
+    )
     assert renamed.status_code == 200, renamed.content
     later = client.post("/api/v1/partnerships/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-2")
     assert (later.json(), later["ETag"]) == (first.json(), first["ETag"])
@@ -581,14 +616,36 @@ def test_a_replayed_create_carries_the_first_answers_etag(client_for, alice):
 
 
 def test_a_replayed_stage_change_carries_its_etag(client_for, alice, ours):
+    """The retry is sent as the first request was, with the If-Match read
+    before it, stale now that the first one wrote: it is answered as the first
+    one was, not refused (412), and nothing is written again."""
     client = client_for(alice)
     body = {"stage": "struggling", "reason": "Waits are growing."}
     url = f"/api/v1/partnerships/{ours.pk}/stage/"
-    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    read = if_match(ours)
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1", **read)
     assert first.status_code == 200, first.content
-    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert first["ETag"] != read["HTTP_IF_MATCH"]
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-1", **read)
     assert (again.status_code, again["Idempotent-Replayed"]) == (200, "true")
-    assert again["ETag"] == first["ETag"]
+    assert (again.json(), again["ETag"]) == (first.json(), first["ETag"])
+    assert ours.stage_changes.count() == 1
+
+
+def test_a_write_refused_for_want_of_if_match_may_be_sent_again_with_it_under_its_key(
+    client_for, alice, ours
+):
+    """A 428 stores no answer for its key, as any refusal: the client adds the
+    header and sends the same request with the same key, and it is written."""
+    client = client_for(alice)
+    body = {"stage": "struggling", "reason": "Waits are growing."}
+    url = f"/api/v1/partnerships/{ours.pk}/stage/"
+    refused = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-2")
+    assert refused.status_code == 428
+    assert not ours.stage_changes.exists()
+    sent = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="s-2", **if_match(ours))
+    assert sent.status_code == 200, sent.content
+    assert not sent.has_header("Idempotent-Replayed")
     assert ours.stage_changes.count() == 1
 
 

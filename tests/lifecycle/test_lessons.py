@@ -123,10 +123,12 @@ class TestDatabase:
         api.credentials(
             HTTP_AUTHORIZATION=f"Bearer {token_create(user=alice, name='t', scope='read_write')[1]}"
         )
+        url = f"/api/v1/partnerships/{partnership.pk}/"
         answer = api.post(
-            f"/api/v1/partnerships/{partnership.pk}/stage/",
+            f"{url}stage/",
             {"stage": "negotiating", "reason": "Again"},
             format="json",
+            HTTP_IF_MATCH=api.get(url)["ETag"],
         )
         assert answer.status_code == 400
         assert "stays ended" in answer.json()["errors"]["stage"][0]

@@ -196,7 +196,9 @@ class TestTheApi:
     def test_a_patch_is_refused_with_the_field_named_and_nothing_saved(self, api, partnership):
         url = f"/api/v1/partnerships/{partnership.pk}/"
         etag = api.get(url)["ETag"]
-        response = api.patch(url, {"start_date": "2026-09-01", "title": "New"}, format="json")
+        response = api.patch(
+            url, {"start_date": "2026-09-01", "title": "New"}, format="json", HTTP_IF_MATCH=etag
+        )
         assert response.status_code == 400
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["errors"] == {"start_date": [STRANDED]}
@@ -206,7 +208,8 @@ class TestTheApi:
 
     def test_a_patch_that_strands_nothing_goes_ahead(self, api, partnership):
         url = f"/api/v1/partnerships/{partnership.pk}/"
-        response = api.patch(url, {"start_date": "2026-06-01"}, format="json")
+        etag = api.get(url)["ETag"]
+        response = api.patch(url, {"start_date": "2026-06-01"}, format="json", HTTP_IF_MATCH=etag)
         assert response.status_code == 200
         assert stored(partnership).start_date == dt.date(2026, 6, 1)
         assert Measurement.objects.count() == 3
