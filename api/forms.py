@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import TokenScope
+from .models import ApiToken, TokenScope
 
 EXPIRY_CHOICES = [
     ("30", _("In 30 days")),
@@ -12,7 +12,10 @@ EXPIRY_CHOICES = [
 ]
 
 
-class TokenForm(forms.Form):
+class TokenForm(forms.ModelForm):
+    """A new token: its model's rules (a name that shows) are checked here, next
+    to the field, before `tokens.token_create` saves it."""
+
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “M&E sync”.")
     )
@@ -20,6 +23,10 @@ class TokenForm(forms.Form):
     expires_in = forms.ChoiceField(
         label=_("Expires"), choices=EXPIRY_CHOICES, initial="90", required=False
     )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scope"]
 
     def expires_at(self):
         days = self.cleaned_data.get("expires_in")

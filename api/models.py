@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels
+from core.text import refuse_unshown_name
 
 
 class TokenScope(models.TextChoices):
@@ -60,6 +61,11 @@ class ApiToken(ChoiceLabels):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    def clean(self):
+        # Listed on the tokens page and named when revoked: a name of invisible
+        # characters alone would read as blank there.
+        refuse_unshown_name(self, "name")
 
     @property
     def allows_writes(self) -> bool:

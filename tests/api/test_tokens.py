@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -128,6 +129,53 @@ def test_the_page_shows_a_new_token_once_and_revokes_it(client, alice):
     client.post(f"/settings/api-tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("\u200b", "This field cannot be blank."),
+        ("\u2060 \ufeff", "This field cannot be blank."),
+        ("sync \u202ecnys\u202c", "reorder the text around them"),
+        ("…", "at least one letter or digit"),
+    ],
+)
+def test_the_page_refuses_a_token_name_that_shows_nothing_next_to_it(client, alice, typed, message):
+    """Listed on the page and named when revoked: a name nothing shows (the
+    partners' rule, core.text) would read as a blank row."""
+    client.force_login(alice)
+    signed_in_again(client)
+    response = client.post("/settings/api-tokens/", NEW_TOKEN | {"name": typed})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert message in form.errors["name"][0]
+    assert form["name"].value() == typed  # kept as typed, to be corrected
+    assert response.context["secret"] is None
+    assert not ApiToken.objects.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("\u200bM&E  sync\u200b ", "M&E sync"),
+        ("مزامنة\u200cالبيانات", "مزامنة\u200cالبيانات"),  # a joiner inside a word stays
+    ],
+)
+def test_the_page_keeps_a_token_name_tidied(client, alice, typed, kept):
+    client.force_login(alice)
+    signed_in_again(client)
+    response = client.post("/settings/api-tokens/", NEW_TOKEN | {"name": typed})
+    assert response.status_code == 200, response.context["form"].errors
+    assert response.context["secret"]
+    assert ApiToken.objects.get(user=alice).name == kept
+
+
+def test_the_service_refuses_a_token_name_that_shows_nothing(alice):
+    """Whatever door calls it: the rule is the model's (ApiToken.clean)."""
+    with pytest.raises(ValidationError) as refused:
+        token_create(user=alice, name="\u200b\u200b")
+    assert refused.value.message_dict == {"name": ["This field cannot be blank."]}
+    assert not ApiToken.objects.exists()
 
 
 def test_the_page_revokes_only_ones_own_tokens(client, alice, bob):
