@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.history import because
 from core.text import shows_nothing
@@ -41,6 +42,41 @@ ALLOWED = {
     ScorecardAction.OVERRIDDEN: {ReviewState.IN_REVIEW},
     ScorecardAction.RETURNED: {ReviewState.IN_REVIEW},
     ScorecardAction.RECOMPUTED: {ReviewState.IN_REVIEW, ReviewState.RETURNED},
+}
+
+# A refusal in whole sentences: where the scorecard stands, then when the
+# action could be taken. A state's or an action's label pasted into one
+# sentence read "it cannot be rating overridden and approved now", and could
+# not agree in gender or number in French, Spanish or Portuguese.
+STANDS = {
+    ReviewState.DRAFT: _("This scorecard is still a draft."),
+    ReviewState.IN_REVIEW: _("This scorecard is in review."),
+    ReviewState.RETURNED: _("This scorecard has been returned to its owner."),
+    ReviewState.APPROVED: _("This scorecard has already been approved."),
+}
+ONLY_WHEN = {
+    ScorecardAction.APPROVED: _("It can be approved only while it is in review."),
+    ScorecardAction.OVERRIDDEN: _("Its rating can be overridden only while it is in review."),
+    ScorecardAction.RETURNED: _("It can be returned to its owner only while it is in review."),
+    ScorecardAction.RECOMPUTED: _(
+        "It can be recomputed only while it is in review or returned to its owner."
+    ),
+}
+# The state it reached while a reviewer had it open.
+BECAME = {
+    ReviewState.DRAFT: _(
+        "This scorecard went back to draft while you had it open: look at it again, then act."
+    ),
+    ReviewState.IN_REVIEW: _(
+        "This scorecard was put back in review while you had it open: look at it again, then act."
+    ),
+    ReviewState.RETURNED: _(
+        "This scorecard was returned to its owner while you had it open: "
+        "look at it again, then act."
+    ),
+    ReviewState.APPROVED: _(
+        "This scorecard was approved while you had it open: look at it again, then act."
+    ),
 }
 
 
@@ -99,20 +135,9 @@ def _lock_for(
     if not may_review(reviewer, card):
         raise PermissionDenied(gettext("You cannot review a scorecard of a partnership you lead."))
     if card.review_state not in ALLOWED[action]:
-        raise ValidationError(
-            gettext("This scorecard is %(state)s: it cannot be %(action)s now.")
-            % {
-                "state": card.get_review_state_display().lower(),
-                "action": ScorecardAction(action).label.lower(),
-            }
-        )
+        raise ValidationError(f"{STANDS[card.review_state]} {ONLY_WHEN[action]}")
     if seen_state and seen_state != card.review_state:
-        raise ValidationError(
-            gettext(
-                "This scorecard became %(state)s while you had it open: look at it again, then act."
-            )
-            % {"state": card.get_review_state_display().lower()}
-        )
+        raise ValidationError(str(BECAME[card.review_state]))
     if seen and seen != card.computed_at.isoformat():
         raise ValidationError(
             gettext(

@@ -217,7 +217,7 @@ def test_it_says_why_an_approved_scorecard_cannot_be_approved_again(client_for, 
     assert client.post(approve, {}, format="json", **if_match(card)).status_code == 200
     response = client.post(approve, {}, format="json", **if_match(card))
     assert response.status_code == 400
-    assert "cannot be approved now" in response.json()["detail"]
+    assert "It can be approved only while it is in review." in response.json()["detail"]
 
 
 def test_a_metric_of_another_partnership_is_a_bad_row(client_for, alice, ours, theirs):

@@ -255,7 +255,7 @@ def test_a_recompute_sent_from_a_page_opened_before_a_return_is_refused(card, ri
     put it back in review (the owner was told it was returned)."""
     seen, seen_state = card.computed_at.isoformat(), card.review_state
     review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Check the baseline.")
-    with pytest.raises(ValidationError, match="became returned while you had it open"):
+    with pytest.raises(ValidationError, match="was returned to its owner while you had it open"):
         review.scorecard_recompute(
             scorecard_id=card.pk, reviewer=rita, seen=seen, seen_state=seen_state
         )

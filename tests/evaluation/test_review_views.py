@@ -153,7 +153,7 @@ class TestActions:
         review.scorecard_return(scorecard_id=card.pk, reviewer=rita, comment="Baseline?")
         response = client.post(reverse("evaluation:recompute", args=[card.pk]), shown)
         assert response.status_code == 400
-        assert "became returned while you had it open" in response.content.decode()
+        assert "was returned to its owner while you had it open" in response.content.decode()
         assert Scorecard.objects.get(pk=card.pk).review_state == "returned"
 
     def test_an_override_keeps_what_was_typed_when_refused(self, client, rita, alice):
