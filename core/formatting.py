@@ -37,6 +37,8 @@ SHORT_DATE = "yMMMd"
 SHORT_MONTH = "yMMM"
 WEEKDAY_DATE = "MMMEd"
 LONG_MONTH = "yMMMM"
+# "Q1 2026", "T1 2026", "T1 de 2026": a quarter as each language abbreviates it.
+SHORT_QUARTER = "yQQQ"
 
 
 def cldr_locale(language: str | None = None) -> Locale:
@@ -94,6 +96,11 @@ def short_date(value) -> str:
 def short_month(value) -> str:
     """`Dec 2026`, `déc. 2026`: a month on a chart's axis or in a table."""
     return _compact(value, SHORT_MONTH)
+
+
+def short_quarter(value) -> str:
+    """`Q1 2026`, `T1 2026`: the quarter a day falls in, in a table, a chart or a sentence."""
+    return _compact(value, SHORT_QUARTER)
 
 
 def weekday_date(value) -> str:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import day
+from core.formatting import day, short_quarter
 
 
 class Frequency(models.TextChoices):
@@ -69,14 +69,17 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as the reader's language names it: a quarter from CLDR
+        ("Q1 2026", "T1 2026"), a half-year from the catalogues ("H2 2026",
+        "S2 2026"); a month and a year in digits alone ("2026-03", "2026")."""
         year, month = self.start.year, self.start.month
         match self.frequency:
             case Frequency.MONTHLY:
                 return f"{year}-{month:02d}"
             case Frequency.QUARTERLY:
-                return f"{year}-Q{(month - 1) // 3 + 1}"
+                return short_quarter(self.start)
             case Frequency.SEMIANNUAL:
-                return f"{year}-H{(month - 1) // 6 + 1}"
+                return gettext("H%(half)s %(year)s") % {"half": (month - 1) // 6 + 1, "year": year}
             case _:
                 return str(year)
 

@@ -109,8 +109,8 @@ class TestWhatItShows:
         response = client.get(url(partnership))
         metric = partnership.objectives.get().metrics.get()
         spec = chart_spec(response, f"metric-chart-{metric.pk}")
-        assert spec["labels"][:4] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
-        assert spec["labels"][-1] == "2026-Q4"
+        assert spec["labels"][:4] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
+        assert spec["labels"][-1] == "Q4 2026"
         assert dataset(spec, "Actual")[:4] == [14, 18, 24, None]
         span = (dt.date(2026, 12, 31) - dt.date(2025, 1, 1)).days
         for index, quarter_end in enumerate(
@@ -121,7 +121,7 @@ class TestWhatItShows:
         assert dataset(spec, "Planned")[-1] == 50
         assert set(dataset(spec, "Target")) == {50}
         # In the table of targets against actuals, Q3's 24 is 35% of the way.
-        assert re.search(r"2025-Q3</th>\s*<td[^>]*>[\d.]+</td>\s*<td[^>]*>24</td>\s*"
+        assert re.search(r"Q3 2025</th>\s*<td[^>]*>[\d.]+</td>\s*<td[^>]*>24</td>\s*"
                          r"<td[^>]*>35%</td>", response.content.decode())  # fmt: skip
 
     def test_a_summed_metric_counts_what_was_added_since_its_baseline(self, client, alice):
@@ -313,7 +313,7 @@ class TestMetricsAndHours:
         client.force_login(alice)
         spec = chart_spec(client.get(url(partnership)), f"metric-chart-{metric.pk}")
         assert [d["label"] for d in spec["datasets"]] == ["Actual"]
-        assert spec["labels"] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+        assert spec["labels"] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
         assert dataset(spec, "Actual") == [None, None, None, 7]
 
     def test_a_long_monthly_metric_shows_its_latest_five_years(self, client, alice):
@@ -346,7 +346,7 @@ class TestMetricsAndHours:
         assert response.status_code == 200
         labels = chart_spec(response, f"metric-chart-{metric.pk}")["labels"]
         # The walk stops at the end of the window dates are kept to: 2076.
-        assert labels[-1] in ("2076-12", "2076-Q4")
+        assert labels[-1] in ("2076-12", "Q4 2076")
         for name in ("partnership_csv", "partnership_xlsx", "partnership_scorecard_pdf"):
             response = client.get(reverse(f"dashboards:{name}", args=[partnership.pk]))
             assert response.status_code == 200, name

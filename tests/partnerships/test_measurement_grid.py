@@ -60,18 +60,28 @@ def test_it_shows_one_grid_per_frequency_over_the_last_six_closed_periods(
         response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
     grids = {grid["frequency"]: grid for grid in response.context["grids"]}
     assert [p.label for p in grids["quarterly"]["periods"]] == [
-        "2024-Q2",
-        "2024-Q3",
-        "2024-Q4",
-        "2025-Q1",
-        "2025-Q2",
-        "2025-Q3",
+        "Q2 2024",
+        "Q3 2024",
+        "Q4 2024",
+        "Q1 2025",
+        "Q2 2025",
+        "Q3 2025",
     ]
     assert [p.label for p in grids["monthly"]["periods"]][-1] == "2025-10"
     (row_metric, cells), *_ = grids["quarterly"]["rows"]
     assert row_metric == metric
     assert [cell["value"] for cell in cells][-3:] == [Decimal(14), Decimal(18), Decimal(24)]
     assert 'name="value"' in response.content.decode()
+
+
+def test_a_french_reader_reads_the_quarters_in_french(client, alice, partnership, metric):
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
+    page = response.content.decode()
+    assert re.search(r'<th class="text-end">T3 2025</th>', page)
+    assert "Q3 2025" not in page and "2025-Q3" not in page
 
 
 def test_it_shows_values_without_inputs_to_readers(client, erin, partnership):
@@ -277,7 +287,7 @@ def test_without_htmx_a_refused_period_off_the_page_is_said_above_the_grid(
     alert = text[text.index('id="refused-cell"') :]
     alert = alert[: alert.index("</div>")]
     assert "“7”" in alert and "2023-10-01" in alert
-    assert "2023-Q4 ended before the partnership started" in alert
+    assert "Q4 2023 ended before the partnership started" in alert
     assert not metric.measurements.filter(period_start=dt.date(2023, 10, 1)).exists()
 
 
@@ -287,10 +297,10 @@ def test_without_htmx_a_refused_period_off_the_page_is_said_above_the_grid(
 @pytest.mark.parametrize(
     ("period_start", "message"),
     [
-        ("2025-10-01", "2025-Q4 has not ended yet"),  # today, 5 November, is inside it
-        ("2026-01-01", "2026-Q1 has not ended yet"),
-        ("2071-01-01", "2071-Q1 has not ended yet"),  # years ahead
-        ("2023-10-01", "2023-Q4 ended before the partnership started (1 January 2024)."),
+        ("2025-10-01", "Q4 2025 has not ended yet"),  # today, 5 November, is inside it
+        ("2026-01-01", "Q1 2026 has not ended yet"),
+        ("2071-01-01", "Q1 2071 has not ended yet"),  # years ahead
+        ("2023-10-01", "Q4 2023 ended before the partnership started (1 January 2024)."),
     ],
 )
 def test_it_refuses_a_period_that_cannot_be_recorded_next_to_the_cell(
@@ -342,7 +352,7 @@ def test_it_pages_back_to_the_partnerships_first_period_and_forward_again(
     page = reverse("partnerships:measurement_grid", args=[partnership.pk])
     # Another grid's place is part of the query, and every link keeps it.
     response = client.get(page, {"quarterly": "2025-04-01"})
-    assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "2025-Q2"
+    assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "Q2 2025"
     shown = []
     while True:
         monthly = grid_of(response, "monthly")
@@ -372,7 +382,7 @@ def test_it_shows_only_the_periods_since_the_partnership_started(client, alice):
     client.force_login(alice)
     response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
     quarterly = grid_of(response, "quarterly")
-    assert [p.label for p in quarterly["periods"]] == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert [p.label for p in quarterly["periods"]] == ["Q1 2025", "Q2 2025", "Q3 2025"]
     assert quarterly["earlier_url"] is None
     assert quarterly["later_url"] is None
 
@@ -410,7 +420,7 @@ def test_an_unreadable_or_far_place_shows_the_latest_periods(client, alice, part
     for place in ("9999-12-01", "soon"):
         response = client.get(page, {"quarterly": place})
         assert response.status_code == 200
-        assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "2025-Q3"
+        assert [p.label for p in grid_of(response, "quarterly")["periods"]][-1] == "Q3 2025"
 
 
 def test_emptying_a_cell_clears_the_value_and_keeps_its_history(client, alice, partnership, metric):

@@ -35,7 +35,7 @@ def partnership(alice):
 
 @pytest.fixture
 def metric(partnership):
-    """Quarterly, with values for 2025-Q1, Q2 and Q3 (14, 18, 24)."""
+    """Quarterly, with values for Q1 2025, Q2 and Q3 (14, 18, 24)."""
     return partnership.objectives.get().metrics.get()
 
 
@@ -181,9 +181,9 @@ def test_a_tiny_number_cell_of_a_workbook_is_read_as_its_value(client, alice, pa
 @pytest.mark.parametrize(
     ("period_start", "message"),
     [
-        ("2025-10-01", "2025-Q4 has not ended yet"),  # today, 5 November, is inside it
-        ("2030-01-01", "2030-Q1 has not ended yet"),
-        ("2023-10-01", "2023-Q4 ended before the partnership started (1 January 2024)."),
+        ("2025-10-01", "Q4 2025 has not ended yet"),  # today, 5 November, is inside it
+        ("2030-01-01", "Q1 2030 has not ended yet"),
+        ("2023-10-01", "Q4 2023 ended before the partnership started (1 January 2024)."),
         ("9999-10-01", "Give a date from 2000 to 2075."),
     ],
 )
@@ -458,7 +458,7 @@ def test_a_period_recorded_meanwhile_by_someone_else_saves_nothing(alice, partne
 
 def test_a_start_date_moved_while_the_file_was_checked_saves_nothing(alice, partnership, metric):
     """The file was checked against the start read then; a start moved since
-    (past 2024-Q3, which would strand the file's value) refuses the whole file."""
+    (past Q3 2024, which would strand the file's value) refuses the whole file."""
     rows = [HEADER, row(metric, "2024-10-01", "12"), row(metric, "2024-07-01", "11")]
     cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
     parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)

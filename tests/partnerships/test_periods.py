@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from partnerships.periods import Period, is_period_start, last_closed_period, periods_between
 
@@ -14,10 +15,10 @@ from partnerships.periods import Period, is_period_start, last_closed_period, pe
             "quarterly",
             dt.date(2026, 10, 1),
             dt.date(2026, 12, 31),
-            "2026-Q4",
+            "Q4 2026",
         ),
-        (dt.date(2026, 2, 28), "quarterly", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026-Q1"),
-        (dt.date(2026, 7, 1), "semiannual", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "2026-H2"),
+        (dt.date(2026, 2, 28), "quarterly", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "Q1 2026"),
+        (dt.date(2026, 7, 1), "semiannual", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "H2 2026"),
         (dt.date(2024, 2, 29), "annual", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024"),
         (dt.date(2024, 2, 10), "monthly", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
     ],
@@ -28,7 +29,7 @@ def test_the_period_containing_a_day(day, frequency, start, end, label):
 
 
 def test_the_last_closed_quarter_crosses_the_year():
-    assert last_closed_period(dt.date(2026, 2, 3), "quarterly").label == "2025-Q4"
+    assert last_closed_period(dt.date(2026, 2, 3), "quarterly").label == "Q4 2025"
 
 
 def test_next_and_previous_walk_whole_periods():
@@ -40,9 +41,9 @@ def test_next_and_previous_walk_whole_periods():
 def test_periods_between_includes_both_ends():
     first = Period(dt.date(2025, 1, 1), "quarterly")
     assert [p.label for p in periods_between(first, first.next().next())] == [
-        "2025-Q1",
-        "2025-Q2",
-        "2025-Q3",
+        "Q1 2025",
+        "Q2 2025",
+        "Q3 2025",
     ]
 
 
@@ -50,3 +51,17 @@ def test_a_period_must_start_on_its_first_day():
     assert not is_period_start(dt.date(2026, 2, 1), "quarterly")
     with pytest.raises(ValueError):
         Period(dt.date(2026, 2, 1), "quarterly")
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en-gb", "Q4 2025"), ("fr", "T4 2025"), ("es", "T4 2025"), ("pt", "T4 de 2025")],
+)
+def test_a_quarter_is_named_in_the_readers_language(language, label):
+    with translation.override(language):
+        assert Period(dt.date(2025, 10, 1), "quarterly").label == label
+
+
+def test_a_half_year_is_named_from_the_catalogue():
+    with translation.override("en-gb"):
+        assert Period(dt.date(2025, 1, 1), "semiannual").label == "H1 2025"

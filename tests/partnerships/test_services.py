@@ -429,7 +429,7 @@ class TestMeasurementRecord:
         measurement = services.measurement_record(
             metric=metric, period_start=dt.date(2026, 7, 1), value=Decimal("31"), entered_by=alice
         )
-        assert measurement.period.label == "2026-Q3"
+        assert measurement.period.label == "Q3 2026"
 
     def test_it_refuses_a_date_that_does_not_start_a_quarter(self, alice):
         metric = MetricFactory(frequency="quarterly")
@@ -473,15 +473,15 @@ class TestRecordablePeriods:
         [
             (
                 dt.date(2025, 10, 1),
-                "2025-Q4 has not ended yet: the latest period that can be recorded is 2025-Q3.",
+                "Q4 2025 has not ended yet: the latest period that can be recorded is Q3 2025.",
             ),
             (
                 dt.date(2027, 4, 1),
-                "2027-Q2 has not ended yet: the latest period that can be recorded is 2025-Q3.",
+                "Q2 2027 has not ended yet: the latest period that can be recorded is Q3 2025.",
             ),
             (
                 dt.date(2024, 10, 1),
-                "2024-Q4 ended before the partnership started (1 January 2025).",
+                "Q4 2024 ended before the partnership started (1 January 2025).",
             ),
         ],
     )
@@ -499,7 +499,7 @@ class TestRecordablePeriods:
             measurement = services.measurement_record(
                 metric=metric, period_start=dt.date(2025, 7, 1), value=3, entered_by=alice
             )
-        assert measurement.period.label == "2025-Q3"
+        assert measurement.period.label == "Q3 2025"
 
     def test_it_takes_the_period_the_partnership_started_in(self, alice, metric):
         metric.objective.partnership.start_date = dt.date(2025, 3, 31)
@@ -507,7 +507,7 @@ class TestRecordablePeriods:
         measurement = services.measurement_record(
             metric=metric, period_start=dt.date(2025, 1, 1), value=3, entered_by=alice
         )
-        assert measurement.period.label == "2025-Q1"
+        assert measurement.period.label == "Q1 2025"
 
     def test_clearing_a_value_keeps_its_history(self, alice, metric):
         MeasurementFactory(metric=metric, period_start=dt.date(2025, 4, 1), value=Decimal(8))

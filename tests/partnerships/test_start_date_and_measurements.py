@@ -120,7 +120,7 @@ class TestTheService:
             services.partnership_update(
                 partnership=stored(partnership), start_date=dt.date(2026, 10, 1)
             )
-        assert "(2026-Q3)" in refused.value.message_dict["start_date"][0]
+        assert "(Q3 2026)" in refused.value.message_dict["start_date"][0]
         assert "30 September 2026" in refused.value.message_dict["start_date"][0]
         services.partnership_update(
             partnership=stored(partnership), start_date=dt.date(2026, 9, 30)

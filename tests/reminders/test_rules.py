@@ -240,7 +240,7 @@ class TestMetrics:
         assert recipients(key=f"metric:{metric.pk}:missing:2026-01-01") == {"alice", "bob"}
         assert counts["metric_missing"] == 2
         notification = Notification.objects.get(user__username="bob")
-        assert notification.subject == "No value for 2026-Q1: Fellows placed"
+        assert notification.subject == "No value for Q1 2026: Fellows placed"
         assert "expected by 15 April 2026" in notification.body
 
     def test_it_gives_fifteen_days_after_the_period_closes(self, send, metric):
