@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_closed_month
+from core.forms import PlainIntegerField
 from dashboards.filters import NOT_RATED, narrow
 from dashboards.forms import PortfolioFilterForm
 from evaluation.models import Rating, ReviewState, Scorecard
@@ -40,7 +41,7 @@ class IdFilter(django_filters.NumberFilter):
     """A record's id: one that does not exist narrows to nothing, as a search
     would, rather than refusing the request."""
 
-    field_class = forms.IntegerField
+    field_class = PlainIntegerField
 
 
 class TrueOrFalseField(forms.NullBooleanField):

@@ -21,7 +21,7 @@ from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from accounts.preferences import not_a_time_zone, time_zone_names
-from core.numbers import parse_decimal
+from core.numbers import parse_decimal, parse_whole
 from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from evaluation.review import REVIEW_TEXT_MAX_LENGTH
@@ -71,14 +71,17 @@ class PlainDecimalField(serializers.DecimalField):
 
 class PlainIntegerField(serializers.IntegerField):
     """A whole number (an id, a version) as a JSON number, or as text of the
-    digits 0-9 as the pages' ids are read (`core.numbers.plain_int`). DRF's own
-    reading, Python's int(), also took "1_000" and the digits of other scripts
-    ("١٢" as 12, naming another record than the one the client meant); they are
-    refused as "A valid integer is required."."""
+    digits 0-9 as the pages' fields read it (`core.numbers.parse_whole`). DRF's
+    own reading, Python's int(), also took "1_000" and the digits of other
+    scripts ("١٢" as 12, naming another record than the one the client meant);
+    they are refused as "A valid integer is required."."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and not (data.isascii() and "_" not in data):
-            self.fail("invalid")
+        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH:
+            number = parse_whole(data)
+            if number is None:
+                self.fail("invalid")
+            data = number
         return super().to_internal_value(data)
 
 

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 
-from .numbers import parse_decimal
-from .versioning import StaleVersion
+from .numbers import parse_decimal, parse_whole
 
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
 # or `parties[1]` for the row as a whole.
@@ -25,6 +25,9 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
     row changed by someone else meanwhile (`StaleVersion`) is shown by a
     `VersionedForm` with what changed.
     """
+    # Here, not at the top: the versioned forms are built of this module's fields.
+    from .versioning import StaleVersion
+
     if isinstance(error, StaleVersion) and hasattr(form, "show_stale"):
         form.show_stale(error.current)
         return
@@ -74,9 +77,33 @@ class LocalDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+class PlainIntegerField(forms.IntegerField):
+    """A whole number written with the digits 0-9, read as the API reads one
+    (`core.numbers.parse_whole`). Django's own reading, Python's int(), also
+    took "1_000" and the digits of other scripts ("٣" and "３" as 3): saved as
+    a figure no one wrote in those digits, or naming another row than the one
+    meant. Refused next to the field, with what was typed kept."""
+
+    default_error_messages = {
+        "invalid": _("Enter a whole number written with the digits 0 to 9, such as 12."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            number = parse_whole(value)
+            if number is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = number
+        return super().to_python(value)
+
+
 def local_numbers(model_field, **kwargs):
     """A ModelForm's `Meta.formfield_callback`: its decimals typed as the reader's
-    language writes them (`LocalDecimalField`), its other fields as Django makes them."""
+    language writes them (`LocalDecimalField`), its whole numbers with the digits
+    0-9 (`PlainIntegerField`), its other fields as Django makes them. A field
+    with choices stays a choice (Django's `formfield` picks that class itself)."""
     if isinstance(model_field, models.DecimalField):
         kwargs.setdefault("form_class", LocalDecimalField)
+    elif isinstance(model_field, models.IntegerField):
+        kwargs.setdefault("form_class", PlainIntegerField)
     return model_field.formfield(**kwargs)

@@ -29,6 +29,22 @@ def plain_int(text) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+# A whole number as a person or a client writes one: an optional sign and the
+# digits 0-9, spaces around, and a decimal point followed by zeros at most
+# ("12.0", as a spreadsheet writes a count). int() reads far more: "1_000" and
+# the digits of every script ("٣" as 3, "３" as 3), which named another record
+# than the one meant, or saved a figure no one typed in those digits.
+PLAIN_WHOLE = re.compile(r"\s*([+-]?\d+)(?:\.0*)?\s*", re.ASCII)
+
+
+def parse_whole(text: str) -> int | None:
+    """The whole number written, or None if it is not one written with the
+    digits 0-9. The one reading of typed whole numbers: the pages' fields
+    (`core.forms.PlainIntegerField`) and the API's (`api.serializers.PlainIntegerField`)."""
+    match = PLAIN_WHOLE.fullmatch(text)
+    return int(match[1]) if match else None
+
+
 # A number as a person types one: an optional sign, the digits 0-9 and one
 # decimal point. Decimal() reads far more, none of which anyone means as a
 # measurement or a target: "1_000", "1e3", "NaN", "Infinity", and the digits of

@@ -23,6 +23,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PlainIntegerField
+
 SALT = "core.versioning.snapshot"
 EMPTY = "—"
 
@@ -110,7 +112,7 @@ class VersionedForm(forms.ModelForm):
     the save, and `core.forms.add_service_errors` shows it with `show_stale`.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = PlainIntegerField(widget=forms.HiddenInput, min_value=0)
     snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
     # When the row holds more than this form shows (an agreement's parties), a
     # change to the rest is a conflict even if no field here changed.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.dates import validate_plausible
+from core.forms import local_numbers
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -132,6 +133,7 @@ class RoundOpenForm(forms.Form):
 class CadenceForm(forms.ModelForm):
     class Meta:
         model = Cadence
+        formfield_callback = local_numbers
         fields = ["every_months", "open_for_days"]
         labels = {"every_months": _("Every (months)"), "open_for_days": _("Open for (days)")}
 

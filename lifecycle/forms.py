@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
+from core.forms import local_numbers
 from core.versioning import VersionedForm
 from health.models import Factor
 from partnerships.forms_partnerships import StageShownForm
@@ -66,6 +67,7 @@ class DropForm(StageShownForm):
 class FitAssessmentForm(forms.ModelForm):
     class Meta:
         model = FitAssessment
+        formfield_callback = local_numbers
         fields = [
             *(f"{code}_{part}" for code in FIT_CRITERIA for part in ("rating", "note")),
             "recommendation",

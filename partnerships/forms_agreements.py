@@ -28,6 +28,7 @@ class AgreementForm(VersionedForm):
 
     class Meta:
         model = Agreement
+        formfield_callback = local_numbers
         fields = [
             "kind",
             "title",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.dates import validate_plausible
-from core.forms import LocalDecimalField, local_numbers
+from core.forms import LocalDecimalField, PlainIntegerField, local_numbers
 from core.versioning import VersionedForm
 
 from .models import (
@@ -220,7 +220,7 @@ class MeasurementCellForm(forms.Form):
     """One cell of the grid: which metric, which period, and the value typed;
     an emptied cell (no value) clears the period's value."""
 
-    metric = forms.IntegerField(widget=forms.HiddenInput)
+    metric = PlainIntegerField(widget=forms.HiddenInput)
     period_start = forms.DateField(widget=forms.HiddenInput, validators=[validate_plausible])
     value = LocalDecimalField(
         max_digits=14,
@@ -231,7 +231,7 @@ class MeasurementCellForm(forms.Form):
     )
     # The version of the value the grid showed, 0 for an empty cell: the
     # service refuses the save if someone else has entered, changed or cleared it since.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = PlainIntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class MeasurementPagesForm(forms.Form):

@@ -71,3 +71,15 @@ def test_the_digits_0_to_9_read_as_the_serializer_reads_them(client_for, alice, 
     # "8.0" passed the type check, then was looked up as written: a 500.
     assert response.status_code == 201, response.json()
     assert Objective.objects.get(title="Train 40 midwives").partnership == ours
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULLWIDTH], ids=["arabic-indic", "fullwidth"])
+def test_a_list_filtered_by_an_id_in_other_digits_is_refused(client_for, alice, ours, digits):
+    """The filter read "٣" as 3 and listed that partnership's objectives."""
+    client = client_for(alice)
+    written = client.get("/api/v1/objectives/", {"partnership": str(ours.pk).translate(digits)})
+    plain = client.get("/api/v1/objectives/", {"partnership": str(ours.pk)})
+    assert written.status_code == 400
+    assert "partnership" in str(written.json())
+    assert plain.status_code == 200
+    assert plain.json()["results"]
