@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 import pghistory.core
 from django.db import models
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -111,7 +110,7 @@ def _shown(model_field, value):
         if isinstance(model_field, models.DecimalField | models.FloatField):
             number = Decimal(str(value))
             if number.is_finite():
-                return formats.number_format(Decimal(f"{number.normalize():f}"), use_l10n=True)
+                return formatting.typed_number(number)
     except (ValueError, InvalidOperation):
         return value
     if isinstance(model_field, models.BooleanField) and isinstance(value, bool):

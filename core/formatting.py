@@ -118,6 +118,13 @@ def short_datetime(value, *, seconds: bool = False) -> str:
     return locale.datetime_formats["short"].format(time, short_date(moment.date()))
 
 
+def typed_number(value: Decimal) -> str:
+    """`12,5` (French), `12.5`: a decimal as a person types it, with the reader's
+    decimal mark: 12.5 rather than 12.5000, 20 rather than 2E+1 (a grid's cell,
+    a field's old and new value, a change in a record's history)."""
+    return f"{value.normalize():f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

@@ -14,18 +14,25 @@ the row, so row history records one change, not two.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import short_date, short_datetime, typed_number
 from .forms import PlainIntegerField
 
-SALT = "core.versioning.snapshot"
+# Snapshots hold each value as `kept` writes it, the same in every language and
+# time zone (before: as shown, so a label or a date's writing would have
+# differed between readers); a form opened on the older kind reads as one
+# whose snapshot is unknown.
+SALT = "core.versioning.snapshot.kept"
 EMPTY = "—"
 
 
@@ -77,12 +84,47 @@ def refuse_stale(stored: models.Model | None, *, expected_version: int | None) -
         raise StaleVersion(stored)
 
 
-def shown(field: forms.Field, value) -> str:
-    """A value as the form shows it to a person: choice labels, not codes."""
-    if value in (None, "", [], ()):
+def _plain(value) -> str:
+    """One value as `kept` writes it: a record by its id, a choice by its code."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # The same moment reads the same, in whichever zone the form holds it.
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def kept(field: forms.Field, value) -> str | list[str]:
+    """A value of `field` written the same whoever reads it (a choice's code, a
+    day in ISO 8601, a decimal without trailing zeros): what a form's snapshot
+    keeps and compares, so that a reader's language or time zone never reads
+    as a change. `shown` words it for a person."""
+    if value is None or value in ("", [], ()):
+        return ""
+    if isinstance(field, forms.BooleanField):
+        return "1" if value else "0"
+    if hasattr(field, "choices"):
+        if isinstance(value, list | tuple | models.QuerySet):
+            return [_plain(item) for item in value]
+        return _plain(value)
+    if isinstance(value, dt.date | Decimal):
+        return _plain(value)
+    return str(field.prepare_value(value))
+
+
+def shown(field: forms.Field, value: str | list[str]) -> str:
+    """A kept value (`kept`) as the pages show it, in the reader's language and
+    time zone: a choice's label, not its code; a day or a moment as the
+    tables write them (`core.formatting`: "1 déc. 2026", "1 Dec 2026, 17:30");
+    a decimal with the reader's decimal mark, as the form's box shows it."""
+    if value in ("", []):
         return EMPTY
     if isinstance(field, forms.BooleanField):
-        return "yes" if value else "no"
+        # Django's own words, as its yes-or-no boxes show them.
+        return gettext("Yes") if value == "1" else gettext("No")
     if hasattr(field, "choices"):
         labels = {}
         for key, label in field.choices:
@@ -90,11 +132,17 @@ def shown(field: forms.Field, value) -> str:
                 labels.update({str(k): str(v) for k, v in label})
             else:
                 labels[str(getattr(key, "value", key))] = str(label)
-        values = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(labels.get(str(getattr(v, "pk", v)), str(v)) for v in values)
-    value = field.prepare_value(value)
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(item, item) for item in values)
+    try:
+        if isinstance(field, forms.DateTimeField):
+            return short_datetime(dt.datetime.fromisoformat(value))
+        if isinstance(field, forms.DateField):
+            return short_date(dt.date.fromisoformat(value))
+        if isinstance(field, forms.DecimalField):
+            return typed_number(Decimal(value))
+    except (ValueError, ArithmeticError):
+        pass  # not what this field keeps: shown as it is
     return str(value)
 
 
@@ -138,14 +186,14 @@ class VersionedForm(forms.ModelForm):
         """The cleaned values of the row's own fields, for the service."""
         return {name: self.cleaned_data[name] for name in self._own_fields()}
 
-    def _values(self, instance) -> dict[str, str]:
+    def _values(self, instance) -> dict[str, str | list[str]]:
         initial = forms.model_to_dict(instance, fields=self._own_fields())
         return {
-            name: shown(self.fields[name], initial.get(name, self.fields[name].initial))
+            name: kept(self.fields[name], initial.get(name, self.fields[name].initial))
             for name in self._own_fields()
         }
 
-    def _opened(self) -> dict[str, str] | None:
+    def _opened(self) -> dict[str, str | list[str]] | None:
         try:
             return signing.loads(self.data.get(self.add_prefix("snapshot"), ""), salt=SALT)
         except signing.BadSignature:
@@ -193,8 +241,10 @@ class VersionedForm(forms.ModelForm):
         data = self.data.copy()
         lines = []
         for name in changes:
-            line = f"{self[name].label}: “{opened[name]}” → “{now[name]}”"
-            typed = shown(self.fields[name], self.cleaned_data.get(name))
+            field = self.fields[name]
+            was, became = shown(field, opened[name]), shown(field, now[name])
+            line = f"{self[name].label}: “{was}” → “{became}”"
+            typed = kept(field, self.cleaned_data.get(name))
             if name in self.cleaned_data and typed == opened[name]:
                 self._put(data, name, stored.get(name))
                 lines.append(gettext("%(change)s (now shown)") % {"change": line})

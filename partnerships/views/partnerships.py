@@ -19,11 +19,11 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.history import object_history
+from core.formatting import typed_number
 from core.forms import add_service_errors
 from core.http import form_status
 from core.numbers import percent_text, plain_int, whole_percent
@@ -311,9 +311,7 @@ def metric_create(request, pk, oid):
 def _shown(value) -> str:
     """A value as a person would type it: 12.5 rather than 12.5000, 20 rather than
     2E+1, with the reader's decimal mark (12,5 in French), as the cell reads it."""
-    if value is None:
-        return ""
-    return f"{value.normalize():f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    return "" if value is None else typed_number(value)
 
 
 def _first_periods(partnership, metrics) -> dict[str, Period]:

@@ -188,6 +188,37 @@ class TestAgreement:
         [message] = response.context["form"].non_field_errors()
         assert message.startswith("Someone else saved a change since you opened this form.")
 
+    def test_the_change_reads_in_the_readers_language_and_writing_of_dates(
+        self, client, alice, partnership
+    ):
+        """Before: “2027-12-31” → “2028-06-30” and “no” → “yes”, in every language."""
+        alice.language = "fr"
+        alice.save(update_fields=["language"])
+        agreement = existing_agreement(partnership)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        client.force_login(alice)
+        form = opened(client, url)
+        services.agreement_update(
+            agreement=agreement,
+            fields={
+                "expiry_date": dt.date(2028, 6, 30),
+                "auto_renewal": True,
+                "renewal_term_months": 12,
+            },
+        )
+
+        response = client.post(url, form_data(title="Alice's MoU", status="active") | form)
+
+        assert response.status_code == 400
+        assert Agreement.objects.get().title == "Exchange MoU"
+        [message] = response.context["form"].non_field_errors()
+        assert "“31 déc. 2027” → “30 juin 2028”" in message
+        assert "“Non” → “Oui”" in message
+        assert "2027-12-31" not in message and "2028-06-30" not in message
+        # Left as they were, the new values are now in the form.
+        assert response.context["form"]["expiry_date"].value() == "2028-06-30"
+        assert response.context["form"]["title"].value() == "Alice's MoU"
+
     def test_a_worker_expiring_it_makes_an_open_form_stale(self, client, alice, partnership):
         agreement = existing_agreement(partnership)
         url = reverse("partnerships:agreement_edit", args=[agreement.pk])
