@@ -166,6 +166,32 @@ def test_what_python_reads_as_a_number_but_a_person_does_not_write_is_named(
     assert all("is not a number written with a decimal point" in e.message for e in errors)
 
 
+@pytest.mark.parametrize("make", [csv_file, xlsx_file], ids=["csv", "xlsx"])
+def test_a_metric_id_or_value_in_other_digits_is_named_by_row_and_column(
+    client, alice, partnership, metric, make
+):
+    """int() read the metric id "٣" as 3 (another record than the one meant);
+    the file's ids and values are read with the digits 0-9, as the pages' and the API's."""
+    before = list(Measurement.objects.values_list("pk", "value").order_by("pk"))
+    arabic_indic = str(metric.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    fullwidth = "１２"
+    rows = [
+        HEADER,
+        row(metric, "2024-10-01", "12.5"),
+        [arabic_indic, *row(metric, "2024-07-01", "3")[1:]],
+        row(metric, "2024-04-01", fullwidth),
+    ]
+    client.force_login(alice)
+    response = client.post(url("measurement_import", partnership), {"file": make(rows)})
+    assert response.status_code == 400
+    assert list(Measurement.objects.values_list("pk", "value").order_by("pk")) == before
+    errors = response.context["result"].errors
+    assert {(e.row, e.column, e.value) for e in errors} == {
+        (3, "metric_id", arabic_indic),
+        (4, "value", fullwidth),
+    }
+
+
 def test_a_tiny_number_cell_of_a_workbook_is_read_as_its_value(client, alice, partnership, metric):
     """openpyxl gives the cell as the float 5e-05: read as 0.00005, too many
     decimal places, not as something that is no number."""
