@@ -290,4 +290,6 @@ def test_an_owner_narrows_the_portfolio_as_the_list(client_for, alice, bob, erin
 @pytest.mark.parametrize("url", ["/api/v1/partnerships/", "/api/v1/portfolio/"])
 def test_an_owner_that_is_not_an_id_is_a_400_naming_it(client_for, erin, url):
     body = assert_problem(client_for(erin).get(url, {"owner": "alice"}), 400)
-    assert body["errors"] == {"owner": ["Enter a whole number."]}
+    assert body["errors"] == {
+        "owner": ["Enter a whole number written with the digits 0 to 9, such as 12."]
+    }
