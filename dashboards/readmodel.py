@@ -17,8 +17,9 @@ agreement, a member) refreshes their facts and moves the tallies by the
 difference, at once; a change that names none (an assessment run finishing,
 the daily expiry of agreements) has the worker rebuild both, set-based, in one
 transaction (`tasks.rebuild_read_model`, sent through the outbox and retried
-through a database restart), which then leaves the cached portfolios behind. `manage.py rebuild_dashboards` rebuilds them as well; a rebuild
-gives the same rows however often it runs.
+through a database restart), which then leaves the cached portfolios behind.
+`manage.py rebuild_dashboards` rebuilds them as well; a rebuild gives the same
+rows however often it runs.
 
 Until the first rebuild the read model is not trusted (a marker row says it was
 built): the portfolio is then computed from the source tables, and refreshes
