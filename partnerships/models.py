@@ -1391,14 +1391,18 @@ class Obligation(TimeStamped):
         return self.completed_on is None and self.due_date < day
 
     def clean(self):
+        # A line, as a name is: the reminders' subjects (an email header holds
+        # no line break), the calendar's summaries and the lists show it.
+        errors = {}
+        if problem := tidy_name_of(self, "description"):
+            errors["description"] = problem
         # A completion still to come would end its reminders today.
         if self.completed_on and self.completed_on > timezone.localdate():
-            raise ValidationError(
-                {
-                    "completed_on": gettext("Give the day it was done: %(day)s is still to come.")
-                    % {"day": formatting.day(self.completed_on)}
-                }
-            )
+            errors["completed_on"] = gettext(
+                "Give the day it was done: %(day)s is still to come."
+            ) % {"day": formatting.day(self.completed_on)}
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- objectives, metrics, measurements ------------------------------------------

@@ -56,3 +56,36 @@ def test_a_completion_still_to_come_is_refused_next_to_its_field(completed_on):
     assert not form.is_valid()
     assert "is still to come" in form.errors["completed_on"][0]
     assert form["completed_on"].value() == completed_on.isoformat()
+
+
+# An obligation's description is a line: the reminders' subjects (email headers,
+# which cannot hold a line break), the calendar's summaries and the lists show it.
+
+
+def test_a_description_typed_over_several_lines_is_kept_on_one():
+    form = ObligationForm(
+        {"description": "Annual report\r\nBcc: someone@example.org", "due_date": "2026-12-01"},
+        party_rows=[],
+    )
+    assert form.is_valid(), form.errors
+    obligation = form.save(commit=False)
+    obligation.agreement = AgreementFactory()
+    obligation.full_clean()
+    obligation.save()
+
+    obligation.refresh_from_db()
+    assert obligation.description == "Annual report Bcc: someone@example.org"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("\u200b", "This field cannot be blank."),
+        ("Report \u202edue", "reorder the text around them"),
+    ],
+)
+def test_a_description_that_shows_nothing_or_reorders_its_text_is_refused(typed, said):
+    form = ObligationForm({"description": typed, "due_date": "2026-12-01"}, party_rows=[])
+    assert not form.is_valid()
+    assert said in form.errors["description"][0]
+    assert form["description"].value() == typed

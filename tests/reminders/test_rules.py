@@ -432,3 +432,21 @@ class TestOnce:
         assert Notification.objects.count() == stored
         assert len(mailoutbox) == mailed
         assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_an_obligation_typed_over_two_lines_is_still_emailed(send, partnership, mailoutbox):
+    # Typed on the agreement's page, where the description's model tidies it.
+    obligation = ObligationFactory.build(
+        agreement=AgreementFactory(partnership=partnership),
+        description="Annual report\nto the board",
+        due_date=days(7),
+    )
+    obligation.full_clean()
+    obligation.save()
+
+    send(TODAY)
+
+    assert (
+        sorted(message.subject for message in mailoutbox)
+        == ["[Accord] Due in 7 days: Annual report to the board"] * 2
+    )
