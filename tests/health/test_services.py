@@ -175,6 +175,16 @@ class TestInvitations:
         assert respondent.token_hash == tokens.digest(token) != token
         assert token not in respondent.token_hash
 
+    def test_the_subject_shows_the_title_as_typed(self, alice):
+        # A plain-text email: "R&D" stays "R&D", not the "R&amp;D" of a web page.
+        partnership = PartnershipFactory(owner=alice, title="R&D <Oncology> “Bridge”")
+        respondent = open_round(partnership, by=alice, partner=1).respondents.get()
+
+        services.invitation_send(respondent_id=respondent.pk)
+
+        (message,) = mail.outbox
+        assert message.subject == "Comment fonctionne le partenariat « R&D <Oncology> “Bridge” » ?"
+
     def test_an_invitation_is_emailed_once(self, alice):
         health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=1)
         for respondent in health_round.respondents.all():
