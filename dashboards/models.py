@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
+from core.dates import validate_plausible
 from core.models import ChoiceLabels
 from partnerships.models import validate_currency_code
 
@@ -39,7 +40,9 @@ class ExchangeRate(ChoiceLabels):
         decimal_places=8,
         help_text=_("Units of the base currency one unit of this currency is worth."),
     )
-    valid_from = models.DateField(verbose_name=_("valid from"))
+    # A year typed wrong (0026 for 2026) would convert every amount before the
+    # next rate with it, or never be read: the window every date keeps.
+    valid_from = models.DateField(validators=[validate_plausible], verbose_name=_("valid from"))
 
     class Meta:
         verbose_name = _("exchange rate")

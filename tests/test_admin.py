@@ -335,6 +335,25 @@ def test_a_rate_of_the_base_currency_is_refused_next_to_it(client, adam, setting
     ).rate_to_base == Decimal("0.92")
 
 
+@pytest.mark.parametrize("typed", ["0026-11-05", "2926-11-05", "1999-12-31"])
+def test_a_rate_from_an_implausible_day_is_refused_next_to_it(client, adam, typed):
+    """A year typed wrong would convert every amount before the next rate with
+    it, or never be read: the admin keeps the window every other date keeps."""
+    client.force_login(adam)
+    url = reverse("admin:dashboards_exchangerate_add")
+    response = client.post(url, {"currency": "USD", "rate_to_base": "0.92", "valid_from": typed})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["valid_from"][0].startswith("Give a date from 2000 to ")
+    assert not ExchangeRate.objects.filter(currency="USD").exists()
+
+    response = client.post(
+        url, {"currency": "USD", "rate_to_base": "0.92", "valid_from": "2000-01-01"}
+    )
+    assert response.status_code == 302
+    assert ExchangeRate.objects.filter(currency="USD", valid_from="2000-01-01").exists()
+
+
 # Accord's own apps, whose catalogues `make messages` fills.
 OUR_APPS = set(messages.APPS)
 
