@@ -9,6 +9,8 @@ from io import StringIO
 
 import pytest
 import time_machine
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
@@ -16,6 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.services import DEMO_TOTP_SECRET
 from demo.portfolio import DEMO_USERS
 from partnerships.geography import continent_of, language_choices
 from partnerships.models import (
@@ -45,6 +48,7 @@ from partnerships.models import (
     StageFamily,
 )
 from partnerships.periods import Frequency, Period, periods_between
+from tests.factories import TOTP_SECRET, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +316,23 @@ def test_demo_users_can_sign_in(rf):
         user = User.objects.get(username=username)
         assert user.has_role(role)
         assert user.get_full_name() == full_name
+
+
+def test_a_real_account_named_as_a_demo_user_keeps_its_own_second_factor():
+    """The demo's second factor is public (the README prints it): set on an
+    administrator of one's own who happens to be called "admin", it would
+    replace their authenticator with one anyone can read. Only an account
+    that signs in with the demo's own password, public too, is given it."""
+    real = user_with_role("admin", Role.ADMINISTRATOR)  # their own password and authenticator
+    (own,) = Authenticator.objects.filter(user=real)
+
+    output = seed()
+
+    assert list(Authenticator.objects.filter(user=real)) == [own]
+    assert decrypt(Authenticator.objects.get(pk=own.pk).data["secret"]) == TOTP_SECRET
+    assert "admin signs in with a second factor" not in output
+    # The demo's own reviewer, made by the command, gets the documented one.
+    rita = User.objects.get(username="rita")
+    totp = Authenticator.objects.get(user=rita, type=Authenticator.Type.TOTP)
+    assert decrypt(totp.data["secret"]) == DEMO_TOTP_SECRET
+    assert "rita signs in with a second factor" in output
