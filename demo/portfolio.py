@@ -57,6 +57,15 @@ DEMO_USERS = [
     (user["username"], DEMO_PASSWORD, user["role"], user["full_name"]) for user in _USERS["users"]
 ]
 
+
+def is_demo_account(user) -> bool:
+    """Whether `user` is one of the demo's own accounts: one that signs in with
+    the demo's public password. A real account that happens to bear a demo
+    user's name ("admin", "rita") is not: the demo's scripts never act as it
+    nor change its sign-in."""
+    return user.check_password(DEMO_PASSWORD)
+
+
 LABELS = (
     "users",
     "partners",

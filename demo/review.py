@@ -21,10 +21,15 @@ from dashboards.models import ExchangeRate
 from evaluation import review
 from evaluation.models import Rating, ReviewState, Scorecard
 
+from .portfolio import is_demo_account
 from .specs import load
 
 LEFT_IN_REVIEW = load("review")["left_in_review"]
 ONE_BAND_UP = {Rating.RED: Rating.AMBER, Rating.AMBER: Rating.GREEN}
+
+
+class NotADemoAccount(Exception):
+    """The reviewer named is a real account, not the demo's: nothing is reviewed."""
 
 
 @dataclass
@@ -54,6 +59,9 @@ def exchange_rates_demo(*, today: dt.date) -> int:
 def review_demo(*, reviewer_username: str = "rita", today: dt.date) -> ReviewReport:
     words = load("review")
     reviewer = get_user_model().objects.get(username=reviewer_username)
+    if not is_demo_account(reviewer):
+        # A database of one's own: its scorecards are for its own reviewers.
+        raise NotADemoAccount(reviewer_username)
     report = ReviewReport(rates_created=exchange_rates_demo(today=today))
     cards = list(
         Scorecard.objects.select_related("partnership").order_by(

@@ -4,11 +4,14 @@ most approved, one overridden, one returned, a few left in review; twice is once
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from accounts.models import Role
 from dashboards.models import ExchangeRate
 from demo.review import LEFT_IN_REVIEW
 from evaluation.models import ReviewState, Scorecard, ScorecardAction, ScorecardEvent
+from tests.factories import user_with_role
+from tests.notifications.factories import ScorecardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,20 @@ def test_rita_reviews_the_demo_once(django_capture_on_commit_callbacks):
     assert states() == before
     assert ScorecardEvent.objects.count() == events
     assert ExchangeRate.objects.count() == rates
+
+
+def test_a_real_reviewer_named_rita_reviews_nothing_by_script():
+    """Run against a database of one's own (`make run` with DATABASE_URL), the
+    demo's review would approve every scorecard awaiting review in the name of
+    whoever is called rita. It acts only as an account that signs in with the
+    demo's public password, and otherwise says why, changing nothing."""
+    card = ScorecardFactory(partnership__owner=user_with_role("alice", Role.MANAGER))
+    user_with_role("rita", Role.REVIEWER)  # a real reviewer: their own password
+
+    with pytest.raises(CommandError, match="not the demo's"):
+        call_command("review_demo", stdout=io.StringIO())
+
+    card.refresh_from_db()
+    assert card.review_state == ReviewState.IN_REVIEW
+    assert not ScorecardEvent.objects.filter(scorecard=card).exists()
+    assert not ExchangeRate.objects.exists()

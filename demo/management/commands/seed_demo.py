@@ -34,9 +34,8 @@ class Command(BaseCommand):
                 readmodel.rebuild()
             # Reviewers and administrators must sign in with a second factor:
             # the demo's get a fixed authenticator secret, printed below. It is
-            # public, as the demo's password is: only an account that signs in
-            # with that password gets it. A real one that happens to bear a
-            # demo user's name ("admin") keeps its own authenticator.
+            # public, as the demo's password is: a real account that happens
+            # to bear a demo user's name ("admin") keeps its own authenticator.
             factors = {
                 user.username: user_set_demo_second_factor(user=user)
                 for user in get_user_model()
@@ -45,7 +44,7 @@ class Command(BaseCommand):
                     groups__name__in=SECOND_FACTOR_ROLES,
                 )
                 .distinct()
-                if user.check_password(portfolio.DEMO_PASSWORD)
+                if portfolio.is_demo_account(user)
             }
 
         self.stdout.write(f"Demo portfolio as of {today:%d %b %Y}:")
