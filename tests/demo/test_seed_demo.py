@@ -13,7 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -336,3 +336,17 @@ def test_a_real_account_named_as_a_demo_user_keeps_its_own_second_factor():
     totp = Authenticator.objects.get(user=rita, type=Authenticator.Type.TOTP)
     assert decrypt(totp.data["secret"]) == DEMO_TOTP_SECRET
     assert "rita signs in with a second factor" in output
+
+
+def test_the_demo_second_factor_is_set_again_only_on_a_demo_account():
+    seed()
+    out = StringIO()
+    call_command("demo_second_factor", "rita", stdout=out)
+    assert DEMO_TOTP_SECRET in out.getvalue()
+
+    real = user_with_role("ines", Role.REVIEWER)  # their own password and authenticator
+    (own,) = Authenticator.objects.filter(user=real)
+    with pytest.raises(CommandError, match="not the demo's account"):
+        call_command("demo_second_factor", "ines", stdout=StringIO())
+    assert list(Authenticator.objects.filter(user=real)) == [own]
+    assert decrypt(own.data["secret"]) == TOTP_SECRET
