@@ -344,6 +344,16 @@ def wait_for_web(port: int) -> bool:
     return True
 
 
+def seeds_demo(env: dict[str, str]) -> bool:
+    """Whether to fill the database with the demo (its accounts sign in with a
+    published password; its health-check links replace those partners were
+    sent): into the PostgreSQL started here, unless ACCORD_SEED=0; into one
+    named by DATABASE_URL only when ACCORD_SEED=1 asks for it, so `make run`
+    pointed at a real database never seeds it."""
+    default = "0" if env.get("DATABASE_URL") else "1"
+    return env.get("ACCORD_SEED", default) == "1"
+
+
 # --- main --------------------------------------------------------------------------------
 
 
@@ -367,6 +377,7 @@ def run() -> int:
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = dev_secret_key()
     program_defaults(env)
+    seed = seeds_demo(env)  # before DATABASE_URL names the PostgreSQL started here
     web_port = int(env.get("PORT", DEFAULT_WEB_PORT))
     # Links in emails and printed answer links lead to this run's own web port.
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
@@ -407,7 +418,9 @@ def run() -> int:
         run_step(["migrate", "--noinput"], env)
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
         run_step(["compile_translations", "--verbosity", "0"], env)
-        if env.get("ACCORD_SEED", "1") == "1":
+        if not seed:
+            log("not seeding the demo into a database of DATABASE_URL (ACCORD_SEED=1 would)")
+        else:
             run_step(["seed_demo"], env)
             # Answer links for the demo's open health-check round, to try
             # the partner side's page without an account.

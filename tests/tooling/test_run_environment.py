@@ -31,3 +31,17 @@ def test_manage_py_run_by_hand_reads_the_same_name(tmp_path, monkeypatch):
         monkeypatch.delenv(name)
     environ.Env.read_env(run.RUN_ENV)
     assert os.environ["ACCORD_ORGANISATION_NAME"] == "Calderbrook University Hospitals"
+
+
+def test_the_demo_goes_into_the_postgresql_make_run_starts():
+    assert run.seeds_demo({})
+    assert not run.seeds_demo({"ACCORD_SEED": "0"})
+
+
+def test_a_database_of_database_url_is_seeded_only_when_asked():
+    """Its demo accounts sign in with the README's password: `make run` pointed
+    at a real database must not add them there, nor replace partners' links."""
+    real = {"DATABASE_URL": "postgres://accord@db.hospital.example/accord"}
+    assert not run.seeds_demo(real)
+    assert run.seeds_demo(real | {"ACCORD_SEED": "1"})
+    assert not run.seeds_demo(real | {"ACCORD_SEED": "0"})
