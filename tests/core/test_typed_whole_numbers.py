@@ -39,7 +39,9 @@ def _our_forms() -> list[type[forms.BaseForm]]:
     ours = [
         config.name
         for config in apps.get_app_configs()
+        # A virtualenv inside the checkout (make install's .venv) holds others'.
         if Path(config.path).is_relative_to(settings.BASE_DIR)
+        and "site-packages" not in Path(config.path).parts
     ]
     for name in ours:
         package = importlib.import_module(name)
