@@ -470,6 +470,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_TIMEZONE = TIME_ZONE
 # django-celery-beat's DatabaseScheduler, recording beat's heartbeat.
 CELERY_BEAT_SCHEDULER = "ops.heartbeats:BeatScheduler"
+# Each run beat sends is recorded at once, not every three minutes (Celery's
+# default): a beat killed in between, or cut off from the database, left it
+# unrecorded, and the next read of the schedule sent it again.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = False
 
 # --- production -------------------------------------------------------------------

@@ -22,6 +22,8 @@ import time
 
 from django.db import connections
 
+from .logging import Outage
+
 logger = logging.getLogger(__name__)
 
 # pg_advisory_lock's key: one bigint (apart from the two-key chain locks).
@@ -36,11 +38,16 @@ class Hold(enum.Enum):
 
 
 class BeatLock:
-    def __init__(self, alias: str = "default") -> None:
+    def __init__(self, alias: str = "default", *, database: Outage | None = None) -> None:
         self.alias = alias
         self.connection = None
         # The driver's own errors: this connection is not wrapped by Django.
         self.errors = connections[alias].Database.Error
+        # Says once that the database is away, and when it is back (beat
+        # passes its own, so one outage is one warning whoever meets it).
+        self.database = database or Outage(
+            "Database", logger, meanwhile="this beat cannot tell whether it may take the schedule"
+        )
 
     def _cursor(self):
         if self.connection is None or self.connection.closed:
@@ -65,11 +72,13 @@ class BeatLock:
         try:
             with self._cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [LOCK_NAME])
-                return Hold.HELD if cursor.fetchone()[0] else Hold.LOST
+                held = cursor.fetchone()[0]
         except self.errors as error:
-            logger.warning("Beat lock: database unreachable (%s)", type(error).__name__)
+            self.database.failed(error)
             self._drop()
             return Hold.UNKNOWN
+        self.database.answered()
+        return Hold.HELD if held else Hold.LOST
 
     def check(self) -> Hold:
         """Whether this beat still holds the lock. A session lock lasts as long
@@ -87,10 +96,10 @@ class BeatLock:
     def wait(self, *, poll: float = STANDBY_POLL_SECONDS) -> None:
         """Return once this beat holds the lock: at once if no other beat runs."""
         standby = False
-        while self.try_acquire() is not Hold.HELD:
-            if not standby:
+        while (hold := self.try_acquire()) is not Hold.HELD:
+            if hold is Hold.LOST and not standby:
                 logger.warning(
-                    "Another beat holds the schedule (or the database is unreachable): "
+                    "Another beat holds the schedule: "
                     "this one waits as a standby and takes over when it is free"
                 )
                 standby = True

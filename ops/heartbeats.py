@@ -8,17 +8,20 @@ which outlives a Redis outage.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
 
 from celery.beat import SchedulingError
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import Error, close_old_connections, connection, transaction
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from .beat_lock import BeatLock, Hold
+from .logging import Outage
 from .models import Heartbeat
 from .outbox import broker_reachable, outbox_enqueue
 
@@ -51,10 +54,38 @@ class BeatScheduler(DatabaseScheduler):
     move the schedule on, so the night's backup, or the month's assessment, would
     simply not happen. Beat's tasks take keyword arguments only (config/schedules.py
     checks them against the task); one with positional arguments is not kept.
+
+    While the database is away beat sends nothing: every task needs it, so one
+    sent then would fail in the worker and count as run. Each task that falls due
+    meanwhile is sent once the database answers again (its last run, still the
+    one before, makes it due), and a run sent just before the outage stays to
+    be recorded until it is: recorded late, never lost, so never sent twice.
+    django-celery-beat would log a traceback each tick (every 5 s), forget the
+    run it failed to record, and stop beat altogether at its five-minute reload;
+    here the outage is one warning, a reminder every five minutes, and one line
+    when it ends (ops/logging.py's Outage).
     """
 
     _last_beat = 0.0
     _lock: BeatLock | None = None
+    _setup_pending = False
+
+    def __init__(self, *args, **kwargs):
+        self.database = Outage(
+            "Database",
+            logger,
+            meanwhile="beat sends no scheduled task until it answers, then each one "
+            "that fell due meanwhile, once",
+        )
+        super().__init__(*args, **kwargs)
+
+    def setup_schedule(self):
+        # Beat started while the database is away: its tick reads the schedule
+        # once it answers, rather than beat dying at start (and again at each restart).
+        if self._database_answers():
+            super().setup_schedule()
+        else:
+            self._setup_pending = True
 
     def apply_async(self, entry, producer=None, advance=True, **kwargs):
         try:
@@ -76,23 +107,84 @@ class BeatScheduler(DatabaseScheduler):
             return None
 
     def tick(self, *args, **kwargs):
+        if not self._database_answers():
+            return self.max_interval
+        if self._setup_pending:
+            self._setup_pending = False
+            super().setup_schedule()
         now = time.monotonic()
         if now - self._last_beat >= EVERY:
             self._keep_the_schedule()
             try:
                 heartbeat_record("beat")
-                self._last_beat = now
-            except DatabaseError as error:
-                logger.warning("Beat heartbeat not written: %s", type(error).__name__)
-                close_old_connections()
+            except Error as error:
+                self._database_lost(error)
+                return self.max_interval
+            self._last_beat = now
         return super().tick(*args, **kwargs)
+
+    def _database_answers(self) -> bool:
+        try:
+            close_old_connections()  # one a restart cut is dropped, and opened again
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Error as error:
+            self._database_lost(error)
+            return False
+        if self.database.answered():
+            # The runs sent before it went are recorded first, and this beat
+            # checks it still holds the schedule before it sends anything.
+            self.sync()
+            self._last_beat = 0.0
+        return True
+
+    def _database_lost(self, error: Error) -> None:
+        close_old_connections()
+        self.database.failed(error)
+
+    def sync(self):
+        """Record the runs sent since the last sync. django-celery-beat's own
+        takes each run off its list before saving it, so the one a database
+        error interrupts is forgotten, and read back later as not run: sent twice."""
+        if self.database.down:
+            return
+        try:
+            close_old_connections()
+            for name in list(self._dirty):
+                # One no longer scheduled has nothing to record.
+                with contextlib.suppress(KeyError, ObjectDoesNotExist):
+                    self._schedule[name].save()
+                self._dirty.discard(name)
+        except Error as error:
+            self._database_lost(error)
+
+    def enabled_models_qs(self):
+        # django-celery-beat reads only the crontabs within two hours of now
+        # (for schedules of thousands; Accord's are a dozen): the night's backup,
+        # due during an outage that outlasted that, was read back without it,
+        # and skipped. All of them, so each is sent once the database is back.
+        return self.Model.objects.enabled()
+
+    def all_as_schedule(self):
+        # Read again over runs not yet recorded, the schedule would hold their
+        # previous run, and send them again.
+        if self._schedule is not None and self._dirty:
+            return self._schedule
+        try:
+            return super().all_as_schedule()
+        except Error as error:
+            self._database_lost(error)
+            if not self._schedule:
+                self._initial_read = True  # read at the next tick that reaches it
+                return {}
+            return self._schedule
 
     def _keep_the_schedule(self) -> None:
         """One beat at a time (ops/beat_lock.py): the first tick waits, as a
         standby, until no other beat holds the schedule; later ones stop this
         beat if another took it while its connection was cut."""
         if self._lock is None:
-            self._lock = BeatLock()
+            self._lock = BeatLock(database=self.database)
             self._lock.wait()
         elif self._lock.check() is Hold.LOST:
             logger.error(

@@ -9,6 +9,8 @@ import threading
 
 from celery import bootsteps
 
+from .logging import Outage
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,12 +41,15 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
         from .heartbeats import EVERY, heartbeat_record
 
+        database = Outage("Database", logger, meanwhile="this worker writes no heartbeat")
         while not self.stopped.is_set():
             try:
                 close_old_connections()
                 heartbeat_record(name)
             except DatabaseError as error:
-                logger.warning("Worker heartbeat not written: %s", type(error).__name__)
+                database.failed(error)
+            else:
+                database.answered()
             finally:
                 # No connection left open in a parent that forks pool children.
                 connection.close()
