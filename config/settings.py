@@ -121,6 +121,10 @@ INSTALLED_APPS = [
 TEST_NON_SERIALIZED_APPS = ["audit"]
 
 MIDDLEWARE = [
+    # First, with the security headers, so every answer carries them: one from a
+    # middleware below (a request for an unknown host, refused by CommonMiddleware;
+    # a body above the upload limit) never passed one placed lower down.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -153,7 +157,6 @@ MIDDLEWARE = [
     # Who changed what: the signed-in user and the URL go with every statement
     # of the request, and the history triggers store them beside each event.
     "pghistory.middleware.HistoryMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

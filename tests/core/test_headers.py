@@ -37,10 +37,32 @@ class TestContentSecurityPolicy:
         assert "Content-Security-Policy" in client.get(reverse("login"))
 
 
-class TestEveryAnswer:
-    """Error pages carry the policies too, whichever layer answers them."""
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
 
-    def test_a_body_refused_as_too_large(self, client):
+
+def security_headers(response) -> dict[str, str | None]:
+    return {name: response.get(name) for name in SECURITY_HEADERS}
+
+
+class TestEveryAnswer:
+    """Error pages carry the same security headers as any page, whichever layer
+    answers them."""
+
+    @pytest.fixture
+    def page_headers(self, client):
+        headers = security_headers(client.get(reverse("account_login")))
+        assert None not in headers.values(), headers
+        assert headers["X-Frame-Options"] == "DENY"
+        return headers
+
+    def test_a_body_refused_as_too_large(self, client, page_headers):
         response = client.generic(
             "POST",
             reverse("login"),
@@ -48,14 +70,24 @@ class TestEveryAnswer:
             CONTENT_LENGTH=str(150 * 1024 * 1024),
         )
         assert response.status_code == 413
-        assert directives(response)["frame-ancestors"] == ["'none'"]
-        assert "Permissions-Policy" in response
+        assert security_headers(response) == page_headers
 
-    def test_a_request_for_an_unknown_host(self, client):
+    def test_a_request_for_an_unknown_host(self, client, page_headers):
         response = client.get(reverse("login"), HTTP_HOST="evil.example")
         assert response.status_code == 400
-        assert directives(response)["frame-ancestors"] == ["'none'"]
-        assert "Permissions-Policy" in response
+        assert security_headers(response) == page_headers
+
+    def test_a_request_for_an_unknown_host_signed_in(self, client, erin, page_headers):
+        client.force_login(erin)
+        response = client.get(reverse("dashboards:portfolio"), HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert security_headers(response) == page_headers
+
+    def test_a_page_not_found(self, client, erin, page_headers):
+        client.force_login(erin)
+        response = client.get("/partnerships/999999/")
+        assert response.status_code == 404
+        assert security_headers(response) == page_headers
 
 
 class TestPermissionsPolicy:
