@@ -315,18 +315,22 @@ def run_step(args: list[str], env: dict[str, str]) -> None:
 
 
 def programs(env: dict[str, str], web_port: int) -> list[Program]:
+    # Django's, Celery's and Accord's lines follow LOG_LEVEL through settings.LOGGING;
+    # gunicorn's own lines, and what the worker's and beat's banners show, are told here.
+    level = env.get("LOG_LEVEL") or "INFO"
     commands = {
         "web": [
             str(VENV_BIN / "gunicorn"), "config.wsgi:application",
             "--bind", f"127.0.0.1:{web_port}",
             "--access-logfile", "-",
+            "--log-level", level.lower(),
             "--graceful-timeout", "10",
             # Its default socket is one per user, in ~/.gunicorn: not ours to take.
             "--no-control-socket",
         ],
-        "worker": [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO"],
+        "worker": [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel", level],
         # The scheduler (django_celery_beat's, with beat's heartbeat) comes from settings.
-        "beat": [str(VENV_BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"],
+        "beat": [str(VENV_BIN / "celery"), "-A", "config", "beat", "--loglevel", level],
     }  # fmt: skip
     width = max(len(name) for name in (*commands, "postgres"))
     return [Program(name, args, env, REPO_DIR, width) for name, args in commands.items()]
