@@ -151,9 +151,11 @@ class BeatScheduler(DatabaseScheduler):
         try:
             close_old_connections()
             for name in list(self._dirty):
-                # One no longer scheduled has nothing to record.
-                with contextlib.suppress(KeyError, ObjectDoesNotExist):
-                    self._schedule[name].save()
+                # One no longer scheduled (or never read) has nothing to record.
+                entry = (self._schedule or {}).get(name)
+                with contextlib.suppress(ObjectDoesNotExist):
+                    if entry is not None:
+                        entry.save()
                 self._dirty.discard(name)
         except Error as error:
             self._database_lost(error)
