@@ -12,7 +12,7 @@ import pytest
 
 from tooling.loadtest.__main__ import locust_command, read_sign_in, read_stats, report
 from tooling.loadtest.prepare import prepare
-from tooling.loadtest.totp import DEMO_TOTP_SECRET, totp_code
+from tooling.loadtest.totp import DEMO_TOTP_SECRET, seconds_to_a_fresh_code, totp_code
 
 PASSWORD = "a load-test password"
 
@@ -70,3 +70,14 @@ def test_every_journey_runs_without_a_failure(live_server, tmp_path):
     # Locust's closing summary is the steady state's: a line per page with its count.
     summary = result.stdout + result.stderr
     assert re.search(r"^\w+\s+sign in\s+[1-9]", summary, re.M) is None
+
+
+def test_a_reviewer_waits_for_a_fresh_code_near_the_end_of_one():
+    """A code typed in its last seconds reached the server in the next period
+    and was refused (one reviewer in three, once, in a 20-person burst)."""
+    start = 1_800_000_000 - 1_800_000_000 % 30  # a period's first second
+    assert seconds_to_a_fresh_code(start) == 0
+    assert seconds_to_a_fresh_code(start + 24.9) == 0  # 5.1 s left: typed now
+    assert seconds_to_a_fresh_code(start + 25) == 5  # 5 s left: the next code
+    assert seconds_to_a_fresh_code(start + 29) == 1
+    assert totp_code(DEMO_TOTP_SECRET, start + 29 + 1) != totp_code(DEMO_TOTP_SECRET, start + 29)

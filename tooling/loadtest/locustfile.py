@@ -43,7 +43,7 @@ from locust import HttpUser, between, events, task
 
 # A sibling module (Locust puts this file's folder on the path): importing this
 # file would import Locust, which patches the standard library for gevent.
-from totp import DEMO_TOTP_SECRET, totp_code
+from totp import DEMO_TOTP_SECRET, seconds_to_a_fresh_code, totp_code
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "accord-load-test")
 PARTNERSHIPS = int(os.environ.get("LOADTEST_PARTNERSHIPS", "10000"))
@@ -136,6 +136,7 @@ class Person(HttpUser):
                 response.failure(f"{self.username} could not sign in")
 
     def second_factor(self):
+        gevent.sleep(seconds_to_a_fresh_code())
         with self.client.post(
             "/accounts/2fa/authenticate/",
             {"code": totp_code(DEMO_TOTP_SECRET), "csrfmiddlewaretoken": self._csrf()},
