@@ -4,12 +4,14 @@ import logging
 
 from celery import shared_task
 
-from evaluation.tasks import DATABASE_RETRY
+from ops.retry import DATABASE_RETRY
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+# A database restart while the file is written: the job, still under way, is
+# written again once it is back (the page's progress bar waits meanwhile).
+@shared_task(acks_late=True, **DATABASE_RETRY)
 def export_job_run(job_id: int):
     """A portfolio export too large for a request: written here."""
     # Imported here: the service imports the outbox, which sends this task by name.

@@ -5,10 +5,11 @@ import logging
 
 from celery import Task, shared_task
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ops.outbox import outbox_enqueue, outbox_unsent
+from ops.retry import DATABASE_RETRY
 
 from . import services
 from .models import AssessmentRun, RunStatus, RunTrigger
@@ -18,19 +19,6 @@ logger = logging.getLogger(__name__)
 # A chunk queued this long ago that no worker has taken was lost with one that
 # had reserved it (a chunk a worker took has a lease, which says much sooner).
 STALLED_AFTER = dt.timedelta(minutes=15)
-
-# Retries through a database restart or failover: 5, 10, 20 … 300 s, some
-# fifteen minutes in all, without jitter. Celery's default (1 s doubling, with
-# "full jitter", five times) gave up within seconds: a PostgreSQL restart of
-# half a minute lost the month's scheduled assessment, which beat sends once,
-# and left a chunk for the stalled-chunk sweep, fifteen minutes later.
-DATABASE_RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": False,
-    "max_retries": 8,
-}
 
 
 class ChunkTask(Task):

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from ops.retry import DATABASE_RETRY
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -18,7 +20,10 @@ def expire_agreements():
     return count
 
 
-@shared_task(acks_late=True)
+# A database restart while the file is checked or saved (one transaction, so
+# nothing half saved): the job, still under way, runs again once it is back,
+# where it had stayed "checking" for good, its page waiting on it.
+@shared_task(acks_late=True, **DATABASE_RETRY)
 def import_job_run(job_id: int):
     """A large import file: checked and saved here, so no request waits on it."""
     # Imported here: the service imports this module to send the task.
