@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -370,25 +370,3 @@ def test_a_run_whose_last_chunk_committed_without_finishing_is_finished_by_the_s
 
     run.refresh_from_db()
     assert (run.status, run.assessed_count) == ("completed", 1)
-
-
-@pytest.mark.parametrize("task", [tasks.assess_chunk, tasks.assess_last_month])
-def test_a_database_restart_does_not_use_up_the_retries(task):
-    """The month's assessment is sent once by beat, and a chunk given up is
-    only swept again fifteen minutes later: their retries outlast a restart or
-    a failover of PostgreSQL (some minutes), whatever the draw of a jitter."""
-    from celery.utils.time import get_exponential_backoff_interval
-
-    assert OperationalError in task.autoretry_for and InterfaceError in task.autoretry_for
-    waits = [
-        get_exponential_backoff_interval(
-            factor=task.retry_backoff,
-            retries=attempt,
-            maximum=task.retry_backoff_max,
-            full_jitter=task.retry_jitter,
-        )
-        for attempt in range(task.max_retries)
-    ]
-    assert not task.retry_jitter  # with it, every wait may be drawn as 0 s
-    assert waits[0] <= 10
-    assert sum(waits) >= 10 * 60
