@@ -115,12 +115,7 @@ def refresh(*, partnership_ids: Iterable[int] | None = None, **_payload) -> None
 def rebuild_if_built() -> bool:
     """Write the read model anew if it was built (the worker's rebuild after a
     run); whether it was."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
-        if not is_built():
-            return False
-        _rebuild(cursor)
-    return True
+    return _rebuild_locked(only_if_built=True)
 
 
 def refresh_returned(*, event_id: int) -> None:
@@ -131,13 +126,20 @@ def refresh_returned(*, event_id: int) -> None:
 
 def rebuild() -> dict[str, int]:
     """Write the read model anew from the source tables; the rows written."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
-        _rebuild(cursor)
+    _rebuild_locked(only_if_built=False)
     return {
         "facts": PortfolioFact.objects.count(),
         "tallies": PortfolioTally.objects.count(),
     }
+
+
+def _rebuild_locked(*, only_if_built: bool) -> bool:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        if only_if_built and not is_built():
+            return False
+        _rebuild(cursor)
+    return True
 
 
 def is_built() -> bool:

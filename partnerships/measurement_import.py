@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from core.copy import insert_with_history
-from core.numbers import parse_decimal, plain_int
+from core.numbers import parse_decimal, parse_whole
 
 from .imports import (
     MAX_SIZE,
@@ -209,7 +209,7 @@ def check(
         metric_id = values.get("metric_id", "")
         if not metric_id:
             bad("metric_id", gettext("Give the metric’s id, as in the template."))
-        elif (metric := metrics.get(plain_int(metric_id.removesuffix(".0")))) is None:
+        elif (metric := metrics.get(parse_whole(metric_id))) is None:
             bad(
                 "metric_id",
                 gettext("“%(value)s” is not an active metric of this partnership.")

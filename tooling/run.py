@@ -422,9 +422,7 @@ def run() -> int:
         run_step(["migrate", "--noinput"], env)
         run_step(["collectstatic", "--noinput", "--verbosity", "0"], env)
         run_step(["compile_translations", "--verbosity", "0"], env)
-        if not seed:
-            log("not seeding the demo into a database of DATABASE_URL (ACCORD_SEED=1 would)")
-        else:
+        if seed:
             run_step(["seed_demo"], env)
             # Answer links for the demo's open health-check round, to try
             # the partner side's page without an account.
@@ -436,6 +434,8 @@ def run() -> int:
             run_step(["review_demo"], env)
             run_step(["early_warning"], env)
             run_step(["send_reminders"], env)
+        elif "ACCORD_SEED" not in env:  # so a database of DATABASE_URL
+            log("not seeding the demo into the database of DATABASE_URL (ACCORD_SEED=1 would)")
 
         _interruptible = False
         if _stopping.is_set():
