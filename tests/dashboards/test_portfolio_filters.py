@@ -255,3 +255,7 @@ def test_scored_without_a_month_is_refused_next_to_it(client, erin, portfolio):
     client.force_login(erin)
     response = client.get("/partnerships/", {"scored": "1"})
     assert response.context["filters"].errors == {"scored": ["Choose the month too."]}
+    # Shown to the reader, under the box they ticked (a checkbox's refusal was
+    # in the form, never on the page).
+    box = re.search(r'name="scored".*?</div>', response.content.decode(), re.S).group(0)
+    assert "Choose the month too." in box
