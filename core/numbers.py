@@ -110,8 +110,19 @@ def score_text(value) -> str:
 
 
 def percent_text(fraction) -> str:
-    number = whole_percent(fraction)
-    return DASH if number is None else percent_sign(number)
+    return percents()(fraction)
+
+
+def percents():
+    """`percent_text` in the reader's language, for a table of them: its
+    language read once, not per number."""
+    before, after = _percent_affixes(formatting.cldr_locale())
+
+    def text(fraction) -> str:
+        number = whole_percent(fraction)
+        return DASH if number is None else f"{before}{number:f}{after}"
+
+    return text
 
 
 def percent_sign(number) -> str:

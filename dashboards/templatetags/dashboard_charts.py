@@ -1,5 +1,5 @@
-"""A chart with its numbers as a table, and a metric's targets period by period,
-each rendered in one pass of Python.
+"""A chart with its numbers as a table (a metric's: its trajectory period by
+period), each rendered in one pass of Python.
 
 A dashboard shows up to ten charts; a metric's chart has two dozen months of
 three series and its targets table as many rows again. As a template included
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from core.charts import table_of
 from core.formatting import LocalNumbers
-from core.numbers import percent_text
+from core.numbers import percents
 
 register = template.Library()
 
@@ -78,9 +78,28 @@ FIGURE = """<figure class="accord-chart mb-3" id="{id}">
 def chart(spec: dict, id: str) -> SafeString:
     """The chart of `spec` (core.charts) as a figure with the id `id`, which
     static/js/charts.js draws, and its numbers as a table under it."""
-    title = _text(spec["title"])
     unit = f" ({_text(spec['unit'])})" if spec.get("unit") else ""
     table = table_of(spec)
+    columns = [f"{_text(column)}{unit}" for column in table["columns"]]
+    return _figure(spec, id, columns, chart_rows(table))
+
+
+@register.simple_tag
+def metric_chart(metric) -> SafeString:
+    """A metric's chart (`metric.chart`, with the id `metric.chart_id`) and under
+    it, in place of the chart's own numbers, its trajectory period by period:
+    actual, planned and the progress made, as the scoring sees them. The
+    target, the same in every period, is said beside the chart."""
+    spec = metric.chart
+    unit = f" ({_text(spec['unit'])})" if spec.get("unit") else ""
+    columns = [f"{_text(gettext('Actual'))}{unit}"]
+    if metric.target_value is not None:
+        columns += [f"{_text(gettext('Planned'))}{unit}", _text(gettext("Progress"))]
+    return _figure(spec, metric.chart_id, columns, trajectory_rows(metric))
+
+
+def _figure(spec: dict, id: str, columns: list[str], rows: str) -> SafeString:
+    title = _text(spec["title"])
     return SafeString(
         FIGURE.format(
             id=_text(id),
@@ -92,24 +111,23 @@ def chart(spec: dict, id: str) -> SafeString:
             label=gettext("%(title)s; the same numbers are in the table that follows.")
             % {"title": title},
             spec=json_script(spec, f"{id}-spec"),
-            columns="".join(
-                f'<th scope="col" class="text-end">{_text(column)}{unit}</th>'
-                for column in table["columns"]
-            ),
-            rows=chart_rows(table),
+            columns="".join(f'<th scope="col" class="text-end">{text}</th>' for text in columns),
+            rows=rows,
         )
     )
+
+
+def _nothing(columns: int) -> str:
+    """A table's one row when it has none to show."""
+    # Outside the f-string, where makemessages finds it.
+    nothing = gettext("Nothing to show.")
+    return f'<tr><td colspan="{columns}" class="text-body-secondary">{_text(nothing)}</td></tr>'
 
 
 def chart_rows(table: dict) -> str:
     """The rows of a chart's table, as HTML."""
     if not table["rows"]:
-        # Outside the f-string, where makemessages finds it.
-        nothing = gettext("Nothing to show.")
-        return (
-            f'<tr><td colspan="{len(table["columns"]) + 1}" class="text-body-secondary">'
-            f"{_text(nothing)}</td></tr>"
-        )
+        return _nothing(len(table["columns"]) + 1)
     numbers = LocalNumbers()
     rows = []
     for row in table["rows"]:
@@ -123,49 +141,25 @@ def chart_rows(table: dict) -> str:
     return "\n".join(rows)
 
 
-TARGETS = """<details class="small">
-  <summary>{summary}</summary>
-  <div class="table-responsive"><table class="table table-sm mb-0 mt-1" data-targets="{pk}">
-    <thead><tr><th>{period}</th><th class="text-end">{planned}</th>\
-<th class="text-end">{actual}</th><th class="text-end">{progress}</th></tr></thead>
-    <tbody>
-    {rows}
-    </tbody>
-  </table></div>
-</details>
-"""
-
-
-@register.simple_tag
-def targets_table(metric) -> SafeString:
-    """A metric's targets against its actuals, period by period (`metric.trajectory`)."""
-    return SafeString(
-        TARGETS.format(
-            summary=gettext("Targets vs actuals by period"),
-            pk=int(metric.pk),
-            period=gettext("Period"),
-            planned=gettext("Planned"),
-            actual=gettext("Actual"),
-            progress=gettext("Progress"),
-            rows=targets_rows(metric.trajectory),
-        )
-    )
-
-
-def targets_rows(trajectory) -> str:
-    """A metric's targets against its actuals, one row per period."""
+def trajectory_rows(metric) -> str:
+    """A metric's actuals against its plan, one row per period (`metric.trajectory`):
+    amounts to two places, as its targets are typed."""
+    if not metric.trajectory:
+        return _nothing(2 if metric.target_value is None else 4)
     numbers = LocalNumbers()
+    percent = percents()
+    rated = metric.target_value is not None
 
     def amount(value) -> str:
         return numbers.places(value, 2) or DASH
 
-    def progress(value) -> str:
-        return DASH if value is None else percent_text(value)
+    def row(point) -> str:
+        cells = f'<td class="text-end">{amount(point.actual)}</td>'
+        if rated:
+            cells += (
+                f'<td class="text-end">{amount(point.planned)}</td>'
+                f'<td class="text-end">{percent(point.progress)}</td>'
+            )
+        return f'<tr><th scope="row" class="fw-normal">{_text(point.period.label)}</th>{cells}</tr>'
 
-    return "\n".join(
-        f'<tr><th scope="row" class="fw-normal">{_text(point.period.label)}</th>'
-        f'<td class="text-end">{amount(point.planned)}</td>'
-        f'<td class="text-end">{amount(point.actual)}</td>'
-        f'<td class="text-end">{progress(point.progress)}</td></tr>'
-        for point in trajectory
-    )
+    return "\n".join(row(point) for point in metric.trajectory)

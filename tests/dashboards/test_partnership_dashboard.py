@@ -120,9 +120,18 @@ class TestWhatItShows:
             assert dataset(spec, "Planned")[index] == pytest.approx(planned)
         assert dataset(spec, "Planned")[-1] == 50
         assert set(dataset(spec, "Target")) == {50}
-        # In the table of targets against actuals, Q3's 24 is 35% of the way.
-        assert re.search(r"Q3 2025</th>\s*<td[^>]*>[\d.]+</td>\s*<td[^>]*>24</td>\s*"
-                         r"<td[^>]*>35%</td>", response.content.decode())  # fmt: skip
+        # The chart's table is its trajectory: Q3's 24 against 24.92 planned
+        # (10 + 40 × 272/729 days), 35% of the way; one table, not two.
+        html = response.content.decode()
+        table = html[html.index(f'id="metric-chart-{metric.pk}-table"') :]
+        table = table[: table.index("</table>")]
+        assert metric.unit
+        assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table) == [
+            "", f"Actual ({metric.unit})", f"Planned ({metric.unit})", "Progress"
+        ]  # fmt: skip
+        assert re.search(r"Q3 2025</th>\s*<td[^>]*>24</td>\s*<td[^>]*>24.92</td>\s*"
+                         r"<td[^>]*>35%</td>", table)  # fmt: skip
+        assert "Targets vs actuals by period" not in html
 
     def test_a_summed_metric_counts_what_was_added_since_its_baseline(self, client, alice):
         partnership = partnership_with_data(owner=alice, metrics=0)
@@ -311,10 +320,19 @@ class TestMetricsAndHours:
         )
         MeasurementFactory(metric=metric, period_start=dt.date(2025, 10, 1), value=7)
         client.force_login(alice)
-        spec = chart_spec(client.get(url(partnership)), f"metric-chart-{metric.pk}")
+        response = client.get(url(partnership))
+        spec = chart_spec(response, f"metric-chart-{metric.pk}")
         assert [d["label"] for d in spec["datasets"]] == ["Actual"]
         assert spec["labels"] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
         assert dataset(spec, "Actual") == [None, None, None, 7]
+        # Its table: the actuals alone, with no plan to set them against.
+        html = response.content.decode()
+        table = html[html.index(f'id="metric-chart-{metric.pk}-table"') :]
+        table = table[: table.index("</table>")]
+        assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table) == [
+            "", f"Actual ({metric.unit})"
+        ]  # fmt: skip
+        assert re.search(r"Q4 2025</th>\s*<td[^>]*>7</td></tr>", table)
 
     def test_a_long_monthly_metric_shows_its_latest_five_years(self, client, alice):
         partnership = partnership_with_data(owner=alice, metrics=0)

@@ -85,7 +85,6 @@ def assessed(alice):
 
 PARTNERSHIP_DASHBOARD = [
     "Show as table",
-    "Targets vs actuals by period",
     "Metrics against their planned trajectory",
     "Agreement timeline",
     "Members and where they are",
