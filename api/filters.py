@@ -16,7 +16,7 @@ from core.dates import validate_closed_month
 from core.forms import PlainIntegerField
 from dashboards.filters import NOT_RATED, narrow
 from dashboards.forms import PortfolioFilterForm
-from evaluation.models import Rating, ReviewState, Scorecard
+from evaluation.models import Rating, ReviewState, Scorecard, sees_provisional
 from partnerships.geography import Continent, countries_in
 from partnerships.models import (
     Agreement,
@@ -66,6 +66,17 @@ class TrueOrFalseFilter(django_filters.BooleanFilter):
     field_class = TrueOrFalseField
 
 
+def refuse_provisional(asked) -> None:
+    """`provisional=true` from a reader who relies on approved numbers only
+    (`sees_provisional`): told, rather than answered with other numbers than
+    asked for, as the pages' filters simply do not offer it."""
+    if asked:
+        raise ValidationError(
+            _("Only those who enter or review scorecards see unapproved ones: leave it out."),
+            code="not_for_you",
+        )
+
+
 class PartnerFilter(django_filters.FilterSet):
     """The partner list's filters: q, country, sector, organisation_type, region."""
 
@@ -110,12 +121,18 @@ class PartnershipFilter(django_filters.FilterSet):
         help_text="A closed month, YYYY-MM: partnerships running then, rated as of then.",
     )
     provisional = TrueOrFalseFilter(
-        method="by_form", help_text="true: ratings include scorecards not yet approved."
+        method="by_form",
+        help_text="true: ratings include scorecards not yet approved (managers and reviewers).",
     )
 
     class Meta:
         model = Partnership
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sees_provisional(self.request.user):
+            self.filters["provisional"].extra["validators"] = [refuse_provisional]
 
     def by_form(self, queryset, name, value):
         return queryset  # all filters apply together in `filter_queryset`
@@ -192,3 +209,10 @@ class PortfolioParameters(PortfolioFilterForm):
 
     provisional = TrueOrFalseField(required=False)
     owner = IdFilter.field_class(required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if "provisional" not in self.fields:  # not for this reader
+            self.fields["provisional"] = TrueOrFalseField(
+                required=False, validators=[refuse_provisional]
+            )

@@ -642,7 +642,7 @@ class PortfolioView(ApiMixin, GenericAPIView):
 
     @extend_schema(parameters=PORTFOLIO_FILTERS, responses={200: serializers.PortfolioSerializer})
     def get(self, request):
-        form = filters.PortfolioParameters(request.query_params)
+        form = filters.PortfolioParameters(request.query_params, user=request.user)
         if not form.is_valid():
             raise exceptions.ValidationError(form_errors(form))
         summary = portfolio_summary(data=dict(form.cleaned_data), today=timezone.localdate())

@@ -68,9 +68,10 @@ class FiltersNoLongerApply(Exception):
     now): the job fails rather than export the unfiltered portfolio."""
 
 
-def job_filters(filters: dict[str, str]) -> dict:
-    """The cleaned filters of a job's stored GET parameters, or FiltersNoLongerApply."""
-    form, data = portfolio_filters(filters)
+def job_filters(filters: dict[str, str], *, user) -> dict:
+    """The cleaned filters of a job's stored GET parameters, as `user` may apply
+    them now, or FiltersNoLongerApply."""
+    form, data = portfolio_filters(filters, user=user)
     if filters and not form.is_valid():
         raise FiltersNoLongerApply(form.errors.as_json())
     return data
@@ -95,7 +96,10 @@ def export_job_start(
         if under_way is not None:
             return under_way
         job = ExportJob(
-            fmt=fmt, filters=filters, created_by=user, rows=export_size(job_filters(filters))
+            fmt=fmt,
+            filters=filters,
+            created_by=user,
+            rows=export_size(job_filters(filters, user=user)),
         )
         job.full_clean()
         job.save()
@@ -146,7 +150,7 @@ def export_job_run(*, job_id: int) -> None:
     try:
         # Written once, in the language and time zone of whoever asked for it.
         with in_users_locale(job.created_by):
-            data = job_filters(job.filters)
+            data = job_filters(job.filters, user=job.created_by)
             content = exports_portfolio.file_bytes(data, fmt=job.fmt, progress=progress)
         # The stored name is generated (`export_file_path`).
         job.file.save(f"export.{job.fmt}", ContentFile(content), save=False)

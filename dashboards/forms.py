@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import validate_closed_month
-from evaluation.models import Rating
+from evaluation.models import Rating, sees_provisional
 from partnerships.geography import Continent
 from partnerships.models import Benefit, Partnership, Purpose, Sector, Stage, StageFamily
 
@@ -76,8 +76,13 @@ class PartnershipFilterForm(forms.Form):
             self.add_error("scored", _("Choose the month too."))
         return data
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not sees_provisional(user):
+            # Executives rely on approved numbers only (`sees_provisional`), on
+            # the portfolio as on a partnership's dashboard: not offered, and a
+            # link that asks for them (a manager's, shared) shows approved ones.
+            del self.fields["provisional"]
         # Only people who own a partnership are worth offering. A semi-join
         # looks for one partnership per user, where a join made DISTINCT reads
         # and groups every partnership (10 ms at 10,000): the owners do not
@@ -110,10 +115,11 @@ class PortfolioFilterForm(PartnershipFilterForm):
     LINK_EXCLUDED = ("colour",)
 
 
-def portfolio_filters(params) -> tuple[PortfolioFilterForm, dict]:
+def portfolio_filters(params, *, user) -> tuple[PortfolioFilterForm, dict]:
     """The form and its cleaned filters from GET parameters (a request's, or
-    those an export job kept); a bad value leaves the portfolio unfiltered."""
-    form = PortfolioFilterForm(params or None)
+    those an export job kept), as `user` may apply them; a bad value leaves the
+    portfolio unfiltered."""
+    form = PortfolioFilterForm(params or None, user=user)
     return form, (dict(form.cleaned_data) if form.is_valid() else {})
 
 

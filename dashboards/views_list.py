@@ -17,7 +17,7 @@ from .forms import PartnershipFilterForm
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def partnership_list(request):
-    filters = PartnershipFilterForm(request.GET or None)
+    filters = PartnershipFilterForm(request.GET or None, user=request.user)
     partnerships = (
         Partnership.objects.select_related("owner")
         .with_sectors_spanned()

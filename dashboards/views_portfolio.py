@@ -37,7 +37,7 @@ TREND_MARKS = {Trend.UP: "▲", Trend.DOWN: "▼", Trend.FLAT: "▬", Trend.NEW:
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def portfolio(request):
-    form, data = portfolio_filters(request.GET)
+    form, data = portfolio_filters(request.GET, user=request.user)
     today = timezone.localdate()
     # The tiles and charts are the page's whole cost: Redis keeps them rendered
     # (and signed), so a warm request renders only the frame and the filters.
@@ -190,7 +190,7 @@ def _charts(summary: dict, listed, *, colour: str) -> dict:
 def portfolio_export(request, fmt: str):
     """The file at once; for a portfolio too large to write within a request,
     a page that offers to have the worker write it (a GET changes nothing)."""
-    _, data = portfolio_filters(request.GET)
+    _, data = portfolio_filters(request.GET, user=request.user)
     size = export_jobs.export_size(data)
     if size <= export_jobs.in_request_rows():
         return exports_portfolio.response(data, fmt=fmt)
@@ -214,7 +214,7 @@ def export_job_create(request):
     fmt = request.POST.get("fmt")
     if fmt not in ExportFormat.values:
         return _refused(request, gettext("Choose CSV or XLSX."))
-    form, data = portfolio_filters(request.POST)
+    form, data = portfolio_filters(request.POST, user=request.user)
     if not form.is_valid():
         # The offer carries filters the portfolio accepted: these were changed
         # since, or by hand. Refused, rather than export the whole portfolio.

@@ -79,7 +79,7 @@ def test_a_finished_run_shows_in_the_provisional_view_right_after(
     client, erin, alice, django_capture_on_commit_callbacks
 ):
     partnership_with_data(owner=alice)
-    client.force_login(erin)
+    client.force_login(alice)  # unapproved scorecards are for those who enter or review them
     before = client.get(URL, {"provisional": "1"})
     assert rating_tile(before)["none"] == 1
     assert "0 scorecards not yet approved" in before.content.decode()
@@ -102,8 +102,8 @@ def test_the_dashboard_answers_from_the_cache_until_then(client, erin, rita, car
     assert rating_tile(client.get(URL))["none"] == 1
 
 
-def test_the_provisional_view_labels_what_is_not_approved(client, erin, card):
-    client.force_login(erin)
+def test_the_provisional_view_labels_what_is_not_approved(client, alice, card):
+    client.force_login(alice)
     approved_only = client.get(URL).content.decode()
     provisional = client.get(URL, {"provisional": "1"}).content.decode()
     badge = re.compile(r'class="badge text-bg-warning[^"]*">provisional<')
@@ -200,8 +200,8 @@ class TestSignedEntries:
 
         assert "planted" not in client.get(URL).content.decode()
 
-    def test_an_entry_signed_for_other_filters_is_not_rendered(self, client, erin, card):
-        client.force_login(erin)
+    def test_an_entry_signed_for_other_filters_is_not_rendered(self, client, alice, card):
+        client.force_login(alice)
         client.get(URL)
         client.get(URL, {"provisional": "1"})
         first, second = cached_entries()
