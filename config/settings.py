@@ -570,7 +570,10 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"expected_refusals": {"()": "ops.logging.ExpectedRefusalFilter"}},
+    "filters": {
+        "expected_refusals": {"()": "ops.logging.ExpectedRefusalFilter"},
+        "as_warning": {"()": "ops.logging.AsWarningFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "json": {"()": "ops.logging.JsonFormatter"},
@@ -585,6 +588,8 @@ LOGGING = {
     "loggers": {
         # On the logger too: in DEBUG, Django's own console handler also prints these.
         "django.request": {"filters": ["expected_refusals"]},
+        # A request for a host not in ALLOWED_HOSTS (a scanner, mostly): a warning, not an error.
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
         # qpdf's notes on each repaired PDF are not ours to report; refusals are logged by us.
         "pikepdf": {"level": "WARNING"},
         # One warning line per failed sign-in ("AXES: New/Repeated login failure by

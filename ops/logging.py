@@ -34,6 +34,20 @@ class ExpectedRefusalFilter(logging.Filter):
         return True
 
 
+class AsWarningFilter(logging.Filter):
+    """Records of the logger it is set on are warnings, whatever level they were
+    logged at. Django logs a request naming a host not in ALLOWED_HOSTS as an
+    ERROR (django.security.DisallowedHost): the scanners that probe every
+    address on the internet send thousands a day, and the log's errors, which
+    someone should read, were mostly theirs. Refused with a 400 all the same."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        # Its logger let it through as an error: at LOG_LEVEL=ERROR it is dropped now.
+        return logging.getLogger(record.name).isEnabledFor(record.levelno)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the extras that
     can be shown as JSON, and the traceback as one string if there is one."""

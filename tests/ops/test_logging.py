@@ -79,3 +79,27 @@ def test_a_worker_logs_json_lines_too():
         entry["logger"] == "celery.apps.worker" and entry["message"].endswith("ready.")
         for entry in entries
     ), "".join(lines)
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_is_a_warning_not_an_error(client, caplog):
+    """Scanners send requests naming any host; Django logs each as an ERROR,
+    which buried the errors someone should read."""
+    caplog.set_level(logging.INFO)
+    assert client.get("/", HTTP_HOST="scanner.invalid").status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert record.levelname == "WARNING" and "scanner.invalid" in record.getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_other_suspicious_requests_stay_errors(caplog):
+    caplog.set_level(logging.INFO)
+    logging.getLogger("django.security.SuspiciousFileOperation").error("../../etc/passwd")
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_is_not_logged_when_only_errors_are(client, caplog):
+    caplog.set_level(logging.ERROR, logger="django.security.DisallowedHost")
+    assert client.get("/", HTTP_HOST="scanner.invalid").status_code == 400
+    assert not [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
