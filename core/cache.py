@@ -2,7 +2,8 @@
 
 The cache only spares work: with Redis away every read is a miss and every
 write is dropped, so a page is computed from the database (slower, never a
-500). One warning a minute per process says so. A failed call costs one
+500). The log says so once per process when Redis goes, every five minutes
+while it stays away, and once when it is back (core/outage.py). A failed call costs one
 refused connection (redis-py's own retries, about 4 s a call, are switched
 off) and then none for SKIP_FOR seconds, so a Redis that does not answer at
 all costs a page at most its connect timeout. Once Redis is back the cache
@@ -29,9 +30,10 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
+from .outage import Outage
+
 logger = logging.getLogger(__name__)
 
-WARN_EVERY = 60
 SKIP_FOR = 5
 
 
@@ -44,10 +46,12 @@ def _fail_soft(fallback):
             if time.monotonic() < FailSoftRedisCache._skip_until:
                 return fallback(*args, **kwargs)
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
             except self._errors as error:
-                self._failed(method.__name__, error)
+                self._failed(error)
                 return fallback(*args, **kwargs)
+            FailSoftRedisCache.outage.answered()
+            return result
 
         return wrapper
 
@@ -56,7 +60,12 @@ def _fail_soft(fallback):
 
 class FailSoftRedisCache(RedisCache):
     # Per process, shared by the threads that may each hold an instance.
-    _last_warning = 0.0
+    outage = Outage(
+        "Cache",
+        logger,
+        meanwhile="pages are computed from the database (slower), and what was cached "
+        "before may be served until its timeout",
+    )
     _skip_until = 0.0
 
     def __init__(self, server, params):
@@ -72,22 +81,19 @@ class FailSoftRedisCache(RedisCache):
 
         return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
-    def _failed(self, operation, error):
-        now = time.monotonic()
-        FailSoftRedisCache._skip_until = now + SKIP_FOR
-        if now - FailSoftRedisCache._last_warning >= WARN_EVERY:
-            FailSoftRedisCache._last_warning = now
-            logger.warning(
-                "Cache unreachable (%s: %s); serving from the database", operation, error
-            )
+    def _failed(self, error):
+        FailSoftRedisCache._skip_until = time.monotonic() + SKIP_FOR
+        FailSoftRedisCache.outage.failed(error)
 
     def is_reachable(self) -> bool:
         """Asks Redis, even while calls are being skipped."""
         try:
             reachable = bool(self._cache.get_client(write=True).ping())
-        except self._errors:
+        except self._errors as error:
+            self._failed(error)
             return False
         FailSoftRedisCache._skip_until = 0.0
+        FailSoftRedisCache.outage.answered()
         return reachable
 
     @_fail_soft(lambda key, default=None, version=None: default)
@@ -130,11 +136,13 @@ class FailSoftRedisCache(RedisCache):
         try:
             if time.monotonic() < FailSoftRedisCache._skip_until:
                 raise ValueError(f"Key '{key}' not found: the cache is unreachable")
-            return super().incr(key, delta, version)
+            value = super().incr(key, delta, version)
         except self._errors as error:
-            self._failed("incr", error)
+            self._failed(error)
             # What RedisCache raises for a missing key, which callers handle.
             raise ValueError(f"Key '{key}' not found: the cache is unreachable") from error
+        FailSoftRedisCache.outage.answered()
+        return value
 
     @_fail_soft(lambda *args, **kwargs: False)
     def clear(self):

@@ -22,7 +22,7 @@ import time
 
 from django.db import connections
 
-from .logging import Outage
+from core.outage import Outage
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,9 @@ from django.db import Error, close_old_connections, connection, transaction
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
 
+from core.outage import Outage
+
 from .beat_lock import BeatLock, Hold
-from .logging import Outage
 from .models import Heartbeat
 from .outbox import broker_reachable, outbox_enqueue
 
@@ -63,7 +64,7 @@ class BeatScheduler(DatabaseScheduler):
     django-celery-beat would log a traceback each tick (every 5 s), forget the
     run it failed to record, and stop beat altogether at its five-minute reload;
     here the outage is one warning, a reminder every five minutes, and one line
-    when it ends (ops/logging.py's Outage).
+    when it ends (core/outage.py's Outage).
     """
 
     _last_beat = 0.0

@@ -9,7 +9,7 @@ import threading
 
 from celery import bootsteps
 
-from .logging import Outage
+from core.outage import Outage
 
 logger = logging.getLogger(__name__)
 

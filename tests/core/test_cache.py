@@ -1,5 +1,6 @@
 """With Redis away the cache misses and drops, at once, and never raises."""
 
+import logging
 import time
 
 import pytest
@@ -45,3 +46,25 @@ def test_with_redis_down_people_still_sign_in(client, alice):
 
     assert response.status_code == 302, response.status_code
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_an_outage_is_one_warning_and_its_end_one_line(caplog):
+    """As beat and the workers say theirs (core/outage.py): not a warning a minute."""
+    cache.get("warm")
+    with caplog.at_level(logging.INFO, logger="core.cache"), redis_down():
+        for _ in range(50):
+            cache.get("kept")
+            cache.set("dropped", 1)
+        assert cache.is_reachable() is False
+        said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.cache"]
+    assert len(said) == 1
+    level, message = said[0]
+    assert level == "WARNING" and message.startswith("Cache unreachable since ")
+    assert "pages are computed from the database" in message
+
+    with caplog.at_level(logging.INFO, logger="core.cache"):
+        cache.set("after", 1)
+        cache.set("after", 2)
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "core.cache"]
+    assert len(said) == 2
+    assert said[1][0] == "INFO" and said[1][1].startswith("Cache reachable again, after ")

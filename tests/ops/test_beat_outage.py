@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from core.outage import Outage
 from ops.heartbeats import BeatScheduler
-from ops.logging import Outage
 from ops.models import Heartbeat
 from tests.ops.faults import postgres_down, wait_for
 from tests.ops.test_beat_lock import Beat
