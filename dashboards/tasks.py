@@ -2,16 +2,14 @@
 
 import logging
 
-from celery import shared_task
-
-from ops.retry import DATABASE_RETRY
+from ops.retry import database_task
 
 logger = logging.getLogger(__name__)
 
 
 # A database restart while the file is written: the job, still under way, is
 # written again once it is back (the page's progress bar waits meanwhile).
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@database_task
 def export_job_run(job_id: int):
     """A portfolio export too large for a request: written here."""
     # Imported here: the service imports the outbox, which sends this task by name.
@@ -20,7 +18,7 @@ def export_job_run(job_id: int):
     export_job_run(job_id=job_id)
 
 
-@shared_task(acks_late=True)
+@database_task
 def expire_export_jobs():
     """Daily (beat): exports asked for more than a week ago are deleted, files and all."""
     from .export_jobs import export_jobs_expire
@@ -30,7 +28,7 @@ def expire_export_jobs():
     return count
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@database_task
 def rebuild_read_model():
     """The portfolio's read model written anew after a change that names no
     partnership (a run finishing, the day's expiries); then the cached

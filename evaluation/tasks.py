@@ -3,13 +3,12 @@
 import datetime as dt
 import logging
 
-from celery import Task, shared_task
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from ops.outbox import outbox_enqueue, outbox_unsent
-from ops.retry import DATABASE_RETRY
+from ops.retry import DatabaseTask, database_task
 
 from . import services
 from .models import AssessmentRun, RunStatus, RunTrigger
@@ -21,7 +20,7 @@ logger = logging.getLogger(__name__)
 STALLED_AFTER = dt.timedelta(minutes=15)
 
 
-class ChunkTask(Task):
+class ChunkTask(DatabaseTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Out of retries, or an error no retry will mend: record it in the run
         # so it is reported, never silently dropped.
@@ -29,7 +28,7 @@ class ChunkTask(Task):
         services.assessment_chunk_fail(chunk_id=chunk_id, error=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(base=ChunkTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+@database_task(base=ChunkTask, reject_on_worker_lost=True)
 def assess_chunk(chunk_id: int):
     services.assessment_chunk_execute(chunk_id=chunk_id)
 
@@ -56,7 +55,7 @@ def start_assessment(*, period_start, trigger, started_by=None, queue=None) -> A
     return run
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@database_task
 def assess_last_month():
     """Monthly (beat): assess the month just closed, or resume it if under way."""
     period = services.last_closed_month(timezone.localdate())
@@ -74,7 +73,7 @@ def assess_last_month():
         return None
 
 
-@shared_task(acks_late=True)
+@database_task
 def resume_stalled_assessments():
     """Every minute (beat): send again the chunks a lost worker left pending."""
     queued_before = timezone.now() - STALLED_AFTER

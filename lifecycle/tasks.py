@@ -1,13 +1,13 @@
 """Celery tasks of the lifecycle app: thin, each calls a service."""
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from ops.retry import database_task
 
 from . import services
 
 
-@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+@database_task
 def raise_early_warnings() -> int:
     """Daily: warn of active partnerships whose signals worsen together, and ask
     the owners of ended partnerships for their lessons."""

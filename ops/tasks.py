@@ -1,9 +1,10 @@
 """Celery tasks of the operations app: thin, calling the services."""
 
-from celery import shared_task
+from .backup import BackupError
+from .retry import database_task
 
 
-@shared_task(acks_late=True)
+@database_task
 def relay_outbox():
     """Every minute (beat): send what the broker could not take when it was queued."""
     from .outbox import outbox_relay
@@ -11,7 +12,9 @@ def relay_outbox():
     return outbox_relay()
 
 
-@shared_task(acks_late=True)
+# pg_dump meeting a restarting PostgreSQL fails with a BackupError: retried
+# too, or that night would have no backup.
+@database_task(also_retry_for=(BackupError,))
 def scheduled_backup():
     """Daily (beat): a backup into ACCORD_BACKUP_DIR, keeping ACCORD_BACKUP_KEEP; off if unset."""
     from .backup import scheduled_backup as run

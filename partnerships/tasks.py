@@ -2,17 +2,16 @@
 
 import logging
 
-from celery import shared_task
 from django.utils import timezone
 
-from ops.retry import DATABASE_RETRY
+from ops.retry import database_task
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@database_task
 def expire_agreements():
     """Daily: agreements past their expiry date become expired."""
     count = services.agreements_expire(today=timezone.localdate())
@@ -23,7 +22,7 @@ def expire_agreements():
 # A database restart while the file is checked or saved (one transaction, so
 # nothing half saved): the job, still under way, runs again once it is back,
 # where it had stayed "checking" for good, its page waiting on it.
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@database_task
 def import_job_run(job_id: int):
     """A large import file: checked and saved here, so no request waits on it."""
     # Imported here: the service imports this module to send the task.

@@ -2,29 +2,24 @@
 
 import logging
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from notifications.services import EmailNotSent
 from ops.outbox import outbox_enqueue
+from ops.retry import database_task
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 # A rerun is harmless (nothing is stored or emailed twice), so a task that met a
-# database hiccup or a mail server that did not answer is simply run again.
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (EmailNotSent, OperationalError, InterfaceError),
-    "retry_backoff": 60,
-    "retry_backoff_max": 60 * 60,
-    "max_retries": 8,
-}
+# database restart (ops.retry) or a mail server that did not answer is simply
+# run again: every 5 minutes at most, for some three hours, the mail server's
+# outage being the longer; what is still owed then, the next day's run sends.
+RETRY = {"also_retry_for": (EmailNotSent,), "max_retries": 40}
 
 
-@shared_task(**RETRY)
+@database_task(**RETRY)
 def send_daily_reminders():
     """Daily (beat): `services.reminders_daily_run`."""
     run = services.reminders_daily_run(today=timezone.localdate())
@@ -36,7 +31,7 @@ def send_daily_reminders():
     return run.stored
 
 
-@shared_task(**RETRY)
+@database_task(**RETRY)
 def remind_scorecard_returned(event_id: int):
     """Queued once a return commits (`evaluation.hooks.scorecard_returned`)."""
     return services.scorecard_returned_notify(event_id=event_id)
