@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.preferences import in_users_locale
 from core.formatting import day
+from core.mail import email_send_recorded
 from notifications.models import Kind
 from notifications.services import Draft, Readers, notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember, StageFamily
@@ -460,27 +461,42 @@ def _has_address(respondent: Respondent) -> bool:
     return bool(respondent.user.email) and not _not_answering([respondent.user])
 
 
-@transaction.atomic
 def invitation_send(*, respondent_id: int) -> bool:
     """Email one invitation unless it went out already; True if it went out now."""
-    respondent = _lock_for_email(respondent_id, emailed_at=True)
-    if respondent is None or not _has_address(respondent):
-        return False
-    _message(respondent, reminder=False).send()
-    respondent.emailed_at = timezone.now()
-    respondent.save(update_fields=["emailed_at"])
-    return True
+    return _send_once(respondent_id, column="emailed_at", reminder=False)
 
 
-@transaction.atomic
 def reminder_send(*, respondent_id: int) -> bool:
     """Remind one respondent who has not answered, once per round."""
-    respondent = _lock_for_email(respondent_id, reminded_at=True)
-    if respondent is None or not _has_address(respondent):
-        return False
-    _message(respondent, reminder=True).send()
-    respondent.reminded_at = timezone.now()
-    respondent.save(update_fields=["reminded_at"])
+    return _send_once(respondent_id, column="reminded_at", reminder=True)
+
+
+def _send_once(respondent_id: int, *, column: str, reminder: bool) -> bool:
+    """The email marked sent (`column`), with its link's digest, and committed
+    before it is sent (core/mail.py): a retry after the database went away just
+    after the send sends neither a second email nor a second link, which would
+    void the first. A send the mail server refused takes both back: the link
+    sent before works again. Not within a caller's transaction."""
+    with transaction.atomic():
+        respondent = _lock_for_email(respondent_id, **{column: True})
+        if respondent is None or not _has_address(respondent):
+            return False
+        previous_link = respondent.token_hash
+        message = _message(respondent, reminder=reminder)
+        sent_at = timezone.now()
+        setattr(respondent, column, sent_at)
+        respondent.save(update_fields=[column])
+    email_send_recorded(
+        message=message,
+        unrecord=partial(
+            # Unless a link was minted meanwhile (answer_link): that one stands.
+            Respondent.objects.filter(
+                pk=respondent.pk, token_hash=respondent.token_hash, **{column: sent_at}
+            ).update,
+            **{column: None, "token_hash": previous_link},
+        ),
+        what=f"The health check email to respondent {respondent.pk}",
+    )
     return True
 
 

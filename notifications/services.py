@@ -5,10 +5,12 @@ stored with INSERT … ON CONFLICT DO NOTHING, which tells which rows this call
 inserted. Only those are emailed, after the commit, so a rerun, or a second
 worker running at the same moment, stores and emails nothing again.
 
-Once per email: an email is sent with its row locked and only while its
-`emailed_at` is empty, which is set in the same transaction. A send that fails
-leaves `emailed_at` empty and raises EmailNotSent, so that the task retries
-it; the daily task also sweeps recent reminders still waiting for their email.
+Once per email: a worker takes a reminder whose `emailed_at` is empty, sets it
+and commits, and only then sends the email (core/mail.py): a database that went
+away just after the send (a restart), or a second worker, finds it emailed
+and sends nothing. A send the mail server refused empties `emailed_at` again
+and raises EmailNotSent, so that the task retries it; the daily task also
+sweeps recent reminders still waiting for their email.
 
 Once a day: those who chose a daily digest get no email per reminder; the
 daily task sends each of them one email naming every reminder owed to them,
@@ -36,6 +38,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import ReminderChannel, User
 from accounts.preferences import in_users_locale, user_language, user_time_zone
+from core.mail import email_send_recorded
 
 from .models import INBOX_ONLY_KINDS, Kind, Notification
 
@@ -220,24 +223,34 @@ def notifications_email_pending(*, now: dt.datetime | None = None) -> int:
     return notifications_email(notification_ids=list(pending))
 
 
-@transaction.atomic
 def notification_email_send(*, notification_id: int) -> bool:
     """Email one reminder unless it went out already; True if it went out now.
 
-    The row stays locked while the mail is handed over, and a worker sending the
-    same reminder at that moment skips it rather than send it again.
+    Marked emailed and committed before it is sent (a worker taking the same
+    reminder meanwhile skips it): not within a caller's transaction.
     """
-    notification = (
-        Notification.objects.select_for_update(of=("self",), skip_locked=True)
-        .select_related("user")
-        .filter(EMAIL_WANTED, pk=notification_id, emailed_at__isnull=True)
-        .first()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("user")
+            .filter(EMAIL_WANTED, pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        message = _message(notification)
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    email_send_recorded(
+        message=message,
+        unrecord=partial(
+            Notification.objects.filter(
+                pk=notification.pk, emailed_at=notification.emailed_at
+            ).update,
+            emailed_at=None,
+        ),
+        what=f"Reminder {notification.pk}",
     )
-    if notification is None:
-        return False
-    _message(notification).send()
-    notification.emailed_at = timezone.now()
-    notification.save(update_fields=["emailed_at"])
     return True
 
 
@@ -285,21 +298,32 @@ def notifications_digests_send(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-@transaction.atomic
 def notification_digest_send(*, user_id: int, since: dt.datetime) -> bool:
     """Email one person's digest of the reminders owed to them since `since`;
-    True if it went out now (False: none owed, or another worker has them)."""
-    notifications = list(
-        Notification.objects.select_for_update(of=("self",), skip_locked=True)
-        .select_related("user")
-        .filter(DIGEST_WANTED, user_id=user_id, emailed_at__isnull=True, created_at__gte=since)
-        .order_by("created_at", "pk")
-    )
-    if not notifications:
-        return False
-    _digest(notifications).send()
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        emailed_at=timezone.now()
+    True if it went out now (False: none owed, or another worker has them).
+    Its reminders are marked emailed and committed before it is sent, as a
+    single reminder is: not within a caller's transaction."""
+    with transaction.atomic():
+        notifications = list(
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("user")
+            .filter(DIGEST_WANTED, user_id=user_id, emailed_at__isnull=True, created_at__gte=since)
+            .order_by("created_at", "pk")
+        )
+        if not notifications:
+            return False
+        message = _digest(notifications)
+        now = timezone.now()
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
+    email_send_recorded(
+        message=message,
+        unrecord=partial(
+            Notification.objects.filter(
+                pk__in=[n.pk for n in notifications], emailed_at=now
+            ).update,
+            emailed_at=None,
+        ),
+        what=f"The reminders digest of user {user_id}",
     )
     return True
 
