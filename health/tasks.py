@@ -10,10 +10,11 @@ from . import services
 
 logger = logging.getLogger(__name__)
 
-# A rerun is harmless (each email is sent once, under a row lock), so a mail
-# server that did not answer (OSError covers smtplib's errors) or a database
-# restart (ops.retry) is simply retried, for some three hours; what still fails
-# stays unsent, shown on the round's page and swept again by the daily task.
+# A rerun is harmless (each email is recorded as sent before it is sent,
+# core/mail.py), so a mail server that did not answer (OSError covers smtplib's
+# errors) or a database restart (ops.retry) is simply retried, for some three
+# hours; what still fails stays unsent, shown on the round's page and swept
+# again by the daily task.
 RETRY = {"also_retry_for": (OSError,), "max_retries": 40}
 
 
