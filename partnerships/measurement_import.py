@@ -40,7 +40,7 @@ from .imports import (
 )
 from .models import Measurement, OutcomeMetric
 from .periods import last_closed_period
-from .services import hold_start_date
+from .services import hold_run
 
 __all__ = ["MAX_SIZE", "ImportFileError", "RowError"]
 
@@ -340,16 +340,23 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
     try:
         with transaction.atomic():
             if parsed:
-                # The file was checked against the start date read then; held
-                # from here to the commit, it must still be that one.
+                # The file was checked against the start and end dates read
+                # then; held from here to the commit, they must still be those.
                 partnership = parsed[0].metric.objective.partnership
-                checked = partnership.start_date
-                hold_start_date(partnership)
-                if partnership.start_date != checked:
+                checked = (partnership.start_date, partnership.end_date)
+                hold_run(partnership)
+                message = ""
+                if partnership.start_date != checked[0]:
                     message = gettext(
                         "The partnership’s start date changed while the file was checked; "
                         "import it again."
                     )
+                elif partnership.end_date != checked[1]:
+                    message = gettext(
+                        "The partnership’s end date changed while the file was checked; "
+                        "import it again."
+                    )
+                if message:
                     return MeasurementImportResult(errors=[RowError(0, "", message, "")])
             if _changed_since_checked(corrected):
                 return MeasurementImportResult(errors=[RowError(0, "", _meanwhile(), "")])

@@ -1678,7 +1678,7 @@ class Measurement(TimeStamped, Versioned):
                 condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
             ),
             # The rest of "a period that can be recorded" needs today's date or
-            # the partnership's start, which a CHECK cannot read: see `clean`.
+            # the partnership's start and end, which a CHECK cannot read: see `clean`.
             models.CheckConstraint(
                 condition=Q(period_start__gte=EARLIEST),
                 name="measurement_period_from_2000",
@@ -1727,9 +1727,11 @@ class Measurement(TimeStamped, Versioned):
                         }
                     }
                 )
+            partnership = self.metric.objective.partnership
             problem = unrecordable(
                 Period(self.period_start, frequency),
-                started=self.metric.objective.partnership.start_date,
+                started=partnership.start_date,
+                ended=partnership.end_date,
                 today=timezone.localdate(),
             )
             if problem:

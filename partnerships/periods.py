@@ -111,13 +111,26 @@ def ended_before(period: Period, started: dt.date | None) -> bool:
     return started is not None and period.end < started
 
 
-def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> str:
+def began_after(first_day: dt.date, ended: dt.date | None) -> bool:
+    """Whether what began on `first_day` (a period, a health check) began after
+    a partnership that ended on `ended` (its last day, inside its run): the
+    mirror of `ended_before`. A period that straddles the end, as one that
+    straddles the start, belongs to the run: its value measured the
+    partnership for part of it."""
+    return ended is not None and first_day > ended
+
+
+def unrecordable(
+    period: Period, *, started: dt.date | None, today: dt.date, ended: dt.date | None = None
+) -> str:
     """Why a value cannot be recorded for `period`, or "" when it can.
 
     A period's value is known once the period is over, so the last one that can
     be recorded is the last closed one (a period that ended yesterday counts);
-    and a period that ended before the partnership started measured something
-    else. The one rule for the grid, the import and every service.
+    and a value belongs to the partnership's run, from its start to its end
+    date (both days inside): a period that ended before the partnership started,
+    or began after it ended, measured something else. The one rule for the
+    grid, the import, the API and every service.
     """
     latest = last_closed_period(today, period.frequency)
     if period > latest:
@@ -129,5 +142,10 @@ def unrecordable(period: Period, *, started: dt.date | None, today: dt.date) -> 
         return gettext("%(period)s ended before the partnership started (%(day)s).") % {
             "period": period.label,
             "day": day(started),
+        }
+    if began_after(period.start, ended):
+        return gettext("%(period)s began after the partnership ended (%(day)s).") % {
+            "period": period.label,
+            "day": day(ended),
         }
     return ""

@@ -46,7 +46,7 @@ from .models import (
     agreement_status_error,
     supersede_error,
 )
-from .periods import Period, ended_before
+from .periods import Period, began_after, ended_before
 
 
 def _save(instance):
@@ -450,19 +450,23 @@ def metric_create(*, objective: Objective, name: str, unit: str, owner, **fields
     return _save(OutcomeMetric(objective=objective, name=name, unit=unit, owner=owner, **fields))
 
 
-def hold_start_date(partnership: Partnership) -> None:
-    """Hold the partnership's start date until this transaction ends, and read
-    it as it is now into `partnership`, which the values' validation reads.
+def hold_run(partnership: Partnership) -> None:
+    """Hold the partnership's start and end dates until this transaction ends,
+    and read them as they are now into `partnership`, which the values'
+    validation reads (a value belongs to the run: `periods.unrecordable`).
 
-    A value saved and a start moved past its period at the same instant would
-    each pass its own check and strand the value (`refuse_stranded_measurements`).
-    FOR SHARE waits for a start change (`claim`'s FOR UPDATE) and makes one
-    wait for it, while other values of the partnership, each holding it FOR
-    SHARE too, are entered side by side. (Django's ORM has no FOR SHARE.)"""
+    A value saved and a start or end moved past its period at the same instant
+    would each pass its own check and strand the value
+    (`refuse_stranded_measurements`). FOR SHARE waits for a change of the dates
+    (`claim`'s FOR UPDATE) and makes one wait for it, while other values of the
+    partnership, each holding it FOR SHARE too, are entered side by side.
+    (Django's ORM has no FOR SHARE.)"""
     table = connection.ops.quote_name(Partnership._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT start_date FROM {table} WHERE id = %s FOR SHARE", [partnership.pk])
-        (partnership.start_date,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT start_date, end_date FROM {table} WHERE id = %s FOR SHARE", [partnership.pk]
+        )
+        partnership.start_date, partnership.end_date = cursor.fetchone()
 
 
 @transaction.atomic
@@ -475,7 +479,7 @@ def measurement_record(
     evidence: str = "",
 ) -> Measurement:
     """Record the value of a metric for one period; a period has one value only."""
-    hold_start_date(metric.objective.partnership)
+    hold_run(metric.objective.partnership)
     return _record(metric, period_start, value, entered_by, evidence)
 
 
@@ -540,6 +544,8 @@ def partnership_change_stage(
         # back up runs on with no end until someone gives a new one.
         partnership.end_date = None
     if end_date is not None:
+        if end_date != partnership.end_date:
+            refuse_stranded_measurements(partnership, end=end_date)
         partnership.end_date = end_date
         if never_started and partnership.start_date and partnership.start_date > end_date:
             # A prospect dropped before its planned start never started: the
@@ -578,7 +584,7 @@ def measurement_save(
     `expected_version` is the version of the value the grid showed, 0 for none:
     a value entered, changed or cleared since is refused (StaleVersion).
     """
-    hold_start_date(metric.objective.partnership)
+    hold_run(metric.objective.partnership)
     stored = _measurement_at(metric, period_start, expected_version)
     if stored is None:
         try:
@@ -652,6 +658,8 @@ def partnership_update(
     )
     if "start_date" in fields and fields["start_date"] != stored.start_date:
         refuse_stranded_measurements(partnership, start=fields["start_date"])
+    if "end_date" in fields and fields["end_date"] != stored.end_date:
+        refuse_stranded_measurements(partnership, end=fields["end_date"])
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
@@ -661,42 +669,65 @@ def partnership_update(
     return _save_partnership(partnership, ending=ending)
 
 
-def refuse_stranded_measurements(partnership: Partnership, *, start: dt.date | None) -> None:
-    """Refuse a start date that would leave values recorded for periods that
-    ended before it: such a value could no longer be corrected
-    (`periods.unrecordable`) nor shown in the grid to be cleared, yet would
-    still count in the progress and the scoring. Each metric's own period says
-    when its value ended. Only a start that changes is checked: values stranded
-    before this rule do not block the rest of an edit."""
-    if start is None:
-        return
-    rows = (
-        Measurement.objects.filter(
-            metric__objective__partnership=partnership,
-            # A period ends on or after its first day: only these can have ended before.
-            period_start__lt=start,
-        )
-        .order_by()
-        .values_list("period_start", "metric__frequency")
-    )
+def refuse_stranded_measurements(
+    partnership: Partnership, *, start: dt.date | None = None, end: dt.date | None = None
+) -> None:
+    """Refuse a start or end date that would leave values recorded outside the
+    partnership's run (`periods.unrecordable`): such a value could no longer be
+    corrected nor shown in the grid to be cleared, yet would still count in the
+    progress and the scoring. Each metric's own period says when its value
+    began and ended. Only a date that changes is checked (the services ask it
+    then): values stranded before this rule do not block the rest of an edit.
+
+    Refused rather than the values cleared: they are someone's recorded work,
+    and an end date typed a year early by mistake must not erase them. The
+    message says how many and the date that keeps them all."""
+    if start is not None:
+        _refuse_stranded(partnership, start=start)
+    if end is not None:
+        _refuse_stranded(partnership, end=end)
+
+
+def _refuse_stranded(partnership, *, start=None, end=None) -> None:
+    values = Measurement.objects.filter(metric__objective__partnership=partnership).order_by()
+    if start is not None:
+        # A period ends on or after its first day: only these can have ended before.
+        values = values.filter(period_start__lt=start)
+    else:
+        values = values.filter(period_start__gt=end)
     stranded = [
         period
-        for period in (Period.containing(first, frequency) for first, frequency in rows)
-        if ended_before(period, start)
+        for period in (
+            Period.containing(first, frequency)
+            for first, frequency in values.values_list("period_start", "metric__frequency")
+        )
+        if (ended_before(period, start) if start is not None else began_after(period.start, end))
     ]
     if not stranded:
         return
-    latest = max(stranded, key=lambda period: (period.end, period.start))
-    # The latest start that strands none: the end of the first of these periods to end.
-    allowed = min(period.end for period in stranded)
+    if start is not None:
+        latest = max(stranded, key=lambda period: (period.end, period.start))
+        # The latest start that strands none: the end of the first of these periods to end.
+        allowed = min(period.end for period in stranded)
+        message = ngettext(
+            "%(count)s value is recorded for a period that ends before this date "
+            "(%(latest)s): clear it first, or choose a date on or before %(day)s.",
+            "%(count)s values are recorded for periods that end before this date "
+            "(the latest %(latest)s): clear them first, or choose a date on or "
+            "before %(day)s.",
+            len(stranded),
+        ) % {"count": len(stranded), "latest": latest.label, "day": day(allowed)}
+        raise ValidationError(
+            {"start_date": ValidationError(message, code="measurements_before_start")}
+        )
+    last = max(stranded, key=lambda period: (period.start, period.end))
+    # The earliest end that strands none: the first day of the last of these periods.
     message = ngettext(
-        "%(count)s value is recorded for a period that ends before this date "
-        "(%(latest)s): clear it first, or choose a date on or before %(day)s.",
-        "%(count)s values are recorded for periods that end before this date "
+        "%(count)s value is recorded for a period that begins after this date "
+        "(%(latest)s): clear it first, or choose a date on or after %(day)s.",
+        "%(count)s values are recorded for periods that begin after this date "
         "(the latest %(latest)s): clear them first, or choose a date on or "
-        "before %(day)s.",
+        "after %(day)s.",
         len(stranded),
-    ) % {"count": len(stranded), "latest": latest.label, "day": day(allowed)}
-    raise ValidationError(
-        {"start_date": ValidationError(message, code="measurements_before_start")}
-    )
+    ) % {"count": len(stranded), "latest": last.label, "day": day(last.start)}
+    raise ValidationError({"end_date": ValidationError(message, code="measurements_after_end")})

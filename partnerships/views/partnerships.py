@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Min, Prefetch, Window
+from django.db.models import Count, F, Max, Min, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -341,6 +341,28 @@ def _first_periods(partnership, metrics) -> dict[str, Period]:
     }
 
 
+def _last_periods(partnership, metrics, today) -> dict[str, Period]:
+    """The last period each frequency's grid can show: the last closed one, or,
+    for a partnership that has ended, the one its end date falls in (a later
+    one cannot be recorded, `periods.unrecordable`). A value recorded later,
+    before that rule, still has its page, to be read and cleared."""
+    lasts = {frequency.value: last_closed_period(today, frequency) for frequency in Frequency}
+    if not partnership.end_date:
+        return lasts
+    recorded = dict(
+        Measurement.objects.filter(metric__in=metrics)
+        .values_list("metric__frequency")
+        .annotate(latest=Max("period_start"))
+        .order_by()
+    )
+    for frequency, last in lasts.items():
+        ending = Period.containing(partnership.end_date, frequency)
+        if frequency in recorded:
+            ending = max(ending, Period.containing(recorded[frequency], frequency))
+        lasts[frequency] = min(last, ending)
+    return lasts
+
+
 def _step(period: Period, count: int, bound: Period | None) -> Period:
     """`count` periods later (earlier when negative), stopping at `bound`."""
     for _ in range(abs(count)):
@@ -395,11 +417,12 @@ def _grid_page(request, partnership, *, refused: dict | None = None):
     today = timezone.localdate()
     grids = []
     firsts = _first_periods(partnership, metrics)
+    lasts = _last_periods(partnership, metrics, today)
     for frequency in Frequency:
         if not any(metric.frequency == frequency for metric in metrics):
             continue
         first = firsts.get(frequency)
-        last = last_closed_period(today, frequency)
+        last = lasts[frequency]
         periods = _page(first, last, pages.until(frequency))
         earlier = later = None
         if periods and (first is None or periods[0] > first):

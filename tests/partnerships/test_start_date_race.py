@@ -1,6 +1,6 @@
 """A value saved and a start date moved past its period at the same instant:
 whichever commits second is refused, so no value is ever stranded before the
-partnership's start (`services.hold_start_date`).
+partnership's start (`services.hold_run`).
 
 Each test holds one write open in this thread's transaction while the other
 runs on a second connection in its own thread, and commits only once that one
