@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 
 from . import services
+from .hooks import roles_changed
 from .models import Role, User
 
 
@@ -180,6 +181,16 @@ class UserAdmin(BaseUserAdmin):
         if user is not None and self.has_change_permission(request, user):
             change = reauthentication_required(change, allow_get=True)
         return change(request, id, form_url)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The roles are saved only now (a many-to-many): what follows from
+        # them (a co-lead is a partnership manager) holds in the same
+        # transaction, and the administrator is told what it changed.
+        if change and "groups" in form.changed_data:
+            for said in roles_changed.fire_now(user=form.instance):
+                if said:
+                    self.message_user(request, said, messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

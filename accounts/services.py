@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
-from .hooks import credentials_ended
+from .hooks import credentials_ended, roles_changed
 from .models import Role, User
 
 
@@ -103,6 +103,7 @@ def user_sync_roles_from_sso(*, user: User, claims: dict) -> set[str]:
     managed = set(Role.values) | set(settings.ACCORD_OIDC_ROLE_MAP.values())
     user.groups.remove(*Group.objects.filter(name__in=managed - granted))
     user.groups.add(*Group.objects.filter(name__in=granted))
+    roles_changed.fire_now(user=user)
     return granted
 
 

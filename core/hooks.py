@@ -43,13 +43,14 @@ class Hook:
             react.__qualname__ = f"{self.name} → {receiver.__qualname__}"
             transaction.on_commit(react, robust=True)
 
-    def fire_now(self, **payload) -> None:
+    def fire_now(self, **payload) -> list:
         """Call every receiver with `payload` at once, inside the current
         transaction: for a change that must not stand without its reactions
         (a credential ended must not stay usable because a reaction failed
-        after the commit). A failing reaction fails, and rolls back, the change."""
-        for receiver in self.receivers:
-            receiver(**payload)
+        after the commit). A failing reaction fails, and rolls back, the change.
+        Returns what the receivers returned, in order: what each did, for
+        whoever made the change to be told."""
+        return [receiver(**payload) for receiver in self.receivers]
 
     def __repr__(self):
         return f"<Hook {self.name}: {len(self.receivers)} receiver(s)>"

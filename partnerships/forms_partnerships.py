@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from core.dates import validate_plausible
 from core.forms import LocalDecimalField, PlainIntegerField, local_numbers
 from core.versioning import VersionedForm
@@ -26,6 +25,7 @@ from .models import (
     OutcomeMetric,
     Partner,
     Partnership,
+    PartnershipLead,
     Stage,
     StageFamily,
 )
@@ -83,14 +83,32 @@ class MemberRoleForm(forms.Form):
     )
 
 
+class LeadChoiceField(forms.ModelChoiceField):
+    """Offers the people who may co-lead (`PartnershipLead.who_may_lead`) but
+    finds anyone, so that a person who may not (an executive sent by an API
+    client, a manager who lost the role since the page was opened) is refused
+    in the rule's words, naming them, rather than as "not one of the choices"."""
+
+    def _get_choices(self):
+        choices = super()._get_choices()
+        choices.queryset = PartnershipLead.who_may_lead()
+        return choices
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
 class LeadForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-lead"))
+    user = LeadChoiceField(queryset=None, required=False, label=_("Co-lead"))
     functional_area = forms.ChoiceField(choices=LeadArea.choices, label=_("Area"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only managers can lead: a co-lead gains the right to change the partnership.
-        self.fields["user"].queryset = get_user_model().objects.filter(groups__name=Role.MANAGER)
+        self.fields["user"].queryset = get_user_model().objects.all()
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        PartnershipLead.refuse_non_manager(user)
+        return user
 
 
 # The most rows a page builds, whatever the POST's TOTAL_FORMS claims (Django

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -33,6 +34,7 @@ from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
+from accounts.models import Role, User
 from core import formatting
 from core.dates import EARLIEST, validate_not_after_today, validate_plausible
 from core.fields import BoundedTextField, length_check
@@ -683,6 +685,63 @@ class PartnershipLead(ChoiceLabels):
 
     def __str__(self):
         return f"{self.user} ({self.get_functional_area_display()})"
+
+    @staticmethod
+    def who_may_lead():
+        """The people who may co-lead a partnership: its managers. A co-lead
+        gains the right to change the partnership, and answers for it; an
+        executive reads, a reviewer reviews it (never one they lead). The one
+        rule for the picker, `clean` and the database (`LeadIsManager`)."""
+        return User.objects.filter(groups__name=Role.MANAGER)
+
+    @staticmethod
+    def refuse_non_manager(user) -> None:
+        """Refuse `user` as a co-lead unless they are a partnership manager."""
+        if user is not None and not PartnershipLead.who_may_lead().filter(pk=user.pk).exists():
+            raise ValidationError(
+                gettext(
+                    "%(name)s is not a partnership manager: only a manager co-leads a partnership."
+                )
+                % {"name": user},
+                code="lead_not_manager",
+            )
+
+    def clean(self):
+        if self.user_id is not None:
+            try:
+                self.refuse_non_manager(self.user)
+            except ValidationError as error:
+                raise ValidationError({"user": error}) from error
+
+
+class LeadIsManager(Unignorable, pgtrigger.Trigger):
+    """PostgreSQL refuses a co-lead who is not a partnership manager
+    (`PartnershipLead.who_may_lead`), whatever wrote the row: a second worker,
+    a command or a bulk insert meets the rule `clean` says in words."""
+
+    when = pgtrigger.Before
+
+    def __init__(self, *, name: str):
+        memberships = User.groups.through._meta.db_table
+        groups = Group._meta.db_table
+        super().__init__(
+            name=name,
+            operation=pgtrigger.Insert | pgtrigger.UpdateOf("user_id"),
+            func=f"""
+            IF NOT EXISTS (
+                SELECT 1 FROM "{memberships}" m JOIN "{groups}" g ON g.id = m.group_id
+                 WHERE m.user_id = NEW.user_id AND g.name = '{Role.MANAGER.value}'
+            ) THEN
+                RAISE EXCEPTION 'user % is not a partnership manager', NEW.user_id
+                    USING ERRCODE = 'check_violation', CONSTRAINT = '{LEAD_IS_MANAGER}';
+            END IF;
+            RETURN NEW;
+            """,
+        )
+
+
+LEAD_IS_MANAGER = "lead_is_manager"
+pgtrigger.register(LeadIsManager(name=LEAD_IS_MANAGER))(PartnershipLead)
 
 
 class MemberRole(models.TextChoices):

@@ -28,6 +28,7 @@ from core.versioning import StaleVersion, claim, refuse_stale
 from .hooks import portfolio_changed
 from .models import (
     FAMILY_OF_STAGE,
+    LEAD_IS_MANAGER,
     NO_MEMBER_MESSAGE,
     Agreement,
     AgreementParty,
@@ -147,11 +148,67 @@ def partnership_create(
             raise _prefixed(error, f"members[{index}]") from error
     for index, lead in enumerate(leads):
         try:
-            _save(PartnershipLead(partnership=partnership, **lead.__dict__))
+            _lead_save(PartnershipLead(partnership=partnership, **lead.__dict__))
         except ValidationError as error:
             raise _prefixed(error, f"leads[{index}]") from error
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
     return partnership
+
+
+def _lead_save(lead: PartnershipLead) -> PartnershipLead:
+    """Save a co-lead, a partnership manager (`PartnershipLead.clean`). One who
+    lost the role between that check and the insert is refused by the
+    database's trigger (`LeadIsManager`), said in the same words."""
+    lead.full_clean()
+    try:
+        # A savepoint: after the refusal, the transaction can still ask why.
+        with transaction.atomic():
+            lead.save()
+    except IntegrityError as error:
+        if refusals.constraint_name(error) != LEAD_IS_MANAGER:
+            raise
+        lead.clean()
+        raise
+    return lead
+
+
+@transaction.atomic
+def partnership_leads_drop_if_not_manager(*, user) -> list[Partnership]:
+    """Take `user` off the dyads they co-lead once they are no longer a
+    partnership manager; the partnerships they were taken off, by title.
+
+    The role decides, not the dyad: it is given by an administrator or the
+    identity provider (whose sign-in cannot be refused), and a co-lead keeps
+    the right to change the partnership and answers for it, which an executive
+    or a reviewer may not. Each row's history keeps who co-led and why they
+    stopped; each partnership moves to its next version, as its co-leads are
+    part of it as a page or a client reads it."""
+    if PartnershipLead.who_may_lead().filter(pk=user.pk).exists():
+        return []
+    rows = list(
+        PartnershipLead.objects.filter(user=user)
+        .select_related("partnership")
+        .order_by("partnership__title", "pk")
+    )
+    if not rows:
+        return []
+    with because(gettext("No longer a partnership manager, so no longer a co-lead.")):
+        for row in rows:
+            _members_change(row.partnership)
+        PartnershipLead.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return [row.partnership for row in rows]
+
+
+def leads_follow_roles(*, user) -> str:
+    """`accounts.hooks.roles_changed`'s reaction: a person who is no longer a
+    partnership manager no longer co-leads; what was done, in words, or ""."""
+    dropped = partnership_leads_drop_if_not_manager(user=user)
+    if not dropped:
+        return ""
+    return gettext(
+        "%(name)s is no longer a partnership manager, so no longer co-leads: "
+        "%(partnerships)s. Each partnership's history keeps that they did."
+    ) % {"name": user, "partnerships": ", ".join(f"“{p.title}”" for p in dropped)}
 
 
 # The field each of a member's constraints is about (a partner once, one lead):

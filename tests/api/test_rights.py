@@ -202,8 +202,13 @@ def test_it_refuses_a_review_by_whoever_may_not_review(role, request, client_for
 
 
 def test_it_refuses_a_reviewer_who_co_leads_the_partnership(client_for, rita, card):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Role
     from partnerships.models import PartnershipLead
 
+    # A co-lead is a partnership manager: rita is both.
+    rita.groups.add(Group.objects.get(name=Role.MANAGER))
     PartnershipLead.objects.create(
         partnership=card.partnership, user=rita, functional_area="clinical"
     )

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 
+from accounts.models import Role
 from evaluation import review, services
 from evaluation.models import Scorecard, ScorecardEvent
 from partnerships.models import Measurement, PartnershipLead
@@ -146,6 +148,8 @@ class TestRefused:
         assert state_of(card) == "in_review"
 
     def test_a_reviewer_never_reviews_a_partnership_they_co_lead(self, card, rita):
+        # A co-lead is a partnership manager: rita is both.
+        rita.groups.add(Group.objects.get(name=Role.MANAGER))
         PartnershipLead.objects.create(
             partnership=card.partnership, user=rita, functional_area="research"
         )

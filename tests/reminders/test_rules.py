@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 
 from accounts.models import Role
 from notifications.models import Kind, Notification
@@ -302,6 +303,8 @@ class TestReviewDigest:
         ScorecardFactory(partnership=partnership, period_start=dt.date(2026, 2, 1), flags=[{}])
         ScorecardFactory(partnership__owner=victor, partnership__title="Victor's own")
         co_led = PartnershipFactory(title="Co-led by rita")
+        # A co-lead is a partnership manager: rita is both.
+        rita.groups.add(Group.objects.get(name=Role.MANAGER))
         LeadFactory(partnership=co_led, user=rita)
         ScorecardFactory(partnership=co_led)
         ScorecardFactory(
