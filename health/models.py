@@ -26,6 +26,7 @@ from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels
 from core.text import shows_nothing
 from partnerships.models import LONG_TEXT_MAX_LENGTH
+from partnerships.periods import began_after
 
 from . import results
 
@@ -334,6 +335,22 @@ class Round(ChoiceLabels):
                 validate_open_at_most(self.opened_on, self.closes_on)
             except ValidationError as error:
                 raise ValidationError({"closes_on": error}) from error
+        # Its ratings belong to the partnership's run, as its measurements do
+        # (`partnerships.periods.unrecordable`): a round opened after its end
+        # date rates nothing of it; one open across the end belongs to it.
+        # Before the start, a prospect's trust and communication are worth
+        # checking: the study asks to follow potential partnerships too.
+        ended = self.partnership.end_date if self.partnership_id else None
+        if self.opened_on and began_after(self.opened_on, ended):
+            raise ValidationError(
+                {
+                    "opened_on": gettext(
+                        "This partnership ended on %(day)s: a health check opened after "
+                        "that rates nothing of it."
+                    )
+                    % {"day": formatting.day(ended)}
+                }
+            )
 
     @property
     def is_open(self) -> bool:
