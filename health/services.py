@@ -628,7 +628,9 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
 
     opened = 0
     cadences = (
-        Cadence.objects.filter(partnership__in=Partnership.objects.assessable())
+        # A partnership past its end date (its stage not moved yet) is not
+        # asked again: a round opened now would be refused (`Round.clean`).
+        Cadence.objects.filter(partnership__in=Partnership.objects.assessable().not_ended_by(today))
         .exclude(partnership__health_rounds__state=RoundState.OPEN)
         .select_related("partnership__owner")
         .annotate(last_opened=Max("partnership__health_rounds__opened_on"))

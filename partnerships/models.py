@@ -457,6 +457,12 @@ class PartnershipQuerySet(models.QuerySet):
         """Partnerships that get a scorecard: the active and the struggling."""
         return self.in_family(StageFamily.ACTIVE)
 
+    def not_ended_by(self, day: dt.date):
+        """Partnerships whose run has not ended before `day` (no end date, or
+        one on or after it): what began on `day` still belongs to them. The
+        query of `periods.began_after`."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
     def with_stage_on(self, day: dt.date):
         """Each partnership with `stage_on`: its stage at the end of `day`.
 
