@@ -92,9 +92,11 @@ def metric_chart(metric) -> SafeString:
     target, the same in every period, is said beside the chart."""
     spec = metric.chart
     unit = f" ({_text(spec['unit'])})" if spec.get("unit") else ""
-    columns = [f"{_text(gettext('Actual'))}{unit}"]
+    # Outside the f-strings, where makemessages finds them.
+    actual, planned, progress = gettext("Actual"), gettext("Planned"), gettext("Progress")
+    columns = [f"{_text(actual)}{unit}"]
     if metric.target_value is not None:
-        columns += [f"{_text(gettext('Planned'))}{unit}", _text(gettext("Progress"))]
+        columns += [f"{_text(planned)}{unit}", _text(progress)]
     return _figure(spec, metric.chart_id, columns, trajectory_rows(metric))
 
 
