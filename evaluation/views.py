@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import formatting
 from core.forms import add_service_errors
 from core.http import form_status
+from core.queries import holds
 from ops.outbox import broker_reachable
 from partnerships.models import Partnership
 
@@ -160,7 +161,7 @@ def review_queue(request):
                 | Q(flags__contains=[{"severity": "critical"}])
             )
         if data["q"]:
-            cards = cards.filter(partnership__title__icontains=data["q"])
+            cards = cards.filter(holds("partnership__title", data["q"]))
     own = set(Partnership.objects.led_by(request.user).values_list("pk", flat=True))
     page = Paginator(cards, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -39,6 +39,7 @@ from core import formatting
 from core.dates import EARLIEST, validate_not_after_today, validate_plausible
 from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels, Unignorable
+from core.queries import holds
 from core.text import refuse_unshown_name, tidy_name_of
 from core.versioning import Versioned
 
@@ -213,8 +214,7 @@ class PartnerQuerySet(models.QuerySet):
         """Partners whose name, city or an expertise item holds `text`, or whose
         ROR ID or IATI identifier does (the ROR ID typed bare or as its
         ror.org address): the partner list's search box and the API's `q`."""
-        found = Q(name__icontains=text) | Q(city__icontains=text)
-        found |= Q(expertise_text__icontains=text)
+        found = holds("name", text) | holds("city", text) | holds("expertise_text", text)
         found |= _identifiers(text, lookup="contains")
         # Expertise is an array: search its items joined into one text.
         return self.alias(
@@ -228,7 +228,7 @@ class PartnerQuerySet(models.QuerySet):
 
     def pick(self, text: str):
         """Partners for a picker: the name holds `text`, or an identifier is it."""
-        return self.filter(Q(name__icontains=text) | _identifiers(text, lookup="exact"))
+        return self.filter(holds("name", text) | _identifiers(text, lookup="exact"))
 
 
 def _identifiers(text: str, *, lookup: str) -> Q:

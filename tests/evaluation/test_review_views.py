@@ -50,6 +50,18 @@ class TestQueue:
         response = client.get(reverse("evaluation:review_queue"), {"rating": card.rating})
         assert len(response.context["page"]) == 1
 
+    def test_it_finds_a_title_typed_without_its_accents(self, client, rita, alice):
+        first, second = in_review(2, alice)
+        first.partnership.title = "Télé-AVC avec le Klinikum Rheinhöhe"
+        first.partnership.save()
+        client.force_login(rita)
+        response = client.get(
+            reverse("evaluation:review_queue"), {"q": "avec le  klinikum rheinhohe"}
+        )
+        assert [c.pk for c in response.context["page"]] == [first.pk]
+        response = client.get(reverse("evaluation:review_queue"), {"q": "rheinhohe klinikum"})
+        assert [c.pk for c in response.context["page"]] == []
+
     @pytest.mark.parametrize("who", ["alice", "erin"])
     def test_only_reviewers_see_the_queue(self, client, who, request):
         client.force_login(request.getfixturevalue(who))

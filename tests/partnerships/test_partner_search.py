@@ -204,3 +204,40 @@ def test_a_party_search_for_no_partnership_answers_nothing(client, erin):
     PartnerFactory(name="Moi Teaching Hospital")
     client.force_login(erin)
     assert b"data-partner-id" not in client.get(SEARCH, {"q": "moi", "partnership": "x"}).content
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "hopital saint-aurele",  # typed without the accents, as a hurried reader does
+        "HÔPITAL",
+        "Ho\u0302pital",  # ô typed as o + a combining circumflex (macOS, some keyboards)
+        "hôpital   saint",  # spaces run together
+    ],
+)
+def test_the_picker_finds_a_name_however_its_accents_and_spaces_are_typed(client, erin, typed):
+    PartnerFactory(name="Hôpital Saint-Aurèle", country="FR")
+    PartnerFactory(name="Hospital Santa Aurora", country="BR")
+    client.force_login(erin)
+    content = client.get(SEARCH, {"q": typed}).content.decode()
+    assert "Hôpital Saint-Aurèle" in content
+    assert "Santa Aurora" not in content
+
+
+def test_the_picker_finds_a_name_with_a_curly_apostrophe_typed_straight(client, erin):
+    PartnerFactory(name="St Brannock’s Hospital", country="GB")
+    client.force_login(erin)
+    assert "Brannock" in client.get(SEARCH, {"q": "brannock's"}).content.decode()
+    assert "Brannock" not in client.get(SEARCH, {"q": "brannocks"}).content.decode()
+
+
+def test_the_partner_list_finds_a_city_and_an_expertise_without_their_accents(client, erin):
+    PartnerFactory(name="Universidad San Telmo", city="Medellín", expertise=["Cardiología"])
+    PartnerFactory(name="Makerere University", city="Kampala", expertise=["Malaria"])
+    client.force_login(erin)
+    by_city = client.get(reverse("partnerships:partner_list"), {"q": "medellin"})
+    assert "San Telmo" in by_city.content.decode()
+    assert "Makerere" not in by_city.content.decode()
+    by_expertise = client.get(reverse("partnerships:partner_list"), {"q": "cardiologia"})
+    assert "San Telmo" in by_expertise.content.decode()
+    assert "Makerere" not in by_expertise.content.decode()
