@@ -31,7 +31,9 @@ class PartnerPicker(forms.Widget):
                 "value": "" if value is None else value,
                 "label": label,
                 "id": attrs.get("id", ""),
-                "invalid": "is-invalid" in attrs.get("class", ""),
+                "invalid": "is-invalid" in attrs.get("class", "")
+                or attrs.get("aria-invalid") in (True, "true"),
+                "describedby": attrs.get("aria-describedby", ""),
                 "autofocus": bool(attrs.get("autofocus")),
                 "partnership": self.partnership,
             },

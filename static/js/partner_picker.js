@@ -11,6 +11,15 @@ function pickerParts(element) {
   };
 }
 
+// The matches came: the live region says how many (or that none did), so a
+// screen reader tells it while the focus stays in the box.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const parts = pickerParts(event.detail.target);
+  if (!parts || event.detail.target !== parts.results) return;
+  const summary = parts.results.querySelector("[data-partner-summary]");
+  parts.picker.querySelector("[data-partner-status]").textContent = summary ? summary.textContent : "";
+});
+
 // A choice's button is about to go with the list: the focus goes back to the
 // box, which now shows the choice, and Tab goes on to the next field.
 document.addEventListener("click", (event) => {

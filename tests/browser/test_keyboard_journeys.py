@@ -211,6 +211,31 @@ def test_the_partner_picker_answers_the_arrow_keys_enter_and_escape(live_server,
     assert list(partnership.members.values_list("partner", flat=True)) == [lac_vert.pk]
 
 
+def test_the_partner_picker_tells_a_screen_reader_what_its_search_found(live_server, page, alice):
+    PartnerFactory(name="Hôpital Lac-Bleu", country="CA")
+    PartnerFactory(name="Hôpital Lac-Vert", country="CA")
+    sign_in_with_keys(page, live_server, "alice")
+    page.goto(f"{live_server.url}/partnerships/new/")
+    wait_until(page, "window.htmx !== undefined")
+    picker = page.locator("[data-partner-picker]").first
+    box = picker.locator("input[type=search]")
+    # A live region, there before the first search, says what came back, as a
+    # sighted reader sees it: the matches go under the box, the focus stays.
+    status = picker.get_by_role("status")
+    expect(status).to_have_text("")
+    tab_to(page, box)
+    page.keyboard.type("Lac")
+    expect(status).to_have_text("2 partners match.")
+    assert box.evaluate(FOCUSED)
+    page.keyboard.type("-V")
+    expect(status).to_have_text("1 partner matches.")
+    page.keyboard.type("ex")
+    expect(status).to_have_text("No partner matches “Lac-Vex”.")
+    assert box.get_attribute("aria-controls") == picker.locator(
+        "[data-partner-results]"
+    ).get_attribute("id")
+
+
 def test_a_reviewer_returns_one_scorecard_and_approves_another_with_the_keyboard(
     live_server, page, alice, rita
 ):
