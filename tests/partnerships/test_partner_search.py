@@ -1,5 +1,7 @@
 """The partner pickers: a search box served page by page, not a list of every partner."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -114,6 +116,11 @@ def test_a_partner_that_does_not_exist_is_refused(client, alice):
     )
     assert response.status_code == 400
     assert response.context["members"].forms[0].errors["partner"]
+    # A screen reader hears the box is refused, and which message says why.
+    box = re.search(r'<input type="search" id="id_members-0-partner"[^>]*>', response.text)[0]
+    assert 'aria-invalid="true"' in box
+    described = re.search(r'aria-describedby="([^"]+)"', box)[1]
+    assert f'id="{described.split()[0]}"' in response.text
 
 
 def members_and_partners(count, owner):
