@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import parse_decimal, parse_whole
+from .numbers import parse_decimal, parse_whole, reads_two_ways
 
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
 # or `parties[1]` for the row as a whole.
@@ -57,6 +57,15 @@ class LocalDecimalField(forms.DecimalField):
     "1.500" for 1.5 there, and refused "1 500". Shown in a text box, with the
     reader's decimal mark."""
 
+    default_error_messages = {
+        # The example in the reader's own writing ("12 ou 3,5" in French).
+        "invalid": _("Enter a number, such as 12 or 3.5."),
+        "reads_two_ways": _(
+            "“%(value)s” reads two ways: write a whole number without points (1500), "
+            "or a decimal with a comma (1,5)."
+        ),
+    }
+
     def __init__(self, **kwargs):
         kwargs["localize"] = True
         super().__init__(**kwargs)
@@ -71,6 +80,12 @@ class LocalDecimalField(forms.DecimalField):
         if isinstance(value, str) and value.strip():
             comma = get_format("DECIMAL_SEPARATOR") == ","
             number = parse_decimal(value, decimal_comma=comma)
+            if number is None and reads_two_ways(value, decimal_comma=comma):
+                raise ValidationError(
+                    self.error_messages["reads_two_ways"],
+                    code="reads_two_ways",
+                    params={"value": value.strip()},
+                )
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = number

@@ -60,6 +60,12 @@ DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:[.]\d{3})*,\d+", re.ASCII)
 GROUPED_BY_POINTS = re.compile(r"[+-]?\d{1,3}(?:[.]\d{3})+", re.ASCII)
 
 
+def reads_two_ways(text: str, *, decimal_comma: bool) -> bool:
+    """`text` is digits grouped by points ("1.500") where the comma is the
+    decimal mark: refused by `parse_decimal`, and worth saying why."""
+    return decimal_comma and bool(GROUPED_BY_POINTS.fullmatch(SPACES.sub("", text.strip())))
+
+
 def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal | None:
     """The number a person typed, or None if it is not one written as people
     write numbers, or could be read two ways. The one reading of typed numbers:
@@ -74,7 +80,7 @@ def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal | None:
     text = SPACES.sub("", text.strip())
     if decimal_comma and DECIMAL_COMMA.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
-    elif decimal_comma and GROUPED_BY_POINTS.fullmatch(text):
+    elif reads_two_ways(text, decimal_comma=decimal_comma):
         return None
     return Decimal(text) if PLAIN_DECIMAL.fullmatch(text) else None
 

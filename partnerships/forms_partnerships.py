@@ -244,8 +244,6 @@ class MeasurementCellForm(forms.Form):
         max_digits=14,
         decimal_places=4,
         required=False,
-        # The reader's decimal mark: "12,5" in French, Spanish or Portuguese.
-        error_messages={"invalid": _("Enter a number, such as 12 or 3.5.")},
     )
     # The version of the value the grid showed, 0 for an empty cell: the
     # service refuses the save if someone else has entered, changed or cleared it since.

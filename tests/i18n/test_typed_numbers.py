@@ -102,3 +102,39 @@ def test_a_value_stored_is_shown_with_the_readers_decimal_mark():
     metric_form = MetricForm(objective=objective, initial={"target_value": Decimal("12.5")})
     with translation.override("fr"):
         assert 'value="12,5"' in str(metric_form["target_value"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [
+        # A thousand and a half where the comma is the decimal mark, one and a
+        # half elsewhere: the refusal says why, and how to write either.
+        ("es", "1.500", "reads_two_ways"),
+        ("en-gb", "3,5", "Enter a number, such as 12 or 3.5."),
+        ("fr", "douze", "Saisissez un nombre, par exemple 12 ou 3,5."),
+    ],
+)
+def test_a_decimal_refused_says_how_the_reader_writes_one(language, typed, message):
+    objective = ObjectiveFactory()
+    data = {
+        f"metric-{objective.pk}-{name}": value
+        for name, value in {
+            "name": "Referrals",
+            "unit": "patients",
+            "direction": "higher",
+            "frequency": "quarterly",
+            "aggregation": "sum",
+            "target_value": typed,
+            "weight": "1",
+        }.items()
+    }
+    with translation.override(language):
+        form = MetricForm(data, objective=objective)
+        assert not form.is_valid()
+        (error,) = form.errors.as_data()["target_value"]
+        if message == "reads_two_ways":
+            assert error.code == message and "“1.500”" in form.errors["target_value"][0]
+        else:
+            assert form.errors["target_value"] == [message]
+        assert f'value="{typed}"' in str(form["target_value"])  # kept as typed
