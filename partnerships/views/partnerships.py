@@ -8,6 +8,7 @@ writes, whatever the page showed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
@@ -496,10 +497,20 @@ def _cell(metric, period_start, measurement) -> dict:
     return {
         "metric": metric,
         "period_start": period_start.isoformat(),
+        "period_label": Period(period_start, metric.frequency).label,
         "value": value,
         "text": _shown(value),
         "version": measurement.version if measurement is not None else 0,
     }
+
+
+def _period_label(metric, text: str) -> str:
+    """The period a cell posted names, as its column's heading does ("T3 2025");
+    a day that starts none, or no day, as it was sent."""
+    try:
+        return Period(dt.date.fromisoformat(text), metric.frequency).label
+    except ValueError:
+        return text
 
 
 def _stale_cell(error: StaleVersion, cell: dict) -> dict:
@@ -574,6 +585,7 @@ def measurement_save(request, pk):
     else:
         cell["error"] = " ".join(message for errors in form.errors.values() for message in errors)
     cell["period_start"] = form.data.get("period_start", "")
+    cell["period_label"] = _period_label(metric, cell["period_start"])
     if cell.get("error") and not request.headers.get("HX-Request"):
         # A browser without JavaScript posted the cell's own form: the whole
         # grid again, the cell with its error, not a table cell alone.

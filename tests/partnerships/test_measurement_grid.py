@@ -84,6 +84,24 @@ def test_a_french_reader_reads_the_quarters_in_french(client, alice, partnership
     assert "Q3 2025" not in page and "2025-Q3" not in page
 
 
+def test_a_screen_reader_names_each_cell_by_its_metric_and_its_column(
+    client, alice, partnership, metric
+):
+    """A cell's name says the period as its column's heading does ("T3 2025"), not
+    the day it starts ("2025-07-01", read as a date in July); so does the cell
+    that comes back from a save."""
+    metric.name = "Referrals"
+    metric.save()
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    page = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk])).text
+    assert 'aria-label="Referrals, T3 2025"' in page
+    assert 'aria-label="Referrals, 2025-07-01"' not in page
+    saved = save(client, partnership, metric, "2024-10-01", "abc").text
+    assert 'aria-label="Referrals, T4 2024"' in saved
+
+
 def test_it_shows_values_without_inputs_to_readers(client, erin, partnership):
     client.force_login(erin)
     response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
@@ -286,7 +304,7 @@ def test_without_htmx_a_refused_period_off_the_page_is_said_above_the_grid(
     text = response.content.decode()
     alert = text[text.index('id="refused-cell"') :]
     alert = alert[: alert.index("</div>")]
-    assert "“7”" in alert and "2023-10-01" in alert
+    assert "“7”" in alert and "Q4 2023," in alert and "2023-10-01" not in alert
     assert "Q4 2023 ended before the partnership started" in alert
     assert not metric.measurements.filter(period_start=dt.date(2023, 10, 1)).exists()
 
