@@ -54,8 +54,13 @@ class PartnershipFilterForm(forms.Form):
     period = forms.DateField(
         label=_("Month"),
         required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        # A month picker in Chromium; a text box in Firefox and Safari, where a
+        # month is typed as people write one ("09/2026" as well as "2026-09").
+        input_formats=["%Y-%m", "%m/%Y", "%m.%Y"],
+        error_messages={"invalid": _("Enter a month as YYYY-MM, such as 2026-03.")},
+        widget=forms.DateInput(
+            attrs={"type": "month", "placeholder": _("YYYY-MM")}, format="%Y-%m"
+        ),
         validators=[validate_closed_month],
         help_text=_("Partnerships running that month, rated as of then."),
     )

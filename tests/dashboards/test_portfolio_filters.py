@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from dashboards.forms import PartnershipFilterForm
 from evaluation.models import Scorecard
 from partnerships.geography import continent_of
 from partnerships.models import Agreement, Partnership
@@ -260,3 +261,21 @@ def test_scored_without_a_month_is_refused_next_to_it(client, erin, portfolio):
     # in the form, never on the page).
     box = re.search(r'name="scored".*?</div>', response.content.decode(), re.S).group(0)
     assert "Choose the month too." in box
+
+
+# Chromium shows a month picker; Firefox and Safari a plain text box, where a
+# person types the month as they write one.
+@pytest.mark.parametrize("typed", ["2026-09", "09/2026", "9/2026", "09.2026", " 2026-09 "])
+def test_a_month_typed_in_a_text_box_is_read(typed):
+    form = PartnershipFilterForm({"period": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["period"] == dt.date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("typed", ["septembre 2026", "2026-13", "13/2026", "2026-09-01"])
+def test_a_month_that_is_no_month_says_how_to_write_one_and_is_kept(typed):
+    form = PartnershipFilterForm({"period": typed})
+    assert form.errors["period"] == ["Enter a month as YYYY-MM, such as 2026-03."]
+    box = str(form["period"])
+    assert f'value="{typed}"' in box
+    assert 'placeholder="YYYY-MM"' in box
