@@ -101,10 +101,22 @@ class PlainIntegerField(forms.IntegerField):
 
     default_error_messages = {
         "invalid": _("Enter a whole number written with the digits 0 to 9, such as 12."),
+        "reads_two_ways": _(
+            "“%(value)s” reads two ways: write the whole number without points, such as 1500."
+        ),
     }
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
+            # "1.000" is a thousand where the comma is the decimal mark, and
+            # parse_whole reads one (a spreadsheet's "12.0"): refused there.
+            comma = get_format("DECIMAL_SEPARATOR") == ","
+            if reads_two_ways(value, decimal_comma=comma):
+                raise ValidationError(
+                    self.error_messages["reads_two_ways"],
+                    code="reads_two_ways",
+                    params={"value": value.strip()},
+                )
             number = parse_whole(value)
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")

@@ -84,6 +84,24 @@ def test_a_form_refuses_other_digits_next_to_the_field(typed):
     ]
 
 
+@pytest.mark.parametrize("language", ["fr", "es", "pt"])
+def test_a_thousand_grouped_by_a_point_is_refused_where_the_comma_is_the_decimal_mark(language):
+    # "1.000" is a thousand in French, Spanish and Portuguese; Chromium's number
+    # box sends it as typed, and it was saved as 1.
+    field = PlainIntegerField(min_value=0)
+    with translation.override(language), pytest.raises(forms.ValidationError) as refused:
+        field.clean("1.000")
+    assert refused.value.error_list[0].code == "reads_two_ways"
+    with translation.override(language):
+        assert field.clean("1000") == 1000
+        assert field.clean("12.0") == 12  # a spreadsheet's count, as before
+
+
+def test_in_english_a_point_and_zeros_still_end_a_whole_number():
+    with translation.override("en-gb"):
+        assert PlainIntegerField().clean("1.000") == 1
+
+
 @pytest.mark.parametrize(("language", "typed"), [("fr", "2,5"), ("es", "2,5"), ("en-gb", "2.5")])
 def test_a_decimal_still_reads_with_the_readers_mark(language, typed):
     with translation.override(language):
