@@ -243,7 +243,12 @@ class VersionedForm(forms.ModelForm):
         for name in changes:
             field = self.fields[name]
             was, became = shown(field, opened[name]), shown(field, now[name])
-            line = f"{self[name].label}: “{was}” → “{became}”"
+            # The quotes as the reader's language writes them: « » in French.
+            line = gettext("%(field)s: “%(was)s” → “%(became)s”") % {
+                "field": self[name].label,
+                "was": was,
+                "became": became,
+            }
             typed = kept(field, self.cleaned_data.get(name))
             if name in self.cleaned_data and typed == opened[name]:
                 self._put(data, name, stored.get(name))

@@ -191,7 +191,7 @@ class TestAgreement:
     def test_the_change_reads_in_the_readers_language_and_writing_of_dates(
         self, client, alice, partnership
     ):
-        """Before: “2027-12-31” → “2028-06-30” and “no” → “yes”, in every language."""
+        """Before: “2027-12-31” → “2028-06-30” and “no” → “yes”, in English quotes."""
         alice.language = "fr"
         alice.save(update_fields=["language"])
         agreement = existing_agreement(partnership)
@@ -212,8 +212,9 @@ class TestAgreement:
         assert response.status_code == 400
         assert Agreement.objects.get().title == "Exchange MoU"
         [message] = response.context["form"].non_field_errors()
-        assert "“31 déc. 2027” → “30 juin 2028”" in message
-        assert "“Non” → “Oui”" in message
+        # Quoted as French quotes: « », with the spaces that never break.
+        assert "«\u00a031 déc. 2027\u00a0» → «\u00a030 juin 2028\u00a0»" in message
+        assert "«\u00a0Non\u00a0» → «\u00a0Oui\u00a0»" in message
         assert "2027-12-31" not in message and "2028-06-30" not in message
         # Left as they were, the new values are now in the form.
         assert response.context["form"]["expiry_date"].value() == "2028-06-30"
