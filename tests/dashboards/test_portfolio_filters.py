@@ -266,15 +266,15 @@ def test_scored_without_a_month_is_refused_next_to_it(client, erin, portfolio):
 # Chromium shows a month picker; Firefox and Safari a plain text box, where a
 # person types the month as they write one.
 @pytest.mark.parametrize("typed", ["2026-09", "09/2026", "9/2026", "09.2026", " 2026-09 "])
-def test_a_month_typed_in_a_text_box_is_read(typed):
-    form = PartnershipFilterForm({"period": typed})
+def test_a_month_typed_in_a_text_box_is_read(typed, erin):
+    form = PartnershipFilterForm({"period": typed}, user=erin)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["period"] == dt.date(2026, 9, 1)
 
 
 @pytest.mark.parametrize("typed", ["septembre 2026", "2026-13", "13/2026", "2026-09-01"])
-def test_a_month_that_is_no_month_says_how_to_write_one_and_is_kept(typed):
-    form = PartnershipFilterForm({"period": typed})
+def test_a_month_that_is_no_month_says_how_to_write_one_and_is_kept(typed, erin):
+    form = PartnershipFilterForm({"period": typed}, user=erin)
     assert form.errors["period"] == ["Enter a month as YYYY-MM, such as 2026-03."]
     box = str(form["period"])
     assert f'value="{typed}"' in box

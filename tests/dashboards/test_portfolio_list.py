@@ -80,7 +80,9 @@ def test_a_bad_month_is_named_next_to_the_field_and_kept(client, erin):
     html = response.content.decode()
     assert 'value="September"' in html
     assert re.search(
-        r'id="id_period"[^>]*>\s*<div class="invalid-feedback d-block">Enter a valid date', html
+        r'id="id_period"[^>]*>\s*<div class="invalid-feedback d-block">'
+        r"Enter a month as YYYY-MM, such as 2026-03.",
+        html,
     )
 
 
