@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from core.copy import insert_with_history
-from core.numbers import parse_decimal, parse_whole
+from core.numbers import parse_decimal, parse_whole, reads_two_ways
 
 from .imports import (
     MAX_SIZE,
@@ -209,7 +209,11 @@ def check(
         metric_id = values.get("metric_id", "")
         if not metric_id:
             bad("metric_id", gettext("Give the metric’s id, as in the template."))
-        elif (metric := metrics.get(parse_whole(metric_id))) is None:
+        elif (
+            # "1.000" in a decimal-comma file is a thousand, not metric 1.
+            reads_two_ways(metric_id, decimal_comma=decimal_comma)
+            or (metric := metrics.get(parse_whole(metric_id))) is None
+        ):
             bad(
                 "metric_id",
                 gettext("“%(value)s” is not an active metric of this partnership.")

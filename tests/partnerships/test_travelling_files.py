@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from partnerships import imports, tasks
-from partnerships.models import ImportJob, Partner
+from partnerships.models import ImportJob, OutcomeMetric, Partner
+from tests.factories import MetricFactory
 from tests.partnerships import test_measurement_import as measurements
 from tests.partnerships.test_measurement_import import HEADER, url, values
 from tests.partnerships.test_partner_import import GOOD_ROWS, IMPORT
@@ -214,6 +215,40 @@ class TestMeasurementFiles:
             "1.234",
         )
         assert dt.date(2024, 10, 1) not in values(metric)
+
+    def test_a_metric_id_grouped_by_points_in_a_decimal_comma_file_is_not_another_metric(
+        self, client, alice, partnership, metric
+    ):
+        """A spreadsheet in Spanish or German writes the id 7000 as "7.000": a
+        thousand there, not metric 7; so "7.000" is refused even where it would
+        name metric 7, and "7" still reads as the id."""
+        free = next(n for n in range(999, 0, -1) if not OutcomeMetric.objects.filter(pk=n))
+        seven = MetricFactory(pk=free, objective=metric.objective)
+        grouped = f"{seven.pk}.000"
+        rows = [
+            HEADER,
+            [grouped, seven.name, seven.unit, "quarterly", "2024-10-01", "12,5", ""],
+        ]
+        client.force_login(alice)
+        response = client.post(
+            url("measurement_import", partnership), {"file": as_excel_saves(rows)}
+        )
+        assert response.status_code == 400
+        assert report(response) == [
+            (
+                2,
+                "metric_id",
+                f"“{grouped}” is not an active metric of this partnership.",
+                grouped,
+            )
+        ]
+        assert values(seven) == {}
+        rows[1][0] = str(seven.pk)
+        response = client.post(
+            url("measurement_import", partnership), {"file": as_excel_saves(rows)}
+        )
+        assert response.status_code == 302
+        assert values(seven) == {dt.date(2024, 10, 1): Decimal("12.5")}
 
     def test_a_formula_value_is_reported_as_a_formula_not_skipped_as_blank(
         self, client, alice, partnership, metric
