@@ -50,9 +50,12 @@ def warning_evidence(
     partnership_ids: list[int], *, today: dt.date, expiry_days: int
 ) -> dict[int, Evidence]:
     """The evidence for each partnership, from its two latest scorecards and its
-    agreements expiring soon: two queries however many partnerships."""
+    agreements expiring soon: two queries however many partnerships. Early, so
+    before a reviewer approves them; never one a reviewer returned as wrong
+    (`Scorecard.objects.reliable`)."""
     latest_two = (
-        Scorecard.objects.filter(AnyOf(F("partnership_id"), partnership_ids))
+        Scorecard.objects.reliable(provisional=True)
+        .filter(AnyOf(F("partnership_id"), partnership_ids))
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=F("partnership_id"), order_by=F("period_start").desc()

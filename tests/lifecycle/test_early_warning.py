@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
+from evaluation.models import Scorecard
 from lifecycle import services
 from lifecycle.models import EarlyWarning
 from lifecycle.tasks import raise_early_warnings
@@ -105,6 +106,22 @@ class TestSignalsTogether:
         scorecard(partnership, MONTH_BEFORE, flags=[NOT_REPORTED, OFF_TRACK])
         scorecard(partnership, LAST_MONTH)
         assert raise_now() == []
+
+    def test_a_scorecard_a_reviewer_returned_is_no_evidence(self, alice, rita):
+        """Returned, it was judged wrong: the one before it is the latest that
+        counts. In review, not yet approved, it counts: the warning is early."""
+        partnership = watched(alice)
+        scorecard(partnership, MONTH_BEFORE)
+        card = scorecard(partnership, LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
+        Scorecard.objects.filter(pk=card.pk).update(
+            review_state="returned", reviewer=rita, reviewed_at=card.computed_at
+        )
+        assert raise_now() == []
+        Scorecard.objects.filter(pk=card.pk).update(
+            review_state="in_review", reviewer=None, reviewed_at=None
+        )
+        [warning] = raise_now()
+        assert warning.partnership == partnership
 
 
 class TestThresholdsFromThePolicy:
