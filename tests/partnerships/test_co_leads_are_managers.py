@@ -22,6 +22,7 @@ from accounts.services import user_sync_roles_from_sso
 from api.tokens import token_create
 from partnerships import services
 from partnerships.models import Partnership, PartnershipLead
+from tests.accounts.test_admin import posted
 from tests.factories import PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,17 +176,7 @@ class TestARoleChange:
     def user_change(self, client, user, *roles):
         return client.post(
             reverse("admin:accounts_user_change", args=[user.pk]),
-            {
-                "username": user.username,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "email": user.email,
-                "job_title": user.job_title,
-                "functional_area": user.functional_area,
-                "reminder_channel": user.reminder_channel,
-                "is_active": "on",
-                "groups": [Group.objects.get(name=role).pk for role in roles],
-            },
+            posted(user, groups=[Group.objects.get(name=role).pk for role in roles]),
             follow=True,
         )
 
