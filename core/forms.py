@@ -48,6 +48,16 @@ def add_service_errors(error: ValidationError, form, rows: dict[str, list] | Non
             form.add_error(key if key in form.fields else None, messages)
 
 
+def _two_ways(field: forms.Field, value: str) -> ValidationError:
+    """The refusal of digits grouped by points where the comma is the decimal
+    mark (`core.numbers.reads_two_ways`), in `field`'s words, naming them."""
+    return ValidationError(
+        field.error_messages["reads_two_ways"],
+        code="reads_two_ways",
+        params={"value": value.strip()},
+    )
+
+
 class LocalDecimalField(forms.DecimalField):
     """A decimal typed as the reader's language writes it, read as an import
     file's numbers are (`core.numbers.parse_decimal`): with a decimal comma
@@ -81,11 +91,7 @@ class LocalDecimalField(forms.DecimalField):
             comma = get_format("DECIMAL_SEPARATOR") == ","
             number = parse_decimal(value, decimal_comma=comma)
             if number is None and reads_two_ways(value, decimal_comma=comma):
-                raise ValidationError(
-                    self.error_messages["reads_two_ways"],
-                    code="reads_two_ways",
-                    params={"value": value.strip()},
-                )
+                raise _two_ways(self, value)
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = number
@@ -112,11 +118,7 @@ class PlainIntegerField(forms.IntegerField):
             # parse_whole reads one (a spreadsheet's "12.0"): refused there.
             comma = get_format("DECIMAL_SEPARATOR") == ","
             if reads_two_ways(value, decimal_comma=comma):
-                raise ValidationError(
-                    self.error_messages["reads_two_ways"],
-                    code="reads_two_ways",
-                    params={"value": value.strip()},
-                )
+                raise _two_ways(self, value)
             number = parse_whole(value)
             if number is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")

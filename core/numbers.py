@@ -120,8 +120,10 @@ def percent_text(fraction) -> str:
 
 
 def percents():
-    """`percent_text` in the reader's language, for a table of them: its
-    language read once, not per number."""
+    """`percent_text` for a table of them: its language read once, not per
+    number. A whole percentage with its sign as the reader's language writes it
+    (CLDR): "79%" in English and Portuguese, "79\u00a0%" in French and Spanish,
+    whose space never breaks the number from its sign."""
     before, after = _percent_affixes(formatting.cldr_locale())
 
     def text(fraction) -> str:
@@ -129,16 +131,6 @@ def percents():
         return DASH if number is None else f"{before}{number:f}{after}"
 
     return text
-
-
-def percent_sign(number) -> str:
-    """A whole percentage with its sign as the reader's language writes it
-    (CLDR): "79%" in English and Portuguese, "79\u00a0%" in French and Spanish,
-    whose space never breaks the number from its sign."""
-    before, after = _percent_affixes(formatting.cldr_locale())
-    return (
-        f"{before}{number:f}{after}" if isinstance(number, Decimal) else f"{before}{number}{after}"
-    )
 
 
 @lru_cache(maxsize=32)

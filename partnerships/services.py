@@ -47,7 +47,7 @@ from .models import (
     agreement_status_error,
     supersede_error,
 )
-from .periods import Period, began_after, ended_before
+from .periods import Period, ended_before
 
 
 def _save(instance):
@@ -740,43 +740,52 @@ def refuse_stranded_measurements(
     and an end date typed a year early by mistake must not erase them. The
     message says how many and the date that keeps them all."""
     if start is not None:
-        _refuse_stranded(partnership, start=start)
+        _refuse_values_before(partnership, start)
     if end is not None:
-        _refuse_stranded(partnership, end=end)
+        _refuse_values_after(partnership, end)
 
 
-def _refuse_stranded(partnership, *, start=None, end=None) -> None:
-    values = Measurement.objects.filter(metric__objective__partnership=partnership).order_by()
-    if start is not None:
-        # A period ends on or after its first day: only these can have ended before.
-        values = values.filter(period_start__lt=start)
-    else:
-        values = values.filter(period_start__gt=end)
-    stranded = [
-        period
-        for period in (
-            Period.containing(first, frequency)
-            for first, frequency in values.values_list("period_start", "metric__frequency")
-        )
-        if (ended_before(period, start) if start is not None else began_after(period.start, end))
+def _stored_periods(values) -> list[Period]:
+    """The period of each of these measurements, by its metric's frequency."""
+    return [
+        Period.containing(first, frequency)
+        for first, frequency in values.order_by().values_list("period_start", "metric__frequency")
     ]
+
+
+def _refuse_values_before(partnership: Partnership, start: dt.date) -> None:
+    values = Measurement.objects.filter(
+        metric__objective__partnership=partnership,
+        # A period ends on or after its first day: only these can have ended before.
+        period_start__lt=start,
+    )
+    stranded = [period for period in _stored_periods(values) if ended_before(period, start)]
     if not stranded:
         return
-    if start is not None:
-        latest = max(stranded, key=lambda period: (period.end, period.start))
-        # The latest start that strands none: the end of the first of these periods to end.
-        allowed = min(period.end for period in stranded)
-        message = ngettext(
-            "%(count)s value is recorded for a period that ends before this date "
-            "(%(latest)s): clear it first, or choose a date on or before %(day)s.",
-            "%(count)s values are recorded for periods that end before this date "
-            "(the latest %(latest)s): clear them first, or choose a date on or "
-            "before %(day)s.",
-            len(stranded),
-        ) % {"count": len(stranded), "latest": latest.label, "day": day(allowed)}
-        raise ValidationError(
-            {"start_date": ValidationError(message, code="measurements_before_start")}
-        )
+    latest = max(stranded, key=lambda period: (period.end, period.start))
+    # The latest start that strands none: the end of the first of these periods to end.
+    allowed = min(period.end for period in stranded)
+    message = ngettext(
+        "%(count)s value is recorded for a period that ends before this date "
+        "(%(latest)s): clear it first, or choose a date on or before %(day)s.",
+        "%(count)s values are recorded for periods that end before this date "
+        "(the latest %(latest)s): clear them first, or choose a date on or "
+        "before %(day)s.",
+        len(stranded),
+    ) % {"count": len(stranded), "latest": latest.label, "day": day(allowed)}
+    raise ValidationError(
+        {"start_date": ValidationError(message, code="measurements_before_start")}
+    )
+
+
+def _refuse_values_after(partnership: Partnership, end: dt.date) -> None:
+    # A value's period begins on its `period_start`: those after the end
+    # began after it (`periods.began_after`), whatever the frequency.
+    stranded = _stored_periods(
+        Measurement.objects.filter(metric__objective__partnership=partnership, period_start__gt=end)
+    )
+    if not stranded:
+        return
     last = max(stranded, key=lambda period: (period.start, period.end))
     # The earliest end that strands none: the first day of the last of these periods.
     message = ngettext(
