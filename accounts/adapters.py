@@ -2,9 +2,6 @@
 creates an account only when allowed and sets the user's roles from the
 identity provider at each sign-in."""
 
-import logging
-import smtplib
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -14,8 +11,6 @@ from django.conf import settings
 from core.http import client_address
 
 from . import services, sessions
-
-logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,18 +24,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # another message before the lockout page. Its "login_failed" limit
         # (settings.ACCOUNT_RATE_LIMITS) still counts wrong second-factor codes.
         return None
-
-    def send_password_reset_mail(self, user, email, context):
-        # "Forgotten your password?" answers an address with an account as it
-        # answers one without (ACCOUNT_PREVENT_ENUMERATION). A mail server that
-        # refuses the message, or cannot be reached, made the first a 500 page
-        # and the second "sent": who has an account showed. The failure is
-        # logged with its traceback for the administrators instead; the person
-        # asks again once the mail flows.
-        try:
-            super().send_password_reset_mail(user, email, context)
-        except (smtplib.SMTPException, OSError):
-            logger.exception("The password-reset email to user %s could not be sent", user.pk)
 
     def get_client_ip(self, request):
         # allauth's limits (wrong second-factor codes, sign-ins, reset emails)

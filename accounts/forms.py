@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from .password_reset import password_reset_request
 from .sso import signs_in_through_organisation, single_sign_on_configured
 
 THROUGH_ORGANISATION = _(
@@ -46,13 +47,19 @@ class SignInForm(LoginForm):
 
 
 class PasswordResetRequestForm(ResetPasswordForm):
-    """ "Forgotten your password?": no link for an account that signs in only
-    through its organisation (accounts.sso). The answer is the one an unknown
-    address gets, so the page tells nobody which addresses have accounts."""
+    """ "Forgotten your password?": the worker finds the accounts and emails
+    their links (accounts.password_reset), so the page does the same, as
+    quickly, for every address and tells nobody which have accounts. No link
+    goes to an account that signs in only through its organisation (accounts.sso)."""
 
     def clean_email(self):
-        email = super().clean_email()
-        self.users = [user for user in self.users if not signs_in_through_organisation(user)]
+        # allauth's looks the accounts up here; the worker does.
+        self.users = []
+        return get_adapter().clean_email(self.cleaned_data["email"])
+
+    def save(self, request, **kwargs) -> str:
+        email = self.cleaned_data["email"]
+        password_reset_request(email=email)
         return email
 
     @property

@@ -50,14 +50,19 @@ def user_time_zone(user) -> zoneinfo.ZoneInfo:
     return organisation_time_zone()
 
 
-def user_language(user) -> str:
-    """The language a user reads Accord in outside a request: theirs, else the site's."""
-    code = getattr(user, "language", "") or ""
-    return code if code in language_codes() else settings.LANGUAGE_CODE
+def user_language(user, *, otherwise: str | None = None) -> str:
+    """The language a user reads Accord in outside a request: theirs, else
+    `otherwise` (the language of the page that asked for the work), else the site's."""
+    for code in (getattr(user, "language", "") or "", otherwise or ""):
+        if code in language_codes():
+            return code
+    return settings.LANGUAGE_CODE
 
 
 @contextlib.contextmanager
-def in_users_locale(user):
-    """Render for `user` (an email, a PDF) in their language and time zone."""
-    with translation.override(user_language(user)), timezone.override(user_time_zone(user)):
+def in_users_locale(user, *, otherwise: str | None = None):
+    """Render for `user` (an email, a PDF) in their language and time zone;
+    `otherwise`, the language to use if they have not chosen one."""
+    language = user_language(user, otherwise=otherwise)
+    with translation.override(language), timezone.override(user_time_zone(user)):
         yield

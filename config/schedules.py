@@ -26,6 +26,7 @@ from .celery import app
 
 # The apps whose tasks a schedule may run (accounts defines none).
 ACCORD_TASK_MODULES = (
+    "accounts.",
     "dashboards.",
     "evaluation.",
     "health.",

@@ -49,3 +49,9 @@ def client_address(request: HttpRequest) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def site_link(path: str) -> str:
+    """A link within Accord as an email gives it, with the site's address
+    (settings.SITE_URL, never the Host a request sent): "" for no path."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.preferences import in_users_locale
 from core.formatting import day
+from core.http import site_link
 from core.mail import email_send_recorded
 from notifications.models import Kind
 from notifications.services import Draft, Readers, notifications_create
@@ -399,7 +400,7 @@ def _answer_url(respondent: Respondent) -> str:
         token, respondent.token_hash = tokens.mint()
         respondent.save(update_fields=["token_hash"])
         path = reverse("health:answer", args=[token])
-    return settings.SITE_URL.rstrip("/") + path
+    return site_link(path)
 
 
 @transaction.atomic

@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
@@ -38,6 +37,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import ReminderChannel, User
 from accounts.preferences import in_users_locale, user_language, user_time_zone
+from core.http import site_link
 from core.mail import email_send_recorded
 
 from .models import INBOX_ONLY_KINDS, Kind, Notification
@@ -262,7 +262,7 @@ def _message(notification: Notification) -> EmailMessage:
             "notifications/email.txt",
             {
                 "notification": notification,
-                "link": _absolute(notification.url),
+                "link": site_link(notification.url),
                 **_links(),
             },
         )
@@ -328,15 +328,10 @@ def notification_digest_send(*, user_id: int, since: dt.datetime) -> bool:
     return True
 
 
-def _absolute(path: str) -> str:
-    """A link within Accord as an email gives it, with the site's address ("" for none)."""
-    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
-
-
 def _links() -> dict[str, str]:
     return {
-        "inbox": _absolute(reverse("notifications:inbox")),
-        "preferences": _absolute(reverse("notifications:preferences")),
+        "inbox": site_link(reverse("notifications:inbox")),
+        "preferences": site_link(reverse("notifications:preferences")),
     }
 
 
@@ -356,7 +351,7 @@ def _digest(notifications: list[Notification]) -> EmailMessage:
                 "reminders": [
                     {
                         "subject": notification.subject,
-                        "link": _absolute(notification.url),
+                        "link": site_link(notification.url),
                     }
                     for notification in listed
                 ],

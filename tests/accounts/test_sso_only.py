@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.accounts.test_passwords import NEW_PASSWORD
+from tests.accounts.test_passwords import NEW_PASSWORD, send_queued_resets
 from tests.accounts.test_sso_passwords import PROVIDERS, REFUSED
 from tests.factories import totp_code
 
@@ -87,10 +87,12 @@ def test_the_sign_in_page_says_so_only_with_the_switch(client, settings, single_
 def test_no_reset_link_but_for_a_superuser(client, alice, superuser, only_through_organisation):
     ours = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert [result.get() for result in send_queued_resets()] == [0, 0]
     assert mail.outbox == []
     assert (ours.status_code, ours["Location"]) == (unknown.status_code, unknown["Location"])
 
     client.post(reverse("account_reset_password"), {"email": "root@example.org"})
+    assert [result.get() for result in send_queued_resets()] == [1]
     assert [message.to for message in mail.outbox] == [["root@example.org"]]
 
 

@@ -9,7 +9,12 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.accounts.test_passwords import NEW_PASSWORD, reset_link, set_new_password
+from tests.accounts.test_passwords import (
+    NEW_PASSWORD,
+    reset_link,
+    send_queued_resets,
+    set_new_password,
+)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +63,7 @@ def test_forgotten_password_sends_no_link_and_answers_as_for_an_unknown_address(
     unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
 
     assert NOTE in page.content.decode()
+    assert [result.get() for result in send_queued_resets()] == [0, 0]
     assert mail.outbox == []
     assert (ours.status_code, ours["Location"]) == (unknown.status_code, unknown["Location"])
     sam.refresh_from_db()
