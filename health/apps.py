@@ -8,8 +8,13 @@ class HealthConfig(AppConfig):
 
     def ready(self):
         from core import records
+        from partnerships.hooks import end_date_moving
 
+        from .services import rounds_after_end
         from .views import round_address
 
         # Health flags on a scorecard link to the round they come from.
         records.register("health.round", round_address)
+        # A round belongs to its partnership's run: the end date is not moved
+        # before one, as it is not before a recorded value.
+        end_date_moving.register(rounds_after_end)

@@ -22,11 +22,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from accounts.preferences import in_users_locale
@@ -186,6 +187,27 @@ def round_open(
     health_round.save()
     respondents_invite(health_round=health_round, users=users, partner_people=partner_people)
     return health_round
+
+
+def rounds_after_end(*, partnership: Partnership, end: dt.date) -> ValidationError | None:
+    """Why moving the partnership's end date to `end` would leave health checks
+    after it, or None: `partnerships.hooks.end_date_moving`'s receiver. A round
+    belongs to the run when it opened on or before the end (`Round.clean`), so
+    the latest one opened says the earliest end that keeps them all. A round is
+    not cleared as a value is: its answers are people's, and stay."""
+    after = Round.objects.filter(partnership=partnership, opened_on__gt=end).aggregate(
+        count=Count("pk"), latest=Max("opened_on")
+    )
+    if not after["count"]:
+        return None
+    message = ngettext(
+        "%(count)s health check was opened after this date, on %(latest)s: "
+        "choose a date on or after that day.",
+        "%(count)s health checks were opened after this date, the latest on "
+        "%(latest)s: choose a date on or after that day.",
+        after["count"],
+    ) % {"count": after["count"], "latest": day(after["latest"])}
+    return ValidationError(message, code="health_checks_after_end")
 
 
 def once_per_address(items: Iterable[T], address: Callable[[T], str]) -> list[T]:

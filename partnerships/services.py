@@ -25,7 +25,7 @@ from core.history import because
 from core.text import shows_nothing
 from core.versioning import StaleVersion, claim, refuse_stale
 
-from .hooks import portfolio_changed
+from .hooks import end_date_moving, portfolio_changed
 from .models import (
     FAMILY_OF_STAGE,
     LEAD_IS_MANAGER,
@@ -513,8 +513,9 @@ def hold_run(partnership: Partnership) -> None:
     validation reads (a value belongs to the run: `periods.unrecordable`).
 
     A value saved and a start or end moved past its period at the same instant
-    would each pass its own check and strand the value
-    (`refuse_stranded_measurements`). FOR SHARE waits for a change of the dates
+    would each pass its own check and strand the value (`refuse_stranded`);
+    so would a health check opened as the end moves before it, which holds the
+    run the same way. FOR SHARE waits for a change of the dates
     (`claim`'s FOR UPDATE) and makes one wait for it, while other values of the
     partnership, each holding it FOR SHARE too, are entered side by side.
     (Django's ORM has no FOR SHARE.)"""
@@ -602,7 +603,7 @@ def partnership_change_stage(
         partnership.end_date = None
     if end_date is not None:
         if end_date != partnership.end_date:
-            refuse_stranded_measurements(partnership, end=end_date)
+            refuse_stranded(partnership, end=end_date)
         partnership.end_date = end_date
         if never_started and partnership.start_date and partnership.start_date > end_date:
             # A prospect dropped before its planned start never started: the
@@ -714,9 +715,9 @@ def partnership_update(
         partnership, expected_version=expected_version, fields=("start_date", "end_date")
     )
     if "start_date" in fields and fields["start_date"] != stored.start_date:
-        refuse_stranded_measurements(partnership, start=fields["start_date"])
+        refuse_stranded(partnership, start=fields["start_date"])
     if "end_date" in fields and fields["end_date"] != stored.end_date:
-        refuse_stranded_measurements(partnership, end=fields["end_date"])
+        refuse_stranded(partnership, end=fields["end_date"])
     for name, value in fields.items():
         setattr(partnership, name, value)
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
@@ -726,23 +727,30 @@ def partnership_update(
     return _save_partnership(partnership, ending=ending)
 
 
-def refuse_stranded_measurements(
+def refuse_stranded(
     partnership: Partnership, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> None:
     """Refuse a start or end date that would leave values recorded outside the
-    partnership's run (`periods.unrecordable`): such a value could no longer be
-    corrected nor shown in the grid to be cleared, yet would still count in the
-    progress and the scoring. Each metric's own period says when its value
-    began and ended. Only a date that changes is checked (the services ask it
-    then): values stranded before this rule do not block the rest of an edit.
+    partnership's run (`periods.unrecordable`), or an end date before records
+    an upper layer dates within it (`hooks.end_date_moving`: its health checks).
+    Such a value could no longer be corrected nor shown in the grid to be
+    cleared, yet would still count in the progress and the scoring; such a
+    health check would rate the partnership after it ended. Each metric's own
+    period says when its value began and ended. Only a date that changes is
+    checked (the services ask it then, the partnership's row locked): records
+    stranded before this rule do not block the rest of an edit.
 
-    Refused rather than the values cleared: they are someone's recorded work,
-    and an end date typed a year early by mistake must not erase them. The
-    message says how many and the date that keeps them all."""
+    Refused rather than the records cleared: they are someone's recorded work,
+    and an end date typed a year early by mistake must not erase them. Each
+    message says how many and the date that keeps them all; every reason is
+    said at once, next to the date."""
     if start is not None:
         _refuse_values_before(partnership, start)
     if end is not None:
-        _refuse_values_after(partnership, end)
+        reasons = [_values_after(partnership, end)]
+        reasons += end_date_moving.fire_now(partnership=partnership, end=end)
+        if reasons := [reason for reason in reasons if reason is not None]:
+            raise ValidationError({"end_date": reasons})
 
 
 def _stored_periods(values) -> list[Period]:
@@ -778,14 +786,15 @@ def _refuse_values_before(partnership: Partnership, start: dt.date) -> None:
     )
 
 
-def _refuse_values_after(partnership: Partnership, end: dt.date) -> None:
+def _values_after(partnership: Partnership, end: dt.date) -> ValidationError | None:
+    """Why `end` would leave values after it, or None."""
     # A value's period begins on its `period_start`: those after the end
     # began after it (`periods.began_after`), whatever the frequency.
     stranded = _stored_periods(
         Measurement.objects.filter(metric__objective__partnership=partnership, period_start__gt=end)
     )
     if not stranded:
-        return
+        return None
     last = max(stranded, key=lambda period: (period.start, period.end))
     # The earliest end that strands none: the first day of the last of these periods.
     message = ngettext(
@@ -796,4 +805,4 @@ def _refuse_values_after(partnership: Partnership, end: dt.date) -> None:
         "after %(day)s.",
         len(stranded),
     ) % {"count": len(stranded), "latest": last.label, "day": day(last.start)}
-    raise ValidationError({"end_date": ValidationError(message, code="measurements_after_end")})
+    return ValidationError(message, code="measurements_after_end")

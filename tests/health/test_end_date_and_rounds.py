@@ -1,0 +1,163 @@
+"""A health check belongs to its partnership's run (`Round.clean`), so the end
+date is not moved before one, as it is not before a recorded value: refused by
+every door (the edit page, the API's PATCH, a stage change, the admin), next to
+the end date, saying how many and the day that keeps them all.
+
+The rule lives with the rounds (`health.services.rounds_after_end`); the
+partnerships' service asks it through `partnerships.hooks.end_date_moving`.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from api.tokens import token_create
+from health.models import Round
+from partnerships import services
+from partnerships.models import Partnership, StageChange
+from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
+from tests.forms import opened
+from tests.health.builders import closed_round, open_round
+from tests.partnerships.test_admin import as_posted
+
+pytestmark = pytest.mark.django_db
+
+FIRST = dt.date(2026, 1, 5)
+LATEST = dt.date(2026, 2, 2)
+ONE_AFTER = (
+    "1 health check was opened after this date, on 2 February 2026: "
+    "choose a date on or after that day."
+)
+TWO_AFTER = (
+    "2 health checks were opened after this date, the latest on 2 February 2026: "
+    "choose a date on or after that day."
+)
+
+
+@pytest.fixture(autouse=True)
+def march_2026():
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def checked(alice):
+    """Started on 1 January 2025, no end date yet; health checks opened on
+    5 January 2026 (closed) and 2 February 2026 (open)."""
+    partnership = PartnershipFactory(owner=alice, title="Kept", start_date=dt.date(2025, 1, 1))
+    closed_round(partnership, by=alice, opened_on=FIRST)
+    open_round(partnership, by=alice, opened_on=LATEST, closes_on=dt.date(2026, 3, 31))
+    return Partnership.objects.get(pk=partnership.pk)
+
+
+def stored(partnership) -> Partnership:
+    return Partnership.objects.get(pk=partnership.pk)
+
+
+@pytest.mark.parametrize(
+    ("end", "refusal"),
+    [
+        (FIRST - dt.timedelta(days=1), TWO_AFTER),  # before both
+        (LATEST - dt.timedelta(days=1), ONE_AFTER),  # the day before the latest opened
+        (LATEST, None),  # the day it opened is inside the run
+        (LATEST + dt.timedelta(days=1), None),
+    ],
+)
+def test_an_end_before_a_health_check_is_refused(checked, end, refusal):
+    if refusal:
+        with pytest.raises(ValidationError) as error:
+            services.partnership_update(partnership=checked, end_date=end)
+        assert error.value.message_dict == {"end_date": [refusal]}
+        assert error.value.error_dict["end_date"][0].code == "health_checks_after_end"
+        assert stored(checked).end_date is None
+    else:
+        services.partnership_update(partnership=checked, end_date=end)
+        assert stored(checked).end_date == end
+    assert Round.objects.filter(partnership=checked).count() == 2
+
+
+def test_values_and_health_checks_after_it_are_both_said(alice, checked):
+    metric = MetricFactory(objective=ObjectiveFactory(partnership=checked), frequency="monthly")
+    MeasurementFactory(metric=metric, period_start=dt.date(2026, 2, 1))
+    with pytest.raises(ValidationError) as error:
+        services.partnership_update(partnership=checked, end_date=dt.date(2026, 1, 31))
+    assert error.value.message_dict == {
+        "end_date": [
+            "1 value is recorded for a period that begins after this date (2026-02): "
+            "clear it first, or choose a date on or after 1 February 2026.",
+            ONE_AFTER,
+        ]
+    }
+    assert stored(checked).end_date is None
+
+
+def test_a_start_after_a_health_check_is_not_refused(checked):
+    # A prospect's health is worth checking before it starts (`Round.clean`).
+    services.partnership_update(partnership=checked, start_date=dt.date(2026, 3, 1))
+    assert stored(checked).start_date == dt.date(2026, 3, 1)
+
+
+def test_an_edit_keeping_a_stored_end_is_not_refused(checked):
+    # A round opened after the end before this rule does not block an edit.
+    Partnership.objects.filter(pk=checked.pk).update(end_date=FIRST)
+    services.partnership_update(partnership=stored(checked), end_date=FIRST, title="Renamed")
+    assert stored(checked).title == "Renamed"
+
+
+def test_the_edit_page_says_it_next_to_the_end_date_keeping_the_typing(client, alice, checked):
+    client.force_login(alice)
+    url = reverse("partnerships:partnership_edit", args=[checked.pk])
+    typed = {
+        "title": "Typed",
+        "purpose": "clinical_exchange",
+        "start_date": "2025-01-01",
+        "end_date": "2026-02-01",
+    }
+    response = client.post(url, typed | opened(client, url))
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {"end_date": [ONE_AFTER]}
+    assert form["end_date"].value() == "2026-02-01"
+    assert form["title"].value() == "Typed"
+    assert 'id="error_1_id_end_date"' in response.content.decode()
+    assert (stored(checked).end_date, stored(checked).title) == (None, "Kept")
+
+
+def test_a_patch_moving_the_end_before_a_health_check_is_refused(alice, checked):
+    _, secret = token_create(user=alice, name="test", scope="read_write")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = f"/api/v1/partnerships/{checked.pk}/"
+    etag = api.get(url)["ETag"]
+    response = api.patch(url, {"end_date": "2026-02-01"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {"end_date": [ONE_AFTER]}
+    assert stored(checked).end_date is None
+    response = api.patch(url, {"end_date": "2026-02-02"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200
+    assert stored(checked).end_date == LATEST
+
+
+def test_ending_the_partnership_before_its_health_checks_is_refused(alice, checked):
+    with pytest.raises(ValidationError) as error:
+        services.partnership_change_stage(
+            partnership=checked, stage="completed", reason="Done", by=alice, end_date=FIRST
+        )
+    assert error.value.message_dict == {"end_date": [ONE_AFTER]}
+    assert (stored(checked).stage, stored(checked).end_date) == ("active", None)
+    assert not StageChange.objects.exists()
+
+
+def test_the_admin_moves_no_end_date(client, superuser, checked):
+    """The admin shows partnerships only (core.admin.ReadOnlyAdmin): a forged
+    post of an earlier end date stores nothing."""
+    client.force_login(superuser)
+    url = reverse("admin:partnerships_partnership_change", args=[checked.pk])
+    response = client.post(url, as_posted(checked, end_date="2026-01-04"))
+    assert response.status_code == 403
+    assert stored(checked).end_date is None
