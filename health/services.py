@@ -37,6 +37,7 @@ from core.mail import email_send_recorded
 from notifications.models import Kind
 from notifications.services import Draft, Readers, notifications_create
 from partnerships.models import Contact, Partnership, PartnershipMember, StageFamily
+from partnerships.services import hold_run
 
 from . import tokens
 from .models import (
@@ -170,7 +171,12 @@ def round_open(
     """Open a health check and invite its respondents; the emails go once committed.
 
     Not for an ended partnership (its schedule opens none either): its health
-    feeds no scorecard, and what it taught goes in its lessons."""
+    feeds no scorecard, and what it taught goes in its lessons. Its dates and
+    stage are read under a lock on its row, as a value's are (`hold_run`): a
+    round opened as the end date moves before it, or as it ends, waits for
+    that change and is checked against it, or makes that change wait and be
+    checked against the round (`partnerships.services.refuse_stranded`)."""
+    hold_run(partnership)
     if partnership.family == StageFamily.ENDED:
         raise ValidationError(_("This partnership has ended: its health is no longer checked."))
     instrument = instrument or latest_published_instrument()

@@ -508,9 +508,9 @@ def metric_create(*, objective: Objective, name: str, unit: str, owner, **fields
 
 
 def hold_run(partnership: Partnership) -> None:
-    """Hold the partnership's start and end dates until this transaction ends,
-    and read them as they are now into `partnership`, which the values'
-    validation reads (a value belongs to the run: `periods.unrecordable`).
+    """Hold the partnership's start and end dates (and stage) until this
+    transaction ends, and read them as they are now into `partnership`, which
+    the values' validation reads (a value belongs to the run: `periods.unrecordable`).
 
     A value saved and a start or end moved past its period at the same instant
     would each pass its own check and strand the value (`refuse_stranded`);
@@ -522,9 +522,10 @@ def hold_run(partnership: Partnership) -> None:
     table = connection.ops.quote_name(Partnership._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT start_date, end_date FROM {table} WHERE id = %s FOR SHARE", [partnership.pk]
+            f"SELECT start_date, end_date, stage FROM {table} WHERE id = %s FOR SHARE",
+            [partnership.pk],
         )
-        partnership.start_date, partnership.end_date = cursor.fetchone()
+        partnership.start_date, partnership.end_date, partnership.stage = cursor.fetchone()
 
 
 @transaction.atomic
