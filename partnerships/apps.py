@@ -9,6 +9,7 @@ class PartnershipsConfig(AppConfig):
     def ready(self):
         from accounts.hooks import roles_changed
 
+        from . import checks  # noqa: F401  (registers them)
         from .services import leads_follow_roles
 
         # The pages of agreements, obligations, objectives and metrics, for

@@ -701,6 +701,14 @@ class PartnershipLead(ChoiceLabels):
         return User.objects.filter(groups__name=Role.MANAGER)
 
     @staticmethod
+    def held_by_non_managers():
+        """Co-leads who are not partnership managers: written before the
+        database refused them (`LeadIsManager`), or a role taken away around
+        `accounts.hooks.roles_changed` (in SQL, say). Found by the system
+        check `partnerships.W001`, taken off by `manage.py non_manager_co_leads`."""
+        return PartnershipLead.objects.exclude(user__in=PartnershipLead.who_may_lead())
+
+    @staticmethod
     def refuse_non_manager(user) -> None:
         """Refuse `user` as a co-lead unless they are a partnership manager."""
         if user is not None and not PartnershipLead.who_may_lead().filter(pk=user.pk).exists():
