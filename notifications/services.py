@@ -19,6 +19,7 @@ and marks them all emailed with it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +40,8 @@ from accounts.models import ReminderChannel, User
 from accounts.preferences import in_users_locale, user_language, user_time_zone
 from core.http import site_link
 from core.mail import email_send_recorded
+from core.outage import Outage
+from ops.retry import DATABASE_ERRORS
 
 from .models import INBOX_ONLY_KINDS, Kind, Notification
 
@@ -50,6 +53,25 @@ T = TypeVar("T")
 # ones are left in the inbox, so that a person who switches from "inbox only"
 # to email is not sent a backlog of stale reminders.
 EMAIL_RETRY_WINDOW = dt.timedelta(days=3)
+
+# PostgreSQL away while reminders are emailed (a restart, a failover): said once
+# in the worker's log, a line every five minutes while it stays away and one
+# when it is back, rather than a traceback for every reminder of the run. The
+# run stops at the first of its errors, which the rest would meet too, and
+# raises it for the task's retry (`ops.retry`), which sends what is still owed.
+DATABASE_AWAY = Outage(
+    "Database", logger, meanwhile="the reminders' emails wait for the task's retry"
+)
+
+
+@contextlib.contextmanager
+def _database_outage_said_once():
+    try:
+        yield
+    except DATABASE_ERRORS as error:
+        DATABASE_AWAY.failed(error)
+        raise
+    DATABASE_AWAY.answered()
 
 
 def _wanted_by(channel: ReminderChannel) -> Q:
@@ -196,19 +218,25 @@ def notifications_email(*, notification_ids: Iterable[int]) -> int:
 
     Each is sent in its own transaction, so one failure does not hold back the
     others; the failures are raised together at the end. Returns how many were sent.
+    The database away stops the run, said once (`DATABASE_AWAY`).
     """
-    wanted = list(
-        Notification.objects.filter(EMAIL_WANTED, pk__in=notification_ids, emailed_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     sent, failed = 0, []
-    for notification_id in wanted:
-        try:
-            sent += notification_email_send(notification_id=notification_id)
-        except Exception:
-            logger.exception("Reminder %s could not be emailed", notification_id)
-            failed.append(notification_id)
+    with _database_outage_said_once():
+        wanted = list(
+            Notification.objects.filter(
+                EMAIL_WANTED, pk__in=notification_ids, emailed_at__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for notification_id in wanted:
+            try:
+                sent += notification_email_send(notification_id=notification_id)
+            except DATABASE_ERRORS:
+                raise
+            except Exception:
+                logger.exception("Reminder %s could not be emailed", notification_id)
+                failed.append(notification_id)
     if failed:
         raise EmailNotSent(failed)
     return sent
@@ -285,14 +313,17 @@ def notifications_digests_send(*, now: dt.datetime | None = None) -> int:
     owed = Notification.objects.filter(
         DIGEST_WANTED, emailed_at__isnull=True, created_at__gte=since
     )
-    user_ids = sorted(set(owed.order_by().values_list("user_id", flat=True)))
     sent, failed = 0, []
-    for user_id in user_ids:
-        try:
-            sent += notification_digest_send(user_id=user_id, since=since)
-        except Exception:
-            logger.exception("The reminders digest of user %s could not be emailed", user_id)
-            failed.append(user_id)
+    with _database_outage_said_once():
+        user_ids = sorted(set(owed.order_by().values_list("user_id", flat=True)))
+        for user_id in user_ids:
+            try:
+                sent += notification_digest_send(user_id=user_id, since=since)
+            except DATABASE_ERRORS:
+                raise
+            except Exception:
+                logger.exception("The reminders digest of user %s could not be emailed", user_id)
+                failed.append(user_id)
     if failed:
         raise EmailNotSent(list(owed.filter(user_id__in=failed).values_list("pk", flat=True)))
     return sent
