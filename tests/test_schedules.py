@@ -1,10 +1,14 @@
 """Schedules in the admin: only Accord's tasks, with arguments that fit them."""
 
+from pathlib import Path
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from config.schedules import accord_tasks, fits
+from tests.ops.test_retry import registered_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +41,22 @@ def test_only_accords_own_tasks_are_offered():
     # The backup and the outbox's relay are Accord's too: their times can be changed.
     assert {"ops.tasks.scheduled_backup", "ops.tasks.relay_outbox"} <= names
     assert not [name for name in names if name.startswith("celery.")]
+
+
+def test_every_installed_apps_tasks_are_offered_without_a_list_to_keep():
+    """Celery's autodiscovery over INSTALLED_APPS finds them: the tasks of every
+    app with a tasks module (the accounts' password reset too, which a list
+    kept by hand left out), and every task of the registry but Celery's own."""
+    with_tasks = {
+        config.name
+        for config in apps.get_app_configs()
+        if (Path(config.path) / "tasks.py").exists()
+    }
+    assert {"accounts", "ops", "partnerships", "reminders"} <= with_tasks
+    names = set(accord_tasks())
+    assert {name.split(".")[0] for name in names} == with_tasks
+    assert "accounts.tasks.password_reset_send" in names
+    assert names == {task.name for task in registered_tasks()}
 
 
 def test_a_task_that_is_not_accords_is_refused(client, adam, every_ten_minutes):
