@@ -340,6 +340,7 @@ class Round(ChoiceLabels):
         # date rates nothing of it; one open across the end belongs to it.
         # Before the start, a prospect's trust and communication are worth
         # checking: the study asks to follow potential partnerships too.
+        # PostgreSQL holds it as well (migration 0015's triggers).
         ended = self.partnership.end_date if self.partnership_id else None
         if self.opened_on and began_after(self.opened_on, ended):
             raise ValidationError(

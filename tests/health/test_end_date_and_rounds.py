@@ -12,16 +12,17 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.tokens import token_create
-from health.models import Round
+from health.models import Round, RoundState
 from partnerships import services
 from partnerships.models import Partnership, StageChange
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 from tests.forms import opened
-from tests.health.builders import closed_round, open_round
+from tests.health.builders import closed_round, open_round, shipped_instrument
 from tests.partnerships.test_admin import as_posted
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +102,18 @@ def test_a_start_after_a_health_check_is_not_refused(checked):
     assert stored(checked).start_date == dt.date(2026, 3, 1)
 
 
+def stored_before_the_rule(partnership, end):
+    """An end date before its rounds, as a row from before the trigger holds it
+    (written with the triggers off, as a replica writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        Partnership.objects.filter(pk=partnership.pk).update(end_date=end)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
 def test_an_edit_keeping_a_stored_end_is_not_refused(checked):
     # A round opened after the end before this rule does not block an edit.
-    Partnership.objects.filter(pk=checked.pk).update(end_date=FIRST)
+    stored_before_the_rule(checked, FIRST)
     services.partnership_update(partnership=stored(checked), end_date=FIRST, title="Renamed")
     assert stored(checked).title == "Renamed"
 
@@ -161,3 +171,53 @@ def test_the_admin_moves_no_end_date(client, superuser, checked):
     response = client.post(url, as_posted(checked, end_date="2026-01-04"))
     assert response.status_code == 403
     assert stored(checked).end_date is None
+
+
+class TestTheDatabase:
+    """Triggers hold the rule whatever writes the rows (migration health/0015)."""
+
+    @pytest.mark.parametrize(
+        ("end", "refused"),
+        [(LATEST - dt.timedelta(days=1), True), (LATEST, False), (None, False)],
+    )
+    def test_an_end_written_around_the_service_before_a_round_is_refused(
+        self, checked, end, refused
+    ):
+        if refused:
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                Partnership.objects.filter(pk=checked.pk).update(end_date=end)
+            assert error.value.__cause__.diag.constraint_name == "partnership_ends_after_its_rounds"
+            assert stored(checked).end_date is None
+        else:
+            Partnership.objects.filter(pk=checked.pk).update(end_date=end)
+            assert stored(checked).end_date == end
+
+    def test_a_stored_end_before_a_round_is_no_bar_to_other_writes(self, checked):
+        stored_before_the_rule(checked, FIRST)
+        Partnership.objects.filter(pk=checked.pk).update(end_date=FIRST, title="Renamed")
+        assert (stored(checked).end_date, stored(checked).title) == (FIRST, "Renamed")
+
+    @pytest.mark.parametrize(
+        ("opened_on", "refused"),
+        [(LATEST + dt.timedelta(days=1), True), (LATEST, False)],
+    )
+    def test_a_round_written_around_the_model_after_the_end_is_refused(
+        self, alice, opened_on, refused
+    ):
+        partnership = PartnershipFactory(owner=alice, end_date=LATEST)
+        row = Round(
+            partnership=partnership,
+            instrument=shipped_instrument(),
+            opened_on=opened_on,
+            closes_on=opened_on + dt.timedelta(days=21),
+            opened_by=alice,
+            state=RoundState.OPEN,
+        )
+        if refused:
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                Round.objects.bulk_create([row])
+            assert error.value.__cause__.diag.constraint_name == "round_within_run"
+            assert not Round.objects.exists()
+        else:
+            Round.objects.bulk_create([row])
+            assert Round.objects.get().opened_on == LATEST
