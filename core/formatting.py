@@ -47,6 +47,19 @@ def cldr_locale(language: str | None = None) -> Locale:
     return _locale(translation.get_language() if language is None else language)
 
 
+# Accord's Portuguese is Portugal's, CLDR's "pt" Brazil's. Names are read from
+# Portugal's CLDR ("Quénia", "Nova Iorque"); the compact dates keep "pt"'s month
+# names ("1 de dez. de 2026"), where Portugal's CLDR writes digits ("1/12/2026").
+_NAMES_FROM = {"pt": "pt-pt"}
+
+
+def cldr_names(language: str | None = None) -> Locale:
+    """The CLDR locale the reader's language names places from:
+    `cldr_locale`'s, but Portugal's for Portuguese."""
+    language = translation.get_language() if language is None else language
+    return _locale(_NAMES_FROM.get(language, language))
+
+
 @lru_cache(maxsize=32)
 def _locale(language: str | None) -> Locale:
     site = settings.LANGUAGE_CODE

@@ -78,3 +78,10 @@ def refuse_unshown_name(instance, field: str) -> None:
     """`tidy_name_of`, refused as a ValidationError of that field."""
     if problem := tidy_name_of(instance, field):
         raise ValidationError({field: problem})
+
+
+def sort_key(name: str) -> str:
+    """How a list of names in the reader's language is sorted: without case or
+    accents, so "Égypte" and "édition" sort among the e's, not after the z's."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

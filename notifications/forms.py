@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import preferences
 from accounts.models import User
+from core.zones import time_zone_choices, time_zone_name
 
 
 class PreferencesForm(forms.ModelForm):
@@ -15,14 +16,16 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organisation = preferences.organisation_time_zone().key
+        organisation = time_zone_name(preferences.organisation_time_zone().key)
         self.fields["language"].choices = [
             ("", _("Your browser's language")),
             *self.fields["language"].choices[1:],
         ]
+        # Named by country and city in the reader's language; the IANA name is
+        # what is stored, as before.
         self.fields["time_zone"].widget = forms.Select(
             choices=[
                 ("", _("The organisation's (%(zone)s)") % {"zone": organisation}),
-                *((name, name.replace("_", " ")) for name in sorted(preferences.time_zone_names())),
+                *time_zone_choices(current=self.instance.time_zone),
             ]
         )

@@ -7,7 +7,6 @@ the GeoNames continent codes.
 """
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
+from core.text import sort_key
 
 
 class Continent(models.TextChoices):
@@ -103,7 +103,7 @@ def language_choices() -> list[tuple[str, str]]:
 @lru_cache(maxsize=16)
 def _language_choices(language: str | None) -> list[tuple[str, str]]:
     names = language_names(language)
-    return sorted(((code, names[code]) for code in language_codes()), key=lambda c: _sortable(c[1]))
+    return sorted(((code, names[code]) for code in language_codes()), key=lambda c: sort_key(c[1]))
 
 
 @lru_cache(maxsize=16)
@@ -117,12 +117,6 @@ def language_names(language: str | None) -> dict[str, str]:
 def language_name(code: str) -> str:
     """A language's name in the reader's language."""
     return language_names(translation.get_language()).get(code, code)
-
-
-def _sortable(name: str) -> str:
-    # "édition" among the e's, not after the z's.
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class SharedHours(NamedTuple):

@@ -1,7 +1,9 @@
 """Each person reads Accord in their language and time zone (issue #16)."""
 
 import datetime as dt
+import re
 import zoneinfo
+from html import unescape
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -118,3 +120,81 @@ def test_signing_in_already_speaks_the_users_language(client, alice):
 
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [f"Connexion avec {alice.get_full_name()} réussie."]
+
+
+def _offered(html: str) -> list[tuple[str, str]]:
+    select = html[
+        html.index('name="time_zone"') : html.index("</select>", html.index('name="time_zone"'))
+    ]
+    return [
+        (value, unescape(label))
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    ]
+
+
+@pytest.mark.django_db
+def test_time_zones_are_offered_by_country_and_city_in_the_readers_language(
+    client, alice, settings
+):
+    settings.ACCORD_ORGANISATION_TIME_ZONE = "Europe/London"
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+
+    offered = _offered(client.get(PREFERENCES).content.decode())
+
+    assert offered[0] == ("", "Celui de l'organisation (Royaume-Uni — Londres)")
+    named = dict(offered)
+    assert named["Europe/London"] == "Royaume-Uni — Londres"
+    assert named["America/New_York"] == "États-Unis — New York"
+    assert named["Africa/Cairo"] == "Égypte — Le Caire"
+    # Sorted as a French reader looks: "Égypte" and "États-Unis" among the e's,
+    # Germany under "Allemagne"; the zones of no country (UTC) after them all.
+    labels = [label for value, label in offered[1:]]
+    assert labels.index("Égypte — Le Caire") < labels.index("Espagne — Madrid")
+    assert labels.index("Espagne — Madrid") < labels.index("États-Unis — New York")
+    assert labels.index("États-Unis — New York") < labels.index("France — Paris")
+    assert labels.index("Allemagne — Berlin") < labels.index("Autriche — Vienne")
+    assert labels.index("Zimbabwe — Harare") < labels.index("Etc/UTC")
+    # Each zone once: "US/Eastern" is New York under another name.
+    assert "US/Eastern" not in named and len(set(labels)) == len(labels)
+
+
+@pytest.mark.django_db
+def test_portuguese_names_time_zones_as_portugal_does(client, alice):
+    alice.language = "pt"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+
+    named = dict(_offered(client.get(PREFERENCES).content.decode()))
+
+    assert named["America/New_York"] == "Estados Unidos — Nova Iorque"
+    assert named["Africa/Nairobi"] == "Quénia — Nairobi"
+
+
+@pytest.mark.django_db
+def test_the_time_zone_chosen_is_stored_by_its_iana_name_and_shown_chosen(client, alice):
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+
+    assert _save(client, language="fr", time_zone="Asia/Kolkata").status_code == 302
+
+    alice.refresh_from_db()
+    assert alice.time_zone == "Asia/Kolkata"
+    html = client.get(PREFERENCES).content.decode()
+    assert re.search(r'<option value="Asia/Kolkata" selected>Inde — Kolkata</option>', html)
+
+
+@pytest.mark.django_db
+def test_a_zone_chosen_under_an_older_name_stays_chosen(client, alice):
+    alice.time_zone = "US/Eastern"
+    alice.save(update_fields=["time_zone"])
+    client.force_login(alice)
+
+    html = client.get(PREFERENCES).content.decode()
+
+    assert re.search(r'<option value="US/Eastern" selected>United States — New York</option>', html)
+    assert _save(client, time_zone="US/Eastern").status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "US/Eastern"
