@@ -156,7 +156,10 @@ def events_for(user, *, zone: ZoneInfo, now: dt.datetime) -> list[Event]:
                     f"scorecard-{card.pk}-review",
                     due.date(),
                     _("Review scorecard: %(partnership)s %(month)s")
-                    % {"partnership": card.partnership, "month": f"{card.period_start:%Y-%m}"},
+                    % {
+                        "partnership": card.partnership,
+                        "month": formatting.month(card.period_start),
+                    },
                     at=due,
                 )
             )

@@ -37,7 +37,9 @@ SHORT_DATE = "yMMMd"
 SHORT_MONTH = "yMMM"
 WEEKDAY_DATE = "MMMEd"
 LONG_MONTH = "yMMMM"
-# "Q1 2026", "T1 2026", "T1 de 2026": a quarter as each language abbreviates it.
+# "Q1 2026", "T1 2026", "1.º trimestre de 2026": a quarter as each language writes
+# it short (Portugal spells it out: CLDR's pt_PT; Brazil's "T1 de 2026" is not
+# how Portugal writes it).
 SHORT_QUARTER = "yQQQ"
 
 
@@ -48,13 +50,14 @@ def cldr_locale(language: str | None = None) -> Locale:
 
 
 # Accord's Portuguese is Portugal's, CLDR's "pt" Brazil's. Names are read from
-# Portugal's CLDR ("Quénia", "Nova Iorque"); the compact dates keep "pt"'s month
-# names ("1 de dez. de 2026"), where Portugal's CLDR writes digits ("1/12/2026").
+# Portugal's CLDR ("Quénia", "Nova Iorque", "3.º trimestre de 2025"); the compact
+# dates keep "pt"'s month names ("1 de dez. de 2026"), where Portugal's CLDR
+# writes digits ("1/12/2026").
 _NAMES_FROM = {"pt": "pt-pt"}
 
 
 def cldr_names(language: str | None = None) -> Locale:
-    """The CLDR locale the reader's language names places from:
+    """The CLDR locale the reader's language names places and quarters from:
     `cldr_locale`'s, but Portugal's for Portuguese."""
     language = translation.get_language() if language is None else language
     return _locale(_NAMES_FROM.get(language, language))
@@ -82,13 +85,13 @@ def _pattern(language: str | None, skeleton: str):
     return locale, skeletons[skeleton]
 
 
-def _compact(value, skeleton: str) -> str:
+def _compact(value, skeleton: str, *, language: str | None = None) -> str:
     # As Django's `date`, nothing for no value or for what is not a date.
     if not isinstance(value, dt.date):
         return ""
     if isinstance(value, dt.datetime):
         value = _local(value).date()
-    locale, pattern = _pattern(translation.get_language(), skeleton)
+    locale, pattern = _pattern(language or translation.get_language(), skeleton)
     return format_date(value, format=pattern, locale=locale)
 
 
@@ -112,8 +115,10 @@ def short_month(value) -> str:
 
 
 def short_quarter(value) -> str:
-    """`Q1 2026`, `T1 2026`: the quarter a day falls in, in a table, a chart or a sentence."""
-    return _compact(value, SHORT_QUARTER)
+    """`Q1 2026`, `T1 2026`, `1.º trimestre de 2026`: the quarter a day falls in,
+    in a table, a chart or a sentence (as Portugal names it, `cldr_names`)."""
+    language = translation.get_language()
+    return _compact(value, SHORT_QUARTER, language=_NAMES_FROM.get(language, language))
 
 
 def weekday_date(value) -> str:

@@ -564,7 +564,7 @@ class Scorecard(ChoiceLabels):
         indexes = [models.Index(fields=["review_state", "-period_start"], name="scorecard_queue")]
 
     def __str__(self):
-        return f"{self.partnership} {self.period_start:%Y-%m}"
+        return f"{self.partnership} {formatting.short_month(self.period_start)}"
 
     @property
     def effective_rating(self) -> str:

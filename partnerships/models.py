@@ -1761,7 +1761,12 @@ class Measurement(TimeStamped, Versioned):
         ]
 
     def __str__(self):
-        return f"{self.metric.name} {self.period_start:%Y-%m}: {self.value}"
+        # The admin's and the history's name for it: its period as the grid's heading.
+        if self.period_start and is_period_start(self.period_start, self.metric.frequency):
+            period = Period(self.period_start, self.metric.frequency).label
+        else:
+            period = formatting.short_date(self.period_start)
+        return f"{self.metric.name} {period}: {self.value}"
 
     @classmethod
     def first_versions(cls, metric_ids) -> dict[tuple[int, dt.date], int]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import day, short_quarter
+from core.formatting import day, short_month, short_quarter
 
 
 class Frequency(models.TextChoices):
@@ -69,13 +69,14 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The period as the reader's language names it: a quarter from CLDR
-        ("Q1 2026", "T1 2026"), a half-year from the catalogues ("H2 2026",
-        "S2 2026"); a month and a year in digits alone ("2026-03", "2026")."""
+        """The period as the reader's language names it, short, for a grid's
+        heading, a chart's axis or a sentence: a month and a quarter from CLDR
+        ("Mar 2026", "mars 2026"; "Q1 2026", "T1 2026", "1.º trimestre de 2026"),
+        a half-year from the catalogues ("H2 2026", "S2 2026"), a year in digits."""
         year, month = self.start.year, self.start.month
         match self.frequency:
             case Frequency.MONTHLY:
-                return f"{year}-{month:02d}"
+                return short_month(self.start)
             case Frequency.QUARTERLY:
                 return short_quarter(self.start)
             case Frequency.SEMIANNUAL:

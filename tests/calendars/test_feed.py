@@ -154,6 +154,26 @@ def test_a_reviewer_sees_review_deadlines_in_their_time_zone(client, rita, ours,
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
 
 
+@pytest.mark.parametrize(
+    ("language", "month"),
+    [("en-gb", "October 2025"), ("fr", "octobre 2025"), ("pt", "outubro de 2025")],
+)
+def test_a_review_deadline_names_its_month_in_words_in_the_subscribers_language(
+    client, rita, ours, language, month
+):
+    (card,) = assess(ours)
+    assert card.period_start == dt.date(2025, 10, 1)
+    rita.language = language
+    rita.save(update_fields=["language"])
+    _, secret = feed_create(user=rita)
+
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/{secret}.ics").content)
+
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]).endswith(f": Nairobi cardiology exchange {month}")
+    assert "2025-10" not in str(event["SUMMARY"])
+
+
 @pytest.mark.parametrize("on_the_day", [2, 3])
 def test_a_day_with_more_reviews_due_than_are_listed_is_one_event_saying_how_many(
     client, rita, monkeypatch, settings, on_the_day

@@ -9,7 +9,7 @@ from partnerships.periods import Period, is_period_start, last_closed_period, pe
 @pytest.mark.parametrize(
     ("day", "frequency", "start", "end", "label"),
     [
-        (dt.date(2026, 11, 22), "monthly", dt.date(2026, 11, 1), dt.date(2026, 11, 30), "2026-11"),
+        (dt.date(2026, 11, 22), "monthly", dt.date(2026, 11, 1), dt.date(2026, 11, 30), "Nov 2026"),
         (
             dt.date(2026, 11, 22),
             "quarterly",
@@ -20,7 +20,7 @@ from partnerships.periods import Period, is_period_start, last_closed_period, pe
         (dt.date(2026, 2, 28), "quarterly", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "Q1 2026"),
         (dt.date(2026, 7, 1), "semiannual", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "H2 2026"),
         (dt.date(2024, 2, 29), "annual", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024"),
-        (dt.date(2024, 2, 10), "monthly", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
+        (dt.date(2024, 2, 10), "monthly", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "Feb 2024"),
     ],
 )
 def test_the_period_containing_a_day(day, frequency, start, end, label):
@@ -54,12 +54,44 @@ def test_a_period_must_start_on_its_first_day():
 
 
 @pytest.mark.parametrize(
-    ("language", "label"),
-    [("en-gb", "Q4 2025"), ("fr", "T4 2025"), ("es", "T4 2025"), ("pt", "T4 de 2025")],
+    ("language", "first", "last"),
+    [
+        ("en-gb", "Q1 2025", "Q4 2025"),
+        ("fr", "T1 2025", "T4 2025"),
+        ("es", "T1 2025", "T4 2025"),
+        # As Portugal writes it (CLDR's pt_PT), not Brazil's "T4 de 2025".
+        ("pt", "1.º trimestre de 2025", "4.º trimestre de 2025"),
+    ],
 )
-def test_a_quarter_is_named_in_the_readers_language(language, label):
+def test_a_quarter_is_named_in_the_readers_language(language, first, last):
     with translation.override(language):
-        assert Period(dt.date(2025, 10, 1), "quarterly").label == label
+        assert Period(dt.date(2025, 1, 1), "quarterly").label == first
+        assert Period(dt.date(2025, 10, 1), "quarterly").label == last
+
+
+@pytest.mark.parametrize(
+    ("language", "january", "december"),
+    [
+        ("en-gb", "Jan 2025", "Dec 2025"),
+        ("fr", "janv. 2025", "déc. 2025"),
+        ("es", "ene 2025", "dic 2025"),
+        ("pt", "jan. de 2025", "dez. de 2025"),
+    ],
+)
+def test_a_month_is_named_in_the_readers_language_not_in_digits(language, january, december):
+    with translation.override(language):
+        assert Period(dt.date(2025, 1, 1), "monthly").label == january
+        assert Period(dt.date(2025, 12, 1), "monthly").label == december
+
+
+def test_a_quarter_named_in_portuguese_does_not_change_portuguese_dates():
+    """Portugal's CLDR names the quarter; a day and a month keep their month's
+    name ("1 de dez. de 2026"), which Portugal's CLDR would write 1/12/2026."""
+    from core.formatting import short_date, short_month
+
+    with translation.override("pt"):
+        assert short_date(dt.date(2026, 12, 1)) == "1 de dez. de 2026"
+        assert short_month(dt.date(2026, 12, 1)) == "dez. de 2026"
 
 
 def test_a_half_year_is_named_from_the_catalogue():

@@ -25,7 +25,7 @@ from tests.forms import opened
 pytestmark = pytest.mark.django_db
 
 STRANDED = (
-    "3 values are recorded for periods that end before this date (the latest 2026-07): "
+    "3 values are recorded for periods that end before this date (the latest Jul 2026): "
     "clear them first, or choose a date on or before 30 June 2026."
 )
 
@@ -74,7 +74,7 @@ class TestTheService:
             )
         assert refused.value.message_dict == {
             "start_date": [
-                "1 value is recorded for a period that ends before this date (2026-07): "
+                "1 value is recorded for a period that ends before this date (Jul 2026): "
                 "clear it first, or choose a date on or before 31 July 2026."
             ]
         }
@@ -170,7 +170,7 @@ class TestTheEditPage:
         html = response.content.decode()
         # Under the start date field (crispy's error of the field `id_start_date`).
         assert 'id="error_1_id_start_date"' in html
-        assert "the latest 2026-07" in html
+        assert "the latest Jul 2026" in html
         again = stored(partnership)
         assert (again.start_date, again.title, again.version) == (dt.date(2025, 1, 1), "Kept", 1)
         reloaded = client.get(url)
