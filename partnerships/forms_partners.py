@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.versioning import VersionedForm
+from core.zones import time_zone_choices
 
 from . import permissions
 from .geography import Continent, language_choices
@@ -107,6 +108,13 @@ class PartnerForm(VersionedForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # Named by country and city in the reader's language, as in Preferences;
+        # the IANA name is what is stored.
+        zone = self.fields["time_zone"]
+        zone.choices = [
+            *zone.choices[:1],
+            *time_zone_choices(current=str(self.initial.get("time_zone") or "")),
+        ]
 
     def clean(self):
         # The view refuses first; the form asks again so that no other caller

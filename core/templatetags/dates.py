@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import template
 
-from core import formatting
+from core import formatting, zones
 
 register = template.Library()
 
@@ -61,3 +61,10 @@ def iso_day(value):
 def long_month(value):
     """`December 2026`, `diciembre de 2026`: a scorecard's or a run's month."""
     return formatting.month(value)
+
+
+@register.filter
+def time_zone_name(value):
+    """`Royaume-Uni — Londres` for Europe/London (a name or a ZoneInfo): where
+    a time zone is, as the reader's language names it (`core.zones`)."""
+    return zones.time_zone_name(str(value)) if value else ""

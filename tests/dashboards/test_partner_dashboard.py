@@ -102,7 +102,7 @@ class TestWhatItShows:
         assert [(c["code"], c["value"]) for c in countries] == [("SN", 1)]
         assert "Senegal" in html and "Dakar" in html
         assert "French, Wolof" in html
-        assert "Africa/Dakar, now 09:00" in html  # Dakar keeps UTC all year
+        assert "Senegal — Dakar, now 09:00" in html  # Dakar keeps UTC all year
         assert "8 h, 09:00–17:00 our time" in html  # London in winter, too
         assert "From 29 Mar 2026 a clock change" in html and "7 h, 10:00–17:00 our time" in html
 

@@ -172,7 +172,7 @@ class TestWhatItShows:
         spec = chart_spec(response, "members-map")
         assert [(c["code"], c["value"]) for c in spec["countries"]] == [("KE", 1)]
         assert member.partner.name in html
-        assert "Africa/Nairobi<br>now 12:00" in html  # 09:00 UTC
+        assert "Kenya — Nairobi<br>now 12:00" in html  # 09:00 UTC
         # London (09–17 GMT) and Nairobi (09–17 EAT = 06–14 GMT) share 09–14.
         assert "5 h," in html and "09:00–14:00 our time" in html
         # Once London moves to summer time, it shares 08–14 UTC: six hours.

@@ -253,6 +253,30 @@ class TestCreateAndEdit:
         assert partner.name == VALID["name"]
         assert partner.expertise == ["surgery", "nursing"]
 
+    def test_a_french_reader_picks_the_time_zone_by_country_and_city_and_its_name_is_stored(
+        self, client, alice
+    ):
+        alice.language = "fr"
+        alice.save(update_fields=["language"])
+        client.force_login(alice)
+        page = client.get(NEW).content.decode()
+        assert '<option value="Africa/Nairobi">Kenya — Nairobi</option>' in page
+
+        client.post(NEW, VALID)
+
+        partner = Partner.objects.get()
+        assert str(partner.time_zone) == "Africa/Nairobi"
+        detail = client.get(reverse("partnerships:partner_detail", args=[partner.pk]))
+        assert '<dd class="col-7">Kenya — Nairobi</dd>' in detail.content.decode()
+
+    def test_a_partner_kept_under_an_older_zone_name_is_shown_it_chosen(self, client, alice):
+        partner = PartnerFactory(time_zone="US/Eastern")
+        client.force_login(alice)
+
+        page = client.get(reverse("partnerships:partner_edit", args=[partner.pk])).content.decode()
+
+        assert '<option value="US/Eastern" selected>United States — New York</option>' in page
+
     def test_invalid_input_is_refused_next_to_the_field_and_kept(self, client, alice):
         client.force_login(alice)
         response = client.post(NEW, VALID | {"website": "not a web address", "city": "Kisumu"})
