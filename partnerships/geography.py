@@ -84,7 +84,7 @@ def currency_choices() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=16)
 def _currency_choices(language: str | None) -> list[tuple[str, str]]:
-    names = formatting.cldr_locale(language).currencies
+    names = formatting.cldr_names(language).currencies
     return sorted((code, f"{code} — {names.get(code, code)}") for code in currency_codes())
 
 
@@ -110,7 +110,7 @@ def _language_choices(language: str | None) -> list[tuple[str, str]]:
 def language_names(language: str | None) -> dict[str, str]:
     """Each ISO 639-1 code's name in `language` (English where CLDR has none)."""
     english = Locale("en").languages
-    names = formatting.cldr_locale(language).languages
+    names = formatting.cldr_names(language).languages
     return {code: names.get(code) or english.get(code, code) for code in language_codes()}
 
 

@@ -745,7 +745,7 @@ def test_the_pages_of_a_list_are_turned_in_the_readers_language(client, alice, l
     [
         ("en-gb", "Croatian", "English", "EUR — Euro"),
         ("fr", "croate", "anglais", "EUR — euro"),
-        ("pt", "croata", "inglês", "EUR — Euro"),
+        ("pt", "croata", "inglês", "EUR — euro"),
     ],
 )
 def test_languages_and_currencies_are_named_in_the_readers_language(

@@ -1,6 +1,8 @@
 import datetime as dt
 
-from partnerships.geography import shared_working_hours
+from django.utils import translation
+
+from partnerships.geography import currency_choices, language_name, shared_working_hours
 
 WINTER = dt.date(2026, 1, 14)
 SUMMER = dt.date(2026, 7, 15)
@@ -36,3 +38,17 @@ def test_office_hours_can_be_set():
     )
     # Kolkata (UTC+5:30) 08–18 is 02:30–12:30 UTC; London 08–18 UTC.
     assert shared.hours == 4.5
+
+
+def test_portuguese_names_languages_and_currencies_as_portugal_does():
+    """CLDR's "pt" is Brazil's ("polonês", "holandês", "Euro"); Accord's
+    Portuguese is Portugal's."""
+    with translation.override("pt"):
+        assert [language_name(code) for code in ("pl", "nl", "cs")] == [
+            "polaco",
+            "neerlandês",
+            "checo",
+        ]
+        assert dict(currency_choices())["EUR"] == "EUR — euro"
+    with translation.override("es"):
+        assert language_name("pl") == "polaco"
