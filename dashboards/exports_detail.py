@@ -114,7 +114,7 @@ def metric_rows(partnership, *, today: dt.date) -> list[list]:
                     metric.objective.title,
                     metric.name,
                     metric.unit,
-                    point.period.label,
+                    point.period.code,  # a file's: the same in every language
                     point.period.start,
                     point.planned.quantize(Decimal("0.01")) if point.planned is not None else None,
                     point.actual,

@@ -72,7 +72,8 @@ class Period:
         """The period as the reader's language names it, short, for a grid's
         heading, a chart's axis or a sentence: a month and a quarter from CLDR
         ("Mar 2026", "mars 2026"; "Q1 2026", "T1 2026", "1.º trimestre de 2026"),
-        a half-year from the catalogues ("H2 2026", "S2 2026"), a year in digits."""
+        a half-year from the catalogues ("H2 2026", "S2 2026"), a year in digits.
+        A file writes `code` instead."""
         year, month = self.start.year, self.start.month
         match self.frequency:
             case Frequency.MONTHLY:
@@ -81,6 +82,22 @@ class Period:
                 return short_quarter(self.start)
             case Frequency.SEMIANNUAL:
                 return gettext("H%(half)s %(year)s") % {"half": (month - 1) // 6 + 1, "year": year}
+            case _:
+                return str(year)
+
+    @property
+    def code(self) -> str:
+        """The period as a file writes it, the same in every language, for a
+        program to read or a person to import again: "2026-03", "Q1 2026",
+        "H2 2026", "2026". Words (`label`) are for where a person reads."""
+        year, month = self.start.year, self.start.month
+        match self.frequency:
+            case Frequency.MONTHLY:
+                return f"{year}-{month:02d}"
+            case Frequency.QUARTERLY:
+                return f"Q{(month - 1) // 3 + 1} {year}"
+            case Frequency.SEMIANNUAL:
+                return f"H{(month - 1) // 6 + 1} {year}"
             case _:
                 return str(year)
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from dashboards import exports_detail
 from evaluation import review
 from evaluation.models import Rating, Scorecard
 from tests.dashboards.test_partnership_dashboard import (
@@ -196,3 +198,23 @@ def test_its_queries_do_not_grow_with_periods_or_metrics(
     with django_assert_max_num_queries(11):
         response = client.get(make_url(partnership))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr", "pt"])
+def test_a_files_period_column_is_the_same_in_every_language(partnership, language):
+    """Programs read the file, and people import it again: a month stays
+    "2025-10" and a quarter "Q3 2025", never "oct. 2025" or "3.º trimestre de
+    2025" as the pages name them."""
+    objective = partnership.objectives.get()
+    MetricFactory(objective=objective, name="Referrals a month", frequency="monthly")
+
+    with translation.override(language):
+        rows = exports_detail.metric_rows(partnership, today=dt.date(2026, 1, 10))
+
+    period = {(row[1], row[4]): row[3] for row in rows}
+    assert period[("Referrals a month", dt.date(2025, 1, 1))] == "2025-01"
+    assert period[("Referrals a month", dt.date(2025, 10, 1))] == "2025-10"
+    assert period[("Referrals a month", dt.date(2025, 12, 1))] == "2025-12"
+    quarterly = objective.metrics.get(frequency="quarterly").name
+    assert period[(quarterly, dt.date(2025, 7, 1))] == "Q3 2025"
+    assert period[(quarterly, dt.date(2026, 10, 1))] == "Q4 2026"

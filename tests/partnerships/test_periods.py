@@ -97,3 +97,20 @@ def test_a_quarter_named_in_portuguese_does_not_change_portuguese_dates():
 def test_a_half_year_is_named_from_the_catalogue():
     with translation.override("en-gb"):
         assert Period(dt.date(2025, 1, 1), "semiannual").label == "H1 2025"
+
+
+@pytest.mark.parametrize(
+    ("start", "frequency", "code"),
+    [
+        (dt.date(2025, 1, 1), "monthly", "2025-01"),
+        (dt.date(2025, 12, 1), "monthly", "2025-12"),
+        (dt.date(2025, 1, 1), "quarterly", "Q1 2025"),
+        (dt.date(2025, 10, 1), "quarterly", "Q4 2025"),
+        (dt.date(2025, 7, 1), "semiannual", "H2 2025"),
+        (dt.date(2025, 1, 1), "annual", "2025"),
+    ],
+)
+@pytest.mark.parametrize("language", ["en-gb", "fr", "es", "pt"])
+def test_a_periods_code_is_the_same_in_every_language(start, frequency, code, language):
+    with translation.override(language):
+        assert Period(start, frequency).code == code
