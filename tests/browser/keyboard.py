@@ -70,6 +70,17 @@ def choose(page, select, label):
     page.keyboard.type(label)
 
 
+def arrow_to(page, select, start, label, most=40):
+    """Pick an option as a keyboard user does among many with the same start:
+    type the start, then go down with the arrow keys to the one wanted."""
+    choose(page, select, start)
+    for _ in range(most):
+        if select.evaluate("s => s.options[s.selectedIndex].text") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{label!r} not reached from {start!r}")
+
+
 def fill_partner_with_keys(page, name="Hôpital Lac-Bleu"):
     """The new-partner form's fields, each reached with Tab and typed or chosen."""
     type_into(page, page.locator("[name=name]"), name)
@@ -78,7 +89,8 @@ def fill_partner_with_keys(page, name="Hôpital Lac-Bleu"):
     choose(page, page.locator("[name=sector]"), "Government")
     choose(page, page.locator("[name=country]"), "Canada")
     type_into(page, page.locator("[name=city]"), "Québec")
-    choose(page, page.locator("[name=time_zone]"), "America/Toronto")
+    # A zone reads "Canada — Toronto": its country typed, then down to the city.
+    arrow_to(page, page.locator("[name=time_zone]"), "Canada", "Canada — Toronto")
 
 
 def sign_in_with_keys(page, live_server, username, password="password"):

@@ -51,7 +51,7 @@ def test_an_executive_sees_the_partnership_dashboard_drawn(live_server, page, al
     # History, one chart per metric and the members' map.
     assert page.locator("canvas[data-chart]").count() == 4
     expect(page.locator("#latest")).to_contain_text(f"Latest scorecard: {month.start:%B %Y}")
-    expect(page.locator("#members")).to_contain_text("Asia/Ho_Chi_Minh")
+    expect(page.locator("#members")).to_contain_text("Vietnam — Ho Chi Minh")
     expect(page.locator("#shared-hours")).to_be_visible()
 
     # The numbers behind a chart are one click away.

@@ -88,7 +88,7 @@ def test_values_and_health_checks_after_it_are_both_said(alice, checked):
         services.partnership_update(partnership=checked, end_date=dt.date(2026, 1, 31))
     assert error.value.message_dict == {
         "end_date": [
-            "1 value is recorded for a period that begins after this date (2026-02): "
+            "1 value is recorded for a period that begins after this date (Feb 2026): "
             "clear it first, or choose a date on or after 1 February 2026.",
             ONE_AFTER,
         ]

@@ -28,7 +28,7 @@ from tests.partnerships.test_measurement_import import HEADER, csv_file, row
 pytestmark = pytest.mark.django_db
 
 MARCH = dt.date(2026, 3, 1)
-AFTER_FEBRUARY = "2026-03 began after the partnership ended (28 February 2026)."
+AFTER_FEBRUARY = "Mar 2026 began after the partnership ended (28 February 2026)."
 
 
 @pytest.fixture(autouse=True)
@@ -192,7 +192,7 @@ class TestTheApi:
         assert response.json()["errors"] == {
             "end_date": [
                 "2 values are recorded for periods that begin after this date (the latest "
-                "2026-05): clear them first, or choose a date on or after 1 May 2026."
+                "May 2026): clear them first, or choose a date on or after 1 May 2026."
             ]
         }
         assert stored(partnership).end_date is None
@@ -260,7 +260,7 @@ class TestMovingTheEnd:
                 services.partnership_update(partnership=stored(recorded), end_date=end)
             assert error.value.message_dict == {
                 "end_date": [
-                    "1 value is recorded for a period that begins after this date (2026-06): "
+                    "1 value is recorded for a period that begins after this date (Jun 2026): "
                     "clear it first, or choose a date on or after 1 June 2026."
                 ]
             }

@@ -455,7 +455,7 @@ def test_a_large_file_goes_to_the_worker_all_or_nothing_naming_every_bad_row(
     page = client.get(response.url)
     found = {(e.row, e.column) for e in page.context["result"]["errors"]}
     assert found == {(12, "value"), (502, "period_start")}
-    assert "2025-11 has not ended yet" in page.content.decode()
+    assert "Nov 2025 has not ended yet" in page.content.decode()
 
     rows[10][5], rows[500][4] = "10", "2025-10-01"
     rows[500] = row(metric, "2025-07-01", "31")  # a correction
