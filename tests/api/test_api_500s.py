@@ -1,5 +1,6 @@
 """Requests that once answered a 500: JSON nested too deep for Python's parser,
-and two writes recording the same empty period at the same moment."""
+JSON holding half of a character, and two writes recording the same empty
+period at the same moment."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from partnerships import services
-from partnerships.models import Measurement
+from partnerships.models import Measurement, Partner
 from tests.api.conftest import if_match
 from tests.api.test_problems import assert_problem
 
@@ -54,6 +55,52 @@ class TestJsonNestedTooDeep:
             "/api/v1/partners/", nested(50), content_type="application/json"
         )
         assert_problem(response, 400)  # a list, not a partner: refused, not a 500
+
+
+class TestHalfACharacter:
+    """JSON may escape a character outside the first 65,536 as two halves
+    (\\ud83d\\ude00, 😀); either half alone is no character: Python reads it as
+    a lone surrogate, which UTF-8 cannot write. Echoed in an error ("is not a
+    valid choice"), the answer could not be written: a 500."""
+
+    PARTNER = (
+        '{"name": %s, "kind": %s, "organisation_type": "15", "sector": "government",'
+        ' "country": "KE", "time_zone": "Africa/Nairobi"}'
+    )
+
+    @pytest.mark.parametrize(
+        "name, kind",
+        [
+            ('"Aga Khan"', '"\\ud800"'),  # a choice echoed in its error
+            ('"Aga Khan \\udc00"', '"hospital"'),
+            ('"Aga Khan \\ud83d"', '"hospital"'),  # the first half, not followed by its second
+        ],
+    )
+    def test_a_lone_half_is_a_400_parse_error_and_nothing_is_saved(
+        self, client_for, alice, name, kind
+    ):
+        response = client_for(alice).post(
+            "/api/v1/partners/", self.PARTNER % (name, kind), content_type="application/json"
+        )
+        body = assert_problem(response, 400)
+        assert body["type"] == "urn:accord:problem:parse_error"
+        assert "half of a character" in body["detail"]
+        assert not Partner.objects.exists()
+
+    def test_a_lone_half_as_a_field_name_is_refused_too(self, client_for, alice):
+        response = client_for(alice).post(
+            "/api/v1/partners/", '{"\\udfff": 1}', content_type="application/json"
+        )
+        assert assert_problem(response, 400)["type"] == "urn:accord:problem:parse_error"
+
+    def test_both_halves_together_are_the_character_and_saved(self, client_for, alice):
+        response = client_for(alice).post(
+            "/api/v1/partners/",
+            self.PARTNER % ('"Aga Khan \\ud83c\\udfe5"', '"hospital"'),
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        assert Partner.objects.get().name == "Aga Khan \N{HOSPITAL}"
 
 
 class TestMeasurementRecordedMeanwhile:
