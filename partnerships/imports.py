@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 from openpyxl import load_workbook
@@ -165,20 +165,30 @@ def formula_errors(number: int, header: list[str], row: list[str]) -> list[RowEr
     ]
 
 
-def missing_columns(rows, required, columns) -> RowError | None:
-    """The header's error when it lacks a required column, naming them all."""
-    header = {cell.strip().lower() for cell in rows[0]}
-    missing = set(required) - header
-    if not missing:
-        return None
-    message = _("Missing columns: %(missing)s. The file needs the columns %(columns)s.") % {
-        "missing": ", ".join(sorted(missing)),
-        "columns": ", ".join(columns),
-    }
-    return RowError(1, "", message, ", ".join(rows[0]))
+def header_error(rows, required, columns) -> RowError | None:
+    """The header's error: a required column missing (naming them all), or a
+    column the import reads given twice, whose cells would be read from the
+    last alone (a first one filled, a second left blank: every value lost
+    unseen, or a row skipped as blank)."""
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = set(required) - set(header)
+    if missing:
+        message = _("Missing columns: %(missing)s. The file needs the columns %(columns)s.") % {
+            "missing": ", ".join(sorted(missing)),
+            "columns": ", ".join(columns),
+        }
+        return RowError(1, "", message, ", ".join(rows[0]))
+    repeated = sorted(name for name in set(columns) if header.count(name) > 1)
+    if repeated:
+        message = ngettext(
+            "The column %(columns)s is given more than once: keep one of each.",
+            "The columns %(columns)s are given more than once: keep one of each.",
+            len(repeated),
+        ) % {"columns": ", ".join(repeated)}
+        return RowError(1, "", message, ", ".join(rows[0]))
+    return None
 
 
-@cache
 def _time_zones() -> frozenset[str]:
     # Read from the system's zone files: too slow to do for every row.
     return frozenset(zoneinfo.available_timezones())
@@ -345,8 +355,8 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
     """
     if not rows:
         return [], [RowError(1, "", _("The file is empty."), "")]
-    if missing := missing_columns(rows, REQUIRED, COLUMNS):
-        return [], [missing]
+    if refused := header_error(rows, REQUIRED, COLUMNS):
+        return [], [refused]
     header = [cell.strip().lower() for cell in rows[0]]
     # Row by row in memory: the model's field validation and the duplicates
     # within the file. The database is asked once, below, for the rest.

@@ -35,7 +35,7 @@ from .imports import (
     ImportFileError,
     RowError,
     formula_errors,
-    missing_columns,
+    header_error,
     read_table,
 )
 from .models import Measurement, OutcomeMetric
@@ -173,8 +173,8 @@ def check(
     )
     if not rows:
         return [], [RowError(1, "", _("The file is empty."), "")]
-    if missing := missing_columns(rows, REQUIRED, COLUMNS):
-        return [], [missing]
+    if refused := header_error(rows, REQUIRED, COLUMNS):
+        return [], [refused]
     header = [cell.strip().lower() for cell in rows[0]]
     metrics = {metric.pk: metric for metric in active_metrics(partnership)}
     existing = {

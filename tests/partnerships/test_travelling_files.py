@@ -110,6 +110,27 @@ class TestPartnerFiles:
         assert message.startswith("Missing columns: country, sector, time_zone.")
         assert ", ".join(PARTNER_HEADER) in message
 
+    @pytest.mark.parametrize("file", [as_excel_saves, xlsx_file])
+    def test_a_column_given_twice_is_named_and_nothing_is_saved(self, client, alice, file):
+        """Two "City" columns (one filled, one left blank, as a sheet pasted
+        together does): read by the last alone, every city was lost unseen."""
+        header = [*PARTNER_HEADER, "City", "Kind"]
+        rows = [header, [*GOOD_ROWS[0], "", "", "", ""]]
+        client.force_login(alice)
+        response = client.post(IMPORT, {"file": file(rows)})
+        assert response.status_code == 400
+        [(row, column, message, _)] = report(response)
+        assert (row, column) == (1, "")
+        assert message == "The columns city, kind are given more than once: keep one of each."
+        assert not Partner.objects.exists()
+
+    def test_a_column_the_import_does_not_read_may_be_given_twice(self, client, alice):
+        header = [*PARTNER_HEADER, "comment", "Comment"]
+        rows = [header, [*GOOD_ROWS[0], "", "", "first", "second"]]
+        client.force_login(alice)
+        assert client.post(IMPORT, {"file": as_excel_saves(rows)}).status_code == 302
+        assert Partner.objects.get().city == "Eldoret"
+
     def test_a_formula_cell_is_reported_as_a_formula_not_as_blank(self, client, alice):
         rows = [PARTNER_HEADER, GOOD_ROWS[0], ['=A2&" Annex"', *GOOD_ROWS[1][1:]]]
         client.force_login(alice)
@@ -263,6 +284,33 @@ class TestMeasurementFiles:
         assert response.status_code == 400
         assert report(response) == [(3, "value", "a formula (=F2*2); enter the value", "=F2*2")]
         assert dt.date(2024, 10, 1) not in values(metric)  # all or nothing
+
+    def test_a_value_column_given_twice_is_named_and_nothing_is_saved(
+        self, client, alice, partnership, metric
+    ):
+        """A second "value" column, blank on the first row: read by the last
+        alone, that row was skipped as left blank and the rest imported."""
+        before = values(metric)
+        header = [*HEADER, "Value"]
+        rows = [
+            header,
+            [metric.pk, metric.name, metric.unit, "quarterly", "2024-10-01", "12", "", ""],
+            [metric.pk, metric.name, metric.unit, "quarterly", "2024-07-01", "9", "", "9"],
+        ]
+        client.force_login(alice)
+        response = client.post(
+            url("measurement_import", partnership), {"file": as_excel_saves(rows, delimiter=",")}
+        )
+        assert response.status_code == 400
+        assert report(response) == [
+            (
+                1,
+                "",
+                "The column value is given more than once: keep one of each.",
+                ", ".join(header),
+            )
+        ]
+        assert values(metric) == before
 
     def test_an_unreadable_file_names_the_columns_expected(self, client, alice, partnership):
         client.force_login(alice)
