@@ -165,19 +165,28 @@ def formula_errors(number: int, header: list[str], row: list[str]) -> list[RowEr
     ]
 
 
+def header_index(rows) -> int:
+    """Where the header is: the first row holding anything. A file may begin
+    with blank lines (a sheet whose first row was left empty, an export that
+    starts with one), as the CSV's separator is found past them; the rows
+    after it keep the file's own numbers."""
+    return next((index for index, row in enumerate(rows) if any(str(c).strip() for c in row)), 0)
+
+
 def header_error(rows, required, columns) -> RowError | None:
     """The header's error: a required column missing (naming them all), or a
     column the import reads given twice, whose cells would be read from the
     last alone (a first one filled, a second left blank: every value lost
     unseen, or a row skipped as blank)."""
-    header = [cell.strip().lower() for cell in rows[0]]
+    start = header_index(rows)
+    header = [cell.strip().lower() for cell in rows[start]]
     missing = set(required) - set(header)
     if missing:
         message = _("Missing columns: %(missing)s. The file needs the columns %(columns)s.") % {
             "missing": ", ".join(sorted(missing)),
             "columns": ", ".join(columns),
         }
-        return RowError(1, "", message, ", ".join(rows[0]))
+        return RowError(start + 1, "", message, ", ".join(rows[start]))
     repeated = sorted(name for name in set(columns) if header.count(name) > 1)
     if repeated:
         message = ngettext(
@@ -185,7 +194,7 @@ def header_error(rows, required, columns) -> RowError | None:
             "The columns %(columns)s are given more than once: keep one of each.",
             len(repeated),
         ) % {"columns": ", ".join(repeated)}
-        return RowError(1, "", message, ", ".join(rows[0]))
+        return RowError(start + 1, "", message, ", ".join(rows[start]))
     return None
 
 
@@ -357,14 +366,15 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
         return [], [RowError(1, "", _("The file is empty."), "")]
     if refused := header_error(rows, REQUIRED, COLUMNS):
         return [], [refused]
-    header = [cell.strip().lower() for cell in rows[0]]
+    start = header_index(rows)
+    header = [cell.strip().lower() for cell in rows[start]]
     # Row by row in memory: the model's field validation and the duplicates
     # within the file. The database is asked once, below, for the rest.
     parsed, errors, seen, candidates = [], [], {}, {}
     # Each identifier: the row that first gave each value, and the rows to ask the database about.
     first_with = {column: {} for column in IDENTIFIERS}
     found = {column: {} for column in IDENTIFIERS}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[start + 1 :], start=start + 2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
         if not any(cell.strip() for cell in row):

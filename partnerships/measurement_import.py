@@ -36,6 +36,7 @@ from .imports import (
     RowError,
     formula_errors,
     header_error,
+    header_index,
     read_table,
 )
 from .models import Measurement, OutcomeMetric
@@ -175,7 +176,8 @@ def check(
         return [], [RowError(1, "", _("The file is empty."), "")]
     if refused := header_error(rows, REQUIRED, COLUMNS):
         return [], [refused]
-    header = [cell.strip().lower() for cell in rows[0]]
+    start = header_index(rows)
+    header = [cell.strip().lower() for cell in rows[start]]
     metrics = {metric.pk: metric for metric in active_metrics(partnership)}
     existing = {
         (measurement.metric_id, measurement.period_start): measurement
@@ -184,7 +186,7 @@ def check(
     parsed, errors, seen, period_errors, field_errors = [], [], {}, {}, {}
     # Only a workbook saved by a program holds formulas without their values.
     any_formula = any(isinstance(cell, spreadsheets.Formula) for row in rows for cell in row)
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[start + 1 :], start=start + 2):
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, len(rows) - 1)
         # A formula is reported as one (never read as a blank value, which

@@ -124,6 +124,26 @@ class TestPartnerFiles:
         assert message == "The columns city, kind are given more than once: keep one of each."
         assert not Partner.objects.exists()
 
+    def test_a_file_beginning_with_a_blank_line_imports(self, client, alice):
+        """Its separator was found past the blank line, but the header was read
+        from it: "Missing columns" named every column, all there."""
+        upload = as_excel_saves([[], PARTNER_HEADER, *GOOD_ROWS], delimiter=",")
+        client.force_login(alice)
+        response = client.post(IMPORT, {"file": upload})
+        assert response.status_code == 302
+        assert Partner.objects.count() == 2
+
+    def test_a_sheet_whose_first_rows_are_empty_names_its_bad_rows_by_their_numbers(
+        self, client, alice
+    ):
+        no_kind = [GOOD_ROWS[1][0], "", *GOOD_ROWS[1][2:]]
+        rows = [[None], [None], PARTNER_HEADER, GOOD_ROWS[0], no_kind]
+        client.force_login(alice)
+        response = client.post(IMPORT, {"file": xlsx_file(rows)})
+        assert response.status_code == 400
+        assert [(row, column) for row, column, _, _ in report(response)] == [(5, "kind")]
+        assert not Partner.objects.exists()
+
     def test_a_column_the_import_does_not_read_may_be_given_twice(self, client, alice):
         header = [*PARTNER_HEADER, "comment", "Comment"]
         rows = [header, [*GOOD_ROWS[0], "", "", "first", "second"]]
@@ -284,6 +304,26 @@ class TestMeasurementFiles:
         assert response.status_code == 400
         assert report(response) == [(3, "value", "a formula (=F2*2); enter the value", "=F2*2")]
         assert dt.date(2024, 10, 1) not in values(metric)  # all or nothing
+
+    def test_a_file_beginning_with_a_blank_line_names_its_rows_by_their_numbers(
+        self, client, alice, partnership, metric
+    ):
+        rows = [
+            [],
+            HEADER,
+            [metric.pk, metric.name, metric.unit, "quarterly", "2024-10-01", "12", ""],
+            [metric.pk, metric.name, metric.unit, "quarterly", "2024-07-01", "a dozen", ""],
+        ]
+        client.force_login(alice)
+        upload = as_excel_saves(rows, delimiter=",")
+        response = client.post(url("measurement_import", partnership), {"file": upload})
+        assert response.status_code == 400
+        assert [(row, column) for row, column, _, _ in report(response)] == [(4, "value")]
+        rows[3][5] = "11"
+        upload = as_excel_saves(rows, delimiter=",")
+        response = client.post(url("measurement_import", partnership), {"file": upload})
+        assert response.status_code == 302
+        assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12")
 
     def test_a_value_column_given_twice_is_named_and_nothing_is_saved(
         self, client, alice, partnership, metric
