@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +68,11 @@ class ExpertiseField(forms.CharField):
         return value
 
     def to_python(self, value):
-        return expertise_areas(split_list(super().to_python(value)))
+        text = super().to_python(value)
+        # CharField's own check of a NUL runs on the cleaned value, this list,
+        # whose repr writes one as "\x00": it is checked in the text as typed.
+        ProhibitNullCharactersValidator()(text)
+        return expertise_areas(split_list(text))
 
 
 class PartnerForm(VersionedForm):

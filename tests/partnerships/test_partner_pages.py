@@ -221,6 +221,17 @@ class TestExpertise:
         assert response.status_code == 302
         assert Partner.objects.get().expertise == areas(EXPERTISE_MAX_AREAS)
 
+    def test_a_null_character_is_refused_next_to_the_field_not_a_500(self, client, alice):
+        """The field's own check of a NUL read the list of areas, whose repr
+        writes it as "\\x00": PostgreSQL refused what was let through."""
+        client.force_login(alice)
+        response = client.post(NEW, VALID | {"expertise": "cardiology, onco\x00logy"})
+        assert response.status_code == 400
+        assert response.context["form"].errors == {
+            "expertise": ["Null characters are not allowed."]
+        }
+        assert not Partner.objects.exists()
+
     def test_only_blanks_are_no_expertise(self, client, alice):
         client.force_login(alice)
         response = client.post(NEW, VALID | {"expertise": " , ;  "})
