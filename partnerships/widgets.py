@@ -9,6 +9,8 @@ agreement's party picker does.
 from django import forms
 from django.template.loader import render_to_string
 
+from core.numbers import plain_int
+
 from .models import Partner
 
 
@@ -20,9 +22,11 @@ class PartnerPicker(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         label = ""
-        if value not in (None, ""):
-            # The chosen partner's name: one query for a filled row, none for an empty one.
-            chosen = Partner.objects.filter(pk=value).values_list("name", "country").first()
+        # The chosen partner's name: one query for a filled row, none for an
+        # empty one, nor for a value that is no id (a forged post, refused by
+        # the field next to which the picker shows it).
+        if (pk := plain_int(value)) is not None:
+            chosen = Partner.objects.filter(pk=pk).values_list("name", "country").first()
             label = f"{chosen[0]} ({chosen[1]})" if chosen else ""
         return render_to_string(
             "partnerships/partners/_picker.html",

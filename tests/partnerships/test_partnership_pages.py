@@ -319,6 +319,35 @@ class TestCreate:
         assert [row["role"].value() for row in members] == ["lead", "member", "funder", "member"]
         assert response.context["form"]["title"].value() == "Twice the same hospital"
 
+    @pytest.mark.parametrize("forged", ["1.5", "Moi Teaching Hospital", "-3"])
+    def test_a_partner_that_is_no_id_is_refused_next_to_its_row_not_a_500(
+        self, client, alice, forged
+    ):
+        """The picker looked the partner up by what was posted to show its
+        name again: a value that is no id raised there (a 500)."""
+        hospital = PartnerFactory()
+        client.force_login(alice)
+        response = client.post(
+            reverse("partnerships:partnership_create"),
+            {
+                "title": "Forged",
+                "purpose": "clinical_exchange",
+                "members-TOTAL_FORMS": "2",
+                "members-INITIAL_FORMS": "0",
+                "members-0-partner": hospital.pk,
+                "members-0-role": "lead",
+                "members-1-partner": forged,
+                "members-1-role": "member",
+                "leads-TOTAL_FORMS": "0",
+                "leads-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 400
+        assert list(response.context["members"][1].errors) == ["partner"]
+        assert f'name="members-1-partner" value="{forged}"' in response.content.decode()
+        assert f'name="members-0-partner" value="{hospital.pk}"' in response.content.decode()
+        assert not Partnership.objects.exists()
+
     def test_a_forged_count_of_rows_is_refused_without_building_them(self, client, alice):
         client.force_login(alice)
         response = client.post(
