@@ -1,6 +1,7 @@
 """Putting a service's errors next to the fields a person typed them in; a
 number typed as the reader's language writes it."""
 
+import json
 import re
 
 from django import forms
@@ -136,3 +137,18 @@ def local_numbers(model_field, **kwargs):
     elif isinstance(model_field, models.IntegerField):
         kwargs.setdefault("form_class", PlainIntegerField)
     return model_field.formfield(**kwargs)
+
+
+class TypedJSONField(forms.JSONField):
+    """JSON typed in a form, shown again as typed when refused. JSON may write
+    half of a character (a lone "\\ud800"): Django's field shows it back as that
+    character, which no page can be written with (a 500, whatever the error).
+    Shown back escaped instead; the model's own rule says why it is refused."""
+
+    def prepare_value(self, value):
+        shown = super().prepare_value(value)
+        try:
+            shown.encode()
+        except UnicodeEncodeError:
+            return json.dumps(value, ensure_ascii=True, cls=self.encoder)
+        return shown

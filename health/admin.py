@@ -12,8 +12,11 @@ averages, on the round's page.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import TypedJSONField
 
 from . import services
 from .models import Factor, Instrument, Statement
@@ -29,6 +32,9 @@ def _published(obj) -> bool:
 
 class DraftOnly:
     """Adding, changing and deleting only while the instrument is a draft."""
+
+    # The translations, typed as JSON, shown back as typed when refused.
+    formfield_overrides = {models.JSONField: {"form_class": TypedJSONField}}
 
     def has_change_permission(self, request, obj=None):
         return not _published(obj) and super().has_change_permission(request, obj)

@@ -80,6 +80,29 @@ def validate_translations(translations) -> None:
                 )
             }
         )
+    # A NUL, or half of a character (a lone surrogate, "\ud800" in the JSON
+    # typed): no text holds one, and PostgreSQL refuses to store either.
+    if not_text := [code for code, text in translations.items() if not _is_text(text)]:
+        raise ValidationError(
+            {
+                "translations": ValidationError(
+                    _(
+                        "A translation holds a character that is no text (a null "
+                        "character, or half of one): %(codes)s."
+                    ),
+                    code="not_text",
+                    params={"codes": ", ".join(not_text)},
+                )
+            }
+        )
+
+
+def _is_text(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def _translations_are_an_object(name: str) -> models.CheckConstraint:

@@ -105,3 +105,45 @@ def test_a_malformed_translation_is_named_next_to_its_field_and_nothing_is_added
     assert "Give the translations as language codes" in page
     assert "Les choses avancent bien." in page  # what was typed is kept
     assert Factor.objects.count() == factors
+
+
+def as_posted(page) -> dict:
+    """The change page's form and inlines as the browser would post them back."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = (
+                "" if value is None else form[name].field.prepare_value(value)
+            )
+    return data
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [('{"fr": "Con\\u0000fiance"}', "Con\\u0000fiance"), ('{"fr": "Conf\\ud800"}', "Conf\\ud800")],
+)
+def test_a_translation_that_is_no_text_is_refused_next_to_it_not_a_500(admin_client, typed, shown):
+    """A NUL or half of a character (a lone \\ud800) typed in the JSON: PostgreSQL
+    refused to store it, and the half could not be shown back on the page."""
+    draft = services.instrument_new_version(instrument=shipped_instrument())
+    factor = draft.factors.first()
+    before = factor.translations
+    url = reverse("admin:health_factor_change", args=[factor.pk])
+
+    response = admin_client.post(url, as_posted(admin_client.get(url)) | {"translations": typed})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["translations"] == [
+        "A translation holds a character that is no text (a null character, or half of one): fr."
+    ]
+    assert shown in response.content.decode()
+    factor.refresh_from_db()
+    assert factor.translations == before

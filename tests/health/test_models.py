@@ -38,6 +38,10 @@ def rows_of(draft):
             id="unknown",
         ),
         pytest.param({"en-gb": "Trust"}, "Not a language Accord offers: en-gb (", id="a variant"),
+        # A NUL or half of a character (a JSON "\\ud800"): PostgreSQL refused
+        # them in the admin's save, a 500.
+        pytest.param({"fr": "Conf\x00iance"}, "no text (a null character", id="a NUL"),
+        pytest.param({"es": "Confianza", "fr": "Conf\ud800"}, "half of one): fr.", id="a half"),
     ],
 )
 def test_a_malformed_translation_is_refused_at_its_field(draft, translations, said):
