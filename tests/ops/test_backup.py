@@ -173,3 +173,21 @@ def test_an_archive_is_readable_by_its_owner_only(settings, tmp_path):
     finally:
         os.umask(umask)
     assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_first_migrate_builds_an_empty_database():
+    """A fresh machine's first step (`make run`, a deployment): `migrate` runs the
+    database's system checks before it has made a table; none may read one."""
+    target = EmptyDatabase()
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            cwd=ROOT, env=os.environ | {"DATABASE_URL": target.url},
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        with target.connect() as db, db.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM partnerships_partnershiplead")
+            assert cursor.fetchone() == (0,)
+    finally:
+        target.drop()
