@@ -14,6 +14,8 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
 
+from core.text import half_a_character
+
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
@@ -24,27 +26,26 @@ class JSONParser(parsers.JSONParser):
                 # As DRF's: NaN and Infinity are not JSON.
                 parse_constant=strict_constant if self.strict else None,
             )
-            # JSON writes a character beyond the first 65,536 as two escapes
-            # (\ud83c\udfe5, 🏥); either alone is half of one, which Python
-            # reads as a lone surrogate: no text holds one, PostgreSQL cannot
-            # store it, and an answer echoing it ("is not a valid choice")
-            # cannot be written in UTF-8 (a 500). Refused in a value or a name.
-            json.dumps(data, ensure_ascii=False).encode()
         except json.JSONDecodeError as error:
             raise ParseError(
                 gettext("The body is not valid JSON: line %(line)d, column %(column)d.")
                 % {"line": error.lineno, "column": error.colno}
-            ) from error
-        except UnicodeEncodeError as error:
-            raise ParseError(
-                gettext(
-                    "The body holds half of a character (a lone \\u escape from \\ud800 "
-                    "to \\udfff): send both halves of the character, or neither."
-                )
             ) from error
         except (ValueError, RecursionError) as error:
             # Not text in its encoding, NaN, or nested too deep for json's C
             # scanner, which gives up at the interpreter's recursion limit less
             # the frames already on the stack: no client sends such a body.
             raise ParseError(gettext("The body is not valid JSON.")) from error
+        # JSON writes a character beyond the first 65,536 as two escapes
+        # (\ud83c\udfe5, 🏥); either alone is half of one, which Python
+        # reads as a lone surrogate: no text holds one, PostgreSQL cannot
+        # store it, and an answer echoing it ("is not a valid choice")
+        # cannot be written in UTF-8 (a 500). Refused in a value or a name.
+        if half_a_character(json.dumps(data, ensure_ascii=False)):
+            raise ParseError(
+                gettext(
+                    "The body holds half of a character (a lone \\u escape from \\ud800 "
+                    "to \\udfff): send both halves of the character, or neither."
+                )
+            )
         return data

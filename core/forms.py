@@ -11,6 +11,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from .numbers import parse_decimal, parse_whole, reads_two_ways
+from .text import half_a_character
 
 # The keys `services._prefixed` gives the errors of a row: `parties[1].contribution_amount`,
 # or `parties[1]` for the row as a whole.
@@ -147,8 +148,6 @@ class TypedJSONField(forms.JSONField):
 
     def prepare_value(self, value):
         shown = super().prepare_value(value)
-        try:
-            shown.encode()
-        except UnicodeEncodeError:
+        if half_a_character(shown):
             return json.dumps(value, ensure_ascii=True, cls=self.encoder)
         return shown

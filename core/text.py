@@ -80,6 +80,17 @@ def refuse_unshown_name(instance, field: str) -> None:
         raise ValidationError({field: problem})
 
 
+def half_a_character(text: str) -> bool:
+    """Whether `text` holds half of a character: a lone surrogate, which JSON
+    writes as "\\ud800" and Python reads as it comes. No text holds one: no page
+    can be written with it in UTF-8, and PostgreSQL cannot store it."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def sort_key(name: str) -> str:
     """How a list of names in the reader's language is sorted: without case or
     accents, so "Égypte" and "édition" sort among the e's, not after the z's."""

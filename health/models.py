@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core import formatting
 from core.fields import BoundedTextField, length_check
 from core.models import ChoiceLabels
-from core.text import shows_nothing
+from core.text import half_a_character, shows_nothing
 from partnerships.models import LONG_TEXT_MAX_LENGTH
 from partnerships.periods import began_after
 
@@ -82,7 +82,9 @@ def validate_translations(translations) -> None:
         )
     # A NUL, or half of a character (a lone surrogate, "\ud800" in the JSON
     # typed): no text holds one, and PostgreSQL refuses to store either.
-    if not_text := [code for code, text in translations.items() if not _is_text(text)]:
+    if not_text := [
+        code for code, text in translations.items() if "\x00" in text or half_a_character(text)
+    ]:
         raise ValidationError(
             {
                 "translations": ValidationError(
@@ -95,14 +97,6 @@ def validate_translations(translations) -> None:
                 )
             }
         )
-
-
-def _is_text(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
 
 
 def _translations_are_an_object(name: str) -> models.CheckConstraint:

@@ -74,6 +74,24 @@ def _database_outage_said_once():
     DATABASE_AWAY.answered()
 
 
+def _send_each(items: Callable[[], list[T]], send: Callable[[T], bool], failure: str):
+    """Send for each of `items()`, each in its own transaction, so that one
+    failure does not hold back the others: how many went, and the items that
+    failed (each logged as `failure`). The database away stops the run, said
+    once (`DATABASE_AWAY`)."""
+    sent, failed = 0, []
+    with _database_outage_said_once():
+        for item in items():
+            try:
+                sent += send(item)
+            except DATABASE_ERRORS:
+                raise
+            except Exception:
+                logger.exception(failure, item)
+                failed.append(item)
+    return sent, failed
+
+
 def _wanted_by(channel: ReminderChannel) -> Q:
     """Reminders emailed through `channel`: to active people who chose it and
     have an address, of a kind that is emailed through the inbox at all."""
@@ -220,23 +238,17 @@ def notifications_email(*, notification_ids: Iterable[int]) -> int:
     others; the failures are raised together at the end. Returns how many were sent.
     The database away stops the run, said once (`DATABASE_AWAY`).
     """
-    sent, failed = 0, []
-    with _database_outage_said_once():
-        wanted = list(
+    sent, failed = _send_each(
+        lambda: list(
             Notification.objects.filter(
                 EMAIL_WANTED, pk__in=notification_ids, emailed_at__isnull=True
             )
             .order_by("pk")
             .values_list("pk", flat=True)
-        )
-        for notification_id in wanted:
-            try:
-                sent += notification_email_send(notification_id=notification_id)
-            except DATABASE_ERRORS:
-                raise
-            except Exception:
-                logger.exception("Reminder %s could not be emailed", notification_id)
-                failed.append(notification_id)
+        ),
+        lambda notification_id: notification_email_send(notification_id=notification_id),
+        "Reminder %s could not be emailed",
+    )
     if failed:
         raise EmailNotSent(failed)
     return sent
@@ -313,17 +325,11 @@ def notifications_digests_send(*, now: dt.datetime | None = None) -> int:
     owed = Notification.objects.filter(
         DIGEST_WANTED, emailed_at__isnull=True, created_at__gte=since
     )
-    sent, failed = 0, []
-    with _database_outage_said_once():
-        user_ids = sorted(set(owed.order_by().values_list("user_id", flat=True)))
-        for user_id in user_ids:
-            try:
-                sent += notification_digest_send(user_id=user_id, since=since)
-            except DATABASE_ERRORS:
-                raise
-            except Exception:
-                logger.exception("The reminders digest of user %s could not be emailed", user_id)
-                failed.append(user_id)
+    sent, failed = _send_each(
+        lambda: sorted(set(owed.order_by().values_list("user_id", flat=True))),
+        lambda user_id: notification_digest_send(user_id=user_id, since=since),
+        "The reminders digest of user %s could not be emailed",
+    )
     if failed:
         raise EmailNotSent(list(owed.filter(user_id__in=failed).values_list("pk", flat=True)))
     return sent
