@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import time
 
 import pytest
@@ -41,6 +42,15 @@ def wait_until(page, expression: str, arg=None, *, timeout: float = 10_000) -> N
         if time.monotonic() > deadline:
             raise PlaywrightTimeoutError(f"not true within {timeout:.0f} ms: {expression}")
         page.wait_for_timeout(50)
+
+
+def expect_opened(locator) -> None:
+    """Wait until a Bootstrap collapse has finished opening.
+
+    While it slides open it is visible but "collapsing", and Bootstrap ignores
+    a toggle pressed then: a key or a click at that moment is lost. Only when
+    it is done does it carry "show"."""
+    expect(locator).to_have_class(re.compile(r"\bshow\b"))
 
 
 CHROMIUM_ARGS = [

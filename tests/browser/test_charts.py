@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import expect_opened, wait_until
 
 # The live server makes every test transactional; serialized_rollback keeps
 # the rows migrations made for the transactional tests that follow.
@@ -31,7 +31,9 @@ def test_every_kind_of_chart_and_the_map_draw_without_errors(page, live_server, 
     assert errors == []
 
     # The numbers are there as a table too, and a linked mark leads on.
-    page.get_by_role("button", name="Show as table").first.click()
+    toggle = page.get_by_role("button", name="Show as table").first
+    toggle.click()
+    expect_opened(page.locator(f"#{toggle.get_attribute('aria-controls')}"))
     page.get_by_role("link", name="Green").first.click()
     page.wait_for_url("**/g/")
 

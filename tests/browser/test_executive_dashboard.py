@@ -1,7 +1,6 @@
 """An executive reads the portfolio dashboard in a real headless Chromium."""
 
 import io
-import re
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.portfolio import DEMO_PASSWORD
-from tests.browser.conftest import sign_in, wait_until
+from tests.browser.conftest import expect_opened, sign_in, wait_until
 from tests.dashboards.test_portfolio import seed_portfolio
 
 pytestmark = [
@@ -82,9 +81,7 @@ def test_an_executive_narrows_the_portfolio_and_follows_a_mark(
     page.go_back()
     expect(page.locator("#portfolio-count")).to_contain_text("2 partnerships match")
     page.locator("#by-region").get_by_role("button", name="Show as table").click()
-    # Opened once Bootstrap's collapse has run its course: a click while it
-    # slides open can land on the table still hidden.
-    expect(page.locator("#by-region-table")).to_have_class(re.compile(r"\bshow\b"))
+    expect_opened(page.locator("#by-region-table"))
     page.locator("#by-region-table").get_by_role("link", name="South America").click()
     expect(page.get_by_text("1 partnership.")).to_be_visible()
     assert "region=SA" in page.url and "sector=industry" in page.url

@@ -15,7 +15,7 @@ from evaluation import services as evaluation
 from evaluation.models import Scorecard
 from partnerships.models import Agreement, Measurement, Partner, Partnership
 from partnerships.periods import Period
-from tests.browser.conftest import two_editors, wait_until
+from tests.browser.conftest import expect_opened, two_editors, wait_until
 from tests.browser.keyboard import (
     FOCUSED,
     choose,
@@ -292,7 +292,7 @@ def test_an_executive_narrows_the_portfolio_and_follows_it_to_a_partnership_with
     region = page.locator("#by-region")
     tab_to(page, region.get_by_role("button", name="Show as table"))
     press(page, "Enter")
-    expect(page.locator("#by-region-table")).to_be_visible()
+    expect_opened(page.locator("#by-region-table"))
     follow(page, page.locator("#by-region-table").get_by_role("link", name="South America"))
     expect(page.get_by_text("1 partnership.")).to_be_visible()
     assert "region=SA" in page.url and "sector=industry" in page.url
@@ -329,7 +329,7 @@ def test_an_executive_reads_a_partnership_dashboard_as_tables_with_the_keyboard(
         table = page.locator(f"#{toggle.get_attribute('aria-controls')}")
         tab_to(page, toggle)
         press(page, "Enter")
-        expect(table).to_be_visible()
+        expect_opened(table)
         expect(toggle).to_have_attribute("aria-expanded", "true")
     history = page.locator("#scorecard-history-table")
     approved = Scorecard.objects.filter(partnership=partnership, review_state="approved")
