@@ -7,6 +7,8 @@ that, so a domain record is shown read-only there, to administrators and
 superusers alike.
 """
 
+from django.db import models
+
 # The list of a table that grows with the portfolio: newest first, along the
 # primary key. The models' own orderings (a metric by its objective's
 # partnership's title, …) would join and sort the whole table for each page.
@@ -19,6 +21,11 @@ class ReadOnlyAdmin:
     The change page then shows the record without a form; a forged POST to it
     is refused with 403, and the delete action is not offered.
     """
+
+    # The admin still builds the record's form to show it. A web address
+    # without a scheme reads as https, as on the partner form; Django 6 makes
+    # that the default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -36,6 +36,7 @@ from core.http import site_link
 from core.mail import email_send_recorded
 from notifications.models import Kind
 from notifications.services import Draft, Readers, notifications_create
+from ops.outbox import outbox_enqueue
 from partnerships.models import Contact, Partnership, PartnershipMember, StageFamily
 from partnerships.services import hold_run
 
@@ -279,8 +280,7 @@ def respondents_invite(
     _tell_our_side(
         [respondent for respondent in invited if respondent.side == Side.OURS], reminder=False
     )
-    ids = [respondent.pk for respondent in invited]
-    transaction.on_commit(lambda: _queue_invitations(ids), robust=True)
+    _queue_emails(to_invite=[respondent.pk for respondent in invited])
     return invited
 
 
@@ -321,13 +321,6 @@ def _inbox_words(health_round: Round, *, reminder: bool) -> tuple[str, str]:
         % words
     )
     return subject, body
-
-
-def _queue_invitations(ids: list[int]) -> None:
-    from .tasks import send_invitation
-
-    for respondent_id in ids:
-        send_invitation.delay(respondent_id)
 
 
 @transaction.atomic
@@ -656,6 +649,7 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
         closed += 1
 
     opened = 0
+    opened_now: list[int] = []
     cadences = (
         # A partnership past its end date (its stage not moved yet) is not
         # asked again: a round opened now would be refused (`Round.clean`).
@@ -673,7 +667,7 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
         # left for its owner to open by hand, rolled back to round_open's own
         # savepoint; the others still open, and rounds still close and remind.
         try:
-            round_open(
+            health_round = round_open(
                 instrument=instrument,
                 partnership=cadence.partnership,
                 opened_by=cadence.partnership.owner,
@@ -690,6 +684,7 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
             )
             continue
         opened += 1
+        opened_now.append(health_round.pk)
 
     to_remind = list(
         Respondent.objects.pending()
@@ -708,6 +703,8 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
             emailed_at__isnull=True,
             invited_at__gte=timezone.now() - SEND_WINDOW,
         )
+        # Those invited just now have their invitations queued already.
+        .exclude(round__in=opened_now)
         .values_list("pk", flat=True)
     )
     _tell_our_side(
@@ -718,14 +715,18 @@ def health_checks_run(*, today: dt.date) -> dict[str, int]:
         ),
         reminder=True,
     )
-    transaction.on_commit(lambda: _queue_emails(to_remind, unsent), robust=True)
+    _queue_emails(to_invite=unsent, to_remind=to_remind)
     return {"closed": closed, "opened": opened, "reminders": len(to_remind), "unsent": len(unsent)}
 
 
-def _queue_emails(to_remind: list[int], unsent: list[int]) -> None:
+def _queue_emails(*, to_invite: list[int], to_remind: list[int] = ()) -> None:
+    """Store the emails' tasks with the round's rows (`ops.outbox`): they go to
+    the worker once this transaction commits, or when the broker is back."""
     from .tasks import send_invitation, send_reminder
 
-    for respondent_id in to_remind:
-        send_reminder.delay(respondent_id)
-    for respondent_id in unsent:
-        send_invitation.delay(respondent_id)
+    for task, ids in ((send_invitation, to_invite), (send_reminder, to_remind)):
+        if ids:
+            outbox_enqueue(
+                task_name=task.name,
+                kwargs_list=[{"respondent_id": respondent_id} for respondent_id in ids],
+            )

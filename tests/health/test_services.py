@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 
 from health import services, tokens
 from health.models import Answer, Cadence, FactorComment, Instrument, Respondent, Round, Statement
+from health.tasks import send_invitation, send_reminder
 from notifications.models import Notification
+from ops.models import OutboxMessage
 from partnerships.models import Contact
 from tests.factories import PartnershipFactory
 from tests.health.builders import (
@@ -24,6 +26,16 @@ from tests.health.builders import (
 pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r"/health/answer/([\w-]+)/")
+
+INVITE, REMIND = send_invitation.name, send_reminder.name
+
+
+def queued(task_name: str) -> list[int]:
+    """The respondents whose email of this kind waits in the outbox."""
+    return [
+        message.kwargs["respondent_id"]
+        for message in OutboxMessage.objects.filter(task_name=task_name).order_by("pk")
+    ]
 
 
 class TestInstruments:
@@ -209,13 +221,29 @@ class TestInvitations:
         respondent.refresh_from_db()
         assert respondent.emailed_at is None and respondent.token_hash == ""
 
-    def test_opening_a_round_queues_the_invitations_once_committed(
-        self, alice, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks() as callbacks:
-            health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=2)
-        assert len(callbacks) == 1
+    def test_opening_a_round_stores_each_invitation_for_the_worker_with_the_round(self, alice):
+        health_round = open_round(PartnershipFactory(owner=alice), by=alice, ours=1, partner=2)
+        # In the outbox, written in the round's transaction: a broker away
+        # when it commits loses none (the relay sends them when it is back).
+        assert sorted(queued(INVITE)) == sorted(
+            health_round.respondents.values_list("pk", flat=True)
+        )
         assert health_round.respondents.filter(emailed_at__isnull=True).count() == 3
+        assert queued(REMIND) == []
+
+    def test_a_round_refused_queues_no_invitation(self, alice):
+        partnership = PartnershipFactory(owner=alice)
+        stranger = partner_of(PartnershipFactory())
+        with pytest.raises(ValidationError):
+            services.round_open(
+                partnership=partnership,
+                opened_by=alice,
+                opened_on=dt.date(2026, 1, 5),
+                closes_on=dt.date(2026, 1, 20),
+                users=[alice],
+                partner_people=[services.PartnerPerson("a@x.example", stranger.pk, "fr")],
+            )
+        assert not Round.objects.exists() and queued(INVITE) == []
 
     def test_an_address_is_invited_once_and_only_for_a_member_partner(self, alice):
         partnership = PartnershipFactory(owner=alice)
@@ -408,6 +436,7 @@ class TestSchedule:
                 services.reminder_send(respondent_id=respondent_id)
 
         assert len(mail.outbox) == 2
+        assert sorted(queued(REMIND)) == sorted(to_remind)
         assert services.health_checks_run(today=near_the_end)["reminders"] == 0
         partner_mail = next(m for m in mail.outbox if "partner" in m.to[0])
         assert partner_mail.subject.startswith("Rappel")
@@ -461,8 +490,15 @@ def test_the_daily_task_runs_the_schedule_for_today(alice):
 
     partnership = PartnershipFactory(owner=alice)
     Cadence.objects.create(partnership=partnership, every_months=6)
-    assert run_health_checks.apply().get()["opened"] == 1
-    assert Round.objects.get().opened_on == dt.date(2026, 1, 10)
+    assert run_health_checks.apply().get() == {
+        "closed": 0, "opened": 1, "reminders": 0, "unsent": 0
+    }  # fmt: skip
+    health_round = Round.objects.get()
+    assert health_round.opened_on == dt.date(2026, 1, 10)
+    # Each invitation of the round it opened is queued once, not again by the
+    # sweep of invitations still owed in the same run.
+    respondents = list(health_round.respondents.values_list("pk", flat=True))
+    assert respondents and sorted(queued(INVITE)) == sorted(respondents)
 
 
 def test_users_no_longer_active_are_not_invited_again(alice):
