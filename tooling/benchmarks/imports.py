@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -208,14 +207,9 @@ def main(argv: list[str], *, stdout=None) -> int:
     )
     # The worker asks, as the page does, whether the uploader may still import.
     user.groups.add(Group.objects.get(name=Role.MANAGER))
-    eager = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    try:
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            if options.partners:
-                bench_partners(out, options.partners, user)
-            if options.measurements:
-                bench_measurements(out, options.measurements, user)
-    finally:
-        current_app.conf.task_always_eager = eager
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        if options.partners:
+            bench_partners(out, options.partners, user)
+        if options.measurements:
+            bench_measurements(out, options.measurements, user)
     return 0
