@@ -8,7 +8,8 @@ change one at all (an administrator setting a superuser's password would
 become one). An administrator resets someone else's two-factor authentication
 (a lost phone) from the user's page, after a confirmation; never their own
 (accounts.services.can_reset_second_factor). Both that and setting someone's
-password ask for the administrator's own password (or code) again first. Users are deactivated, not
+password, or changing their address, roles or superuser status, ask for the
+administrator's own password (or code) again first. Users are deactivated, not
 deleted: what they entered and approved names them. Deactivating someone, or
 setting their password, ends their sessions, API tokens and calendar address
 (accounts.services.user_end_credentials).
@@ -169,6 +170,30 @@ class UserAdmin(BaseUserAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:accounts_user_change", user.pk)
+
+    # What lets whoever changes it take the account over or hand out rights:
+    # an address (a password reset goes there), the roles, superuser.
+    SENSITIVE = ("email", "groups", "is_superuser")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Changing someone's address, roles or superuser status asks, as
+        # setting their password does, for the administrator's own password
+        # (or code) first. allauth keeps the form as posted and saves it once
+        # they have typed it; other changes (a job title) need no more.
+        change = super().changeform_view
+        if request.method == "POST" and object_id is not None:
+            user = self.get_object(request, unquote(object_id))
+            if (
+                user is not None
+                and self.has_change_permission(request, user)
+                and self._changes_sensitive(request, user)
+            ):
+                change = reauthentication_required(change)
+        return change(request, object_id, form_url, extra_context)
+
+    def _changes_sensitive(self, request, user) -> bool:
+        form = self.get_form(request, user, change=True)(request.POST, request.FILES, instance=user)
+        return any(name in form.changed_data for name in self.SENSITIVE)
 
     def user_change_password(self, request, id, form_url=""):
         # Setting someone's password, like resetting their second factor

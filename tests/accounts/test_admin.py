@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Role, User
+from tests.factories import signed_in_again
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def posted(user, **changes):
 
 def test_an_administrator_gives_a_user_a_role(client, adam, nora):
     client.force_login(adam)
+    signed_in_again(client)
     manager = Group.objects.get(name=Role.MANAGER)
     response = client.post(
         reverse("admin:accounts_user_change", args=[nora.pk]), posted(nora, groups=[manager.pk])
@@ -104,6 +106,7 @@ def test_an_administrator_cannot_change_a_superuser(client, adam, superuser):
 
 def test_a_superuser_may_make_a_superuser(client, superuser, adam):
     client.force_login(superuser)
+    signed_in_again(client)
     client.post(
         reverse("admin:accounts_user_change", args=[adam.pk]), posted(adam, is_superuser="on")
     )
@@ -133,6 +136,7 @@ def test_an_address_another_account_has_is_refused_next_to_the_field(client, ada
     # The admin saved it: then signing in by "alice@example.org", the reset
     # email and single sign-on each found two accounts, and took the first.
     client.force_login(adam)
+    signed_in_again(client)
 
     response = client.post(
         reverse("admin:accounts_user_change", args=[nora.pk]),
@@ -164,3 +168,63 @@ def test_a_username_another_account_has_in_other_letters_is_refused(client, adam
     assert form["job_title"].value() == "Data steward"
     nora.refresh_from_db()
     assert nora.username == "nora"
+
+
+class TestWhatAsksForThePasswordAgain:
+    """An administrator's session left open, or stolen, must prove it is
+    theirs before it changes what would let it take an account over: an
+    address (a password reset goes there), the roles, superuser."""
+
+    def test_a_session_alone_changes_no_address_and_the_change_waits_for_the_password(
+        self, client, adam, nora
+    ):
+        client.force_login(adam)
+        url = reverse("admin:accounts_user_change", args=[nora.pk])
+
+        asked = client.post(url, posted(nora, email="taken@elsewhere.example"))
+
+        assert asked.status_code == 302
+        assert asked["Location"].startswith(reverse("account_reauthenticate"))
+        nora.refresh_from_db()
+        assert nora.email != "taken@elsewhere.example"
+        # Typing the password saves the change as it was posted: nothing to type again.
+        done = client.post(asked["Location"], {"password": "password"})
+        assert done.status_code == 302
+        nora.refresh_from_db()
+        assert nora.email == "taken@elsewhere.example"
+
+    def test_a_session_alone_gives_no_role(self, client, adam, nora):
+        client.force_login(adam)
+        administrator = Group.objects.get(name=Role.ADMINISTRATOR)
+
+        asked = client.post(
+            reverse("admin:accounts_user_change", args=[nora.pk]),
+            posted(nora, groups=[administrator.pk]),
+        )
+
+        assert asked["Location"].startswith(reverse("account_reauthenticate"))
+        assert not nora.has_role(Role.ADMINISTRATOR)
+
+    def test_a_session_alone_makes_no_superuser(self, client, superuser, adam):
+        client.force_login(superuser)
+        client.post(
+            reverse("admin:accounts_user_change", args=[adam.pk]), posted(adam, is_superuser="on")
+        )
+        adam.refresh_from_db()
+        assert not adam.is_superuser
+
+    def test_other_changes_and_a_deactivation_need_no_more(self, client, adam, nora):
+        client.force_login(adam)
+        url = reverse("admin:accounts_user_change", args=[nora.pk])
+
+        saved = client.post(url, posted(nora, job_title="Data steward"))
+        assert saved.status_code == 302
+        assert saved["Location"] == reverse("admin:accounts_user_changelist")
+        nora.refresh_from_db()
+        assert nora.job_title == "Data steward"
+        data = posted(nora)
+        del data["is_active"]
+        assert client.post(url, data).status_code == 302
+
+        nora.refresh_from_db()
+        assert not nora.is_active and nora.job_title == "Data steward"

@@ -23,7 +23,7 @@ from api.tokens import token_create
 from partnerships import services
 from partnerships.models import Partnership, PartnershipLead
 from tests.accounts.test_admin import posted
-from tests.factories import PartnerFactory, PartnershipFactory
+from tests.factories import PartnerFactory, PartnershipFactory, signed_in_again
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,7 @@ class TestARoleChange:
     ):
         versions = {p.pk: p.version for p in Partnership.objects.all()}
         client.force_login(adam)
+        signed_in_again(client)
         response = self.user_change(client, bob, Role.EXECUTIVE)
         assert response.status_code == 200
         assert bob.has_role(Role.EXECUTIVE) and not bob.has_role(Role.MANAGER)
