@@ -224,6 +224,20 @@ def _review_action(request, pk, act, form_class=None, form_slot=None):
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         return scorecard_detail(request, pk, **{form_slot: form})
+    if not request.POST.get("computed_at"):
+        # Every form on the page says which numbers it was sent from; one that
+        # does not (a page of another version, a hand-made request) cannot be
+        # checked against a recomputation, so it is refused, as the API
+        # refuses a write without If-Match. What was typed comes back.
+        kept = {form_slot: form} if form is not None else {}
+        return scorecard_detail(
+            request,
+            pk,
+            action_error=gettext(
+                "This page did not say which numbers you saw: look at them again, then act."
+            ),
+            **kept,
+        )
     try:
         message = act(form.cleaned_data if form else {})
     except Scorecard.DoesNotExist:

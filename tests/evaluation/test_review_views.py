@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from evaluation import review, services
-from evaluation.models import Scorecard
+from evaluation.models import Scorecard, ScorecardEvent
 from partnerships.models import Agreement, Obligation
 from tests.factories import partnership_with_data
 
@@ -128,11 +128,20 @@ class TestScorecardPage:
             client.get(reverse("evaluation:scorecard", args=[card.pk]))
 
 
+def seen_on_the_page(client, card) -> dict:
+    """The hidden fields the scorecard's page sends with every action: which
+    numbers, in which review state, the reviewer had on screen."""
+    page = client.get(reverse("evaluation:scorecard", args=[card.pk])).content.decode()
+    return dict(re.findall(r'name="(computed_at|review_state)" value="([^"]+)"', page))
+
+
 class TestActions:
     def test_a_reviewer_approves_from_the_page(self, client, rita, alice):
         (card,) = in_review(1, alice)
         client.force_login(rita)
-        response = client.post(reverse("evaluation:approve", args=[card.pk]))
+        response = client.post(
+            reverse("evaluation:approve", args=[card.pk]), seen_on_the_page(client, card)
+        )
         assert response.status_code == 302
         assert Scorecard.objects.get(pk=card.pk).review_state == "approved"
 
@@ -149,7 +158,10 @@ class TestActions:
     ):
         (card,) = in_review(1, alice)
         client.force_login(rita)
-        response = client.post(reverse("evaluation:return", args=[card.pk]), {"comment": "\u200b"})
+        response = client.post(
+            reverse("evaluation:return", args=[card.pk]),
+            seen_on_the_page(client, card) | {"comment": "\u200b"},
+        )
         assert response.status_code == 400
         assert response.context["return_form"].errors == {
             "comment": ["Say what the owner should look at."]
@@ -173,7 +185,8 @@ class TestActions:
         client.force_login(rita)
         response = client.post(
             reverse("evaluation:override", args=[card.pk]),
-            {"rating": card.rating, "justification": "Visited the site in October."},
+            seen_on_the_page(client, card)
+            | {"rating": card.rating, "justification": "Visited the site in October."},
         )
         assert response.status_code == 400
         assert "rating" in response.context["override_form"].errors
@@ -217,11 +230,33 @@ class TestActions:
         assert b'id="unsaved-text">Check &lt;the&gt; Q3 values.</blockquote>' in response.content
         assert Scorecard.objects.get(pk=card.pk).review_state == "approved"
 
+    def test_an_action_that_does_not_say_which_numbers_it_saw_is_refused(self, client, rita, alice):
+        """As the API refuses a write without If-Match: a post without the page's
+        hidden fields cannot be checked against a recomputation. What was typed
+        comes back."""
+        (card,) = in_review(1, alice)
+        events = list(ScorecardEvent.objects.filter(scorecard=card))
+        client.force_login(rita)
+        for name, typed in (
+            ("approve", {}),
+            ("return", {"comment": "Check the Q3 values."}),
+            ("recompute", {}),
+        ):
+            response = client.post(reverse(f"evaluation:{name}", args=[card.pk]), typed)
+            assert response.status_code == 400
+            assert "did not say which numbers you saw" in response.context["action_error"]
+            if typed:
+                assert b"Check the Q3 values.</textarea>" in response.content
+        card.refresh_from_db()
+        assert card.review_state == "in_review"
+        assert list(ScorecardEvent.objects.filter(scorecard=card)) == events
+
     def test_a_second_approval_says_it_was_approved_already(self, client, rita, alice):
         (card,) = in_review(1, alice)
         client.force_login(rita)
-        client.post(reverse("evaluation:approve", args=[card.pk]))
-        response = client.post(reverse("evaluation:approve", args=[card.pk]))
+        shown = seen_on_the_page(client, card)
+        client.post(reverse("evaluation:approve", args=[card.pk]), shown)
+        response = client.post(reverse("evaluation:approve", args=[card.pk]), shown)
         assert response.status_code == 400
         assert "approved" in response.context["action_error"]
 
