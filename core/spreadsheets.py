@@ -1,7 +1,8 @@
 """Every spreadsheet Accord reads or writes passes through here.
 
 Written: the content types, the one guard against text a spreadsheet would run
-as a formula (`inert`), and the two writers that apply it to every cell, a CSV
+as a formula (`inert` in a CSV, `_xlsx_cell` in a workbook), and the two writers
+that apply it to every cell, a CSV
 in UTF-8 with a byte-order mark (without it Excel on Windows reads UTF-8 as
 its local code page: "RheinhÃ¶he") and an XLSX workbook.
 
@@ -27,6 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.formula import ArrayFormula
 
 CSV = "text/csv; charset=utf-8"
@@ -80,21 +82,42 @@ def check_unpacked_size(upload) -> None:
         )
 
 
-def inert(value):
-    """Text that would start a formula kept as text (a leading apostrophe).
+def _plain(value):
+    # A lazy translation (a choice's label) is written as the text it reads in
+    # the active language.
+    return str(value) if isinstance(value, Promise) else value
 
-    The one guard of every file Accord writes: the writers below call it on
-    every cell, so no caller has to remember to. A lazy translation (a choice's
-    label) is written as the text it reads in the active language."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+
+def _starts_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def inert(value):
+    """Text that would start a formula kept as text, for a CSV: a leading
+    apostrophe, which Excel and LibreOffice read as "text follows".
+
+    The one guard of every file Accord writes: the writers below call it (or,
+    in a workbook, `_xlsx_cell`) on every cell, so no caller has to remember to."""
+    value = _plain(value)
+    return "'" + value if _starts_formula(value) else value
 
 
 def inert_row(row: Iterable) -> list:
     return [inert(value) for value in row]
+
+
+def _xlsx_cell(sheet, value):
+    """A workbook's cell: text that would start a formula is written as text,
+    marked as Excel marks text typed after an apostrophe (its quote prefix). It
+    reads as it was typed, with no apostrophe to see, and stays text if someone
+    edits it; a CSV has no such mark (`inert`)."""
+    value = _plain(value)
+    if not _starts_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took the "=" for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def readable(text: str) -> str:
@@ -141,9 +164,9 @@ def xlsx_bytes(sheets: Iterable[tuple[str, list, Iterable[list]]], *, streamed=T
         # Excel refuses a sheet title of more than 31 characters or with one of
         # these; a translated title may be either.
         sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31])
-        sheet.append(inert_row(header))
+        sheet.append([_xlsx_cell(sheet, value) for value in header])
         for row in rows:
-            sheet.append(inert_row(row))
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -39,15 +39,30 @@ class TestTheGuard:
         assert [row[0] for row in rows[1:]] == ["'" + v for v in HOSTILE]
         assert {row[1] for row in rows[1:]} == {"-5"}  # a number is no formula
 
-    def test_the_xlsx_writer_guards_every_cell_and_the_header(self):
-        content = spreadsheets.xlsx_bytes([("Sheet", ["=A1", "b"], [[v, -5] for v in HOSTILE])])
+    @pytest.mark.parametrize("streamed", [True, False])
+    def test_the_xlsx_writer_guards_every_cell_and_the_header(self, streamed):
+        content = spreadsheets.xlsx_bytes(
+            [("Sheet", ["=A1", "b", "c"], [[v, -5, "plain"] for v in HOSTILE])], streamed=streamed
+        )
         sheet = load_workbook(io.BytesIO(content)).active
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0] == ("'=A1", "b")
-        assert [row[0] for row in rows[1:]] == ["'" + v for v in HOSTILE]
-        assert {row[1] for row in rows[1:]} == {-5}
-        # Not one cell is a formula to the spreadsheet.
-        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+        # Each reads as it was typed, no apostrophe to see ...
+        assert rows[0] == ("=A1", "b", "c")
+        assert [row[0] for row in rows[1:]] == HOSTILE
+        assert {row[1:] for row in rows[1:]} == {(-5, "plain")}
+        # ... and is text, marked as Excel marks text typed after an apostrophe;
+        # not one cell is a formula to the spreadsheet.
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        marked = [cell.value for cell in cells if cell.quotePrefix]
+        assert marked == ["=A1", *HOSTILE]
+        assert {cell.data_type for cell in cells if cell.quotePrefix} == {"s"}
+        assert not any(cell.data_type == "f" for cell in cells)
+
+    def test_a_workbook_it_wrote_reads_back_as_it_was_typed(self):
+        content = spreadsheets.xlsx_bytes([("Sheet", ["name"], [[v] for v in HOSTILE])])
+        table = spreadsheets.read_xlsx(io.BytesIO(content))
+        assert [row[0] for row in table.rows[1:]] == HOSTILE
+        assert not any(isinstance(row[0], spreadsheets.Formula) for row in table.rows)
 
     def test_a_sheet_title_too_long_or_with_forbidden_characters_is_made_acceptable(self):
         content = spreadsheets.xlsx_bytes([("Objectifs / résultats: " + "x" * 40, ["a"], [])])
