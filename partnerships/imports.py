@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from core import refusals, spreadsheets
 from core.copy import insert_with_history
+from core.formatting import cldr_locale
 
 from .geography import language_codes, language_names
 from .identifiers import normalize_iati_id, normalize_ror_id
@@ -235,15 +236,24 @@ def _country(value: str) -> str | None:
 
 def _language_codes() -> tuple[frozenset[str], dict[str, str]]:
     """The ISO 639-1 codes, and each code by its case-folded name in English or
-    in the uploader's language ("Croatian" or "croate")."""
+    in the uploader's language ("Croatian" or "croate"; in Portuguese, as
+    Portugal or Brazil writes it)."""
     return _language_lookup(translation.get_language())
 
 
 @lru_cache(maxsize=16)
 def _language_lookup(language: str | None) -> tuple[frozenset[str], dict[str, str]]:
+    codes = language_codes()
     by_name = {name.casefold(): code for code, name in language_names("en").items()}
+    # As others who write the uploader's language spell them too: a Brazilian
+    # file's "holandês" and "polonês" beside Portugal's "neerlandês", "polaco".
+    by_name |= {
+        name.casefold(): code
+        for code, name in cldr_locale(language).languages.items()
+        if code in codes
+    }
     by_name |= {name.casefold(): code for code, name in language_names(language).items()}
-    return language_codes(), by_name
+    return codes, by_name
 
 
 def _languages(value: str) -> tuple[list[str], list[str]]:

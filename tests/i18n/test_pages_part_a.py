@@ -767,3 +767,16 @@ def test_languages_and_currencies_are_named_in_the_readers_language(
 def test_an_import_takes_a_language_by_its_english_name_or_the_uploaders():
     with translation.override("fr"):
         assert imports._languages("Croatian, croate, anglais, xx") == (["hr", "hr", "en"], ["xx"])
+
+
+def test_a_portuguese_import_takes_a_language_as_portugal_or_brazil_writes_it():
+    """Accord's Portuguese is Portugal's ("neerlandês", "polaco"); a file from a
+    Brazilian partner writes "holandês", "polonês"."""
+    with translation.override("pt"):
+        assert imports._languages("neerlandês, Holandês, polaco, polonês, checo, tcheco") == (
+            ["nl", "nl", "pl", "pl", "cs", "cs"],
+            [],
+        )
+    # Each language's own names only: Brazil's spelling is not read from a French file.
+    with translation.override("fr"):
+        assert imports._languages("holandês") == ([], ["holandês"])
