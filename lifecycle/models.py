@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from core.dates import validate_plausible
 from core.models import ChoiceLabels
 from core.text import name_problem, tidy_name
 from core.versioning import Versioned
+from evaluation.models import Scorecard, sees_provisional
 from partnerships.models import STAGES_BY_FAMILY, Partnership, StageFamily
 
 RATING_MIN = 1
@@ -184,6 +185,22 @@ class EarlyWarningQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=WarningState.OPEN)
 
+    def visible_to(self, user):
+        """The warnings this reader may see. A warning is early: it quotes
+        scorecards before a reviewer approves them. Those who see scorecards
+        then see every warning; an executive, who relies on approved numbers
+        only, a warning once every scorecard it quotes is one they may open
+        (`Scorecard.objects.visible_to`)."""
+        if sees_provisional(user):
+            return self
+        shown = Scorecard.objects.visible_to(user).filter(partnership=OuterRef("partnership"))
+        return self.filter(
+            Q(scorecard_period__isnull=True)
+            | Exists(shown.filter(period_start=OuterRef("scorecard_period"))),
+            Q(previous_period__isnull=True)
+            | Exists(shown.filter(period_start=OuterRef("previous_period"))),
+        )
+
 
 @pghistory.track()
 class EarlyWarning(ChoiceLabels):
@@ -200,6 +217,10 @@ class EarlyWarning(ChoiceLabels):
     # [{"code": "falling_health", "evidence": "Health fell from 72 to 55."}, …]
     signals = models.JSONField(default=list)
     evidence_key = models.CharField(max_length=200)
+    # The scorecards the signals quote (their periods): the latest, and the one
+    # before it a fall is measured from. Who may see the warning follows them.
+    scorecard_period = models.DateField(null=True, blank=True)
+    previous_period = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=WarningState, default=WarningState.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,6 +41,7 @@ class Evidence:
     """What the two latest scorecards and the agreements say about one partnership."""
 
     period_start: dt.date | None = None
+    previous_period_start: dt.date | None = None
     health: Decimal | None = None
     previous_health: Decimal | None = None
     outcomes: Decimal | None = None

@@ -90,6 +90,7 @@ def warning_evidence(
         flags = latest["flags"] if latest else []
         evidence[partnership_id] = Evidence(
             period_start=latest["period_start"] if latest else None,
+            previous_period_start=previous.get("period_start"),
             health=latest["health_score"] if latest else None,
             previous_health=previous.get("health_score"),
             outcomes=latest["outcomes_score"] if latest else None,

@@ -228,14 +228,31 @@ def early_warnings_raise(
         key = rules.evidence_key(evidence[partnership_id], found)
         if (partnership_id, key) in dismissed:
             continue
-        rows.append((partnership_id, today, [signal.as_dict() for signal in found], key))
+        quoted = evidence[partnership_id]
+        rows.append(
+            (
+                partnership_id,
+                today,
+                [signal.as_dict() for signal in found],
+                key,
+                quoted.period_start,
+                quoted.previous_period_start,
+            )
+        )
     # One statement for all of them, whatever their number. A second run at the
     # same moment meets the partial unique index (one open warning per
     # partnership): its rows are left out, not raised twice. The constraints
     # in the database hold each row (the warnings are open and undecided).
     written = insert_rows(
         EarlyWarning,
-        ["partnership_id", "raised_on", "signals", "evidence_key"],
+        [
+            "partnership_id",
+            "raised_on",
+            "signals",
+            "evidence_key",
+            "scorecard_period",
+            "previous_period",
+        ],
         rows,
         conflict=["partnership"],
         returning=["id"],

@@ -295,7 +295,9 @@ def warning_list(request):
     leads_any = permissions.editable_partnerships(request.user).exists()
     # A manager starts with the warnings on their own partnerships; anyone may see all.
     scope = request.GET.get("scope") or ("mine" if leads_any else "all")
-    warnings = EarlyWarning.objects.open().select_related("partnership__owner")
+    warnings = (
+        EarlyWarning.objects.open().visible_to(request.user).select_related("partnership__owner")
+    )
     if scope == "mine":
         warnings = warnings.filter(partnership__in=Partnership.objects.led_by(request.user))
     page = Paginator(warnings.order_by("-raised_on", "-pk"), WARNINGS_PER_PAGE).get_page(
@@ -339,23 +341,23 @@ def _warning_page(request, warning, *, confirm_form=None, dismiss_form=None):
     )
 
 
-def _warning_or_404(pk) -> EarlyWarning:
+def _warning_or_404(request, pk) -> EarlyWarning:
     return get_object_or_404(
-        EarlyWarning.objects.select_related("partnership__owner", "decided_by").prefetch_related(
-            "factors"
-        ),
+        EarlyWarning.objects.visible_to(request.user)
+        .select_related("partnership__owner", "decided_by")
+        .prefetch_related("factors"),
         pk=pk,
     )
 
 
 @permission_required("partnerships.view_partnership", raise_exception=True)
 def warning_detail(request, pk):
-    return _warning_page(request, _warning_or_404(pk))
+    return _warning_page(request, _warning_or_404(request, pk))
 
 
 @require_POST
 def warning_confirm(request, pk):
-    warning = _warning_or_404(pk)
+    warning = _warning_or_404(request, pk)
     permissions.require_edit(request.user, warning.partnership)
     form = ConfirmWarningForm(request.POST)
     if form.is_valid():
@@ -376,7 +378,7 @@ def warning_confirm(request, pk):
 
 @require_POST
 def warning_dismiss(request, pk):
-    warning = _warning_or_404(pk)
+    warning = _warning_or_404(request, pk)
     permissions.require_edit(request.user, warning.partnership)
     form = DismissWarningForm(request.POST)
     if form.is_valid():

@@ -20,7 +20,10 @@ def lifecycle_panel(context, partnership):
         "partnership": partnership,
         "next_step": potential and NextStep.objects.filter(partnership=partnership).first(),
         "fit": FitAssessment.objects.filter(partnership=partnership).first(),
-        "warning": EarlyWarning.objects.open().filter(partnership=partnership).first(),
+        "warning": EarlyWarning.objects.open()
+        .visible_to(user)
+        .filter(partnership=partnership)
+        .first(),
         "lesson_recorded": ended and Lesson.objects.filter(partnership=partnership).exists(),
         "is_potential": potential,
         "ended": ended,

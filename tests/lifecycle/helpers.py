@@ -71,3 +71,11 @@ def watched(owner, *, co_lead=None, expiring_on=None, **fields):
 def factor(code):
     """A factor of the shipped instrument (migration health 0002)."""
     return Factor.objects.get(code=code, instrument__version=1)
+
+
+def approve_all(reviewer):
+    """Every scorecard approved, as a reviewer's approval leaves it."""
+    for card in Scorecard.objects.exclude(review_state="approved"):
+        Scorecard.objects.filter(pk=card.pk).update(
+            review_state="approved", reviewer=reviewer, reviewed_at=card.computed_at
+        )

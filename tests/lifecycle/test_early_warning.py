@@ -265,3 +265,44 @@ class TestSchedule:
         scorecard(watched(alice), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
         call_command("early_warning", "--today", "2026-11-20", stdout=io.StringIO())
         assert EarlyWarning.objects.count() == 2
+
+
+def test_a_warning_raised_before_its_scorecards_were_recorded_gets_them_on_migrate(alice, rita):
+    """Migration 0012 fills the two periods of warnings raised before: the
+    latest from the evidence key, the one before it as the run reads it (the
+    latest earlier scorecard not returned)."""
+    from importlib import import_module
+
+    from django.db import migrations as django_migrations
+
+    partnership = watched(alice)
+    scorecard(partnership, dt.date(2026, 8, 1), health=90)
+    returned = scorecard(partnership, MONTH_BEFORE, health=85)
+    scorecard(partnership, LAST_MONTH, health=60, flags=[OFF_TRACK])
+    Scorecard.objects.filter(pk=returned.pk).update(
+        review_state="returned", reviewer=rita, reviewed_at=returned.computed_at
+    )
+    [warning] = raise_now()
+    lonely = watched(alice, expiring_on=TODAY + dt.timedelta(days=30))
+    scorecard(lonely, LAST_MONTH, flags=[NOT_REPORTED])
+    [alone] = raise_now()
+    assert (warning.scorecard_period, warning.previous_period) == (
+        LAST_MONTH,
+        dt.date(2026, 8, 1),
+    )
+    assert (alone.scorecard_period, alone.previous_period) == (LAST_MONTH, None)
+    EarlyWarning.objects.update(scorecard_period=None, previous_period=None)
+
+    migration = import_module("lifecycle.migrations.0012_warning_scorecard_periods").Migration
+    [backfill] = [op for op in migration.operations if isinstance(op, django_migrations.RunSQL)]
+    with connection.cursor() as cursor:
+        for statement in backfill.sql:
+            cursor.execute(statement)
+
+    warning.refresh_from_db()
+    alone.refresh_from_db()
+    assert (warning.scorecard_period, warning.previous_period) == (
+        LAST_MONTH,
+        dt.date(2026, 8, 1),
+    )
+    assert (alone.scorecard_period, alone.previous_period) == (LAST_MONTH, None)

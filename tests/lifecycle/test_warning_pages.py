@@ -6,13 +6,24 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from evaluation.models import Scorecard
 from lifecycle import services, views
 from lifecycle.models import EarlyWarning
 from partnerships import services as partnerships_services
 from partnerships.models import StageChange
 from tests.factories import UserFactory
 
-from .helpers import LAST_MONTH, NOT_REPORTED, OFF_TRACK, TODAY, factor, scorecard, watched
+from .helpers import (
+    LAST_MONTH,
+    MONTH_BEFORE,
+    NOT_REPORTED,
+    OFF_TRACK,
+    TODAY,
+    approve_all,
+    factor,
+    scorecard,
+    watched,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +216,7 @@ class TestRights:
             "carol": UserFactory(username="carol", role="Partnership manager"),
         }
         warning = open_warning(alice)
+        approve_all(rita)  # an executive sees it, then
         client.force_login(users[who])
         assert client.post(dismiss_url(warning), {"reason": "No."}).status_code == 403
         assert (
@@ -215,13 +227,49 @@ class TestRights:
         )
         assert EarlyWarning.objects.get().state == "open"
 
-    def test_an_executive_reads_the_warning_without_its_forms(self, client, alice, erin):
+    def test_an_executive_reads_the_warning_without_its_forms(self, client, alice, erin, rita):
         warning = open_warning(alice)
+        approve_all(rita)
         client.force_login(erin)
         response = client.get(reverse("lifecycle:warning_detail", args=[warning.pk]))
         assert response.status_code == 200
         assert response.context["confirm_form"] is None
         assert confirm_url(warning) not in response.content.decode()
+
+    def test_an_executive_sees_a_warning_once_every_scorecard_it_quotes_is_approved(
+        self, client, alice, erin, rita
+    ):
+        """Early, a warning quotes scorecards before a reviewer approves them;
+        an executive relies on approved numbers only (as everywhere)."""
+        partnership = watched(alice)
+        before = scorecard(partnership, MONTH_BEFORE, health=80)
+        latest = scorecard(partnership, LAST_MONTH, health=60, flags=[OFF_TRACK])
+        [warning] = services.early_warnings_raise(today=TODAY)
+        assert (warning.scorecard_period, warning.previous_period) == (LAST_MONTH, MONTH_BEFORE)
+        detail = reverse("lifecycle:warning_detail", args=[warning.pk])
+        page = reverse("partnerships:partnership_detail", args=[partnership.pk])
+
+        def seen_by(user) -> tuple:
+            client.force_login(user)
+            listed = client.get(reverse("lifecycle:warnings"), {"scope": "all"})
+            return (
+                [w.pk for w in listed.context["warnings"]],
+                client.get(detail).status_code,
+                detail in client.get(page).content.decode(),
+            )
+
+        hidden, shown = ([], 404, False), ([warning.pk], 200, True)
+        assert seen_by(erin) == hidden
+        assert seen_by(alice) == shown and seen_by(rita) == shown
+        # The latest approved, the one its fall is measured from still in review.
+        Scorecard.objects.filter(pk=latest.pk).update(
+            review_state="approved", reviewer=rita, reviewed_at=latest.computed_at
+        )
+        assert seen_by(erin) == hidden
+        Scorecard.objects.filter(pk=before.pk).update(
+            review_state="approved", reviewer=rita, reviewed_at=before.computed_at
+        )
+        assert seen_by(erin) == shown
 
     def test_the_decision_urls_refuse_a_get(self, client, alice):
         warning = open_warning(alice)
@@ -244,8 +292,9 @@ class TestList:
         response = client.get(reverse("lifecycle:warnings"), {"scope": "all"})
         assert {w.partnership.title for w in response.context["warnings"]} == {"Alice's", "Bob's"}
 
-    def test_an_executive_sees_all_open_warnings(self, client, alice, erin):
+    def test_an_executive_sees_all_open_warnings(self, client, alice, erin, rita):
         open_warning(alice)
+        approve_all(rita)
         client.force_login(erin)
         response = client.get(reverse("lifecycle:warnings"))
         assert len(response.context["warnings"]) == 1
@@ -266,11 +315,12 @@ class TestList:
         assert len(response.context["warnings"]) == count
 
     @pytest.mark.parametrize("count", [2, 3])
-    def test_the_list_comes_in_pages(self, client, alice, erin, monkeypatch, count):
+    def test_the_list_comes_in_pages(self, client, alice, erin, rita, monkeypatch, count):
         monkeypatch.setattr(views, "WARNINGS_PER_PAGE", 2)
         for n in range(count):
             scorecard(watched(alice, title=f"P{n}"), LAST_MONTH, flags=[NOT_REPORTED, OFF_TRACK])
         services.early_warnings_raise(today=TODAY)
+        approve_all(rita)
         client.force_login(erin)
         first = client.get(reverse("lifecycle:warnings"))
         assert len(first.context["warnings"]) == 2
