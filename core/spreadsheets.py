@@ -197,6 +197,29 @@ def expected_message(columns: Iterable[str]) -> str:
     ) % {"columns": ", ".join(columns)}
 
 
+def _utf16_without_mark(data: bytes) -> str | None:
+    """The UTF-16 a program wrote without a byte-order mark, if that is what
+    `data` is: each character of the Latin script (the column names, the
+    separators, the codes) then has a zero byte, all on the same side of every
+    pair, which no UTF-8 or Windows-1252 text has. None if it is not: a stray
+    null character or two are refused as such (`read_csv`)."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    # A quarter of one side's bytes at least are zeros, nearly none of the other's.
+    for encoding, zeros, others, half in (
+        ("utf-16-le", odd, even, len(sample[1::2])),
+        ("utf-16-be", even, odd, len(sample[0::2])),
+    ):
+        if zeros >= half * 0.25 and others <= zeros * 0.05:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text", renamed .csv: tab-separated UTF-16.
@@ -204,6 +227,8 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if (text := _utf16_without_mark(data)) is not None:
+        return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -101,6 +101,16 @@ class TestReadingACsv:
         assert table.rows[1] == ["مستشفى الأمل", "hospital", "JO"]
         assert table.delimiter == "\t"
 
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+    def test_utf_16_without_a_byte_order_mark_is_read(self, encoding):
+        """As some programs save "Unicode" text: before, its zero bytes were
+        refused as null characters."""
+        table = read(
+            "name\tkind\tcountry\r\nمستشفى الأمل\thospital\tJO\r\nHôpital\tclinic\tFR\r\n",
+            encoding=encoding,
+        )
+        assert table.rows[1:] == [["مستشفى الأمل", "hospital", "JO"], ["Hôpital", "clinic", "FR"]]
+
     def test_bytes_neither_utf_8_nor_windows_1252_get_a_clear_message(self):
         with pytest.raises(spreadsheets.UnreadableFile, match="neither UTF-8 nor Windows-1252"):
             read(b"name,kind,country\n\x81\x8d\x8f,x,KE\n")
