@@ -52,7 +52,7 @@ from partnerships.models import (
 
 from . import filters, serializers
 from .conditional import check_if_match, with_etag
-from .idempotency import idempotent
+from .idempotency import idempotent, rights_checked
 from .parsers import JSONParser
 from .permissions import ModelPermission
 from .problems import form_errors, service_error
@@ -79,7 +79,9 @@ class ApiMixin:
     def dispatch(self, request, *args, **kwargs):
         # Every POST honours an Idempotency-Key, here rather than in each view
         # so that none forgets: a retry gets the first answer and writes nothing
-        # again. It runs after the sign-in and rights checks (`initial`).
+        # again. It runs after the sign-in and the permission classes
+        # (`initial`); the answer is replayed only where the view says the
+        # caller's rights on its records are checked (`rights_checked`).
         post = getattr(self, "post", None)
         if post is not None:
 
@@ -111,6 +113,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
     )
     def create(self, request):
         partner_rights_check(request.user)
+        rights_checked(request)
         data = _valid(serializers.PartnerWriteSerializer, request)
         partner = services.partner_create(**data)
         response = Response(serializers.PartnerSerializer(partner).data, status=201)
@@ -139,6 +142,7 @@ class PartnerViewSet(mixins.CreateModelMixin, ReadViewSet):
     def bulk(self, request):
         """Create many partners, all or none: every bad row is named in `errors`."""
         partner_rights_check(request.user)
+        rights_checked(request)
         rows = _valid(serializers.PartnerBulkSerializer, request)["rows"]
         created = _all_or_nothing(rows, lambda row: services.partner_create(**row))
         ids = [partner.pk for partner in created]
@@ -258,6 +262,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         """Create a partnership with its members and co-leads, as its page does:
         the caller is its owner; every bad field and row is named."""
         partnership_rights.require_create(request.user)
+        rights_checked(request)
         _valid(serializers.PartnershipWriteSerializer, request)
         data = dict(request.data)
         members, leads = data.pop("members", []), data.pop("leads", [])
@@ -304,6 +309,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         """Add a member organisation, as a member row of the partnership form.
         The partnership's ETag changes: its members are part of it."""
         self._editable(request, pk)
+        rights_checked(request)
         _valid(serializers.MemberWriteSerializer, request)
         (form,) = _by_forms((MemberForm, request.data, "", {}))
         with transaction.atomic():
@@ -350,6 +356,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
     def stage(self, request, pk=None):
         """Move the partnership to another stage, saying why (as on its stage page)."""
         self._editable(request, pk)
+        rights_checked(request)
         _valid(serializers.StageChangeWriteSerializer, request)
         # The stage page's form: an ended partnership needs its end date.
         (form,) = _by_forms((StageChangeForm, request.data, "", {}))
@@ -375,6 +382,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         is named in `errors`, and nothing is saved unless every row is good.
         """
         partnership = self._editable(request, pk)
+        rights_checked(request)
         rows = _valid(serializers.MeasurementBulkSerializer, request)["rows"]
         metrics = {metric.pk: metric for metric in active_metrics(partnership)}
         seen = {}
@@ -458,6 +466,7 @@ class ObjectiveViewSet(mixins.CreateModelMixin, ReadViewSet):
         checked = _valid(serializers.ObjectiveWriteSerializer, request)
         partnership = _parent(Partnership, checked, "partnership")
         partnership_rights.require_edit(request.user, partnership)
+        rights_checked(request)
         data = {k: v for k, v in request.data.items() if k != "partnership"}
         (form,) = _by_forms((ObjectiveForm, data, "", {}))
         objective = services.objective_create(
@@ -483,6 +492,7 @@ class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
         checked = _valid(serializers.MetricWriteSerializer, request)
         objective = _parent(Objective, checked, "objective")
         partnership_rights.require_edit(request.user, objective.partnership)
+        rights_checked(request)
         data = {k: v for k, v in request.data.items() if k != "objective"}
         (form,) = _by_forms((MetricForm, data, "", {"objective": objective}))
         metric = services.metric_create(
@@ -546,6 +556,7 @@ class ScorecardViewSet(ReadViewSet):
             raise exceptions.PermissionDenied(
                 _("Only a reviewer who does not lead the partnership reviews its scorecard.")
             )
+        rights_checked(request)
         data = _valid(serializer_class, request)
         with transaction.atomic():
             locked = Scorecard.objects.select_for_update().get(pk=card.pk)

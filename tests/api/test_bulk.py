@@ -4,7 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 
+from accounts.hooks import roles_changed
+from accounts.models import Role
 from api.models import IdempotentRequest
 from partnerships.models import Measurement, Partner
 
@@ -103,6 +106,48 @@ def test_a_retried_request_with_its_idempotency_key_is_saved_once(client_for, al
     assert again["Idempotent-Replayed"] == "true"
     assert Measurement.objects.get(metric=metrics[0], period_start=OCTOBER).value == 41
     assert IdempotentRequest.objects.filter(user=alice, key="upload-42").count() == 1
+
+
+def take_off_the_dyad(user):
+    """`user` becomes an executive instead of a partnership manager, as an
+    administrator does it (accounts.admin): the role change takes them off the
+    dyads they co-lead (partnerships.services.leads_follow_roles)."""
+    user.groups.remove(Group.objects.get(name=Role.MANAGER))
+    user.groups.add(Group.objects.get(name=Role.EXECUTIVE))
+    roles_changed.fire_now(user=user)
+
+
+def test_a_retry_by_a_co_lead_taken_off_the_dyad_is_refused_and_told_nothing(
+    client_for, bob, ours, metrics
+):
+    client = client_for(bob)
+    body = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "40"}]}
+    first = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-7")
+    assert first.status_code == 200, first.content
+    take_off_the_dyad(bob)
+    assert not ours.leads.filter(user=bob).exists()
+
+    again = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-7")
+    # As a new request of his is answered: he still reads the partnership.
+    fresh = client.post(url(ours), body, format="json")
+    assert (again.status_code, again.json()) == (403, fresh.json())
+    assert not again.has_header("Idempotent-Replayed")
+    assert str(first.json()["ids"][0]) not in again.content.decode()
+    assert Measurement.objects.filter(metric=metrics[0], period_start=OCTOBER).count() == 1
+
+
+def test_a_retry_by_a_co_lead_still_on_the_dyad_gets_the_first_answer(
+    client_for, bob, ours, metrics
+):
+    client = client_for(bob)
+    body = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "40"}]}
+    first = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-8")
+    assert first.status_code == 200, first.content
+    again = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-8")
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert again["Idempotent-Replayed"] == "true"
+    assert Measurement.objects.filter(metric=metrics[0], period_start=OCTOBER).count() == 1
+    assert IdempotentRequest.objects.filter(user=bob, key="upload-8").count() == 1
 
 
 def test_an_idempotency_key_reused_for_another_request_is_refused(client_for, alice, ours, metrics):

@@ -20,6 +20,7 @@ from api.models import ApiToken
 from partnerships.models import (
     Objective,
     OutcomeMetric,
+    Partner,
     Partnership,
     PartnershipLead,
     PartnershipMember,
@@ -657,7 +658,7 @@ def test_a_replay_carries_the_location_and_etag_of_its_answer_and_no_other_heade
     from rest_framework.response import Response
     from rest_framework.test import APIRequestFactory
 
-    from api.idempotency import idempotent
+    from api.idempotency import idempotent, rights_checked
 
     def request():
         made = APIRequestFactory().post(
@@ -667,18 +668,51 @@ def test_a_replay_carries_the_location_and_etag_of_its_answer_and_no_other_heade
         made.user = alice
         return made
 
-    def write():
+    def write(request):
+        rights_checked(request)
         response = Response({"id": 7}, status=201)
         response["Location"] = "/api/v1/things/7/"
         response["ETag"] = '"abc"'
         response["Cache-Control"] = "no-store"
         return response
 
-    idempotent(request(), write)
-    replayed = idempotent(request(), lambda: pytest.fail("written twice"))
+    def written_twice(request):
+        rights_checked(request)
+        pytest.fail("written twice")
+
+    first = request()
+    idempotent(first, lambda: write(first))
+    again = request()
+    replayed = idempotent(again, lambda: written_twice(again))
     assert (replayed.status_code, replayed.data) == (201, {"id": 7})
     assert (replayed["Location"], replayed["ETag"]) == ("/api/v1/things/7/", '"abc"')
     assert not replayed.has_header("Cache-Control")
+
+
+def test_a_post_view_that_never_says_its_rights_are_checked_saves_nothing(alice):
+    """Its retry would be written again (or told its answer without a rights
+    check): the first keyed request already fails, and its write is undone."""
+    from django.core.exceptions import ImproperlyConfigured
+    from rest_framework.parsers import JSONParser as DrfJSONParser
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+
+    from api.idempotency import idempotent
+    from api.models import IdempotentRequest
+
+    made = APIRequestFactory().post("/api/v1/things/", {}, format="json", HTTP_IDEMPOTENCY_KEY="f")
+    made = Request(made, parsers=[DrfJSONParser()])
+    made.user = alice
+
+    def write():
+        PartnerFactory(name="Written")
+        return Response({}, status=201)
+
+    with pytest.raises(ImproperlyConfigured):
+        idempotent(made, write)
+    assert not Partner.objects.filter(name="Written").exists()
+    assert not IdempotentRequest.objects.exists()
 
 
 def test_a_refused_create_stores_no_answer_for_its_key(client_for, alice, ours):
