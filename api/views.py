@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from accounts.middleware import use_preferences
 from dashboards.forms import PortfolioFilterForm
 from dashboards.portfolio import portfolio_summary
 from evaluation import review
@@ -75,6 +76,15 @@ class ApiMixin:
     @classmethod
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        # The rest of the request in the user's language and time zone, as
+        # their pages are (accounts.middleware.UserLocaleMiddleware, which ran
+        # before DRF knew a token's user): their own choice, else the
+        # client's Accept-Language, else the site's.
+        if request.user.is_authenticated:
+            use_preferences(request._request, request.user)
 
     def dispatch(self, request, *args, **kwargs):
         # Every POST honours an Idempotency-Key, here rather than in each view
