@@ -7,12 +7,16 @@ upper app registers here, in its `AppConfig.ready()`, the field and the words
 for its constraint's name, and the service turns the database's refusal into
 a ValidationError, which every door shows as it shows any other: next to the
 field on a page, a 400 problem in the API.
+
+A model's own unique constraint is said in words by its check (`full_clean`);
+`save_checked` says it too when another transaction saved the same value
+between that check and the insert.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 _REFUSALS: dict[str, tuple[str, object]] = {}
 
@@ -34,3 +38,22 @@ def refusal(error: IntegrityError) -> ValidationError | None:
         return None
     field, message = found
     return ValidationError({field: [str(message)]})
+
+
+def save_checked(instance) -> None:
+    """Save `instance`, which has just passed its check (`full_clean`).
+
+    Two people typing the same unique value at the same moment (one partner's
+    name) both pass the check, as neither has saved yet; the database refuses
+    the second insert. It is refused as the check refuses it, a ValidationError
+    by field, rather than an IntegrityError (a server error).
+    """
+    try:
+        # A savepoint: after the refusal, the transaction can still ask why.
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # The insert waited for the other transaction, which has committed:
+        # the check finds its row now. Finding none, the refusal was another's.
+        instance.validate_constraints()
+        raise

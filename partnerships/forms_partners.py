@@ -1,7 +1,6 @@
 """Forms of the partner pages: the list's filters and the partner itself."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -132,21 +131,6 @@ class PartnerForm(VersionedForm):
         if not allowed:
             raise forms.ValidationError(gettext("You may not change partners."))
         return super().clean()
-
-    def _post_clean(self):
-        super()._post_clean()
-        # The model's uniqueness of name and country is on Lower(name), so Django
-        # reports it for no field; the person needs it next to the name.
-        unique = next(
-            c for c in Partner._meta.constraints if c.name == "partner_name_country_unique"
-        )
-        message = unique.violation_error_message
-        others = [text for text in self.errors.get(NON_FIELD_ERRORS, []) if text != message]
-        if len(others) < len(self.errors.get(NON_FIELD_ERRORS, [])):
-            del self.errors[NON_FIELD_ERRORS]
-            for text in others:
-                self.add_error(None, text)
-            self.add_error("name", message)
 
 
 class ImportForm(forms.Form):

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
@@ -347,6 +347,20 @@ class Partner(TimeStamped, Versioned):
     def __str__(self):
         return self.name
 
+    def validate_constraints(self, exclude=None):
+        # The uniqueness of name and country is on Lower(name), so Django
+        # reports it for no field: every door (the page, the API, a save that
+        # met another's at the same moment) shows it next to the name.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            taken = str(_name_taken())
+            for refusal in errors.pop(NON_FIELD_ERRORS, []):
+                field = "name" if str(refusal.message) == taken else NON_FIELD_ERRORS
+                errors.setdefault(field, []).append(refusal)
+            raise ValidationError(errors) from error
+
     def clean(self):
         # Every door (the form, the import, the API) saves through full_clean.
         super().clean()
@@ -371,6 +385,13 @@ class Partner(TimeStamped, Versioned):
     @property
     def continent(self):
         return continent_of(self.country.code)
+
+
+def _name_taken():
+    """What the uniqueness of a partner's name in its country says, as its
+    constraint words it."""
+    unique = next(c for c in Partner._meta.constraints if c.name == "partner_name_country_unique")
+    return unique.get_violation_error_message()
 
 
 @pghistory.track(exclude=["updated_at"])

@@ -56,6 +56,15 @@ def _save(instance):
     return instance
 
 
+def _save_named(instance):
+    """`_save` for a row people name uniquely (a partner by its name in its
+    country and its identifiers, an agreement by its reference): one saved by
+    someone else since the check is refused in the check's words."""
+    instance.full_clean()
+    refusals.save_checked(instance)
+    return instance
+
+
 def _save_partnership(partnership: Partnership, *, ending: bool) -> Partnership:
     """`_save`; with `ending` (created, moved to a stage, or its end date
     changed), an ended partnership's end date today at the latest
@@ -83,7 +92,7 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
 
 @transaction.atomic
 def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
-    partner = _save(Partner(**fields))
+    partner = _save_named(Partner(**fields))
     for index, contact in enumerate(contacts):
         try:
             _save(Contact(partner=partner, **contact))
@@ -102,7 +111,7 @@ def partner_update(*, partner: Partner, expected_version: int | None = None, **f
     portfolio_changed.fire_on_commit(
         partnership_ids=list(partner.memberships.values_list("partnership_id", flat=True))
     )
-    return _save(partner)
+    return _save_named(partner)
 
 
 @dataclass
@@ -373,7 +382,7 @@ def agreement_create(
     if fields.get("status") == AgreementStatus.SUPERSEDED:
         # Nothing renews an agreement not yet recorded.
         raise ValidationError({"status": supersede_error(None, None)})
-    agreement = _save(Agreement(partnership=partnership, title=title, **fields))
+    agreement = _save_named(Agreement(partnership=partnership, title=title, **fields))
     _require_members(partnership.pk, parties)
     saved_parties = []
     for index, party in enumerate(parties):
@@ -433,7 +442,7 @@ def agreement_update(
     for name, value in fields.items():
         setattr(agreement, name, value)
     if fields:
-        _save(agreement)
+        _save_named(agreement)
     elif parties or obligations:
         # Only its rows changed: the agreement's version still moves on.
         agreement.save(update_fields=["version", "updated_at"])

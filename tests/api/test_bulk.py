@@ -221,7 +221,9 @@ def test_bulk_partners_name_a_duplicate_within_the_batch(client_for, alice):
         format="json",
     )
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["rows[1]"]
+    assert response.json()["errors"] == {
+        "rows[1].name": ["A partner with this name already exists in this country."]
+    }
     assert not Partner.objects.exists()
 
 
