@@ -1,11 +1,14 @@
 """A token's client is answered in its user's language, as their pages are:
 their own choice in Preferences, else the client's Accept-Language, else the
 site's (accounts.middleware.UserLocaleMiddleware, which runs before DRF has
-read the token)."""
+read the token); and its times in their time zone."""
+
+import datetime as dt
 
 import pytest
 
 from partnerships.models import Partner
+from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,13 @@ def test_a_user_who_chose_no_language_is_answered_in_the_clients(client_for, ali
     assert response.json()["errors"]["kind"] == [REQUIRED["fr"]]
     english = refused_partner(client_for(alice))
     assert english.json()["errors"]["kind"] == [REQUIRED["en-gb"]]
+
+
+def test_a_token_of_a_user_with_a_time_zone_reads_times_in_it(client_for, alice, settings):
+    settings.ACCORD_ORGANISATION_TIME_ZONE = "UTC"
+    partner = PartnerFactory()
+    alice.time_zone = "Asia/Kolkata"
+    alice.save(update_fields=["time_zone"])
+    created = client_for(alice).get(f"/api/v1/partners/{partner.pk}/").json()["created_at"]
+    assert dt.datetime.fromisoformat(created) == partner.created_at
+    assert created.endswith("+05:30")
