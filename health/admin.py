@@ -80,12 +80,16 @@ class InstrumentAdmin(DraftOnly, admin.ModelAdmin):
     @admin.action(description=_("Make a new version (a draft copy)"), permissions=["add"])
     def new_version(self, request, queryset):
         for instrument in queryset:
-            copy = services.instrument_new_version(instrument=instrument)
-            self.message_user(
-                request,
-                gettext("%(instrument)s created as a draft.") % {"instrument": copy},
-                messages.SUCCESS,
-            )
+            try:
+                copy = services.instrument_new_version(instrument=instrument)
+            except ValidationError as error:
+                self.message_user(request, f"{instrument}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(instrument)s created as a draft.") % {"instrument": copy},
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Publish"), permissions=["add"])
     def publish(self, request, queryset):

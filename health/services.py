@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from accounts.preferences import in_users_locale
+from core import refusals
 from core.formatting import day
 from core.http import site_link
 from core.mail import email_send_recorded
@@ -99,7 +100,9 @@ def instrument_new_version(*, instrument: Instrument) -> Instrument:
         concern_below=instrument.concern_below,
     )
     copy.full_clean()
-    copy.save()
+    # Two administrators making its next version at once number theirs alike:
+    # the second is refused as the check refuses it, not with a server error.
+    refusals.save_checked(copy)
     for factor in instrument.factors.prefetch_related("statements"):
         new_factor = Factor(
             instrument=copy,

@@ -149,3 +149,23 @@ def rows_in(draft, model):
     if model is Factor:
         return draft.factors.values("pk")
     return Statement.objects.filter(factor__instrument=draft).values("pk")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_new_versions_of_an_instrument_made_at_once_refuse_the_second_in_words():
+    """Both number theirs after the latest version; the second is refused as
+    the check refuses it, not with a server error, and no draft is doubled."""
+    from django.core.exceptions import ValidationError
+
+    from health import services
+    from health.models import Instrument
+    from tests.locks import second_while_first_commits
+
+    shipped = shipped_instrument()
+    refused = second_while_first_commits(
+        lambda: services.instrument_new_version(instrument=shipped),
+        lambda: services.instrument_new_version(instrument=shipped),
+    )
+    assert isinstance(refused, ValidationError), repr(refused)
+    assert refused.messages == ["This instrument already has a version with this number."]
+    assert Instrument.objects.filter(name__iexact=shipped.name).count() == 2

@@ -3,22 +3,18 @@ moment: both pass the check before either has saved, and the second is refused
 in the check's own words, next to the field, never a server error (an
 IntegrityError).
 
-Made certain rather than likely: the first save is held open, uncommitted,
-while the second checks (it sees nothing yet) and waits on the unique index;
-then the first commits.
+Made certain rather than likely (`tests.locks.second_while_first_commits`).
 """
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from partnerships import services
 from partnerships.models import Agreement, Partner
 from tests.factories import PartnershipFactory
+from tests.locks import second_while_first_commits
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -30,46 +26,6 @@ PARTNER = {
     "country": "TH",
     "time_zone": "Asia/Bangkok",
 }
-
-
-def waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        # Read afresh: within a transaction PostgreSQL answers from the
-        # snapshot of the statistics it took when first asked.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def second_while_first_commits(first, second):
-    """Run `first()` in a transaction held open until `second()`, in a thread
-    of its own (its own connection), waits on it; then commit it. Returns what
-    `second()` raised (None if nothing)."""
-    raised = []
-
-    def run():
-        try:
-            second()
-        except Exception as error:
-            raised.append(error)
-        finally:
-            connection.close()  # the thread's own connection
-
-    with transaction.atomic():
-        first()
-        thread = threading.Thread(target=run)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not waiting_on_a_lock():
-            assert thread.is_alive(), f"the second save did not wait: {raised}"
-            assert time.monotonic() < deadline, "the second save never waited on the first"
-            time.sleep(0.02)
-    thread.join(timeout=10)
-    assert not thread.is_alive()
-    return raised[0] if raised else None
 
 
 def test_the_same_name_saved_at_once_is_refused_next_to_the_name():
