@@ -136,6 +136,22 @@ def test_a_retry_by_a_co_lead_taken_off_the_dyad_is_refused_and_told_nothing(
     assert Measurement.objects.filter(metric=metrics[0], period_start=OCTOBER).count() == 1
 
 
+def test_a_retry_from_an_account_deactivated_since_is_refused_and_told_nothing(
+    client_for, bob, ours, metrics
+):
+    client = client_for(bob)
+    body = {"rows": [{"metric": metrics[0].pk, "period_start": "2025-10-01", "value": "40"}]}
+    first = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-9")
+    assert first.status_code == 200, first.content
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+
+    again = client.post(url(ours), body, format="json", HTTP_IDEMPOTENCY_KEY="upload-9")
+    assert again.status_code == 401
+    assert not again.has_header("Idempotent-Replayed")
+    assert "ids" not in again.json()
+
+
 def test_a_retry_by_a_co_lead_still_on_the_dyad_gets_the_first_answer(
     client_for, bob, ours, metrics
 ):
