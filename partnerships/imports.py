@@ -36,6 +36,7 @@ from .models import (
     PartnerKind,
     Sector,
     expertise_areas,
+    partner_name_unique,
     split_list,
 )
 
@@ -320,14 +321,6 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
     return fields, errors
 
 
-def _unique_constraint():
-    return next(
-        constraint
-        for constraint in Partner._meta.constraints
-        if constraint.name == "partner_name_country_unique"
-    )
-
-
 def _stored(keys) -> set[tuple[str, str]]:
     """Which of the (lower-cased name, country) pairs are partners already: one query."""
     names = {name for name, _ in keys}
@@ -464,7 +457,7 @@ def check(rows: list[list[str]], *, progress=None) -> tuple[list[dict], list[Row
         errors.sort(key=lambda error: error.row)
     if candidates:
         stored = _stored({(name, country) for name, country, _ in candidates.values()})
-        message = _unique_constraint().get_violation_error_message()
+        message = partner_name_unique().get_violation_error_message()
         errors += [
             RowError(number, "name", message, value)
             for number, (name, country, value) in candidates.items()
@@ -487,7 +480,7 @@ def partners_save(*, parsed: list[dict], user) -> ImportResult:
         # Another user saved the same partner (or identifier) between the check and the save.
         name = refusals.constraint_name(error)
         constraint = next(
-            (c for c in Partner._meta.constraints if c.name == name), _unique_constraint()
+            (c for c in Partner._meta.constraints if c.name == name), partner_name_unique()
         )
         message = constraint.get_violation_error_message()
         return ImportResult(

@@ -355,7 +355,7 @@ class Partner(TimeStamped, Versioned):
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict({})
-            taken = str(_name_taken())
+            taken = str(partner_name_unique().get_violation_error_message())
             for refusal in errors.pop(NON_FIELD_ERRORS, []):
                 field = "name" if str(refusal.message) == taken else NON_FIELD_ERRORS
                 errors.setdefault(field, []).append(refusal)
@@ -387,11 +387,9 @@ class Partner(TimeStamped, Versioned):
         return continent_of(self.country.code)
 
 
-def _name_taken():
-    """What the uniqueness of a partner's name in its country says, as its
-    constraint words it."""
-    unique = next(c for c in Partner._meta.constraints if c.name == "partner_name_country_unique")
-    return unique.get_violation_error_message()
+def partner_name_unique() -> models.UniqueConstraint:
+    """The uniqueness of a partner's name in its country, with its words."""
+    return next(c for c in Partner._meta.constraints if c.name == "partner_name_country_unique")
 
 
 @pghistory.track(exclude=["updated_at"])
