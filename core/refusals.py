@@ -5,8 +5,10 @@ lives in a trigger of the upper app, so no door can pass it. The lower app's
 service that trips it cannot name it without importing the upper app; so the
 upper app registers here, in its `AppConfig.ready()`, the field and the words
 for its constraint's name, and the service turns the database's refusal into
-a ValidationError, which every door shows as it shows any other: next to the
-field on a page, a 400 problem in the API.
+a ValidationError (`said`), which every door shows as it shows any other: next
+to the field on a page, a 400 problem in the API. An app registers its own
+triggers' words the same way (a value within its partnership's run), for the
+write that passes its service's checks and meets the trigger all the same.
 
 A model's own unique constraint is said in words by its check (`full_clean`);
 `save_checked` says it too when another transaction saved the same value
@@ -14,6 +16,8 @@ between that check and the insert.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -57,3 +61,17 @@ def save_checked(instance) -> None:
         # the check finds its row now. Finding none, the refusal was another's.
         instance.validate_constraints()
         raise
+
+
+@contextlib.contextmanager
+def said():
+    """Run the block in a savepoint; a registered refusal from the database
+    is raised as its ValidationError, any other IntegrityError as it was. The
+    savepoint leaves the caller's transaction usable after the refusal."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if (refused := refusal(error)) is None:
+            raise
+        raise refused from error

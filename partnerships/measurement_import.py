@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from core import spreadsheets
+from core import refusals, spreadsheets
 from core.copy import insert_with_history
 from core.numbers import parse_decimal, parse_whole, reads_two_ways
 
@@ -379,10 +379,14 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
                     ["value", "evidence", "entered_by", "updated_at", "version"],
                     batch_size=BATCH_SIZE,
                 )
-    except IntegrityError:
-        # Someone recorded one of the file's periods between the check and the
-        # save (e.g. the same cell typed into the grid at that moment).
-        return MeasurementImportResult(errors=[RowError(0, "", _meanwhile(), "")])
+    except IntegrityError as error:
+        # A period outside the run (`RUN_REFUSALS`; the check and the dates
+        # held say it first, by row), said in its words; otherwise someone
+        # recorded one of the file's periods between the check and the save
+        # (e.g. the same cell typed into the grid at that moment).
+        refused = refusals.refusal(error)
+        message = " ".join(refused.messages) if refused else _meanwhile()
+        return MeasurementImportResult(errors=[RowError(0, "", message, "")])
     return MeasurementImportResult(created=len(created), updated=len(corrected))
 
 

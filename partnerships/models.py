@@ -1770,7 +1770,8 @@ class Measurement(TimeStamped, Versioned):
                 condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
             ),
             # The rest of "a period that can be recorded" needs today's date or
-            # the partnership's start and end, which a CHECK cannot read: see `clean`.
+            # the partnership's start and end, which a CHECK cannot read: see
+            # `clean`; the start and end are held by triggers (`RUN_REFUSALS`).
             models.CheckConstraint(
                 condition=Q(period_start__gte=EARLIEST),
                 name="measurement_period_from_2000",
@@ -1837,6 +1838,38 @@ class Measurement(TimeStamped, Versioned):
     @property
     def period(self) -> Period:
         return Period(self.period_start, Frequency(self.metric.frequency))
+
+
+# A value belongs to its partnership's run (`periods.unrecordable`), which the
+# triggers of migration 0025 hold whatever writes the rows: each constraint's
+# field and words, for a write that passed `clean` and the services' checks
+# and meets the database all the same (registered with `core.refusals` in
+# `apps.py`). `clean` and `services.refuse_stranded` say more: the period,
+# the day, how many.
+RUN_REFUSALS = {
+    "measurement_began_after_end": (
+        "period_start",
+        _("This period began after the partnership ended."),
+    ),
+    "measurement_ended_before_start": (
+        "period_start",
+        _("This period ended before the partnership started."),
+    ),
+    "partnership_ends_after_its_measurements": (
+        "end_date",
+        _(
+            "Values are recorded for periods that begin after this date: "
+            "clear them first, or choose a later date."
+        ),
+    ),
+    "partnership_starts_before_its_measurements": (
+        "start_date",
+        _(
+            "Values are recorded for periods that end before this date: "
+            "clear them first, or choose an earlier date."
+        ),
+    ),
+}
 
 
 @pghistory.track()

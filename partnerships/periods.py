@@ -148,7 +148,9 @@ def unrecordable(
     and a value belongs to the partnership's run, from its start to its end
     date (both days inside): a period that ended before the partnership started,
     or began after it ended, measured something else. The one rule for the
-    grid, the import, the API and every service.
+    grid, the import, the API and every service; PostgreSQL holds the run's
+    part whatever writes the rows (migration partnerships/0025, which says
+    `Period.containing(...).end` in SQL as `partnerships_period_end`).
     """
     latest = last_closed_period(today, period.frequency)
     if period > latest:

@@ -548,7 +548,8 @@ def measurement_record(
 ) -> Measurement:
     """Record the value of a metric for one period; a period has one value only."""
     hold_run(metric.objective.partnership)
-    return _record(metric, period_start, value, entered_by, evidence)
+    with refusals.said():  # the run's triggers, should `clean` have let one by
+        return _record(metric, period_start, value, entered_by, evidence)
 
 
 def _record(metric, period_start, value, entered_by, evidence) -> Measurement:
@@ -620,14 +621,10 @@ def partnership_change_stage(
             # plan is gone (its history keeps it), not a start after its end.
             partnership.start_date = None
     with because(reason):
-        try:
-            with transaction.atomic():  # a savepoint: a refusal leaves the caller's work
-                _save_partnership(partnership, ending=True)
-        except IntegrityError as error:
-            # An upper app's rule on stages (lessons keep a partnership ended).
-            if (refused := refusals.refusal(error)) is None:
-                raise
-            raise refused from error
+        # An upper app's rule on stages (lessons keep a partnership ended), or
+        # the run's on the end date (`RUN_REFUSALS`), in words.
+        with refusals.said():
+            _save_partnership(partnership, ending=True)
         change.full_clean()
         change.save()
     portfolio_changed.fire_on_commit(partnership_ids=[partnership.pk])
@@ -661,14 +658,17 @@ def measurement_save(
             with transaction.atomic():
                 measurement = _record(metric, period_start, value, entered_by, evidence)
             return measurement, False
-        except (IntegrityError, ValidationError):
+        except (IntegrityError, ValidationError) as error:
             # The unique (metric, period_start) refused the insert, or its
             # validation found the other request's row once it committed:
             # this write corrects that value instead, locked, version checked
             # (a grid cell shown empty is stale now). Any other refusal finds
-            # no row and is raised as it was.
+            # no row and is raised as it was, in words if the database's (a
+            # period outside the run: `RUN_REFUSALS`).
             stored = _measurement_at(metric, period_start, expected_version)
             if stored is None:
+                if isinstance(error, IntegrityError) and (refused := refusals.refusal(error)):
+                    raise refused from error
                 raise
     stored.version += 1
     stored.value = value
@@ -734,7 +734,8 @@ def partnership_update(
     # An ended one's end date is checked when it changes: one stored before the
     # rule does not block an edit of the description.
     ending = "end_date" in fields and fields["end_date"] != stored.end_date
-    return _save_partnership(partnership, ending=ending)
+    with refusals.said():  # the run's triggers (`RUN_REFUSALS`), health's, lifecycle's
+        return _save_partnership(partnership, ending=ending)
 
 
 def refuse_stranded(

@@ -24,6 +24,7 @@ from partnerships.models import Measurement, Partnership
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 from tests.forms import opened
 from tests.partnerships.test_measurement_import import HEADER, csv_file, row
+from tests.partnerships.test_measurements_within_run import before_the_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,10 @@ class TestTheEdge:
         ]
 
     def test_a_correction_after_the_end_is_refused_too(self, alice, partnership, monthly):
-        # Recorded before this rule, or before the end date was given.
+        # Recorded before this rule (the database's too: partnerships/0025).
         MeasurementFactory(metric=monthly, period_start=MARCH, value=Decimal("3"))
-        ending(partnership, dt.date(2026, 2, 28))
+        with before_the_rule():
+            ending(partnership, dt.date(2026, 2, 28))
         with pytest.raises(ValidationError):
             record(monthly, MARCH, alice)
         assert monthly.measurements.get().value == Decimal("3")
@@ -150,7 +152,8 @@ class TestTheGrid:
         self, client, alice, partnership, monthly
     ):
         MeasurementFactory(metric=monthly, period_start=dt.date(2026, 5, 1))
-        ending(partnership, dt.date(2026, 2, 28))
+        with before_the_rule():
+            ending(partnership, dt.date(2026, 2, 28))
         client.force_login(alice)
         response = client.get(reverse("partnerships:measurement_grid", args=[partnership.pk]))
         (grid,) = response.context["grids"]
@@ -317,7 +320,8 @@ class TestMovingTheEnd:
 
     def test_an_edit_that_keeps_a_stored_end_is_not_refused(self, alice, recorded):
         # Values stranded before this rule do not block the rest of an edit.
-        ending(recorded, dt.date(2026, 4, 30))
+        with before_the_rule():
+            ending(recorded, dt.date(2026, 4, 30))
         services.partnership_update(
             partnership=stored(recorded), end_date=dt.date(2026, 4, 30), title="Renamed"
         )

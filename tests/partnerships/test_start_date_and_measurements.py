@@ -21,6 +21,7 @@ from partnerships import services
 from partnerships.models import Measurement, Partnership
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 from tests.forms import opened
+from tests.partnerships.test_measurements_within_run import before_the_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,8 @@ class TestTheService:
         # Values stranded before this rule (a start moved then) do not block
         # the rest of the partnership's description; moving the start back
         # over them is the way to see and clear them.
-        Partnership.objects.filter(pk=partnership.pk).update(start_date=dt.date(2026, 9, 1))
+        with before_the_rule():
+            Partnership.objects.filter(pk=partnership.pk).update(start_date=dt.date(2026, 9, 1))
         services.partnership_update(
             partnership=stored(partnership), start_date=dt.date(2026, 9, 1), title="Renamed"
         )
