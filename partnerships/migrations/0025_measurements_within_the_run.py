@@ -7,8 +7,11 @@ end belongs to the run) or ended before its start date (`periods.ended_before`:
 the last day of the period containing it, by its metric's frequency, before the
 start); `Measurement.clean` says it first. A partnership's end or start date is
 refused when it moves past such a value (`services.refuse_stranded` says it
-first, the row locked). Only what changes is checked, as the services check it:
-values stored before this rule block no other edit.
+first, the row locked); so are a metric moved to another objective or given
+another frequency, and an objective moved to another partnership, where that
+would leave its values outside the run (no service moves them). Only what
+changes is checked, as the services check it: values stored before this rule
+block no other edit.
 
 Values are checked once per statement, from its transition table, so that an
 import's COPY of a hundred thousand rows costs one pass over them and a look-up
@@ -113,6 +116,65 @@ CREATE TRIGGER measurements_moved_within_run
     REFERENCING OLD TABLE AS replaced NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION partnerships_measurements_within_run();
 
+-- A metric moved to another objective or given another frequency, an
+-- objective moved to another partnership: no service does either, so their
+-- refusals have no words; the values they hold stay inside the run all the same.
+CREATE FUNCTION partnerships_metric_values_within_run() RETURNS trigger AS $$
+BEGIN
+    IF NEW.objective_id = OLD.objective_id AND NEW.frequency = OLD.frequency THEN
+        RETURN NEW;
+    END IF;
+    PERFORM 1 FROM partnerships_partnership
+     WHERE id = (SELECT partnership_id FROM partnerships_objective WHERE id = NEW.objective_id)
+       FOR SHARE;
+    IF EXISTS (
+        SELECT 1
+          FROM partnerships_measurement m
+          JOIN partnerships_objective o ON o.id = NEW.objective_id
+          JOIN partnerships_partnership p ON p.id = o.partnership_id
+         WHERE m.metric_id = NEW.id
+           AND (m.period_start > p.end_date
+                OR (m.period_start < p.start_date
+                    AND partnerships_period_end(m.period_start, NEW.frequency) < p.start_date))
+    ) THEN
+        RAISE EXCEPTION 'A metric whose values would lie outside its partnership''s run.'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'metric_values_within_run';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER metric_values_within_run
+    BEFORE UPDATE OF objective_id, frequency ON partnerships_outcomemetric
+    FOR EACH ROW EXECUTE FUNCTION partnerships_metric_values_within_run();
+
+CREATE FUNCTION partnerships_objective_values_within_run() RETURNS trigger AS $$
+BEGIN
+    IF NEW.partnership_id = OLD.partnership_id THEN
+        RETURN NEW;
+    END IF;
+    PERFORM 1 FROM partnerships_partnership WHERE id = NEW.partnership_id FOR SHARE;
+    IF EXISTS (
+        SELECT 1
+          FROM partnerships_measurement m
+          JOIN partnerships_outcomemetric t ON t.id = m.metric_id
+          JOIN partnerships_partnership p ON p.id = NEW.partnership_id
+         WHERE t.objective_id = NEW.id
+           AND (m.period_start > p.end_date
+                OR (m.period_start < p.start_date
+                    AND partnerships_period_end(m.period_start, t.frequency) < p.start_date))
+    ) THEN
+        RAISE EXCEPTION 'An objective whose values would lie outside its partnership''s run.'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'objective_values_within_run';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER objective_values_within_run
+    BEFORE UPDATE OF partnership_id ON partnerships_objective
+    FOR EACH ROW EXECUTE FUNCTION partnerships_objective_values_within_run();
+
 CREATE FUNCTION partnerships_run_holds_its_measurements() RETURNS trigger AS $$
 BEGIN
     IF NEW.end_date IS NOT NULL AND NEW.end_date IS DISTINCT FROM OLD.end_date
@@ -152,6 +214,10 @@ CREATE TRIGGER run_holds_its_measurements
 """
 
 BACKWARD = """
+DROP TRIGGER objective_values_within_run ON partnerships_objective;
+DROP FUNCTION partnerships_objective_values_within_run();
+DROP TRIGGER metric_values_within_run ON partnerships_outcomemetric;
+DROP FUNCTION partnerships_metric_values_within_run();
 DROP TRIGGER run_holds_its_measurements ON partnerships_partnership;
 DROP FUNCTION partnerships_run_holds_its_measurements();
 DROP TRIGGER measurements_moved_within_run ON partnerships_measurement;

@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from core import refusals
 from partnerships import measurement_import
 from partnerships.measurement_import import Row
-from partnerships.models import Measurement, Partnership
+from partnerships.models import Measurement, Objective, OutcomeMetric, Partnership
 from partnerships.periods import Frequency, Period
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 
@@ -255,6 +255,74 @@ class TestMovingTheDates:
         other = PartnershipFactory(owner=alice)
         Partnership.objects.filter(pk=other.pk).update(end_date=dt.date(2025, 6, 30))
         assert stored(other).end_date == dt.date(2025, 6, 30)
+
+
+class TestMovingAMetricOrAnObjective:
+    """No service moves them; a write around the services that would leave
+    their values outside the run is refused all the same."""
+
+    @pytest.fixture
+    def ended(self, alice):
+        """Started on 1 January 2025, ended on 28 February 2026."""
+        return PartnershipFactory(
+            owner=alice, start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 2, 28)
+        )
+
+    @pytest.mark.parametrize(
+        ("period_start", "refused"), [(MARCH, True), (dt.date(2026, 2, 1), False)]
+    )
+    def test_a_metric_moved_to_an_objective_of_a_run_its_values_lie_outside(
+        self, monthly, ended, period_start, refused
+    ):
+        MeasurementFactory(metric=monthly, period_start=period_start)
+        there = ObjectiveFactory(partnership=ended)
+        moving = OutcomeMetric.objects.filter(pk=monthly.pk)
+        if refused:
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                moving.update(objective=there)
+            assert refused_by(error) == "metric_values_within_run"
+            assert moving.get().objective == monthly.objective
+        else:
+            moving.update(objective=there)
+            assert moving.get().objective == there
+
+    @pytest.mark.parametrize(("frequency", "refused"), [("monthly", True), ("semiannual", False)])
+    def test_a_metric_given_a_shorter_period_that_ends_before_the_start(
+        self, partnership, frequency, refused
+    ):
+        """An annual value for 2026 belongs to a run started on 1 June 2026; a
+        monthly one for January 2026 would not, a half-year's for H1 would."""
+        annual = MetricFactory(
+            objective=ObjectiveFactory(partnership=partnership), frequency="annual"
+        )
+        MeasurementFactory(metric=annual, period_start=dt.date(2026, 1, 1))
+        dated(partnership, start_date=dt.date(2026, 6, 1))
+        metrics = OutcomeMetric.objects.filter(pk=annual.pk)
+        if refused:
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                metrics.update(frequency=frequency)
+            assert refused_by(error) == "metric_values_within_run"
+            assert metrics.get().frequency == "annual"
+        else:
+            metrics.update(frequency=frequency)
+            assert metrics.get().frequency == frequency
+
+    @pytest.mark.parametrize(
+        ("period_start", "refused"), [(MARCH, True), (dt.date(2026, 2, 1), False)]
+    )
+    def test_an_objective_moved_to_a_run_its_values_lie_outside(
+        self, monthly, ended, period_start, refused
+    ):
+        MeasurementFactory(metric=monthly, period_start=period_start)
+        objectives = Objective.objects.filter(pk=monthly.objective_id)
+        if refused:
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                objectives.update(partnership=ended)
+            assert refused_by(error) == "objective_values_within_run"
+            assert objectives.get().partnership_id == monthly.objective.partnership_id
+        else:
+            objectives.update(partnership=ended)
+            assert objectives.get().partnership == ended
 
 
 class TestValuesStoredBeforeTheRule:
