@@ -87,7 +87,6 @@ from dashboards import readmodel
 from dashboards.models import PortfolioFact, PortfolioTally
 from evaluation.models import Scorecard
 from partnerships.models import (
-    STAGES_BY_FAMILY,
     Agreement,
     Measurement,
     MemberRole,
@@ -97,7 +96,6 @@ from partnerships.models import (
     Partnership,
     PartnershipMember,
     Stage,
-    StageFamily,
 )
 from partnerships.periods import Frequency, Period
 
@@ -255,23 +253,27 @@ def _vary_lifecycle(partnerships: int, last_month: Period) -> None:
         Partnership.objects.filter(id__in=ids).update(stage=stage)
         with _status_moves_lifted():
             Agreement.objects.filter(partnership__in=ids).update(status="negotiating")
-    for ((stage, agreement_status), end_date), ids in ended.items():
-        Partnership.objects.filter(id__in=ids).update(stage=stage, end_date=end_date)
-        Agreement.objects.filter(partnership__in=ids).update(
-            status=agreement_status, expiry_date=end_date
-        )
-    # One statement over the join (the triggers record each row deleted as history).
-    t = {m.__name__: m._meta.db_table for m in (Measurement, OutcomeMetric, Objective, Partnership)}
+    # One statement over the join per group (the triggers record each row
+    # deleted as history). An ended partnership's values after its end go
+    # before the end date is written: PostgreSQL refuses an end date before
+    # recorded values (migration partnerships/0025).
+    t = {m.__name__: m._meta.db_table for m in (Measurement, OutcomeMetric, Objective)}
+    delete = f"""
+        DELETE FROM "{t["Measurement"]}" m
+         USING "{t["OutcomeMetric"]}" om, "{t["Objective"]}" o
+         WHERE m.metric_id = om.id AND om.objective_id = o.id
+           AND o.partnership_id = ANY(%s)
+           AND m.period_start > COALESCE(%s::date, '-infinity'::date)
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            DELETE FROM "{t["Measurement"]}" m
-             USING "{t["OutcomeMetric"]}" om, "{t["Objective"]}" o, "{t["Partnership"]}" p
-             WHERE m.metric_id = om.id AND om.objective_id = o.id AND o.partnership_id = p.id
-               AND (p.stage = ANY(%s) OR m.period_start > p.end_date)
-            """,
-            [[str(s) for s in STAGES_BY_FAMILY[StageFamily.POTENTIAL]]],
-        )
+        potential_ids = [i for ids in potential.values() for i in ids]
+        cursor.execute(delete, [potential_ids, None])  # a potential one has no values yet
+        for ((stage, agreement_status), end_date), ids in ended.items():
+            cursor.execute(delete, [ids, end_date])
+            Partnership.objects.filter(id__in=ids).update(stage=stage, end_date=end_date)
+            Agreement.objects.filter(partnership__in=ids).update(
+                status=agreement_status, expiry_date=end_date
+            )
 
 
 def _add_members(partnerships: int, joined_on: dt.date) -> int:
