@@ -17,6 +17,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.tokens import token_create
+from core import refusals
 from health.models import Round, RoundState
 from partnerships import services
 from partnerships.models import Partnership, StageChange
@@ -221,3 +222,33 @@ class TestTheDatabase:
         else:
             Round.objects.bulk_create([row])
             assert Round.objects.get().opened_on == LATEST
+
+    def test_a_service_meeting_the_end_s_trigger_says_why_next_to_the_end_date(self, checked):
+        # `core.refusals.said`, as `partnership_update` and a stage change save.
+        with pytest.raises(ValidationError) as error, refusals.said():
+            Partnership.objects.filter(pk=checked.pk).update(end_date=FIRST)
+        assert error.value.message_dict == {
+            "end_date": ["Health checks were opened after this date: choose a later date."]
+        }
+        assert stored(checked).end_date is None
+
+    def test_a_service_meeting_the_round_s_trigger_says_why_next_to_its_day(self, alice):
+        # `core.refusals.said`, as `round_open` saves.
+        partnership = PartnershipFactory(owner=alice, end_date=LATEST)
+        row = Round(
+            partnership=partnership,
+            instrument=shipped_instrument(),
+            opened_on=LATEST + dt.timedelta(days=1),
+            closes_on=LATEST + dt.timedelta(days=22),
+            opened_by=alice,
+            state=RoundState.OPEN,
+        )
+        with pytest.raises(ValidationError) as error, refusals.said():
+            row.save()
+        assert error.value.message_dict == {
+            "opened_on": [
+                "The partnership ended before this day: a health check opened after "
+                "its end rates nothing of it."
+            ]
+        }
+        assert not Round.objects.exists()
