@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from core import refusals
-from partnerships import measurement_import
+from partnerships import measurement_import, services
 from partnerships.measurement_import import Row
 from partnerships.models import Measurement, Objective, OutcomeMetric, Partnership
 from partnerships.periods import Frequency, Period
@@ -418,6 +418,25 @@ class TestInWords:
             dt.date(2025, 1, 1),
             None,
         )
+
+    @pytest.mark.parametrize("service", ["measurement_save", "measurement_record"])
+    def test_a_value_saved_as_its_objective_moves_to_an_ended_run(
+        self, alice, partnership, monthly, service
+    ):
+        """The grid's metric, read before a script moved its objective to a
+        partnership that ended in February: the service checks the run it
+        read, PostgreSQL the run the value now belongs to."""
+        assert monthly.objective.partnership == partnership  # as the page read it
+        ended = PartnershipFactory(owner=alice, end_date=dt.date(2026, 2, 28))
+        Objective.objects.filter(pk=monthly.objective_id).update(partnership=ended)
+        with pytest.raises(ValidationError) as error:
+            getattr(services, service)(
+                metric=monthly, period_start=MARCH, value=Decimal("5"), entered_by=alice
+            )
+        assert error.value.message_dict == {
+            "period_start": ["This period began after the partnership ended."]
+        }
+        assert periods(monthly) == []
 
     def test_an_import_saved_around_its_check_names_the_period_not_a_500(
         self, alice, partnership, monthly
