@@ -20,6 +20,7 @@ that says something else than the README and the tests.
 """
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin, messages
@@ -29,7 +30,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -189,7 +190,15 @@ class UserAdmin(BaseUserAdmin):
                 and self._changes_sensitive(request, user)
             ):
                 change = reauthentication_required(change)
-        return change(request, object_id, form_url, extra_context)
+        try:
+            return change(request, object_id, form_url, extra_context)
+        except ReauthenticationRequired:
+            # allauth keeps the form as posted and saves it after the password,
+            # but only when the address it was posted to has no query: the
+            # list's filters the admin carries along are let go.
+            request.GET = QueryDict()
+            request.META["QUERY_STRING"] = ""
+            raise
 
     def _changes_sensitive(self, request, user) -> bool:
         form = self.get_form(request, user, change=True)(request.POST, request.FILES, instance=user)
