@@ -51,15 +51,9 @@ from .periods import Period, ended_before
 
 
 def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
-def _save_named(instance):
-    """`_save` for a row people name uniquely (a partner by its name in its
-    country and its identifiers, an agreement by its reference): one saved by
-    someone else since the check is refused in the check's words."""
+    """Checked, then saved. A unique value (a partner's name in its country,
+    an agreement's reference) that someone else saved since the check is
+    refused in the check's words (`refusals.save_checked`)."""
     instance.full_clean()
     refusals.save_checked(instance)
     return instance
@@ -92,7 +86,7 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
 
 @transaction.atomic
 def partner_create(*, contacts: Iterable[dict] = (), **fields) -> Partner:
-    partner = _save_named(Partner(**fields))
+    partner = _save(Partner(**fields))
     for index, contact in enumerate(contacts):
         try:
             _save(Contact(partner=partner, **contact))
@@ -111,7 +105,7 @@ def partner_update(*, partner: Partner, expected_version: int | None = None, **f
     portfolio_changed.fire_on_commit(
         partnership_ids=list(partner.memberships.values_list("partnership_id", flat=True))
     )
-    return _save_named(partner)
+    return _save(partner)
 
 
 @dataclass
@@ -382,7 +376,7 @@ def agreement_create(
     if fields.get("status") == AgreementStatus.SUPERSEDED:
         # Nothing renews an agreement not yet recorded.
         raise ValidationError({"status": supersede_error(None, None)})
-    agreement = _save_named(Agreement(partnership=partnership, title=title, **fields))
+    agreement = _save(Agreement(partnership=partnership, title=title, **fields))
     _require_members(partnership.pk, parties)
     saved_parties = []
     for index, party in enumerate(parties):
@@ -442,7 +436,7 @@ def agreement_update(
     for name, value in fields.items():
         setattr(agreement, name, value)
     if fields:
-        _save_named(agreement)
+        _save(agreement)
     elif parties or obligations:
         # Only its rows changed: the agreement's version still moves on.
         agreement.save(update_fields=["version", "updated_at"])
