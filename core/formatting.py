@@ -91,7 +91,14 @@ def _compact(value, skeleton: str, *, language: str | None = None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = _local(value).date()
-    locale, pattern = _pattern(language or translation.get_language(), skeleton)
+    return _formatted(value, skeleton, language or translation.get_language())
+
+
+# A dashboard writes the same few dozen periods hundreds of times (each metric's
+# axis and table, the history's): CLDR's formatting of one is the same every time.
+@lru_cache(maxsize=4096)
+def _formatted(value: dt.date, skeleton: str, language: str | None) -> str:
+    locale, pattern = _pattern(language, skeleton)
     return format_date(value, format=pattern, locale=locale)
 
 
