@@ -207,12 +207,15 @@ def _utf16_without_mark(data: bytes) -> str | None:
     if len(sample) < 4 or b"\x00" not in sample:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    # A quarter of one side's bytes at least are zeros, nearly none of the other's.
+    # Sixteen zeros at least on one side (a quarter of a short file's), nearly
+    # none on the other: a file of Arabic or Chinese names has few Latin
+    # characters, but each has its zero on the same side. A stray null or two
+    # in UTF-8 text are not enough.
     for encoding, zeros, others, half in (
         ("utf-16-le", odd, even, len(sample[1::2])),
         ("utf-16-be", even, odd, len(sample[0::2])),
     ):
-        if zeros >= half * 0.25 and others <= zeros * 0.05:
+        if zeros >= min(16, half * 0.25) and others <= zeros * 0.05:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:

@@ -111,6 +111,24 @@ class TestReadingACsv:
         )
         assert table.rows[1:] == [["مستشفى الأمل", "hospital", "JO"], ["Hôpital", "clinic", "FR"]]
 
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+    def test_utf_16_without_a_mark_mostly_in_another_script_is_read(self, encoding):
+        """A file of Arabic names has few Latin characters, and so few zero bytes
+        (a tenth of one side's here): they are still all on that side."""
+        names = ["مستشفى الأمل التخصصي للأطفال والنساء", "جامعة العلوم والتكنولوجيا الأردنية"] * 40
+        rows = "".join(f"{name}\tمستشفى\tJO\r\n" for name in names)
+        data = f"name\tkind\tcountry\r\n{rows}".encode(encoding)
+        side = data[1::2] if encoding == "utf-16-le" else data[0::2]
+        assert side[:2048].count(0) < 0.25 * len(side[:2048])  # the case before refused
+        table = read(data)
+        assert len(table.rows) == 81 and table.rows[80] == [names[79], "مستشفى", "JO"]
+
+    def test_a_stray_null_or_two_in_utf_8_are_still_refused_as_such(self):
+        data = ("name,kind,country\n" + "Clinic,hospital,KE\n" * 200).encode()
+        data = data[:501] + b"\x00" + data[502:1001] + b"\x00" + data[1002:]
+        with pytest.raises(spreadsheets.UnreadableFile, match="hold a null character"):
+            read(data)
+
     def test_bytes_neither_utf_8_nor_windows_1252_get_a_clear_message(self):
         with pytest.raises(spreadsheets.UnreadableFile, match="neither UTF-8 nor Windows-1252"):
             read(b"name,kind,country\n\x81\x8d\x8f,x,KE\n")
