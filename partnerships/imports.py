@@ -225,6 +225,15 @@ def _choice(value: str, choices) -> str | None:
 
 
 @cache
+def _offered(choices, language) -> str:
+    """What a row may give for `choices`, as the reader reads it: each label, with
+    its code where the code is a number (the IATI codelist's "Government (10)")."""
+    return ", ".join(
+        f"{label} ({code})" if code.isdigit() else str(label) for code, label in choices.choices
+    )
+
+
+@cache
 def _country_codes() -> frozenset[str]:
     return frozenset(dict(countries))
 
@@ -288,8 +297,12 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
         if code is None:
             bad(
                 column,
-                gettext("“%(value)s” is not one of the %(column)s offered.")
-                % {"value": value, "column": COLUMN_PLURALS.get(column, column)},
+                gettext("“%(value)s” is not one of the %(column)s offered: %(offered)s.")
+                % {
+                    "value": value,
+                    "column": COLUMN_PLURALS.get(column, column),
+                    "offered": _offered(choices, translation.get_language()),
+                },
             )
         fields[column] = code or ""
     if country := values.get("country", "").strip():

@@ -85,6 +85,23 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_them(client, alice):
     assert b"Mars/Olympus" in response.content
 
 
+def test_a_choice_not_offered_is_told_what_is_offered_in_the_readers_words(client, alice):
+    row = [*GOOD_ROWS[0]]
+    row[2], row[3] = "public", "health"
+    client.force_login(alice)
+    response = client.post(IMPORT, {"file": csv_file([HEADER, row])}, HTTP_ACCEPT_LANGUAGE="fr")
+    messages = {e.column: e.message for e in response.context["result"].errors}
+    assert messages["sector"] == (
+        "« health » ne fait pas partie des secteurs proposés : "
+        "Non lucratif, Industrie, Pouvoirs publics, Universitaire."
+    )
+    assert messages["organisation_type"].startswith(
+        "« public » ne fait pas partie des types d'organisation proposés : "
+        "Pouvoirs publics (10), Collectivité locale (11), "
+    )
+    assert Partner.objects.count() == 0
+
+
 def test_missing_required_values_are_named(client, alice):
     row = [*GOOD_ROWS[0]]
     row[0] = ""
