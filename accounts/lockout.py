@@ -1,11 +1,13 @@
 """django-axes callables: whose account a sign-in attempt is for, and the page
 a locked-out visitor sees."""
 
+import ipaddress
 import logging
 
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessBase
 from axes.utils import reset
+from django.conf import settings
 from django.db.models import Max, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -37,14 +39,41 @@ def username_of_attempt(request, credentials=None) -> str | None:
     return username or login.lower()
 
 
+def _address(request_or_attempt) -> str | None:
+    if isinstance(request_or_attempt, AccessBase):
+        return request_or_attempt.ip_address
+    return getattr(request_or_attempt, "axes_ip_address", None) or get_client_ip_address(
+        request_or_attempt
+    )
+
+
+def is_shared(address: str | None) -> bool:
+    """Whether many people sign in from `address` (settings.ACCORD_SHARED_ADDRESSES:
+    a hospital's NAT or proxy), where failures lock accounts, never the address."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.ACCORD_SHARED_ADDRESSES)
+
+
+def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
+    """What failures count against (django-axes): the account, and the address
+    unless it is one many people share."""
+    if is_shared(_address(request_or_attempt)):
+        return ["username"]
+    return ["username", "ip_address"]
+
+
 def locked_out_until(request, credentials=None):
     """When the lockout of this account or address ends: the cool-off counts
     from the last failed attempt."""
     username = get_client_username(request, credentials)
-    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-    last = AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=address)).aggregate(
-        last=Max("attempt_time")
-    )["last"]
+    address = _address(request)
+    counted = Q(username=username)
+    if not is_shared(address):
+        counted |= Q(ip_address=address)
+    last = AccessAttempt.objects.filter(counted).aggregate(last=Max("attempt_time"))["last"]
     return (last or timezone.now()) + get_cool_off(request)
 
 

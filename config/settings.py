@@ -5,6 +5,7 @@ environment; the defaults are the development ones that `make run` uses.
 """
 
 import datetime as dt
+import ipaddress
 import warnings
 import zoneinfo
 from pathlib import Path
@@ -47,6 +48,19 @@ class Env(environ.Env):
         return config
 
     db = db_url
+
+    def networks(self, var, default=()):
+        """Addresses and networks ("203.0.113.7", "198.51.100.0/24"), or Accord
+        stops at start-up naming the entry it cannot read."""
+        networks = []
+        for entry in self.list(var, default=list(default)):
+            try:
+                networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{var}: {entry!r} is not an address or a network such as 198.51.100.0/24."
+                ) from None
+        return tuple(networks)
 
 
 env = Env()
@@ -296,7 +310,13 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # the admin (Axes → Access attempts), which unlocks at once.
 AXES_FAILURE_LIMIT = env.int("ACCORD_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("ACCORD_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An address locks out after as many failures as an account does, so that one
+# address trying many accounts is stopped. A hospital's staff may all sign in
+# from one address (its NAT or proxy): there, five people mistyping once would
+# lock everyone out. Addresses listed here lock accounts only; allauth's limit
+# per address (ACCOUNT_RATE_LIMITS) still slows a flood of failures from them.
+ACCORD_SHARED_ADDRESSES = env.networks("ACCORD_SHARED_ADDRESSES")
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_of_attempt"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

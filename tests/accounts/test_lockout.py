@@ -2,6 +2,7 @@
 an administrator sees the attempts in the admin and unlocks."""
 
 import datetime as dt
+import ipaddress
 
 import pytest
 import time_machine
@@ -72,6 +73,71 @@ def test_it_locks_out_an_address_that_tries_many_accounts(client, alice):
         response = sign_in(client, "alice", "password")
     assert response.status_code == 429
     assert AccessAttempt.objects.filter(ip_address="127.0.0.1").count() == 5
+
+
+class TestAnAddressManyPeopleShare:
+    """A hospital's staff sign in from its one NAT or proxy address: listed in
+    ACCORD_SHARED_ADDRESSES, it locks accounts only, so five people who each
+    mistype once do not lock everyone out."""
+
+    @pytest.fixture(autouse=True)
+    def shared(self, settings):
+        settings.ACCORD_SHARED_ADDRESSES = (
+            ipaddress.ip_network("198.51.100.0/24"),
+            ipaddress.ip_network("2001:db8::/32"),
+        )
+
+    def attempt(self, address, login, password):
+        return Client(REMOTE_ADDR=address).post(
+            reverse("account_login"), {"login": login, "password": password}
+        )
+
+    @pytest.mark.parametrize("address", ["198.51.100.0", "198.51.100.255", "2001:db8::7"])
+    def test_five_people_mistyping_there_lock_nobody_else_out(self, alice, address):
+        with time_machine.travel(NOW, tick=False):
+            for name in ["amy", "ben", "cat", "dan", "eve", "fay"]:
+                self.attempt(address, name, "guess")
+            response = self.attempt(address, "alice", "password")
+        assert response.status_code == 302
+        assert response.url == "/"
+
+    @pytest.mark.parametrize("address", ["198.51.99.255", "198.51.101.0", "2001:db9::7"])
+    def test_an_address_just_outside_is_locked_as_before(self, alice, address):
+        with time_machine.travel(NOW, tick=False):
+            for name in ["amy", "ben", "cat", "dan", "eve"]:
+                self.attempt(address, name, "guess")
+            response = self.attempt(address, "alice", "password")
+        assert response.status_code == 429
+
+    def test_an_account_is_still_locked_there_and_the_page_says_its_own_time(self, alice):
+        with time_machine.travel(NOW, tick=False):
+            self.attempt("198.51.100.7", "amy", "guess")
+        with time_machine.travel(NOW + dt.timedelta(minutes=10), tick=False):
+            for _ in range(5):
+                self.attempt("198.51.100.7", "alice", "guess")
+            response = self.attempt("198.51.100.8", "alice", "password")
+        assert response.status_code == 429
+        # 15 minutes after alice's last failure; amy's at 09:00 is not hers.
+        assert "Try again after 09:25" in response.content.decode()
+        with time_machine.travel(NOW + dt.timedelta(minutes=10), tick=False):
+            # Someone else at the same address is not held by alice's lockout.
+            bob = UserFactory(username="bob", password="password")
+            assert self.attempt("198.51.100.7", bob.username, "password").status_code == 302
+
+
+@pytest.mark.parametrize("entry", ["198.51.100.0/33", "hospital-nat", "10.0.0.1/24/8"])
+def test_an_unreadable_shared_address_stops_accord_at_start_up_naming_it(monkeypatch, entry):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import env
+
+    monkeypatch.setenv("ACCORD_SHARED_ADDRESSES", f"203.0.113.7,{entry}")
+    with pytest.raises(ImproperlyConfigured) as error:
+        env.networks("ACCORD_SHARED_ADDRESSES")
+    assert str(error.value) == (
+        f"ACCORD_SHARED_ADDRESSES: {entry!r} is not an address or a network such as "
+        "198.51.100.0/24."
+    )
 
 
 def test_an_administrator_sees_the_attempts_and_unlocks(client, alice):
