@@ -488,7 +488,10 @@ def test_an_import_refused_for_its_bad_rows_is_reported_in_french(client, alice)
     assert response.status_code == 400
     text = shown(response)
     assert "Rien n'a été importé : le fichier comporte 4 problèmes." in text
-    assert "« charity » ne fait pas partie des secteurs proposés." in text
+    assert (
+        "« charity » ne fait pas partie des secteurs proposés : "
+        "Non lucratif, Industrie, Pouvoirs publics, Universitaire." in text
+    )
     assert "« Mars/Olympus » n'est pas un fuseau horaire" in text
     assert "Même nom et même pays que la ligne 2 de ce fichier." in text
     assert "Un partenaire portant ce nom existe déjà dans ce pays." in text
