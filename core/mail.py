@@ -28,6 +28,9 @@ def email_send_recorded(*, message: EmailMessage, unrecord: Callable[[], object]
     """Send `message`, whose sending the caller has recorded and committed
     (so not from within a transaction); if the send fails, `unrecord()` takes
     the record back and the error is raised for the caller's retry."""
+    # A subject is one header line: a line break in what it quotes (a title or
+    # a description stored by a script) would fail the send at every retry.
+    message.subject = " ".join(str(message.subject).split())
     try:
         message.send()
     except Exception:
