@@ -1192,11 +1192,15 @@ class Agreement(TimeStamped, Versioned):
                 | Q(document_sha256__regex=r"^[0-9a-f]{64}$", document_size__isnull=False),
                 name="agreement_document_checksummed",
             ),
+            # "unique" is the code Django says next to the constraint's one
+            # field (Model.validate_constraints); without it, a conditional
+            # constraint's refusal is said for no field.
             models.UniqueConstraint(
                 fields=["reference"],
                 condition=~Q(reference=""),
                 name="agreement_reference_unique",
                 violation_error_message=_("Another agreement has this reference."),
+                violation_error_code="unique",
             ),
         ]
 

@@ -371,6 +371,73 @@ class TestNoticePeriod:
         assert not Agreement.objects.exists()
 
 
+class TestReference:
+    """A reference names one agreement: one another agreement has is refused
+    next to the reference, on the new page and the edit page alike."""
+
+    TAKEN = "Another agreement has this reference."
+
+    def test_a_new_agreement_with_a_taken_reference_is_refused_next_to_it_and_kept(
+        self, client, alice, partnership
+    ):
+        AgreementFactory(reference="MOU-2025-01", title="Elsewhere")
+        client.force_login(alice)
+        response = client.post(create_url(partnership), form_data(reference="MOU-2025-01"))
+
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert form.errors["reference"] == [self.TAKEN]
+        assert form.non_field_errors() == []
+        assert b'value="MOU-2025-01"' in response.content
+        assert list(Agreement.objects.values_list("title", flat=True)) == ["Elsewhere"]
+
+    def test_a_new_agreement_with_a_reference_of_its_own_is_saved(self, client, alice, partnership):
+        AgreementFactory(reference="MOU-2025-01", title="Elsewhere")
+        AgreementFactory(reference="", title="Unreferenced")
+        client.force_login(alice)
+        response = client.post(create_url(partnership), form_data(reference="MOU-2025-02"))
+        assert response.status_code == 302
+        again = client.post(create_url(partnership), form_data(reference=""))
+        assert again.status_code == 302
+        assert sorted(Agreement.objects.values_list("reference", flat=True)) == [
+            "",
+            "",
+            "MOU-2025-01",
+            "MOU-2025-02",
+        ]
+
+    def test_an_edit_to_a_taken_reference_is_refused_next_to_it_and_the_stored_one_kept(
+        self, client, alice, partnership
+    ):
+        AgreementFactory(reference="MOU-2025-01", title="Elsewhere")
+        agreement = existing_agreement(partnership)
+        Agreement.objects.filter(pk=agreement.pk).update(reference="MOU-2025-07")
+        client.force_login(alice)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        data = form_data(title="Exchange MoU", status="active", reference="MOU-2025-01")
+        response = client.post(url, data | opened(client, url))
+
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert form.errors["reference"] == [self.TAKEN]
+        assert form.non_field_errors() == []
+        assert form["reference"].value() == "MOU-2025-01"
+        agreement.refresh_from_db()
+        assert (agreement.reference, agreement.version) == ("MOU-2025-07", 1)
+
+    def test_an_edit_that_keeps_its_own_reference_is_saved(self, client, alice, partnership):
+        agreement = existing_agreement(partnership)
+        Agreement.objects.filter(pk=agreement.pk).update(reference="MOU-2025-07")
+        client.force_login(alice)
+        url = reverse("partnerships:agreement_edit", args=[agreement.pk])
+        data = form_data(title="Exchange MoU (kept)", status="active", reference="MOU-2025-07")
+        response = client.post(url, data | opened(client, url))
+
+        assert response.status_code == 302
+        agreement.refresh_from_db()
+        assert (agreement.title, agreement.reference) == ("Exchange MoU (kept)", "MOU-2025-07")
+
+
 class TestEdit:
     def test_it_updates_the_agreement_its_parties_and_obligations(self, client, alice, partnership):
         agreement = existing_agreement(partnership)

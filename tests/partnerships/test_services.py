@@ -260,6 +260,24 @@ class TestAgreementCreate:
             "expiry_date": ["The expiry date must be after the effective date."]
         }
 
+    def test_a_reference_another_agreement_has_is_refused_next_to_the_reference(self, partnership):
+        AgreementFactory(reference="MOU-2026-001", title="Elsewhere")
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_create(
+                partnership=partnership, title="Memorandum", reference="MOU-2026-001"
+            )
+        assert errors_of(excinfo) == {"reference": ["Another agreement has this reference."]}
+        assert list(Agreement.objects.values_list("title", flat=True)) == ["Elsewhere"]
+
+    def test_a_change_to_a_reference_another_agreement_has_is_refused_next_to_it(self, partnership):
+        AgreementFactory(reference="MOU-2026-001", title="Elsewhere")
+        agreement = AgreementFactory(partnership=partnership, reference="MOU-2026-002")
+        with pytest.raises(ValidationError) as excinfo:
+            services.agreement_update(agreement=agreement, fields={"reference": "MOU-2026-001"})
+        assert errors_of(excinfo) == {"reference": ["Another agreement has this reference."]}
+        agreement.refresh_from_db()
+        assert (agreement.reference, agreement.version) == ("MOU-2026-002", 1)
+
     def test_it_saves_nothing_when_an_obligation_is_invalid(self, partnership):
         with pytest.raises(ValidationError):
             services.agreement_create(
