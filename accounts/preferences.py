@@ -8,21 +8,17 @@ outside a request (an email, a PDF made by the worker) runs inside
 
 import contextlib
 import zoneinfo
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.zones import time_zone_names
+
 
 def language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
-
-
-@cache
-def time_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def not_a_time_zone(value: str) -> ValidationError:

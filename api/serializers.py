@@ -20,8 +20,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from accounts.preferences import not_a_time_zone, time_zone_names
+from accounts.preferences import not_a_time_zone
 from core.numbers import parse_decimal, parse_whole
+from core.zones import time_zone_names
 from evaluation.codes import flag_text
 from evaluation.models import Rating, Scorecard
 from evaluation.review import REVIEW_TEXT_MAX_LENGTH

@@ -19,10 +19,16 @@ from django.utils.translation import gettext
 from core.formatting import cldr_names
 from core.text import sort_key
 
+# Names in the system's zone database that are no place's zone: "localtime" is
+# whatever the server is set to, "Factory" a placeholder whose clocks read "-00".
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
 
 @cache
-def _names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+def time_zone_names() -> frozenset[str]:
+    """Every zone a person, a partner or a file may name, by its IANA name: read
+    from the system's zone files once (some 10 ms), never for each row or field."""
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def _canonical(zone: str) -> str:
@@ -62,7 +68,7 @@ def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
     a zone chosen under another of its names, is offered too, so that a form
     shows it chosen."""
     choices = _choices(translation.get_language())
-    if current and current in _names() and current not in {value for value, _ in choices}:
+    if current and current in time_zone_names() and current not in {value for value, _ in choices}:
         choices = sorted(
             [*choices, (current, time_zone_name(current))], key=lambda choice: _order(*choice)
         )
@@ -71,7 +77,7 @@ def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=16)
 def _choices(language: str | None) -> list[tuple[str, str]]:
-    names = _names()
+    names = time_zone_names()
     zones = {zone for zone in names if _canonical(zone) == zone or _canonical(zone) not in names}
     return sorted(((zone, _name(zone, language)) for zone in zones), key=lambda c: _order(*c))
 

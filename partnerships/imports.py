@@ -10,7 +10,6 @@ thousand partners cost a few statements, not ten thousand round trips.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -26,6 +25,7 @@ from openpyxl import load_workbook
 from core import refusals, spreadsheets
 from core.copy import insert_with_history
 from core.formatting import cldr_locale
+from core.zones import time_zone_names
 
 from .geography import language_codes, language_names
 from .identifiers import normalize_iati_id, normalize_ror_id
@@ -201,12 +201,6 @@ def header_error(rows, required, columns) -> RowError | None:
 
 
 @cache
-def _time_zones() -> frozenset[str]:
-    # Read from the system's zone files (10 ms): once, never for every row.
-    return frozenset(zoneinfo.available_timezones())
-
-
-@cache
 def _choice_codes(choices, language) -> dict[str, str]:
     """Each code of `choices` by its code and its label, case-folded: the label
     in English (as the template and the README give it) and in the reader's language."""
@@ -315,7 +309,7 @@ def _parse(number: int, values: dict[str, str]) -> tuple[dict, list[RowError]]:
                 % {"value": country},
             )
     if time_zone := values.get("time_zone", "").strip():
-        if time_zone in _time_zones():
+        if time_zone in time_zone_names():
             fields["time_zone"] = time_zone
         else:
             bad(

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core import zones
 from partnerships import imports
 from partnerships.models import EXPERTISE_MAX_AREAS, Partner
 from tests.factories import PartnerFactory
@@ -432,7 +433,7 @@ def test_the_system_time_zones_are_read_once_however_many_rows(monkeypatch, coun
 
     available = zoneinfo.available_timezones
     monkeypatch.setattr(zoneinfo, "available_timezones", counted)
-    imports._time_zones.cache_clear()
+    zones.time_zone_names.cache_clear()
     rows = [[f"Clinic {number}", *GOOD_ROWS[0][1:]] for number in range(count)]
     parsed, errors = imports.check([HEADER, *rows])
     assert errors == [] and len(parsed) == count
