@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.preferences import organisation_time_zone
 from core import charts
 from core.dates import EARLIEST, latest_plausible
 from core.formatting import short_month
@@ -202,7 +203,7 @@ def _offsets(zones: list[ZoneInfo], day: dt.date) -> tuple:
 def working_hours(zone_names: list[str], *, today: dt.date) -> WorkingHours:
     """The office hours our organisation shares with every given zone, today and
     after the next change of daylight saving time on either side."""
-    zones = [ZoneInfo(settings.ACCORD_ORGANISATION_TIME_ZONE)]
+    zones = [organisation_time_zone()]
     zones += [ZoneInfo(name) for name in dict.fromkeys(zone_names)]
     now = shared_working_hours(zones, on=today)
     offsets = _offsets(zones, today)
