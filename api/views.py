@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -449,12 +450,23 @@ def _leads_some(request) -> None:
         raise exceptions.PermissionDenied(_("Only the partnership's owner and co-leads change it."))
 
 
-def _parent(model, data: dict, name):
-    """The record the checked body (`data`, from `_valid`) names as `name` (a
-    partnership, an objective): a field error when there is none; everyone who
-    reads sees them all. The id as its serializer read it, not as it was
-    written: "12.0" is 12."""
-    parent = model.objects.filter(pk=data[name]).first()
+def _named(model, request, serializer_class, name):
+    """The record the body names as `name` (a partnership, an objective), read
+    ahead of the rest of the body: the caller's rights on it come first, then
+    the key (`rights_checked`), then the body, as on every POST. The id as its
+    serializer reads it ("12.0" is 12). None when the body names none; the
+    body's check, then `_parent`, say why."""
+    data = request.data if isinstance(request.data, dict) else {}
+    try:
+        pk = serializer_class().fields[name].run_validation(data.get(name, empty))
+    except exceptions.ValidationError:
+        return None
+    return model.objects.filter(pk=pk).first()
+
+
+def _parent(parent, name):
+    """`parent` (from `_named`) once the body is checked, so its id is well
+    formed: a field error when it names none. Everyone who reads sees them all."""
     if parent is None:
         raise exceptions.ValidationError({name: [_("No %(name)s has this id.") % {"name": name}]})
     return parent
@@ -473,10 +485,17 @@ class ObjectiveViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request):
         """Add an objective to a partnership the caller owns or co-leads, as its page does."""
         _leads_some(request)
-        checked = _valid(serializers.ObjectiveWriteSerializer, request)
-        partnership = _parent(Partnership, checked, "partnership")
-        partnership_rights.require_edit(request.user, partnership)
+        partnership = _named(
+            Partnership, request, serializers.ObjectiveWriteSerializer, "partnership"
+        )
+        if partnership is not None:
+            partnership_rights.require_edit(request.user, partnership)
+        # Whether or not it names one: a body naming no partnership that
+        # exists has no answer stored (partnerships are never deleted), so
+        # its key, used before, can only be refused as reused.
         rights_checked(request)
+        _valid(serializers.ObjectiveWriteSerializer, request)
+        partnership = _parent(partnership, "partnership")
         data = {k: v for k, v in request.data.items() if k != "partnership"}
         (form,) = _by_forms((ObjectiveForm, data, "", {}))
         objective = services.objective_create(
@@ -499,10 +518,12 @@ class MetricViewSet(mixins.CreateModelMixin, ReadViewSet):
     def create(self, request):
         """Add a metric to an objective of a partnership the caller owns or co-leads."""
         _leads_some(request)
-        checked = _valid(serializers.MetricWriteSerializer, request)
-        objective = _parent(Objective, checked, "objective")
-        partnership_rights.require_edit(request.user, objective.partnership)
-        rights_checked(request)
+        objective = _named(Objective, request, serializers.MetricWriteSerializer, "objective")
+        if objective is not None:
+            partnership_rights.require_edit(request.user, objective.partnership)
+        rights_checked(request)  # as for an objective
+        _valid(serializers.MetricWriteSerializer, request)
+        objective = _parent(objective, "objective")
         data = {k: v for k, v in request.data.items() if k != "objective"}
         (form,) = _by_forms((MetricForm, data, "", {"objective": objective}))
         metric = services.metric_create(

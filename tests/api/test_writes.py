@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role
-from api.models import ApiToken
+from api.models import ApiToken, IdempotentRequest
 from partnerships.models import (
     Objective,
     OutcomeMetric,
@@ -581,6 +581,94 @@ def test_an_objective_created_again_with_its_idempotency_key_is_created_once(
     )
     assert metric.status_code == 422
     assert not OutcomeMetric.objects.filter(name="Midwives trained").exists()
+
+
+def first_of_kin(kind, ours):
+    """Where a keyed create of `kind` goes, its body, its model and the field
+    naming the record it is added to."""
+    if kind == "objectives":
+        return "/api/v1/objectives/", new_objective(ours), Objective, "partnership"
+    objective = ObjectiveFactory(partnership=ours)
+    return "/api/v1/metrics/", new_metric(objective), OutcomeMetric, "objective"
+
+
+NAMED = {"objectives": "title", "metrics": "name"}
+
+# Another body, refused for its fields were it sent under a new key.
+OTHER_BODIES = {
+    "bad weight": lambda body, named, parent: {**body, "weight": "heavy"},
+    "blank name": lambda body, named, parent: {**body, named: ""},
+    "unknown field": lambda body, named, parent: {**body, "colour": "green"},
+    "no parent": lambda body, named, parent: {k: v for k, v in body.items() if k != parent},
+    "parent not an id": lambda body, named, parent: {**body, parent: "first"},
+    "no such parent": lambda body, named, parent: {**body, parent: 999_999},
+}
+
+
+@pytest.mark.parametrize("kind", ["objectives", "metrics"])
+@pytest.mark.parametrize("other", OTHER_BODIES.values(), ids=OTHER_BODIES)
+def test_a_key_reused_with_another_body_is_refused_as_reused_whatever_that_body(
+    kind, other, client_for, alice, ours
+):
+    """As on every other POST: the caller's rights first, then the key (422),
+    then the body; not the body's 400 before the key's 422. Nothing is
+    written, and the key keeps its first answer."""
+    url, body, model, parent = first_of_kin(kind, ours)
+    client = client_for(alice)
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201, first.content
+    rows = set(model.objects.values_list("pk", flat=True))
+
+    reused = client.post(
+        url, other(body, NAMED[kind], parent), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+
+    assert reused.status_code == 422, reused.content
+    assert reused.json()["type"] == "urn:accord:problem:idempotency_key_reused"
+    assert set(model.objects.values_list("pk", flat=True)) == rows
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert set(model.objects.values_list("pk", flat=True)) == rows
+    assert IdempotentRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["objectives", "metrics"])
+@pytest.mark.parametrize("weight", ["3", "heavy"])
+def test_a_key_reused_for_a_record_one_may_not_change_is_refused_for_the_rights_first(
+    kind, weight, client_for, alice, ours, theirs
+):
+    url, body, model, parent = first_of_kin(kind, ours)
+    client = client_for(alice)
+    assert client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 201
+    rows = set(model.objects.values_list("pk", flat=True))
+    elsewhere = theirs if kind == "objectives" else ObjectiveFactory(partnership=theirs)
+
+    refused = client.post(
+        url,
+        {**body, parent: elsewhere.pk, "weight": weight},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-2",
+    )
+
+    assert refused.status_code == 403, refused.content
+    assert set(model.objects.values_list("pk", flat=True)) == rows
+
+
+@pytest.mark.parametrize("kind", ["objectives", "metrics"])
+@pytest.mark.parametrize("other", OTHER_BODIES.values(), ids=OTHER_BODIES)
+def test_a_bad_body_under_a_new_key_is_refused_for_its_fields_and_writes_nothing(
+    kind, other, client_for, alice, ours
+):
+    url, body, model, parent = first_of_kin(kind, ours)
+    rows = set(model.objects.values_list("pk", flat=True))
+
+    refused = client_for(alice).post(
+        url, other(body, NAMED[kind], parent), format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
+
+    assert refused.status_code == 400, refused.content
+    assert set(model.objects.values_list("pk", flat=True)) == rows
+    assert not IdempotentRequest.objects.exists()
 
 
 def test_a_replayed_create_carries_the_first_answers_etag(client_for, alice):
