@@ -30,7 +30,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -194,10 +194,15 @@ class UserAdmin(BaseUserAdmin):
             return change(request, object_id, form_url, extra_context)
         except ReauthenticationRequired:
             # allauth keeps the form as posted and saves it after the password,
-            # but only when the address it was posted to has no query: the
-            # list's filters the admin carries along are let go.
-            request.GET = QueryDict()
+            # but only when the address it comes back to (read from the query
+            # string) has no query. The query itself it keeps with the form
+            # (request.GET), so the list's filters the admin carries along
+            # (`_changelist_filters`) still lead back to the list as filtered.
+            # Read before the query string is emptied: request.GET is read
+            # from it when first asked for.
+            query = request.GET
             request.META["QUERY_STRING"] = ""
+            request.GET = query
             raise
 
     def _changes_sensitive(self, request, user) -> bool:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import Role, User
 from tests.factories import signed_in_again
@@ -193,6 +194,30 @@ class TestWhatAsksForThePasswordAgain:
         assert done.status_code == 302
         nora.refresh_from_db()
         assert nora.email == "taken@elsewhere.example"
+
+    @pytest.mark.parametrize("button", ["_save", "_continue"])
+    def test_after_the_password_the_change_is_saved_and_the_list_keeps_its_filters(
+        self, client, adam, nora, button
+    ):
+        """The password comes between, and the admin goes on where it would
+        have gone without it (a job title, which asks nothing): to the list of
+        users as it was filtered, or back to the user, still carrying them."""
+        client.force_login(adam)
+        filters = urlencode({"_changelist_filters": "is_active__exact=1&q=no"})
+        url = f"{reverse('admin:accounts_user_change', args=[nora.pk])}?{filters}"
+        without = client.post(url, posted(nora, job_title="Data steward") | {button: "1"})
+        assert without.status_code == 302
+        nora.refresh_from_db()
+
+        asked = client.post(url, posted(nora, email="taken@elsewhere.example") | {button: "1"})
+        assert asked["Location"].startswith(reverse("account_reauthenticate"))
+        done = client.post(asked["Location"], {"password": "password"})
+
+        nora.refresh_from_db()
+        assert (nora.email, nora.job_title) == ("taken@elsewhere.example", "Data steward")
+        assert done.status_code == 302
+        assert done["Location"] == without["Location"]
+        assert "is_active__exact" in done["Location"]
 
     def test_a_session_alone_gives_no_role(self, client, adam, nora):
         client.force_login(adam)
