@@ -6,6 +6,7 @@ from django.urls import reverse
 from health import services
 from health.models import Factor, Instrument, Statement
 from tests.health.builders import shipped_instrument
+from tests.locks import second_while_first_commits
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,40 @@ def test_a_translation_that_is_no_text_is_refused_next_to_it_not_a_500(admin_cli
     assert shown in response.content.decode()
     factor.refresh_from_db()
     assert factor.translations == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_version_another_administrator_makes_at_the_same_moment_is_said_in_words(
+    client, adam
+):
+    """Both number theirs after the latest version, 2; the admin's waits on
+    the other's and is refused in the check's words, on the list, not with a
+    server error; one draft is made, its factors and statements copied once."""
+    shipped = shipped_instrument()
+    client.force_login(adam)
+    changelist = reverse("admin:health_instrument_changelist")
+    answers = []
+
+    refused = second_while_first_commits(
+        lambda: services.instrument_new_version(instrument=shipped),
+        lambda: answers.append(
+            client.post(
+                changelist,
+                {"action": "new_version", "_selected_action": [shipped.pk]},
+                follow=True,
+            )
+        ),
+    )
+
+    assert refused is None
+    (answer,) = answers
+    assert answer.status_code == 200
+    assert [str(message) for message in answer.context["messages"]] == [
+        f"{shipped}: This instrument already has a version with this number."
+    ]
+    draft = Instrument.objects.get(name__iexact=shipped.name, version=2)
+    assert Instrument.objects.filter(name__iexact=shipped.name).count() == 2
+    assert draft.factors.count() == shipped.factors.count()
+    assert Statement.objects.filter(factor__instrument=draft).count() == (
+        Statement.objects.filter(factor__instrument=shipped).count()
+    )
