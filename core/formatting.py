@@ -150,6 +150,13 @@ def typed_number(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
+def grouped(count: int) -> str:
+    """`10,000`, `10 000`, `10.000`: a count of rows or records as the reader's
+    language groups its thousands (Django's formats), where a bare 10000 is
+    hard to read at a glance."""
+    return number_format(count, force_grouping=True)
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.preferences import in_users_locale
+from core.formatting import grouped
 from ops.outbox import outbox_enqueue
 
 from . import permissions, tasks
@@ -35,11 +36,13 @@ def imported_message(*, kind: str, created: int, updated: int = 0) -> str:
     """What a finished import says, in the request or from the worker."""
     if kind == ImportKind.PARTNERS:
         return ngettext("%(count)s partner imported.", "%(count)s partners imported.", created) % {
-            "count": created
+            "count": grouped(created)
         }
     return _("Measurements imported: %(created)s, %(updated)s.") % {
-        "created": ngettext("%(count)s created", "%(count)s created", created) % {"count": created},
-        "updated": ngettext("%(count)s updated", "%(count)s updated", updated) % {"count": updated},
+        "created": ngettext("%(count)s created", "%(count)s created", created)
+        % {"count": grouped(created)},
+        "updated": ngettext("%(count)s updated", "%(count)s updated", updated)
+        % {"count": grouped(updated)},
     }
 
 

@@ -4,6 +4,7 @@
 
 from django import template
 
+from core.formatting import grouped as grouped_text
 from core.numbers import percent_text, score_text
 
 register = template.Library()
@@ -19,3 +20,9 @@ def score(value) -> str:
 def percent(fraction) -> str:
     """A fraction (or its text, as stored in a scorecard's JSON) as a whole percentage."""
     return percent_text(fraction)
+
+
+@register.filter
+def grouped(count) -> str:
+    """A count with its thousands grouped as the reader's language groups them."""
+    return grouped_text(count)

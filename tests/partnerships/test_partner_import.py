@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core import zones
@@ -301,9 +302,48 @@ def test_the_job_page_polls_with_the_rows_checked_while_the_worker_runs(
         reverse("partnerships:import_job", args=[job.pk]), headers={"HX-Request": "true"}
     )
     content = polled.content.decode()
-    assert "3000 of 10000 rows checked" in content
+    assert "3,000 of 10,000 rows checked" in content
     assert "accord-w-30" in content and 'hx-trigger="every 1s"' in content
     assert "HX-Refresh" not in polled
+    page = client.get(reverse("partnerships:import_job", args=[job.pk])).content.decode()
+    assert "A file of about 10,000 rows, uploaded" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "progress", "about", "done"),
+    [
+        (
+            "fr",
+            "3\xa0000 lignes vérifiées sur 10\xa0000",
+            "environ 10\xa0000 lignes",
+            "12\xa0345 partenaires",
+        ),
+        ("es", "3\xa0000 de 10\xa0000", "unas 10\xa0000 filas", "12\xa0345 socios"),
+        ("pt", "3.000 de 10.000", "cerca de 10.000 linhas", "12.345 parceiros"),
+    ],
+)
+def test_the_job_page_groups_thousands_as_the_readers_language_does(
+    client, alice, settings, tmp_path, language, progress, about, done
+):
+    from partnerships import import_jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    alice.language = language
+    alice.save(update_fields=["language"])
+    job = import_jobs.import_job_start(
+        kind="partners", upload=csv_file([HEADER, *GOOD_ROWS]), user=alice
+    )
+    job.status, job.checked, job.rows = "checking", 3000, 10000
+    job.save()
+    client.force_login(alice)
+    url = reverse("partnerships:import_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert progress in page and about in page
+    # The bar is named for screen readers in the reader's language too.
+    assert 'aria-label="Rows checked"' not in page
+    with translation.override(language):
+        message = import_jobs.imported_message(kind="partners", created=12345)
+    assert done in message
 
 
 def test_a_partner_saved_meanwhile_by_someone_else_saves_nothing(alice, monkeypatch):
