@@ -511,7 +511,9 @@ class MeasurementRowSerializer(StrictSerializer):
         help_text=(
             "The `version` of the value as read (0: the period had none): the row is "
             "refused if someone has entered, changed or cleared it since, as a grid "
-            "cell is. Without it the row corrects whatever is stored."
+            "cell is. Without it the row may record a period that has no value, or "
+            "repeat the value recorded (which changes nothing), but a row that would "
+            "change a recorded value is refused, naming its value and version."
         ),
     )
 

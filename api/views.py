@@ -390,7 +390,8 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         """Record or correct measurements by (metric, period), all or none.
 
         Each metric must be an active metric of this partnership; every bad row
-        is named in `errors`, and nothing is saved unless every row is good.
+        is named in `errors`, and nothing is saved unless every row is good. A
+        row changes a recorded value only with the `version` it read of it.
         """
         partnership = self._editable(request, pk)
         rights_checked(request)
@@ -417,7 +418,7 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
                     }
                 )
             seen[key] = index_of[id(row)]
-            measurement, corrected = services.measurement_save(
+            measurement, saved = services.measurement_save(
                 metric=metric,
                 period_start=row["period_start"],
                 value=row["value"],
@@ -425,7 +426,8 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
                 evidence=row.get("evidence", ""),
                 expected_version=row.get("version"),
             )
-            counts["updated" if corrected else "created"] += 1
+            if saved != services.Saved.UNCHANGED:  # a row repeating the value counts in neither
+                counts[saved] += 1
             return measurement
 
         index_of = {id(row): index for index, row in enumerate(rows)}

@@ -7,8 +7,14 @@ a number, no metric and period twice in the file) with the model's own
 validation, in memory: the metrics and the values already recorded are loaded
 once, so the check costs the same few queries for ten rows or a hundred
 thousand. Only a file without a single error is saved, in one transaction, by
-COPY (new values) and bulk UPDATEs (corrections), with their history. A value
-for a metric and period already recorded corrects that value.
+COPY (new values) and bulk UPDATEs (corrections), with their history.
+
+A row changes a value already recorded only when it gives the `version` of that
+value it was made from (the template carries it), and only if no one changed
+the value since; a row without one may record a period that has none, or repeat
+the value recorded, which changes nothing (`services.measurement_changes`, the
+grid's and the API's rule too). A file made from an older copy is thus refused,
+naming each row, never saved over what someone entered since.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from django.utils.translation import gettext as _
 
 from core import refusals, spreadsheets
 from core.copy import insert_with_history
+from core.formatting import typed_number
 from core.numbers import parse_decimal, parse_whole, reads_two_ways
+from core.versioning import StaleVersion
 
 from .imports import (
     MAX_SIZE,
@@ -41,14 +49,23 @@ from .imports import (
 )
 from .models import Measurement, OutcomeMetric
 from .periods import last_closed_period
-from .services import hold_run
+from .services import hold_run, measurement_changes
 
 __all__ = ["MAX_SIZE", "ImportFileError", "RowError"]
 
 # Rows per statement of the corrections' bulk UPDATE.
 BATCH_SIZE = 2000
 
-COLUMNS = ["metric_id", "metric", "unit", "frequency", "period_start", "value", "evidence"]
+COLUMNS = [
+    "metric_id",
+    "metric",
+    "unit",
+    "frequency",
+    "period_start",
+    "value",
+    "evidence",
+    "version",
+]
 REQUIRED = {"metric_id", "period_start", "value"}
 # Model fields named by the file's columns; anything else is the row's as a whole.
 FIELD_COLUMNS = {
@@ -68,6 +85,7 @@ class Row:
     value: Decimal
     evidence: str
     stored: Measurement | None  # the value this row corrects
+    changes: bool = True  # False: the value and evidence stored, repeated
 
 
 @dataclass
@@ -86,20 +104,35 @@ def active_metrics(partnership):
 
 
 def template_rows(partnership, today: dt.date | None = None) -> list[list[str]]:
-    """A row per active metric, for the last closed period, the value left to fill in."""
+    """A row per active metric, for the last closed period: its value and
+    evidence as recorded (blank to fill in when there is none) and their
+    version (0: none), so that the file, edited and uploaded, corrects what it
+    showed, and is refused for a value someone changed after it was made."""
     today = today or timezone.localdate()
-    return [
-        [
-            str(metric.pk),
-            metric.name,
-            metric.unit,
-            metric.frequency,
-            last_closed_period(today, metric.frequency).start.isoformat(),
-            "",
-            "",
-        ]
-        for metric in active_metrics(partnership)
-    ]
+    metrics = list(active_metrics(partnership))
+    periods = {metric.pk: last_closed_period(today, metric.frequency).start for metric in metrics}
+    stored = {
+        (measurement.metric_id, measurement.period_start): measurement
+        for measurement in Measurement.objects.filter(
+            metric__in=metrics, period_start__in=set(periods.values())
+        ).order_by()
+    }
+    rows = []
+    for metric in metrics:
+        recorded = stored.get((metric.pk, periods[metric.pk]))
+        rows.append(
+            [
+                str(metric.pk),
+                metric.name,
+                metric.unit,
+                metric.frequency,
+                periods[metric.pk].isoformat(),
+                f"{recorded.value.normalize():f}" if recorded else "",
+                recorded.evidence if recorded else "",
+                str(recorded.version if recorded else 0),
+            ]
+        )
+    return rows
 
 
 def template_csv(partnership) -> bytes:
@@ -167,6 +200,10 @@ def check(
         if decimal_comma
         else _("“%(value)s” is not a number written with a decimal point, e.g. 12.5.")
     )
+    not_a_version = _(
+        "“%(value)s” is not a version: give the version the template gives, 0 for a period "
+        "without a value, or leave it blank."
+    )
     not_a_date = (
         _("“%(value)s” is not a date written YYYY-MM-DD or DD.MM.YYYY.")
         if decimal_comma
@@ -229,6 +266,12 @@ def check(
         value = parse_decimal(values["value"], decimal_comma=decimal_comma)
         if value is None:
             bad("value", not_a_number % {"value": values["value"]})
+        version = None
+        if text := values.get("version", ""):
+            version = parse_whole(text)
+            if version is None or version < 0 or reads_two_ways(text, decimal_comma=decimal_comma):
+                version = None
+                bad("version", not_a_version % {"value": text})
         if metric is None:
             errors += row_errors
             continue
@@ -269,6 +312,20 @@ def check(
             )
         elif period_start is not None:
             seen[key] = number
+        changes = True
+        if not row_errors:
+            stored = existing.get(key)
+            try:
+                changes = measurement_changes(
+                    stored,
+                    value=value,
+                    evidence=values.get("evidence", ""),
+                    expected_version=version,
+                )
+            except StaleVersion:
+                bad("version", _stale(stored, version))
+            except ValidationError as error:
+                bad("version", " ".join(error.messages))
         errors += row_errors
         if not row_errors:
             parsed.append(
@@ -279,6 +336,7 @@ def check(
                     value,
                     values.get("evidence", ""),
                     stored=existing.get(key),
+                    changes=changes,
                 )
             )
     if progress:
@@ -286,6 +344,19 @@ def check(
     if not parsed and not errors:
         errors.append(RowError(2, "value", gettext("The file has no values to import."), ""))
     return parsed, errors
+
+
+def _stale(stored: Measurement | None, version: int) -> str:
+    """A row made from another version of its period's value than the one stored."""
+    if stored is None:
+        return gettext(
+            "This period’s value was cleared since version %(version)s; give version 0 to "
+            "record it again."
+        ) % {"version": version}
+    return gettext(
+        "This period’s value is now %(value)s (version %(current)s), not version "
+        "%(version)s as in the file; give version %(current)s to replace it."
+    ) % {"value": typed_number(stored.value), "current": stored.version, "version": version}
 
 
 def _meanwhile() -> str:
@@ -333,11 +404,13 @@ def measurements_save(*, parsed: list[Row], user) -> MeasurementImportResult:
         )
         for row in fresh
     ]
-    corrected = [row.stored for row in parsed if row.stored is not None]
+    # A row repeating the value stored writes nothing: a page showing that
+    # value stays at its version.
+    corrected = [row.stored for row in parsed if row.stored is not None and row.changes]
     # A bulk UPDATE does not run `auto_now`.
     now = timezone.now()
     for row in parsed:
-        if row.stored is not None:
+        if row.stored is not None and row.changes:
             row.stored.value = row.value
             row.stored.entered_by = user
             row.stored.updated_at = now

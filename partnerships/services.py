@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -20,7 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext, ngettext
 
 from core import refusals
-from core.formatting import day
+from core.formatting import day, typed_number
 from core.history import because
 from core.text import shows_nothing
 from core.versioning import StaleVersion, claim, refuse_stale
@@ -625,6 +626,46 @@ def partnership_change_stage(
     return change
 
 
+class Saved(StrEnum):
+    """What `measurement_save` did with a period's value."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"  # the value and evidence were those stored: nothing written
+
+
+def measurement_changes(
+    stored: Measurement | None, *, value: Decimal, evidence: str, expected_version: int | None
+) -> bool:
+    """Whether saving `value` (and `evidence`; empty keeps what is stored) for
+    a period whose value is `stored` (None: none) changes what is stored.
+
+    Refused (StaleVersion) when the writer read another version than the one
+    stored (0: none), as a grid cell is. A writer that names no version (a
+    file, a client, that never read one) may record a period without a value
+    or repeat the value recorded, but never change a recorded value: it would
+    write over, unseen, what someone else entered or corrected since its copy
+    was made (ValidationError on `version`). The grid, the API and the file
+    import all ask here."""
+    refuse_stale(stored, expected_version=expected_version)
+    if stored is None:
+        return True
+    if value == stored.value and evidence in ("", stored.evidence):
+        return False
+    if expected_version is None:
+        raise ValidationError(
+            {
+                "version": gettext(
+                    "A value is already recorded for this period (%(value)s, version "
+                    "%(version)s); give its version to replace it."
+                )
+                % {"value": typed_number(stored.value), "version": stored.version}
+            },
+            code="recorded",
+        )
+    return True
+
+
 @transaction.atomic
 def measurement_save(
     *,
@@ -634,14 +675,16 @@ def measurement_save(
     entered_by,
     evidence="",
     expected_version: int | None = None,
-) -> tuple[Measurement, bool]:
+) -> tuple[Measurement, Saved]:
     """Record a period's value, or correct the one already recorded.
 
-    Returns the measurement and whether it was a correction. Empty evidence
+    Returns the measurement and what was done (`Saved`). Empty evidence
     keeps what was recorded before. (`measurement_record` refuses a second
     value; the grid and the import mean a correction when they type over one.)
     `expected_version` is the version of the value the grid showed, 0 for none:
     a value entered, changed or cleared since is refused (StaleVersion).
+    Without it, a recorded value is only repeated, never changed
+    (`measurement_changes`).
     """
     hold_run(metric.objective.partnership)
     stored = _measurement_at(metric, period_start, expected_version)
@@ -651,25 +694,30 @@ def measurement_save(
             # between the look-up above and this insert, only the insert is undone.
             with transaction.atomic():
                 measurement = _record(metric, period_start, value, entered_by, evidence)
-            return measurement, False
+            return measurement, Saved.CREATED
         except (IntegrityError, ValidationError) as error:
             # The unique (metric, period_start) refused the insert, or its
             # validation found the other request's row once it committed:
-            # this write corrects that value instead, locked, version checked
-            # (a grid cell shown empty is stale now). Any other refusal finds
-            # no row and is raised as it was, in words if the database's (a
-            # period outside the run: `RUN_REFUSALS`).
+            # this write is then one over that value, locked, version checked
+            # (a grid cell shown empty is stale now; a write naming no version
+            # may only repeat it). Any other refusal finds no row and is raised
+            # as it was, in words if the database's (a period outside the run:
+            # `RUN_REFUSALS`).
             stored = _measurement_at(metric, period_start, expected_version)
             if stored is None:
                 if isinstance(error, IntegrityError) and (refused := refusals.refusal(error)):
                     raise refused from error
                 raise
+    if not measurement_changes(
+        stored, value=value, evidence=evidence, expected_version=expected_version
+    ):
+        return stored, Saved.UNCHANGED
     stored.version += 1
     stored.value = value
     stored.entered_by = entered_by
     if evidence:
         stored.evidence = evidence
-    return _save(stored), True
+    return _save(stored), Saved.UPDATED
 
 
 def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:

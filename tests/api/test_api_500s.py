@@ -3,7 +3,6 @@ JSON holding half of a character, and two writes recording the same empty
 period at the same moment."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -105,7 +104,8 @@ class TestHalfACharacter:
 
 class TestMeasurementRecordedMeanwhile:
     """Another request records the period between this write's look-up and its
-    insert: this write corrects the value, as if it had come second."""
+    insert: this write is then one over that value, never a 500. Without a
+    `version` it may repeat the value, not change it (it never saw it)."""
 
     @pytest.fixture
     def metric(self, ours):
@@ -118,10 +118,8 @@ class TestMeasurementRecordedMeanwhile:
             format="json",
         )
 
-    @pytest.mark.parametrize("seen_by_the_validation", [True, False])
-    def test_a_value_recorded_after_the_look_up_is_corrected_not_a_500(
-        self, client_for, alice, bob, ours, metric, monkeypatch, seen_by_the_validation
-    ):
+    @pytest.fixture(params=[True, False], ids=["seen_by_the_validation", "at_the_insert"])
+    def bobs_write_meanwhile(self, request, bob, metric, monkeypatch):
         """Bob's request records the period just after alice's looked for it:
         committed before hers validates (a 400 "already has a value" before), or
         after, her insert then meeting the unique index (a 500 before)."""
@@ -139,7 +137,7 @@ class TestMeasurementRecordedMeanwhile:
             return found
 
         monkeypatch.setattr(services, "_measurement_at", missing_bobs_write)
-        if not seen_by_the_validation:  # as a row not yet committed is not
+        if not request.param:  # as a row not yet committed is not
             validate = Measurement.validate_constraints
             monkeypatch.setattr(
                 Measurement,
@@ -148,11 +146,33 @@ class TestMeasurementRecordedMeanwhile:
                     None if instance.pk is None else validate(instance, exclude=exclude)
                 ),
             )
+        return others
 
+    def test_another_value_is_refused_naming_bobs_not_a_500(
+        self, client_for, alice, bob, ours, metric, bobs_write_meanwhile
+    ):
+        # (Bob's write, played inside alice's request here, is undone with it.)
         response = self.post(client_for(alice), ours, metric, "2")
 
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"] == {
+            "rows[0].version": [
+                "A value is already recorded for this period (1, version 1); "
+                "give its version to replace it."
+            ]
+        }
+
+    def test_the_same_value_changes_nothing_not_a_500(
+        self, client_for, alice, bob, ours, metric, bobs_write_meanwhile
+    ):
+        response = self.post(client_for(alice), ours, metric, "1")
+
         assert response.status_code == 200, response.content
-        assert (response.json()["created"], response.json()["updated"]) == (0, 1)
+        assert (response.json()["created"], response.json()["updated"]) == (0, 0)
         (stored,) = Measurement.objects.filter(metric=metric, period_start=OCTOBER)
-        assert (stored.pk, stored.value, stored.entered_by) == (others[0].pk, Decimal(2), alice)
+        assert (stored.pk, stored.entered_by, stored.version) == (
+            bobs_write_meanwhile[0].pk,
+            bob,
+            1,
+        )
         assert response.json()["ids"] == [stored.pk]

@@ -27,6 +27,7 @@ def test_it_records_and_corrects_measurements_by_metric_and_period(
     client_for, alice, ours, metrics
 ):
     first, second = metrics
+    read = Measurement.objects.get(metric=second, period_start=JULY).version
     response = client_for(alice).post(
         url(ours),
         {
@@ -37,6 +38,7 @@ def test_it_records_and_corrects_measurements_by_metric_and_period(
                     "period_start": "2025-07-01",
                     "value": 25,
                     "evidence": "HMIS",
+                    "version": read,
                 },
             ]
         },
@@ -310,3 +312,55 @@ def test_a_plain_decimal_is_saved_as_text_or_as_a_json_number(
     response = client_for(alice).post(url(ours), {"rows": [row]}, format="json")
     assert response.status_code == 200, response.content
     assert Measurement.objects.get(metric=metrics[0], period_start=OCTOBER).value == saved
+
+
+def stored_values():
+    return list(
+        Measurement.objects.order_by("pk").values_list(
+            "pk", "value", "evidence", "version", "entered_by"
+        )
+    )
+
+
+def test_a_row_without_a_version_that_would_change_a_recorded_value_is_refused(
+    client_for, alice, ours, metrics
+):
+    """A client that never read the value (a sync from another system) may
+    not write over it unseen: the row is named with the value and version to
+    read, and nothing of the batch is saved."""
+    first, second = metrics
+    stored = Measurement.objects.get(metric=second, period_start=JULY)
+    before = stored_values()
+    rows = [
+        {"metric": first.pk, "period_start": "2025-10-01", "value": "31"},
+        {"metric": second.pk, "period_start": "2025-07-01", "value": "7"},
+    ]
+    response = client_for(alice).post(url(ours), {"rows": rows}, format="json")
+    assert response.status_code == 400
+    shown = f"{stored.value.normalize():f}"
+    assert response.json()["errors"] == {
+        "rows[1].version": [
+            f"A value is already recorded for this period ({shown}, version {stored.version}); "
+            "give its version to replace it."
+        ]
+    }
+    assert stored_values() == before
+
+
+def test_a_row_without_a_version_repeating_the_recorded_value_changes_nothing(
+    client_for, alice, bob, ours, metrics
+):
+    """Sending the same figures again is harmless: the value keeps its
+    version and who entered it, and is counted neither created nor updated."""
+    first, second = metrics
+    stored = Measurement.objects.get(metric=second, period_start=JULY)
+    before = stored_values()
+    rows = [
+        {"metric": first.pk, "period_start": "2025-10-01", "value": "31"},
+        {"metric": second.pk, "period_start": "2025-07-01", "value": f"{stored.value:.2f}"},
+    ]
+    response = client_for(alice).post(url(ours), {"rows": rows}, format="json")
+    assert response.status_code == 200, response.content
+    created = Measurement.objects.get(metric=first, period_start=OCTOBER)
+    assert response.json() == {"created": 1, "updated": 0, "ids": [created.pk, stored.pk]}
+    assert [value for value in stored_values() if value[0] != created.pk] == before

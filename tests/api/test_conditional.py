@@ -316,6 +316,7 @@ def _measurement_cleared(request):
             period_start=value.period_start,
             value=Decimal(99),
             entered_by=alice,
+            expected_version=Measurement.objects.get(pk=value.pk).version,
         )
 
     return Write(

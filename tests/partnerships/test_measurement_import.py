@@ -48,8 +48,22 @@ def url(name, partnership):
     return reverse(f"partnerships:{name}", args=[partnership.pk])
 
 
-def row(metric, period_start, value, evidence=""):
-    return [metric.pk, metric.name, metric.unit, metric.frequency, period_start, value, evidence]
+def row(metric, period_start, value, evidence="", version=""):
+    return [
+        metric.pk,
+        metric.name,
+        metric.unit,
+        metric.frequency,
+        period_start,
+        value,
+        evidence,
+        version,
+    ]
+
+
+def version_of(metric, period_start):
+    """The version of the period's value as stored: what a file made now carries."""
+    return metric.measurements.get(period_start=dt.date.fromisoformat(period_start)).version
 
 
 def csv_file(rows, name="measurements.csv"):
@@ -75,7 +89,8 @@ def test_a_good_csv_creates_and_updates(client, alice, partnership, metric, mont
     rows = [
         HEADER,
         row(metric, "2024-10-01", "12.5", "Ward register"),
-        row(metric, "2025-07-01", "30"),  # recorded already: corrected
+        # recorded already: corrected, from the version stored
+        row(metric, "2025-07-01", "30", version=version_of(metric, "2025-07-01")),
         row(monthly, "2025-10-01", "1 200"),
         row(monthly, "2025-09-01", ""),  # left blank: skipped
     ]
@@ -97,7 +112,7 @@ def test_a_good_xlsx_creates_and_updates(client, alice, partnership, metric):
     rows = [
         HEADER,
         row(metric, dt.datetime(2024, 10, 1), 12),  # a date cell and a number cell
-        row(metric, "2025-04-01", 19.5),
+        row(metric, "2025-04-01", 19.5, version=version_of(metric, "2025-04-01")),
     ]
     client.force_login(alice)
     response = client.post(url("measurement_import", partnership), {"file": xlsx_file(rows)})
@@ -357,10 +372,22 @@ def test_the_csv_template_lists_the_active_metrics(client, alice, partnership, m
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = csv_rows(response.content)
+    july = metric.measurements.get(period_start=dt.date(2025, 7, 1))
+    # The last closed period of each: October, not recorded (version 0); the
+    # third quarter, recorded: its value and evidence as stored, and its version.
     assert rows == [
         HEADER,
-        [str(monthly.pk), "Clinic visits", "patients", "monthly", "2025-10-01", "", ""],
-        [str(metric.pk), metric.name, "patients", "quarterly", "2025-07-01", "", ""],
+        [str(monthly.pk), "Clinic visits", "patients", "monthly", "2025-10-01", "", "", "0"],
+        [
+            str(metric.pk),
+            metric.name,
+            "patients",
+            "quarterly",
+            "2025-07-01",
+            "24",
+            july.evidence,
+            str(july.version),
+        ],
     ]
 
 
@@ -371,7 +398,9 @@ def test_the_xlsx_template_lists_the_active_metrics(client, alice, partnership, 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER
-    assert rows[1][:6] == [str(metric.pk), metric.name, "patients", "quarterly", "2025-07-01", None]
+    version = str(metric.measurements.get(period_start=dt.date(2025, 7, 1)).version)
+    assert rows[1][:5] == [str(metric.pk), metric.name, "patients", "quarterly", "2025-07-01"]
+    assert (rows[1][5], rows[1][7]) == ("24", version)
 
 
 def test_a_filled_in_template_imports(client, alice, partnership, metric):
@@ -407,7 +436,8 @@ def test_the_import_costs_the_same_queries_for_10_or_200_rows(
     alice, partnership, metric, count, django_assert_num_queries
 ):
     monthly = MetricFactory.create_batch(10, objective=metric.objective, frequency="monthly")
-    upload = csv_file([HEADER, *monthly_rows(monthly, count), row(metric, "2025-07-01", "30")])
+    correction = row(metric, "2025-07-01", "30", version=version_of(metric, "2025-07-01"))
+    upload = csv_file([HEADER, *monthly_rows(monthly, count), correction])
     # 1 the active metrics with their partnership; 2 the values recorded already;
     # 3 the versions past which the new ones start (their periods' history);
     # 4 SAVEPOINT; 5 the partnership's start date, held (FOR SHARE) to the
@@ -458,7 +488,7 @@ def test_a_large_file_goes_to_the_worker_all_or_nothing_naming_every_bad_row(
     assert "Nov 2025 has not ended yet" in page.content.decode()
 
     rows[10][5], rows[500][4] = "10", "2025-10-01"
-    rows[500] = row(metric, "2025-07-01", "31")  # a correction
+    rows[500] = row(metric, "2025-07-01", "31", version=version_of(metric, "2025-07-01"))
     with django_capture_on_commit_callbacks():
         response = client.post(
             url("measurement_import", partnership), {"file": csv_file([HEADER, *rows])}
@@ -503,7 +533,7 @@ def test_a_correction_moves_the_value_to_its_next_version(client, alice, partner
     stored = metric.measurements.get(period_start=dt.date(2025, 7, 1))
     shown = stored.version
     client.force_login(alice)
-    rows = [HEADER, row(metric, "2025-07-01", "30")]
+    rows = [HEADER, row(metric, "2025-07-01", "30", version=shown)]
     response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
     assert response.status_code == 302
     stored.refresh_from_db()
@@ -519,7 +549,8 @@ def test_a_correction_moves_the_value_to_its_next_version(client, alice, partner
 
 
 def test_a_value_changed_or_cleared_after_the_check_saves_nothing(alice, partnership, metric):
-    rows = [HEADER, row(metric, "2025-07-01", "30"), row(metric, "2024-07-01", "11")]
+    july = row(metric, "2025-07-01", "30", version=version_of(metric, "2025-07-01"))
+    rows = [HEADER, july, row(metric, "2024-07-01", "11")]
     cells = [[str(cell) for cell in values] for values in rows]  # as read from a file
     parsed, errors = measurement_import.check(cells, partnership=partnership, user=alice)
     assert errors == []
@@ -587,3 +618,251 @@ def test_a_value_imported_after_one_was_cleared_starts_past_its_versions(
     stored = Measurement.objects.get(metric=metric, period_start=july)
     assert stored.value == Decimal(31)
     assert stored.version > 2  # a page still showing version 1 or 2 is refused
+
+
+# --- a row over a value already recorded: with its version, or a repeat of it ------------
+
+
+def stored_rows():
+    """Every value as stored, its version and who entered it: what a refused file leaves."""
+    return list(
+        Measurement.objects.order_by("pk").values_list(
+            "pk", "value", "evidence", "version", "entered_by"
+        )
+    )
+
+
+def import_rows(client, partnership, rows):
+    return client.post(url("measurement_import", partnership), {"file": csv_file([HEADER, *rows])})
+
+
+def test_a_row_without_a_version_that_would_change_a_recorded_value_is_refused_naming_it(
+    client, alice, partnership, metric
+):
+    """Q3 2025 holds 24: a file made before it was entered (or from another
+    source) must not write over it unseen; the whole file waits."""
+    before = stored_rows()
+    client.force_login(alice)
+    response = import_rows(
+        client,
+        partnership,
+        [row(metric, "2024-10-01", "12"), row(metric, "2025-07-01", "30")],
+    )
+    assert response.status_code == 400
+    assert stored_rows() == before
+    assert not metric.measurements.filter(period_start=dt.date(2024, 10, 1)).exists()
+    version = version_of(metric, "2025-07-01")
+    [error] = response.context["result"].errors
+    assert (error.row, error.column, error.value) == (3, "version", "")
+    assert error.message == (
+        f"A value is already recorded for this period (24, version {version}); "
+        "give its version to replace it."
+    )
+    assert "give its version to replace it" in response.content.decode()
+
+
+def test_a_row_without_a_version_may_repeat_the_recorded_value_which_changes_nothing(
+    client, alice, bob, partnership, metric
+):
+    """A file sent again, or a source that holds the same figures: "24.00"
+    is the 24 recorded, blank evidence keeps its evidence. Nothing is written
+    (the value keeps its version and who entered it); the new period is saved."""
+    partnership.leads.create(user=bob, functional_area="administrative")
+    before = stored_rows()
+    history = Measurement.pgh_event_model.objects.count()
+    client.force_login(bob)
+    response = import_rows(
+        client,
+        partnership,
+        [row(metric, "2025-07-01", "24.00"), row(metric, "2024-10-01", "12")],
+    )
+    assert response.status_code == 302
+    assert [r for r in stored_rows() if r[0] in {pk for pk, *_ in before}] == before
+    assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12")
+    assert Measurement.pgh_event_model.objects.count() == history + 1  # the insert alone
+    assert "1 created, 0 updated" in client.get(response.url).content.decode()
+
+
+def test_a_row_without_a_version_with_other_evidence_is_refused(client, alice, partnership, metric):
+    """The evidence is part of what is recorded: naming another source over
+    the same figure is a change, and needs the version."""
+    before = stored_rows()
+    client.force_login(alice)
+    response = import_rows(client, partnership, [row(metric, "2025-07-01", "24", "Audit")])
+    assert response.status_code == 400
+    assert stored_rows() == before
+    assert [(e.row, e.column) for e in response.context["result"].errors] == [(2, "version")]
+
+
+def test_a_row_with_the_version_stored_corrects_the_value(client, alice, partnership, metric):
+    stored = metric.measurements.get(period_start=dt.date(2025, 7, 1))
+    client.force_login(alice)
+    response = import_rows(
+        client, partnership, [row(metric, "2025-07-01", "30", "Audit", version=stored.version)]
+    )
+    assert response.status_code == 302
+    corrected = metric.measurements.get(period_start=dt.date(2025, 7, 1))
+    assert (corrected.value, corrected.evidence, corrected.version) == (
+        Decimal("30"),
+        "Audit",
+        stored.version + 1,
+    )
+
+
+def test_a_row_made_from_an_older_version_is_refused_naming_the_value_now(
+    client, alice, partnership, metric
+):
+    """The file was made at version 1; someone corrected the value in the
+    grid since (25, version 2): the file's row is refused, the 25 kept."""
+    july = dt.date(2025, 7, 1)
+    stored = metric.measurements.get(period_start=july)
+    from partnerships import services
+
+    services.measurement_save(
+        metric=metric,
+        period_start=july,
+        value=Decimal("25.5"),
+        entered_by=alice,
+        expected_version=stored.version,
+    )
+    before = stored_rows()
+    client.force_login(alice)
+    response = import_rows(
+        client, partnership, [row(metric, "2025-07-01", "30", version=stored.version)]
+    )
+    assert response.status_code == 400
+    assert stored_rows() == before
+    [error] = response.context["result"].errors
+    assert (error.row, error.column, error.value) == (2, "version", str(stored.version))
+    assert error.message == (
+        f"This period’s value is now 25.5 (version {stored.version + 1}), not version "
+        f"{stored.version} as in the file; give version {stored.version + 1} to replace it."
+    )
+
+
+def test_a_row_with_version_0_is_refused_where_a_value_was_recorded_since(
+    client, alice, partnership, metric
+):
+    before = stored_rows()
+    client.force_login(alice)
+    response = import_rows(client, partnership, [row(metric, "2025-07-01", "30", version=0)])
+    assert response.status_code == 400
+    assert stored_rows() == before
+    assert "This period’s value is now 24" in response.context["result"].errors[0].message
+
+
+def test_a_row_with_version_0_records_a_period_without_a_value(client, alice, partnership, metric):
+    client.force_login(alice)
+    response = import_rows(client, partnership, [row(metric, "2024-10-01", "12", version=0)])
+    assert response.status_code == 302
+    assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12")
+
+
+def test_a_row_over_a_value_cleared_since_it_was_read_is_refused(
+    client, alice, partnership, metric
+):
+    from partnerships import services
+
+    july = dt.date(2025, 7, 1)
+    version = version_of(metric, "2025-07-01")
+    services.measurement_clear(metric=metric, period_start=july, by=alice, expected_version=version)
+    client.force_login(alice)
+    response = import_rows(client, partnership, [row(metric, "2025-07-01", "30", version=version)])
+    assert response.status_code == 400
+    assert july not in values(metric)
+    assert response.context["result"].errors[0].message == (
+        f"This period’s value was cleared since version {version}; "
+        "give version 0 to record it again."
+    )
+
+
+@pytest.mark.parametrize("written", ["one", "-1", "1.5", "١"])
+def test_a_version_that_is_no_version_is_named(client, alice, partnership, metric, written):
+    before = stored_rows()
+    client.force_login(alice)
+    response = import_rows(client, partnership, [row(metric, "2025-07-01", "30", version=written)])
+    assert response.status_code == 400
+    assert stored_rows() == before
+    [error] = response.context["result"].errors
+    assert (error.row, error.column, error.value) == (2, "version", written)
+    assert error.message.startswith(f"“{written}” is not a version")
+
+
+def test_a_file_without_the_version_column_records_new_periods_and_refuses_changes(
+    client, alice, partnership, metric
+):
+    """A file in the columns before `version` (made by hand, or an older
+    template) still imports; it cannot change a recorded value."""
+    old = HEADER[:-1]
+    client.force_login(alice)
+    new = client.post(
+        url("measurement_import", partnership),
+        {"file": csv_file([old, row(metric, "2024-10-01", "12")[:-1]])},
+    )
+    assert new.status_code == 302
+    assert values(metric)[dt.date(2024, 10, 1)] == Decimal("12")
+    before = stored_rows()
+    change = client.post(
+        url("measurement_import", partnership),
+        {"file": csv_file([old, row(metric, "2025-07-01", "30")[:-1]])},
+    )
+    assert change.status_code == 400
+    assert stored_rows() == before
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_a_template_edited_and_uploaded_corrects_what_it_showed(
+    client, alice, partnership, metric, monthly, extension
+):
+    """Export → edit → upload: the template carries each value's version, so
+    the value typed over is corrected, the month filled in is recorded, and
+    the rows left as exported change nothing."""
+    client.force_login(alice)
+    template = client.get(url(f"measurement_import_template_{extension}", partnership))
+    if extension == "csv":
+        rows = csv_rows(template.content)
+    else:
+        sheet = load_workbook(io.BytesIO(template.content)).active
+        rows = [["" if c is None else c for c in r] for r in sheet.iter_rows(values_only=True)]
+    by_metric = {str(r[0]): r for r in rows[1:]}
+    by_metric[str(monthly.pk)][5] = "410"
+    by_metric[str(metric.pk)][5] = "26"
+    make = csv_file if extension == "csv" else xlsx_file
+    response = client.post(url("measurement_import", partnership), {"file": make(rows)})
+    assert response.status_code == 302, response.context["result"].errors
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("26")
+    assert values(monthly) == {dt.date(2025, 10, 1): Decimal("410")}
+    assert "1 created, 1 updated" in client.get(response.url).content.decode()
+
+
+def test_a_template_uploaded_as_exported_changes_nothing(client, alice, partnership, metric):
+    client.force_login(alice)
+    rows = csv_rows(client.get(url("measurement_import_template_csv", partnership)).content)
+    before = stored_rows()
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 302
+    assert stored_rows() == before
+    assert "0 created, 0 updated" in client.get(response.url).content.decode()
+
+
+def test_a_template_whose_value_was_corrected_since_it_was_made_is_refused(
+    client, alice, partnership, metric
+):
+    """The template was downloaded; then someone typed another value into the
+    grid. The edited template is refused, naming the row, and the grid's value stays."""
+    client.force_login(alice)
+    rows = csv_rows(client.get(url("measurement_import_template_csv", partnership)).content)
+    shown = version_of(metric, "2025-07-01")
+    grid = client.post(
+        url("measurement_save", partnership),
+        {"metric": metric.pk, "period_start": "2025-07-01", "value": "27", "version": shown},
+        headers={"HX-Request": "true"},
+    )
+    assert grid.status_code == 200
+    rows[1][5] = "31"
+    response = client.post(url("measurement_import", partnership), {"file": csv_file(rows)})
+    assert response.status_code == 400
+    assert values(metric)[dt.date(2025, 7, 1)] == Decimal("27")
+    [error] = response.context["result"].errors
+    assert (error.row, error.column) == (2, "version")
+    assert "now 27" in error.message

@@ -1,6 +1,7 @@
 """Two writes recording the same empty period at once (the grid, the API): the
-one that comes second corrects the value, or is refused as stale where the
-grid showed the cell empty; never an IntegrityError (a 500)."""
+one that comes second is one over the first's value: refused as stale where the
+grid showed the cell empty, refused naming that value where it named no version
+(it never saw it), accepted where it repeats it; never an IntegrityError (a 500)."""
 
 import datetime as dt
 import threading
@@ -76,16 +77,33 @@ def recorded_meanwhile(monkeypatch, metric, by, *, when):
 @pytest.mark.django_db
 @pytest.mark.parametrize("when", ["validating", "inserting"])
 class TestRecordedMeanwhile:
-    def test_the_second_write_corrects_the_value(self, monkeypatch, metric, alice, bob, when):
+    def test_a_second_write_naming_no_version_is_refused_naming_the_first(
+        self, monkeypatch, metric, alice, bob, when
+    ):
+        """Bob's value is not written over (here his write is undone with
+        alice's refused one, which played it: the threaded test below keeps it)."""
+        recorded_meanwhile(monkeypatch, metric, bob, when=when)
+        with pytest.raises(ValidationError) as refused:
+            save(metric, 2, alice)
+        assert refused.value.message_dict == {
+            "version": [
+                "A value is already recorded for this period (1, version 1); "
+                "give its version to replace it."
+            ]
+        }
+
+    def test_a_second_write_repeating_the_value_changes_nothing(
+        self, monkeypatch, metric, alice, bob, when
+    ):
         other = recorded_meanwhile(monkeypatch, metric, bob, when=when)
-        measurement, corrected = save(metric, 2, alice)
-        assert corrected
+        measurement, saved = save(metric, 1, alice)
+        assert saved == services.Saved.UNCHANGED
         (stored,) = Measurement.objects.filter(metric=metric, period_start=JULY_2024)
         assert stored.pk == measurement.pk == other[0].pk
-        assert (stored.value, stored.entered_by, stored.version) == (Decimal(2), alice, 2)
-        # Its history: bob's value, then alice's correction; no insert of hers.
+        assert (stored.value, stored.entered_by, stored.version) == (Decimal(1), bob, 1)
+        # Its history: bob's value alone; nothing of hers.
         events = [(event.value, event.entered_by_id) for event in stored.history.order_by("pk")]
-        assert events == [(Decimal(1), bob.pk), (Decimal(2), alice.pk)]
+        assert events == [(Decimal(1), bob.pk)]
 
     def test_a_grid_cell_shown_empty_is_refused_as_stale(
         self, monkeypatch, metric, alice, bob, when
@@ -106,14 +124,14 @@ class TestRecordedMeanwhile:
         undone alone, and the rows after it are saved."""
         recorded_meanwhile(monkeypatch, metric, bob, when=when)
         with transaction.atomic():
-            save(metric, 2, alice)
+            save(metric, 1, alice)  # bob's value, repeated
             services.measurement_save(
                 metric=metric,
                 period_start=dt.date(2024, 4, 1),
                 value=Decimal(3),
                 entered_by=alice,
             )
-        assert dict(metric.measurements.values_list("period_start", "value"))[JULY_2024] == 2
+        assert dict(metric.measurements.values_list("period_start", "value"))[JULY_2024] == 1
         assert metric.measurements.filter(period_start=dt.date(2024, 4, 1)).exists()
 
 
@@ -137,7 +155,8 @@ def _waiting_on_a_lock(pid: int) -> bool:
 def test_two_connections_recording_the_same_empty_period_at_once(metric, alice, bob):
     """Bob's write inserts the period and holds its transaction open; alice's
     finds no value, validates, and waits on the unique index for his; he
-    commits: her insert is refused by the database, and her write corrects his."""
+    commits: her insert is refused by the database, and her write, which named
+    no version, is refused naming his value (never written over it unseen)."""
     pids, outcomes = {}, {}
     alice_started, bob_inserted = threading.Event(), threading.Event()
 
@@ -176,8 +195,8 @@ def test_two_connections_recording_the_same_empty_period_at_once(metric, alice, 
         thread.join(timeout=60)
 
     assert not isinstance(outcomes["bob"], Exception), outcomes["bob"]
-    assert not isinstance(outcomes["alice"], Exception), outcomes["alice"]
-    assert outcomes["bob"][1] is False  # recorded
-    assert outcomes["alice"][1] is True  # corrected
+    assert outcomes["bob"][1] == services.Saved.CREATED
+    assert isinstance(outcomes["alice"], ValidationError), outcomes["alice"]
+    assert list(outcomes["alice"].message_dict) == ["version"]
     stored = Measurement.objects.get(metric=metric, period_start=JULY_2024)
-    assert (stored.value, stored.entered_by, stored.version) == (Decimal(2), alice, 2)
+    assert (stored.value, stored.entered_by, stored.version) == (Decimal(1), bob, 1)

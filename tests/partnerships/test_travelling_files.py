@@ -195,10 +195,21 @@ class TestMeasurementFiles:
     def test_a_german_excel_file_with_decimal_commas_imports(
         self, client, alice, partnership, metric, monthly
     ):
+        july = metric.measurements.get(period_start=dt.date(2025, 7, 1))
         rows = [
             HEADER,
             [metric.pk, "Patients; treated", metric.unit, "quarterly", "01.10.2024", "12,5", ""],
-            [metric.pk, metric.name, metric.unit, "quarterly", "2025-07-01", "1.234,75", ""],
+            # A correction, from the version recorded.
+            [
+                metric.pk,
+                metric.name,
+                metric.unit,
+                "quarterly",
+                "2025-07-01",
+                "1.234,75",
+                "",
+                july.version,
+            ],
             [monthly.pk, monthly.name, monthly.unit, "monthly", "01.10.2025", "-0,5", "Register"],
         ]
         client.force_login(alice)
