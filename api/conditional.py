@@ -28,7 +28,7 @@ def etag_of(instance) -> str:
     return f'"{digest[:32]}"'
 
 
-def check_if_match(request, instance) -> None:
+def check_if_match(request, instance, *, required: bool = True) -> None:
     """Refuse a write made on an older state of `instance` than the stored one.
 
     Call it on the row locked for the write, so no other write slips between.
@@ -36,10 +36,16 @@ def check_if_match(request, instance) -> None:
     record, waited and wrote would otherwise overwrite, unseen, a change made
     in between, which the pages refuse. `If-Match: *` is the client saying, in
     so many words, that it writes over whatever is stored (RFC 9110).
+
+    `required=False` for a write that overwrites nothing of the record (a
+    member added to a partnership): it goes ahead without the header, as the
+    page's does; one sent is still the client's condition, and held to.
     """
     header = request.headers.get("If-Match", "").strip()
     if not header:
-        raise PreconditionRequired()
+        if required:
+            raise PreconditionRequired()
+        return
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     if "*" in tags:
         return

@@ -1,6 +1,6 @@
 """The OpenAPI schema's shared parts: every operation may answer a problem,
 every POST takes an Idempotency-Key, and every write to a record that exists
-requires its If-Match."""
+requires its If-Match (adding a partnership's member takes it when sent)."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -53,8 +53,27 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+# Adding a member to a partnership overwrites nothing of it: the header may be
+# left out (conditional.check_if_match(required=False)), and is held to when sent.
+IF_MATCH_WHEN_SENT = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Optional: adding a member writes over nothing, so it needs no `ETag`, "
+    "as creating an objective or a metric needs none. Send the partnership's `ETag` to "
+    "add the member only if the partnership (its fields and members) is still as you "
+    "read it: otherwise it is refused (412) and nothing is saved. `*` adds it whatever "
+    "is stored.",
+)
+
+
 def takes_if_match(parameters) -> bool:
-    return any(getattr(parameter, "name", None) == IF_MATCH.name for parameter in parameters)
+    """Whether the operation requires If-Match (and so may answer 428)."""
+    return any(
+        getattr(parameter, "name", None) == IF_MATCH.name and getattr(parameter, "required", False)
+        for parameter in parameters
+    )
 
 
 class ProblemAutoSchema(AutoSchema):

@@ -58,7 +58,7 @@ from .idempotency import idempotent, rights_checked
 from .parsers import JSONParser
 from .permissions import ModelPermission
 from .problems import form_errors, service_error
-from .schema import IF_MATCH
+from .schema import IF_MATCH, IF_MATCH_WHEN_SENT
 
 
 class ApiMixin:
@@ -253,11 +253,12 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
         return partnership
 
     @staticmethod
-    def _locked(request, pk) -> Partnership:
+    def _locked(request, pk, *, if_match_required: bool = True) -> Partnership:
         """The partnership's row locked for a write (inside its transaction),
-        refused without an If-Match (428) or with one naming an older state of it (412)."""
+        refused without an If-Match (428, unless `if_match_required` is False)
+        or with one naming an older state of it (412)."""
         partnership = Partnership.objects.select_for_update().get(pk=pk)
-        check_if_match(request, partnership)
+        check_if_match(request, partnership, required=if_match_required)
         return partnership
 
     def _answer(self, pk, status=200):
@@ -312,19 +313,26 @@ class PartnershipViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     @extend_schema(
         request=serializers.MemberWriteSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH_WHEN_SENT],
         responses={201: serializers.PartnershipSerializer},
     )
     @action(detail=True, methods=["post"], url_path="members")
     def members(self, request, pk=None):
         """Add a member organisation, as a member row of the partnership form.
-        The partnership's ETag changes: its members are part of it."""
+        The partnership's ETag changes: its members are part of it.
+
+        No If-Match is needed, as the members page asks for no version: a new
+        member writes over nothing, and what it could clash with (the partner
+        already a member, a second lead partner) is refused under the
+        partnership's lock. Asking for the ETag refused the add whenever anyone
+        had renamed the partnership or added another member since it was read.
+        One sent is held to (412), as a client that sends it means it."""
         self._editable(request, pk)
         rights_checked(request)
         _valid(serializers.MemberWriteSerializer, request)
         (form,) = _by_forms((MemberForm, request.data, "", {}))
         with transaction.atomic():
-            partnership = self._locked(request, pk)
+            partnership = self._locked(request, pk, if_match_required=False)
             services.partnership_member_add(partnership=partnership, **form.cleaned_data)
         return self._answer(pk, status=201)
 
