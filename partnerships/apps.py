@@ -11,7 +11,7 @@ class PartnershipsConfig(AppConfig):
         from core import refusals
 
         from . import checks  # noqa: F401  (registers them)
-        from .models import RUN_REFUSALS
+        from .models import PERIOD_REFUSALS, RUN_REFUSALS
         from .services import leads_follow_roles
 
         # The pages of agreements, obligations, objectives and metrics, for
@@ -21,7 +21,8 @@ class PartnershipsConfig(AppConfig):
         # A co-lead is a partnership manager: one whose roles change so that
         # they no longer are is taken off the dyads they co-lead.
         roles_changed.register(leads_follow_roles)
-        # A value belongs to its partnership's run (migration 0025's triggers):
-        # a write that meets them is refused in words, next to the field.
-        for constraint, (field, message) in RUN_REFUSALS.items():
+        # A value belongs to its partnership's run (migration 0025's triggers)
+        # and starts one of its metric's periods (0027's): a write that meets
+        # them is refused in words, next to the field.
+        for constraint, (field, message) in {**RUN_REFUSALS, **PERIOD_REFUSALS}.items():
             refusals.register(constraint, field=field, message=message)

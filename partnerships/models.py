@@ -28,7 +28,7 @@ from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES
 from django_countries.fields import CountryField
@@ -52,7 +52,7 @@ from .identifiers import (
     normalize_iati_id,
     normalize_ror_id,
 )
-from .periods import Frequency, Period, is_period_start, unrecordable
+from .periods import Frequency, Period, is_period_start, named, unrecordable
 
 
 def validate_language_code(code):
@@ -1609,6 +1609,11 @@ class OutcomeMetricQuerySet(models.QuerySet):
         )
 
 
+# How many of the values a change of frequency would leave off their periods
+# its refusal names; it says how many there are in all.
+SHOWN_PERIODS = 3
+
+
 @pghistory.track(exclude=["updated_at"])
 class OutcomeMetric(TimeStamped):
     objective = models.ForeignKey(
@@ -1725,8 +1730,46 @@ class OutcomeMetric(TimeStamped):
                 )
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
             errors["target_date"] = gettext("The target date must be after the baseline date.")
+        if problem := self.values_off_periods():
+            errors["frequency"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def values_off_periods(self) -> str:
+        """Why this metric cannot be reported at `frequency`, or "": a value is
+        named by the first day of one of its metric's periods
+        (`periods.is_period_start`; `Measurement.clean`), and a new frequency
+        would leave stored values on days that start none (a monthly value for
+        February under a quarterly frequency). Asked only when the frequency
+        changes, so that a value stored before the database held the rule
+        (migration 0027, which refuses the change whatever writes it) blocks
+        no other edit of the metric."""
+        if self.pk is None or self.frequency not in Frequency.values:
+            return ""
+        # Nothing when the stored frequency is this one.
+        changed = (
+            self.measurements.exclude(metric__frequency=self.frequency)
+            .order_by("period_start")
+            .values_list("period_start", "metric__frequency")
+        )
+        off = [(day, was) for day, was in changed if not is_period_start(day, self.frequency)]
+        if not off:
+            return ""
+        shown = [named(day, was) for day, was in off[:SHOWN_PERIODS]]
+        if len(off) > SHOWN_PERIODS:
+            shown.append("…")
+        return ngettext(
+            "Reported %(frequency)s, %(count)s recorded value would not start a period "
+            "(%(periods)s): clear it first, or keep this metric reported %(current)s.",
+            "Reported %(frequency)s, %(count)s recorded values would not start a period "
+            "(%(periods)s): clear them first, or keep this metric reported %(current)s.",
+            len(off),
+        ) % {
+            "frequency": Frequency(self.frequency).label.lower(),
+            "count": len(off),
+            "periods": ", ".join(shown),
+            "current": Frequency(off[0][1]).label.lower(),
+        }
 
 
 # The longest evidence a value keeps, and the longest reason for a stage change,
@@ -1786,11 +1829,7 @@ class Measurement(TimeStamped, Versioned):
 
     def __str__(self):
         # The admin's and the history's name for it: its period as the grid's heading.
-        if self.period_start and is_period_start(self.period_start, self.metric.frequency):
-            period = Period(self.period_start, self.metric.frequency).label
-        else:
-            period = formatting.short_date(self.period_start)
-        return f"{self.metric.name} {period}: {self.value}"
+        return f"{self.metric.name} {named(self.period_start, self.metric.frequency)}: {self.value}"
 
     @classmethod
     def first_versions(cls, metric_ids) -> dict[tuple[int, dt.date], int]:
@@ -1871,6 +1910,24 @@ RUN_REFUSALS = {
         _(
             "Values are recorded for periods that end before this date: "
             "clear them first, or choose an earlier date."
+        ),
+    ),
+}
+
+# A value is named by the first day of one of its metric's periods, which the
+# triggers of migration 0027 hold whatever writes the rows: their words, for a
+# write that passed `clean` and meets the database all the same (a frequency
+# changed by someone else meanwhile). `clean` says more: which periods, how many.
+PERIOD_REFUSALS = {
+    "measurement_starts_a_period": (
+        "period_start",
+        _("This day does not start a period of the metric's frequency."),
+    ),
+    "metric_values_start_periods": (
+        "frequency",
+        _(
+            "Values are recorded for periods that would not start one of this frequency: "
+            "clear them first, or keep the metric's frequency."
         ),
     ),
 }

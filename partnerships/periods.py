@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import day, short_month, short_quarter
+from core.formatting import day, short_date, short_month, short_quarter
 
 
 class Frequency(models.TextChoices):
@@ -107,6 +107,16 @@ class Period:
 
 def is_period_start(day: dt.date, frequency: str) -> bool:
     return day.day == 1 and (day.month - 1) % MONTHS[Frequency(frequency)] == 0
+
+
+def named(first_day: dt.date, frequency: str) -> str:
+    """The period a value of a metric of `frequency` starting on `first_day`
+    is for, as the grid heads it ("Q2 2026"); the day itself ("1 May 2026")
+    where it starts no period of that frequency (a value stored before the
+    database held the rule, migration partnerships/0027)."""
+    if first_day and is_period_start(first_day, frequency):
+        return Period(first_day, frequency).label
+    return short_date(first_day)
 
 
 def last_closed_period(today: dt.date, frequency: str) -> Period:

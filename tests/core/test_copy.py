@@ -53,7 +53,7 @@ def test_awkward_text_lists_and_defaults_arrive_as_written():
 
 def test_plain_records_repeating_dates_keep_each_rows_own_date():
     user = UserFactory()
-    metric = MetricFactory()
+    metric = MetricFactory(frequency="monthly")  # a value for each month
     months = [dt.date(2025, month, 1) for month in (1, 2, 3)]
     records = [
         SimpleNamespace(
