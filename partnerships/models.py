@@ -1813,6 +1813,8 @@ class Measurement(TimeStamped, Versioned):
                 name="measurement_once_per_period",
                 violation_error_message=_("This metric already has a value for this period."),
             ),
+            # Which months start a period is the metric's frequency, another
+            # table's: held by triggers (`PERIOD_REFUSALS`).
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="measurement_period_starts_a_month"
             ),
