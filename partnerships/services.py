@@ -641,17 +641,20 @@ def measurement_changes(
     a period whose value is `stored` (None: none) changes what is stored.
 
     Refused (StaleVersion) when the writer read another version than the one
-    stored (0: none), as a grid cell is. A writer that names no version (a
-    file, a client, that never read one) may record a period without a value
-    or repeat the value recorded, but never change a recorded value: it would
-    write over, unseen, what someone else entered or corrected since its copy
-    was made (ValidationError on `version`). The grid, the API and the file
-    import all ask here."""
+    stored (0: none), as a grid cell is, unless it repeats what is stored. A
+    writer that names no version (a file, a client, that never read one) may
+    record a period without a value or repeat the value recorded, but never
+    change a recorded value: it would write over, unseen, what someone else
+    entered or corrected since its copy was made (ValidationError on
+    `version`). The grid, the API and the file import all ask here."""
+    if stored is not None and value == stored.value and evidence in ("", stored.evidence):
+        # What is stored already, whatever version the writer read: nothing is
+        # written, so nothing anyone entered since is lost (the same file sent
+        # twice; a grid cell typed to the figure a colleague saved meanwhile).
+        return False
     refuse_stale(stored, expected_version=expected_version)
     if stored is None:
         return True
-    if value == stored.value and evidence in ("", stored.evidence):
-        return False
     if expected_version is None:
         raise ValidationError(
             {

@@ -740,6 +740,29 @@ def test_a_row_made_from_an_older_version_is_refused_naming_the_value_now(
     )
 
 
+def test_a_file_sent_again_after_it_corrected_a_value_changes_nothing(
+    client, alice, partnership, metric
+):
+    """Its row's version is the one it corrected, no longer stored; its value
+    is the one stored: nothing would be lost, so nothing is refused (found
+    uploading the same edited template twice in Chromium)."""
+    stored = metric.measurements.get(period_start=dt.date(2025, 7, 1))
+    corrected = [row(metric, "2025-07-01", "30", version=stored.version)]
+    client.force_login(alice)
+    assert import_rows(client, partnership, corrected).status_code == 302
+    before = stored_rows()
+    again = import_rows(client, partnership, corrected)
+    assert again.status_code == 302
+    assert stored_rows() == before
+    assert "0 created, 0 updated" in client.get(again.url).content.decode()
+    # A different figure from the same old version is still refused.
+    other = import_rows(
+        client, partnership, [row(metric, "2025-07-01", "31", version=stored.version)]
+    )
+    assert other.status_code == 400
+    assert stored_rows() == before
+
+
 def test_a_row_with_version_0_is_refused_where_a_value_was_recorded_since(
     client, alice, partnership, metric
 ):
