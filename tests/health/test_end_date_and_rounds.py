@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -25,6 +25,7 @@ from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory,
 from tests.forms import opened
 from tests.health.builders import closed_round, open_round, shipped_instrument
 from tests.partnerships.test_admin import as_posted
+from tests.triggers import before_the_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +107,8 @@ def test_a_start_after_a_health_check_is_not_refused(checked):
 def stored_before_the_rule(partnership, end):
     """An end date before its rounds, as a row from before the trigger holds it
     (written with the triggers off, as a replica writes)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
+    with before_the_rule():
         Partnership.objects.filter(pk=partnership.pk).update(end_date=end)
-        cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def test_an_edit_keeping_a_stored_end_is_not_refused(checked):

@@ -12,7 +12,6 @@ frequency field for the form any door would use (`MetricForm`, as the page and
 the API add metrics), and the database refuses every other writer.
 """
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -28,6 +27,7 @@ from partnerships.models import Measurement, OutcomeMetric
 from partnerships.periods import Frequency, is_period_start
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 from tests.partnerships.test_start_date_race import in_a_thread, wait_until_blocked_or_done
+from tests.triggers import before_the_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -48,18 +48,6 @@ def partnership(alice):
 
 def metric_of(partnership, frequency):
     return MetricFactory(objective=ObjectiveFactory(partnership=partnership), frequency=frequency)
-
-
-@contextlib.contextmanager
-def before_the_rule():
-    """Write rows as they were written before the rule: with the triggers
-    off for the statements inside, as a replica writes."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        try:
-            yield
-        finally:
-            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def periods(metric) -> list[dt.date]:

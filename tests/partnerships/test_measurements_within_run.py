@@ -12,7 +12,6 @@ The words the pages and the API say first, with the period and the day, are
 test_end_date_and_measurements.py and test_start_date_and_measurements.py.
 """
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from partnerships.measurement_import import Row
 from partnerships.models import Measurement, Objective, OutcomeMetric, Partnership
 from partnerships.periods import Frequency, Period
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
+from tests.triggers import before_the_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,6 @@ def monthly(partnership):
 @pytest.fixture
 def quarterly(partnership):
     return MetricFactory(objective=ObjectiveFactory(partnership=partnership), frequency="quarterly")
-
-
-@contextlib.contextmanager
-def before_the_rule():
-    """Write rows as they were written before the rule: with the triggers
-    off for the statements inside, as a replica writes."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        try:
-            yield
-        finally:
-            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def dated(partnership, **dates) -> Partnership:
