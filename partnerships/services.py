@@ -690,8 +690,12 @@ def measurement_save(
     (`measurement_changes`).
     """
     hold_run(metric.objective.partnership)
-    stored = _measurement_at(metric, period_start, expected_version)
+    # The version is asked of the value stored by `measurement_changes`, which
+    # lets a repeat of it pass whatever version its writer read.
+    stored = _locked_at(metric, period_start)
     if stored is None:
+        # A value cleared since the writer read it (a version, not 0) is stale.
+        refuse_stale(None, expected_version=expected_version)
         try:
             # In a savepoint of its own: if another request records this period
             # between the look-up above and this insert, only the insert is undone.
@@ -706,7 +710,7 @@ def measurement_save(
             # may only repeat it). Any other refusal finds no row and is raised
             # as it was, in words if the database's (a period outside the run:
             # `RUN_REFUSALS`).
-            stored = _measurement_at(metric, period_start, expected_version)
+            stored = _locked_at(metric, period_start)
             if stored is None:
                 if isinstance(error, IntegrityError) and (refused := refusals.refusal(error)):
                     raise refused from error
@@ -723,9 +727,9 @@ def measurement_save(
     return _save(stored), Saved.UPDATED
 
 
-def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:
-    """The period's stored value, locked; refused if it is not the version expected."""
-    stored = (
+def _locked_at(metric, period_start) -> Measurement | None:
+    """The period's stored value, locked."""
+    return (
         # Only the measurement: the default ordering would join its metric,
         # objective and partnership, and FOR UPDATE would lock them all.
         Measurement.objects.select_for_update(of=("self",))
@@ -733,6 +737,11 @@ def _measurement_at(metric, period_start, expected_version: int | None) -> Measu
         .order_by("pk")
         .first()
     )
+
+
+def _measurement_at(metric, period_start, expected_version: int | None) -> Measurement | None:
+    """The period's stored value, locked; refused if it is not the version expected."""
+    stored = _locked_at(metric, period_start)
     refuse_stale(stored, expected_version=expected_version)
     return stored
 

@@ -124,7 +124,7 @@ class TestMeasurementRecordedMeanwhile:
         committed before hers validates (a 400 "already has a value" before), or
         after, her insert then meeting the unique index (a 500 before)."""
         others = []
-        look_up = services._measurement_at
+        look_up = services._locked_at
 
         def missing_bobs_write(*args):
             found = look_up(*args)
@@ -136,7 +136,7 @@ class TestMeasurementRecordedMeanwhile:
                 )
             return found
 
-        monkeypatch.setattr(services, "_measurement_at", missing_bobs_write)
+        monkeypatch.setattr(services, "_locked_at", missing_bobs_write)
         if not request.param:  # as a row not yet committed is not
             validate = Measurement.validate_constraints
             monkeypatch.setattr(

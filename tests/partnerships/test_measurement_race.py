@@ -49,10 +49,10 @@ def recorded_meanwhile(monkeypatch, metric, by, *, when):
     look-up, and for "inserting" the validation does not see it, as it would
     not see another transaction's row not yet committed."""
     done = []
-    look_up = services._measurement_at
+    look_up = services._locked_at
 
-    def missing_the_other_write(metric_, period_start, expected_version):
-        found = look_up(metric_, period_start, expected_version)
+    def missing_the_other_write(metric_, period_start):
+        found = look_up(metric_, period_start)
         if not done:
             done.append(
                 Measurement.objects.create(
@@ -61,7 +61,7 @@ def recorded_meanwhile(monkeypatch, metric, by, *, when):
             )
         return found
 
-    monkeypatch.setattr(services, "_measurement_at", missing_the_other_write)
+    monkeypatch.setattr(services, "_locked_at", missing_the_other_write)
     if when == "inserting":
         validate_constraints = Measurement.validate_constraints
 

@@ -300,6 +300,27 @@ class TestMeasurementCell:
             assert locked_elsewhere(Partnership, metric.objective.partnership_id)
         assert Measurement.objects.get(pk=stored.pk).value == 6
 
+    def test_a_cell_typed_to_the_value_entered_meanwhile_is_saved_as_it_is(
+        self, client, alice, bob, metric
+    ):
+        """bob entered 5 since alice's grid showed the cell empty; she types 5
+        too: nothing would be lost, so nothing is refused, and nothing written
+        (bob stays its enterer, at its version). Another figure still is refused."""
+        client.force_login(alice)
+        services.measurement_save(
+            metric=metric, period_start=dt.date(2024, 7, 1), value=Decimal(5), entered_by=bob
+        )
+        before = Measurement.objects.values_list("value", "version", "entered_by").get(
+            period_start=dt.date(2024, 7, 1)
+        )
+
+        assert self.post(client, metric, "5.00", version=0).status_code == 200
+        assert self.post(client, metric, "6", version=0).status_code == 400
+        after = Measurement.objects.values_list("value", "version", "entered_by").get(
+            period_start=dt.date(2024, 7, 1)
+        )
+        assert after == before == (Decimal(5), 1, bob.pk)
+
     def test_a_value_cleared_since_the_grid_opened_is_said_to_be_empty(
         self, client, alice, bob, metric
     ):
