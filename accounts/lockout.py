@@ -54,6 +54,8 @@ def is_shared(address: str | None) -> bool:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
+    # A dual-stack listener gives an IPv4 client as ::ffff:198.51.100.7.
+    ip = getattr(ip, "ipv4_mapped", None) or ip
     return any(ip in network for network in settings.ACCORD_SHARED_ADDRESSES)
 
 

@@ -92,7 +92,9 @@ class TestAnAddressManyPeopleShare:
             reverse("account_login"), {"login": login, "password": password}
         )
 
-    @pytest.mark.parametrize("address", ["198.51.100.0", "198.51.100.255", "2001:db8::7"])
+    @pytest.mark.parametrize(
+        "address", ["198.51.100.0", "198.51.100.255", "2001:db8::7", "::ffff:198.51.100.7"]
+    )
     def test_five_people_mistyping_there_lock_nobody_else_out(self, alice, address):
         with time_machine.travel(NOW, tick=False):
             for name in ["amy", "ben", "cat", "dan", "eve", "fay"]:
@@ -101,7 +103,9 @@ class TestAnAddressManyPeopleShare:
         assert response.status_code == 302
         assert response.url == "/"
 
-    @pytest.mark.parametrize("address", ["198.51.99.255", "198.51.101.0", "2001:db9::7"])
+    @pytest.mark.parametrize(
+        "address", ["198.51.99.255", "198.51.101.0", "2001:db9::7", "::ffff:198.51.101.0"]
+    )
     def test_an_address_just_outside_is_locked_as_before(self, alice, address):
         with time_machine.travel(NOW, tick=False):
             for name in ["amy", "ben", "cat", "dan", "eve"]:
