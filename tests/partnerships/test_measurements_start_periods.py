@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from core import refusals
 from partnerships import services
@@ -27,7 +27,7 @@ from partnerships.models import Measurement, OutcomeMetric
 from partnerships.periods import Frequency, is_period_start
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
 from tests.partnerships.test_start_date_race import in_a_thread, wait_until_blocked_or_done
-from tests.triggers import before_the_rule
+from tests.triggers import before_the_rule, sql_each
 
 pytestmark = pytest.mark.django_db
 
@@ -405,12 +405,5 @@ def test_the_database_s_period_starts_are_python_s():
     frequency and month, a month's first day or another."""
     days = [dt.date(2025, month, day) for month in range(1, 13) for day in (1, 2, 28)]
     cases = [(day, frequency) for day in days for frequency in Frequency]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT partnerships_is_period_start(day, frequency) "
-            "FROM unnest(%s::date[], %s::text[]) WITH ORDINALITY AS c (day, frequency, n) "
-            "ORDER BY n",
-            [[day for day, _ in cases], [str(frequency) for _, frequency in cases]],
-        )
-        starts = [start for (start,) in cursor.fetchall()]
+    starts = sql_each("partnerships_is_period_start", cases)
     assert starts == [is_period_start(day, frequency) for day, frequency in cases]

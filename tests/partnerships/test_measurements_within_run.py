@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from core import refusals
 from partnerships import measurement_import, services
@@ -26,7 +26,7 @@ from partnerships.measurement_import import Row
 from partnerships.models import Measurement, Objective, OutcomeMetric, Partnership
 from partnerships.periods import Frequency, Period
 from tests.factories import MeasurementFactory, MetricFactory, ObjectiveFactory, PartnershipFactory
-from tests.triggers import before_the_rule
+from tests.triggers import before_the_rule, sql_each
 
 pytestmark = pytest.mark.django_db
 
@@ -454,12 +454,5 @@ def test_the_database_s_period_ends_where_python_s_do():
         for day in (1, 15, 28)
     ]
     cases = [(day, frequency) for day in days for frequency in Frequency]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT partnerships_period_end(day, frequency) "
-            "FROM unnest(%s::date[], %s::text[]) WITH ORDINALITY AS c (day, frequency, n) "
-            "ORDER BY n",
-            [[day for day, _ in cases], [str(frequency) for _, frequency in cases]],
-        )
-        ends = [end for (end,) in cursor.fetchall()]
+    ends = sql_each("partnerships_period_end", cases)
     assert ends == [Period.containing(day, frequency).end for day, frequency in cases]
